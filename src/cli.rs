@@ -1,0 +1,347 @@
+//! The command line: argument definitions and what each command does.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::display::{self, printable};
+use crate::import;
+use crate::model::{Article, ArticleId, Summary};
+use crate::paths;
+use crate::samples;
+use crate::store::Store;
+
+const EXAMPLES: &str = "\
+Examples:
+  herald                             open the reader on your store
+  herald import ~/saved/news         import every article file under a folder
+  herald import today.jsonl a.txt    import JSON Lines and a plain-text article
+  herald list --limit 10             the ten newest articles
+  herald show 42 --width 72          read article 42 in the terminal
+  herald list --json | jq '.[].title'
+  herald export > backup.jsonl       everything, as JSON Lines
+  herald --store /tmp/try.db --samples list
+
+The store is $XDG_DATA_HOME/herald/herald.db (else ~/.local/share/herald/herald.db) unless
+--store or HERALD_STORE names another file. A new default store starts with sample articles.";
+
+/// herald: read and search the news in your terminal.
+#[derive(Debug, Parser)]
+#[command(name = "herald", version, after_help = EXAMPLES)]
+pub struct Cli {
+    /// The store file to use instead of the default (created when missing)
+    #[arg(long, global = true, env = "HERALD_STORE", value_name = "PATH")]
+    pub store: Option<PathBuf>,
+
+    /// Add the bundled sample articles to the store first
+    #[arg(long, global = true)]
+    pub samples: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import article files or folders (plain text, JSON, JSON Lines)
+    ///
+    /// Folders are walked recursively and each file's format is told from its content.
+    /// One line is printed for each file or record that failed, then a summary. Articles
+    /// already in the store are not added again. Exit status 1 when anything failed; the
+    /// articles that parsed are stored either way.
+    Import {
+        /// Files or folders to import
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// List articles, newest first (undated last)
+    List {
+        /// Print one JSON array of objects (id, source, title, authors, published, url,
+        /// read, starred)
+        #[arg(long)]
+        json: bool,
+        /// At most this many articles
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// Print one article as wrapped text
+    Show {
+        /// The article's id, as `herald list` shows it
+        id: i64,
+        /// Wrap to this many columns (default: the terminal's width, or 80)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(10..))]
+        width: Option<u16>,
+        /// Print one JSON object: the `list --json` keys plus `paragraphs`
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write every article to standard output, in a form `herald import` reads back
+    Export {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON Lines: one article object per line
+    Jsonl,
+}
+
+/// Parses the arguments, runs the command and turns any error into one line on stderr.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (`herald list | head`) is not an error worth a message.
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("herald: {}", printable(&format!("{err:#}")));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let mut store = open_store(&cli)?;
+    match cli.command {
+        None => {
+            print_list(&store, None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Import { paths }) => import(&mut store, &paths),
+        Some(Command::List { json, limit }) => {
+            if json {
+                let summaries = store.summaries(limit, 0)?;
+                let rows: Vec<_> = summaries.iter().map(JsonSummary::from).collect();
+                write_json(&rows)?;
+            } else {
+                print_list(&store, limit)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Show { id, width, json }) => {
+            let Some(article) = store.article(ArticleId(id))? else {
+                bail!("there is no article {id} in this store; `herald list` shows the ids");
+            };
+            if json {
+                write_json(&JsonArticle::from(&article))?;
+            } else {
+                let width = width.map(usize::from).unwrap_or_else(terminal_width);
+                print_article(&article, width)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Export {
+            format: ExportFormat::Jsonl,
+        }) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            store.for_each_article(|article| {
+                serde_json::to_writer(&mut out, &ExportRecord::from(&article))?;
+                out.write_all(b"\n")?;
+                Ok(())
+            })?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Opens the store the arguments name. A default store that does not exist yet is created
+/// with the samples in it, so the first run has something to read.
+pub fn open_store(cli: &Cli) -> Result<Store> {
+    let (path, is_default) = match &cli.store {
+        Some(path) => (path.clone(), false),
+        None => (paths::default_store()?, true),
+    };
+    let is_new = !path.exists();
+    let mut store = Store::open(&path)?;
+    if cli.samples || (is_default && is_new) {
+        let counts = store.import(&samples::articles()?, Timestamp::now())?;
+        if cli.samples && cli.command.is_some() {
+            eprintln!(
+                "samples: added {}, already present {}",
+                counts.imported, counts.already_present
+            );
+        }
+    }
+    Ok(store)
+}
+
+fn import(store: &mut Store, paths: &[PathBuf]) -> Result<ExitCode> {
+    let mut report = |problem: &import::Problem| {
+        eprintln!("{}", printable(&problem.to_string()));
+    };
+    let summary = import::import_paths(store, paths, Timestamp::now(), &mut report)?;
+    println!(
+        "imported {}, already present {}, failed {}",
+        summary.counts.imported, summary.counts.already_present, summary.failed
+    );
+    Ok(if summary.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn print_list(store: &Store, limit: Option<usize>) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for row in store.summaries(limit, 0)? {
+        let date = row
+            .published
+            .map(|p| p.civil().strftime("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "undated".to_owned());
+        let source = display::truncate(&printable(&row.source), 18).into_owned();
+        let pad = 18usize.saturating_sub(display::width(&source));
+        writeln!(
+            out,
+            "{:>6} {}{} {date:<10} {source}{} {}",
+            row.id,
+            if row.read { ' ' } else { '●' },
+            if row.starred { '★' } else { ' ' },
+            " ".repeat(pad),
+            printable(&row.title),
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn print_article(article: &Article, width: usize) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let s = &article.summary;
+    let title = vec![s.title.clone()];
+    write!(out, "{}", display::fill(&title, width))?;
+    let mut byline = vec![s.source.clone()];
+    if !s.authors.is_empty() {
+        byline.push(s.authors.join(", "));
+    }
+    if let Some(p) = s.published {
+        byline.push(p.civil().strftime("%Y-%m-%d %H:%M").to_string());
+    }
+    write!(out, "{}", display::fill(&[byline.join(" · ")], width))?;
+    if let Some(url) = &s.url {
+        writeln!(out, "{}", printable(url))?;
+    }
+    writeln!(out)?;
+    write!(out, "{}", display::fill(&article.paragraphs, width))?;
+    out.flush()?;
+    Ok(())
+}
+
+fn terminal_width() -> usize {
+    if std::io::stdout().is_terminal()
+        && let Ok((cols, _)) = ratatui::crossterm::terminal::size()
+    {
+        return usize::from(cols).max(10);
+    }
+    80
+}
+
+fn write_json<T: Serialize>(value: &T) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    serde_json::to_writer_pretty(&mut out, value).context("writing JSON")?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// The keys of `list --json`, in this order; scripts rely on them.
+#[derive(Serialize)]
+struct JsonSummary<'a> {
+    id: i64,
+    source: &'a str,
+    title: &'a str,
+    authors: &'a [String],
+    published: Option<String>,
+    url: Option<&'a str>,
+    read: bool,
+    starred: bool,
+}
+
+impl<'a> From<&'a Summary> for JsonSummary<'a> {
+    fn from(s: &'a Summary) -> Self {
+        JsonSummary {
+            id: s.id.0,
+            source: &s.source,
+            title: &s.title,
+            authors: &s.authors,
+            published: s.published.map(|p| p.rfc3339()),
+            url: s.url.as_deref(),
+            read: s.read,
+            starred: s.starred,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonArticle<'a> {
+    #[serde(flatten)]
+    summary: JsonSummary<'a>,
+    paragraphs: &'a [String],
+}
+
+impl<'a> From<&'a Article> for JsonArticle<'a> {
+    fn from(a: &'a Article) -> Self {
+        JsonArticle {
+            summary: JsonSummary::from(&a.summary),
+            paragraphs: &a.paragraphs,
+        }
+    }
+}
+
+/// One exported article. Importing it back gives the same article with the same dedup key:
+/// the guid is written only when the article had one, and the store's own id goes under a
+/// name the importer ignores.
+#[derive(Serialize)]
+struct ExportRecord<'a> {
+    herald_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guid: Option<&'a str>,
+    source: &'a str,
+    title: &'a str,
+    authors: &'a [String],
+    published: Option<String>,
+    url: Option<&'a str>,
+    summary: Option<&'a str>,
+    paragraphs: &'a [String],
+    read: bool,
+    starred: bool,
+}
+
+impl<'a> From<&'a Article> for ExportRecord<'a> {
+    fn from(a: &'a Article) -> Self {
+        ExportRecord {
+            herald_id: a.summary.id.0,
+            guid: a.guid.as_deref(),
+            source: &a.summary.source,
+            title: &a.summary.title,
+            authors: &a.summary.authors,
+            published: a.summary.published.map(|p| p.rfc3339()),
+            url: a.summary.url.as_deref(),
+            summary: a.summary_text.as_deref(),
+            paragraphs: &a.paragraphs,
+            read: a.summary.read,
+            starred: a.summary.starred,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Text as a terminal shows it: display width, cutting to a width, wrapping, and keeping
+//! control characters from article text away from the terminal.
+
+use std::borrow::Cow;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Columns `text` takes in a terminal (CJK and emoji count two).
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Cuts `text` to at most `max` columns, ending in `…` when cut; never splits a wide
+/// character.
+pub fn truncate(text: &str, max: usize) -> Cow<'_, str> {
+    if width(text) <= max {
+        return Cow::Borrowed(text);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Replaces what could move the cursor, change the terminal or reorder text (C0 and C1
+/// controls, DEL, escape sequences' introducers, bidi overrides) with a visible `�`.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if is_unsafe(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One wrapped line: a byte range of one paragraph, so a position or a highlight can be
+/// found again after the text is wrapped to another width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub paragraph: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Wraps each paragraph to `width` columns. Paragraphs are separated by one blank line,
+/// which has `start == end` at the end of the paragraph before it.
+pub fn wrap(paragraphs: &[String], width: usize) -> Vec<Line> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    for (index, paragraph) in paragraphs.iter().enumerate() {
+        if index > 0 {
+            let end = paragraphs[index - 1].len();
+            lines.push(Line {
+                paragraph: index - 1,
+                start: end,
+                end,
+            });
+        }
+        let base = paragraph.as_ptr() as usize;
+        let mut cursor = 0;
+        for piece in textwrap::wrap(paragraph, textwrap::Options::new(width)) {
+            // textwrap borrows each line from the paragraph unless it had to change it;
+            // then find it from where the last line ended.
+            let start = match piece {
+                Cow::Borrowed(s) => s.as_ptr() as usize - base,
+                Cow::Owned(ref s) => paragraph[cursor..]
+                    .find(s.trim())
+                    .map_or(cursor, |at| cursor + at),
+            };
+            let end = (start + piece.trim_end().len()).min(paragraph.len());
+            lines.push(Line {
+                paragraph: index,
+                start,
+                end,
+            });
+            cursor = end;
+        }
+    }
+    lines
+}
+
+/// The text of a wrapped line.
+pub fn line_text<'a>(paragraphs: &'a [String], line: &Line) -> &'a str {
+    paragraphs
+        .get(line.paragraph)
+        .and_then(|p| p.get(line.start..line.end))
+        .unwrap_or_default()
+}
+
+/// Paragraphs wrapped to `width`, as plain text.
+pub fn fill(paragraphs: &[String], width: usize) -> String {
+    let lines = wrap(paragraphs, width);
+    let mut out = String::new();
+    for line in &lines {
+        out.push_str(&printable(line_text(paragraphs, line)));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_respects_wide_characters() {
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("한국어 뉴스", 6), "한국…");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("🎉🎉🎉", 4), "🎉…");
+        assert_eq!(truncate("🎉🎉🎉", 1), "…");
+        assert!(width(&truncate("東京の地下鉄、終電を30分延長へ", 9)) <= 9);
+    }
+
+    #[test]
+    fn control_characters_become_visible() {
+        assert_eq!(printable("plain"), "plain");
+        assert_eq!(
+            printable("a\x1b[2Jb\u{202E}c\r"),
+            "a\u{FFFD}[2Jb\u{FFFD}c\u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_map_back_to_paragraph_bytes() {
+        let paragraphs = vec![
+            "The quick brown fox jumps over the lazy dog.".to_owned(),
+            "東京の地下鉄、終電を30分延長へ".to_owned(),
+        ];
+        let lines = wrap(&paragraphs, 12);
+        for line in &lines {
+            let text = line_text(&paragraphs, line);
+            assert!(width(text) <= 12, "{text:?} is too wide");
+        }
+        let joined: Vec<_> = lines
+            .iter()
+            .filter(|l| l.paragraph == 0 && l.start != l.end)
+            .map(|l| line_text(&paragraphs, l))
+            .collect();
+        assert_eq!(joined.join(" "), paragraphs[0]);
+        assert!(
+            lines.iter().any(|l| l.start == l.end),
+            "blank separator line"
+        );
+        let cjk: String = lines
+            .iter()
+            .filter(|l| l.paragraph == 1)
+            .map(|l| line_text(&paragraphs, l))
+            .collect();
+        assert_eq!(cjk, paragraphs[1]);
+    }
+}

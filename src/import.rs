@@ -1,0 +1,380 @@
+//! Getting articles in: walks files and folders, tells each file's format from its content,
+//! runs the matching parser and stores the result in batches.
+
+pub mod date;
+pub mod decode;
+pub mod json;
+pub mod text;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+
+use crate::model::NewArticle;
+use crate::store::{BATCH_SIZE, ImportCounts, Store};
+
+/// Whole-file formats are read into memory; past this size a file is refused with a
+/// message rather than exhausting memory. JSON Lines is streamed and has no such cap.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How much of a file is read to tell its format: enough for the first line of a long
+/// JSON Lines record.
+const SNIFF_BYTES: u64 = 256 * 1024;
+
+/// The formats herald reads, told apart by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json(json::Shape),
+    Markup,
+}
+
+/// Something that went wrong with one file or one record, with where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub detail: String,
+    /// Warnings do not count as failures: the file was stored.
+    pub warning: bool,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.warning { "warning" } else { "error" };
+        write!(f, "{kind}: {}: {}", self.path.display(), self.detail)
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub counts: ImportCounts,
+    pub failed: usize,
+}
+
+/// Imports every file under `paths` into `store`. Each problem is passed to `report` as it
+/// happens; the rest of the work goes on. Only a store failure (disk full, say) stops it.
+pub fn import_paths(
+    store: &mut Store,
+    paths: &[PathBuf],
+    added: Timestamp,
+    report: &mut dyn FnMut(&Problem),
+) -> Result<Summary> {
+    let mut summary = Summary::default();
+    for path in paths {
+        let mut files = Vec::new();
+        if let Err(err) = collect_files(path, &mut files) {
+            summary.failed += 1;
+            report(&Problem {
+                path: path.clone(),
+                detail: format!("{err:#}"),
+                warning: false,
+            });
+            continue;
+        }
+        for file in files {
+            let mut failed = 0;
+            let mut note = |problem: Problem| {
+                failed += usize::from(!problem.warning);
+                report(&problem);
+            };
+            let counts = import_file(store, &file, added, &mut note)?;
+            summary.counts.add(counts);
+            summary.failed += failed;
+        }
+    }
+    Ok(summary)
+}
+
+/// Lists the files under `path` (itself when a file), sorted, skipping hidden entries
+/// inside folders.
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !meta.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("cannot list the folder {}", path.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_none_or(|n| !n.starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect_files(&entry, out)?;
+        } else {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// Imports one file. Problems with the file are reported, not returned; `Err` means the
+/// store itself failed.
+pub fn import_file(
+    store: &mut Store,
+    path: &Path,
+    added: Timestamp,
+    report: &mut dyn FnMut(Problem),
+) -> Result<ImportCounts> {
+    let problem = |detail: String, warning: bool| Problem {
+        path: path.to_path_buf(),
+        detail,
+        warning,
+    };
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) => {
+            report(problem(format!("cannot open: {err}"), false));
+            return Ok(ImportCounts::default());
+        }
+    };
+    let mut head = Vec::with_capacity(SNIFF_BYTES as usize);
+    if let Err(err) = (&mut file).take(SNIFF_BYTES).read_to_end(&mut head) {
+        report(problem(format!("cannot read: {err}"), false));
+        return Ok(ImportCounts::default());
+    }
+    if head.iter().all(u8::is_ascii_whitespace) {
+        report(problem("empty file, skipped".into(), false));
+        return Ok(ImportCounts::default());
+    }
+    if decode::looks_binary(&head) {
+        report(problem(
+            "binary data, not an article; skipped".into(),
+            false,
+        ));
+        return Ok(ImportCounts::default());
+    }
+    let fallback = fallback_source(path);
+    let head_text = decode::decode(&head).text;
+    if detect(&head_text) == Format::Json(json::Shape::Lines) {
+        let reader = BufReader::new(std::io::Cursor::new(head).chain(file));
+        return import_json_lines(store, reader, &fallback, added, &mut |detail, warning| {
+            report(problem(detail, warning))
+        });
+    }
+
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        report(problem(
+            format!(
+                "{size} bytes is over the {MAX_FILE_BYTES}-byte limit for one article file; \
+                 split it, or use JSON Lines, which is streamed"
+            ),
+            false,
+        ));
+        return Ok(ImportCounts::default());
+    }
+    let mut bytes = head;
+    if let Err(err) = file.read_to_end(&mut bytes) {
+        report(problem(format!("cannot read: {err}"), false));
+        return Ok(ImportCounts::default());
+    }
+    let decoded = decode::decode(&bytes);
+    if let Some(warning) = decoded.warning {
+        report(problem(warning, true));
+    }
+    let articles = match detect(&decoded.text) {
+        Format::Json(_) => {
+            let parsed = json::parse(&decoded.text, &fallback);
+            for err in parsed.errors {
+                report(problem(format!("{}: {}", err.place, err.reason), false));
+            }
+            parsed.articles
+        }
+        Format::Text => match text::parse(&decoded.text, &fallback) {
+            Ok(article) => vec![article],
+            Err(err) => {
+                report(problem(format!("{err:#}"), false));
+                Vec::new()
+            }
+        },
+        Format::Markup => {
+            report(problem(
+                "looks like HTML or XML (a web page or a feed); this herald reads plain-text \
+                 and JSON articles only, so it was skipped"
+                    .into(),
+                false,
+            ));
+            Vec::new()
+        }
+    };
+    let mut counts = ImportCounts::default();
+    for batch in articles.chunks(BATCH_SIZE) {
+        counts.add(store.import(batch, added)?);
+    }
+    Ok(counts)
+}
+
+/// Streams JSON Lines into the store a batch at a time, so a file of any size fits.
+fn import_json_lines(
+    store: &mut Store,
+    mut reader: impl BufRead,
+    fallback: &str,
+    added: Timestamp,
+    report: &mut dyn FnMut(String, bool),
+) -> Result<ImportCounts> {
+    let mut counts = ImportCounts::default();
+    let mut batch: Vec<NewArticle> = Vec::with_capacity(BATCH_SIZE);
+    let mut raw = Vec::new();
+    let mut number = 0;
+    let mut warned = false;
+    loop {
+        raw.clear();
+        match reader.read_until(b'\n', &mut raw) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(err) => {
+                report(format!("line {}: cannot read: {err}", number + 1), false);
+                break;
+            }
+        }
+        number += 1;
+        let decoded = decode::decode(&raw);
+        if decoded.warning.is_some() && !warned {
+            warned = true;
+            report(
+                format!("line {number}: not valid UTF-8; read as Windows-1252"),
+                true,
+            );
+        }
+        match json::parse_line(&decoded.text, number, fallback) {
+            Some(Ok(article)) => batch.push(article),
+            Some(Err(err)) => report(format!("{}: {}", err.place, err.reason), false),
+            None => {}
+        }
+        if batch.len() >= BATCH_SIZE {
+            counts.add(store.import(&batch, added)?);
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        counts.add(store.import(&batch, added)?);
+    }
+    Ok(counts)
+}
+
+/// Tells the format from the text itself, whatever the file is called.
+pub fn detect(text: &str) -> Format {
+    let trimmed = text.trim_start();
+    if let Some(shape) = json::shape(trimmed) {
+        return Format::Json(shape);
+    }
+    if trimmed.starts_with('<') {
+        return Format::Markup;
+    }
+    Format::Text
+}
+
+/// The source for articles that do not name one: the folder they were saved in.
+fn fallback_source(path: &Path) -> String {
+    path.parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .map(clean)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Local files".to_owned())
+}
+
+/// Collapses runs of white space (line breaks included) to one space and trims.
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A body with paragraphs separated by blank lines; single line breaks are soft.
+pub fn paragraphs_from_body(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in body.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(clean(&current));
+                current.clear();
+            }
+        } else {
+            current.push(' ');
+            current.push_str(line);
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(clean(&current));
+    }
+    out
+}
+
+/// `SEO JI-EUN` becomes `Seo Ji-eun`; names already in mixed case are left alone.
+pub fn name_case(name: &str) -> String {
+    if name.chars().any(char::is_lowercase) || !name.chars().any(char::is_uppercase) {
+        return name.to_owned();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut word_start = true;
+    for c in name.chars() {
+        if c.is_alphabetic() {
+            if word_start {
+                out.extend(c.to_uppercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            word_start = false;
+        } else {
+            out.push(c);
+            // After an apostrophe the name goes on capitalised (O'Brien); after a hyphen it
+            // does not, as romanised Korean given names are written (Ji-eun).
+            word_start = c.is_whitespace() || c == '\'' || c == '’';
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_capitals_get_name_case() {
+        assert_eq!(name_case("SEO JI-EUN"), "Seo Ji-eun");
+        assert_eq!(name_case("CONOR O'BRIEN"), "Conor O'Brien");
+        assert_eq!(name_case("Ana de la Cruz"), "Ana de la Cruz");
+        assert_eq!(name_case("김민지"), "김민지");
+    }
+
+    #[test]
+    fn detection_is_by_content() {
+        assert_eq!(
+            detect("  {\"title\": \"x\"}"),
+            Format::Json(json::Shape::Object)
+        );
+        assert_eq!(detect("[]"), Format::Json(json::Shape::Array));
+        assert_eq!(
+            detect("{\"a\":1}\n{\"a\":2}\n"),
+            Format::Json(json::Shape::Lines)
+        );
+        assert_eq!(detect("<?xml version=\"1.0\"?><rss/>"), Format::Markup);
+        assert_eq!(detect("Title line\nBody"), Format::Text);
+    }
+
+    #[test]
+    fn body_paragraphs_split_on_blank_lines() {
+        assert_eq!(
+            paragraphs_from_body("a\nb\n\n\n  c  \n"),
+            ["a b".to_owned(), "c".to_owned()]
+        );
+        assert!(paragraphs_from_body("\n\n").is_empty());
+    }
+}

@@ -1,0 +1,423 @@
+//! The article store: one SQLite file with a full-text index, every write a transaction.
+
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::model::{Article, ArticleId, NewArticle, Position, Published, Summary};
+
+pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
+
+/// How many articles of one import share a transaction: large enough that commits cost
+/// little, small enough that the WAL stays modest during a huge import.
+pub const BATCH_SIZE: usize = 4096;
+
+/// Paragraphs are stored joined by this; importers guarantee no paragraph contains it.
+const PARAGRAPH_BREAK: &str = "\n\n";
+
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// What one import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub imported: usize,
+    pub already_present: usize,
+}
+
+impl ImportCounts {
+    pub fn add(&mut self, other: ImportCounts) {
+        self.imported += other.imported;
+        self.already_present += other.already_present;
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "id, source, title, authors, published, url, read, starred";
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`. A file that is not a herald store is
+    /// reported and left untouched.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating the store folder {}", parent.display()))?;
+        }
+        let conn = Connection::open(path)
+            .with_context(|| format!("opening the store {}", path.display()))?;
+        Self::setup(conn, Some(path.to_path_buf())).map_err(|err| {
+            let text = format!("{err:#}");
+            if text.contains("not a database") || text.contains("malformed") {
+                anyhow!(
+                    "{} is not a readable herald store ({text}). herald has not changed it; \
+                     move it aside or pass --store with another path",
+                    path.display()
+                )
+            } else {
+                err.context(format!("opening the store {}", path.display()))
+            }
+        })
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        // Another herald (an import beside an open reader) may hold the write lock briefly.
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "wal")?;
+        conn.pragma_update(None, "synchronous", "normal")?;
+        conn.pragma_update(None, "foreign_keys", "on")?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Stores `articles` in one transaction; an article already present (same dedup key) is
+    /// counted and left as it is.
+    pub fn import(&mut self, articles: &[NewArticle], added: Timestamp) -> Result<ImportCounts> {
+        let tx = self.conn.transaction()?;
+        let mut counts = ImportCounts::default();
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO articles (dedup_key, guid, source, title, authors, published,
+                     sort_key, url, summary, body, added, read, starred)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT(dedup_key) DO NOTHING",
+            )?;
+            for article in articles {
+                let changed = insert.execute(params![
+                    article.dedup_key(),
+                    article.guid,
+                    article.source,
+                    article.title,
+                    article.authors.join("\n"),
+                    article.published.map(|p| p.rfc3339()),
+                    article.published.map_or(i64::MIN, |p| p.sort_key()),
+                    article.url,
+                    article.summary,
+                    article.paragraphs.join(PARAGRAPH_BREAK),
+                    added.as_second(),
+                    article.read,
+                    article.starred,
+                ])?;
+                if changed == 1 {
+                    counts.imported += 1;
+                } else {
+                    counts.already_present += 1;
+                }
+            }
+        }
+        tx.commit().context("committing the import")?;
+        Ok(counts)
+    }
+
+    pub fn count(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    pub fn count_unread(&self) -> Result<usize> {
+        let n: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM articles WHERE read = 0", [], |r| {
+                    r.get(0)
+                })?;
+        Ok(n as usize)
+    }
+
+    /// Newest first, undated last; `limit` rows from `offset`.
+    pub fn summaries(&self, limit: Option<usize>, offset: usize) -> Result<Vec<Summary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles
+             ORDER BY sort_key DESC, id DESC LIMIT ?1 OFFSET ?2"
+        ))?;
+        let limit = limit.map_or(-1, |l| l as i64);
+        let rows = stmt.query_map(params![limit, offset as i64], summary_from_row)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .context("reading the article list")
+    }
+
+    pub fn summary(&self, id: ArticleId) -> Result<Option<Summary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles WHERE id = ?1"
+        ))?;
+        Ok(stmt.query_row([id], summary_from_row).optional()?)
+    }
+
+    pub fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, guid, summary, body, added, pos_paragraph, pos_offset
+             FROM articles WHERE id = ?1"
+        ))?;
+        Ok(stmt.query_row([id], article_from_row).optional()?)
+    }
+
+    /// Calls `each` with every article, oldest id first, without holding them all in memory.
+    pub fn for_each_article(&self, mut each: impl FnMut(Article) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {SUMMARY_COLUMNS}, guid, summary, body, added, pos_paragraph, pos_offset
+             FROM articles ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            each(article_from_row(row)?)?;
+        }
+        Ok(())
+    }
+
+    pub fn set_read(&self, id: ArticleId, read: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE articles SET read = ?2 WHERE id = ?1",
+                params![id, read],
+            )
+            .context("saving the read mark")?;
+        Ok(())
+    }
+
+    pub fn set_starred(&self, id: ArticleId, starred: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE articles SET starred = ?2 WHERE id = ?1",
+                params![id, starred],
+            )
+            .context("saving the star")?;
+        Ok(())
+    }
+
+    pub fn save_position(&self, id: ArticleId, position: Position) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE articles SET pos_paragraph = ?2, pos_offset = ?3 WHERE id = ?1",
+                params![id, position.paragraph as i64, position.offset as i64],
+            )
+            .context("saving the reading position")?;
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Row position of `id` in the newest-first order, for restoring a selection.
+    pub fn rank_of(&self, id: ArticleId) -> Result<Option<usize>> {
+        let Some((sort_key, _)) = self
+            .conn
+            .query_row(
+                "SELECT sort_key, id FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let before: i64 = self.conn.query_row(
+            "SELECT count(*) FROM articles
+             WHERE sort_key > ?1 OR (sort_key = ?1 AND id > ?2)",
+            params![sort_key, id],
+            |r| r.get(0),
+        )?;
+        Ok(Some(before as usize))
+    }
+
+    /// Runs SQLite's own consistency check, returning its verdict.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<Summary> {
+    let authors: String = row.get(3)?;
+    let published: Option<String> = row.get(4)?;
+    Ok(Summary {
+        id: row.get(0)?,
+        source: row.get(1)?,
+        title: row.get(2)?,
+        authors: split_authors(&authors),
+        published: published.and_then(|p| Published::parse_rfc3339(&p).ok()),
+        url: row.get(5)?,
+        read: row.get(6)?,
+        starred: row.get(7)?,
+    })
+}
+
+fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
+    let summary = summary_from_row(row)?;
+    let body: String = row.get(10)?;
+    let added: i64 = row.get(11)?;
+    Ok(Article {
+        summary,
+        guid: row.get(8)?,
+        summary_text: row.get(9)?,
+        paragraphs: split_paragraphs(&body),
+        added: Timestamp::from_second(added).unwrap_or(Timestamp::UNIX_EPOCH),
+        position: Position {
+            paragraph: row.get::<_, i64>(12)?.max(0) as usize,
+            offset: row.get::<_, i64>(13)?.max(0) as usize,
+        },
+    })
+}
+
+fn split_authors(authors: &str) -> Vec<String> {
+    authors
+        .lines()
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn split_paragraphs(body: &str) -> Vec<String> {
+    if body.is_empty() {
+        return Vec::new();
+    }
+    body.split(PARAGRAPH_BREAK).map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(title: &str, published: Option<&str>) -> NewArticle {
+        NewArticle {
+            source: "Test Wire".into(),
+            title: title.into(),
+            authors: vec!["Ana Lima".into(), "Bo Chen".into()],
+            published: published.map(|p| Published::parse_rfc3339(p).unwrap()),
+            paragraphs: vec!["First paragraph.".into(), "Second one.".into()],
+            ..Default::default()
+        }
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::from_second(1_700_000_000).unwrap()
+    }
+
+    #[test]
+    fn import_is_idempotent_and_lists_newest_first_undated_last() {
+        let mut store = Store::open_in_memory().unwrap();
+        let batch = vec![
+            article("Old", Some("2020-01-01T00:00:00Z")),
+            article("Undated", None),
+            article("New", Some("2025-06-01T12:00:00+02:00")),
+        ];
+        let counts = store.import(&batch, now()).unwrap();
+        assert_eq!(counts.imported, 3);
+        let again = store.import(&batch, now()).unwrap();
+        assert_eq!(
+            again,
+            ImportCounts {
+                imported: 0,
+                already_present: 3
+            }
+        );
+        let titles: Vec<_> = store
+            .summaries(None, 0)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.title)
+            .collect();
+        assert_eq!(titles, ["New", "Old", "Undated"]);
+        assert_eq!(store.count().unwrap(), 3);
+    }
+
+    #[test]
+    fn article_round_trips_fields_and_state() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .import(&[article("One", Some("2024-12-03T18:09:00-00:00"))], now())
+            .unwrap();
+        let id = store.summaries(Some(1), 0).unwrap()[0].id;
+        store.set_read(id, true).unwrap();
+        store.set_starred(id, true).unwrap();
+        store
+            .save_position(
+                id,
+                Position {
+                    paragraph: 1,
+                    offset: 3,
+                },
+            )
+            .unwrap();
+        let a = store.article(id).unwrap().unwrap();
+        assert_eq!(a.summary.authors, ["Ana Lima", "Bo Chen"]);
+        assert_eq!(a.paragraphs, ["First paragraph.", "Second one."]);
+        assert!(a.summary.read && a.summary.starred);
+        assert_eq!(
+            a.position,
+            Position {
+                paragraph: 1,
+                offset: 3
+            }
+        );
+        assert_eq!(a.summary.published.unwrap().offset, None);
+        assert_eq!(store.count_unread().unwrap(), 0);
+        assert_eq!(store.rank_of(id).unwrap(), Some(0));
+    }
+
+    #[test]
+    fn full_text_index_follows_the_table() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut a = article("Harbour report", None);
+        a.paragraphs = vec!["Die Fähre nach Ägypten fährt.".into()];
+        store.import(&[a], now()).unwrap();
+        let hits: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'agypten'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 1);
+        store.conn.execute("DELETE FROM articles", []).unwrap();
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_store_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.db");
+        std::fs::write(
+            &path,
+            b"these are my notes, not a database, and not 100 bytes",
+        )
+        .unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(
+            format!("{err:#}").contains("not a readable herald store"),
+            "{err:#}"
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"these are my notes, not a database, and not 100 bytes"
+        );
+    }
+}

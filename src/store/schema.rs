@@ -1,0 +1,82 @@
+//! The store's schema as an ordered list of migrations, applied by `PRAGMA user_version`.
+
+use anyhow::{Context, Result, bail};
+use rusqlite::Connection;
+
+/// Each entry moves the schema from version `index` to `index + 1`. Never edit a shipped
+/// entry: add a new one, so stores made by older builds upgrade in place.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE articles (
+    id           INTEGER PRIMARY KEY,
+    dedup_key    TEXT NOT NULL UNIQUE,
+    guid         TEXT,
+    source       TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    -- one author per line
+    authors      TEXT NOT NULL,
+    -- RFC 3339; `-00:00` when the local offset is unknown
+    published    TEXT,
+    -- published as Unix seconds, or the smallest integer when undated, so undated sorts last
+    sort_key     INTEGER NOT NULL,
+    url          TEXT,
+    summary      TEXT,
+    -- paragraphs separated by one blank line
+    body         TEXT NOT NULL,
+    added        INTEGER NOT NULL,
+    read         INTEGER NOT NULL DEFAULT 0,
+    starred      INTEGER NOT NULL DEFAULT 0,
+    pos_paragraph INTEGER NOT NULL DEFAULT 0,
+    pos_offset   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX articles_newest ON articles(sort_key DESC, id DESC);
+CREATE INDEX articles_unread ON articles(read) WHERE read = 0;
+
+-- External content: the index holds no second copy of the text.
+-- unicode61 with remove_diacritics 2 folds case and diacritics beyond ASCII.
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, authors, source, body,
+    content = 'articles', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, authors, source, body)
+    VALUES (new.id, new.title, new.authors, new.source, new.body);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, authors, source, body)
+    VALUES ('delete', old.id, old.title, old.authors, old.source, old.body);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, authors, source, body ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, authors, source, body)
+    VALUES ('delete', old.id, old.title, old.authors, old.source, old.body);
+    INSERT INTO articles_fts(rowid, title, authors, source, body)
+    VALUES (new.id, new.title, new.authors, new.source, new.body);
+END;
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#];
+
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the schema up to date, each step in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version > CURRENT_VERSION {
+        bail!(
+            "this store has schema version {version}, newer than this herald understands \
+             ({CURRENT_VERSION}); upgrade herald to open it"
+        );
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let next = index as i64 + 1;
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)
+            .with_context(|| format!("migrating the store to schema version {next}"))?;
+        tx.pragma_update(None, "user_version", next)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
