@@ -72,6 +72,9 @@ impl Store {
     fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         // Another herald (an import beside an open reader) may hold the write lock briefly.
         conn.busy_timeout(Duration::from_secs(10))?;
+        // Takes effect only while the file is new; large pages suit long article rows and
+        // the full-text index's segments.
+        conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "wal")?;
         conn.pragma_update(None, "synchronous", "normal")?;
         conn.pragma_update(None, "foreign_keys", "on")?;
@@ -95,23 +98,36 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                  ON CONFLICT(dedup_key) DO NOTHING",
             )?;
+            let mut index = tx.prepare_cached(
+                "INSERT INTO articles_fts (rowid, title, authors, source, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
             for article in articles {
+                let authors = article.authors.join("\n");
+                let body = article.paragraphs.join(PARAGRAPH_BREAK);
                 let changed = insert.execute(params![
                     article.dedup_key(),
                     article.guid,
                     article.source,
                     article.title,
-                    article.authors.join("\n"),
+                    authors,
                     article.published.map(|p| p.rfc3339()),
                     article.published.map_or(i64::MIN, |p| p.sort_key()),
                     article.url,
                     article.summary,
-                    article.paragraphs.join(PARAGRAPH_BREAK),
+                    body,
                     added.as_second(),
                     article.read,
                     article.starred,
                 ])?;
                 if changed == 1 {
+                    index.execute(params![
+                        tx.last_insert_rowid(),
+                        article.title,
+                        authors,
+                        article.source,
+                        body
+                    ])?;
                     counts.imported += 1;
                 } else {
                     counts.already_present += 1;
@@ -175,6 +191,19 @@ impl Store {
         while let Some(row) = rows.next()? {
             each(article_from_row(row)?)?;
         }
+        Ok(())
+    }
+
+    /// Removes an article and its index entry.
+    pub fn delete(&mut self, id: ArticleId) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO articles_fts (articles_fts, rowid, title, authors, source, body)
+             SELECT 'delete', id, title, authors, source, body FROM articles WHERE id = ?1",
+            [id],
+        )?;
+        tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
+        tx.commit().context("deleting the article")?;
         Ok(())
     }
 
@@ -397,7 +426,25 @@ mod tests {
             )
             .unwrap();
         assert_eq!(hits, 1);
-        store.conn.execute("DELETE FROM articles", []).unwrap();
+        let id = store.summaries(Some(1), 0).unwrap()[0].id;
+        store.delete(id).unwrap();
+        assert_eq!(store.count().unwrap(), 0);
+        let hits: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'agypten'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 0);
+        store
+            .conn
+            .execute(
+                "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            )
+            .unwrap();
         assert_eq!(store.integrity_check().unwrap(), "ok");
     }
 

@@ -1,0 +1,68 @@
+//! Import throughput: N generated articles (300–1,500 words) from JSON Lines into a new
+//! store, full-text index included. Prints articles/s and the store size.
+//!
+//! `cargo bench --bench import` (N = 100,000); `HERALD_BENCH_N=10000` for a quicker run.
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::io::Write;
+use std::time::Instant;
+
+use herald::store::Store;
+
+fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::var("HERALD_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir()?;
+    let input = dir.path().join("corpus.jsonl");
+
+    let started = Instant::now();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&input)?);
+    let mut generator = corpus::Generator::new(7);
+    for i in 0..n {
+        writeln!(out, "{}", generator.json_line(i))?;
+    }
+    out.flush()?;
+    drop(out);
+    let input_bytes = std::fs::metadata(&input)?.len();
+    println!(
+        "generated {n} articles, {:.1} MiB of JSON Lines, in {:.1} s",
+        input_bytes as f64 / 1048576.0,
+        started.elapsed().as_secs_f64()
+    );
+
+    let store_path = dir.path().join("bench.db");
+    let mut store = Store::open(&store_path)?;
+    let started = Instant::now();
+    let mut problems = 0;
+    let summary = herald::import::import_paths(
+        &mut store,
+        std::slice::from_ref(&input),
+        jiff::Timestamp::now(),
+        &mut |_| problems += 1,
+    )?;
+    let elapsed = started.elapsed().as_secs_f64();
+    drop(store);
+    let size: u64 = std::fs::read_dir(dir.path())?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("bench.db"))
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "imported {} articles ({} problems) in {elapsed:.2} s: {:.0} articles/s, {:.1} MiB/s of input",
+        summary.counts.imported,
+        problems,
+        summary.counts.imported as f64 / elapsed,
+        input_bytes as f64 / 1048576.0 / elapsed
+    );
+    println!(
+        "store size {:.1} MiB ({:.2} KiB per article)",
+        size as f64 / 1048576.0,
+        size as f64 / 1024.0 / n.max(1) as f64
+    );
+    Ok(())
+}
