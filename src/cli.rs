@@ -121,6 +121,11 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let mut store = open_store(&cli)?;
     match cli.command {
+        None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
+            crate::tui::run(store)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        // Not a terminal (a pipe, a script): there is no one to read a screen, so list.
         None => {
             print_list(&store, None)?;
             Ok(ExitCode::SUCCESS)

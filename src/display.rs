@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Columns `text` takes in a terminal (CJK and emoji count two).
 pub fn width(text: &str) -> usize {
@@ -21,12 +22,14 @@ pub fn truncate(text: &str, max: usize) -> Cow<'_, str> {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    // By grapheme, as ratatui lays text out: `☀️` is one cluster two columns wide, though
+    // its two characters measure one column between them.
+    for grapheme in text.graphemes(true) {
+        let w = width(grapheme);
         if used + w > max - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(grapheme);
         used += w;
     }
     out.push('…');
@@ -35,16 +38,26 @@ pub fn truncate(text: &str, max: usize) -> Cow<'_, str> {
 
 /// Replaces what could move the cursor, change the terminal or reorder text (C0 and C1
 /// controls, DEL, escape sequences' introducers, bidi overrides) with a visible `�`.
+///
+/// Also drops U+FE0F (emoji presentation): terminals disagree on whether `☀️` takes one
+/// column or two, and a row measured one way but drawn the other shifts everything after
+/// it. Without the selector the character has one agreed width.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if !text
+        .chars()
+        .any(|c| is_unsafe(c) || c == EMOJI_PRESENTATION)
+    {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
+            .filter(|&c| c != EMOJI_PRESENTATION)
             .map(|c| if is_unsafe(c) { '\u{FFFD}' } else { c })
             .collect(),
     )
 }
+
+const EMOJI_PRESENTATION: char = '\u{FE0F}';
 
 fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
@@ -126,12 +139,18 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("🎉🎉🎉", 4), "🎉…");
         assert_eq!(truncate("🎉🎉🎉", 1), "…");
+        assert_eq!(width("☀\u{FE0F}"), 2);
+        assert_eq!(
+            truncate("☀\u{FE0F}☀\u{FE0F}☀\u{FE0F}", 5),
+            "☀\u{FE0F}☀\u{FE0F}…"
+        );
         assert!(width(&truncate("東京の地下鉄、終電を30分延長へ", 9)) <= 9);
     }
 
     #[test]
     fn control_characters_become_visible() {
         assert_eq!(printable("plain"), "plain");
+        assert_eq!(printable("☀\u{FE0F} sun"), "☀ sun");
         assert_eq!(
             printable("a\x1b[2Jb\u{202E}c\r"),
             "a\u{FFFD}[2Jb\u{FFFD}c\u{FFFD}"

@@ -331,7 +331,11 @@ pub fn clean(text: &str) -> String {
     // Most text is clean already; checking is cheaper than rebuilding.
     let mut previous_space = true;
     let tidy = text.chars().all(|c| {
-        let ok = if c == ' ' { !previous_space } else { !c.is_whitespace() };
+        let ok = if c == ' ' {
+            !previous_space
+        } else {
+            !c.is_whitespace()
+        };
         previous_space = c == ' ';
         ok
     }) && !text.ends_with(' ');

@@ -1,12 +1,22 @@
 //! herald: a terminal news reader. The library holds everything; `main.rs` only calls in.
 
 // No panics outside tests: errors become messages (see STYLE.md).
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
+pub mod action;
+pub mod app;
 pub mod cli;
 pub mod display;
+pub mod event;
 pub mod import;
+pub mod keymap;
 pub mod model;
 pub mod paths;
 pub mod samples;
 pub mod store;
+pub mod terminal;
+pub mod tui;
+pub mod ui;

@@ -33,7 +33,11 @@ impl Herald {
 
     fn list(&self) -> Vec<Value> {
         let out = self.run(&["list", "--json"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<Value>(&out.stdout)
             .unwrap()
             .as_array()
@@ -71,9 +75,18 @@ fn importing_the_fixture_folder_reports_failures_and_stores_the_rest() {
 
     let rows = h.list();
     let titles: Vec<&str> = rows.iter().map(|r| r["title"].as_str().unwrap()).collect();
-    assert!(titles.contains(&"Café owners protest new terrace fees"), "{titles:?}");
-    assert!(titles.contains(&"Bakery wins award for rye bread"), "{titles:?}");
-    assert!(titles.contains(&"Format told from content, not name"), "{titles:?}");
+    assert!(
+        titles.contains(&"Café owners protest new terrace fees"),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Bakery wins award for rye bread"),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Format told from content, not name"),
+        "{titles:?}"
+    );
     // Undated articles come last.
     assert!(rows.last().unwrap()["published"].is_null());
 
@@ -172,7 +185,11 @@ fn export_then_import_into_an_empty_store_gives_the_same_articles() {
     assert_eq!(bodies(&second), bodies(&exported));
     // Importing the original files into the copy adds nothing: the dedup keys survived.
     let again = copy.run(&["import", fixtures().to_str().unwrap()]);
-    assert!(text(&again.stdout).starts_with("imported 0,"), "{}", text(&again.stdout));
+    assert!(
+        text(&again.stdout).starts_with("imported 0,"),
+        "{}",
+        text(&again.stdout)
+    );
     assert!(id > 0);
 }
 
@@ -210,7 +227,11 @@ fn user_errors_are_one_clear_line_without_a_backtrace() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 
     let notes = h._dir.path().join("notes.txt");
-    std::fs::write(&notes, "my notes, not a database at all, longer than a header\n").unwrap();
+    std::fs::write(
+        &notes,
+        "my notes, not a database at all, longer than a header\n",
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_herald"))
         .arg("--store")
         .arg(&notes)

@@ -30,31 +30,104 @@ impl Rng {
     /// A rank from a Zipf (s = 1) distribution over `n` words, as word frequencies in
     /// running text follow: the top hundred words make about half of all tokens.
     pub fn zipf(&mut self, n: usize) -> usize {
-        ((n as f64).powf(self.unit()) as usize).saturating_sub(1).min(n - 1)
+        ((n as f64).powf(self.unit()) as usize)
+            .saturating_sub(1)
+            .min(n - 1)
     }
 }
 
 const COMMON: &[&str] = &[
-    "the", "of", "and", "to", "in", "a", "said", "on", "for", "that", "with", "was", "is",
-    "by", "at", "from", "it", "as", "be", "has", "have", "will", "city", "year", "after",
-    "new", "government", "officials", "people", "minister", "market", "report", "week",
-    "police", "council", "school", "company", "water", "energy", "prices", "election",
-    "train", "river", "workers", "hospital", "budget", "plan", "vote", "storm", "team",
-    "court", "bank", "farmers", "students", "museum", "festival", "bridge", "harbour",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "said",
+    "on",
+    "for",
+    "that",
+    "with",
+    "was",
+    "is",
+    "by",
+    "at",
+    "from",
+    "it",
+    "as",
+    "be",
+    "has",
+    "have",
+    "will",
+    "city",
+    "year",
+    "after",
+    "new",
+    "government",
+    "officials",
+    "people",
+    "minister",
+    "market",
+    "report",
+    "week",
+    "police",
+    "council",
+    "school",
+    "company",
+    "water",
+    "energy",
+    "prices",
+    "election",
+    "train",
+    "river",
+    "workers",
+    "hospital",
+    "budget",
+    "plan",
+    "vote",
+    "storm",
+    "team",
+    "court",
+    "bank",
+    "farmers",
+    "students",
+    "museum",
+    "festival",
+    "bridge",
+    "harbour",
 ];
 
 const SYLLABLES: &[&str] = &[
-    "ka", "lo", "mi", "ser", "tan", "vel", "dor", "pri", "nu", "bel", "cas", "fen", "gri",
-    "hol", "jun", "kel", "mar", "nor", "ost", "pel", "quin", "ros", "sul", "tor", "ul",
-    "var", "wen", "yor", "zan", "ber",
+    "ka", "lo", "mi", "ser", "tan", "vel", "dor", "pri", "nu", "bel", "cas", "fen", "gri", "hol",
+    "jun", "kel", "mar", "nor", "ost", "pel", "quin", "ros", "sul", "tor", "ul", "var", "wen",
+    "yor", "zan", "ber",
 ];
 
 const ACCENTED: &[&str] = &[
-    "Ägypten", "café", "Zürich", "São", "Kvæstrup", "Ørsted", "naïve", "Málaga", "Łódź",
-    "façade", "Crème", "Dvořák",
+    "Ägypten",
+    "café",
+    "Zürich",
+    "São",
+    "Kvæstrup",
+    "Ørsted",
+    "naïve",
+    "Málaga",
+    "Łódź",
+    "façade",
+    "Crème",
+    "Dvořák",
 ];
 
-const KOREAN: &[&str] = &["서울", "시장", "정부", "발표", "지하철", "날씨", "선거", "학교"];
+const KOREAN: &[&str] = &[
+    "서울",
+    "시장",
+    "정부",
+    "발표",
+    "지하철",
+    "날씨",
+    "선거",
+    "학교",
+];
 const JAPANESE: &[&str] = &[
     "東京の地下鉄、終電を30分延長へ",
     "大阪で新しい図書館が開館",
@@ -75,7 +148,9 @@ impl Generator {
         let mut vocabulary: Vec<String> = COMMON.iter().map(|w| (*w).to_owned()).collect();
         for _ in 0..30_000 {
             let n = 2 + rng.below(3);
-            let word: String = (0..n).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect();
+            let word: String = (0..n)
+                .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
+                .collect();
             vocabulary.push(word);
         }
         Generator { rng, vocabulary }

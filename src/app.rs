@@ -1,0 +1,338 @@
+//! The application state and the one place it changes: `App::update`, which turns an
+//! action into new state plus effects for the caller to run. It does no I/O itself.
+
+pub mod list;
+pub mod reader;
+
+use ratatui::layout::{Position as Cell, Rect};
+
+use crate::action::Action;
+use crate::keymap::{Context, Keymap};
+use crate::model::{ArticleId, Position, Summary};
+use crate::ui::layout;
+
+pub use list::ArticleList;
+pub use reader::Reader;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Reader,
+}
+
+/// Work that `update` asks for and the event loop carries out against the store or the
+/// system; results come back as actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    LoadRows { start: usize, len: usize },
+    LoadArticle(ArticleId),
+    SetRead(ArticleId, bool),
+    SetStarred(ArticleId, bool),
+    SavePosition(ArticleId, Position),
+    RememberOpen(ArticleId),
+    OpenUrl(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub keymap: Keymap,
+    pub list: ArticleList,
+    pub reader: Option<Reader>,
+    pub focus: Focus,
+    pub zoomed: bool,
+    pub help_open: bool,
+    pub status: Option<String>,
+    pub unread: usize,
+    pub size: Rect,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(keymap: Keymap, total: usize, unread: usize, size: Rect) -> App {
+        App {
+            keymap,
+            list: ArticleList::new(total),
+            reader: None,
+            focus: Focus::List,
+            zoomed: false,
+            help_open: false,
+            status: None,
+            unread,
+            size,
+            quit: false,
+        }
+    }
+
+    /// The keymap context for the current state.
+    pub fn context(&self) -> Context {
+        if self.help_open {
+            Context::Help
+        } else {
+            match self.focus {
+                Focus::List => Context::List,
+                Focus::Reader => Context::Reader,
+            }
+        }
+    }
+
+    pub fn panes(&self) -> layout::Panes {
+        layout::panes(self.size, self.zoomed)
+    }
+
+    fn list_height(&self) -> usize {
+        self.panes()
+            .list
+            .map_or(1, |r| usize::from(layout::pane_inner(r).height).max(1))
+    }
+
+    fn reader_geometry(&self) -> (usize, usize) {
+        let area = self
+            .panes()
+            .reader
+            .map(layout::reader_area)
+            .map_or(Rect::default(), |a| a.text);
+        (
+            usize::from(area.width).max(1),
+            usize::from(area.height).max(1),
+        )
+    }
+
+    /// Applies one action. Returns the effects to run; `self` is already up to date.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if !matches!(
+            action,
+            Action::Notify(_) | Action::ArticleLoaded(_) | Action::Resize { .. }
+        ) {
+            self.status = None;
+        }
+        let height = self.list_height();
+        match action {
+            Action::SelectNext => self.list.move_by(1, height),
+            Action::SelectPrev => self.list.move_by(-1, height),
+            Action::SelectFirst => self.list.select(0, height),
+            Action::SelectLast => self.list.select(usize::MAX, height),
+            Action::PageDown => self.page(1, 1),
+            Action::PageUp => self.page(-1, 1),
+            Action::HalfPageDown => self.page(1, 2),
+            Action::HalfPageUp => self.page(-1, 2),
+            Action::ScrollDown => self.scroll_reader(1),
+            Action::ScrollUp => self.scroll_reader(-1),
+            Action::ScrollTop => {
+                if let Some(r) = &mut self.reader {
+                    r.scroll_to(0);
+                }
+            }
+            Action::ScrollBottom => {
+                if let Some(r) = &mut self.reader {
+                    r.scroll_to(usize::MAX);
+                }
+            }
+            Action::OpenArticle => match self.list.selected_row() {
+                Some(row) => effects.push(Effect::LoadArticle(row.id)),
+                None => self.status = Some("No article to open".into()),
+            },
+            Action::NextArticle | Action::PrevArticle => {
+                let delta = if action == Action::NextArticle { 1 } else { -1 };
+                let before = self.list.selected;
+                self.list.move_by(delta, height);
+                if self.list.selected == before {
+                    self.status = Some(if delta > 0 {
+                        "This is the last article".into()
+                    } else {
+                        "This is the first article".into()
+                    });
+                } else if let Some(row) = self.list.selected_row() {
+                    effects.push(Effect::LoadArticle(row.id));
+                }
+            }
+            Action::FocusNext => {
+                self.focus = match self.focus {
+                    Focus::List if self.reader.is_some() => Focus::Reader,
+                    _ => Focus::List,
+                };
+                if self.focus == Focus::List {
+                    self.zoomed = false;
+                }
+            }
+            Action::FocusList => {
+                self.focus = Focus::List;
+                self.zoomed = false;
+            }
+            Action::ToggleZoom => {
+                if self.reader.is_some() {
+                    self.zoomed = !self.zoomed;
+                    if self.zoomed {
+                        self.focus = Focus::Reader;
+                    }
+                    self.relayout();
+                } else {
+                    self.status = Some("Open an article to zoom the reader".into());
+                }
+            }
+            Action::ToggleRead => {
+                if let Some(id) = self.target().map(|s| s.id) {
+                    let read = !self.target().is_some_and(|s| s.read);
+                    self.set_read(id, read, &mut effects);
+                }
+            }
+            Action::ToggleStar => {
+                if let Some(target) = self.target() {
+                    let (id, starred) = (target.id, !target.starred);
+                    self.for_each_copy(id, |s| s.starred = starred);
+                    effects.push(Effect::SetStarred(id, starred));
+                }
+            }
+            Action::OpenInBrowser => match self.target().map(|s| s.url.clone()) {
+                Some(Some(url)) => {
+                    self.status = Some(format!("Opening {url}"));
+                    effects.push(Effect::OpenUrl(url));
+                }
+                Some(None) => self.status = Some("This article has no link".into()),
+                None => {}
+            },
+            Action::ShowHelp => self.help_open = true,
+            Action::CloseHelp => self.help_open = false,
+            Action::Quit | Action::ForceQuit => {
+                self.save_position(&mut effects);
+                self.quit = true;
+            }
+            Action::Resize { width, height } => {
+                self.size = Rect::new(0, 0, width, height);
+                self.relayout();
+            }
+            Action::Wheel { column, row, lines } => {
+                let cell = Cell::new(column, row);
+                let panes = self.panes();
+                if panes.reader.is_some_and(|r| r.contains(cell)) {
+                    self.scroll_reader(isize::from(lines));
+                } else if panes.list.is_some_and(|r| r.contains(cell)) {
+                    self.list.move_by(isize::from(lines), height);
+                }
+            }
+            Action::Click { column, row } => {
+                let cell = Cell::new(column, row);
+                let panes = self.panes();
+                if let Some(list) = panes.list.filter(|r| r.contains(cell)) {
+                    self.focus = Focus::List;
+                    let inner = layout::pane_inner(list);
+                    if inner.contains(cell) {
+                        let index = self.list.offset + usize::from(row - inner.y);
+                        if index < self.list.total {
+                            self.list.select(index, height);
+                        }
+                    }
+                } else if panes.reader.is_some_and(|r| r.contains(cell)) && self.reader.is_some() {
+                    self.focus = Focus::Reader;
+                }
+            }
+            Action::ArticleLoaded(article) => {
+                self.save_position(&mut effects);
+                let id = article.summary.id;
+                let was_read = article.summary.read;
+                let (width, rows) = self.reader_geometry();
+                self.reader = Some(Reader::new(*article, width, rows));
+                self.focus = Focus::Reader;
+                if let Some(index) = self.list.position_of(id) {
+                    self.list.select(index, height);
+                }
+                if !was_read {
+                    self.set_read(id, true, &mut effects);
+                }
+                effects.push(Effect::RememberOpen(id));
+            }
+            Action::Notify(message) => self.status = Some(message),
+            Action::RowsLoaded { start, rows } => self.list.fill(start, rows),
+        }
+        if let Some(range) = self.list.missing(self.list_height()) {
+            effects.push(Effect::LoadRows {
+                start: range.start,
+                len: range.len(),
+            });
+        }
+        effects
+    }
+
+    /// The article that read, star and open act on: the open one in the reader, else the
+    /// selected row.
+    fn target(&self) -> Option<&Summary> {
+        match (&self.reader, self.focus) {
+            (Some(r), Focus::Reader) => Some(&r.article.summary),
+            _ => self.list.selected_row(),
+        }
+    }
+
+    /// Applies a change to every copy of an article's summary that the state holds.
+    fn for_each_copy(&mut self, id: ArticleId, change: impl Fn(&mut Summary)) {
+        if let Some(reader) = self.reader.as_mut().filter(|r| r.article.summary.id == id) {
+            change(&mut reader.article.summary);
+        }
+        if let Some(index) = self.list.position_of(id)
+            && let Some(row) = self.list.row_mut(index)
+        {
+            change(row);
+        }
+    }
+
+    fn set_read(&mut self, id: ArticleId, read: bool, effects: &mut Vec<Effect>) {
+        let was_read = self
+            .reader
+            .as_ref()
+            .filter(|r| r.article.summary.id == id)
+            .map(|r| r.article.summary.read)
+            .or_else(|| {
+                self.list
+                    .position_of(id)
+                    .and_then(|i| self.list.row(i))
+                    .map(|s| s.read)
+            });
+        if was_read == Some(read) {
+            return;
+        }
+        self.for_each_copy(id, |s| s.read = read);
+        if read {
+            self.unread = self.unread.saturating_sub(1);
+        } else {
+            self.unread += 1;
+        }
+        effects.push(Effect::SetRead(id, read));
+    }
+
+    fn save_position(&self, effects: &mut Vec<Effect>) {
+        if let Some(r) = &self.reader {
+            effects.push(Effect::SavePosition(r.article.summary.id, r.position()));
+        }
+    }
+
+    fn page(&mut self, direction: isize, divisor: usize) {
+        match (self.focus, &mut self.reader) {
+            (Focus::Reader, Some(r)) => {
+                let step = (r.height / divisor).max(1) as isize;
+                r.scroll_by(direction * step);
+            }
+            _ => {
+                let height = self.list_height();
+                let step = (height / divisor).max(1) as isize;
+                self.list.move_by(direction * step, height);
+            }
+        }
+    }
+
+    fn scroll_reader(&mut self, lines: isize) {
+        if let Some(r) = &mut self.reader {
+            r.scroll_by(lines);
+        }
+    }
+
+    /// Re-derives sizes after the terminal or the layout changed.
+    fn relayout(&mut self) {
+        let (width, rows) = self.reader_geometry();
+        let list_height = self.list_height();
+        self.list.scroll_into_view(list_height);
+        if let Some(r) = &mut self.reader {
+            r.height = rows;
+            r.rewrap(width);
+            r.scroll_by(0);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The article list: how many there are, which is selected, and the window of rows loaded
+//! from the store. Only rows near the screen are held, so a list of a million articles
+//! costs what one screen costs.
+
+use std::ops::Range;
+
+use crate::model::{ArticleId, Summary};
+
+#[derive(Debug, Clone, Default)]
+pub struct ArticleList {
+    pub total: usize,
+    pub selected: usize,
+    /// The first row on screen.
+    pub offset: usize,
+    window_start: usize,
+    rows: Vec<Summary>,
+}
+
+impl ArticleList {
+    pub fn new(total: usize) -> ArticleList {
+        ArticleList {
+            total,
+            ..Default::default()
+        }
+    }
+
+    pub fn row(&self, index: usize) -> Option<&Summary> {
+        index
+            .checked_sub(self.window_start)
+            .and_then(|i| self.rows.get(i))
+    }
+
+    pub fn row_mut(&mut self, index: usize) -> Option<&mut Summary> {
+        index
+            .checked_sub(self.window_start)
+            .and_then(|i| self.rows.get_mut(i))
+    }
+
+    pub fn selected_row(&self) -> Option<&Summary> {
+        self.row(self.selected)
+    }
+
+    /// Finds a loaded row by id.
+    pub fn position_of(&self, id: ArticleId) -> Option<usize> {
+        self.rows
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| i + self.window_start)
+    }
+
+    /// Moves the selection to `index` (clamped) and scrolls so it stays visible in a view
+    /// of `height` rows.
+    pub fn select(&mut self, index: usize, height: usize) {
+        if self.total == 0 {
+            self.selected = 0;
+            self.offset = 0;
+            return;
+        }
+        self.selected = index.min(self.total - 1);
+        self.scroll_into_view(height);
+    }
+
+    pub fn move_by(&mut self, delta: isize, height: usize) {
+        let target = self.selected.saturating_add_signed(delta);
+        self.select(target, height);
+    }
+
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let max_offset = self.total.saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// The rows the store should load so that a view of `height` rows is covered, or
+    /// `None` when they are loaded already. Asks for a screen either side, so scrolling
+    /// rarely waits.
+    pub fn missing(&self, height: usize) -> Option<Range<usize>> {
+        let height = height.max(1);
+        let visible = self.offset..(self.offset + height).min(self.total);
+        let loaded = self.window_start..self.window_start + self.rows.len();
+        if visible.is_empty() || (loaded.start <= visible.start && visible.end <= loaded.end) {
+            return None;
+        }
+        let start = self.offset.saturating_sub(height);
+        let end = (self.offset + 2 * height).min(self.total);
+        Some(start..end)
+    }
+
+    /// Takes rows the store loaded for `missing`.
+    pub fn fill(&mut self, start: usize, rows: Vec<Summary>) {
+        self.window_start = start;
+        self.rows = rows;
+    }
+
+    /// Forgets every loaded row (after the store changed under them).
+    pub fn reset(&mut self, total: usize) {
+        self.total = total;
+        self.rows.clear();
+        self.window_start = 0;
+        self.selected = self.selected.min(total.saturating_sub(1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(i: usize) -> Summary {
+        Summary {
+            id: ArticleId(i as i64),
+            source: "S".into(),
+            title: format!("T{i}"),
+            authors: vec![],
+            published: None,
+            url: None,
+            read: false,
+            starred: false,
+        }
+    }
+
+    #[test]
+    fn selection_scrolls_and_clamps() {
+        let mut list = ArticleList::new(100);
+        list.move_by(5, 10);
+        assert_eq!((list.selected, list.offset), (5, 0));
+        list.move_by(10, 10);
+        assert_eq!((list.selected, list.offset), (15, 6));
+        list.select(1000, 10);
+        assert_eq!((list.selected, list.offset), (99, 90));
+        list.move_by(-1000, 10);
+        assert_eq!((list.selected, list.offset), (0, 0));
+    }
+
+    #[test]
+    fn only_rows_near_the_screen_are_requested() {
+        let mut list = ArticleList::new(1000);
+        assert_eq!(list.missing(10), Some(0..20));
+        list.fill(0, (0..20).map(summary).collect());
+        assert_eq!(list.missing(10), None);
+        assert_eq!(list.row(19).unwrap().title, "T19");
+        assert!(list.row(20).is_none());
+        list.select(500, 10);
+        let want = list.missing(10).unwrap();
+        assert!(want.contains(&491) && want.contains(&500), "{want:?}");
+        assert!(want.len() <= 30);
+    }
+
+    #[test]
+    fn an_empty_list_has_nothing_to_load_or_select() {
+        let mut list = ArticleList::new(0);
+        list.move_by(3, 10);
+        assert_eq!(list.selected, 0);
+        assert_eq!(list.missing(10), None);
+        assert!(list.selected_row().is_none());
+    }
+}

@@ -1,0 +1,275 @@
+//! The open article: its lines wrapped for the current width, and where the reader is.
+//! Lines remember their paragraph and byte range, so the position survives re-wrapping.
+
+use crate::display::{self, Line};
+use crate::model::{Article, Position};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Title,
+    Meta,
+    Blank,
+    Body,
+}
+
+/// One screen line of the reader. `paragraph`, `start` and `end` index the title, the meta
+/// line or a body paragraph, as `kind` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderLine {
+    pub kind: LineKind,
+    pub paragraph: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reader {
+    pub article: Article,
+    /// Source · authors · date · reading time, built once when the article opens.
+    pub meta: String,
+    pub lines: Vec<ReaderLine>,
+    /// The width `lines` were wrapped to.
+    pub width: usize,
+    /// The first line on screen.
+    pub top: usize,
+    /// Lines on screen, from the last layout.
+    pub height: usize,
+}
+
+/// Words a minute for the reading-time estimate.
+const READING_SPEED: usize = 230;
+
+impl Reader {
+    pub fn new(article: Article, width: usize, height: usize) -> Reader {
+        let meta = meta_line(&article);
+        let position = article.position;
+        let mut reader = Reader {
+            article,
+            meta,
+            lines: Vec::new(),
+            width: 0,
+            top: 0,
+            height,
+        };
+        reader.rewrap(width);
+        reader.go_to(position);
+        reader
+    }
+
+    /// Wraps again for a new width, keeping the paragraph at the top of the screen there.
+    pub fn rewrap(&mut self, width: usize) {
+        if width == self.width && !self.lines.is_empty() {
+            return;
+        }
+        let position = self.position();
+        let title = std::slice::from_ref(&self.article.summary.title);
+        let meta = std::slice::from_ref(&self.meta);
+        let mut lines = Vec::new();
+        let convert = |kind: LineKind, l: &Line| ReaderLine {
+            kind,
+            paragraph: l.paragraph,
+            start: l.start,
+            end: l.end,
+        };
+        lines.extend(
+            display::wrap(title, width)
+                .iter()
+                .map(|l| convert(LineKind::Title, l)),
+        );
+        lines.extend(
+            display::wrap(meta, width)
+                .iter()
+                .map(|l| convert(LineKind::Meta, l)),
+        );
+        lines.push(ReaderLine {
+            kind: LineKind::Blank,
+            paragraph: 0,
+            start: 0,
+            end: 0,
+        });
+        lines.extend(
+            display::wrap(&self.article.paragraphs, width)
+                .iter()
+                .map(|l| {
+                    let kind = if l.start == l.end {
+                        LineKind::Blank
+                    } else {
+                        LineKind::Body
+                    };
+                    convert(kind, l)
+                }),
+        );
+        self.lines = lines;
+        self.width = width;
+        self.go_to(position);
+    }
+
+    pub fn text(&self, line: &ReaderLine) -> &str {
+        let source: &str = match line.kind {
+            LineKind::Title => &self.article.summary.title,
+            LineKind::Meta => &self.meta,
+            LineKind::Blank => return "",
+            LineKind::Body => self
+                .article
+                .paragraphs
+                .get(line.paragraph)
+                .map_or("", String::as_str),
+        };
+        source.get(line.start..line.end).unwrap_or_default()
+    }
+
+    /// Where the reader is: the first body text at or below the top of the screen.
+    pub fn position(&self) -> Position {
+        self.lines
+            .iter()
+            .skip(self.top)
+            .find(|l| l.kind == LineKind::Body)
+            .filter(|_| self.top > 0)
+            .map_or(Position::default(), |l| Position {
+                paragraph: l.paragraph,
+                offset: l.start,
+            })
+    }
+
+    /// Scrolls so the line holding `position` is at the top.
+    pub fn go_to(&mut self, position: Position) {
+        if position == Position::default() {
+            self.top = 0;
+            return;
+        }
+        let found = self
+            .lines
+            .iter()
+            .rposition(|l| {
+                l.kind == LineKind::Body
+                    && l.paragraph == position.paragraph
+                    && l.start <= position.offset
+            })
+            .or_else(|| {
+                // A paragraph past the end (the article changed): go to the end.
+                self.lines.iter().rposition(|l| l.kind == LineKind::Body)
+            });
+        self.top = found.unwrap_or(0);
+        self.clamp();
+    }
+
+    pub fn max_top(&self) -> usize {
+        self.lines.len().saturating_sub(self.height.max(1))
+    }
+
+    pub fn scroll_by(&mut self, delta: isize) {
+        self.top = self.top.saturating_add_signed(delta);
+        self.clamp();
+    }
+
+    pub fn scroll_to(&mut self, top: usize) {
+        self.top = top;
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        self.top = self.top.min(self.max_top());
+    }
+
+    /// How far through the article the bottom of the screen is, 0–100.
+    pub fn percent(&self) -> usize {
+        if self.lines.is_empty() {
+            return 100;
+        }
+        let bottom = (self.top + self.height).min(self.lines.len());
+        bottom * 100 / self.lines.len()
+    }
+}
+
+fn meta_line(article: &Article) -> String {
+    let s = &article.summary;
+    let mut parts = vec![s.source.clone()];
+    if !s.authors.is_empty() {
+        parts.push(s.authors.join(", "));
+    }
+    if let Some(p) = s.published {
+        parts.push(p.civil().strftime("%Y-%m-%d %H:%M").to_string());
+    }
+    let minutes = article.word_count().div_ceil(READING_SPEED).max(1);
+    parts.push(format!("{minutes} min read"));
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ArticleId, Summary};
+
+    pub fn article(paragraphs: Vec<String>) -> Article {
+        Article {
+            summary: Summary {
+                id: ArticleId(1),
+                source: "Test Wire".into(),
+                title: "A title long enough to wrap at narrow widths".into(),
+                authors: vec!["Ana Lima".into()],
+                published: None,
+                url: None,
+                read: false,
+                starred: false,
+            },
+            guid: None,
+            summary_text: None,
+            paragraphs,
+            added: jiff::Timestamp::UNIX_EPOCH,
+            position: Position::default(),
+        }
+    }
+
+    fn paragraphs(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("Paragraph {i} says something about the harbour and the ferry that runs at night."))
+            .collect()
+    }
+
+    #[test]
+    fn position_survives_rewrap() {
+        let mut r = Reader::new(article(paragraphs(40)), 60, 10);
+        r.scroll_by(50);
+        let before = r.position();
+        assert!(before.paragraph > 5);
+        for width in [25, 120, 7, 60] {
+            r.rewrap(width);
+            let top = r.lines[r.top];
+            assert_eq!(top.paragraph, before.paragraph, "at width {width}");
+            assert!(top.start <= before.offset, "at width {width}");
+        }
+    }
+
+    #[test]
+    fn saved_position_is_restored_on_open() {
+        let mut a = article(paragraphs(40));
+        a.position = Position {
+            paragraph: 12,
+            offset: 20,
+        };
+        let r = Reader::new(a, 30, 8);
+        let line = r.lines[r.top];
+        assert_eq!(line.paragraph, 12);
+        assert!(line.start <= 20 && 20 < line.end.max(21));
+    }
+
+    #[test]
+    fn scrolling_clamps_and_percent_reaches_100() {
+        let mut r = Reader::new(article(paragraphs(5)), 40, 6);
+        r.scroll_by(-5);
+        assert_eq!(r.top, 0);
+        r.scroll_by(10_000);
+        assert_eq!(r.top, r.max_top());
+        assert_eq!(r.percent(), 100);
+        assert!(r.meta.contains("1 min read"));
+    }
+
+    #[test]
+    fn an_empty_article_and_width_one_do_not_panic() {
+        let mut r = Reader::new(article(vec![]), 1, 1);
+        r.scroll_by(3);
+        r.rewrap(0);
+        let _ = r.percent();
+        assert!(!r.lines.is_empty());
+    }
+}

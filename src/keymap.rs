@@ -1,0 +1,338 @@
+//! Keys to actions, per context, read from `assets/keymap.toml`. The help screen and the
+//! status-bar hints are generated from the same map, so they always show the real keys.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, Result, bail};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::action::Action;
+
+const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.toml");
+
+/// Where a binding applies. Bindings of the current context win over global ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    List,
+    Reader,
+    Help,
+}
+
+impl Context {
+    const ALL: [(Context, &'static str); 4] = [
+        (Context::List, "list"),
+        (Context::Reader, "reader"),
+        (Context::Global, "global"),
+        (Context::Help, "help"),
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Anywhere",
+            Context::List => "Article list",
+            Context::Reader => "Reader",
+            Context::Help => "Help",
+        }
+    }
+}
+
+/// A key as bindings name it: shift is part of the character (`J`), not a modifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    pub fn from_event(event: &KeyEvent) -> Key {
+        Key {
+            code: event.code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+            alt: event.modifiers.contains(KeyModifiers::ALT),
+        }
+    }
+
+    /// Parses `j`, `J`, `?`, `enter`, `pagedown`, `ctrl-d`, `alt-x`.
+    pub fn parse(text: &str) -> Result<Key> {
+        let mut key = Key {
+            code: KeyCode::Null,
+            ctrl: false,
+            alt: false,
+        };
+        let mut rest = text;
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-") {
+                key.ctrl = true;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-") {
+                key.alt = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        key.code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            _ => match rest {
+                "enter" => KeyCode::Enter,
+                "esc" => KeyCode::Esc,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "space" => KeyCode::Char(' '),
+                "backspace" => KeyCode::Backspace,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "pageup" => KeyCode::PageUp,
+                "pagedown" => KeyCode::PageDown,
+                _ => bail!("`{text}` is not a key herald knows"),
+            },
+        };
+        Ok(key)
+    }
+
+    /// How the help screen writes the key.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Backspace => "Bksp".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            other => format!("{other:?}"),
+        };
+        match (self.ctrl, self.alt) {
+            (true, _) => format!("Ctrl-{base}"),
+            (false, true) => format!("Alt-{base}"),
+            _ => base,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Binding {
+    context: Context,
+    key: Key,
+    action: Action,
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+/// One line of the help screen: an action and every key bound to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HelpRow {
+    pub context: Context,
+    pub keys: Vec<String>,
+    pub description: &'static str,
+}
+
+impl Keymap {
+    pub fn default_keymap() -> Result<Keymap> {
+        Keymap::parse(DEFAULT_KEYMAP).context("reading the built-in keymap")
+    }
+
+    /// Reads a keymap file: a table per context of `action = ["key", ...]`.
+    pub fn parse(text: &str) -> Result<Keymap> {
+        let tables: BTreeMap<String, BTreeMap<String, Vec<String>>> = toml::from_str(text)?;
+        let mut bindings = Vec::new();
+        for (context, name) in Context::ALL {
+            let Some(table) = tables.get(name) else {
+                continue;
+            };
+            // The file's own order would be nicer for help, but TOML tables are unordered
+            // in serde; the help screen orders rows by action instead.
+            for (action_name, keys) in table {
+                let action: Action = toml::Value::String(action_name.clone())
+                    .try_into()
+                    .map_err(|_| anyhow::anyhow!("[{name}] `{action_name}` is not an action"))?;
+                for key in keys {
+                    let key = Key::parse(key).with_context(|| format!("[{name}] {action_name}"))?;
+                    if let Some(clash) = bindings
+                        .iter()
+                        .find(|b: &&Binding| b.context == context && b.key == key)
+                    {
+                        bail!(
+                            "[{name}] `{}` is bound to both {:?} and {action_name}",
+                            key.label(),
+                            clash.action
+                        );
+                    }
+                    bindings.push(Binding {
+                        context,
+                        key,
+                        action: action.clone(),
+                    });
+                }
+            }
+        }
+        for name in tables.keys() {
+            if !Context::ALL.iter().any(|(_, n)| n == name) {
+                bail!("[{name}] is not a keymap section (use global, list, reader or help)");
+            }
+        }
+        bindings.sort_by_key(|b| (b.context, action_order(&b.action)));
+        Ok(Keymap { bindings })
+    }
+
+    /// The action `key` asks for in `context`, falling back to global bindings.
+    pub fn action(&self, context: Context, key: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(key);
+        let find = |ctx: Context| {
+            self.bindings
+                .iter()
+                .find(|b| b.context == ctx && b.key == key)
+                .map(|b| b.action.clone())
+        };
+        find(context).or_else(|| find(Context::Global))
+    }
+
+    /// Every action with its keys, grouped by context, for the help screen.
+    pub fn help(&self) -> Vec<HelpRow> {
+        let mut rows: Vec<(HelpRow, &Action)> = Vec::new();
+        for b in &self.bindings {
+            match rows
+                .iter_mut()
+                .find(|(r, a)| r.context == b.context && **a == b.action)
+            {
+                Some((row, _)) => row.keys.push(b.key.label()),
+                None => rows.push((
+                    HelpRow {
+                        context: b.context,
+                        keys: vec![b.key.label()],
+                        description: b.action.description(),
+                    },
+                    &b.action,
+                )),
+            }
+        }
+        rows.into_iter().map(|(r, _)| r).collect()
+    }
+
+    /// The first key bound to `action` in `context`, for status-bar hints.
+    pub fn key_for(&self, context: Context, action: &Action) -> Option<String> {
+        self.bindings
+            .iter()
+            .find(|b| (b.context == context || b.context == Context::Global) && b.action == *action)
+            .map(|b| b.key.label())
+    }
+}
+
+/// Help lists actions in the order a newcomer needs them, not alphabetically.
+fn action_order(action: &Action) -> usize {
+    const ORDER: &[Action] = &[
+        Action::SelectNext,
+        Action::SelectPrev,
+        Action::ScrollDown,
+        Action::ScrollUp,
+        Action::SelectFirst,
+        Action::SelectLast,
+        Action::ScrollTop,
+        Action::ScrollBottom,
+        Action::PageDown,
+        Action::PageUp,
+        Action::HalfPageDown,
+        Action::HalfPageUp,
+        Action::OpenArticle,
+        Action::NextArticle,
+        Action::PrevArticle,
+        Action::FocusNext,
+        Action::FocusList,
+        Action::ToggleZoom,
+        Action::ToggleRead,
+        Action::ToggleStar,
+        Action::OpenInBrowser,
+        Action::ShowHelp,
+        Action::CloseHelp,
+        Action::Quit,
+        Action::ForceQuit,
+    ];
+    ORDER
+        .iter()
+        .position(|a| a == action)
+        .unwrap_or(ORDER.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEventKind;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new_with_kind(code, modifiers, KeyEventKind::Press)
+    }
+
+    #[test]
+    fn default_keymap_resolves_context_then_global() {
+        let map = Keymap::default_keymap().unwrap();
+        let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(map.action(Context::List, &j), Some(Action::SelectNext));
+        assert_eq!(map.action(Context::Reader, &j), Some(Action::ScrollDown));
+        let shift_j = press(KeyCode::Char('J'), KeyModifiers::SHIFT);
+        assert_eq!(
+            map.action(Context::Reader, &shift_j),
+            Some(Action::NextArticle)
+        );
+        let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(
+            map.action(Context::Reader, &ctrl_c),
+            Some(Action::ForceQuit)
+        );
+        let question = press(KeyCode::Char('?'), KeyModifiers::NONE);
+        assert_eq!(
+            map.action(Context::Help, &question),
+            Some(Action::CloseHelp)
+        );
+        assert_eq!(map.action(Context::List, &question), Some(Action::ShowHelp));
+        let x = press(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(map.action(Context::List, &x), None);
+    }
+
+    #[test]
+    fn help_lists_every_binding() {
+        let map = Keymap::default_keymap().unwrap();
+        let help = map.help();
+        let open = help
+            .iter()
+            .find(|r| r.description == "open in the reader")
+            .unwrap();
+        assert_eq!(open.keys, ["Enter"]);
+        let next = help
+            .iter()
+            .find(|r| r.context == Context::List && r.description == "next article")
+            .unwrap();
+        assert_eq!(next.keys, ["j", "↓"]);
+        let total: usize = help.iter().map(|r| r.keys.len()).sum();
+        assert_eq!(total, map.bindings.len());
+    }
+
+    #[test]
+    fn bad_keymaps_are_reported() {
+        let err = Keymap::parse("[list]\nfly_away = [\"f\"]\n").unwrap_err();
+        assert!(err.to_string().contains("fly_away"), "{err}");
+        let err = Keymap::parse("[list]\nquit = [\"hyper-q\"]\n").unwrap_err();
+        assert!(format!("{err:#}").contains("hyper-q"), "{err:#}");
+        let err = Keymap::parse("[list]\nquit = [\"q\"]\ntoggle_read = [\"q\"]\n").unwrap_err();
+        assert!(err.to_string().contains("bound to both"), "{err}");
+        let err = Keymap::parse("[lists]\nquit = [\"q\"]\n").unwrap_err();
+        assert!(err.to_string().contains("[lists]"), "{err}");
+    }
+}

@@ -1,0 +1,214 @@
+//! The interactive reader's event loop: events become actions through the keymap,
+//! `App::update` applies them, effects run against the store, and a frame is drawn once
+//! per batch of events that changed something.
+//!
+//! ui <- app; action <- app + event; app <- app + action.
+
+use std::process::{Command, Stdio};
+
+use anyhow::{Context as _, Result};
+use ratatui::crossterm::event::{
+    Event as TermEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+
+use crate::action::Action;
+use crate::app::{App, Effect};
+use crate::event::{self, Event};
+use crate::keymap::Keymap;
+use crate::model::ArticleId;
+use crate::store::Store;
+use crate::terminal::TerminalGuard;
+use crate::ui;
+
+/// The meta key holding the id of the article open when herald last closed.
+const LAST_OPEN: &str = "last_open";
+
+pub fn run(store: Store) -> Result<()> {
+    let keymap = Keymap::default_keymap()?;
+    let mut guard = TerminalGuard::new()?;
+    let size = guard.terminal.size().context("reading the terminal size")?;
+    let mut app = App::new(
+        keymap,
+        store.count()?,
+        store.count_unread()?,
+        Rect::new(0, 0, size.width, size.height),
+    );
+    restore_selection(&store, &mut app);
+    let events = event::spawn();
+    let mut pending = app.update(Action::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    loop {
+        run_effects(&store, &mut app, std::mem::take(&mut pending));
+        if app.quit {
+            break;
+        }
+        guard
+            .terminal
+            .draw(|frame| ui::render(&app, frame))
+            .context("drawing the screen")?;
+        // Wait for one event, then take every event already queued before drawing again.
+        let Ok(first) = events.recv() else {
+            break;
+        };
+        let mut batch = vec![first];
+        batch.extend(events.try_iter());
+        let mut changed = false;
+        for ev in batch {
+            let action = match ev {
+                Event::Terminal(term) => action_for(&app, term),
+                Event::Terminate => Some(Action::ForceQuit),
+                Event::InputFailed(reason) => {
+                    app.update(Action::ForceQuit);
+                    run_effects(&store, &mut app, Vec::new());
+                    anyhow::bail!("reading the terminal failed: {reason}");
+                }
+            };
+            if let Some(action) = action {
+                pending.extend(app.update(action));
+                changed = true;
+            }
+        }
+        if !changed {
+            // Nothing asked for a change: skip the redraw, wait again.
+            while let Ok(ev) = events.recv() {
+                if let Some(action) = match ev {
+                    Event::Terminal(term) => action_for(&app, term),
+                    Event::Terminate => Some(Action::ForceQuit),
+                    Event::InputFailed(_) => Some(Action::ForceQuit),
+                } {
+                    pending.extend(app.update(action));
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Turns a terminal event into an action. Only key presses count: some terminals also
+/// send releases and repeats.
+fn action_for(app: &App, event: TermEvent) -> Option<Action> {
+    match event {
+        TermEvent::Key(key) if key.kind == KeyEventKind::Press => {
+            app.keymap.action(app.context(), &key)
+        }
+        TermEvent::Resize(width, height) => Some(Action::Resize { width, height }),
+        TermEvent::Mouse(MouseEvent {
+            kind, column, row, ..
+        }) => match kind {
+            MouseEventKind::ScrollDown => Some(Action::Wheel {
+                column,
+                row,
+                lines: 3,
+            }),
+            MouseEventKind::ScrollUp => Some(Action::Wheel {
+                column,
+                row,
+                lines: -3,
+            }),
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column, row }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Runs effects until none are left; results and failures come back as actions.
+pub fn run_effects(store: &Store, app: &mut App, mut effects: Vec<Effect>) {
+    while !effects.is_empty() {
+        let mut next = Vec::new();
+        for effect in effects {
+            let result = run_effect(store, effect);
+            match result {
+                Ok(Some(action)) => next.extend(app.update(action)),
+                Ok(None) => {}
+                Err(err) => next.extend(app.update(Action::Notify(format!("Error: {err:#}")))),
+            }
+        }
+        effects = next;
+    }
+}
+
+fn run_effect(store: &Store, effect: Effect) -> Result<Option<Action>> {
+    Ok(match effect {
+        Effect::LoadRows { start, len } => Some(Action::RowsLoaded {
+            start,
+            rows: store.summaries(Some(len), start)?,
+        }),
+        Effect::LoadArticle(id) => match store.article(id)? {
+            Some(article) => Some(Action::ArticleLoaded(Box::new(article))),
+            None => Some(Action::Notify(format!(
+                "Article {id} is no longer in the store"
+            ))),
+        },
+        Effect::SetRead(id, read) => {
+            store.set_read(id, read)?;
+            None
+        }
+        Effect::SetStarred(id, starred) => {
+            store.set_starred(id, starred)?;
+            None
+        }
+        Effect::SavePosition(id, position) => {
+            store.save_position(id, position)?;
+            None
+        }
+        Effect::RememberOpen(id) => {
+            store.set_meta(LAST_OPEN, &id.to_string())?;
+            None
+        }
+        Effect::OpenUrl(url) => {
+            open_url(&url)?;
+            None
+        }
+    })
+}
+
+/// Puts the selection back on the article that was open when herald last closed.
+fn restore_selection(store: &Store, app: &mut App) {
+    let last = store
+        .meta(LAST_OPEN)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(ArticleId);
+    if let Some(rank) = last.and_then(|id| store.rank_of(id).ok().flatten()) {
+        app.list.selected = rank;
+    }
+}
+
+/// Opens `url` in `$BROWSER`, else the desktop's opener. The URL is one argument to the
+/// program, never text for a shell.
+pub fn open_url(url: &str) -> Result<()> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        anyhow::bail!("only http and https links are opened");
+    }
+    let (program, mut args): (String, Vec<String>) = match std::env::var("BROWSER") {
+        Ok(browser) if !browser.trim().is_empty() => {
+            let mut parts = browser.split_whitespace().map(str::to_owned);
+            let program = parts.next().unwrap_or_default();
+            (program, parts.collect())
+        }
+        _ if cfg!(target_os = "macos") => ("open".into(), Vec::new()),
+        _ => ("xdg-open".into(), Vec::new()),
+    };
+    if let Some(slot) = args.iter_mut().find(|a| a.contains("%s")) {
+        *slot = slot.replace("%s", url);
+    } else {
+        args.push(url.to_owned());
+    }
+    let mut child = Command::new(&program)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("starting {program}"))?;
+    // Reap the browser launcher when it exits, so it leaves no zombie behind.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}

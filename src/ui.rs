@@ -1,0 +1,80 @@
+//! Drawing: reads the `App` and paints a frame. Nothing here changes state.
+
+pub mod help;
+pub mod layout;
+pub mod list;
+pub mod reader;
+pub mod status;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::app::{App, Focus};
+use crate::display;
+use theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let theme = &theme::DEFAULT;
+    let panes = app.panes();
+    if let Some(area) = panes.list {
+        list::render(app, area, theme, frame);
+        if panes.side_by_side {
+            let rule = Rect {
+                x: area.right(),
+                width: 1,
+                ..area
+            };
+            let lines: Vec<Line> = (0..rule.height).map(|_| Line::raw("│")).collect();
+            frame.render_widget(
+                ratatui::widgets::Paragraph::new(lines).style(theme.rule),
+                rule,
+            );
+        }
+    }
+    if let Some(area) = panes.reader {
+        reader::render(app, area, theme, frame);
+    }
+    status::render(app, panes.status, theme, frame);
+    if app.help_open {
+        help::render(app, frame.area(), theme, frame);
+    }
+}
+
+/// A pane's one-line title bar; the focused pane's is marked with `▶` as well as styled.
+pub fn title_bar(
+    frame: &mut Frame,
+    area: Rect,
+    text: &str,
+    right: &str,
+    focused: bool,
+    theme: &Theme,
+) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let bar = Rect { height: 1, ..area };
+    let style = if focused {
+        theme.bar_focused
+    } else {
+        theme.bar
+    };
+    let mark = if focused { "▶ " } else { "  " };
+    let width = usize::from(bar.width);
+    let right_width = display::width(right);
+    let left = display::truncate(text, width.saturating_sub(right_width + 3)).into_owned();
+    let gap = width.saturating_sub(display::width(mark) + display::width(&left) + right_width);
+    let line = Line::from(vec![
+        Span::raw(mark),
+        Span::raw(left),
+        Span::raw(" ".repeat(gap)),
+        Span::raw(right.to_owned()),
+    ])
+    .style(style);
+    frame.render_widget(line, bar);
+}
+
+pub(crate) fn focused(app: &App, focus: Focus) -> bool {
+    !app.help_open && app.focus == focus
+}

@@ -1,0 +1,129 @@
+//! Where each pane goes for a given terminal size. Pure, so `App::update` (for page sizes
+//! and wrap widths) and `ui::render` (for drawing) always agree.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// Side by side from this width; stacked below it.
+pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 100;
+/// The reader wraps to at most this many columns, however wide the pane.
+pub const READABLE_WIDTH: u16 = 90;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panes {
+    /// `None` when the reader is zoomed.
+    pub list: Option<Rect>,
+    pub reader: Option<Rect>,
+    pub status: Rect,
+    pub side_by_side: bool,
+}
+
+pub fn panes(area: Rect, zoomed: bool) -> Panes {
+    let [body, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    if zoomed {
+        return Panes {
+            list: None,
+            reader: Some(body),
+            status,
+            side_by_side: false,
+        };
+    }
+    if area.width >= SIDE_BY_SIDE_MIN_WIDTH {
+        let list_width = (area.width * 2 / 5).clamp(34, 72);
+        // One column between the panes for a rule.
+        let [list, _, reader] = Layout::horizontal([
+            Constraint::Length(list_width),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(body);
+        Panes {
+            list: Some(list),
+            reader: Some(reader),
+            status,
+            side_by_side: true,
+        }
+    } else {
+        let [list, reader] =
+            Layout::vertical([Constraint::Percentage(40), Constraint::Min(0)]).areas(body);
+        Panes {
+            list: Some(list),
+            reader: Some(reader),
+            status,
+            side_by_side: false,
+        }
+    }
+}
+
+/// A pane's content area: below its one-line title bar.
+pub fn pane_inner(pane: Rect) -> Rect {
+    Rect {
+        y: pane.y.saturating_add(1),
+        height: pane.height.saturating_sub(1),
+        ..pane
+    }
+}
+
+/// The reader's text column and scrollbar inside the reader pane: a one-column margin,
+/// the text capped at a readable width, the scrollbar at the right edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderArea {
+    pub text: Rect,
+    pub scrollbar: Rect,
+}
+
+pub fn reader_area(pane: Rect) -> ReaderArea {
+    let inner = pane_inner(pane);
+    let margin = u16::from(inner.width >= 12);
+    let scrollbar_width = u16::from(inner.width >= 4);
+    let available = inner
+        .width
+        .saturating_sub(2 * margin + scrollbar_width)
+        .max(1);
+    let text_width = available.min(READABLE_WIDTH);
+    ReaderArea {
+        text: Rect {
+            x: inner.x + margin,
+            y: inner.y,
+            width: text_width.min(inner.width),
+            height: inner.height,
+        },
+        scrollbar: Rect {
+            x: inner.right().saturating_sub(scrollbar_width),
+            y: inner.y,
+            width: scrollbar_width,
+            height: inner.height,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_is_side_by_side_narrow_is_stacked_zoom_is_reader_only() {
+        let wide = panes(Rect::new(0, 0, 120, 40), false);
+        assert!(wide.side_by_side);
+        let (l, r) = (wide.list.unwrap(), wide.reader.unwrap());
+        assert_eq!(l.y, r.y);
+        assert_eq!(l.width + 1 + r.width, 120);
+        let narrow = panes(Rect::new(0, 0, 80, 24), false);
+        assert!(!narrow.side_by_side);
+        assert!(narrow.list.unwrap().bottom() <= narrow.reader.unwrap().y);
+        let zoomed = panes(Rect::new(0, 0, 80, 24), true);
+        assert_eq!(zoomed.list, None);
+        assert_eq!(zoomed.reader.unwrap().height, 23);
+    }
+
+    #[test]
+    fn reader_text_is_capped_and_tiny_sizes_stay_in_bounds() {
+        let area = reader_area(Rect::new(0, 0, 200, 50));
+        assert_eq!(area.text.width, READABLE_WIDTH);
+        for (w, h) in [(1, 1), (3, 2), (20, 5), (0, 0)] {
+            let pane = Rect::new(0, 0, w, h);
+            let a = reader_area(pane);
+            assert!(a.text.right() <= pane.right().max(1), "{w}x{h}: {a:?}");
+            assert!(a.text.bottom() <= pane.bottom().max(1));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The article list pane: one row per article, only the visible ones drawn.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+use super::theme::Theme;
+use super::{focused, layout, title_bar};
+use crate::app::{App, Focus};
+use crate::display::{self, printable};
+use crate::model::Summary;
+
+/// Columns for the date, `03 Dec 24`.
+const DATE_WIDTH: usize = 9;
+
+pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
+    let is_focused = focused(app, Focus::List);
+    let position = if app.list.total == 0 {
+        String::new()
+    } else {
+        format!("{}/{}", app.list.selected + 1, app.list.total)
+    };
+    title_bar(frame, area, "Articles", &position, is_focused, theme);
+    let inner = layout::pane_inner(area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    if app.list.total == 0 {
+        let lines = vec![
+            Line::styled("No articles yet.", theme.empty),
+            Line::styled("Add some with: herald import PATH", theme.empty),
+        ];
+        frame.render_widget(ratatui::widgets::Paragraph::new(lines), inner);
+        return;
+    }
+    for y in 0..inner.height {
+        let index = app.list.offset + usize::from(y);
+        if index >= app.list.total {
+            break;
+        }
+        let Some(row) = app.list.row(index) else {
+            continue;
+        };
+        let selected = index == app.list.selected;
+        let line_area = Rect {
+            y: inner.y + y,
+            height: 1,
+            ..inner
+        };
+        let mut line = row_line(row, usize::from(inner.width), theme);
+        if selected {
+            line = line.patch_style(if is_focused {
+                theme.selected_focused
+            } else {
+                theme.selected
+            });
+        }
+        frame.render_widget(line, line_area);
+        if selected && is_focused {
+            frame.set_cursor_position(Position::new(line_area.x, line_area.y));
+        }
+    }
+}
+
+/// `●★ Source    Title…  03 Dec 24`, fitted to `width` columns by display width.
+pub fn row_line(row: &Summary, width: usize, theme: &Theme) -> Line<'static> {
+    let weight = if row.read { theme.read } else { theme.unread };
+    let marks = format!(
+        "{}{}",
+        if row.read { ' ' } else { '●' },
+        if row.starred { '★' } else { ' ' }
+    );
+    let mut spans = vec![Span::styled(marks, weight)];
+    let mut remaining = width.saturating_sub(2);
+    let show_date = width >= 40;
+    let show_source = width >= 30;
+    let date = row
+        .published
+        .map(|p| p.civil().strftime("%d %b %y").to_string())
+        .unwrap_or_default();
+    if show_date {
+        remaining = remaining.saturating_sub(DATE_WIDTH + 1);
+    }
+    if show_source {
+        let source_width = (width / 5).clamp(8, 18);
+        let source = display::truncate(&printable(&row.source), source_width).into_owned();
+        let pad = source_width.saturating_sub(display::width(&source));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(source, theme.source));
+        spans.push(Span::raw(" ".repeat(pad)));
+        remaining = remaining.saturating_sub(source_width + 1);
+    }
+    if remaining > 1 {
+        let title = display::truncate(&printable(&row.title), remaining - 1).into_owned();
+        let pad = (remaining - 1).saturating_sub(display::width(&title));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(title, weight));
+        spans.push(Span::raw(" ".repeat(pad)));
+    }
+    if show_date {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(format!("{date:>DATE_WIDTH$}"), theme.date));
+    }
+    Line::from(spans)
+}

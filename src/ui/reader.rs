@@ -1,0 +1,81 @@
+//! The reader pane: the open article's visible lines, a scrollbar and how far through.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+
+use super::theme::Theme;
+use super::{focused, layout, title_bar};
+use crate::action::Action;
+use crate::app::reader::LineKind;
+use crate::app::{App, Focus};
+use crate::display::printable;
+use crate::keymap::Context;
+
+pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
+    let is_focused = focused(app, Focus::Reader);
+    let Some(reader) = &app.reader else {
+        title_bar(frame, area, "Reader", "", is_focused, theme);
+        let open = app
+            .keymap
+            .key_for(Context::List, &Action::OpenArticle)
+            .unwrap_or_else(|| "Enter".into());
+        let hint = if app.list.total == 0 {
+            "Nothing to read yet.".to_owned()
+        } else {
+            format!("Select an article and press {open} to read it.")
+        };
+        let inner = layout::pane_inner(area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, theme.empty))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+        return;
+    };
+    let percent = format!("{}%", reader.percent());
+    let source = printable(&reader.article.summary.source).into_owned();
+    title_bar(frame, area, &source, &percent, is_focused, theme);
+    let geometry = layout::reader_area(area);
+    let text = geometry.text;
+    if text.height == 0 || text.width == 0 {
+        return;
+    }
+    let visible = reader
+        .lines
+        .iter()
+        .skip(reader.top)
+        .take(usize::from(text.height));
+    for (y, line) in (text.y..).zip(visible) {
+        let style = match line.kind {
+            LineKind::Title => theme.title,
+            LineKind::Meta => theme.meta,
+            LineKind::Blank | LineKind::Body => theme.body,
+        };
+        let content = printable(reader.text(line)).into_owned();
+        frame.render_widget(
+            Line::styled(content, style),
+            Rect {
+                y,
+                height: 1,
+                ..text
+            },
+        );
+    }
+    if geometry.scrollbar.width > 0 && reader.lines.len() > usize::from(text.height) {
+        let mut state = ScrollbarState::new(reader.max_top())
+            .position(reader.top)
+            .viewport_content_length(usize::from(text.height));
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None),
+            geometry.scrollbar,
+            &mut state,
+        );
+    }
+    if is_focused {
+        frame.set_cursor_position(Position::new(text.x, text.y));
+    }
+}
