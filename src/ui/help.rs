@@ -11,6 +11,8 @@ use crate::app::App;
 const KEY_COLUMN: usize = 18;
 
 pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
+    // Narrow terminals give the descriptions room at the keys' expense.
+    let key_column = KEY_COLUMN.min(usize::from(area.width) / 3);
     let mut lines: Vec<Line> = Vec::new();
     let mut context = None;
     for row in app.keymap.help() {
@@ -23,7 +25,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         }
         let keys = row.keys.join(" ");
         lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<KEY_COLUMN$}"), theme.help_key),
+            Span::styled(format!("  {keys:<key_column$}"), theme.help_key),
             Span::raw(row.description),
         ]));
     }

@@ -80,9 +80,11 @@ pub fn reader_area(pane: Rect) -> ReaderArea {
         .saturating_sub(2 * margin + scrollbar_width)
         .max(1);
     let text_width = available.min(READABLE_WIDTH);
+    // A capped column sits in the middle of a wide pane, not against its left edge.
+    let centring = (available - text_width) / 2;
     ReaderArea {
         text: Rect {
-            x: inner.x + margin,
+            x: inner.x + margin + centring,
             y: inner.y,
             width: text_width.min(inner.width),
             height: inner.height,
@@ -119,6 +121,7 @@ mod tests {
     fn reader_text_is_capped_and_tiny_sizes_stay_in_bounds() {
         let area = reader_area(Rect::new(0, 0, 200, 50));
         assert_eq!(area.text.width, READABLE_WIDTH);
+        assert_eq!(area.text.x, 1 + (197 - READABLE_WIDTH) / 2, "centred");
         for (w, h) in [(1, 1), (3, 2), (20, 5), (0, 0)] {
             let pane = Rect::new(0, 0, w, h);
             let a = reader_area(pane);

@@ -1,0 +1,195 @@
+//! A headless herald for tests: an in-memory store with fixture articles, an `App`, keys
+//! fed through the real keymap and effects run against the store as the event loop would.
+
+#![allow(dead_code)]
+
+use herald::action::Action;
+use herald::app::App;
+use herald::keymap::{Key, Keymap};
+use herald::model::{NewArticle, Published};
+use herald::store::Store;
+use herald::tui::run_effects;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+
+pub struct Harness {
+    pub store: Store,
+    pub app: App,
+}
+
+impl Harness {
+    pub fn new(articles: &[NewArticle], width: u16, height: u16) -> Harness {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .import(
+                articles,
+                jiff::Timestamp::from_second(1_750_000_000).unwrap(),
+            )
+            .unwrap();
+        let mut app = App::new(
+            Keymap::default_keymap().unwrap(),
+            store.count().unwrap(),
+            store.count_unread().unwrap(),
+            Rect::new(0, 0, width, height),
+        );
+        let effects = app.update(Action::Resize { width, height });
+        run_effects(&store, &mut app, effects);
+        Harness { store, app }
+    }
+
+    pub fn act(&mut self, action: Action) {
+        let effects = self.app.update(action);
+        run_effects(&self.store, &mut self.app, effects);
+    }
+
+    /// Presses keys given as keymap names separated by spaces: `j j enter ctrl-d J`.
+    pub fn keys(&mut self, sequence: &str) {
+        for token in sequence.split_whitespace() {
+            let event = key_event(token);
+            if let Some(action) = self.app.keymap.action(self.app.context(), &event) {
+                self.act(action);
+            }
+        }
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.act(Action::Resize { width, height });
+    }
+
+    pub fn terminal(&self) -> Terminal<TestBackend> {
+        let mut terminal =
+            Terminal::new(TestBackend::new(self.app.size.width, self.app.size.height)).unwrap();
+        terminal
+            .draw(|frame| herald::ui::render(&self.app, frame))
+            .unwrap();
+        terminal
+    }
+
+    /// The screen as text, one line per row, trailing spaces kept.
+    pub fn screen(&self) -> String {
+        let terminal = self.terminal();
+        let buffer = terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut skip = 0;
+            for x in 0..buffer.area.width {
+                // A wide character fills two cells; the second holds nothing to print.
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                out.push_str(symbol);
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+pub fn key_event(token: &str) -> KeyEvent {
+    let key = Key::parse(token).unwrap_or_else(|e| panic!("bad key {token}: {e}"));
+    let mut modifiers = KeyModifiers::NONE;
+    if key.ctrl {
+        modifiers |= KeyModifiers::CONTROL;
+    }
+    if key.alt {
+        modifiers |= KeyModifiers::ALT;
+    }
+    if let KeyCode::Char(c) = key.code
+        && c.is_uppercase()
+    {
+        modifiers |= KeyModifiers::SHIFT;
+    }
+    KeyEvent::new(key.code, modifiers)
+}
+
+fn date(text: &str) -> Option<Published> {
+    Some(Published::parse_rfc3339(text).unwrap())
+}
+
+fn article(
+    guid: &str,
+    source: &str,
+    title: &str,
+    published: &str,
+    paragraphs: &[&str],
+) -> NewArticle {
+    NewArticle {
+        guid: Some(guid.into()),
+        source: source.into(),
+        title: title.into(),
+        authors: vec!["Test Writer".into()],
+        published: date(published),
+        url: Some(format!("https://example.org/{guid}")),
+        paragraphs: paragraphs.iter().map(|p| (*p).to_owned()).collect(),
+        ..Default::default()
+    }
+}
+
+/// Six articles, newest first: wire news, a long read, a CJK piece, an emoji brief.
+pub fn fixtures() -> Vec<NewArticle> {
+    let long: Vec<String> = (1..=60)
+        .map(|i| {
+            format!(
+                "Section {i}. The survey boat left the harbour before dawn and measured \
+                 the depth of the channel every hundred metres, logging each reading by hand."
+            )
+        })
+        .collect();
+    let mut long_read = article(
+        "fx-long",
+        "Survey Weekly",
+        "Mapping the channel: a season on the survey boat",
+        "2025-05-10T08:00:00+02:00",
+        &[],
+    );
+    long_read.paragraphs = long;
+    vec![
+        article(
+            "fx-tram",
+            "City Wire",
+            "Tram line reaches the hospital after three years of works",
+            "2025-06-01T09:00:00+02:00",
+            &[
+                "CITY (Wire) — The new tram stop opened on Sunday morning.",
+                "Trams will run every six minutes at peak times.",
+            ],
+        ),
+        article(
+            "fx-cjk",
+            "みなと新報",
+            "東京の地下鉄、終電を30分延長へ",
+            "2025-05-20T08:15:00+09:00",
+            &[
+                "東京の地下鉄は来年春から金曜日と土曜日の終電を約30分遅らせると発表した。",
+                "서울 지하철도 비슷한 계획을 검토하고 있다.",
+            ],
+        ),
+        long_read,
+        article(
+            "fx-emoji",
+            "Morning Circuit",
+            "Robot librarian 📚 passes its first week 🎉",
+            "2025-04-02T10:00:00Z",
+            &["The robot reshelved 1,200 books and dropped four 🤖."],
+        ),
+        article(
+            "fx-ferry",
+            "Harbour Daily",
+            "Night ferry to the islands starts in spring",
+            "2025-03-14T07:45:00-00:00",
+            &["The ferry will leave the port at 11 p.m. every night."],
+        ),
+        NewArticle {
+            guid: Some("fx-undated".into()),
+            source: "Field Notes".into(),
+            title: "Notes from a beach clean".into(),
+            paragraphs: vec!["We collected 41 bags from one kilometre of shore.".into()],
+            ..Default::default()
+        },
+    ]
+}

@@ -1,0 +1,120 @@
+//! Whole screens rendered into ratatui's TestBackend and compared as insta snapshots, at
+//! sizes from 20x5 to 200x50, plus direct checks of the styles that carry meaning.
+
+mod common;
+
+use common::{Harness, fixtures};
+use ratatui::style::Modifier;
+
+fn snap(name: &str, h: &Harness) {
+    insta::assert_snapshot!(name, h.screen());
+}
+
+#[test]
+fn list_and_reader_side_by_side() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("enter");
+    snap("side_by_side_120x30", &h);
+}
+
+#[test]
+fn stacked_when_narrow() {
+    let mut h = Harness::new(&fixtures(), 80, 24);
+    h.keys("j enter");
+    snap("stacked_80x24", &h);
+}
+
+#[test]
+fn zoomed_reader() {
+    let mut h = Harness::new(&fixtures(), 80, 24);
+    h.keys("j j enter z");
+    snap("zoomed_80x24", &h);
+}
+
+#[test]
+fn help_overlay() {
+    let mut h = Harness::new(&fixtures(), 100, 50);
+    h.keys("?");
+    snap("help_100x50", &h);
+}
+
+#[test]
+fn empty_store() {
+    let h = Harness::new(&[], 80, 24);
+    snap("empty_80x24", &h);
+}
+
+#[test]
+fn tiny_terminal() {
+    let mut h = Harness::new(&fixtures(), 20, 5);
+    snap("tiny_20x5_list", &h);
+    h.keys("j j enter");
+    snap("tiny_20x5_reader", &h);
+    h.keys("?");
+    snap("tiny_20x5_help", &h);
+}
+
+#[test]
+fn wide_terminal() {
+    let mut h = Harness::new(&fixtures(), 200, 50);
+    h.keys("j j enter");
+    snap("wide_200x50", &h);
+}
+
+#[test]
+fn cjk_article() {
+    let mut h = Harness::new(&fixtures(), 60, 20);
+    h.keys("j enter z");
+    snap("cjk_60x20", &h);
+}
+
+#[test]
+fn long_article_scrolled_to_the_middle() {
+    let mut h = Harness::new(&fixtures(), 100, 30);
+    h.keys("j j enter");
+    let r = h.app.reader.as_ref().unwrap();
+    let middle = r.max_top() / 2;
+    for _ in 0..middle {
+        h.keys("j");
+    }
+    snap("long_middle_100x30", &h);
+}
+
+#[test]
+fn selection_and_unread_are_shown_by_style_and_mark() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("j enter tab");
+    let terminal = h.terminal();
+    let buffer = terminal.backend().buffer();
+    // Row 1 is the first article (unread), row 2 the second (selected, now read).
+    let unread_mark = &buffer[(0, 1)];
+    assert_eq!(unread_mark.symbol(), "●");
+    assert!(unread_mark.modifier.contains(Modifier::BOLD));
+    let selected = &buffer[(5, 2)];
+    assert!(
+        selected.modifier.contains(Modifier::REVERSED),
+        "{selected:?}"
+    );
+    assert_eq!(buffer[(0, 2)].symbol(), " ", "opened article is read");
+    assert!(!buffer[(10, 3)].modifier.contains(Modifier::REVERSED));
+    // The focused pane's bar carries a mark, not only a colour.
+    assert_eq!(buffer[(0, 0)].symbol(), "▶");
+    let reader_bar_x = h.app.panes().reader.unwrap().x;
+    assert_eq!(buffer[(reader_bar_x, 0)].symbol(), " ");
+}
+
+#[test]
+fn no_line_overflows_and_no_wide_character_is_cut() {
+    for (w, hgt) in [(20, 5), (33, 11), (60, 20), (99, 30), (100, 30), (200, 50)] {
+        let mut h = Harness::new(&fixtures(), w, hgt);
+        h.keys("j enter");
+        let screen = h.screen();
+        for line in screen.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= usize::from(w),
+                "{w}x{hgt}: {line:?}"
+            );
+        }
+        h.keys("tab j j j enter");
+    }
+}
