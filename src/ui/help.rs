@@ -25,7 +25,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         }
         let keys = row.keys.join(" ");
         lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<key_column$}"), theme.help_key),
+            Span::styled(format!("  {keys:<key_column$} "), theme.help_key),
             Span::raw(row.description),
         ]));
     }
