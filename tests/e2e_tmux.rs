@@ -1,0 +1,221 @@
+//! The real binary in a real terminal: tmux runs herald, send-keys types, capture-pane
+//! reads the screen. Every step waits for its visible effect before the next key.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(command: &str, width: u16, height: u16) -> Tmux {
+        let check = Command::new("tmux").arg("-V").output();
+        assert!(
+            check.is_ok_and(|o| o.status.success()),
+            "tmux is needed for this test: apt-get install tmux (.ci/run does this)"
+        );
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = format!("herald-e2e-{}-{n}", std::process::id());
+        let tmux = Tmux { socket };
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "herald",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            command,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .unwrap()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "herald"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "herald"]).stdout)
+            .into_owned()
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        let out = self.run(&["display-message", "-p", "-t", "herald", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Waits until `done` holds for the screen; fails with the last screen after 10 s.
+    fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen was:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn row_with<'a>(screen: &'a str, text: &str) -> Option<(usize, &'a str)> {
+    screen.lines().enumerate().find(|(_, l)| l.contains(text))
+}
+
+#[test]
+fn start_navigate_open_scroll_next_resize_and_quit_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("e2e.db");
+    let bin = env!("CARGO_BIN_EXE_herald");
+    let command = format!(
+        "env HOME={home} {bin} --store {store} --samples; echo HERALD_EXIT=$?; sleep 30",
+        home = dir.path().display(),
+        store = store.display(),
+    );
+    let tmux = Tmux::start(&command, 120, 30);
+
+    // Start: the list is filled with the samples, newest first.
+    let screen = tmux.wait_for("the article list", |s| {
+        s.contains("Articles") && s.contains("1/14") && s.contains("River town votes")
+    });
+    assert!(screen.contains("14 articles · 14 unread"), "{screen}");
+    assert!(tmux.alternate_screen_on());
+
+    // Navigate.
+    tmux.keys(&["j", "j", "j", "j"]);
+    tmux.wait_for("the fifth row selected", |s| s.contains("5/14"));
+
+    // Open: the long read fills the reader and is marked read.
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the long read in the reader", |s| {
+        s.contains("The long way home") && s.contains("Ingrid Solberg") && s.contains("13 unread")
+    });
+    let percent_at_top = screen.lines().next().unwrap_or_default().to_owned();
+
+    // Scroll a page.
+    tmux.keys(&["Space"]);
+    tmux.wait_for("the reader to scroll", |s| {
+        s.lines().next().unwrap_or_default() != percent_at_top
+    });
+
+    // Next article without leaving the reader.
+    tmux.keys(&["J"]);
+    tmux.wait_for("the next article", |s| {
+        s.contains("Twelve-year-old wins city chess title")
+            && s.contains("6/14")
+            && s.contains("12 unread")
+    });
+
+    // Resize to a narrow window: the panes stack.
+    assert!(
+        tmux.run(&["resize-window", "-t", "herald", "-x", "80", "-y", "24"])
+            .status
+            .success()
+    );
+    let screen = tmux.wait_for("the stacked layout", |s| {
+        let list = row_with(s, "Articles");
+        let reader = row_with(s, "The Morning Circuit");
+        matches!((list, reader), (Some((a, _)), Some((b, _))) if b > a + 2)
+            && s.lines().all(|l| l.chars().count() <= 80)
+    });
+    assert!(screen.contains("6/14"), "{screen}");
+
+    // Back to the list, then quit.
+    tmux.keys(&["q"]);
+    tmux.wait_for("the list focused", |s| s.contains("▶ Articles"));
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("herald to exit", |s| s.contains("HERALD_EXIT="));
+    assert!(screen.contains("HERALD_EXIT=0"), "{screen}");
+    assert!(!tmux.alternate_screen_on(), "left the alternate screen");
+    assert!(
+        !screen.contains("Articles"),
+        "the reader's screen is gone:\n{screen}"
+    );
+
+    // The read state and the last open article were saved.
+    let out = Command::new(bin)
+        .args(["--store"])
+        .arg(&store)
+        .args(["list", "--json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.iter().filter(|r| r["read"] == true).count(), 2);
+    assert!(Path::new(&store).exists());
+    drop(tmux);
+
+    // A new start selects the article that was open last.
+    let command = format!("{bin} --store {}; sleep 30", store.display());
+    let tmux = Tmux::start(&command, 120, 30);
+    tmux.wait_for("the last open article selected", |s| {
+        s.contains("6/14") && s.contains("12 unread")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("it to open", |s| {
+        s.contains("Twelve-year-old wins city chess title")
+    });
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("herald to exit", |s| !s.contains("Articles"));
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("e2e.db");
+    let bin = env!("CARGO_BIN_EXE_herald");
+    let command = format!(
+        "{bin} --store {} --samples; echo HERALD_EXIT=$?; sleep 30",
+        store.display()
+    );
+    let tmux = Tmux::start(&command, 100, 30);
+    tmux.wait_for("the article list", |s| s.contains("1/14"));
+    // herald is the child of the pane's shell.
+    let shell = tmux.run(&["display-message", "-p", "-t", "herald", "#{pane_pid}"]);
+    let shell = String::from_utf8_lossy(&shell.stdout).trim().to_owned();
+    let pids = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+    let pid = String::from_utf8_lossy(&pids.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    assert!(!pid.is_empty(), "herald's pid");
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let screen = tmux.wait_for("herald to exit", |s| s.contains("HERALD_EXIT="));
+    assert!(screen.contains("HERALD_EXIT=0"), "{screen}");
+    assert!(!tmux.alternate_screen_on());
+}
