@@ -1,0 +1,115 @@
+//! Opening and scrolling a 1 MB article: time to the first frame (wrap + draw) and per
+//! scroll frame, at 80 and 200 columns. Targets: first frame ≤ 30 ms, scroll ≤ 1 ms.
+//!
+//! `cargo bench --bench reader`
+
+use std::time::{Duration, Instant};
+
+use herald::action::Action;
+use herald::app::App;
+use herald::keymap::Keymap;
+use herald::model::{Article, ArticleId, Position, Summary};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+fn big_article() -> Article {
+    let sentence = "The harbour master counted the boats again at dusk, and wrote the number \
+                    in a ledger that had outlived three harbour masters before her. ";
+    let mut paragraphs = Vec::new();
+    let mut bytes = 0;
+    let mut i = 0;
+    while bytes < 1_000_000 {
+        let mut p = format!("{i}. ");
+        for _ in 0..(2 + i % 6) {
+            p.push_str(sentence);
+        }
+        if i % 10 == 0 {
+            p.push_str(
+                "東京の地下鉄、終電を30分延長へ。서울 지하철도 비슷한 계획을 검토하고 있다. 🎉 ",
+            );
+        }
+        bytes += p.len();
+        paragraphs.push(p.trim_end().to_owned());
+        i += 1;
+    }
+    Article {
+        summary: Summary {
+            id: ArticleId(1),
+            source: "Bench Wire".into(),
+            title: "A one-megabyte article".into(),
+            authors: vec!["Bench Writer".into()],
+            published: None,
+            url: None,
+            read: true,
+            starred: false,
+        },
+        guid: None,
+        summary_text: None,
+        paragraphs,
+        added: jiff::Timestamp::UNIX_EPOCH,
+        position: Position::default(),
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let article = big_article();
+    let size: usize = article.paragraphs.iter().map(String::len).sum();
+    println!(
+        "article: {:.2} MB, {} paragraphs, {} words",
+        size as f64 / 1e6,
+        article.paragraphs.len(),
+        article.word_count()
+    );
+    for (width, height) in [(80u16, 24u16), (200, 50)] {
+        let mut terminal = Terminal::new(TestBackend::new(width, height))?;
+        let mut app = App::new(
+            Keymap::default_keymap()?,
+            1,
+            0,
+            Rect::new(0, 0, width, height),
+        );
+        app.update(Action::Resize { width, height });
+        terminal.draw(|f| herald::ui::render(&app, f))?;
+
+        let started = Instant::now();
+        app.update(Action::ArticleLoaded(Box::new(article.clone())));
+        terminal.draw(|f| herald::ui::render(&app, f))?;
+        let first = started.elapsed();
+
+        let lines = app.reader.as_ref().map_or(0, |r| r.lines.len());
+        let frames = 2000;
+        let mut worst = Duration::ZERO;
+        let started = Instant::now();
+        for i in 0..frames {
+            let frame_start = Instant::now();
+            let action = if i % 100 < 90 {
+                Action::ScrollDown
+            } else {
+                Action::PageDown
+            };
+            app.update(action);
+            terminal.draw(|f| herald::ui::render(&app, f))?;
+            worst = worst.max(frame_start.elapsed());
+        }
+        let per_frame = started.elapsed() / frames;
+
+        let started = Instant::now();
+        app.update(Action::Resize {
+            width: width - 7,
+            height,
+        });
+        terminal.resize(Rect::new(0, 0, width - 7, height))?;
+        terminal.draw(|f| herald::ui::render(&app, f))?;
+        let reflow = started.elapsed();
+
+        println!(
+            "{width}x{height}: {lines} wrapped lines; first frame {:.2} ms; scroll frame {:.3} ms mean, {:.3} ms worst; re-flow on resize {:.2} ms",
+            first.as_secs_f64() * 1e3,
+            per_frame.as_secs_f64() * 1e3,
+            worst.as_secs_f64() * 1e3,
+            reflow.as_secs_f64() * 1e3,
+        );
+    }
+    Ok(())
+}
