@@ -227,6 +227,21 @@ impl Keymap {
         rows.into_iter().map(|(r, _)| r).collect()
     }
 
+    /// The help screen as a Markdown table, for the README (a test keeps them in step).
+    pub fn markdown_table(&self) -> String {
+        let mut out = String::from("| where | keys | action |\n| --- | --- | --- |\n");
+        for row in self.help() {
+            let keys: Vec<String> = row.keys.iter().map(|k| format!("`{k}`")).collect();
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                row.context.title(),
+                keys.join(" "),
+                row.description
+            ));
+        }
+        out
+    }
+
     /// The first key bound to `action` in `context`, for status-bar hints.
     pub fn key_for(&self, context: Context, action: &Action) -> Option<String> {
         self.bindings
