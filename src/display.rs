@@ -13,6 +13,12 @@ pub fn width(text: &str) -> usize {
 
 /// Cuts `text` to at most `max` columns, ending in `…` when cut; never splits a wide
 /// character.
+///
+/// ```
+/// use herald::display::truncate;
+/// assert_eq!(truncate("Harbour news", 8), "Harbour…");
+/// assert_eq!(truncate("한국어 뉴스", 6), "한국…");
+/// ```
 pub fn truncate(text: &str, max: usize) -> Cow<'_, str> {
     if width(text) <= max {
         return Cow::Borrowed(text);

@@ -23,6 +23,14 @@ const MONTHS: [&str; 12] = [
 
 /// Reads a date the way a person would, in any order of day, month name, year, time and
 /// zone. Returns `None` when no full date (year, month and day) is present.
+///
+/// ```
+/// use herald::import::date::parse_loose;
+/// let p = parse_loose("4:12 PM EST, November 19, 2026").unwrap();
+/// assert_eq!(p.rfc3339(), "2026-11-19T16:12:00-05:00");
+/// // No zone written: the wall-clock time is kept and the offset marked unknown.
+/// assert_eq!(parse_loose("03 Dec. 2024, 18:09").unwrap().rfc3339(), "2024-12-03T18:09:00-00:00");
+/// ```
 pub fn parse_loose(text: &str) -> Option<Published> {
     if let Ok(published) = Published::parse_rfc3339(text) {
         return Some(published);
