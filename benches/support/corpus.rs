@@ -97,12 +97,6 @@ const COMMON: &[&str] = &[
     "harbour",
 ];
 
-const SYLLABLES: &[&str] = &[
-    "ka", "lo", "mi", "ser", "tan", "vel", "dor", "pri", "nu", "bel", "cas", "fen", "gri", "hol",
-    "jun", "kel", "mar", "nor", "ost", "pel", "quin", "ros", "sul", "tor", "ul", "var", "wen",
-    "yor", "zan", "ber",
-];
-
 const ACCENTED: &[&str] = &[
     "Ägypten",
     "café",
@@ -137,6 +131,48 @@ const JAPANESE: &[&str] = &[
 
 pub const SOURCES: usize = 20;
 
+/// English letter frequencies, in tenths of a percent.
+const LETTERS: &[(char, usize)] = &[
+    ('e', 127),
+    ('t', 91),
+    ('a', 82),
+    ('o', 75),
+    ('i', 70),
+    ('n', 67),
+    ('s', 63),
+    ('h', 61),
+    ('r', 60),
+    ('d', 43),
+    ('l', 40),
+    ('c', 28),
+    ('u', 28),
+    ('m', 24),
+    ('w', 24),
+    ('f', 22),
+    ('g', 20),
+    ('y', 20),
+    ('p', 19),
+    ('b', 15),
+    ('v', 10),
+    ('k', 8),
+    ('j', 2),
+    ('x', 2),
+    ('q', 1),
+    ('z', 1),
+];
+
+fn letter(rng: &mut Rng) -> char {
+    let total: usize = LETTERS.iter().map(|(_, f)| f).sum();
+    let mut pick = rng.below(total);
+    for &(c, f) in LETTERS {
+        if pick < f {
+            return c;
+        }
+        pick -= f;
+    }
+    'e'
+}
+
 pub struct Generator {
     rng: Rng,
     vocabulary: Vec<String>,
@@ -146,11 +182,11 @@ impl Generator {
     pub fn new(seed: u64) -> Generator {
         let mut rng = Rng::new(seed);
         let mut vocabulary: Vec<String> = COMMON.iter().map(|w| (*w).to_owned()).collect();
+        // Letters drawn with English frequencies, lengths 3 to 12: a vocabulary as varied
+        // as a language's, which matters because FTS5 hashes terms by their bytes.
         for _ in 0..30_000 {
-            let n = 2 + rng.below(3);
-            let word: String = (0..n)
-                .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
-                .collect();
+            let n = 3 + rng.below(4) + rng.below(4) + rng.below(3);
+            let word: String = (0..n).map(|_| letter(&mut rng)).collect();
             vocabulary.push(word);
         }
         Generator { rng, vocabulary }
