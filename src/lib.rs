@@ -16,6 +16,7 @@ pub mod keymap;
 pub mod model;
 pub mod paths;
 pub mod samples;
+pub mod search;
 pub mod store;
 pub mod terminal;
 pub mod tui;

@@ -1,6 +1,7 @@
 //! The article store: one SQLite file with a full-text index, every write a transaction.
 
 mod schema;
+mod search;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -102,6 +103,10 @@ impl Store {
                 "INSERT INTO articles_fts (rowid, title, authors, source, body)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
+            let mut cjk_index = tx.prepare_cached(
+                "INSERT INTO articles_cjk (rowid, title, authors, source, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
             for article in articles {
                 let authors = article.authors.join("\n");
                 let body = article.paragraphs.join(PARAGRAPH_BREAK);
@@ -121,13 +126,12 @@ impl Store {
                     article.starred,
                 ])?;
                 if changed == 1 {
-                    index.execute(params![
-                        tx.last_insert_rowid(),
-                        article.title,
-                        authors,
-                        article.source,
-                        body
-                    ])?;
+                    let id = tx.last_insert_rowid();
+                    let fields = [&article.title, &authors, &article.source, &body];
+                    index.execute(params![id, fields[0], fields[1], fields[2], fields[3]])?;
+                    if let Some(cjk) = cjk_columns(&fields) {
+                        cjk_index.execute(params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
+                    }
                     counts.imported += 1;
                 } else {
                     counts.already_present += 1;
@@ -202,6 +206,7 @@ impl Store {
              SELECT 'delete', id, title, authors, source, body FROM articles WHERE id = ?1",
             [id],
         )?;
+        tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
         tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
         tx.commit().context("deleting the article")?;
         Ok(())
@@ -281,6 +286,18 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// The bigram-index text of title, authors, source and body, or `None` when none of them
+/// holds CJK text.
+fn cjk_columns<S: AsRef<str>>(fields: &[S; 4]) -> Option<[String; 4]> {
+    let columns = fields
+        .each_ref()
+        .map(|f| crate::search::cjk::index_text(f.as_ref()));
+    if columns.iter().all(Option::is_none) {
+        return None;
+    }
+    Some(columns.map(Option::unwrap_or_default))
 }
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<Summary> {

@@ -5,7 +5,8 @@ use rusqlite::Connection;
 
 /// Each entry moves the schema from version `index` to `index + 1`. Never edit a shipped
 /// entry: add a new one, so stores made by older builds upgrade in place.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE articles (
     id           INTEGER PRIMARY KEY,
     dedup_key    TEXT NOT NULL UNIQUE,
@@ -51,7 +52,26 @@ CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- CJK text has no spaces between words: a bigram index of its CJK runs lets any part of a
+-- word be found (see search/cjk.rs). Contentless: it holds only the index.
+CREATE VIRTUAL TABLE articles_cjk USING fts5(
+    title, authors, source, body,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61'
+);
+
+-- Relevance: a match in the title counts most, then authors and source, then the body.
+INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(8.0, 4.0, 2.0, 1.0)');
+
+CREATE TABLE views (
+    name     TEXT PRIMARY KEY,
+    query    TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+"#,
+];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -69,8 +89,28 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)
             .with_context(|| format!("migrating the store to schema version {next}"))?;
+        if next == 2 {
+            backfill_cjk(&tx)?;
+        }
         tx.pragma_update(None, "user_version", next)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Fills the bigram index for articles stored before it existed.
+fn backfill_cjk(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut select = tx.prepare("SELECT id, title, authors, source, body FROM articles")?;
+    let mut insert = tx.prepare(
+        "INSERT INTO articles_cjk (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut rows = select.query([])?;
+    while let Some(row) = rows.next()? {
+        let fields: [String; 4] = [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?];
+        if let Some(cjk) = super::cjk_columns(&fields) {
+            let id: i64 = row.get(0)?;
+            insert.execute(rusqlite::params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
+        }
     }
     Ok(())
 }

@@ -1,0 +1,93 @@
+//! Chinese, Japanese and Korean text is written without spaces between words, so a word
+//! tokenizer sees a whole clause as one token and `終電` inside `終電を30分延長へ` is never
+//! found. Beside the word index herald keeps a bigram index of CJK runs: `終電を` is
+//! indexed as `終電 電を` plus its last character, and a query word becomes a phrase of
+//! its bigrams, so any substring of two or more characters matches, and one character
+//! matches as a prefix.
+
+/// Han, kana and Hangul: the scripts that need the bigram index.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11FF}'      // Hangul Jamo
+        | '\u{3040}'..='\u{30FF}'    // Hiragana, Katakana
+        | '\u{3130}'..='\u{318F}'    // Hangul compatibility Jamo
+        | '\u{3400}'..='\u{4DBF}'    // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}'    // CJK unified ideographs
+        | '\u{AC00}'..='\u{D7AF}'    // Hangul syllables
+        | '\u{F900}'..='\u{FAFF}'    // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}'    // half-width Katakana
+        | '\u{20000}'..='\u{2FA1F}'  // CJK extensions B–F and supplements
+    )
+}
+
+/// The runs of CJK characters in `text`.
+pub fn runs(text: &str) -> impl Iterator<Item = Vec<char>> + '_ {
+    let mut chars = text.chars().peekable();
+    std::iter::from_fn(move || {
+        while chars.peek().is_some_and(|c| !is_cjk(*c)) {
+            chars.next();
+        }
+        let mut run = Vec::new();
+        while let Some(&c) = chars.peek().filter(|c| is_cjk(**c)) {
+            run.push(c);
+            chars.next();
+        }
+        (!run.is_empty()).then_some(run)
+    })
+}
+
+/// The text to index for `text`: each run's bigrams and its last character, separated by
+/// spaces; `None` when there is no CJK at all (most articles), so nothing is stored.
+pub fn index_text(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for run in runs(text) {
+        for pair in run.windows(2) {
+            out.extend(pair);
+            out.push(' ');
+        }
+        if let Some(last) = run.last() {
+            out.push(*last);
+            out.push(' ');
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The FTS5 expression that finds `word` in the bigram index, or `None` when the word has
+/// no CJK characters.
+pub fn match_expression(word: &str) -> Option<String> {
+    let parts: Vec<String> = runs(word)
+        .map(|run| {
+            if run.len() == 1 {
+                format!("\"{}\" *", run[0])
+            } else {
+                let bigrams: Vec<String> = run.windows(2).map(|p| p.iter().collect()).collect();
+                format!("\"{}\"", bigrams.join(" "))
+            }
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" AND "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_bigrams_and_expressions() {
+        assert_eq!(index_text("plain English"), None);
+        assert_eq!(
+            index_text("東京の地下鉄、終電を30分").unwrap(),
+            "東京 京の の地 地下 下鉄 鉄 終電 電を を 分 "
+        );
+        assert_eq!(match_expression("終電").unwrap(), "\"終電\"");
+        assert_eq!(match_expression("地下鉄").unwrap(), "\"地下 下鉄\"");
+        assert_eq!(match_expression("駅").unwrap(), "\"駅\" *");
+        assert_eq!(match_expression("ferry"), None);
+        assert!(
+            index_text("서울 지하철도")
+                .unwrap()
+                .contains("지하 하철 철도")
+        );
+    }
+}

@@ -1,0 +1,403 @@
+//! The query language, parsed once into a plain structure that the store turns into SQL
+//! and the views use for highlighting.
+//!
+//! `harbour "night ferry" -storm title:port author:lee source:daily is:unread
+//!  after:2024-12-01 before:2025-01-01 since:7d ferry OR boat`
+
+use jiff::{Timestamp, ToSpan};
+
+use super::cjk;
+
+/// Where a term must appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Author,
+    Source,
+}
+
+impl Field {
+    /// The full-text index's column.
+    pub fn column(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Author => "authors",
+            Field::Source => "source",
+        }
+    }
+}
+
+/// A word or a quoted phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    pub phrase: bool,
+    pub field: Option<Field>,
+    /// Matches words that start with `text` (the word being typed).
+    pub prefix: bool,
+}
+
+impl Term {
+    pub fn is_cjk(&self) -> bool {
+        self.text.chars().any(cjk::is_cjk)
+    }
+}
+
+/// Terms of which at least one must match (`a OR b`); most groups hold one term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub any_of: Vec<Term>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Every group must match.
+    pub groups: Vec<Group>,
+    /// No term here may match.
+    pub excluded: Vec<Term>,
+    pub read: Option<bool>,
+    pub starred: Option<bool>,
+    /// Published at or after / before these instants (Unix seconds).
+    pub after: Option<i64>,
+    pub before: Option<i64>,
+}
+
+impl Query {
+    /// True when the query selects every article.
+    pub fn is_empty(&self) -> bool {
+        *self == Query::default()
+    }
+
+    /// The terms to highlight: every term that must or may match.
+    pub fn highlight_terms(&self) -> impl Iterator<Item = &Term> {
+        self.groups.iter().flat_map(|g| g.any_of.iter())
+    }
+}
+
+/// What is wrong with a query, in words for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError(pub String);
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+fn error(message: impl Into<String>) -> QueryError {
+    QueryError(message.into())
+}
+
+/// Splits the input into raw tokens, keeping quoted phrases (and `field:"a phrase"`) whole.
+fn tokens(input: &str) -> Result<Vec<String>, QueryError> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut in_quotes = false;
+    for c in input.chars() {
+        match c {
+            '"' | '“' | '”' => {
+                current.push('"');
+                in_quotes = !in_quotes;
+            }
+            c if c.is_whitespace() && !in_quotes => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(error("a quote is not closed: add the closing \""));
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    Ok(out)
+}
+
+/// Parses `input`. `now` anchors `since:`; `typing` makes the last word a prefix, as the
+/// search-as-you-type prompt wants (unless the input ends with a space).
+pub fn parse(input: &str, now: Timestamp, typing: bool) -> Result<Query, QueryError> {
+    let raw = tokens(input)?;
+    let mut query = Query::default();
+    let mut negate_next = false;
+    let mut or_pending = false;
+    let last_index = raw.len().saturating_sub(1);
+    let prefix_last = typing && !input.ends_with(char::is_whitespace);
+
+    for (index, token) in raw.iter().enumerate() {
+        if token == "OR" {
+            if query.groups.is_empty() || or_pending || negate_next {
+                return Err(error("OR needs a word on each side"));
+            }
+            or_pending = true;
+            continue;
+        }
+        if token == "NOT" {
+            negate_next = true;
+            continue;
+        }
+        let (negated, body) = match token.strip_prefix('-') {
+            Some(rest) if !rest.is_empty() => (true, rest),
+            Some(_) => continue,
+            None => (negate_next, token.as_str()),
+        };
+        negate_next = false;
+
+        if let Some(filter) = filter(body, now)? {
+            if or_pending {
+                return Err(error("OR joins words, not filters such as is: or after:"));
+            }
+            if negated {
+                return Err(error(format!("`{body}` cannot be negated")));
+            }
+            filter.apply(&mut query);
+            continue;
+        }
+        let mut term = term(body)?;
+        if term.text.is_empty() {
+            continue;
+        }
+        term.prefix = prefix_last && index == last_index && !term.phrase && !negated;
+        if negated {
+            if or_pending {
+                return Err(error("a word after OR cannot be negated"));
+            }
+            query.excluded.push(term);
+        } else if or_pending {
+            or_pending = false;
+            if let Some(group) = query.groups.last_mut() {
+                group.any_of.push(term);
+            }
+        } else {
+            query.groups.push(Group { any_of: vec![term] });
+        }
+    }
+    if or_pending && !(typing && raw.last().is_some_and(|t| t == "OR")) {
+        return Err(error("OR needs a word on each side"));
+    }
+    if let (Some(after), Some(before)) = (query.after, query.before)
+        && after >= before
+    {
+        return Err(error("after: must be earlier than before:"));
+    }
+    Ok(query)
+}
+
+fn term(body: &str) -> Result<Term, QueryError> {
+    let (field, text) = match body.split_once(':') {
+        Some((name, rest)) if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()) => {
+            let field = match name.to_ascii_lowercase().as_str() {
+                "title" => Field::Title,
+                "author" | "by" => Field::Author,
+                "source" => Field::Source,
+                other => {
+                    return Err(error(format!(
+                        "`{other}:` is not a field; use title:, author:, source:, is:, \
+                         after:, before: or since: (quote the text to search for it)"
+                    )));
+                }
+            };
+            if rest.is_empty() {
+                return Err(error(format!("`{name}:` needs a word after it")));
+            }
+            (Some(field), rest)
+        }
+        _ => (None, body),
+    };
+    let phrase = text.starts_with('"');
+    let text = text.trim_matches('"').trim().to_owned();
+    Ok(Term {
+        phrase: phrase && text.contains(char::is_whitespace),
+        text,
+        field,
+        prefix: false,
+    })
+}
+
+enum Filter {
+    Read(bool),
+    Starred(bool),
+    After(i64),
+    Before(i64),
+}
+
+impl Filter {
+    fn apply(self, query: &mut Query) {
+        match self {
+            Filter::Read(r) => query.read = Some(r),
+            Filter::Starred(s) => query.starred = Some(s),
+            Filter::After(t) => query.after = Some(query.after.map_or(t, |a| a.max(t))),
+            Filter::Before(t) => query.before = Some(query.before.map_or(t, |b| b.min(t))),
+        }
+    }
+}
+
+fn filter(body: &str, now: Timestamp) -> Result<Option<Filter>, QueryError> {
+    let Some((name, value)) = body.split_once(':') else {
+        return Ok(None);
+    };
+    let value = value.trim_matches('"');
+    let filter = match name.to_ascii_lowercase().as_str() {
+        "is" => match value.to_ascii_lowercase().as_str() {
+            "unread" | "new" => Filter::Read(false),
+            "read" => Filter::Read(true),
+            "starred" | "star" => Filter::Starred(true),
+            "unstarred" => Filter::Starred(false),
+            _ => {
+                return Err(error(format!(
+                    "`is:{value}` is not a flag; use is:unread, is:read or is:starred"
+                )));
+            }
+        },
+        "after" => Filter::After(day(value, "after")?),
+        "before" => Filter::Before(day(value, "before")?),
+        "since" => Filter::After(since(value, now)?),
+        _ => return Ok(None),
+    };
+    Ok(Some(filter))
+}
+
+/// `2024-12-01` (or `2024-12`, `2024`) as the first second of that day, in UTC.
+fn day(value: &str, name: &str) -> Result<i64, QueryError> {
+    let full = match value.len() {
+        4 => format!("{value}-01-01"),
+        7 => format!("{value}-01"),
+        _ => value.to_owned(),
+    };
+    full.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| jiff::tz::Offset::UTC.to_timestamp(d.at(0, 0, 0, 0)).ok())
+        .map(|t| t.as_second())
+        .ok_or_else(|| error(format!("`{name}:{value}` needs a date like 2024-12-01")))
+}
+
+/// `7d`, `2w`, `3m` (months of 30 days), `12h` before `now`.
+fn since(value: &str, now: Timestamp) -> Result<i64, QueryError> {
+    let bad = || {
+        error(format!(
+            "`since:{value}` needs a span like 7d, 2w, 3m or 12h"
+        ))
+    };
+    let split = value.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (digits, unit) = value.split_at(split);
+    let n: i64 = digits.parse().map_err(|_| bad())?;
+    let hours = match unit {
+        "h" => n,
+        "d" => n * 24,
+        "w" => n * 24 * 7,
+        "m" => n * 24 * 30,
+        "y" => n * 24 * 365,
+        _ => return Err(bad()),
+    };
+    let span = hours.hours();
+    now.checked_sub(span)
+        .map(|t| t.as_second())
+        .map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-11-24T12:00:00Z".parse().unwrap()
+    }
+
+    fn q(input: &str) -> Query {
+        parse(input, now(), false).unwrap()
+    }
+
+    fn word(text: &str) -> Term {
+        Term {
+            text: text.into(),
+            phrase: false,
+            field: None,
+            prefix: false,
+        }
+    }
+
+    #[test]
+    fn words_phrases_negation_and_or() {
+        let query = q(r#"harbour "night ferry" -storm NOT fog ferry OR boat"#);
+        assert_eq!(query.groups.len(), 3);
+        assert_eq!(query.groups[0].any_of, [word("harbour")]);
+        assert!(query.groups[1].any_of[0].phrase);
+        assert_eq!(query.groups[1].any_of[0].text, "night ferry");
+        assert_eq!(query.groups[2].any_of, [word("ferry"), word("boat")]);
+        assert_eq!(query.excluded, [word("storm"), word("fog")]);
+    }
+
+    #[test]
+    fn fields_flags_and_dates() {
+        let query = q(
+            "title:port author:\"seo ji-eun\" source:daily is:unread is:starred after:2024-12-01 before:2025-01",
+        );
+        let fields: Vec<_> = query.groups.iter().map(|g| g.any_of[0].field).collect();
+        assert_eq!(
+            fields,
+            [Some(Field::Title), Some(Field::Author), Some(Field::Source)]
+        );
+        assert_eq!(query.groups[1].any_of[0].text, "seo ji-eun");
+        assert_eq!(query.read, Some(false));
+        assert_eq!(query.starred, Some(true));
+        assert_eq!(query.after, Some(1_733_011_200));
+        assert_eq!(query.before, Some(1_735_689_600));
+        assert_eq!(q("is:read").read, Some(true));
+    }
+
+    #[test]
+    fn relative_dates_count_back_from_now() {
+        let week = q("since:7d").after.unwrap();
+        assert_eq!(now().as_second() - week, 7 * 86_400);
+        assert_eq!(
+            now().as_second() - q("since:2w").after.unwrap(),
+            14 * 86_400
+        );
+        assert_eq!(
+            now().as_second() - q("since:12h").after.unwrap(),
+            12 * 3_600
+        );
+    }
+
+    #[test]
+    fn typing_makes_the_last_word_a_prefix() {
+        let query = parse("night fer", now(), true).unwrap();
+        assert!(!query.groups[0].any_of[0].prefix);
+        assert!(query.groups[1].any_of[0].prefix);
+        let done = parse("night fer ", now(), true).unwrap();
+        assert!(!done.groups[1].any_of[0].prefix);
+        assert!(
+            parse("ferry OR", now(), true).is_ok(),
+            "OR still being typed"
+        );
+    }
+
+    #[test]
+    fn malformed_queries_say_what_is_wrong() {
+        let err = |input: &str| parse(input, now(), false).unwrap_err().0;
+        assert!(err("\"night ferry").contains("quote"));
+        assert!(err("OR ferry").contains("OR"));
+        assert!(err("ferry OR").contains("OR"));
+        assert!(err("ferry OR OR boat").contains("OR"));
+        assert!(err("colour:red").contains("not a field"));
+        assert!(err("is:sleepy").contains("is:unread"));
+        assert!(err("after:yesterday").contains("2024-12-01"));
+        assert!(err("since:soon").contains("7d"));
+        assert!(err("since:5x").contains("7d"));
+        assert!(err("after:2025-01-01 before:2024-01-01").contains("earlier"));
+        assert!(err("title:").contains("needs a word"));
+        assert!(err("-is:unread").contains("negated"));
+    }
+
+    #[test]
+    fn empty_and_odd_input() {
+        assert!(q("").is_empty());
+        assert!(q("   - ").is_empty());
+        assert_eq!(q("10:30").groups[0].any_of[0].text, "10:30");
+        assert!(q("終電").groups[0].any_of[0].is_cjk());
+    }
+}

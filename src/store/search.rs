@@ -1,0 +1,284 @@
+//! A parsed query as SQL over the word index, the CJK bigram index and the article table.
+
+use anyhow::{Context, Result};
+use rusqlite::types::Value;
+
+use super::Store;
+use crate::model::{ArticleId, Summary};
+use crate::search::query::{Query, Term};
+use crate::search::{Order, cjk};
+
+/// The FTS5 expression for one term in the word index, or `None` when the term has no
+/// letters or digits to look for.
+fn word_expression(term: &Term) -> Option<String> {
+    if !term.text.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let mut expr = format!("\"{}\"", term.text.replace('"', "\"\""));
+    if term.prefix {
+        expr.push_str(" *");
+    }
+    if let Some(field) = term.field {
+        expr = format!("{} : {expr}", field.column());
+    }
+    Some(expr)
+}
+
+fn cjk_expression(term: &Term) -> Option<String> {
+    let expr = cjk::match_expression(&term.text)?;
+    Some(match term.field {
+        Some(field) => format!("{} : ({expr})", field.column()),
+        None => expr,
+    })
+}
+
+/// SQL pieces built from a query.
+struct Plan {
+    /// The word-index expression that drives the query and gives the ranking.
+    main: Option<String>,
+    conditions: Vec<String>,
+    params: Vec<Value>,
+}
+
+fn plan(query: &Query) -> Plan {
+    let mut plan = Plan {
+        main: None,
+        conditions: Vec::new(),
+        params: Vec::new(),
+    };
+    let in_words = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)";
+    let in_cjk = "a.id IN (SELECT rowid FROM articles_cjk WHERE articles_cjk MATCH ?)";
+
+    let mut main_groups = Vec::new();
+    for group in &query.groups {
+        if group.any_of.iter().any(Term::is_cjk) {
+            // A group that reaches into the bigram index is a condition of its own.
+            let mut alternatives = Vec::new();
+            for term in &group.any_of {
+                let (sql, expr) = if term.is_cjk() {
+                    (in_cjk, cjk_expression(term))
+                } else {
+                    (in_words, word_expression(term))
+                };
+                if let Some(expr) = expr {
+                    alternatives.push(sql);
+                    plan.params.push(Value::Text(expr));
+                }
+            }
+            if !alternatives.is_empty() {
+                plan.conditions
+                    .push(format!("({})", alternatives.join(" OR ")));
+            }
+        } else {
+            let parts: Vec<String> = group.any_of.iter().filter_map(word_expression).collect();
+            if !parts.is_empty() {
+                main_groups.push(format!("({})", parts.join(" OR ")));
+            }
+        }
+    }
+    let mut excluded_words = Vec::new();
+    for term in &query.excluded {
+        if term.is_cjk() {
+            if let Some(expr) = cjk_expression(term) {
+                plan.conditions.push(format!("NOT {in_cjk}"));
+                plan.params.push(Value::Text(expr));
+            }
+        } else if let Some(expr) = word_expression(term) {
+            excluded_words.push(expr);
+        }
+    }
+    if main_groups.is_empty() {
+        if !excluded_words.is_empty() {
+            plan.conditions.push(format!("NOT {in_words}"));
+            plan.params.push(Value::Text(excluded_words.join(" OR ")));
+        }
+    } else {
+        let mut main = main_groups.join(" AND ");
+        if !excluded_words.is_empty() {
+            main = format!("({main}) NOT ({})", excluded_words.join(" OR "));
+        }
+        plan.main = Some(main);
+    }
+    if let Some(read) = query.read {
+        plan.conditions.push("a.read = ?".into());
+        plan.params.push(Value::Integer(i64::from(read)));
+    }
+    if let Some(starred) = query.starred {
+        plan.conditions.push("a.starred = ?".into());
+        plan.params.push(Value::Integer(i64::from(starred)));
+    }
+    if let Some(after) = query.after {
+        plan.conditions.push("a.sort_key >= ?".into());
+        plan.params.push(Value::Integer(after));
+    }
+    if let Some(before) = query.before {
+        // Undated articles carry the smallest sort key; a date filter never matches them.
+        plan.conditions
+            .push(format!("a.sort_key < ? AND a.sort_key > {}", i64::MIN));
+        plan.params.push(Value::Integer(before));
+    }
+    plan
+}
+
+impl Store {
+    /// Every article matching `query`, in `order`: ids only, so a result of any size is
+    /// cheap to hold and its rows are loaded a screen at a time.
+    pub fn search(&self, query: &Query, order: Order) -> Result<Vec<ArticleId>> {
+        let plan = plan(query);
+        let mut params = Vec::new();
+        let mut sql = match &plan.main {
+            Some(main) => {
+                params.push(Value::Text(main.clone()));
+                // CROSS JOIN keeps the index as the driving table.
+                "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
+                 WHERE articles_fts MATCH ?"
+                    .to_owned()
+            }
+            None => "SELECT a.id FROM articles a WHERE 1".to_owned(),
+        };
+        for condition in &plan.conditions {
+            sql.push_str(" AND ");
+            sql.push_str(condition);
+        }
+        params.extend(plan.params);
+        sql.push_str(match (order, plan.main.is_some()) {
+            (Order::Relevance, true) => " ORDER BY f.rank, a.sort_key DESC, a.id DESC",
+            _ => " ORDER BY a.sort_key DESC, a.id DESC",
+        });
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let ids = stmt
+            .query_map(rusqlite::params_from_iter(params), |row| row.get(0))?
+            .collect::<rusqlite::Result<Vec<ArticleId>>>()
+            .context("searching the store")?;
+        Ok(ids)
+    }
+
+    /// The list rows for `ids`, in the same order; ids no longer stored are skipped.
+    pub fn summaries_by_ids(&self, ids: &[ArticleId]) -> Result<Vec<Summary>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(summary) = self.summary(*id)? {
+                out.push(summary);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NewArticle, Published};
+    use crate::search::parse;
+
+    fn store() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let article =
+            |guid: &str, source: &str, title: &str, body: &str, date: Option<&str>| NewArticle {
+                guid: Some(guid.into()),
+                source: source.into(),
+                title: title.into(),
+                authors: vec!["Seo Ji-eun".into()],
+                published: date.map(|d| Published::parse_rfc3339(d).unwrap()),
+                paragraphs: vec![body.into()],
+                ..Default::default()
+            };
+        store
+            .import(
+                &[
+                    article(
+                        "1",
+                        "Harbour Daily",
+                        "Night ferry returns",
+                        "The ferry sails to Ägypten at night.",
+                        Some("2025-01-10T00:00:00Z"),
+                    ),
+                    article(
+                        "2",
+                        "Harbour Daily",
+                        "Storm closes port",
+                        "No ferry today; the storm is too strong.",
+                        Some("2024-12-05T00:00:00Z"),
+                    ),
+                    article(
+                        "3",
+                        "Minato",
+                        "東京の地下鉄、終電を30分延長へ",
+                        "終電の延長は来年から。",
+                        Some("2024-11-01T00:00:00Z"),
+                    ),
+                    article(
+                        "4",
+                        "Field Notes",
+                        "Swifts over the mill",
+                        "We counted 212 swifts in kvæstrup.",
+                        None,
+                    ),
+                ],
+                jiff::Timestamp::UNIX_EPOCH,
+            )
+            .unwrap();
+        store
+    }
+
+    fn ids(store: &Store, query: &str) -> Vec<i64> {
+        let q = parse(query, "2025-01-15T00:00:00Z".parse().unwrap(), false).unwrap();
+        store
+            .search(&q, Order::Newest)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.0)
+            .collect()
+    }
+
+    #[test]
+    fn each_construct_selects_what_it_says() {
+        let s = store();
+        assert_eq!(ids(&s, "ferry"), [1, 2]);
+        assert_eq!(ids(&s, "ferry -storm"), [1]);
+        assert_eq!(ids(&s, "ferry NOT storm"), [1]);
+        assert_eq!(ids(&s, "-ferry"), [3, 4]);
+        assert_eq!(ids(&s, "\"ferry sails\""), [1]);
+        assert_eq!(ids(&s, "\"sails ferry\""), Vec::<i64>::new());
+        assert_eq!(ids(&s, "swifts OR storm"), [2, 4]);
+        assert_eq!(ids(&s, "title:ferry"), [1]);
+        assert_eq!(ids(&s, "author:seo source:harbour"), [1, 2]);
+        assert_eq!(ids(&s, "after:2025-01-01"), [1]);
+        assert_eq!(ids(&s, "before:2024-12-31"), [2, 3]);
+        assert_eq!(ids(&s, "since:7d"), [1]);
+        assert_eq!(ids(&s, "is:unread"), [1, 2, 3, 4]);
+        assert!(ids(&s, "is:read").is_empty());
+        assert!(ids(&s, "is:starred").is_empty());
+        assert_eq!(ids(&s, ""), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn unicode_folding_and_cjk_substrings() {
+        let s = store();
+        assert_eq!(ids(&s, "agypten"), [1]);
+        assert_eq!(ids(&s, "ÄGYPTEN"), [1]);
+        assert_eq!(ids(&s, "KVÆSTRUP"), [4]);
+        assert_eq!(ids(&s, "終電"), [3]);
+        assert_eq!(ids(&s, "地下鉄"), [3]);
+        assert_eq!(ids(&s, "title:延長"), [3]);
+        assert_eq!(ids(&s, "終電 OR storm"), [2, 3]);
+        assert_eq!(ids(&s, "-終電"), [1, 2, 4]);
+        assert!(ids(&s, "大阪").is_empty());
+    }
+
+    #[test]
+    fn prefixes_and_relevance() {
+        let s = store();
+        let q = parse("fer", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
+        assert_eq!(s.search(&q, Order::Newest).unwrap().len(), 2);
+        // Both mention the ferry; the one with it in the title ranks first.
+        let q = parse("ferry", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+        assert_eq!(s.search(&q, Order::Relevance).unwrap()[0], ArticleId(1));
+        let q = parse("\"—\" ferry", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+        assert_eq!(
+            s.search(&q, Order::Newest).unwrap().len(),
+            2,
+            "a term without letters is ignored"
+        );
+    }
+}
