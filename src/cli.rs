@@ -24,6 +24,7 @@ Examples:
   herald list --limit 10             the ten newest articles
   herald show 42 --width 72          read article 42 in the terminal
   herald list --json | jq '.[].title'
+  herald search 'ferry is:unread'    search everything you have saved
   herald export > backup.jsonl       everything, as JSON Lines
   herald --store /tmp/try.db --samples list
 
@@ -80,6 +81,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search every article; best matches first
+    ///
+    /// Words must all match (case and accents ignored); "a phrase" matches as written;
+    /// -word or NOT word excludes; a OR b matches either. Fields: title:, author:,
+    /// source:. Flags: is:unread, is:read, is:starred. Dates: after:2024-12-01,
+    /// before:2025-01-01, since:7d (also 2w, 3m, 12h). Chinese, Japanese and Korean
+    /// words are found inside longer text. Exit status 2 for a malformed query.
+    #[command(
+        after_help = "Examples:\n  herald search ferry -storm\n  herald search 'title:\"night ferry\" is:unread since:2w'\n  herald search 終電 --json"
+    )]
+    Search {
+        /// The query (quote it in the shell when it has spaces or quotes)
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+        /// Print one JSON array, with the keys of `list --json`
+        #[arg(long)]
+        json: bool,
+        /// At most this many results
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Newest first instead of best match first
+        #[arg(long)]
+        newest: bool,
+    },
     /// Write every article to standard output, in a form `herald import` reads back
     Export {
         /// Output format
@@ -112,9 +137,15 @@ pub fn main() -> ExitCode {
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause
+        let io_kind = cause
             .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            });
+        io_kind == Some(std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -150,6 +181,36 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 let width = width.map(usize::from).unwrap_or_else(terminal_width);
                 print_article(&article, width)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Search {
+            query,
+            json,
+            limit,
+            newest,
+        }) => {
+            let text = query.join(" ");
+            let parsed = match crate::search::parse(&text, Timestamp::now(), false) {
+                Ok(parsed) => parsed,
+                Err(err) => {
+                    eprintln!("herald: {}", printable(&format!("bad query: {err}")));
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let order = if newest {
+                crate::search::Order::Newest
+            } else {
+                crate::search::Order::Relevance
+            };
+            let mut ids = store.search(&parsed, order)?;
+            ids.truncate(limit.unwrap_or(usize::MAX));
+            let rows = store.summaries_by_ids(&ids)?;
+            if json {
+                let rows: Vec<_> = rows.iter().map(JsonSummary::from).collect();
+                write_json(&rows)?;
+            } else {
+                print_rows(&rows)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -207,9 +268,13 @@ fn import(store: &mut Store, paths: &[PathBuf]) -> Result<ExitCode> {
 }
 
 fn print_list(store: &Store, limit: Option<usize>) -> Result<()> {
+    print_rows(&store.summaries(limit, 0)?)
+}
+
+fn print_rows(rows: &[Summary]) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for row in store.summaries(limit, 0)? {
+    for row in rows {
         let date = row
             .published
             .map(|p| p.civil().strftime("%Y-%m-%d").to_string())

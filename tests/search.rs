@@ -1,0 +1,153 @@
+//! Search correctness on a generated corpus with planted words whose counts are known,
+//! and the CLI's `search` command.
+
+use herald::model::{NewArticle, Published};
+use herald::search::{Order, parse};
+use herald::store::Store;
+
+/// xorshift, so the corpus is the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const FILLER: &[&str] = &[
+    "harbour", "council", "market", "river", "budget", "station", "school", "weather", "museum",
+    "bridge", "farmers", "election", "train", "festival", "hospital", "court",
+];
+
+/// 2,000 articles; every 97th has "zephyrine" in its body (21 of them), every 250th has
+/// "Ägypten" in its title (8), every 111th has the phrase "amber lantern" (19) and every
+/// 7th has "amber" and "lantern" apart (which the phrase must not match); every 300th
+/// has `終電` inside a Japanese sentence (7).
+fn corpus() -> Vec<NewArticle> {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    (0..2000)
+        .map(|i| {
+            let mut words: Vec<String> = (0..60)
+                .map(|_| FILLER[rng.below(FILLER.len() as u64) as usize].to_owned())
+                .collect();
+            if i % 97 == 0 {
+                words.insert(5, "zephyrine".into());
+            }
+            if i % 111 == 0 {
+                words.insert(9, "amber lantern".into());
+            } else if i % 7 == 0 {
+                words.insert(3, "amber".into());
+                words.insert(20, "lantern".into());
+            }
+            if i % 300 == 0 {
+                words.push("東京の地下鉄、終電を30分延長へ".into());
+            }
+            let mut title = format!("Report number {i}");
+            if i % 250 == 0 {
+                title.push_str(" from Ägypten");
+            }
+            NewArticle {
+                guid: Some(format!("g{i}")),
+                source: format!("Source {}", i % 20),
+                title,
+                authors: vec![format!("Writer {}", i % 12)],
+                published: Published::parse_rfc3339(&format!(
+                    "2025-{:02}-{:02}T12:00:00Z",
+                    1 + i % 12,
+                    1 + i % 28
+                ))
+                .ok(),
+                paragraphs: vec![words.join(" ")],
+                read: i % 3 == 0,
+                starred: i % 50 == 0,
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+fn count(store: &Store, query: &str) -> usize {
+    let q = parse(query, "2025-12-31T00:00:00Z".parse().unwrap(), false).unwrap();
+    store.search(&q, Order::Relevance).unwrap().len()
+}
+
+#[test]
+fn planted_words_are_found_exactly_as_often_as_planted() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .import(&corpus(), jiff::Timestamp::UNIX_EPOCH)
+        .unwrap();
+    let multiples = |n: usize| (0..2000).filter(|i| i % n == 0).count();
+    assert_eq!(count(&store, "zephyrine"), multiples(97));
+    assert_eq!(count(&store, "ZEPHYRINE"), multiples(97));
+    assert_eq!(count(&store, "agypten"), multiples(250));
+    assert_eq!(count(&store, "title:ägypten"), multiples(250));
+    assert_eq!(count(&store, "\"amber lantern\""), multiples(111));
+    let apart = (0..2000).filter(|i| i % 111 != 0 && i % 7 == 0).count();
+    assert_eq!(count(&store, "amber lantern"), multiples(111) + apart);
+    assert_eq!(count(&store, "終電"), multiples(300));
+    assert_eq!(count(&store, "zephyrine OR agypten"), {
+        (0..2000).filter(|i| i % 97 == 0 || i % 250 == 0).count()
+    });
+    assert_eq!(count(&store, "zephyrine -agypten"), {
+        (0..2000).filter(|i| i % 97 == 0 && i % 250 != 0).count()
+    });
+    assert_eq!(count(&store, "zephyrine is:read"), {
+        (0..2000).filter(|i| i % 97 == 0 && i % 3 == 0).count()
+    });
+    assert_eq!(count(&store, "is:starred"), multiples(50));
+    assert_eq!(count(&store, "author:\"writer 5\" source:\"source 5\""), {
+        (0..2000).filter(|i| i % 12 == 5 && i % 20 == 5).count()
+    });
+    assert_eq!(count(&store, "after:2025-12-01"), {
+        (0..2000).filter(|i| i % 12 == 11).count()
+    });
+    assert_eq!(count(&store, "zephy"), 0, "a whole word, unless typing");
+    let typing = parse("zephy", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
+    assert_eq!(
+        store.search(&typing, Order::Newest).unwrap().len(),
+        multiples(97)
+    );
+}
+
+mod cli {
+    use std::process::Command;
+
+    fn herald(store: &std::path::Path, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("--store")
+            .arg(store)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    #[test]
+    fn search_prints_rows_json_and_exits_2_on_a_bad_query() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("s.db");
+        assert!(herald(&store, &["--samples", "list"]).status.success());
+        let out = herald(&store, &["search", "終電", "--json"]);
+        assert!(out.status.success());
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0]["title"], "東京の地下鉄、終電を30分延長へ");
+        assert_eq!(rows[0].as_object().unwrap().len(), 8);
+
+        let out = herald(&store, &["search", "night", "trains", "--limit", "1"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(text.lines().count(), 1);
+        assert!(text.contains("The long way home"), "{text}");
+
+        let out = herald(&store, &["search", "title:\"night ferry"]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("quote is not closed"), "{err}");
+    }
+}
