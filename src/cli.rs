@@ -203,7 +203,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 crate::search::Order::Relevance
             };
-            let mut ids = store.search(&parsed, order)?;
+            let mut ids = store.search(&parsed, order)?.ids;
             ids.truncate(limit.unwrap_or(usize::MAX));
             let rows = store.summaries_by_ids(&ids)?;
             if json {

@@ -3,6 +3,8 @@
 mod schema;
 mod search;
 
+pub use search::{Found, RANK_LIMIT};
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -40,7 +42,7 @@ impl ImportCounts {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "id, source, title, authors, published, url, read, starred";
+const SUMMARY_COLUMNS: &str = "articles.id, source, title, authors, published, url, read, starred";
 
 impl Store {
     /// Opens (creating if needed) the store at `path`. A file that is not a herald store is
@@ -95,10 +97,12 @@ impl Store {
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO articles (dedup_key, guid, source, title, authors, published,
-                     sort_key, url, summary, body, added, read, starred)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                     sort_key, url, summary, added, read, starred)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT(dedup_key) DO NOTHING",
             )?;
+            let mut insert_body =
+                tx.prepare_cached("INSERT INTO bodies (id, body) VALUES (?1, ?2)")?;
             let mut index = tx.prepare_cached(
                 "INSERT INTO articles_fts (rowid, title, authors, source, body)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -120,13 +124,13 @@ impl Store {
                     article.published.map_or(i64::MIN, |p| p.sort_key()),
                     article.url,
                     article.summary,
-                    body,
                     added.as_second(),
                     article.read,
                     article.starred,
                 ])?;
                 if changed == 1 {
                     let id = tx.last_insert_rowid();
+                    insert_body.execute(params![id, body])?;
                     let fields = [&article.title, &authors, &article.source, &body];
                     index.execute(params![id, fields[0], fields[1], fields[2], fields[3]])?;
                     if let Some(cjk) = cjk_columns(&fields) {
@@ -180,7 +184,7 @@ impl Store {
     pub fn article(&self, id: ArticleId) -> Result<Option<Article>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS}, guid, summary, body, added, pos_paragraph, pos_offset
-             FROM articles WHERE id = ?1"
+             FROM articles JOIN bodies USING (id) WHERE id = ?1"
         ))?;
         Ok(stmt.query_row([id], article_from_row).optional()?)
     }
@@ -189,7 +193,7 @@ impl Store {
     pub fn for_each_article(&self, mut each: impl FnMut(Article) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {SUMMARY_COLUMNS}, guid, summary, body, added, pos_paragraph, pos_offset
-             FROM articles ORDER BY id"
+             FROM articles JOIN bodies USING (id) ORDER BY id"
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -201,11 +205,7 @@ impl Store {
     /// Removes an article and its index entry.
     pub fn delete(&mut self, id: ArticleId) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO articles_fts (articles_fts, rowid, title, authors, source, body)
-             SELECT 'delete', id, title, authors, source, body FROM articles WHERE id = ?1",
-            [id],
-        )?;
+        tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
         tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
         tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
         tx.commit().context("deleting the article")?;

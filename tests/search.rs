@@ -74,7 +74,7 @@ fn corpus() -> Vec<NewArticle> {
 
 fn count(store: &Store, query: &str) -> usize {
     let q = parse(query, "2025-12-31T00:00:00Z".parse().unwrap(), false).unwrap();
-    store.search(&q, Order::Relevance).unwrap().len()
+    store.search(&q, Order::Relevance).unwrap().ids.len()
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn planted_words_are_found_exactly_as_often_as_planted() {
     assert_eq!(count(&store, "zephy"), 0, "a whole word, unless typing");
     let typing = parse("zephy", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
     assert_eq!(
-        store.search(&typing, Order::Newest).unwrap().len(),
+        store.search(&typing, Order::Newest).unwrap().ids.len(),
         multiples(97)
     );
 }
@@ -150,4 +150,54 @@ mod cli {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("quote is not closed"), "{err}");
     }
+}
+
+#[test]
+fn very_common_words_come_newest_first_and_filters_still_apply() {
+    let n = 6_000;
+    let articles: Vec<NewArticle> = (0..n)
+        .map(|i| NewArticle {
+            guid: Some(format!("c{i}")),
+            source: "Wire".into(),
+            title: format!("Item {i}"),
+            // Dates not in id order, so date order and id order differ.
+            published: Published::parse_rfc3339("2025-01-01T00:00:00Z")
+                .ok()
+                .map(|p| herald::model::Published {
+                    instant: p.instant + jiff::SignedDuration::from_secs((i * 7919 % n) as i64),
+                    offset: p.offset,
+                }),
+            paragraphs: vec![format!("a common word in item {i}")],
+            read: i % 3 == 0,
+            ..Default::default()
+        })
+        .collect();
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .import(&articles, jiff::Timestamp::UNIX_EPOCH)
+        .unwrap();
+    let q = parse("common is:read", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+    // 6,000 word matches: past the join limit, the date-index walk with a bit set.
+    let found = store.search(&q, Order::Newest).unwrap();
+    assert_eq!(found.ids.len(), n / 3);
+    let ranked = store.search(&q, Order::Relevance).unwrap();
+    assert_eq!(ranked.ids, found.ids, "equal scores fall back to the date");
+    let expected: Vec<i64> = {
+        let mut read: Vec<(i64, i64)> = (0..n)
+            .filter(|i| i % 3 == 0)
+            .map(|i| ((i * 7919 % n) as i64, i as i64 + 1))
+            .collect();
+        read.sort_by(|a, b| b.cmp(a));
+        read.into_iter().map(|(_, id)| id).collect()
+    };
+    let got: Vec<i64> = found.ids.iter().map(|id| id.0).collect();
+    assert_eq!(got, expected, "newest first");
+    let all = store
+        .search(
+            &parse("common", jiff::Timestamp::UNIX_EPOCH, false).unwrap(),
+            Order::Newest,
+        )
+        .unwrap();
+    assert_eq!(all.ids.len(), n);
+    assert!(!all.ranked);
 }

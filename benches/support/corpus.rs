@@ -131,6 +131,9 @@ const JAPANESE: &[&str] = &[
 
 pub const SOURCES: usize = 20;
 
+/// Rare words and how often they are planted: `word` is in every `every`-th article.
+pub const PLANTED: &[(&str, usize)] = &[("zephyrine", 9_973), ("quillwort", 997)];
+
 /// English letter frequencies, in tenths of a percent.
 const LETTERS: &[(char, usize)] = &[
     ('e', 127),
@@ -246,6 +249,12 @@ impl Generator {
             .unwrap_or_default();
         let target_words = 300 + self.rng.below(1_201);
         let mut paragraphs = Vec::new();
+        // Planted words with known counts, for checking and timing searches.
+        for (word, every) in PLANTED {
+            if index % every == 0 {
+                paragraphs.push(format!("A note on {word} for the record."));
+            }
+        }
         let mut words = 0;
         while words < target_words {
             let mut p = String::new();

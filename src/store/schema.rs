@@ -21,8 +21,6 @@ CREATE TABLE articles (
     sort_key     INTEGER NOT NULL,
     url          TEXT,
     summary      TEXT,
-    -- paragraphs separated by one blank line
-    body         TEXT NOT NULL,
     added        INTEGER NOT NULL,
     read         INTEGER NOT NULL DEFAULT 0,
     starred      INTEGER NOT NULL DEFAULT 0,
@@ -32,11 +30,19 @@ CREATE TABLE articles (
 CREATE INDEX articles_newest ON articles(sort_key DESC, id DESC);
 CREATE INDEX articles_unread ON articles(read) WHERE read = 0;
 
--- External content: the index holds no second copy of the text.
+-- Bodies live apart so that the article rows stay small: listing, filtering and sorting
+-- search results read many rows and none of the text.
+CREATE TABLE bodies (
+    id   INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    -- paragraphs separated by one blank line
+    body TEXT NOT NULL
+);
+
+-- Contentless: the index holds no second copy of the text.
 -- unicode61 with remove_diacritics 2 folds case and diacritics beyond ASCII.
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, authors, source, body,
-    content = 'articles', content_rowid = 'id',
+    content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 -- No triggers keep the index in step: the store writes it beside each row. A trigger makes
@@ -100,7 +106,10 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// Fills the bigram index for articles stored before it existed.
 fn backfill_cjk(tx: &rusqlite::Transaction<'_>) -> Result<()> {
-    let mut select = tx.prepare("SELECT id, title, authors, source, body FROM articles")?;
+    let mut select = tx.prepare(
+        "SELECT a.id, a.title, a.authors, a.source, b.body
+         FROM articles a JOIN bodies b ON b.id = a.id",
+    )?;
     let mut insert = tx.prepare(
         "INSERT INTO articles_cjk (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;

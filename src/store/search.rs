@@ -120,32 +120,95 @@ fn plan(query: &Query) -> Plan {
     plan
 }
 
+/// Past this many matches, results come newest first instead of ranked: BM25 must score
+/// every match, which takes over 100 ms for a word in all of 100,000 articles, and a
+/// query that broad has no useful "best" match anyway.
+pub const RANK_LIMIT: usize = 20_000;
+
+/// Below this many word-index matches, joining each match to its row is cheapest; above
+/// it, one pass over the date index checked against the set of matches is.
+const JOIN_LIMIT: usize = 5_000;
+
+/// What a search found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    /// Every match, in order: ids only, so a result of any size is cheap to hold and its
+    /// rows are loaded a screen at a time.
+    pub ids: Vec<ArticleId>,
+    /// False when the results are newest first although relevance was asked for.
+    pub ranked: bool,
+}
+
 impl Store {
-    /// Every article matching `query`, in `order`: ids only, so a result of any size is
-    /// cheap to hold and its rows are loaded a screen at a time.
-    pub fn search(&self, query: &Query, order: Order) -> Result<Vec<ArticleId>> {
+    pub fn search(&self, query: &Query, order: Order) -> Result<Found> {
         let plan = plan(query);
-        let mut params = Vec::new();
-        let mut sql = match &plan.main {
-            Some(main) => {
-                params.push(Value::Text(main.clone()));
-                // CROSS JOIN keeps the index as the driving table.
-                "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
-                 WHERE articles_fts MATCH ?"
-                    .to_owned()
-            }
-            None => "SELECT a.id FROM articles a WHERE 1".to_owned(),
+        let conditions: String = plan
+            .conditions
+            .iter()
+            .map(|c| format!(" AND {c}"))
+            .collect();
+        let Some(main) = &plan.main else {
+            let sql = format!(
+                "SELECT a.id FROM articles a WHERE 1{conditions} ORDER BY a.sort_key DESC, a.id DESC"
+            );
+            return Ok(Found {
+                ids: self.ids(&sql, plan.params)?,
+                ranked: false,
+            });
         };
-        for condition in &plan.conditions {
-            sql.push_str(" AND ");
-            sql.push_str(condition);
+        let matches: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1")?
+            .query_row([main], |r| r.get(0))
+            .context("searching the store")?;
+        let matches = matches as usize;
+        let mut params = vec![Value::Text(main.clone())];
+        params.extend(plan.params.iter().cloned());
+        let joined = format!(
+            "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
+             WHERE articles_fts MATCH ?{conditions}"
+        );
+        if order == Order::Relevance && matches <= RANK_LIMIT {
+            let sql = format!("{joined} ORDER BY f.rank, a.sort_key DESC, a.id DESC");
+            return Ok(Found {
+                ids: self.ids(&sql, params)?,
+                ranked: true,
+            });
         }
-        params.extend(plan.params);
-        sql.push_str(match (order, plan.main.is_some()) {
-            (Order::Relevance, true) => " ORDER BY f.rank, a.sort_key DESC, a.id DESC",
-            _ => " ORDER BY a.sort_key DESC, a.id DESC",
-        });
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        if matches <= JOIN_LIMIT {
+            let sql = format!("{joined} ORDER BY a.sort_key DESC, a.id DESC");
+            return Ok(Found {
+                ids: self.ids(&sql, params)?,
+                ranked: false,
+            });
+        }
+        // Many matches: mark them in a bit set, then walk the date index once.
+        let matched = self.ids(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+            vec![Value::Text(main.clone())],
+        )?;
+        let top = matched.iter().map(|id| id.0).max().unwrap_or(0).max(0) as usize;
+        let mut set = vec![0u64; top / 64 + 1];
+        for id in &matched {
+            let i = id.0.max(0) as usize;
+            set[i / 64] |= 1 << (i % 64);
+        }
+        let sql = format!(
+            "SELECT a.id FROM articles a WHERE 1{conditions} ORDER BY a.sort_key DESC, a.id DESC"
+        );
+        let ids = self
+            .ids(&sql, plan.params)?
+            .into_iter()
+            .filter(|id| {
+                let i = id.0.max(0) as usize;
+                set.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+            })
+            .collect();
+        Ok(Found { ids, ranked: false })
+    }
+
+    fn ids(&self, sql: &str, params: Vec<Value>) -> Result<Vec<ArticleId>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let ids = stmt
             .query_map(rusqlite::params_from_iter(params), |row| row.get(0))?
             .collect::<rusqlite::Result<Vec<ArticleId>>>()
@@ -226,6 +289,7 @@ mod tests {
         store
             .search(&q, Order::Newest)
             .unwrap()
+            .ids
             .into_iter()
             .map(|i| i.0)
             .collect()
@@ -270,13 +334,13 @@ mod tests {
     fn prefixes_and_relevance() {
         let s = store();
         let q = parse("fer", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
-        assert_eq!(s.search(&q, Order::Newest).unwrap().len(), 2);
+        assert_eq!(s.search(&q, Order::Newest).unwrap().ids.len(), 2);
         // Both mention the ferry; the one with it in the title ranks first.
         let q = parse("ferry", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
-        assert_eq!(s.search(&q, Order::Relevance).unwrap()[0], ArticleId(1));
+        assert_eq!(s.search(&q, Order::Relevance).unwrap().ids[0], ArticleId(1));
         let q = parse("\"—\" ferry", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
         assert_eq!(
-            s.search(&q, Order::Newest).unwrap().len(),
+            s.search(&q, Order::Newest).unwrap().ids.len(),
             2,
             "a term without letters is ignored"
         );

@@ -1,0 +1,88 @@
+//! Search latency over N generated articles (100,000 by default): a rare word, a common
+//! word, a two-letter prefix, a phrase, a field + flag + date query, and a CJK word.
+//! Each query is timed from parse to the first screen of rows loaded, as the reader
+//! needs it. Targets: rare-word and field queries under 10 ms, every query under 50 ms.
+//!
+//! `cargo bench --bench search`; HERALD_BENCH_STORE=PATH keeps (and reuses) the store.
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use herald::search::{Order, parse};
+use herald::store::Store;
+
+fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::var("HERALD_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir()?;
+    let path = std::env::var_os("HERALD_BENCH_STORE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("search.db"));
+    if !path.exists() {
+        let input = dir.path().join("corpus.jsonl");
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&input)?);
+        let mut generator = corpus::Generator::new(7);
+        for i in 0..n {
+            writeln!(out, "{}", generator.json_line(i))?;
+        }
+        out.flush()?;
+        drop(out);
+        let mut store = Store::open(&path)?;
+        let started = Instant::now();
+        herald::import::import_paths(&mut store, &[input], jiff::Timestamp::now(), &mut |_| {})?;
+        println!(
+            "built a store of {n} articles in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let store = Store::open(&path)?;
+    let total = store.count()?;
+    println!("store: {total} articles");
+    let now = jiff::Timestamp::now();
+    let queries = [
+        ("rare word", "zephyrine", false),
+        ("rarer word, typed", "quillwor", true),
+        ("common word", "the", false),
+        ("two-letter prefix", "ka", true),
+        ("phrase", "\"a note on\"", false),
+        (
+            "field + flag + date",
+            "title:zephyrine is:unread after:2024-01-01",
+            false,
+        ),
+        (
+            "field + flag + date, common",
+            "source:\"source 07\" is:unread after:2025-06-01",
+            false,
+        ),
+        ("CJK word", "終電", false),
+    ];
+    for (label, text, typing) in queries {
+        let mut times = Vec::new();
+        let mut found = 0;
+        for _ in 0..7 {
+            let started = Instant::now();
+            let query = parse(text, now, typing)?;
+            let ids = store.search(&query, Order::Relevance)?.ids;
+            let first_screen = &ids[..ids.len().min(50)];
+            let rows = store.summaries_by_ids(first_screen)?;
+            times.push(started.elapsed());
+            found = ids.len();
+            std::hint::black_box(rows);
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        let worst = times.last().copied().unwrap_or(Duration::ZERO);
+        println!(
+            "{label:<28} {text:<48} {found:>7} of {total}: median {:>7.2} ms, worst {:>7.2} ms",
+            median.as_secs_f64() * 1e3,
+            worst.as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
+}
