@@ -251,7 +251,7 @@ impl Generator {
         let mut paragraphs = Vec::new();
         // Planted words with known counts, for checking and timing searches.
         for (word, every) in PLANTED {
-            if index % every == 0 {
+            if index.is_multiple_of(*every) {
                 paragraphs.push(format!("A note on {word} for the record."));
             }
         }
