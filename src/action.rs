@@ -3,7 +3,9 @@
 
 use serde::Deserialize;
 
+use crate::app::SavedView;
 use crate::model::{Article, Summary};
+use crate::store::Found;
 
 /// An intent, named for what it does rather than the key that asks for it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -37,6 +39,29 @@ pub enum Action {
     OpenInBrowser,
     ShowHelp,
     CloseHelp,
+    /// Open the search prompt; the list filters as you type.
+    StartSearch,
+    /// Open the find prompt to search inside the open article.
+    StartFind,
+    /// Keep the search or find and close the prompt.
+    SubmitPrompt,
+    /// Close the prompt; a search gives back the list as it was.
+    CancelPrompt,
+    DeleteBack,
+    DeleteWord,
+    ClearPrompt,
+    /// Back to all articles from a search or view.
+    ClearSearch,
+    /// Best match first or newest first.
+    ToggleOrder,
+    FindNext,
+    FindPrev,
+    /// Keep the current search as a named view.
+    SaveView,
+    /// Switch to view N (1 all, 2 unread, 3 starred, then saved views); bound in the
+    /// keymap as `show_view_N`.
+    #[serde(skip)]
+    ShowView(u8),
     /// Quit from the list.
     Quit,
     /// Quit from anywhere.
@@ -71,6 +96,17 @@ pub enum Action {
     /// A message for the status bar, such as an error from the store.
     #[serde(skip)]
     Notify(String),
+    /// A character typed into the prompt.
+    #[serde(skip)]
+    InsertChar(char),
+    /// A search's answer; `generation` tells whether it is still wanted.
+    #[serde(skip)]
+    SearchDone {
+        generation: u64,
+        result: Result<Found, String>,
+    },
+    #[serde(skip)]
+    ViewsLoaded(Vec<SavedView>),
 }
 
 impl Action {
@@ -102,12 +138,31 @@ impl Action {
             Action::CloseHelp => "close help",
             Action::Quit => "quit",
             Action::ForceQuit => "quit from anywhere",
+            Action::StartSearch => "search all articles",
+            Action::StartFind => "find in this article",
+            Action::SubmitPrompt => "keep the results",
+            Action::CancelPrompt => "cancel",
+            Action::DeleteBack => "delete a character",
+            Action::DeleteWord => "delete a word",
+            Action::ClearPrompt => "clear the line",
+            Action::ClearSearch => "back to all articles",
+            Action::ToggleOrder => "best match / newest first",
+            Action::FindNext => "next match",
+            Action::FindPrev => "previous match",
+            Action::SaveView => "save the search as a view",
+            Action::ShowView(1) => "all articles",
+            Action::ShowView(2) => "unread",
+            Action::ShowView(3) => "starred",
+            Action::ShowView(_) => "a saved view",
             Action::Resize { .. }
             | Action::Wheel { .. }
             | Action::Click { .. }
             | Action::ArticleLoaded(_)
             | Action::RowsLoaded { .. }
-            | Action::Notify(_) => "",
+            | Action::Notify(_)
+            | Action::InsertChar(_)
+            | Action::SearchDone { .. }
+            | Action::ViewsLoaded(_) => "",
         }
     }
 }

@@ -2,17 +2,26 @@
 //! action into new state plus effects for the caller to run. It does no I/O itself.
 
 pub mod list;
+pub mod marks;
+pub mod prompt;
 pub mod reader;
+mod search;
+pub mod view;
 
+use jiff::Timestamp;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Position as Cell, Rect};
 
 use crate::action::Action;
 use crate::keymap::{Context, Keymap};
 use crate::model::{ArticleId, Position, Summary};
+use crate::search::{Order, Query};
 use crate::ui::layout;
 
 pub use list::ArticleList;
+pub use prompt::{Prompt, PromptKind};
 pub use reader::Reader;
+pub use view::{SavedView, View};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -22,15 +31,28 @@ pub enum Focus {
 
 /// Work that `update` asks for and the event loop carries out against the store or the
 /// system; results come back as actions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    LoadRows { start: usize, len: usize },
+    /// Rows `start..start + len` of the list: from the store's order, or of `ids`.
+    LoadRows {
+        start: usize,
+        len: usize,
+        ids: Option<Vec<ArticleId>>,
+    },
     LoadArticle(ArticleId),
     SetRead(ArticleId, bool),
     SetStarred(ArticleId, bool),
     SavePosition(ArticleId, Position),
     RememberOpen(ArticleId),
     OpenUrl(String),
+    /// Run a search; the answer comes back as `Action::SearchDone` with `generation`, and
+    /// answers to older generations are dropped.
+    Search {
+        generation: u64,
+        query: Query,
+        order: Order,
+    },
+    SaveView(SavedView),
 }
 
 #[derive(Debug, Clone)]
@@ -42,9 +64,23 @@ pub struct App {
     pub zoomed: bool,
     pub help_open: bool,
     pub status: Option<String>,
+    /// Articles in the store, and how many are unread.
+    pub total: usize,
     pub unread: usize,
     pub size: Rect,
     pub quit: bool,
+    pub prompt: Option<Prompt>,
+    /// What the list shows.
+    pub view: View,
+    /// Built-in views, then the saved ones, on keys 1 to 9.
+    pub views: Vec<SavedView>,
+    /// The view a pending search will become, and the number of the newest search.
+    pending: Option<View>,
+    generation: u64,
+    /// The list as it was before the search prompt opened, for Esc.
+    before_search: Option<(View, ArticleList)>,
+    /// Anchors `since:` in queries; injected so tests do not read the clock.
+    pub now: Timestamp,
 }
 
 impl App {
@@ -57,9 +93,17 @@ impl App {
             zoomed: false,
             help_open: false,
             status: None,
+            total,
             unread,
             size,
             quit: false,
+            prompt: None,
+            view: View::all(),
+            views: view::built_in(),
+            pending: None,
+            generation: 0,
+            before_search: None,
+            now: Timestamp::UNIX_EPOCH,
         }
     }
 
@@ -67,11 +111,37 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help_open {
             Context::Help
+        } else if self.prompt.is_some() {
+            Context::Prompt
         } else {
             match self.focus {
                 Focus::List => Context::List,
                 Focus::Reader => Context::Reader,
             }
+        }
+    }
+
+    /// True while a search is on its way from the worker.
+    pub fn searching(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The action a key asks for here. In a prompt, unbound characters are typed.
+    pub fn action_for_key(&self, key: &KeyEvent) -> Option<Action> {
+        let context = self.context();
+        if let Some(action) = self.keymap.action(context, key) {
+            return Some(action);
+        }
+        match (context, key.code) {
+            (Context::Prompt, KeyCode::Char(c))
+                if !key.modifiers.intersects(
+                    ratatui::crossterm::event::KeyModifiers::CONTROL
+                        | ratatui::crossterm::event::KeyModifiers::ALT,
+                ) =>
+            {
+                Some(Action::InsertChar(c))
+            }
+            _ => None,
         }
     }
 
@@ -102,7 +172,12 @@ impl App {
         let mut effects = Vec::new();
         if !matches!(
             action,
-            Action::Notify(_) | Action::ArticleLoaded(_) | Action::Resize { .. }
+            Action::Notify(_)
+                | Action::ArticleLoaded(_)
+                | Action::Resize { .. }
+                | Action::RowsLoaded { .. }
+                | Action::SearchDone { .. }
+                | Action::ViewsLoaded(_)
         ) {
             self.status = None;
         }
@@ -210,28 +285,18 @@ impl App {
                     self.list.move_by(isize::from(lines), height);
                 }
             }
-            Action::Click { column, row } => {
-                let cell = Cell::new(column, row);
-                let panes = self.panes();
-                if let Some(list) = panes.list.filter(|r| r.contains(cell)) {
-                    self.focus = Focus::List;
-                    let inner = layout::pane_inner(list);
-                    if inner.contains(cell) {
-                        let index = self.list.offset + usize::from(row - inner.y);
-                        if index < self.list.total {
-                            self.list.select(index, height);
-                        }
-                    }
-                } else if panes.reader.is_some_and(|r| r.contains(cell)) && self.reader.is_some() {
-                    self.focus = Focus::Reader;
-                }
-            }
+            Action::Click { column, row } => self.click(column, row),
             Action::ArticleLoaded(article) => {
                 self.save_position(&mut effects);
                 let id = article.summary.id;
                 let was_read = article.summary.read;
                 let (width, rows) = self.reader_geometry();
-                self.reader = Some(Reader::new(*article, width, rows));
+                let mut reader = Reader::new(*article, width, rows);
+                if self.view.is_search() {
+                    let found = marks::find(&reader, self.view.query.highlight_terms());
+                    reader.set_marks(found, true);
+                }
+                self.reader = Some(reader);
                 self.focus = Focus::Reader;
                 if let Some(index) = self.list.position_of(id) {
                     self.list.select(index, height);
@@ -243,14 +308,49 @@ impl App {
             }
             Action::Notify(message) => self.status = Some(message),
             Action::RowsLoaded { start, rows } => self.list.fill(start, rows),
+            Action::StartSearch
+            | Action::StartFind
+            | Action::InsertChar(_)
+            | Action::DeleteBack
+            | Action::DeleteWord
+            | Action::ClearPrompt
+            | Action::SubmitPrompt
+            | Action::CancelPrompt
+            | Action::ClearSearch
+            | Action::ToggleOrder
+            | Action::FindNext
+            | Action::FindPrev
+            | Action::SaveView
+            | Action::ShowView(_)
+            | Action::SearchDone { .. }
+            | Action::ViewsLoaded(_) => self.update_search(action, &mut effects),
         }
         if let Some(range) = self.list.missing(self.list_height()) {
             effects.push(Effect::LoadRows {
                 start: range.start,
                 len: range.len(),
+                ids: self.list.ids_in(range),
             });
         }
         effects
+    }
+
+    fn click(&mut self, column: u16, row: u16) {
+        let cell = Cell::new(column, row);
+        let panes = self.panes();
+        let height = self.list_height();
+        if let Some(list) = panes.list.filter(|r| r.contains(cell)) {
+            self.focus = Focus::List;
+            let inner = layout::pane_inner(list);
+            if inner.contains(cell) {
+                let index = self.list.offset + usize::from(row - inner.y);
+                if index < self.list.total {
+                    self.list.select(index, height);
+                }
+            }
+        } else if panes.reader.is_some_and(|r| r.contains(cell)) && self.reader.is_some() {
+            self.focus = Focus::Reader;
+        }
     }
 
     /// The article that read, star and open act on: the open one in the reader, else the

@@ -13,13 +13,18 @@ pub enum Event {
     Terminate,
     /// The terminal could not be read.
     InputFailed(String),
+    /// The search worker's answer.
+    SearchDone {
+        generation: u64,
+        result: Result<crate::store::Found, String>,
+    },
 }
 
-pub fn spawn() -> Receiver<Event> {
+pub fn spawn() -> (Sender<Event>, Receiver<Event>) {
     let (sender, receiver) = channel();
     spawn_input(sender.clone());
-    spawn_signals(sender);
-    receiver
+    spawn_signals(sender.clone());
+    (sender, receiver)
 }
 
 fn spawn_input(sender: Sender<Event>) {

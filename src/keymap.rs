@@ -16,13 +16,15 @@ pub enum Context {
     Global,
     List,
     Reader,
+    Prompt,
     Help,
 }
 
 impl Context {
-    const ALL: [(Context, &'static str); 4] = [
+    const ALL: [(Context, &'static str); 5] = [
         (Context::List, "list"),
         (Context::Reader, "reader"),
+        (Context::Prompt, "prompt"),
         (Context::Global, "global"),
         (Context::Help, "help"),
     ];
@@ -32,6 +34,7 @@ impl Context {
             Context::Global => "Anywhere",
             Context::List => "Article list",
             Context::Reader => "Reader",
+            Context::Prompt => "Search and find prompts",
             Context::Help => "Help",
         }
     }
@@ -161,9 +164,8 @@ impl Keymap {
             // The file's own order would be nicer for help, but TOML tables are unordered
             // in serde; the help screen orders rows by action instead.
             for (action_name, keys) in table {
-                let action: Action = toml::Value::String(action_name.clone())
-                    .try_into()
-                    .map_err(|_| anyhow::anyhow!("[{name}] `{action_name}` is not an action"))?;
+                let action = parse_action(action_name)
+                    .ok_or_else(|| anyhow::anyhow!("[{name}] `{action_name}` is not an action"))?;
                 for key in keys {
                     let key = Key::parse(key).with_context(|| format!("[{name}] {action_name}"))?;
                     if let Some(clash) = bindings
@@ -186,7 +188,9 @@ impl Keymap {
         }
         for name in tables.keys() {
             if !Context::ALL.iter().any(|(_, n)| n == name) {
-                bail!("[{name}] is not a keymap section (use global, list, reader or help)");
+                bail!(
+                    "[{name}] is not a keymap section (use global, list, reader, prompt or help)"
+                );
             }
         }
         bindings.sort_by_key(|b| (b.context, action_order(&b.action)));
@@ -202,7 +206,10 @@ impl Keymap {
                 .find(|b| b.context == ctx && b.key == key)
                 .map(|b| b.action.clone())
         };
-        find(context).or_else(|| find(Context::Global))
+        // In a prompt, plain characters are text: only Ctrl and Alt keys reach the global
+        // bindings (so `?` types a question mark, and Ctrl-c still quits).
+        let global_applies = context != Context::Prompt || key.ctrl || key.alt;
+        find(context).or_else(|| global_applies.then(|| find(Context::Global)).flatten())
     }
 
     /// Every action with its keys, grouped by context, for the help screen.
@@ -251,6 +258,19 @@ impl Keymap {
     }
 }
 
+/// An action by its keymap name: the enum's snake_case names, plus `show_view_1` to
+/// `show_view_9`.
+fn parse_action(name: &str) -> Option<Action> {
+    if let Some(n) = name.strip_prefix("show_view_") {
+        return n
+            .parse::<u8>()
+            .ok()
+            .filter(|n| (1..=9).contains(n))
+            .map(Action::ShowView);
+    }
+    toml::Value::String(name.to_owned()).try_into().ok()
+}
+
 /// Help lists actions in the order a newcomer needs them, not alphabetically.
 fn action_order(action: &Action) -> usize {
     const ORDER: &[Action] = &[
@@ -275,6 +295,27 @@ fn action_order(action: &Action) -> usize {
         Action::ToggleRead,
         Action::ToggleStar,
         Action::OpenInBrowser,
+        Action::StartSearch,
+        Action::StartFind,
+        Action::FindNext,
+        Action::FindPrev,
+        Action::ToggleOrder,
+        Action::ClearSearch,
+        Action::SaveView,
+        Action::ShowView(1),
+        Action::ShowView(2),
+        Action::ShowView(3),
+        Action::ShowView(4),
+        Action::ShowView(5),
+        Action::ShowView(6),
+        Action::ShowView(7),
+        Action::ShowView(8),
+        Action::ShowView(9),
+        Action::SubmitPrompt,
+        Action::CancelPrompt,
+        Action::DeleteBack,
+        Action::DeleteWord,
+        Action::ClearPrompt,
         Action::ShowHelp,
         Action::CloseHelp,
         Action::Quit,

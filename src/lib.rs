@@ -21,3 +21,4 @@ pub mod store;
 pub mod terminal;
 pub mod tui;
 pub mod ui;
+pub mod worker;

@@ -155,6 +155,13 @@ pub struct Position {
     pub offset: usize,
 }
 
+/// A named query kept in the store, switched to with a number key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedView {
+    pub name: String,
+    pub query: String,
+}
+
 /// A whole article, ready for the reader.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {

@@ -12,6 +12,8 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
+use std::sync::mpsc::Sender;
+
 use crate::action::Action;
 use crate::app::{App, Effect};
 use crate::event::{self, Event};
@@ -20,6 +22,7 @@ use crate::model::ArticleId;
 use crate::store::Store;
 use crate::terminal::TerminalGuard;
 use crate::ui;
+use crate::worker::{self, SearchRequest};
 
 /// The meta key holding the id of the article open when herald last closed.
 const LAST_OPEN: &str = "last_open";
@@ -34,14 +37,24 @@ pub fn run(store: Store) -> Result<()> {
         store.count_unread()?,
         Rect::new(0, 0, size.width, size.height),
     );
+    app.now = jiff::Timestamp::now();
     restore_selection(&store, &mut app);
-    let events = event::spawn();
+    let (sender, events) = event::spawn();
+    let searcher = store
+        .path()
+        .map(|path| worker::spawn(path.to_path_buf(), sender));
     let mut pending = app.update(Action::Resize {
         width: size.width,
         height: size.height,
     });
+    pending.extend(app.update(Action::ViewsLoaded(store.views()?)));
     loop {
-        run_effects(&store, &mut app, std::mem::take(&mut pending));
+        run_effects(
+            &store,
+            &mut app,
+            std::mem::take(&mut pending),
+            searcher.as_ref(),
+        );
         if app.quit {
             break;
         }
@@ -60,9 +73,12 @@ pub fn run(store: Store) -> Result<()> {
             let action = match ev {
                 Event::Terminal(term) => action_for(&app, term),
                 Event::Terminate => Some(Action::ForceQuit),
+                Event::SearchDone { generation, result } => {
+                    Some(Action::SearchDone { generation, result })
+                }
                 Event::InputFailed(reason) => {
-                    app.update(Action::ForceQuit);
-                    run_effects(&store, &mut app, Vec::new());
+                    let effects = app.update(Action::ForceQuit);
+                    run_effects(&store, &mut app, effects, None);
                     anyhow::bail!("reading the terminal failed: {reason}");
                 }
             };
@@ -76,8 +92,10 @@ pub fn run(store: Store) -> Result<()> {
             while let Ok(ev) = events.recv() {
                 if let Some(action) = match ev {
                     Event::Terminal(term) => action_for(&app, term),
-                    Event::Terminate => Some(Action::ForceQuit),
-                    Event::InputFailed(_) => Some(Action::ForceQuit),
+                    Event::Terminate | Event::InputFailed(_) => Some(Action::ForceQuit),
+                    Event::SearchDone { generation, result } => {
+                        Some(Action::SearchDone { generation, result })
+                    }
                 } {
                     pending.extend(app.update(action));
                     break;
@@ -92,9 +110,7 @@ pub fn run(store: Store) -> Result<()> {
 /// send releases and repeats.
 fn action_for(app: &App, event: TermEvent) -> Option<Action> {
     match event {
-        TermEvent::Key(key) if key.kind == KeyEventKind::Press => {
-            app.keymap.action(app.context(), &key)
-        }
+        TermEvent::Key(key) if key.kind == KeyEventKind::Press => app.action_for_key(&key),
         TermEvent::Resize(width, height) => Some(Action::Resize { width, height }),
         TermEvent::Mouse(MouseEvent {
             kind, column, row, ..
@@ -117,10 +133,34 @@ fn action_for(app: &App, event: TermEvent) -> Option<Action> {
 }
 
 /// Runs effects until none are left; results and failures come back as actions.
-pub fn run_effects(store: &Store, app: &mut App, mut effects: Vec<Effect>) {
+/// Searches go to `searcher` when there is one, else run here (tests, in-memory stores).
+pub fn run_effects(
+    store: &Store,
+    app: &mut App,
+    mut effects: Vec<Effect>,
+    searcher: Option<&Sender<SearchRequest>>,
+) {
     while !effects.is_empty() {
         let mut next = Vec::new();
         for effect in effects {
+            if let (
+                Effect::Search {
+                    generation,
+                    query,
+                    order,
+                },
+                Some(searcher),
+            ) = (&effect, searcher)
+            {
+                let request = SearchRequest {
+                    generation: *generation,
+                    query: query.clone(),
+                    order: *order,
+                };
+                if searcher.send(request).is_ok() {
+                    continue;
+                }
+            }
             let result = run_effect(store, effect);
             match result {
                 Ok(Some(action)) => next.extend(app.update(action)),
@@ -134,10 +174,25 @@ pub fn run_effects(store: &Store, app: &mut App, mut effects: Vec<Effect>) {
 
 fn run_effect(store: &Store, effect: Effect) -> Result<Option<Action>> {
     Ok(match effect {
-        Effect::LoadRows { start, len } => Some(Action::RowsLoaded {
+        Effect::LoadRows { start, len, ids } => Some(Action::RowsLoaded {
             start,
-            rows: store.summaries(Some(len), start)?,
+            rows: match ids {
+                Some(ids) => store.summaries_by_ids(&ids)?,
+                None => store.summaries(Some(len), start)?,
+            },
         }),
+        Effect::Search {
+            generation,
+            query,
+            order,
+        } => Some(Action::SearchDone {
+            generation,
+            result: store.search(&query, order).map_err(|e| format!("{e:#}")),
+        }),
+        Effect::SaveView(view) => {
+            store.save_view(&view.name, &view.query)?;
+            None
+        }
         Effect::LoadArticle(id) => match store.article(id)? {
             Some(article) => Some(Action::ArticleLoaded(Box::new(article))),
             None => Some(Action::Notify(format!(

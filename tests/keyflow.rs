@@ -176,3 +176,199 @@ fn an_empty_store_and_missing_links_give_messages_not_panics() {
     assert_eq!(h.app.status.as_deref(), Some("This article has no link"));
     assert_eq!(h.app.list.selected_row().unwrap().id, ArticleId(6));
 }
+
+mod search {
+    use super::*;
+    use herald::app::PromptKind;
+
+    fn titles(h: &Harness) -> Vec<String> {
+        (0..h.app.list.total)
+            .filter_map(|i| h.app.list.row(i).map(|r| r.title.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn typing_filters_the_list_enter_keeps_and_esc_restores() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("j j");
+        h.keys("/");
+        assert_eq!(h.app.prompt.as_ref().unwrap().kind, PromptKind::Search);
+        h.type_text("fer");
+        assert_eq!(titles(&h), ["Night ferry to the islands starts in spring"]);
+        assert_eq!(h.app.total, 6);
+        h.type_text("ry OR tram");
+        assert_eq!(h.app.list.total, 2);
+        h.keys("esc");
+        assert!(h.app.prompt.is_none());
+        assert_eq!(h.app.list.total, 6, "the whole list is back");
+        assert_eq!(h.app.list.selected, 2, "with its selection");
+
+        h.keys("/");
+        h.type_text("survey");
+        h.keys("enter");
+        assert!(h.app.prompt.is_none());
+        assert_eq!(
+            titles(&h),
+            ["Mapping the channel: a season on the survey boat"]
+        );
+        h.keys("enter");
+        let r = h.app.reader.as_ref().unwrap();
+        assert!(!r.marks.is_empty(), "matches highlighted in the reader");
+        assert_eq!(r.current_mark, Some(0));
+        h.keys("q esc");
+        assert_eq!(h.app.list.total, 6, "Esc in the list leaves the search");
+    }
+
+    #[test]
+    fn a_malformed_query_keeps_the_last_good_results_and_says_why() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("/");
+        h.type_text("tram");
+        assert_eq!(h.app.list.total, 1);
+        h.type_text(" \"hospital");
+        let prompt = h.app.prompt.as_ref().unwrap();
+        assert!(prompt.error.as_deref().unwrap().contains("quote"));
+        assert_eq!(h.app.list.total, 1, "last good results stay");
+        h.type_text("\"");
+        assert!(h.app.prompt.as_ref().unwrap().error.is_none());
+        h.keys("ctrl-w ctrl-w");
+        assert_eq!(h.app.prompt.as_ref().unwrap().input, "");
+        assert_eq!(h.app.list.total, 6);
+    }
+
+    #[test]
+    fn a_stale_answer_is_dropped() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("/");
+        // Type without running effects, as if the worker were slow: two searches leave.
+        let first = h.app.update(Action::InsertChar('t'));
+        let second = h.app.update(Action::InsertChar('r'));
+        let generation = |effects: &[herald::app::Effect]| {
+            effects.iter().find_map(|e| match e {
+                herald::app::Effect::Search { generation, .. } => Some(*generation),
+                _ => None,
+            })
+        };
+        let (old, new) = (generation(&first).unwrap(), generation(&second).unwrap());
+        assert!(new > old);
+        let found = |ids: Vec<i64>| {
+            Ok(herald::store::Found {
+                ids: ids.into_iter().map(ArticleId).collect(),
+                ranked: true,
+            })
+        };
+        h.act(Action::SearchDone {
+            generation: new,
+            result: found(vec![1]),
+        });
+        h.act(Action::SearchDone {
+            generation: old,
+            result: found(vec![1, 2, 3, 4]),
+        });
+        assert_eq!(h.app.list.total, 1, "the late, older answer did not win");
+        assert!(!h.app.searching());
+    }
+
+    #[test]
+    fn order_toggles_between_best_match_and_newest() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("/");
+        h.type_text("the");
+        let ranked = titles(&h);
+        h.keys("ctrl-o");
+        let newest = titles(&h);
+        assert_eq!(h.app.view.order, herald::search::Order::Newest);
+        let mut sorted = ranked.clone();
+        sorted.sort();
+        let mut sorted_newest = newest.clone();
+        sorted_newest.sort();
+        assert_eq!(sorted, sorted_newest, "same results");
+        assert_eq!(
+            newest[0],
+            "Tram line reaches the hospital after three years of works"
+        );
+        h.keys("enter O");
+        assert_eq!(h.app.view.order, herald::search::Order::Relevance);
+    }
+
+    #[test]
+    fn find_in_article_counts_steps_and_wraps() {
+        let mut h = Harness::new(&fixtures(), 100, 30);
+        h.keys("j j enter /");
+        assert_eq!(h.app.prompt.as_ref().unwrap().kind, PromptKind::Find);
+        h.type_text("section 1");
+        let count = h.app.reader.as_ref().unwrap().marks.len();
+        // "Section 1", "Section 10" .. "Section 19": the last word is a prefix while typing.
+        assert_eq!(count, 11);
+        h.keys("enter");
+        assert!(h.app.status.as_deref().unwrap().contains("11 matches"));
+        h.keys("n");
+        assert_eq!(h.app.reader.as_ref().unwrap().current_mark, Some(1));
+        h.keys("N N");
+        assert_eq!(h.app.reader.as_ref().unwrap().current_mark, Some(10));
+        assert!(h.app.status.as_deref().unwrap().contains("last match"));
+        h.keys("n");
+        assert_eq!(h.app.reader.as_ref().unwrap().current_mark, Some(0));
+        assert!(h.app.status.as_deref().unwrap().contains("first match"));
+        // The current match is on screen.
+        h.keys("G N");
+        let r = h.app.reader.as_ref().unwrap();
+        let line = herald::app::marks::line_of(r, &r.marks[10]).unwrap();
+        assert!((r.top..r.top + r.height).contains(&line));
+        h.keys("/");
+        h.keys("esc");
+        assert!(h.app.reader.as_ref().unwrap().marks.is_empty());
+    }
+
+    #[test]
+    fn views_switch_with_number_keys_and_searches_can_be_saved() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("enter q s");
+        h.keys("2");
+        assert_eq!(h.app.view.name, "Unread");
+        assert_eq!(h.app.list.total, 5);
+        h.keys("3");
+        assert_eq!(h.app.view.name, "Starred");
+        assert_eq!(h.app.list.total, 1);
+        h.keys("1");
+        assert!(h.app.view.is_all());
+        h.keys("V");
+        assert!(h.app.status.as_deref().unwrap().contains("Search first"));
+        h.keys("/");
+        h.type_text("title:night OR title:tram");
+        h.keys("enter V");
+        h.type_text("Transport");
+        h.keys("enter");
+        assert!(h.app.status.as_deref().unwrap().contains("key 4"));
+        assert_eq!(h.store.views().unwrap()[0].name, "Transport");
+        h.keys("1 4");
+        assert_eq!(h.app.view.name, "Transport");
+        assert_eq!(h.app.list.total, 2);
+        h.keys("9");
+        assert!(
+            h.app
+                .status
+                .as_deref()
+                .unwrap()
+                .contains("No view on key 9")
+        );
+    }
+
+    #[test]
+    fn the_tui_and_the_cli_give_the_same_results_in_the_same_order() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("/");
+        h.type_text("the ");
+        let tui: Vec<ArticleId> = (0..h.app.list.total)
+            .map(|i| h.app.list.row(i).unwrap().id)
+            .collect();
+        let query = herald::search::parse("the", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+        let cli = h
+            .store
+            .search(&query, herald::search::Order::Relevance)
+            .unwrap()
+            .ids;
+        assert_eq!(tui, cli);
+        assert!(tui.len() > 2);
+    }
+}

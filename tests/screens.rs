@@ -118,3 +118,44 @@ fn no_line_overflows_and_no_wide_character_is_cut() {
         h.keys("tab j j j enter");
     }
 }
+
+#[test]
+fn search_prompt_with_count_and_highlighted_titles() {
+    let mut h = Harness::new(&fixtures(), 100, 16);
+    h.keys("/");
+    h.type_text("night OR tram");
+    snap("search_prompt_100x16", &h);
+    let terminal = h.terminal();
+    let buffer = terminal.backend().buffer();
+    // "Tram" in the first row's title is highlighted; the word after it is not.
+    let row = 1;
+    let line: String = (0..100)
+        .map(|x| buffer[(x, row)].symbol().to_owned())
+        .collect();
+    let at = line.find("Tram").unwrap();
+    let x = line[..at].chars().count() as u16;
+    assert_eq!(buffer[(x, row)].bg, ratatui::style::Color::Yellow);
+    assert_ne!(buffer[(x + 5, row)].bg, ratatui::style::Color::Yellow);
+    // The cursor is in the prompt.
+    let mut terminal = h.terminal();
+    assert_eq!(terminal.get_cursor_position().unwrap().y, 15);
+}
+
+#[test]
+fn a_malformed_query_is_explained_in_the_prompt() {
+    let mut h = Harness::new(&fixtures(), 100, 12);
+    h.keys("/");
+    h.type_text("tram is:sleepy");
+    snap("search_error_100x12", &h);
+}
+
+#[test]
+fn find_in_article_counter_and_current_match() {
+    let mut h = Harness::new(&fixtures(), 80, 24);
+    h.keys("j j enter /");
+    h.type_text("section 2");
+    h.keys("enter n n");
+    snap("find_80x24", &h);
+    let r = h.app.reader.as_ref().unwrap();
+    assert_eq!(r.current_mark, Some(2));
+}

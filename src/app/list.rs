@@ -14,6 +14,8 @@ pub struct ArticleList {
     pub offset: usize,
     window_start: usize,
     rows: Vec<Summary>,
+    /// The articles of a search or view, in order; `None` lists the whole store.
+    ids: Option<Vec<ArticleId>>,
 }
 
 impl ArticleList {
@@ -22,6 +24,22 @@ impl ArticleList {
             total,
             ..Default::default()
         }
+    }
+
+    /// A list of exactly these articles, in this order.
+    pub fn with_ids(ids: Vec<ArticleId>) -> ArticleList {
+        ArticleList {
+            total: ids.len(),
+            ids: Some(ids),
+            ..Default::default()
+        }
+    }
+
+    /// The ids of rows `range`, when the list holds a search's ids.
+    pub fn ids_in(&self, range: Range<usize>) -> Option<Vec<ArticleId>> {
+        self.ids
+            .as_ref()
+            .map(|ids| ids.get(range).unwrap_or_default().to_vec())
     }
 
     pub fn row(&self, index: usize) -> Option<&Summary> {

@@ -1,6 +1,7 @@
 //! The open article: its lines wrapped for the current width, and where the reader is.
 //! Lines remember their paragraph and byte range, so the position survives re-wrapping.
 
+use super::marks::{self, Mark};
 use crate::display::{self, Line};
 use crate::model::{Article, Position};
 
@@ -34,6 +35,10 @@ pub struct Reader {
     pub top: usize,
     /// Lines on screen, from the last layout.
     pub height: usize,
+    /// Matches to highlight, in reading order.
+    pub marks: Vec<Mark>,
+    /// The match `n`/`N` last moved to.
+    pub current_mark: Option<usize>,
 }
 
 /// Words a minute for the reading-time estimate.
@@ -50,6 +55,8 @@ impl Reader {
             width: 0,
             top: 0,
             height,
+            marks: Vec::new(),
+            current_mark: None,
         };
         reader.rewrap(width);
         reader.go_to(position);
@@ -151,6 +158,62 @@ impl Reader {
             });
         self.top = found.unwrap_or(0);
         self.clamp();
+    }
+
+    /// Replaces the highlighted matches; scrolls to the first one when asked.
+    pub fn set_marks(&mut self, marks: Vec<Mark>, scroll_to_first: bool) {
+        self.marks = marks;
+        self.current_mark = None;
+        if scroll_to_first && !self.marks.is_empty() {
+            self.go_to_mark(0);
+        }
+    }
+
+    /// Moves to match `index` and scrolls it into view, a few lines below the top.
+    pub fn go_to_mark(&mut self, index: usize) {
+        let Some(mark) = self.marks.get(index) else {
+            return;
+        };
+        self.current_mark = Some(index);
+        if let Some(line) = marks::line_of(self, mark) {
+            let visible = self.top..self.top + self.height.max(1);
+            if !visible.contains(&line) {
+                self.top = line.saturating_sub(self.height / 4);
+                self.clamp();
+            }
+        }
+    }
+
+    /// The next (or previous) match from the current one, wrapping around; returns true
+    /// when it wrapped.
+    pub fn step_mark(&mut self, forward: bool) -> bool {
+        let count = self.marks.len();
+        if count == 0 {
+            return false;
+        }
+        let (next, wrapped) = match (self.current_mark, forward) {
+            (None, true) => (self.first_mark_from_top(), false),
+            (None, false) => (
+                self.first_mark_from_top()
+                    .checked_sub(1)
+                    .unwrap_or(count - 1),
+                false,
+            ),
+            (Some(i), true) if i + 1 >= count => (0, true),
+            (Some(i), true) => (i + 1, false),
+            (Some(0), false) => (count - 1, true),
+            (Some(i), false) => (i - 1, false),
+        };
+        self.go_to_mark(next);
+        wrapped
+    }
+
+    /// The first match at or below the top of the screen.
+    fn first_mark_from_top(&self) -> usize {
+        self.marks
+            .iter()
+            .position(|m| marks::line_of(self, m).is_some_and(|l| l >= self.top))
+            .unwrap_or(0)
     }
 
     pub fn max_top(&self) -> usize {

@@ -69,7 +69,7 @@ impl Query {
     }
 
     /// The terms to highlight: every term that must or may match.
-    pub fn highlight_terms(&self) -> impl Iterator<Item = &Term> {
+    pub fn highlight_terms(&self) -> impl Iterator<Item = &Term> + Clone {
         self.groups.iter().flat_map(|g| g.any_of.iter())
     }
 }

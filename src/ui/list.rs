@@ -9,6 +9,9 @@ use super::{focused, layout, title_bar};
 use crate::app::{App, Focus};
 use crate::display::{self, printable};
 use crate::model::Summary;
+use crate::search::Order;
+use crate::search::highlight;
+use crate::search::query::Term;
 
 /// Columns for the date, `03 Dec 24`.
 const DATE_WIDTH: usize = 9;
@@ -20,16 +23,34 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     } else {
         format!("{}/{}", app.list.selected + 1, app.list.total)
     };
-    title_bar(frame, area, "Articles", &position, is_focused, theme);
+    let view = &app.view;
+    let title = if view.is_all() {
+        "Articles".to_owned()
+    } else if view.is_search() && view.name == "Search" {
+        let order = match (view.order, view.ranked) {
+            (Order::Relevance, true) => "best first",
+            (Order::Relevance, false) => "newest first: too many to rank",
+            (Order::Newest, _) => "newest first",
+        };
+        format!("Search: {} ({order})", printable(&view.text))
+    } else {
+        printable(&view.name).into_owned()
+    };
+    title_bar(frame, area, &title, &position, is_focused, theme);
+    let terms: Vec<&Term> = view.query.highlight_terms().collect();
     let inner = layout::pane_inner(area);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
     if app.list.total == 0 {
-        let lines = vec![
-            Line::styled("No articles yet.", theme.empty),
-            Line::styled("Add some with: herald import PATH", theme.empty),
-        ];
+        let lines = if view.is_all() {
+            vec![
+                Line::styled("No articles yet.", theme.empty),
+                Line::styled("Add some with: herald import PATH", theme.empty),
+            ]
+        } else {
+            vec![Line::styled("Nothing matches.", theme.empty)]
+        };
         frame.render_widget(ratatui::widgets::Paragraph::new(lines), inner);
         return;
     }
@@ -47,7 +68,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
             height: 1,
             ..inner
         };
-        let mut line = row_line(row, usize::from(inner.width), theme);
+        let mut line = row_line(row, usize::from(inner.width), theme, &terms);
         if selected {
             line = line.patch_style(if is_focused {
                 theme.selected_focused
@@ -62,8 +83,9 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     }
 }
 
-/// `●★ Source    Title…  03 Dec 24`, fitted to `width` columns by display width.
-pub fn row_line(row: &Summary, width: usize, theme: &Theme) -> Line<'static> {
+/// `●★ Source    Title…  03 Dec 24`, fitted to `width` columns by display width, with
+/// the words of `terms` highlighted in the title.
+pub fn row_line(row: &Summary, width: usize, theme: &Theme, terms: &[&Term]) -> Line<'static> {
     let weight = if row.read { theme.read } else { theme.unread };
     let marks = format!(
         "{}{}",
@@ -94,7 +116,12 @@ pub fn row_line(row: &Summary, width: usize, theme: &Theme) -> Line<'static> {
         let title = display::truncate(&printable(&row.title), remaining - 1).into_owned();
         let pad = (remaining - 1).saturating_sub(display::width(&title));
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(title, weight));
+        spans.extend(marked_spans(
+            &title,
+            &highlight::find(&title, terms.iter().copied()),
+            weight,
+            weight.patch(theme.highlight),
+        ));
         spans.push(Span::raw(" ".repeat(pad)));
     }
     if show_date {
@@ -102,4 +129,30 @@ pub fn row_line(row: &Summary, width: usize, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled(format!("{date:>DATE_WIDTH$}"), theme.date));
     }
     Line::from(spans)
+}
+
+/// `text` as spans, the byte `ranges` in `marked` style and the rest in `plain`.
+pub fn marked_spans(
+    text: &str,
+    ranges: &[std::ops::Range<usize>],
+    plain: ratatui::style::Style,
+    marked: ratatui::style::Style,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for range in ranges {
+        let (start, end) = (range.start.max(at), range.end.min(text.len()));
+        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        if start > at {
+            spans.push(Span::styled(text[at..start].to_owned(), plain));
+        }
+        spans.push(Span::styled(text[start..end].to_owned(), marked));
+        at = end;
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_owned(), plain));
+    }
+    spans
 }

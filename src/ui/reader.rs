@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use super::theme::Theme;
@@ -34,7 +34,13 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         );
         return;
     };
-    let percent = format!("{}%", reader.percent());
+    let percent = match reader.current_mark {
+        Some(i) => format!("{}/{} · {}%", i + 1, reader.marks.len(), reader.percent()),
+        None if !reader.marks.is_empty() => {
+            format!("{} matches · {}%", reader.marks.len(), reader.percent())
+        }
+        None => format!("{}%", reader.percent()),
+    };
     let source = printable(&reader.article.summary.source).into_owned();
     title_bar(frame, area, &source, &percent, is_focused, theme);
     let geometry = layout::reader_area(area);
@@ -53,9 +59,52 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
             LineKind::Meta => theme.meta,
             LineKind::Blank | LineKind::Body => theme.body,
         };
-        let content = printable(reader.text(line)).into_owned();
+        let content = reader.text(line);
+        // Matches on this line, as byte ranges of the line's own text.
+        let mut ranges = Vec::new();
+        let mut current = Vec::new();
+        for (index, mark) in reader.marks.iter().enumerate() {
+            if mark.kind != line.kind
+                || mark.paragraph != line.paragraph
+                || mark.range.end <= line.start
+                || mark.range.start >= line.end
+            {
+                continue;
+            }
+            let range = mark.range.start.max(line.start) - line.start
+                ..mark.range.end.min(line.end) - line.start;
+            if reader.current_mark == Some(index) {
+                current.push(range.clone());
+            }
+            ranges.push(range);
+        }
+        let mut spans = Vec::new();
+        let mut at = 0;
+        for range in &ranges {
+            if range.start < at {
+                continue;
+            }
+            let highlight = if current.contains(range) {
+                theme.highlight_current
+            } else {
+                theme.highlight
+            };
+            spans.push(Span::styled(
+                printable(content.get(at..range.start).unwrap_or_default()).into_owned(),
+                style,
+            ));
+            spans.push(Span::styled(
+                printable(content.get(range.clone()).unwrap_or_default()).into_owned(),
+                style.patch(highlight),
+            ));
+            at = range.end;
+        }
+        spans.push(Span::styled(
+            printable(content.get(at..).unwrap_or_default()).into_owned(),
+            style,
+        ));
         frame.render_widget(
-            Line::styled(content, style),
+            Line::from(spans),
             Rect {
                 y,
                 height: 1,

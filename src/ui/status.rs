@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
 use crate::action::Action;
-use crate::app::App;
+use crate::app::{App, Prompt, PromptKind};
 use crate::display::{self, printable};
 use crate::keymap::Context;
 
@@ -14,7 +14,24 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     if area.height == 0 {
         return;
     }
-    let counts = format!("{} articles · {} unread", app.list.total, app.unread);
+    if let Some(prompt) = &app.prompt {
+        render_prompt(app, prompt, area, theme, frame);
+        return;
+    }
+    let counts = if app.view.is_all() {
+        format!(
+            "{} articles · {} unread",
+            thousands(app.total),
+            thousands(app.unread)
+        )
+    } else {
+        format!(
+            "{} of {} · {} unread",
+            thousands(app.list.total),
+            thousands(app.total),
+            thousands(app.unread)
+        )
+    };
     let (left, style) = match &app.status {
         Some(message) => (printable(message).into_owned(), theme.message),
         None => (hints(app), theme.hint),
@@ -56,6 +73,7 @@ fn hints(app: &App) -> String {
             Action::ShowHelp,
         ],
         Context::Help | Context::Global => &[Action::CloseHelp],
+        Context::Prompt => &[Action::SubmitPrompt, Action::CancelPrompt],
     };
     wanted
         .iter()
@@ -79,6 +97,78 @@ fn short(action: &Action) -> &'static str {
         Action::ToggleZoom => "zoom",
         Action::FocusList => "list",
         Action::CloseHelp => "close",
+        Action::SubmitPrompt => "keep",
+        Action::CancelPrompt => "cancel",
         other => other.description(),
     }
+}
+
+/// The prompt line: what is typed, then an error or the count of matches at the right.
+/// The terminal cursor sits at the end of the input.
+fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &mut Frame) {
+    let width = usize::from(area.width);
+    let (right, right_style) = match (&prompt.error, prompt.kind) {
+        (Some(error), _) => (printable(error).into_owned(), theme.error),
+        (None, PromptKind::Search) if app.searching() => ("searching…".to_owned(), theme.hint),
+        (None, PromptKind::Search) => (
+            format!("{} of {}", thousands(app.list.total), thousands(app.total)),
+            theme.counts,
+        ),
+        (None, PromptKind::Find) => {
+            let count = app.reader.as_ref().map_or(0, |r| r.marks.len());
+            (format!("{count} matches"), theme.counts)
+        }
+        (None, PromptKind::SaveView) => ("Enter saves · Esc cancels".to_owned(), theme.hint),
+    };
+    let label = prompt.kind.label();
+    // Keep the end of a long input in view: that is where the typing happens.
+    let room = width.saturating_sub(display::width(label) + display::width(&right) + 2);
+    let input = printable(&prompt.input).into_owned();
+    let shown = tail(&input, room);
+    let used = display::width(label) + display::width(&shown);
+    let right = display::truncate(&right, width.saturating_sub(used + 1)).into_owned();
+    let gap = width.saturating_sub(used + display::width(&right));
+    frame.render_widget(
+        Line::from(vec![
+            Span::styled(label, theme.prompt_label),
+            Span::raw(shown),
+            Span::raw(" ".repeat(gap)),
+            Span::styled(right, right_style),
+        ]),
+        area,
+    );
+    let x = area.x + (used as u16).min(area.width.saturating_sub(1));
+    frame.set_cursor_position(ratatui::layout::Position::new(x, area.y));
+}
+
+/// The last `max` columns of `text`.
+fn tail(text: &str, max: usize) -> String {
+    if display::width(text) <= max {
+        return text.to_owned();
+    }
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = display::width(c.encode_utf8(&mut [0; 4]));
+        if used + w + 1 > max {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out.into_iter().rev().collect()
+}
+
+/// `100000` as `100,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

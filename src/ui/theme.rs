@@ -23,6 +23,10 @@ pub struct Theme {
     pub help_key: Style,
     pub empty: Style,
     pub rule: Style,
+    pub highlight: Style,
+    pub highlight_current: Style,
+    pub prompt_label: Style,
+    pub error: Style,
 }
 
 pub const DEFAULT: Theme = Theme {
@@ -49,4 +53,15 @@ pub const DEFAULT: Theme = Theme {
     help_key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
     empty: Style::new().add_modifier(Modifier::DIM),
     rule: Style::new().fg(Color::DarkGray),
+    highlight: Style::new()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD),
+    highlight_current: Style::new()
+        .fg(Color::Black)
+        .bg(Color::LightRed)
+        .add_modifier(Modifier::BOLD)
+        .add_modifier(Modifier::UNDERLINED),
+    prompt_label: Style::new().add_modifier(Modifier::BOLD),
+    error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
 };

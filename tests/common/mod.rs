@@ -35,20 +35,30 @@ impl Harness {
             Rect::new(0, 0, width, height),
         );
         let effects = app.update(Action::Resize { width, height });
-        run_effects(&store, &mut app, effects);
+        run_effects(&store, &mut app, effects, None);
         Harness { store, app }
     }
 
     pub fn act(&mut self, action: Action) {
         let effects = self.app.update(action);
-        run_effects(&self.store, &mut self.app, effects);
+        run_effects(&self.store, &mut self.app, effects, None);
+    }
+
+    /// Types text into the prompt, one key per character.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            if let Some(action) = self.app.action_for_key(&event) {
+                self.act(action);
+            }
+        }
     }
 
     /// Presses keys given as keymap names separated by spaces: `j j enter ctrl-d J`.
     pub fn keys(&mut self, sequence: &str) {
         for token in sequence.split_whitespace() {
             let event = key_event(token);
-            if let Some(action) = self.app.keymap.action(self.app.context(), &event) {
+            if let Some(action) = self.app.action_for_key(&event) {
                 self.act(action);
             }
         }

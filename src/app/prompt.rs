@@ -1,0 +1,83 @@
+//! The one-line prompt at the bottom of the screen: what it is for and what has been typed.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// Search the whole archive; the list filters as the user types.
+    Search,
+    /// Find inside the open article.
+    Find,
+    /// Name the current search to keep it as a view.
+    SaveView,
+}
+
+impl PromptKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            PromptKind::Search => "/",
+            PromptKind::Find => "Find: ",
+            PromptKind::SaveView => "Save view as: ",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: String,
+    /// What is wrong with the input, shown beside it; the last good results stay.
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, input: String) -> Prompt {
+        Prompt {
+            kind,
+            input,
+            error: None,
+        }
+    }
+
+    pub fn insert(&mut self, c: char) {
+        self.input.push(c);
+    }
+
+    pub fn delete_back(&mut self) {
+        self.input.pop();
+    }
+
+    /// Deletes the last word and the spaces after it, as Ctrl-w does in a shell.
+    pub fn delete_word(&mut self) {
+        let trimmed = self.input.trim_end().len();
+        self.input.truncate(trimmed);
+        let start = self.input.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        self.input.truncate(start);
+    }
+
+    pub fn clear(&mut self) {
+        self.input.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editing() {
+        let mut p = Prompt::new(PromptKind::Search, String::new());
+        for c in "night ferry  ".chars() {
+            p.insert(c);
+        }
+        p.delete_word();
+        assert_eq!(p.input, "night ");
+        p.delete_back();
+        assert_eq!(p.input, "night");
+        p.delete_word();
+        assert_eq!(p.input, "");
+        p.delete_back();
+        p.insert('終');
+        assert_eq!(p.input, "終");
+        p.clear();
+        assert!(p.input.is_empty());
+    }
+}

@@ -1,0 +1,283 @@
+//! The search side of `App::update`: the prompt, views, results arriving from the search
+//! worker, and find-in-article.
+
+use super::{App, ArticleList, Effect, Focus, Prompt, PromptKind, SavedView, View, marks, view};
+use crate::action::Action;
+use crate::search::query::Term;
+use crate::search::{self, Order};
+
+impl App {
+    pub(super) fn update_search(&mut self, action: Action, effects: &mut Vec<Effect>) {
+        match action {
+            Action::StartSearch => {
+                self.before_search = Some((self.view.clone(), self.list.clone()));
+                let text = if self.view.is_search() {
+                    self.view.text.clone()
+                } else {
+                    String::new()
+                };
+                self.prompt = Some(Prompt::new(PromptKind::Search, text));
+                self.focus = Focus::List;
+                self.zoomed = false;
+            }
+            Action::StartFind if self.reader.is_some() => {
+                self.prompt = Some(Prompt::new(PromptKind::Find, String::new()));
+            }
+            Action::InsertChar(c) => self.edit_prompt(effects, |p| p.insert(c)),
+            Action::DeleteBack => self.edit_prompt(effects, Prompt::delete_back),
+            Action::DeleteWord => self.edit_prompt(effects, Prompt::delete_word),
+            Action::ClearPrompt => self.edit_prompt(effects, Prompt::clear),
+            Action::SubmitPrompt => self.submit_prompt(effects),
+            Action::CancelPrompt => self.cancel_prompt(),
+            Action::ClearSearch if !self.view.is_all() => {
+                self.show_all();
+                self.status = Some("All articles".into());
+            }
+            Action::ToggleOrder => {
+                let base = self.pending.clone().unwrap_or_else(|| self.view.clone());
+                if base.is_all() {
+                    self.status = Some("All articles are listed newest first".into());
+                } else {
+                    let order = match base.order {
+                        Order::Relevance => Order::Newest,
+                        Order::Newest => Order::Relevance,
+                    };
+                    self.run_search(View { order, ..base }, effects);
+                }
+            }
+            Action::FindNext | Action::FindPrev => {
+                let forward = action == Action::FindNext;
+                match self.reader.as_mut() {
+                    Some(r) if !r.marks.is_empty() => {
+                        let wrapped = r.step_mark(forward);
+                        if wrapped {
+                            self.status = Some(if forward {
+                                "Passed the end; back to the first match".into()
+                            } else {
+                                "Passed the start; back to the last match".into()
+                            });
+                        }
+                    }
+                    Some(_) => self.status = Some("No matches: press / to find a word".into()),
+                    None => {}
+                }
+            }
+            Action::SaveView => {
+                if self.view.is_all() {
+                    self.status = Some("Search first (/), then save the search as a view".into());
+                } else {
+                    self.prompt = Some(Prompt::new(PromptKind::SaveView, String::new()));
+                }
+            }
+            Action::ShowView(number) => self.show_view(number, effects),
+            Action::SearchDone { generation, result } => {
+                if generation != self.generation {
+                    // A newer search is on its way; this answer is stale.
+                    return;
+                }
+                match result {
+                    Ok(found) => {
+                        if let Some(mut view) = self.pending.take() {
+                            view.ranked = found.ranked;
+                            self.view = view;
+                        }
+                        self.list = ArticleList::with_ids(found.ids);
+                    }
+                    Err(message) => match self.prompt.as_mut() {
+                        Some(prompt) => prompt.error = Some(message),
+                        None => self.status = Some(message),
+                    },
+                }
+            }
+            Action::ViewsLoaded(saved) => {
+                self.views = view::built_in();
+                self.views.extend(saved);
+            }
+            _ => {}
+        }
+    }
+
+    fn edit_prompt(&mut self, effects: &mut Vec<Effect>, edit: impl FnOnce(&mut Prompt)) {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return;
+        };
+        edit(prompt);
+        let (kind, input) = (prompt.kind, prompt.input.clone());
+        if kind == PromptKind::Find {
+            // Find is literal, as in a browser: the words as one phrase, the last one
+            // matching as a prefix while it is being typed.
+            let term = Term {
+                text: input.trim().to_owned(),
+                phrase: true,
+                field: None,
+                prefix: !input.ends_with(char::is_whitespace),
+            };
+            if let Some(reader) = self.reader.as_mut() {
+                let found = if term.text.is_empty() {
+                    Vec::new()
+                } else {
+                    marks::find(reader, std::iter::once(&term))
+                };
+                reader.set_marks(found, true);
+            }
+            return;
+        }
+        let parsed = search::parse(&input, self.now, true);
+        if let Some(prompt) = self.prompt.as_mut() {
+            prompt.error = match (&parsed, kind) {
+                (Err(err), PromptKind::Search) => Some(err.to_string()),
+                _ => None,
+            };
+        }
+        let Ok(query) = parsed else {
+            return;
+        };
+        match kind {
+            PromptKind::Search => {
+                let order = self.pending.as_ref().unwrap_or(&self.view).order;
+                let order = if self.view.is_all() {
+                    Order::Relevance
+                } else {
+                    order
+                };
+                if query.is_empty() {
+                    self.show_all();
+                    return;
+                }
+                let current = self.pending.as_ref().unwrap_or(&self.view);
+                if current.query == query && current.order == order {
+                    return;
+                }
+                let view = View {
+                    name: "Search".into(),
+                    text: input,
+                    query,
+                    order,
+                    ranked: order == Order::Relevance,
+                };
+                self.run_search(view, effects);
+            }
+            PromptKind::Find | PromptKind::SaveView => {}
+        }
+    }
+
+    /// Every article, newest first; any search still on its way is forgotten.
+    fn show_all(&mut self) {
+        self.generation += 1;
+        self.pending = None;
+        self.view = View::all();
+        self.list = ArticleList::new(self.total);
+    }
+
+    fn run_search(&mut self, view: View, effects: &mut Vec<Effect>) {
+        self.generation += 1;
+        effects.push(Effect::Search {
+            generation: self.generation,
+            query: view.query.clone(),
+            order: view.order,
+        });
+        self.pending = Some(view);
+    }
+
+    fn submit_prompt(&mut self, effects: &mut Vec<Effect>) {
+        let Some(prompt) = self.prompt.take() else {
+            return;
+        };
+        match prompt.kind {
+            PromptKind::Search => {
+                self.before_search = None;
+                self.focus = Focus::List;
+            }
+            PromptKind::Find => {
+                let count = self.reader.as_ref().map_or(0, |r| r.marks.len());
+                self.status = Some(match count {
+                    0 => "No matches".into(),
+                    n => format!("{n} matches: n next, N previous"),
+                });
+            }
+            PromptKind::SaveView => {
+                let name = prompt.input.trim().to_owned();
+                if name.is_empty() {
+                    self.status = Some("A view needs a name".into());
+                    return;
+                }
+                let saved = SavedView {
+                    name: name.clone(),
+                    query: self.view.text.clone(),
+                };
+                match self.views.iter().position(|v| v.name == name) {
+                    Some(i) => self.views[i] = saved.clone(),
+                    None => self.views.push(saved.clone()),
+                }
+                let key = self
+                    .views
+                    .iter()
+                    .position(|v| v.name == name)
+                    .map(|i| i + 1)
+                    .filter(|k| *k <= 9);
+                self.status = Some(match key {
+                    Some(k) => format!("Saved the view \"{name}\" on key {k}"),
+                    None => format!("Saved the view \"{name}\" (keys 1-9 are taken)"),
+                });
+                effects.push(Effect::SaveView(saved));
+            }
+        }
+    }
+
+    fn cancel_prompt(&mut self) {
+        let Some(prompt) = self.prompt.take() else {
+            return;
+        };
+        match prompt.kind {
+            PromptKind::Search => {
+                self.generation += 1;
+                self.pending = None;
+                if let Some((view, list)) = self.before_search.take() {
+                    self.view = view;
+                    self.list = list;
+                }
+            }
+            PromptKind::Find => {
+                if let Some(reader) = self.reader.as_mut() {
+                    reader.set_marks(Vec::new(), false);
+                }
+            }
+            PromptKind::SaveView => {}
+        }
+    }
+
+    fn show_view(&mut self, number: u8, effects: &mut Vec<Effect>) {
+        let Some(saved) = self
+            .views
+            .get(usize::from(number).saturating_sub(1))
+            .cloned()
+        else {
+            self.status = Some(format!("No view on key {number}; save a search with V"));
+            return;
+        };
+        let query = match search::parse(&saved.query, self.now, false) {
+            Ok(query) => query,
+            Err(err) => {
+                self.status = Some(format!(
+                    "The view \"{}\" has a bad query: {err}",
+                    saved.name
+                ));
+                return;
+            }
+        };
+        self.status = Some(format!("View: {}", saved.name));
+        self.focus = Focus::List;
+        if query.is_empty() {
+            self.show_all();
+            return;
+        }
+        let view = View {
+            name: saved.name,
+            text: saved.query,
+            query,
+            order: Order::Newest,
+            ranked: false,
+        };
+        self.run_search(view, effects);
+    }
+}
