@@ -63,6 +63,8 @@ pub struct App {
     pub focus: Focus,
     pub zoomed: bool,
     pub help_open: bool,
+    /// Lines the help screen is scrolled by.
+    pub help_scroll: usize,
     pub status: Option<String>,
     /// Articles in the store, and how many are unread.
     pub total: usize,
@@ -92,6 +94,7 @@ impl App {
             focus: Focus::List,
             zoomed: false,
             help_open: false,
+            help_scroll: 0,
             status: None,
             total,
             unread,
@@ -191,6 +194,14 @@ impl App {
             Action::PageUp => self.page(-1, 1),
             Action::HalfPageDown => self.page(1, 2),
             Action::HalfPageUp => self.page(-1, 2),
+            Action::ScrollDown if self.help_open => {
+                let lines =
+                    crate::ui::help::lines(self, &crate::ui::theme::DEFAULT, self.size.width).len();
+                self.help_scroll = (self.help_scroll + 1).min(lines);
+            }
+            Action::ScrollUp if self.help_open => {
+                self.help_scroll = self.help_scroll.saturating_sub(1);
+            }
             Action::ScrollDown => self.scroll_reader(1),
             Action::ScrollUp => self.scroll_reader(-1),
             Action::ScrollTop => {
@@ -266,7 +277,10 @@ impl App {
                 Some(None) => self.status = Some("This article has no link".into()),
                 None => {}
             },
-            Action::ShowHelp => self.help_open = true,
+            Action::ShowHelp => {
+                self.help_open = true;
+                self.help_scroll = 0;
+            }
             Action::CloseHelp => self.help_open = false,
             Action::Quit | Action::ForceQuit => {
                 self.save_position(&mut effects);

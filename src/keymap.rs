@@ -216,10 +216,11 @@ impl Keymap {
     pub fn help(&self) -> Vec<HelpRow> {
         let mut rows: Vec<(HelpRow, &Action)> = Vec::new();
         for b in &self.bindings {
-            match rows
-                .iter_mut()
-                .find(|(r, a)| r.context == b.context && **a == b.action)
-            {
+            // Rows that would read the same (the saved views on 4 to 9) share one line.
+            match rows.iter_mut().find(|(r, a)| {
+                r.context == b.context
+                    && (**a == b.action || r.description == b.action.description())
+            }) {
                 Some((row, _)) => row.keys.push(b.key.label()),
                 None => rows.push((
                     HelpRow {

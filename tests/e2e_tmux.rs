@@ -148,9 +148,39 @@ fn start_navigate_open_scroll_next_resize_and_quit_restores_the_terminal() {
     });
     assert!(screen.contains("6/14"), "{screen}");
 
-    // Back to the list, then quit.
+    // Back to the list; search as you type; open a result; find inside it.
     tmux.keys(&["q"]);
     tmux.wait_for("the list focused", |s| s.contains("▶ Articles"));
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "sleeper"]);
+    tmux.wait_for("the search results", |s| {
+        s.contains("Search: sleeper") && s.contains("1 of 14") && s.contains("The long way home")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the prompt to close", |s| {
+        !s.contains("1 of 14 ") || s.contains("1 of 14 ·")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the result open at its first match", |s| {
+        s.lines()
+            .any(|l| l.contains("▶ Slow Travel Quarterly") && l.contains(" 1/12 · "))
+    });
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "night train"]);
+    tmux.wait_for("find counting matches", |s| {
+        s.contains("matches") && s.contains("Find: night train")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["n"]);
+    tmux.wait_for("the second match", |s| {
+        s.lines()
+            .any(|l| l.contains("▶ Slow Travel Quarterly") && l.contains(" 2/"))
+    });
+    tmux.keys(&["q"]);
+    tmux.wait_for("the list focused", |s| s.contains("▶ Search: sleeper"));
+    std::thread::sleep(Duration::from_millis(100));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("all articles again", |s| s.contains("▶ Articles"));
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("herald to exit", |s| s.contains("HERALD_EXIT="));
     assert!(screen.contains("HERALD_EXIT=0"), "{screen}");
@@ -175,13 +205,12 @@ fn start_navigate_open_scroll_next_resize_and_quit_restores_the_terminal() {
     // A new start selects the article that was open last.
     let command = format!("{bin} --store {}; sleep 30", store.display());
     let tmux = Tmux::start(&command, 120, 30);
+    // The long read, opened last from the search results.
     tmux.wait_for("the last open article selected", |s| {
-        s.contains("6/14") && s.contains("12 unread")
+        s.contains("5/14") && s.contains("12 unread")
     });
     tmux.keys(&["Enter"]);
-    tmux.wait_for("it to open", |s| {
-        s.contains("Twelve-year-old wins city chess title")
-    });
+    tmux.wait_for("it to open", |s| s.contains("Ingrid Solberg"));
     tmux.keys(&["C-c"]);
     tmux.wait_for("herald to exit", |s| !s.contains("Articles"));
 }

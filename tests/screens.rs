@@ -159,3 +159,20 @@ fn find_in_article_counter_and_current_match() {
     let r = h.app.reader.as_ref().unwrap();
     assert_eq!(r.current_mark, Some(2));
 }
+
+#[test]
+fn help_scrolls_when_it_does_not_fit() {
+    let mut h = Harness::new(&fixtures(), 80, 24);
+    h.keys("?");
+    let top = h.screen();
+    assert!(top.contains("j/k scroll"), "{top}");
+    for _ in 0..200 {
+        h.keys("j");
+    }
+    snap("help_scrolled_80x24", &h);
+    let bottom = h.screen();
+    assert!(bottom.contains("inside CJK text too"), "{bottom}");
+    assert!(!bottom.contains("j/k scroll"));
+    h.keys("esc");
+    assert!(!h.app.help_open);
+}

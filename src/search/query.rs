@@ -8,6 +8,19 @@ use jiff::{Timestamp, ToSpan};
 
 use super::cjk;
 
+/// The query language in brief, for the help screen: (example, meaning).
+pub const SYNTAX: &[(&str, &str)] = &[
+    ("night ferry", "both words, any order"),
+    ("\"night ferry\"", "the exact phrase"),
+    ("-storm, NOT storm", "without the word"),
+    ("ferry OR boat", "either word"),
+    ("title: author: source:", "in that field only"),
+    ("is:unread is:read is:starred", "by state"),
+    ("after:2024-12-01 before:2025", "by date"),
+    ("since:7d since:2w", "in the last days, weeks"),
+    ("終電, 지하철", "inside CJK text too"),
+];
+
 /// Where a term must appear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {

@@ -10,9 +10,10 @@ use crate::app::App;
 
 const KEY_COLUMN: usize = 18;
 
-pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
+/// The help screen's lines: every binding by context, then the search syntax.
+pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     // Narrow terminals give the descriptions room at the keys' expense.
-    let key_column = KEY_COLUMN.min(usize::from(area.width) / 3);
+    let key_column = KEY_COLUMN.min(usize::from(width) / 3);
     let mut lines: Vec<Line> = Vec::new();
     let mut context = None;
     for row in app.keymap.help() {
@@ -25,12 +26,35 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         }
         let keys = row.keys.join(" ");
         lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<key_column$} "), theme.help_key),
+            Span::styled(format!("  {} ", pad(&keys, key_column)), theme.help_key),
             Span::raw(row.description),
         ]));
     }
-    let width = (KEY_COLUMN as u16 + 32).min(area.width);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Search syntax (/ in the list)",
+        theme.help_heading,
+    ));
+    for (example, meaning) in crate::search::query::SYNTAX {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", pad(example, 30)), theme.help_key),
+            Span::raw(*meaning),
+        ]));
+    }
+    lines
+}
+
+pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
+    let lines = lines(app, theme, area.width);
+    let width = (KEY_COLUMN as u16 + 44).min(area.width);
     let height = (lines.len() as u16 + 2).min(area.height);
+    let visible = usize::from(height.saturating_sub(2));
+    let scroll = app.help_scroll.min(lines.len().saturating_sub(visible));
+    let more = if scroll + visible < lines.len() {
+        " j/k scroll "
+    } else {
+        ""
+    };
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(area);
@@ -39,11 +63,18 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         .areas(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).scroll((scroll as u16, 0)).block(
             Block::new()
                 .borders(Borders::ALL)
-                .title(" Keys — ? or Esc closes "),
+                .title(" Keys — ? or Esc closes ")
+                .title_bottom(more),
         ),
         popup,
     );
+}
+
+/// `text` padded with spaces to `width` columns (by display width, so CJK lines up).
+fn pad(text: &str, width: usize) -> String {
+    let used = crate::display::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
