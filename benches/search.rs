@@ -51,8 +51,8 @@ fn main() -> anyhow::Result<()> {
         ("two-letter prefix", "ka", true),
         ("phrase", "\"a note on\"", false),
         (
-            "field + flag + date",
-            "title:zephyrine is:unread after:2024-01-01",
+            "rare word + field + flag + date",
+            "quillwort author:\"author 3\" is:unread after:2024-06-01",
             false,
         ),
         (
