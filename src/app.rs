@@ -13,7 +13,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Position as Cell, Rect};
 
 use crate::action::Action;
-use crate::keymap::{Context, Keymap};
+use crate::config::LayoutChoice;
+use crate::keymap::{Context, Key, Keymap, Resolution};
 use crate::model::{ArticleId, Position, Summary};
 use crate::search::{Order, Query};
 use crate::ui::layout;
@@ -22,6 +23,26 @@ pub use list::ArticleList;
 pub use prompt::{Prompt, PromptKind};
 pub use reader::Reader;
 pub use view::{SavedView, View};
+
+/// What the config file sets for the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub layout: LayoutChoice,
+    pub reader_width: u16,
+    pub date_format: String,
+    pub mark_read_on_open: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            layout: LayoutChoice::Auto,
+            reader_width: layout::READABLE_WIDTH,
+            date_format: "%d %b %y".into(),
+            mark_read_on_open: true,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -83,6 +104,10 @@ pub struct App {
     before_search: Option<(View, ArticleList)>,
     /// Anchors `since:` in queries; injected so tests do not read the clock.
     pub now: Timestamp,
+    pub settings: Settings,
+    pub theme: crate::ui::theme::Theme,
+    /// The keys of a sequence typed so far (`g` of `g g`).
+    pub pending_keys: Vec<Key>,
 }
 
 impl App {
@@ -107,6 +132,9 @@ impl App {
             generation: 0,
             before_search: None,
             now: Timestamp::UNIX_EPOCH,
+            settings: Settings::default(),
+            theme: crate::ui::theme::DEFAULT,
+            pending_keys: Vec::new(),
         }
     }
 
@@ -129,19 +157,28 @@ impl App {
         self.pending.is_some()
     }
 
-    /// The action a key asks for here. In a prompt, unbound characters are typed.
-    pub fn action_for_key(&self, key: &KeyEvent) -> Option<Action> {
+    /// The action a key asks for here, following sequences (`g g`) across calls. In a
+    /// prompt, unbound characters are typed.
+    pub fn handle_key(&mut self, key: &KeyEvent) -> Option<Action> {
         let context = self.context();
-        if let Some(action) = self.keymap.action(context, key) {
-            return Some(action);
+        let mut pressed = std::mem::take(&mut self.pending_keys);
+        pressed.push(Key::from_event(key));
+        match self.keymap.resolve(context, &pressed) {
+            Resolution::Action(action) => return Some(action),
+            Resolution::Pending => {
+                self.pending_keys = pressed;
+                return None;
+            }
+            Resolution::None if pressed.len() > 1 => {
+                // Not a sequence after all: try the last key on its own.
+                return self.handle_key(key);
+            }
+            Resolution::None => {}
         }
+        let modifiers = ratatui::crossterm::event::KeyModifiers::CONTROL
+            | ratatui::crossterm::event::KeyModifiers::ALT;
         match (context, key.code) {
-            (Context::Prompt, KeyCode::Char(c))
-                if !key.modifiers.intersects(
-                    ratatui::crossterm::event::KeyModifiers::CONTROL
-                        | ratatui::crossterm::event::KeyModifiers::ALT,
-                ) =>
-            {
+            (Context::Prompt, KeyCode::Char(c)) if !key.modifiers.intersects(modifiers) => {
                 Some(Action::InsertChar(c))
             }
             _ => None,
@@ -149,7 +186,7 @@ impl App {
     }
 
     pub fn panes(&self) -> layout::Panes {
-        layout::panes(self.size, self.zoomed)
+        layout::panes(self.size, self.zoomed, self.settings.layout)
     }
 
     fn list_height(&self) -> usize {
@@ -162,7 +199,7 @@ impl App {
         let area = self
             .panes()
             .reader
-            .map(layout::reader_area)
+            .map(|pane| layout::reader_area(pane, self.settings.reader_width))
             .map_or(Rect::default(), |a| a.text);
         (
             usize::from(area.width).max(1),
@@ -315,7 +352,7 @@ impl App {
                 if let Some(index) = self.list.position_of(id) {
                     self.list.select(index, height);
                 }
-                if !was_read {
+                if !was_read && self.settings.mark_read_on_open {
                     self.set_read(id, true, &mut effects);
                 }
                 effects.push(Effect::RememberOpen(id));

@@ -9,12 +9,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 use serde::Serialize;
 
+use crate::app::Settings;
+use crate::config::Config;
 use crate::display::{self, printable};
 use crate::import;
+use crate::keymap::Keymap;
 use crate::model::{Article, ArticleId, Summary};
 use crate::paths;
 use crate::samples;
 use crate::store::Store;
+use crate::ui::theme;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -42,6 +46,18 @@ pub struct Cli {
     /// Add the bundled sample articles to the store first
     #[arg(long, global = true)]
     pub samples: bool,
+
+    /// The config file to read instead of $XDG_CONFIG_HOME/herald/config.toml
+    #[arg(long, global = true, env = "HERALD_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Draw without colour (as NO_COLOR=1 does)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Log more to the log file (-v info, -vv debug); see README for where it is
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -105,12 +121,32 @@ pub enum Command {
         #[arg(long)]
         newest: bool,
     },
+    /// Print a shell completion script
+    ///
+    /// bash: herald completions bash > ~/.local/share/bash-completion/completions/herald
+    /// zsh: herald completions zsh > ~/.zfunc/_herald
+    /// fish: herald completions fish > ~/.config/fish/completions/herald.fish
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff): herald man | man -l -
+    Man,
     /// Write every article to standard output, in a form `herald import` reads back
     Export {
         /// Output format
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    PowerShell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -129,7 +165,12 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("herald: {}", printable(&format!("{err:#}")));
+            // Parse errors span lines (the line, a caret under the fault): keep them.
+            let text = format!("{err:#}");
+            for (i, line) in text.lines().enumerate() {
+                let prefix = if i == 0 { "herald: " } else { "" };
+                eprintln!("{prefix}{}", printable(line));
+            }
             ExitCode::FAILURE
         }
     }
@@ -150,10 +191,38 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let mut store = open_store(&cli)?;
+    crate::logging::init(cli.verbose);
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            print_completions(*shell);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Man) => {
+            let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            man.render(&mut std::io::stdout().lock())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
+    let config = Config::load(cli.config.as_deref())?;
+    let mut store = open_store(&cli, &config)?;
     match cli.command {
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
-            crate::tui::run(store)?;
+            let mut keymap = Keymap::default_keymap()?;
+            keymap
+                .apply(&config.keys)
+                .context("in the [keys] of the config")?;
+            let options = crate::tui::Options {
+                keymap,
+                settings: Settings {
+                    layout: config.layout,
+                    reader_width: config.reader_width.0,
+                    date_format: config.date_format.0.clone(),
+                    mark_read_on_open: config.mark_read_on_open,
+                },
+                theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
+            };
+            crate::tui::run(store, options)?;
             Ok(ExitCode::SUCCESS)
         }
         // Not a terminal (a pipe, a script): there is no one to read a screen, so list.
@@ -214,6 +283,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Completions { .. } | Command::Man) => Ok(ExitCode::SUCCESS),
         Some(Command::Export {
             format: ExportFormat::Jsonl,
         }) => {
@@ -232,11 +302,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Opens the store the arguments name. A default store that does not exist yet is created
 /// with the samples in it, so the first run has something to read.
-pub fn open_store(cli: &Cli) -> Result<Store> {
-    let (path, is_default) = match &cli.store {
-        Some(path) => (path.clone(), false),
-        None => (paths::default_store()?, true),
+pub fn open_store(cli: &Cli, config: &Config) -> Result<Store> {
+    let (path, is_default) = match (&cli.store, &config.store) {
+        (Some(path), _) | (None, Some(path)) => (path.clone(), false),
+        (None, None) => (paths::default_store()?, true),
     };
+    log::info!("opening the store {}", path.display());
     let is_new = !path.exists();
     let mut store = Store::open(&path)?;
     if cli.samples || (is_default && is_new) {
@@ -251,14 +322,35 @@ pub fn open_store(cli: &Cli) -> Result<Store> {
     Ok(store)
 }
 
+fn print_completions(shell: CompletionShell) {
+    use clap_complete::Shell;
+    let shell = match shell {
+        CompletionShell::Bash => Shell::Bash,
+        CompletionShell::Zsh => Shell::Zsh,
+        CompletionShell::Fish => Shell::Fish,
+        CompletionShell::Elvish => Shell::Elvish,
+        CompletionShell::PowerShell => Shell::PowerShell,
+    };
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "herald", &mut std::io::stdout());
+}
+
 fn import(store: &mut Store, paths: &[PathBuf]) -> Result<ExitCode> {
     let mut report = |problem: &import::Problem| {
+        log::warn!("import: {problem}");
         eprintln!("{}", printable(&problem.to_string()));
     };
     let summary = import::import_paths(store, paths, Timestamp::now(), &mut report)?;
     println!(
         "imported {}, already present {}, failed {}",
         summary.counts.imported, summary.counts.already_present, summary.failed
+    );
+    log::info!(
+        "import of {} path(s): imported {}, already present {}, failed {}",
+        paths.len(),
+        summary.counts.imported,
+        summary.counts.already_present,
+        summary.failed
     );
     Ok(if summary.failed == 0 {
         ExitCode::SUCCESS

@@ -131,8 +131,34 @@ impl Key {
 #[derive(Debug, Clone)]
 struct Binding {
     context: Context,
-    key: Key,
+    /// One key, or a sequence such as `g g`.
+    keys: Vec<Key>,
     action: Action,
+}
+
+/// What the keys pressed so far ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    Action(Action),
+    /// The start of a longer binding: wait for the next key.
+    Pending,
+    None,
+}
+
+/// `g g` as the help screen writes it.
+fn sequence_label(keys: &[Key]) -> String {
+    keys.iter().map(Key::label).collect::<Vec<_>>().join("")
+}
+
+fn parse_sequence(text: &str) -> Result<Vec<Key>> {
+    let keys = text
+        .split_whitespace()
+        .map(Key::parse)
+        .collect::<Result<Vec<_>>>()?;
+    if keys.is_empty() {
+        bail!("an empty key");
+    }
+    Ok(keys)
 }
 
 #[derive(Debug, Clone)]
@@ -156,36 +182,20 @@ impl Keymap {
     /// Reads a keymap file: a table per context of `action = ["key", ...]`.
     pub fn parse(text: &str) -> Result<Keymap> {
         let tables: BTreeMap<String, BTreeMap<String, Vec<String>>> = toml::from_str(text)?;
-        let mut bindings = Vec::new();
-        for (context, name) in Context::ALL {
-            let Some(table) = tables.get(name) else {
-                continue;
-            };
-            // The file's own order would be nicer for help, but TOML tables are unordered
-            // in serde; the help screen orders rows by action instead.
-            for (action_name, keys) in table {
-                let action = parse_action(action_name)
-                    .ok_or_else(|| anyhow::anyhow!("[{name}] `{action_name}` is not an action"))?;
-                for key in keys {
-                    let key = Key::parse(key).with_context(|| format!("[{name}] {action_name}"))?;
-                    if let Some(clash) = bindings
-                        .iter()
-                        .find(|b: &&Binding| b.context == context && b.key == key)
-                    {
-                        bail!(
-                            "[{name}] `{}` is bound to both {:?} and {action_name}",
-                            key.label(),
-                            clash.action
-                        );
-                    }
-                    bindings.push(Binding {
-                        context,
-                        key,
-                        action: action.clone(),
-                    });
-                }
-            }
-        }
+        let mut keymap = Keymap {
+            bindings: Vec::new(),
+        };
+        keymap.apply(&tables)?;
+        Ok(keymap)
+    }
+
+    /// Applies overrides: each `action = [keys]` replaces that action's keys in its mode
+    /// (an empty list unbinds it). Unknown modes, actions and keys, and keys that clash,
+    /// are errors naming them.
+    pub fn apply(
+        &mut self,
+        tables: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    ) -> Result<()> {
         for name in tables.keys() {
             if !Context::ALL.iter().any(|(_, n)| n == name) {
                 bail!(
@@ -193,23 +203,109 @@ impl Keymap {
                 );
             }
         }
-        bindings.sort_by_key(|b| (b.context, action_order(&b.action)));
-        Ok(Keymap { bindings })
+        for (context, name) in Context::ALL {
+            let Some(table) = tables.get(name) else {
+                continue;
+            };
+            for (action_name, keys) in table {
+                let action = parse_action(action_name)
+                    .ok_or_else(|| anyhow::anyhow!("[{name}] `{action_name}` is not an action"))?;
+                self.bindings
+                    .retain(|b| !(b.context == context && b.action == action));
+                for text in keys {
+                    let keys = parse_sequence(text)
+                        .with_context(|| format!("[{name}] {action_name} = \"{text}\""))?;
+                    self.bindings.push(Binding {
+                        context,
+                        keys,
+                        action: action.clone(),
+                    });
+                }
+            }
+        }
+        self.check_conflicts()?;
+        self.bindings
+            .sort_by_key(|b| (b.context, action_order(&b.action)));
+        Ok(())
+    }
+
+    /// Two bindings clash in a mode when their keys are the same, or when one is the start
+    /// of the other (the longer one could never be typed).
+    fn check_conflicts(&self) -> Result<()> {
+        for (i, a) in self.bindings.iter().enumerate() {
+            for b in &self.bindings[i + 1..] {
+                if a.context != b.context {
+                    continue;
+                }
+                let (short, long) = if a.keys.len() <= b.keys.len() {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                if long.keys.starts_with(&short.keys) {
+                    let mode = Context::ALL
+                        .iter()
+                        .find(|(c, _)| *c == a.context)
+                        .map_or("?", |(_, n)| *n);
+                    if short.keys.len() == long.keys.len() {
+                        bail!(
+                            "[{mode}] `{}` is bound to both {} and {}",
+                            sequence_label(&a.keys),
+                            action_name(&a.action),
+                            action_name(&b.action)
+                        );
+                    }
+                    bail!(
+                        "[{mode}] `{}` ({}) is the start of `{}` ({}), which could never be typed",
+                        sequence_label(&short.keys),
+                        action_name(&short.action),
+                        sequence_label(&long.keys),
+                        action_name(&long.action)
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The action `key` asks for in `context`, falling back to global bindings.
     pub fn action(&self, context: Context, key: &KeyEvent) -> Option<Action> {
-        let key = Key::from_event(key);
-        let find = |ctx: Context| {
-            self.bindings
-                .iter()
-                .find(|b| b.context == ctx && b.key == key)
-                .map(|b| b.action.clone())
-        };
+        match self.resolve(context, &[Key::from_event(key)]) {
+            Resolution::Action(action) => Some(action),
+            _ => None,
+        }
+    }
+
+    /// What the keys typed so far (`pressed`) ask for in `context`.
+    pub fn resolve(&self, context: Context, pressed: &[Key]) -> Resolution {
         // In a prompt, plain characters are text: only Ctrl and Alt keys reach the global
         // bindings (so `?` types a question mark, and Ctrl-c still quits).
-        let global_applies = context != Context::Prompt || key.ctrl || key.alt;
-        find(context).or_else(|| global_applies.then(|| find(Context::Global)).flatten())
+        let global_applies =
+            context != Context::Prompt || pressed.first().is_some_and(|k| k.ctrl || k.alt);
+        let contexts: &[Context] = if global_applies {
+            &[context, Context::Global]
+        } else {
+            &[context]
+        };
+        for ctx in contexts {
+            if let Some(b) = self
+                .bindings
+                .iter()
+                .find(|b| b.context == *ctx && b.keys == pressed)
+            {
+                return Resolution::Action(b.action.clone());
+            }
+        }
+        let waiting = self.bindings.iter().any(|b| {
+            contexts.contains(&b.context)
+                && b.keys.len() > pressed.len()
+                && b.keys.starts_with(pressed)
+        });
+        if waiting {
+            Resolution::Pending
+        } else {
+            Resolution::None
+        }
     }
 
     /// Every action with its keys, grouped by context, for the help screen.
@@ -221,11 +317,11 @@ impl Keymap {
                 r.context == b.context
                     && (**a == b.action || r.description == b.action.description())
             }) {
-                Some((row, _)) => row.keys.push(b.key.label()),
+                Some((row, _)) => row.keys.push(sequence_label(&b.keys)),
                 None => rows.push((
                     HelpRow {
                         context: b.context,
-                        keys: vec![b.key.label()],
+                        keys: vec![sequence_label(&b.keys)],
                         description: b.action.description(),
                     },
                     &b.action,
@@ -255,7 +351,7 @@ impl Keymap {
         self.bindings
             .iter()
             .find(|b| (b.context == context || b.context == Context::Global) && b.action == *action)
-            .map(|b| b.key.label())
+            .map(|b| sequence_label(&b.keys))
     }
 }
 
@@ -270,6 +366,28 @@ fn parse_action(name: &str) -> Option<Action> {
             .map(Action::ShowView);
     }
     toml::Value::String(name.to_owned()).try_into().ok()
+}
+
+/// The keymap name of an action, for messages.
+fn action_name(action: &Action) -> String {
+    match action {
+        Action::ShowView(n) => format!("show_view_{n}"),
+        other => {
+            let debug = format!("{other:?}");
+            let mut out = String::new();
+            for (i, c) in debug.chars().enumerate() {
+                if c.is_uppercase() {
+                    if i > 0 {
+                        out.push('_');
+                    }
+                    out.extend(c.to_lowercase());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+    }
 }
 
 /// Help lists actions in the order a newcomer needs them, not alphabetically.
@@ -382,13 +500,49 @@ mod tests {
     }
 
     #[test]
+    fn overrides_replace_keys_and_sequences_wait_for_their_second_key() {
+        let mut map = Keymap::default_keymap().unwrap();
+        let overrides =
+            toml::from_str("[list]\nselect_first = [\"g g\", \"home\"]\ntoggle_star = []\n")
+                .unwrap();
+        map.apply(&overrides).unwrap();
+        let g = Key::parse("g").unwrap();
+        assert_eq!(map.resolve(Context::List, &[g]), Resolution::Pending);
+        assert_eq!(
+            map.resolve(Context::List, &[g, g]),
+            Resolution::Action(Action::SelectFirst)
+        );
+        let s = Key::parse("s").unwrap();
+        assert_eq!(map.resolve(Context::List, &[s]), Resolution::None);
+        // The reader keeps its own `g`.
+        assert_eq!(
+            map.resolve(Context::Reader, &[g]),
+            Resolution::Action(Action::ScrollTop)
+        );
+        let row = map
+            .help()
+            .into_iter()
+            .find(|r| r.context == Context::List && r.description == "first article")
+            .unwrap();
+        assert_eq!(row.keys, ["gg", "Home"]);
+        let clash = toml::from_str("[list]\ntoggle_read = [\"j\"]\n").unwrap();
+        assert!(map.apply(&clash).is_err());
+    }
+
+    #[test]
     fn bad_keymaps_are_reported() {
         let err = Keymap::parse("[list]\nfly_away = [\"f\"]\n").unwrap_err();
         assert!(err.to_string().contains("fly_away"), "{err}");
         let err = Keymap::parse("[list]\nquit = [\"hyper-q\"]\n").unwrap_err();
         assert!(format!("{err:#}").contains("hyper-q"), "{err:#}");
         let err = Keymap::parse("[list]\nquit = [\"q\"]\ntoggle_read = [\"q\"]\n").unwrap_err();
-        assert!(err.to_string().contains("bound to both"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("bound to both quit and toggle_read"),
+            "{err}"
+        );
+        let err = Keymap::parse("[list]\nquit = [\"g\"]\nselect_first = [\"g g\"]\n").unwrap_err();
+        assert!(err.to_string().contains("could never be typed"), "{err}");
         let err = Keymap::parse("[lists]\nquit = [\"q\"]\n").unwrap_err();
         assert!(err.to_string().contains("[lists]"), "{err}");
     }

@@ -9,10 +9,12 @@
 pub mod action;
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod display;
 pub mod event;
 pub mod import;
 pub mod keymap;
+pub mod logging;
 pub mod model;
 pub mod paths;
 pub mod samples;

@@ -27,16 +27,24 @@ use crate::worker::{self, SearchRequest};
 /// The meta key holding the id of the article open when herald last closed.
 const LAST_OPEN: &str = "last_open";
 
-pub fn run(store: Store) -> Result<()> {
-    let keymap = Keymap::default_keymap()?;
+/// What the command line and the config file decide for the reader.
+pub struct Options {
+    pub keymap: Keymap,
+    pub settings: crate::app::Settings,
+    pub theme: crate::ui::theme::Theme,
+}
+
+pub fn run(store: Store, options: Options) -> Result<()> {
     let mut guard = TerminalGuard::new()?;
     let size = guard.terminal.size().context("reading the terminal size")?;
     let mut app = App::new(
-        keymap,
+        options.keymap,
         store.count()?,
         store.count_unread()?,
         Rect::new(0, 0, size.width, size.height),
     );
+    app.settings = options.settings;
+    app.theme = options.theme;
     app.now = jiff::Timestamp::now();
     restore_selection(&store, &mut app);
     let (sender, events) = event::spawn();
@@ -71,7 +79,7 @@ pub fn run(store: Store) -> Result<()> {
         let mut changed = false;
         for ev in batch {
             let action = match ev {
-                Event::Terminal(term) => action_for(&app, term),
+                Event::Terminal(term) => action_for(&mut app, term),
                 Event::Terminate => Some(Action::ForceQuit),
                 Event::SearchDone { generation, result } => {
                     Some(Action::SearchDone { generation, result })
@@ -91,7 +99,7 @@ pub fn run(store: Store) -> Result<()> {
             // Nothing asked for a change: skip the redraw, wait again.
             while let Ok(ev) = events.recv() {
                 if let Some(action) = match ev {
-                    Event::Terminal(term) => action_for(&app, term),
+                    Event::Terminal(term) => action_for(&mut app, term),
                     Event::Terminate | Event::InputFailed(_) => Some(Action::ForceQuit),
                     Event::SearchDone { generation, result } => {
                         Some(Action::SearchDone { generation, result })
@@ -108,9 +116,9 @@ pub fn run(store: Store) -> Result<()> {
 
 /// Turns a terminal event into an action. Only key presses count: some terminals also
 /// send releases and repeats.
-fn action_for(app: &App, event: TermEvent) -> Option<Action> {
+fn action_for(app: &mut App, event: TermEvent) -> Option<Action> {
     match event {
-        TermEvent::Key(key) if key.kind == KeyEventKind::Press => app.action_for_key(&key),
+        TermEvent::Key(key) if key.kind == KeyEventKind::Press => app.handle_key(&key),
         TermEvent::Resize(width, height) => Some(Action::Resize { width, height }),
         TermEvent::Mouse(MouseEvent {
             kind, column, row, ..
@@ -165,7 +173,10 @@ pub fn run_effects(
             match result {
                 Ok(Some(action)) => next.extend(app.update(action)),
                 Ok(None) => {}
-                Err(err) => next.extend(app.update(Action::Notify(format!("Error: {err:#}")))),
+                Err(err) => {
+                    log::error!("{err:#}");
+                    next.extend(app.update(Action::Notify(format!("Error: {err:#}"))));
+                }
             }
         }
         effects = next;

@@ -16,7 +16,7 @@ use crate::display;
 use theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame) {
-    let theme = &theme::DEFAULT;
+    let theme = &app.theme;
     let panes = app.panes();
     if let Some(area) = panes.list {
         list::render(app, area, theme, frame);

@@ -3,9 +3,11 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use crate::config::LayoutChoice;
+
 /// Side by side from this width; stacked below it.
 pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 100;
-/// The reader wraps to at most this many columns, however wide the pane.
+/// The reader wraps to at most this many columns by default, however wide the pane.
 pub const READABLE_WIDTH: u16 = 90;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +19,7 @@ pub struct Panes {
     pub side_by_side: bool,
 }
 
-pub fn panes(area: Rect, zoomed: bool) -> Panes {
+pub fn panes(area: Rect, zoomed: bool, choice: LayoutChoice) -> Panes {
     let [body, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     if zoomed {
         return Panes {
@@ -27,8 +29,13 @@ pub fn panes(area: Rect, zoomed: bool) -> Panes {
             side_by_side: false,
         };
     }
-    if area.width >= SIDE_BY_SIDE_MIN_WIDTH {
-        let list_width = (area.width * 2 / 5).clamp(34, 72);
+    let side = match choice {
+        LayoutChoice::Auto => area.width >= SIDE_BY_SIDE_MIN_WIDTH,
+        LayoutChoice::Side => true,
+        LayoutChoice::Stacked => false,
+    };
+    if side {
+        let list_width = (area.width * 2 / 5).clamp(34.min(area.width / 2), 72);
         // One column between the panes for a rule.
         let [list, _, reader] = Layout::horizontal([
             Constraint::Length(list_width),
@@ -71,7 +78,7 @@ pub struct ReaderArea {
     pub scrollbar: Rect,
 }
 
-pub fn reader_area(pane: Rect) -> ReaderArea {
+pub fn reader_area(pane: Rect, cap: u16) -> ReaderArea {
     let inner = pane_inner(pane);
     let margin = u16::from(inner.width >= 12);
     let scrollbar_width = u16::from(inner.width >= 4);
@@ -79,7 +86,7 @@ pub fn reader_area(pane: Rect) -> ReaderArea {
         .width
         .saturating_sub(2 * margin + scrollbar_width)
         .max(1);
-    let text_width = available.min(READABLE_WIDTH);
+    let text_width = available.min(cap.max(1));
     // A capped column sits in the middle of a wide pane, not against its left edge.
     let centring = (available - text_width) / 2;
     ReaderArea {
@@ -104,27 +111,31 @@ mod tests {
 
     #[test]
     fn wide_is_side_by_side_narrow_is_stacked_zoom_is_reader_only() {
-        let wide = panes(Rect::new(0, 0, 120, 40), false);
+        let wide = panes(Rect::new(0, 0, 120, 40), false, LayoutChoice::Auto);
         assert!(wide.side_by_side);
         let (l, r) = (wide.list.unwrap(), wide.reader.unwrap());
         assert_eq!(l.y, r.y);
         assert_eq!(l.width + 1 + r.width, 120);
-        let narrow = panes(Rect::new(0, 0, 80, 24), false);
+        let narrow = panes(Rect::new(0, 0, 80, 24), false, LayoutChoice::Auto);
         assert!(!narrow.side_by_side);
         assert!(narrow.list.unwrap().bottom() <= narrow.reader.unwrap().y);
-        let zoomed = panes(Rect::new(0, 0, 80, 24), true);
+        let zoomed = panes(Rect::new(0, 0, 80, 24), true, LayoutChoice::Auto);
         assert_eq!(zoomed.list, None);
         assert_eq!(zoomed.reader.unwrap().height, 23);
+        let forced = panes(Rect::new(0, 0, 80, 24), false, LayoutChoice::Side);
+        assert!(forced.side_by_side);
+        let stacked = panes(Rect::new(0, 0, 200, 50), false, LayoutChoice::Stacked);
+        assert!(!stacked.side_by_side);
     }
 
     #[test]
     fn reader_text_is_capped_and_tiny_sizes_stay_in_bounds() {
-        let area = reader_area(Rect::new(0, 0, 200, 50));
+        let area = reader_area(Rect::new(0, 0, 200, 50), READABLE_WIDTH);
         assert_eq!(area.text.width, READABLE_WIDTH);
         assert_eq!(area.text.x, 1 + (197 - READABLE_WIDTH) / 2, "centred");
         for (w, h) in [(1, 1), (3, 2), (20, 5), (0, 0)] {
             let pane = Rect::new(0, 0, w, h);
-            let a = reader_area(pane);
+            let a = reader_area(pane, READABLE_WIDTH);
             assert!(a.text.right() <= pane.right().max(1), "{w}x{h}: {a:?}");
             assert!(a.text.bottom() <= pane.bottom().max(1));
         }

@@ -68,7 +68,13 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
             height: 1,
             ..inner
         };
-        let mut line = row_line(row, usize::from(inner.width), theme, &terms);
+        let mut line = row_line(
+            row,
+            usize::from(inner.width),
+            theme,
+            &terms,
+            &app.settings.date_format,
+        );
         if selected {
             line = line.patch_style(if is_focused {
                 theme.selected_focused
@@ -85,7 +91,13 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
 
 /// `●★ Source    Title…  03 Dec 24`, fitted to `width` columns by display width, with
 /// the words of `terms` highlighted in the title.
-pub fn row_line(row: &Summary, width: usize, theme: &Theme, terms: &[&Term]) -> Line<'static> {
+pub fn row_line(
+    row: &Summary,
+    width: usize,
+    theme: &Theme,
+    terms: &[&Term],
+    date_format: &str,
+) -> Line<'static> {
     let weight = if row.read { theme.read } else { theme.unread };
     let marks = format!(
         "{}{}",
@@ -94,14 +106,16 @@ pub fn row_line(row: &Summary, width: usize, theme: &Theme, terms: &[&Term]) -> 
     );
     let mut spans = vec![Span::styled(marks, weight)];
     let mut remaining = width.saturating_sub(2);
-    let show_date = width >= 40;
-    let show_source = width >= 30;
     let date = row
         .published
-        .map(|p| p.civil().strftime("%d %b %y").to_string())
+        .and_then(|p| jiff::fmt::strtime::format(date_format, p.civil()).ok())
+        .map(|d| display::truncate(&d, 16).into_owned())
         .unwrap_or_default();
+    let date_width = display::width(&date).max(DATE_WIDTH.min(display::width(date_format) + 1));
+    let show_date = width >= 30 + date_width;
+    let show_source = width >= 30;
     if show_date {
-        remaining = remaining.saturating_sub(DATE_WIDTH + 1);
+        remaining = remaining.saturating_sub(date_width + 1);
     }
     if show_source {
         let source_width = (width / 5).clamp(8, 18);
@@ -126,7 +140,11 @@ pub fn row_line(row: &Summary, width: usize, theme: &Theme, terms: &[&Term]) -> 
     }
     if show_date {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(format!("{date:>DATE_WIDTH$}"), theme.date));
+        let pad = date_width.saturating_sub(display::width(&date));
+        spans.push(Span::styled(
+            format!("{}{date}", " ".repeat(pad)),
+            theme.date,
+        ));
     }
     Line::from(spans)
 }

@@ -43,7 +43,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     };
     let source = printable(&reader.article.summary.source).into_owned();
     title_bar(frame, area, &source, &percent, is_focused, theme);
-    let geometry = layout::reader_area(area);
+    let geometry = layout::reader_area(area, app.settings.reader_width);
     let text = geometry.text;
     if text.height == 0 || text.width == 0 {
         return;

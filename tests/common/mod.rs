@@ -48,7 +48,7 @@ impl Harness {
     pub fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-            if let Some(action) = self.app.action_for_key(&event) {
+            if let Some(action) = self.app.handle_key(&event) {
                 self.act(action);
             }
         }
@@ -58,7 +58,7 @@ impl Harness {
     pub fn keys(&mut self, sequence: &str) {
         for token in sequence.split_whitespace() {
             let event = key_event(token);
-            if let Some(action) = self.app.action_for_key(&event) {
+            if let Some(action) = self.app.handle_key(&event) {
                 self.act(action);
             }
         }
