@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::app::SavedView;
-use crate::model::{Article, Summary};
+use crate::model::{Article, ArticleId, Summary};
 use crate::store::Found;
 
 /// An intent, named for what it does rather than the key that asks for it.
@@ -62,6 +62,14 @@ pub enum Action {
     /// keymap as `show_view_N`.
     #[serde(skip)]
     ShowView(u8),
+    /// Take back the last change of read or starred state.
+    Undo,
+    /// Mark every article in the view read (asks first when that is more than a screen).
+    MarkAllRead,
+    /// The next unread article, in any source, opened in the reader.
+    NextUnread,
+    /// Copy the article's link to the clipboard (OSC 52: works over ssh and tmux).
+    CopyLink,
     /// Quit from the list.
     Quit,
     /// Quit from anywhere.
@@ -107,6 +115,15 @@ pub enum Action {
     },
     #[serde(skip)]
     ViewsLoaded(Vec<SavedView>),
+    /// These articles were marked read by a mark-all (those that were unread).
+    #[serde(skip)]
+    MarkedRead(Vec<ArticleId>),
+    /// Go to this article: its row in the newest-first list of all articles.
+    #[serde(skip)]
+    GoToArticle {
+        id: ArticleId,
+        row: usize,
+    },
 }
 
 impl Action {
@@ -154,6 +171,10 @@ impl Action {
             Action::ShowView(2) => "unread",
             Action::ShowView(3) => "starred",
             Action::ShowView(_) => "a saved view",
+            Action::Undo => "undo the last read/star change",
+            Action::MarkAllRead => "mark all in this view read",
+            Action::NextUnread => "next unread article",
+            Action::CopyLink => "copy the link",
             Action::Resize { .. }
             | Action::Wheel { .. }
             | Action::Click { .. }
@@ -162,7 +183,9 @@ impl Action {
             | Action::Notify(_)
             | Action::InsertChar(_)
             | Action::SearchDone { .. }
-            | Action::ViewsLoaded(_) => "",
+            | Action::ViewsLoaded(_)
+            | Action::MarkedRead(_)
+            | Action::GoToArticle { .. } => "",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod marks;
 pub mod prompt;
 pub mod reader;
 mod search;
+pub mod undo;
 pub mod view;
 
 use jiff::Timestamp;
@@ -74,6 +75,15 @@ pub enum Effect {
         order: Order,
     },
     SaveView(SavedView),
+    /// Set the read flag of many articles at once (undo of a mark-all).
+    SetReadMany(Vec<ArticleId>, bool),
+    /// Mark read these articles (`None`: every unread article); the ones that changed
+    /// come back as `Action::MarkedRead`.
+    MarkAllRead(Option<Vec<ArticleId>>),
+    /// Find the next unread article after this one, in newest-first order, wrapping.
+    FindNextUnread(Option<ArticleId>),
+    /// Put text on the clipboard through the terminal (OSC 52).
+    CopyToClipboard(String),
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +118,7 @@ pub struct App {
     pub theme: crate::ui::theme::Theme,
     /// The keys of a sequence typed so far (`g` of `g g`).
     pub pending_keys: Vec<Key>,
+    pub history: undo::History,
 }
 
 impl App {
@@ -135,6 +146,7 @@ impl App {
             settings: Settings::default(),
             theme: crate::ui::theme::DEFAULT,
             pending_keys: Vec::new(),
+            history: undo::History::default(),
         }
     }
 
@@ -218,6 +230,8 @@ impl App {
                 | Action::RowsLoaded { .. }
                 | Action::SearchDone { .. }
                 | Action::ViewsLoaded(_)
+                | Action::MarkedRead(_)
+                | Action::GoToArticle { .. }
         ) {
             self.status = None;
         }
@@ -303,9 +317,66 @@ impl App {
                 if let Some(target) = self.target() {
                     let (id, starred) = (target.id, !target.starred);
                     self.for_each_copy(id, |s| s.starred = starred);
+                    self.history.record(undo::Change {
+                        flag: undo::Flag::Starred,
+                        ids: vec![id],
+                        before: !starred,
+                    });
                     effects.push(Effect::SetStarred(id, starred));
                 }
             }
+            Action::Undo => self.undo(&mut effects),
+            Action::MarkAllRead => {
+                let height = self.list_height();
+                let affected = if self.view.is_all() {
+                    self.unread
+                } else {
+                    self.list.total
+                };
+                if affected == 0 {
+                    self.status = Some("Nothing unread here".into());
+                } else if affected > height {
+                    self.prompt = Some(Prompt::new(
+                        PromptKind::ConfirmMarkAll(affected),
+                        String::new(),
+                    ));
+                } else {
+                    effects.push(self.mark_all_effect());
+                }
+            }
+            Action::MarkedRead(ids) => {
+                let count = ids.len();
+                for id in &ids {
+                    self.for_each_copy(*id, |s| s.read = true);
+                }
+                self.unread = self.unread.saturating_sub(count);
+                self.history.record(undo::Change {
+                    flag: undo::Flag::Read,
+                    ids,
+                    before: false,
+                });
+                self.status = Some(format!("Marked {count} read; u undoes"));
+            }
+            Action::NextUnread => {
+                let after = self.target().map(|s| s.id);
+                effects.push(Effect::FindNextUnread(after));
+            }
+            Action::GoToArticle { id, row } => {
+                if !self.view.is_all() {
+                    self.show_all();
+                }
+                let height = self.list_height();
+                self.list.select(row, height);
+                effects.push(Effect::LoadArticle(id));
+            }
+            Action::CopyLink => match self.target().map(|s| s.url.clone()) {
+                Some(Some(url)) => {
+                    self.status = Some(format!("Copied {url}"));
+                    effects.push(Effect::CopyToClipboard(url));
+                }
+                Some(None) => self.status = Some("This article has no link".into()),
+                None => {}
+            },
             Action::OpenInBrowser => match self.target().map(|s| s.url.clone()) {
                 Some(Some(url)) => {
                     self.status = Some(format!("Opening {url}"));
@@ -446,7 +517,62 @@ impl App {
         } else {
             self.unread += 1;
         }
+        self.history.record(undo::Change {
+            flag: undo::Flag::Read,
+            ids: vec![id],
+            before: !read,
+        });
         effects.push(Effect::SetRead(id, read));
+    }
+
+    /// Marks the view read: every unread article for All, the view's articles otherwise.
+    pub(crate) fn mark_all_effect(&self) -> Effect {
+        if self.view.is_all() {
+            Effect::MarkAllRead(None)
+        } else {
+            Effect::MarkAllRead(self.list.ids_in(0..self.list.total))
+        }
+    }
+
+    /// Takes back the last change, in the state and in the store.
+    fn undo(&mut self, effects: &mut Vec<Effect>) {
+        let Some(change) = self.history.take_last() else {
+            self.status = Some("Nothing to undo".into());
+            return;
+        };
+        let before = change.before;
+        let count = change.ids.len();
+        for id in &change.ids {
+            match change.flag {
+                undo::Flag::Read => self.for_each_copy(*id, |s| s.read = before),
+                undo::Flag::Starred => self.for_each_copy(*id, |s| s.starred = before),
+            }
+        }
+        match change.flag {
+            undo::Flag::Read => {
+                if before {
+                    self.unread = self.unread.saturating_sub(count);
+                } else {
+                    self.unread += count;
+                }
+                effects.push(Effect::SetReadMany(change.ids, before));
+            }
+            undo::Flag::Starred => {
+                for id in change.ids {
+                    effects.push(Effect::SetStarred(id, before));
+                }
+            }
+        }
+        let what = match (change.flag, before) {
+            (undo::Flag::Read, true) => "read again",
+            (undo::Flag::Read, false) => "unread again",
+            (undo::Flag::Starred, true) => "starred again",
+            (undo::Flag::Starred, false) => "unstarred again",
+        };
+        self.status = Some(match count {
+            1 => format!("Undone: the article is {what}"),
+            n => format!("Undone: {n} articles are {what}"),
+        });
     }
 
     fn save_position(&self, effects: &mut Vec<Effect>) {

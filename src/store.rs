@@ -232,6 +232,91 @@ impl Store {
         Ok(())
     }
 
+    /// Sets the read flag of every article in `ids`, in one transaction.
+    pub fn set_read_many(&self, ids: &[ArticleId], read: bool) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut update = tx.prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1")?;
+            for id in ids {
+                update.execute(params![id, read])?;
+            }
+        }
+        tx.commit().context("saving the read marks")?;
+        Ok(())
+    }
+
+    /// Marks read the unread articles among `ids` (all of them when `None`); returns the
+    /// ones that changed, for undo.
+    pub fn mark_all_read(&self, ids: Option<&[ArticleId]>) -> Result<Vec<ArticleId>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let changed: Vec<ArticleId> = match ids {
+            None => {
+                let mut stmt = tx.prepare("SELECT id FROM articles WHERE read = 0")?;
+                let ids = stmt
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<ArticleId>>>()?;
+                tx.execute("UPDATE articles SET read = 1 WHERE read = 0", [])?;
+                ids
+            }
+            Some(ids) => {
+                let mut update =
+                    tx.prepare_cached("UPDATE articles SET read = 1 WHERE id = ?1 AND read = 0")?;
+                let mut changed = Vec::new();
+                for id in ids {
+                    if update.execute([id])? == 1 {
+                        changed.push(*id);
+                    }
+                }
+                changed
+            }
+        };
+        tx.commit().context("marking articles read")?;
+        Ok(changed)
+    }
+
+    /// The next unread article after `after` in newest-first order, wrapping to the top;
+    /// with its row in that order.
+    pub fn next_unread(&self, after: Option<ArticleId>) -> Result<Option<(ArticleId, usize)>> {
+        let position = match after {
+            Some(id) => self
+                .conn
+                .query_row(
+                    "SELECT sort_key, id FROM articles WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+                )
+                .optional()?,
+            None => None,
+        };
+        let mut found: Option<ArticleId> = None;
+        if let Some((sort_key, id)) = position {
+            found = self
+                .conn
+                .query_row(
+                    "SELECT id FROM articles WHERE read = 0
+                       AND (sort_key < ?1 OR (sort_key = ?1 AND id < ?2))
+                     ORDER BY sort_key DESC, id DESC LIMIT 1",
+                    params![sort_key, id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+        }
+        if found.is_none() {
+            found = self
+                .conn
+                .query_row(
+                    "SELECT id FROM articles WHERE read = 0 ORDER BY sort_key DESC, id DESC LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+        }
+        match found {
+            Some(id) => Ok(self.rank_of(id)?.map(|row| (id, row))),
+            None => Ok(None),
+        }
+    }
+
     pub fn save_position(&self, id: ArticleId, position: Position) -> Result<()> {
         self.conn
             .execute(

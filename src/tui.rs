@@ -200,6 +200,19 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Action>> {
             generation,
             result: store.search(&query, order).map_err(|e| format!("{e:#}")),
         }),
+        Effect::SetReadMany(ids, read) => {
+            store.set_read_many(&ids, read)?;
+            None
+        }
+        Effect::MarkAllRead(ids) => Some(Action::MarkedRead(store.mark_all_read(ids.as_deref())?)),
+        Effect::FindNextUnread(after) => match store.next_unread(after)? {
+            Some((id, row)) => Some(Action::GoToArticle { id, row }),
+            None => Some(Action::Notify("No unread articles".into())),
+        },
+        Effect::CopyToClipboard(text) => {
+            copy_to_clipboard(&text)?;
+            None
+        }
         Effect::SaveView(view) => {
             store.save_view(&view.name, &view.query)?;
             None
@@ -277,4 +290,37 @@ pub fn open_url(url: &str) -> Result<()> {
     // Reap the browser launcher when it exits, so it leaves no zombie behind.
     std::thread::spawn(move || child.wait());
     Ok(())
+}
+
+/// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. It travels
+/// with the terminal's own output, so it works over ssh, and through tmux with
+/// `set-clipboard on`.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    format!("\x1b]52;c;{encoded}\x07")
+}
+
+fn copy_to_clipboard(text: &str) -> Result<()> {
+    use std::io::{IsTerminal, Write};
+    let mut out = std::io::stdout();
+    // Only a terminal understands the sequence; anywhere else it would be junk output.
+    if out.is_terminal() {
+        out.write_all(osc52(text).as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_carries_the_text_in_base64() {
+        assert_eq!(
+            osc52("https://example.org/a?b=1"),
+            "\x1b]52;c;aHR0cHM6Ly9leGFtcGxlLm9yZy9hP2I9MQ==\x07"
+        );
+    }
 }

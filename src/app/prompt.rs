@@ -8,6 +8,8 @@ pub enum PromptKind {
     Find,
     /// Name the current search to keep it as a view.
     SaveView,
+    /// Mark this many articles read? y/n.
+    ConfirmMarkAll(usize),
 }
 
 impl PromptKind {
@@ -16,6 +18,7 @@ impl PromptKind {
             PromptKind::Search => "/",
             PromptKind::Find => "Find: ",
             PromptKind::SaveView => "Save view as: ",
+            PromptKind::ConfirmMarkAll(_) => "",
         }
     }
 }

@@ -23,6 +23,18 @@ impl App {
             Action::StartFind if self.reader.is_some() => {
                 self.prompt = Some(Prompt::new(PromptKind::Find, String::new()));
             }
+            Action::InsertChar(c)
+                if matches!(
+                    self.prompt.as_ref().map(|p| p.kind),
+                    Some(PromptKind::ConfirmMarkAll(_))
+                ) =>
+            {
+                match c {
+                    'y' | 'Y' => self.submit_prompt(effects),
+                    'n' | 'N' => self.cancel_prompt(),
+                    _ => {}
+                }
+            }
             Action::InsertChar(c) => self.edit_prompt(effects, |p| p.insert(c)),
             Action::DeleteBack => self.edit_prompt(effects, Prompt::delete_back),
             Action::DeleteWord => self.edit_prompt(effects, Prompt::delete_word),
@@ -157,12 +169,12 @@ impl App {
                 };
                 self.run_search(view, effects);
             }
-            PromptKind::Find | PromptKind::SaveView => {}
+            PromptKind::Find | PromptKind::SaveView | PromptKind::ConfirmMarkAll(_) => {}
         }
     }
 
     /// Every article, newest first; any search still on its way is forgotten.
-    fn show_all(&mut self) {
+    pub(super) fn show_all(&mut self) {
         self.generation += 1;
         self.pending = None;
         self.view = View::all();
@@ -195,6 +207,7 @@ impl App {
                     n => format!("{n} matches: n next, N previous"),
                 });
             }
+            PromptKind::ConfirmMarkAll(_) => effects.push(self.mark_all_effect()),
             PromptKind::SaveView => {
                 let name = prompt.input.trim().to_owned();
                 if name.is_empty() {
@@ -242,7 +255,7 @@ impl App {
                     reader.set_marks(Vec::new(), false);
                 }
             }
-            PromptKind::SaveView => {}
+            PromptKind::SaveView | PromptKind::ConfirmMarkAll(_) => {}
         }
     }
 

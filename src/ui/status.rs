@@ -119,8 +119,16 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
             (format!("{count} matches"), theme.counts)
         }
         (None, PromptKind::SaveView) => ("Enter saves · Esc cancels".to_owned(), theme.hint),
+        (None, PromptKind::ConfirmMarkAll(_)) => ("y yes · n no".to_owned(), theme.hint),
     };
-    let label = prompt.kind.label();
+    let question;
+    let label = match prompt.kind {
+        PromptKind::ConfirmMarkAll(n) => {
+            question = format!("Mark {} articles read? ", thousands(n));
+            question.as_str()
+        }
+        kind => kind.label(),
+    };
     // Keep the end of a long input in view: that is where the typing happens.
     let room = width.saturating_sub(display::width(label) + display::width(&right) + 2);
     let input = printable(&prompt.input).into_owned();

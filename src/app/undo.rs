@@ -1,0 +1,49 @@
+//! Undo for read and starred state: each change remembers what it replaced.
+
+use crate::model::ArticleId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    Read,
+    Starred,
+}
+
+/// One undoable step: the articles it touched, the flag, and the value before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub flag: Flag,
+    pub ids: Vec<ArticleId>,
+    pub before: bool,
+}
+
+/// How many steps are kept.
+pub const DEPTH: usize = 100;
+
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    changes: Vec<Change>,
+}
+
+impl History {
+    pub fn record(&mut self, change: Change) {
+        if change.ids.is_empty() {
+            return;
+        }
+        if self.changes.len() == DEPTH {
+            self.changes.remove(0);
+        }
+        self.changes.push(change);
+    }
+
+    pub fn take_last(&mut self) -> Option<Change> {
+        self.changes.pop()
+    }
+
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}

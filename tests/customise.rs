@@ -1,0 +1,248 @@
+//! Making herald yours: config-driven settings and keys, undo, mark-all-read, next
+//! unread, copying a link; completions, man page, config errors and the log file.
+
+mod common;
+
+use common::{Harness, fixtures};
+use herald::app::{PromptKind, Settings};
+use herald::config::{Config, LayoutChoice};
+
+fn harness_with(config: &str, width: u16, height: u16) -> Harness {
+    let config = Config::parse(config).unwrap();
+    let mut h = Harness::new(&fixtures(), width, height);
+    h.app.keymap.apply(&config.keys).unwrap();
+    h.app.settings = Settings {
+        layout: config.layout,
+        reader_width: config.reader_width.0,
+        date_format: config.date_format.0.clone(),
+        mark_read_on_open: config.mark_read_on_open,
+    };
+    h.resize(width, height);
+    h
+}
+
+#[test]
+fn key_overrides_and_sequences_drive_the_app() {
+    let mut h = harness_with(
+        "[keys.list]\nselect_first = [\"g g\"]\nselect_last = [\"g e\"]\n",
+        120,
+        30,
+    );
+    h.keys("g e");
+    assert_eq!(h.app.list.selected, 5);
+    h.keys("g");
+    assert_eq!(h.app.list.selected, 5, "waiting for the second key");
+    assert_eq!(h.app.pending_keys.len(), 1);
+    h.keys("g");
+    assert_eq!(h.app.list.selected, 0);
+    // A key that does not continue the sequence acts on its own.
+    h.keys("g j");
+    assert_eq!(h.app.list.selected, 1);
+    let help = h.app.keymap.help();
+    assert!(help.iter().any(|r| r.keys.contains(&"gg".to_owned())));
+}
+
+#[test]
+fn settings_change_layout_width_dates_and_reading() {
+    let mut h = harness_with(
+        "layout = \"stacked\"\nreader_width = 40\ndate_format = \"%Y-%m-%d\"\nmark_read_on_open = false\n",
+        160,
+        30,
+    );
+    assert!(!h.app.panes().side_by_side);
+    h.keys("enter");
+    assert_eq!(h.app.reader.as_ref().unwrap().width, 40);
+    assert_eq!(h.app.unread, 6, "opening did not mark it read");
+    let screen = h.screen();
+    assert!(screen.contains("2025-06-01"), "{screen}");
+    assert_eq!(h.app.settings.layout, LayoutChoice::Stacked);
+}
+
+#[test]
+fn undo_takes_back_read_star_and_mark_all() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    let first = h.app.list.row(0).unwrap().id;
+    h.keys("s m");
+    assert!(h.store.summary(first).unwrap().unwrap().starred);
+    assert!(h.store.summary(first).unwrap().unwrap().read);
+    h.keys("u");
+    assert!(!h.store.summary(first).unwrap().unwrap().read);
+    assert!(h.app.status.as_deref().unwrap().contains("unread again"));
+    h.keys("u");
+    assert!(!h.store.summary(first).unwrap().unwrap().starred);
+    h.keys("u");
+    assert_eq!(h.app.status.as_deref(), Some("Nothing to undo"));
+
+    // Six unread fit on one screen: no question asked.
+    h.keys("A");
+    assert_eq!(h.app.unread, 0);
+    assert_eq!(h.store.count_unread().unwrap(), 0);
+    h.keys("u");
+    assert_eq!(h.app.unread, 6);
+    assert_eq!(h.store.count_unread().unwrap(), 6);
+    assert!(!h.app.list.row(3).unwrap().read);
+}
+
+#[test]
+fn mark_all_read_asks_when_it_touches_more_than_a_screen() {
+    let mut h = Harness::new(&fixtures(), 120, 5);
+    h.keys("A");
+    assert_eq!(
+        h.app.prompt.as_ref().map(|p| p.kind),
+        Some(PromptKind::ConfirmMarkAll(6))
+    );
+    assert!(h.screen().contains("Mark 6 articles read?"));
+    h.keys("n");
+    assert!(h.app.prompt.is_none());
+    assert_eq!(h.store.count_unread().unwrap(), 6);
+    h.keys("A y");
+    assert_eq!(h.store.count_unread().unwrap(), 0);
+    h.keys("u 2");
+    assert_eq!(h.app.list.total, 6);
+    // In a view, only the view's articles.
+    h.keys("/");
+    h.type_text("tram OR ferry");
+    h.keys("enter A");
+    assert_eq!(h.store.count_unread().unwrap(), 4);
+}
+
+#[test]
+fn next_unread_goes_across_sources_and_wraps() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("enter");
+    h.keys("U");
+    let open = |h: &Harness| h.app.reader.as_ref().unwrap().article.summary.title.clone();
+    assert_eq!(open(&h), "東京の地下鉄、終電を30分延長へ");
+    h.keys("U U U U");
+    assert_eq!(open(&h), "Notes from a beach clean");
+    h.keys("U");
+    assert_eq!(h.app.status.as_deref(), Some("No unread articles"));
+    // From a search view it goes on from the selected article among all articles.
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("/");
+    h.type_text("ferry");
+    h.keys("enter U");
+    assert!(h.app.view.is_all());
+    assert_eq!(open(&h), "Notes from a beach clean");
+    assert_eq!(h.app.list.selected, 5);
+}
+
+#[test]
+fn copy_link_says_what_it_copied() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("y");
+    assert_eq!(
+        h.app.status.as_deref(),
+        Some("Copied https://example.org/fx-tram")
+    );
+    h.keys("G y");
+    assert_eq!(h.app.status.as_deref(), Some("This article has no link"));
+}
+
+mod cli {
+    use std::process::Command;
+
+    fn herald(args: &[&str], env: &[(&str, &std::path::Path)]) -> std::process::Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
+        cmd.args(args)
+            .env_remove("HERALD_STORE")
+            .env_remove("HERALD_CONFIG");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    #[test]
+    fn completions_and_man_page_come_from_the_command_definition() {
+        for shell in ["bash", "zsh", "fish"] {
+            let out = herald(&["completions", shell], &[]);
+            assert!(out.status.success());
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains("herald") && text.contains("search"),
+                "{shell}"
+            );
+        }
+        let out = herald(&["man"], &[]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(".TH herald 1"), "{text}");
+        assert!(text.contains("import"));
+    }
+
+    #[test]
+    fn a_bad_config_names_the_key_and_line_and_a_good_one_is_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "theme = \"default\"\nreader_widht = 80\n").unwrap();
+        let store = dir.path().join("s.db");
+        let out = herald(
+            &[
+                "--config",
+                config.to_str().unwrap(),
+                "--store",
+                store.to_str().unwrap(),
+                "list",
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("line 2") && err.contains("reader_widht"),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"));
+
+        let missing = herald(&["--config", "/no/such/config.toml", "list"], &[]);
+        assert_eq!(missing.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&missing.stderr).contains("/no/such/config.toml"));
+
+        // The config's store is used when no --store is given; it starts empty.
+        let configured = dir.path().join("from-config.db");
+        std::fs::write(&config, format!("store = \"{}\"\n", configured.display())).unwrap();
+        let out = herald(
+            &["--config", config.to_str().unwrap(), "list"],
+            &[("HOME", dir.path())],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(configured.exists());
+        // The default config location is read too.
+        let xdg = dir.path().join("xdg");
+        std::fs::create_dir_all(xdg.join("herald")).unwrap();
+        std::fs::write(xdg.join("herald/config.toml"), "layout = \"sideways\"\n").unwrap();
+        let out = herald(
+            &["list"],
+            &[("XDG_CONFIG_HOME", &xdg), ("HOME", dir.path())],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("sideways"));
+    }
+
+    #[test]
+    fn logs_go_to_the_state_directory_not_the_screen() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("s.db");
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/articles/desk.jsonl"
+        );
+        let out = herald(
+            &["-v", "--store", store.to_str().unwrap(), "import", fixture],
+            &[("XDG_STATE_HOME", dir.path())],
+        );
+        assert_eq!(out.status.code(), Some(1), "one bad record");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(stdout.trim(), "imported 2, already present 0, failed 1");
+        let log = std::fs::read_to_string(dir.path().join("herald/herald.log")).unwrap();
+        assert!(
+            log.contains("imported 2, already present 0, failed 1"),
+            "{log}"
+        );
+        assert!(log.contains("line 2"), "{log}");
+    }
+}
