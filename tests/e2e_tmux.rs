@@ -248,3 +248,50 @@ fn sigterm_restores_the_terminal() {
     assert!(screen.contains("HERALD_EXIT=0"), "{screen}");
     assert!(!tmux.alternate_screen_on());
 }
+
+/// The screen with its escape sequences, as tmux holds it.
+fn screen_with_styles(tmux: &Tmux) -> String {
+    String::from_utf8_lossy(
+        &tmux
+            .run(&["capture-pane", "-e", "-p", "-t", "herald"])
+            .stdout,
+    )
+    .into_owned()
+}
+
+/// Whether SGR sequences set a foreground or background colour (30–37, 38, 40–47, 48,
+/// 90–97, 100–107).
+fn has_colour(screen: &str) -> bool {
+    screen.split("\x1b[").skip(1).any(|seq| {
+        let params = seq.split('m').next().unwrap_or_default();
+        params.split(';').any(|p| {
+            matches!(
+                p.parse::<u32>(),
+                Ok(30..=38 | 40..=48 | 90..=97 | 100..=107)
+            )
+        })
+    })
+}
+
+#[test]
+fn no_color_draws_without_colour_and_the_default_theme_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_herald");
+    for (env, expect_colour) in [("NO_COLOR=1", false), ("NO_COLOR=", true)] {
+        let store = dir.path().join(format!("{expect_colour}.db"));
+        let command = format!(
+            "env {env} HOME={} {bin} --store {} --samples; sleep 30",
+            dir.path().display(),
+            store.display()
+        );
+        let tmux = Tmux::start(&command, 120, 30);
+        tmux.wait_for("the article list", |s| s.contains("1/14"));
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("the reader", |s| s.contains("Dana Whitfield"));
+        let styled = screen_with_styles(&tmux);
+        assert_eq!(has_colour(&styled), expect_colour, "{env}: {styled:?}");
+        // Without colour, state still shows: the focused bar is reversed (SGR 7).
+        assert!(styled.contains("\x1b[7m") || styled.contains(";7m") || styled.contains("[7;"));
+        tmux.keys(&["C-c"]);
+    }
+}
