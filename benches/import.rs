@@ -6,16 +6,12 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
-use std::io::Write;
 use std::time::Instant;
 
 use herald::store::Store;
 
 fn main() -> anyhow::Result<()> {
-    let n: usize = std::env::var("HERALD_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = corpus::size_from_env();
     let dir = tempfile::tempdir()?;
     // HERALD_BENCH_CORPUS keeps the generated corpus at that path and reuses it, so a
     // profiler can watch the import alone.
@@ -25,13 +21,7 @@ fn main() -> anyhow::Result<()> {
 
     if !input.exists() {
         let started = Instant::now();
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&input)?);
-        let mut generator = corpus::Generator::new(7);
-        for i in 0..n {
-            writeln!(out, "{}", generator.json_line(i))?;
-        }
-        out.flush()?;
-        drop(out);
+        corpus::write_jsonl(&input, n)?;
         println!(
             "generated {n} articles in {:.1} s",
             started.elapsed().as_secs_f64()

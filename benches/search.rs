@@ -8,30 +8,20 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use herald::search::{Order, parse};
 use herald::store::Store;
 
 fn main() -> anyhow::Result<()> {
-    let n: usize = std::env::var("HERALD_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = corpus::size_from_env();
     let dir = tempfile::tempdir()?;
     let path = std::env::var_os("HERALD_BENCH_STORE")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.path().join("search.db"));
     if !path.exists() {
         let input = dir.path().join("corpus.jsonl");
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&input)?);
-        let mut generator = corpus::Generator::new(7);
-        for i in 0..n {
-            writeln!(out, "{}", generator.json_line(i))?;
-        }
-        out.flush()?;
-        drop(out);
+        corpus::write_jsonl(&input, n)?;
         let mut store = Store::open(&path)?;
         let started = Instant::now();
         herald::import::import_paths(&mut store, &[input], jiff::Timestamp::now(), &mut |_| {})?;

@@ -276,3 +276,22 @@ impl Generator {
         .to_string()
     }
 }
+
+/// How many articles a benchmark uses: `HERALD_BENCH_N`, else 100,000.
+pub fn size_from_env() -> usize {
+    std::env::var("HERALD_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// Writes `n` generated articles to `path` as JSON Lines.
+pub fn write_jsonl(path: &std::path::Path, n: usize) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut generator = Generator::new(7);
+    for i in 0..n {
+        writeln!(out, "{}", generator.json_line(i))?;
+    }
+    out.flush()
+}
