@@ -3,6 +3,8 @@
 
 pub mod date;
 pub mod decode;
+pub mod feed;
+pub mod html;
 pub mod json;
 pub mod text;
 

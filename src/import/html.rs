@@ -1,0 +1,430 @@
+//! HTML to the reader's structured text: paragraphs, headings (`## `), list items (`• `,
+//! `1. `), block quotes (`> `), preformatted blocks kept verbatim, links numbered with a
+//! link list at the end, images as `[image: alt]`; scripts, styles and navigation dropped.
+//! Saved pages also have their main article found and their title, byline and date read.
+
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Html, Node, Selector};
+
+use super::clean;
+use super::date::parse_loose;
+use crate::model::{NewArticle, Published};
+
+/// Elements whose content is never text to read.
+const DROPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "form", "button", "select", "textarea", "input", "nav", "head", "title", "meta", "link",
+];
+
+/// Elements that start a new paragraph.
+const BLOCKS: &[&str] = &[
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "h1", "h2", "h3",
+    "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "thead", "tbody",
+    "tr", "dl", "dt", "dd", "figure", "figcaption", "hr", "address", "details", "summary",
+    "center", "body", "html",
+];
+
+/// Words in a class or id that mark page furniture rather than the article.
+const FURNITURE: &[&str] = &[
+    "comment", "share", "social", "advert", "promo", "newsletter", "related", "cookie",
+    "sidebar", "subscribe", "popup", "banner", "breadcrumb", "menu", "footer", "nav",
+];
+
+/// The result of converting HTML: the paragraphs, and the links they number.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Converted {
+    pub paragraphs: Vec<String>,
+    pub links: Vec<String>,
+}
+
+struct Writer {
+    out: Converted,
+    line: String,
+    /// Open lists: `None` for bullets, `Some(n)` for the next number.
+    lists: Vec<Option<usize>>,
+    quote_depth: usize,
+    /// A prefix (heading mark, bullet) for the paragraph being written.
+    prefix: Option<String>,
+    drop_furniture: bool,
+}
+
+impl Writer {
+    fn flush(&mut self) {
+        let text = clean(&self.line);
+        self.line.clear();
+        if text.is_empty() {
+            return;
+        }
+        let mut paragraph = "> ".repeat(self.quote_depth);
+        if let Some(prefix) = self.prefix.take() {
+            paragraph.push_str(&prefix);
+        }
+        paragraph.push_str(&text);
+        self.out.paragraphs.push(paragraph);
+    }
+
+    fn link_number(&mut self, href: &str) -> Option<usize> {
+        let lower = href.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")) {
+            return None;
+        }
+        match self.out.links.iter().position(|l| l == href) {
+            Some(i) => Some(i + 1),
+            None => {
+                self.out.links.push(href.to_owned());
+                Some(self.out.links.len())
+            }
+        }
+    }
+
+    fn walk(&mut self, node: NodeRef<'_, Node>) {
+        match node.value() {
+            Node::Text(text) => self.line.push_str(text),
+            Node::Element(element) => {
+                let name = element.name();
+                if DROPPED.contains(&name) {
+                    return;
+                }
+                if self.drop_furniture && is_furniture(element) {
+                    return;
+                }
+                match name {
+                    "br" => self.flush(),
+                    "img" => {
+                        let alt = element.attr("alt").map(clean).unwrap_or_default();
+                        if alt.is_empty() {
+                            self.line.push_str(" [image] ");
+                        } else {
+                            self.line.push_str(&format!(" [image: {alt}] "));
+                        }
+                    }
+                    "pre" => {
+                        self.flush();
+                        let text: String = ElementRef::wrap(node)
+                            .map(|e| e.text().collect())
+                            .unwrap_or_default();
+                        // Verbatim, except that a blank line would end the paragraph in
+                        // the store: keep it as a line holding one space.
+                        let lines: Vec<&str> = text.trim_matches('\n').lines().collect();
+                        let body = lines
+                            .iter()
+                            .map(|l| if l.trim().is_empty() { " " } else { l.trim_end() })
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        if !body.trim().is_empty() {
+                            let quote = "> ".repeat(self.quote_depth);
+                            self.out.paragraphs.push(format!("{quote}{body}"));
+                        }
+                    }
+                    "a" => {
+                        self.children(node);
+                        if let Some(n) = element.attr("href").and_then(|h| self.link_number(h.trim())) {
+                            self.line.push_str(&format!(" [{n}]"));
+                        }
+                    }
+                    "ul" | "ol" => {
+                        self.flush();
+                        self.lists.push((name == "ol").then_some(1));
+                        self.children(node);
+                        self.flush();
+                        self.lists.pop();
+                    }
+                    "li" => {
+                        self.flush();
+                        let depth = self.lists.len().saturating_sub(1);
+                        let marker = match self.lists.last_mut() {
+                            Some(Some(n)) => {
+                                let marker = format!("{n}. ");
+                                *n += 1;
+                                marker
+                            }
+                            _ => "• ".to_owned(),
+                        };
+                        self.prefix = Some(format!("{}{marker}", "  ".repeat(depth)));
+                        self.children(node);
+                        self.flush();
+                    }
+                    "blockquote" => {
+                        self.flush();
+                        self.quote_depth += 1;
+                        self.children(node);
+                        self.flush();
+                        self.quote_depth -= 1;
+                    }
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                        self.flush();
+                        let level = usize::from(name.as_bytes()[1] - b'0');
+                        self.prefix = Some(format!("{} ", "#".repeat(level.min(3))));
+                        self.children(node);
+                        self.flush();
+                    }
+                    "td" | "th" => {
+                        self.children(node);
+                        self.line.push_str(" · ");
+                    }
+                    _ if BLOCKS.contains(&name) => {
+                        self.flush();
+                        self.children(node);
+                        self.flush();
+                    }
+                    _ => self.children(node),
+                }
+            }
+            _ => self.children(node),
+        }
+    }
+
+    fn children(&mut self, node: NodeRef<'_, Node>) {
+        for child in node.children() {
+            self.walk(child);
+        }
+    }
+
+    fn finish(mut self) -> Converted {
+        self.flush();
+        // A table row ends with its separator; tidy it.
+        for p in &mut self.out.paragraphs {
+            if let Some(stripped) = p.strip_suffix(" ·") {
+                *p = stripped.to_owned();
+            }
+        }
+        if !self.out.links.is_empty() {
+            self.out.paragraphs.push("Links:".into());
+            let links: Vec<String> = self
+                .out
+                .links
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("[{}] {l}", i + 1))
+                .collect();
+            self.out.paragraphs.extend(links);
+        }
+        self.out
+    }
+}
+
+fn is_furniture(element: &scraper::node::Element) -> bool {
+    let marks = format!(
+        "{} {}",
+        element.attr("class").unwrap_or_default(),
+        element.attr("id").unwrap_or_default()
+    )
+    .to_ascii_lowercase();
+    matches!(element.name(), "nav" | "aside" | "footer" | "header" | "form")
+        || FURNITURE.iter().any(|word| marks.contains(word))
+        || element.attr("role").is_some_and(|r| r == "navigation" || r == "complementary")
+}
+
+/// Converts an HTML fragment (a feed item's body) to paragraphs.
+pub fn to_text(html: &str) -> Converted {
+    let fragment = Html::parse_fragment(html);
+    let mut writer = Writer {
+        out: Converted::default(),
+        line: String::new(),
+        lists: Vec::new(),
+        quote_depth: 0,
+        prefix: None,
+        drop_furniture: false,
+    };
+    writer.children(fragment.tree.root());
+    writer.finish()
+}
+
+/// The links an article's text ends with (`[3] https://…` after `Links:`), by number.
+pub fn links_of(paragraphs: &[String]) -> Vec<String> {
+    let Some(start) = paragraphs.iter().rposition(|p| p == "Links:") else {
+        return Vec::new();
+    };
+    paragraphs[start + 1..]
+        .iter()
+        .filter_map(|p| p.split_once("] ").map(|(_, url)| url.to_owned()))
+        .collect()
+}
+
+fn meta(html: &Html, names: &[&str]) -> Option<String> {
+    let selector = Selector::parse("meta").ok()?;
+    html.select(&selector).find_map(|m| {
+        let e = m.value();
+        let key = e.attr("property").or_else(|| e.attr("name"))?;
+        names
+            .iter()
+            .any(|n| key.eq_ignore_ascii_case(n))
+            .then(|| e.attr("content").map(clean))
+            .flatten()
+            .filter(|c| !c.is_empty())
+    })
+}
+
+fn first_text(html: &Html, selector: &str) -> Option<String> {
+    let selector = Selector::parse(selector).ok()?;
+    html.select(&selector)
+        .map(|e| clean(&e.text().collect::<String>()))
+        .find(|t| !t.is_empty())
+}
+
+/// A saved web page: the main article with its title, byline and date where the page
+/// states them, without navigation, ads and comment boxes. `None` when the page has no
+/// readable text.
+pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> {
+    let document = Html::parse_document(html);
+    let title = meta(&document, &["og:title", "twitter:title"])
+        .or_else(|| first_text(&document, "h1"))
+        .or_else(|| first_text(&document, "title"))?;
+    let source = meta(&document, &["og:site_name", "application-name"])
+        .unwrap_or_else(|| fallback_source.to_owned());
+    let authors: Vec<String> = meta(&document, &["author", "article:author", "byl"])
+        .or_else(|| first_text(&document, "[rel=author], .byline, .author"))
+        .map(|a| {
+            let a = a.trim_start_matches("By ").trim_start_matches("by ");
+            a.split([',', '&'])
+                .flat_map(|p| p.split(" and "))
+                .map(clean)
+                .filter(|p| !p.is_empty())
+                .map(|p| super::name_case(&p))
+                .collect()
+        })
+        .unwrap_or_default();
+    let published: Option<Published> = meta(
+        &document,
+        &["article:published_time", "date", "pubdate", "dc.date"],
+    )
+    .or_else(|| {
+        let selector = Selector::parse("time[datetime]").ok()?;
+        document
+            .select(&selector)
+            .find_map(|t| t.value().attr("datetime").map(str::to_owned))
+    })
+    .and_then(|d| parse_loose(&d));
+    let url = meta(&document, &["og:url"]);
+
+    let main = ["article", "main", "[role=main]"]
+        .iter()
+        .filter_map(|s| Selector::parse(s).ok())
+        .find_map(|s| document.select(&s).next())
+        .or_else(|| densest_block(&document));
+    let root = main.map_or(document.tree.root(), |e| *e);
+    let mut writer = Writer {
+        out: Converted::default(),
+        line: String::new(),
+        lists: Vec::new(),
+        quote_depth: 0,
+        prefix: None,
+        drop_furniture: true,
+    };
+    writer.children(root);
+    let mut converted = writer.finish();
+    // The title usually opens the article body too.
+    if converted
+        .paragraphs
+        .first()
+        .is_some_and(|p| p.trim_start_matches('#').trim() == title)
+    {
+        converted.paragraphs.remove(0);
+    }
+    if converted.paragraphs.iter().all(|p| p == "Links:" || p.starts_with('[')) {
+        return None;
+    }
+    Some(NewArticle {
+        source,
+        title,
+        authors,
+        published,
+        url,
+        paragraphs: converted.paragraphs,
+        ..Default::default()
+    })
+}
+
+/// The element holding the most paragraph text: the article on a page without `<article>`.
+fn densest_block(document: &Html) -> Option<ElementRef<'_>> {
+    let selector = Selector::parse("div, section, td").ok()?;
+    let p = Selector::parse(":scope > p").ok()?;
+    document
+        .select(&selector)
+        .map(|e| {
+            let text: usize = e.select(&p).map(|p| p.text().map(str::len).sum::<usize>()).sum();
+            (text, e)
+        })
+        .filter(|(text, _)| *text > 0)
+        .max_by_key(|(text, _)| *text)
+        .map(|(_, e)| e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structure_links_images_and_entities() {
+        let html = r#"<h2>Harbour &amp; port</h2>
+<p>The <a href="https://example.org/ferry">night ferry</a> runs <em>daily</em>.<br>New line.</p>
+<ul><li>One</li><li>Two <a href="https://example.org/ferry">again</a></li></ul>
+<ol><li>First</li><li>Second</li></ol>
+<blockquote><p>Quoted words</p></blockquote>
+<pre>fn main() {
+
+    println!("hi");
+}</pre>
+<p><img src="x.png" alt="A ferry at dusk"> <img src="y.png"></p>
+<script>alert(1)</script><style>p{}</style><nav>Home | About</nav>
+<a href="javascript:evil()">js</a>"#;
+        let c = to_text(html);
+        assert_eq!(
+            c.paragraphs,
+            [
+                "## Harbour & port",
+                "The night ferry [1] runs daily.",
+                "New line.",
+                "• One",
+                "• Two again [1]",
+                "1. First",
+                "2. Second",
+                "> Quoted words",
+                "fn main() {\n \n    println!(\"hi\");\n}",
+                "[image: A ferry at dusk] [image]",
+                "js",
+                "Links:",
+                "[1] https://example.org/ferry",
+            ]
+        );
+        assert_eq!(links_of(&c.paragraphs), ["https://example.org/ferry"]);
+        assert!(c.paragraphs.iter().all(|p| !p.contains("\n\n")));
+    }
+
+    #[test]
+    fn a_saved_page_gives_its_article_without_furniture() {
+        let page = r#"<!doctype html><html><head><title>Site | Tram news</title>
+<meta property="og:title" content="Tram reaches the hospital">
+<meta property="og:site_name" content="City Wire">
+<meta name="author" content="ANA LIMA and Bo Chen">
+<meta property="article:published_time" content="2025-06-01T09:00:00+02:00">
+</head><body><nav><a href="/">Home</a></nav>
+<div class="share-bar">Share this</div>
+<article><h1>Tram reaches the hospital</h1>
+<p>The new stop opened on Sunday.</p><p>Trams run every six minutes.</p>
+<div class="comments">Log in to comment</div></article>
+<footer>© City Wire</footer></body></html>"#;
+        let a = page_to_article(page, "fallback").unwrap();
+        assert_eq!(a.title, "Tram reaches the hospital");
+        assert_eq!(a.source, "City Wire");
+        assert_eq!(a.authors, ["Ana Lima", "Bo Chen"]);
+        assert_eq!(a.published.unwrap().rfc3339(), "2025-06-01T09:00:00+02:00");
+        assert_eq!(
+            a.paragraphs,
+            ["The new stop opened on Sunday.", "Trams run every six minutes."]
+        );
+    }
+
+    #[test]
+    fn a_page_without_article_uses_the_densest_block_and_empty_pages_give_none() {
+        let page = "<html><head><title>Harbour notes</title></head><body><div class=menu><p>Menu</p></div><div><p>A long paragraph of real text about the harbour.</p><p>And another one.</p></div></body></html>";
+        let a = page_to_article(page, "Saved").unwrap();
+        assert_eq!(a.title, "Harbour notes");
+        assert_eq!(a.source, "Saved");
+        assert_eq!(
+            a.paragraphs,
+            ["A long paragraph of real text about the harbour.", "And another one."]
+        );
+        assert!(page_to_article("<html><body></body></html>", "x").is_none());
+    }
+}
