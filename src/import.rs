@@ -31,7 +31,10 @@ const SNIFF_BYTES: u64 = 256 * 1024;
 pub enum Format {
     Text,
     Json(json::Shape),
-    Markup,
+    /// RSS, Atom or JSON Feed.
+    Feed,
+    /// A saved web page.
+    Page,
 }
 
 /// Something that went wrong with one file or one record, with where.
@@ -199,15 +202,28 @@ pub fn import_file(
                 Vec::new()
             }
         },
-        Format::Markup => {
-            report(problem(
-                "looks like HTML or XML (a web page or a feed); this herald reads plain-text \
-                 and JSON articles only, so it was skipped"
-                    .into(),
-                false,
-            ));
-            Vec::new()
+        Format::Feed => {
+            return match feed::parse(decoded.text.as_bytes(), None) {
+                Ok(parsed) => {
+                    let counts = store.upsert(&parsed.articles, added)?;
+                    Ok(ImportCounts {
+                        imported: counts.new + counts.updated,
+                        already_present: counts.unchanged,
+                    })
+                }
+                Err(err) => {
+                    report(problem(format!("{err:#}"), false));
+                    Ok(ImportCounts::default())
+                }
+            };
         }
+        Format::Page => match html::page_to_article(&decoded.text, &fallback) {
+            Some(article) => vec![article],
+            None => {
+                report(problem("a web page with no article text found in it".into(), false));
+                Vec::new()
+            }
+        },
     };
     let mut counts = ImportCounts::default();
     for batch in articles.chunks(BATCH_SIZE) {
@@ -309,11 +325,14 @@ fn parse_json_lines(
 /// Tells the format from the text itself, whatever the file is called.
 pub fn detect(text: &str) -> Format {
     let trimmed = text.trim_start();
+    if feed::looks_like_feed(trimmed) {
+        return Format::Feed;
+    }
     if let Some(shape) = json::shape(trimmed) {
         return Format::Json(shape);
     }
     if trimmed.starts_with('<') {
-        return Format::Markup;
+        return Format::Page;
     }
     Format::Text
 }
@@ -423,7 +442,12 @@ mod tests {
             detect("{\"a\":1}\n{\"a\":2}\n"),
             Format::Json(json::Shape::Lines)
         );
-        assert_eq!(detect("<?xml version=\"1.0\"?><rss/>"), Format::Markup);
+        assert_eq!(detect("<?xml version=\"1.0\"?><rss/>"), Format::Feed);
+        assert_eq!(detect("<!doctype html><html><p>Hi</p></html>"), Format::Page);
+        assert_eq!(
+            detect("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}"),
+            Format::Feed
+        );
         assert_eq!(detect("Title line\nBody"), Format::Text);
     }
 

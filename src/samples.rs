@@ -60,7 +60,9 @@ pub fn articles() -> Result<Vec<NewArticle>> {
                 }
                 out.extend(parsed.articles);
             }
-            Format::Markup => bail!("sample {name} is markup, which samples may not be"),
+            Format::Feed | Format::Page => {
+                bail!("sample {name} is a feed or a page, which samples may not be")
+            }
         }
     }
     Ok(out)

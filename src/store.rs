@@ -1,8 +1,10 @@
 //! The article store: one SQLite file with a full-text index, every write a transaction.
 
+mod feeds;
 mod schema;
 mod search;
 
+pub use feeds::{Feed, UpsertCounts};
 pub use search::{Found, RANK_LIMIT};
 
 use std::path::{Path, PathBuf};
@@ -21,7 +23,7 @@ pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
 pub const BATCH_SIZE: usize = 4096;
 
 /// Paragraphs are stored joined by this; importers guarantee no paragraph contains it.
-const PARAGRAPH_BREAK: &str = "\n\n";
+pub(crate) const PARAGRAPH_BREAK: &str = "\n\n";
 
 pub struct Store {
     conn: Connection,
@@ -403,7 +405,7 @@ impl Store {
 
 /// The bigram-index text of title, authors, source and body, or `None` when none of them
 /// holds CJK text.
-fn cjk_columns<S: AsRef<str>>(fields: &[S; 4]) -> Option<[String; 4]> {
+pub(crate) fn cjk_columns<S: AsRef<str>>(fields: &[S; 4]) -> Option<[String; 4]> {
     let columns = fields
         .each_ref()
         .map(|f| crate::search::cjk::index_text(f.as_ref()));
