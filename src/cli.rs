@@ -25,6 +25,9 @@ Examples:
   herald                             open the reader on your store
   herald import ~/saved/news         import every article file under a folder
   herald import today.jsonl a.txt    import JSON Lines and a plain-text article
+  herald feed add https://example.org/rss.xml
+  herald fetch                       fetch every subscription
+  herald import --from-newsboat ~/.local/share/newsboat/cache.db
   herald list --limit 10             the ten newest articles
   herald show 42 --width 72          read article 42 in the terminal
   herald list --json | jq '.[].title'
@@ -72,9 +75,33 @@ pub enum Command {
     /// already in the store are not added again. Exit status 1 when anything failed; the
     /// articles that parsed are stored either way.
     Import {
-        /// Files or folders to import
-        #[arg(required = true, value_name = "PATH")]
+        /// Files or folders to import: articles (plain text, JSON, JSON Lines), feed files
+        /// (RSS, Atom, JSON Feed) and saved web pages
+        #[arg(required_unless_present = "from_newsboat", value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Move in from newsboat: its subscriptions and articles, with read and flagged
+        /// state (usually ~/.local/share/newsboat/cache.db or ~/.newsboat/cache.db)
+        #[arg(long, value_name = "CACHE_DB")]
+        from_newsboat: Option<PathBuf>,
+    },
+    /// Manage subscriptions: add, list, remove, and OPML import and export
+    Feed {
+        #[command(subcommand)]
+        action: FeedCommand,
+    },
+    /// Fetch every subscribed feed and store the new and updated articles
+    ///
+    /// Feeds are fetched several at once, each with a timeout and a size cap; a feed that
+    /// has not changed since the last fetch costs one conditional request (304). Prints
+    /// what each feed brought and the failures with their reasons; exit status 1 when any
+    /// feed failed (the others are stored).
+    Fetch {
+        /// How many feeds to fetch at once
+        #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=32))]
+        jobs: u16,
+        /// Seconds to wait for one feed
+        #[arg(long, default_value_t = 20, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
     },
     /// List articles, newest first (undated last)
     List {
@@ -138,6 +165,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// Subscribe to a feed (http or https)
+    Add {
+        url: String,
+        /// The name to show as the articles' source (default: the feed's own title)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the subscriptions
+    List {
+        /// Print one JSON array of objects (id, url, name, last_fetched, last_error)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unsubscribe (the feed's articles stay)
+    Remove {
+        /// The feed's url or its id from `herald feed list`
+        #[arg(value_name = "URL|ID")]
+        feed: String,
+    },
+    /// Subscribe to every feed in an OPML file
+    Import {
+        #[arg(value_name = "FILE.opml")]
+        file: PathBuf,
+    },
+    /// Print the subscriptions as OPML
+    Export,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -230,7 +287,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             print_list(&store, None)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Import { paths }) => import(&mut store, &paths),
+        Some(Command::Import {
+            paths,
+            from_newsboat,
+        }) => {
+            let mut code = ExitCode::SUCCESS;
+            if let Some(cache) = from_newsboat {
+                from_newsboat_cache(&mut store, &cache)?;
+            }
+            if !paths.is_empty() {
+                code = import(&mut store, &paths)?;
+            }
+            Ok(code)
+        }
+        Some(Command::Feed { action }) => feed_command(&store, action),
+        Some(Command::Fetch { jobs, timeout }) => fetch(&mut store, jobs, timeout),
         Some(Command::List { json, limit }) => {
             if json {
                 let summaries = store.summaries(limit, 0)?;
@@ -320,6 +391,181 @@ pub fn open_store(cli: &Cli, config: &Config) -> Result<Store> {
         }
     }
     Ok(store)
+}
+
+fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) -> Result<()> {
+    let migration = import::newsboat::read(cache)?;
+    let mut added = 0;
+    for feed in &migration.feeds {
+        if store.feed_by_url(&feed.url)?.is_none() {
+            store.add_feed(&feed.url, feed.name.as_deref())?;
+            added += 1;
+        }
+    }
+    let counts = store.upsert(&migration.articles, Timestamp::now())?;
+    println!(
+        "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present",
+        migration.feeds.len(),
+        counts.new,
+        counts.updated,
+        counts.unchanged
+    );
+    Ok(())
+}
+
+fn valid_feed_url(url: &str) -> Result<()> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://"))
+        || url.contains(char::is_whitespace)
+    {
+        bail!("`{url}` is not an http or https address");
+    }
+    Ok(())
+}
+
+fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCode> {
+    match action {
+        FeedCommand::Add { url, name } => {
+            valid_feed_url(&url)?;
+            let feed = store.add_feed(&url, name.as_deref())?;
+            println!("subscribed ({}): {}", feed.id, printable(&feed.url));
+        }
+        FeedCommand::List { json } => {
+            let feeds = store.feeds()?;
+            if json {
+                let rows: Vec<serde_json::Value> = feeds
+                    .iter()
+                    .map(|f| {
+                        serde_json::json!({
+                            "id": f.id,
+                            "url": f.url,
+                            "name": f.name,
+                            "last_fetched": f.last_fetched
+                                .and_then(|s| Timestamp::from_second(s).ok())
+                                .map(|t| t.to_string()),
+                            "last_error": f.last_error,
+                        })
+                    })
+                    .collect();
+                write_json(&rows)?;
+            } else {
+                for f in feeds {
+                    let state = match (&f.last_error, f.last_fetched) {
+                        (Some(err), _) => format!("failed: {err}"),
+                        (None, Some(_)) => "ok".to_owned(),
+                        (None, None) => "not fetched yet".to_owned(),
+                    };
+                    println!(
+                        "{:>4}  {}  {}  ({})",
+                        f.id,
+                        printable(f.name.as_deref().unwrap_or("-")),
+                        printable(&f.url),
+                        printable(&state)
+                    );
+                }
+            }
+        }
+        FeedCommand::Remove { feed } => {
+            let removed = store.remove_feed(&feed)?;
+            println!("unsubscribed from {}", printable(&removed.url));
+        }
+        FeedCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let outlines =
+                crate::opml::parse(&text).with_context(|| format!("reading {}", file.display()))?;
+            let mut added = 0;
+            for o in &outlines {
+                if valid_feed_url(&o.url).is_err() {
+                    eprintln!(
+                        "skipped {}: not an http or https address",
+                        printable(&o.url)
+                    );
+                    continue;
+                }
+                if store.feed_by_url(&o.url)?.is_none() {
+                    store.add_feed(&o.url, o.name.as_deref())?;
+                    added += 1;
+                }
+            }
+            println!(
+                "subscribed to {added} of {} feeds in the file",
+                outlines.len()
+            );
+        }
+        FeedCommand::Export => {
+            let outlines: Vec<crate::opml::Outline> = store
+                .feeds()?
+                .into_iter()
+                .map(|f| crate::opml::Outline {
+                    url: f.url,
+                    name: f.name,
+                })
+                .collect();
+            print!("{}", crate::opml::write(&outlines));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCode> {
+    let feeds = store.feeds()?;
+    if feeds.is_empty() {
+        println!("no subscriptions yet: herald feed add URL");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let options = crate::fetch::Options {
+        jobs: usize::from(jobs),
+        timeout: std::time::Duration::from_secs(timeout),
+        ..Default::default()
+    };
+    let show_progress = std::io::stderr().is_terminal();
+    let reports = crate::fetch::fetch_all(
+        store,
+        feeds,
+        options,
+        Timestamp::now(),
+        &mut |done, total, _| {
+            if show_progress {
+                let width = 30;
+                let filled = done * width / total.max(1);
+                eprint!(
+                    "\r[{}{}] {done}/{total} feeds",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled)
+                );
+            }
+        },
+    );
+    if show_progress {
+        eprintln!();
+    }
+    let (mut new, mut updated, mut failed) = (0, 0, 0);
+    for report in &reports {
+        let label = printable(report.label()).into_owned();
+        match &report.outcome {
+            crate::fetch::Outcome::NotModified => println!("{label}: not modified"),
+            crate::fetch::Outcome::Stored(c) => {
+                new += c.new;
+                updated += c.updated;
+                println!("{label}: {} new, {} updated", c.new, c.updated);
+            }
+            crate::fetch::Outcome::Failed(reason) => {
+                failed += 1;
+                log::warn!("fetching {}: {reason}", report.feed.url);
+                eprintln!("{label}: failed: {}", printable(reason));
+            }
+        }
+    }
+    println!(
+        "fetched {} feeds: {new} new, {updated} updated, {failed} failed",
+        reports.len()
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn print_completions(shell: CompletionShell) {

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod feed;
 pub mod html;
 pub mod json;
+pub mod newsboat;
 pub mod text;
 
 use std::fs::File;
@@ -35,6 +36,8 @@ pub enum Format {
     Feed,
     /// A saved web page.
     Page,
+    /// A list of subscriptions, not articles.
+    Opml,
 }
 
 /// Something that went wrong with one file or one record, with where.
@@ -217,10 +220,21 @@ pub fn import_file(
                 }
             };
         }
+        Format::Opml => {
+            report(problem(
+                "a list of subscriptions (OPML), not articles: use `herald feed import FILE`"
+                    .into(),
+                false,
+            ));
+            Vec::new()
+        }
         Format::Page => match html::page_to_article(&decoded.text, &fallback) {
             Some(article) => vec![article],
             None => {
-                report(problem("a web page with no article text found in it".into(), false));
+                report(problem(
+                    "a web page with no article text found in it".into(),
+                    false,
+                ));
                 Vec::new()
             }
         },
@@ -325,6 +339,14 @@ fn parse_json_lines(
 /// Tells the format from the text itself, whatever the file is called.
 pub fn detect(text: &str) -> Format {
     let trimmed = text.trim_start();
+    let head: String = trimmed
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if head.contains("<opml") {
+        return Format::Opml;
+    }
     if feed::looks_like_feed(trimmed) {
         return Format::Feed;
     }
@@ -443,7 +465,10 @@ mod tests {
             Format::Json(json::Shape::Lines)
         );
         assert_eq!(detect("<?xml version=\"1.0\"?><rss/>"), Format::Feed);
-        assert_eq!(detect("<!doctype html><html><p>Hi</p></html>"), Format::Page);
+        assert_eq!(
+            detect("<!doctype html><html><p>Hi</p></html>"),
+            Format::Page
+        );
         assert_eq!(
             detect("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}"),
             Format::Feed

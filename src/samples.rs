@@ -60,7 +60,7 @@ pub fn articles() -> Result<Vec<NewArticle>> {
                 }
                 out.extend(parsed.articles);
             }
-            Format::Feed | Format::Page => {
+            Format::Feed | Format::Page | Format::Opml => {
                 bail!("sample {name} is a feed or a page, which samples may not be")
             }
         }

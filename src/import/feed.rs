@@ -26,7 +26,11 @@ fn plain(text: &str) -> String {
 /// subscription's name); otherwise the feed's own title does.
 pub fn parse(bytes: &[u8], source: Option<&str>) -> Result<ParsedFeed> {
     let feed = feed_rs::parser::parse(bytes).context("not a feed herald can read")?;
-    let title = feed.title.as_ref().map(|t| plain(&t.content)).filter(|t| !t.is_empty());
+    let title = feed
+        .title
+        .as_ref()
+        .map(|t| plain(&t.content))
+        .filter(|t| !t.is_empty());
     let source = source
         .map(str::to_owned)
         .or_else(|| title.clone())
@@ -48,7 +52,12 @@ pub fn parse(bytes: &[u8], source: Option<&str>) -> Result<ParsedFeed> {
                 .as_ref()
                 .map(|t| plain(&t.content))
                 .filter(|t| !t.is_empty())
-                .or_else(|| converted.paragraphs.first().map(|p| p.chars().take(80).collect()))?;
+                .or_else(|| {
+                    converted
+                        .paragraphs
+                        .first()
+                        .map(|p| p.chars().take(80).collect())
+                })?;
             let published = entry
                 .published
                 .or(entry.updated)
@@ -87,8 +96,14 @@ pub fn parse(bytes: &[u8], source: Option<&str>) -> Result<ParsedFeed> {
 
 /// Whether `text` (the start of a file) is a feed rather than a web page.
 pub fn looks_like_feed(text: &str) -> bool {
-    let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
-    head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf")
+    let head: String = text
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.contains("<rss")
+        || head.contains("<feed")
+        || head.contains("<rdf:rdf")
         || head.contains("jsonfeed.org/version")
 }
 

@@ -18,16 +18,61 @@ const DROPPED: &[&str] = &[
 
 /// Elements that start a new paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "footer", "aside", "h1", "h2", "h3",
-    "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "thead", "tbody",
-    "tr", "dl", "dt", "dd", "figure", "figcaption", "hr", "address", "details", "summary",
-    "center", "body", "html",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "hr",
+    "address",
+    "details",
+    "summary",
+    "center",
+    "body",
+    "html",
 ];
 
 /// Words in a class or id that mark page furniture rather than the article.
 const FURNITURE: &[&str] = &[
-    "comment", "share", "social", "advert", "promo", "newsletter", "related", "cookie",
-    "sidebar", "subscribe", "popup", "banner", "breadcrumb", "menu", "footer", "nav",
+    "comment",
+    "share",
+    "social",
+    "advert",
+    "promo",
+    "newsletter",
+    "related",
+    "cookie",
+    "sidebar",
+    "subscribe",
+    "popup",
+    "banner",
+    "breadcrumb",
+    "menu",
+    "footer",
+    "nav",
 ];
 
 /// The result of converting HTML: the paragraphs, and the links they number.
@@ -65,7 +110,10 @@ impl Writer {
 
     fn link_number(&mut self, href: &str) -> Option<usize> {
         let lower = href.to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")) {
+        if !(lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("mailto:"))
+        {
             return None;
         }
         match self.out.links.iter().position(|l| l == href) {
@@ -108,7 +156,13 @@ impl Writer {
                         let lines: Vec<&str> = text.trim_matches('\n').lines().collect();
                         let body = lines
                             .iter()
-                            .map(|l| if l.trim().is_empty() { " " } else { l.trim_end() })
+                            .map(|l| {
+                                if l.trim().is_empty() {
+                                    " "
+                                } else {
+                                    l.trim_end()
+                                }
+                            })
                             .collect::<Vec<_>>()
                             .join("\n");
                         if !body.trim().is_empty() {
@@ -118,7 +172,10 @@ impl Writer {
                     }
                     "a" => {
                         self.children(node);
-                        if let Some(n) = element.attr("href").and_then(|h| self.link_number(h.trim())) {
+                        if let Some(n) = element
+                            .attr("href")
+                            .and_then(|h| self.link_number(h.trim()))
+                        {
                             self.line.push_str(&format!(" [{n}]"));
                         }
                     }
@@ -210,9 +267,13 @@ fn is_furniture(element: &scraper::node::Element) -> bool {
         element.attr("id").unwrap_or_default()
     )
     .to_ascii_lowercase();
-    matches!(element.name(), "nav" | "aside" | "footer" | "header" | "form")
-        || FURNITURE.iter().any(|word| marks.contains(word))
-        || element.attr("role").is_some_and(|r| r == "navigation" || r == "complementary")
+    matches!(
+        element.name(),
+        "nav" | "aside" | "footer" | "header" | "form"
+    ) || FURNITURE.iter().any(|word| marks.contains(word))
+        || element
+            .attr("role")
+            .is_some_and(|r| r == "navigation" || r == "complementary")
 }
 
 /// Converts an HTML fragment (a feed item's body) to paragraphs.
@@ -321,7 +382,11 @@ pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> 
     {
         converted.paragraphs.remove(0);
     }
-    if converted.paragraphs.iter().all(|p| p == "Links:" || p.starts_with('[')) {
+    if converted
+        .paragraphs
+        .iter()
+        .all(|p| p == "Links:" || p.starts_with('['))
+    {
         return None;
     }
     Some(NewArticle {
@@ -342,7 +407,10 @@ fn densest_block(document: &Html) -> Option<ElementRef<'_>> {
     document
         .select(&selector)
         .map(|e| {
-            let text: usize = e.select(&p).map(|p| p.text().map(str::len).sum::<usize>()).sum();
+            let text: usize = e
+                .select(&p)
+                .map(|p| p.text().map(str::len).sum::<usize>())
+                .sum();
             (text, e)
         })
         .filter(|(text, _)| *text > 0)
@@ -411,7 +479,10 @@ mod tests {
         assert_eq!(a.published.unwrap().rfc3339(), "2025-06-01T09:00:00+02:00");
         assert_eq!(
             a.paragraphs,
-            ["The new stop opened on Sunday.", "Trams run every six minutes."]
+            [
+                "The new stop opened on Sunday.",
+                "Trams run every six minutes."
+            ]
         );
     }
 
@@ -423,7 +494,10 @@ mod tests {
         assert_eq!(a.source, "Saved");
         assert_eq!(
             a.paragraphs,
-            ["A long paragraph of real text about the harbour.", "And another one."]
+            [
+                "A long paragraph of real text about the harbour.",
+                "And another one."
+            ]
         );
         assert!(page_to_article("<html><body></body></html>", "x").is_none());
     }

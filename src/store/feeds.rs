@@ -36,7 +36,10 @@ impl Store {
             bail!("already subscribed to {url}");
         }
         self.conn
-            .execute("INSERT INTO feeds (url, name) VALUES (?1, ?2)", params![url, name])
+            .execute(
+                "INSERT INTO feeds (url, name) VALUES (?1, ?2)",
+                params![url, name],
+            )
             .context("saving the subscription")?;
         self.feed_by_url(url)?
             .context("the subscription just saved is missing")
@@ -72,8 +75,18 @@ impl Store {
         let Some(feed) = feed else {
             bail!("no subscription {url_or_id}; `herald feed list` shows them");
         };
-        self.conn.execute("DELETE FROM feeds WHERE id = ?1", [feed.id])?;
+        self.conn
+            .execute("DELETE FROM feeds WHERE id = ?1", [feed.id])?;
         Ok(feed)
+    }
+
+    /// Gives an unnamed subscription its feed's own title.
+    pub fn name_feed(&self, id: i64, name: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE feeds SET name = ?2 WHERE id = ?1 AND name IS NULL",
+            params![id, name],
+        )?;
+        Ok(())
     }
 
     /// Records the outcome of a fetch: the validators for the next conditional request,
@@ -114,7 +127,9 @@ impl Store {
             let found = match (by_guid, &article.url) {
                 (Some(id), _) => Some(id),
                 (None, Some(url)) => tx
-                    .query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| r.get(0))
+                    .query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| {
+                        r.get(0)
+                    })
                     .optional()?,
                 (None, None) => None,
             };
@@ -153,8 +168,14 @@ fn update_article(
         "SELECT a.title = ?2 AND a.authors = ?3 AND a.source = ?4 AND b.body = ?5
            AND a.published IS ?6
          FROM articles a JOIN bodies b ON b.id = a.id WHERE a.id = ?1",
-        params![id, article.title, authors, article.source, body,
-                article.published.map(|p| p.rfc3339())],
+        params![
+            id,
+            article.title,
+            authors,
+            article.source,
+            body,
+            article.published.map(|p| p.rfc3339())
+        ],
         |r| r.get(0),
     )?;
     if same {
@@ -174,14 +195,22 @@ fn update_article(
             article.summary
         ],
     )?;
-    tx.execute("UPDATE bodies SET body = ?2 WHERE id = ?1", params![id, body])?;
+    tx.execute(
+        "UPDATE bodies SET body = ?2 WHERE id = ?1",
+        params![id, body],
+    )?;
     tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
     tx.execute(
         "INSERT INTO articles_fts (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, article.title, authors, article.source, body],
     )?;
     tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
-    let fields = [article.title.as_str(), authors, article.source.as_str(), body];
+    let fields = [
+        article.title.as_str(),
+        authors,
+        article.source.as_str(),
+        body,
+    ];
     if let Some(cjk) = cjk_columns(&fields) {
         tx.execute(
             "INSERT INTO articles_cjk (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",

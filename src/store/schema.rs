@@ -77,6 +77,20 @@ CREATE TABLE views (
     position INTEGER NOT NULL
 );
 "#,
+    r#"
+-- Subscriptions, with what the last fetch learned for conditional requests.
+CREATE TABLE feeds (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL UNIQUE,
+    name          TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    last_fetched  INTEGER,
+    last_error    TEXT
+);
+-- Feed items are matched by url when they have no guid.
+CREATE INDEX articles_url ON articles(url);
+"#,
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,550 @@
+//! Feeds end to end against an HTTP server on 127.0.0.1 inside the test, serving fixture
+//! feeds: formats, rich HTML, a malformed feed, one over the size cap, one slower than
+//! the timeout, a 304 on the second request, redirects; OPML round trip; newsboat.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use herald::fetch::{self, Outcome};
+use herald::store::Store;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A small HTTP/1.1 server for the tests. It answers at most 500 requests and stops by
+/// itself after two minutes, so it never outlives its test.
+struct Server {
+    port: u16,
+    hits: Arc<Mutex<HashMap<String, usize>>>,
+    not_modified: Arc<AtomicUsize>,
+    changing: Arc<AtomicUsize>,
+}
+
+fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body);
+}
+
+impl Server {
+    fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let hits = Arc::new(Mutex::new(HashMap::new()));
+        let not_modified = Arc::new(AtomicUsize::new(0));
+        let changing = Arc::new(AtomicUsize::new(0));
+        let (h, nm, ch) = (hits.clone(), not_modified.clone(), changing.clone());
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            let mut served = 0;
+            while Instant::now() < deadline && served < 500 {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        served += 1;
+                        let (h, nm, ch) = (h.clone(), nm.clone(), ch.clone());
+                        std::thread::spawn(move || handle(stream, port, &h, &nm, &ch));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Server {
+            port,
+            hits,
+            not_modified,
+            changing,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+fn handle(
+    mut stream: TcpStream,
+    port: u16,
+    hits: &Mutex<HashMap<String, usize>>,
+    not_modified: &AtomicUsize,
+    changing: &AtomicUsize,
+) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .to_owned();
+    let mut headers = HashMap::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+        }
+    }
+    *hits.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
+    let xml = [("Content-Type", "application/rss+xml".to_owned())];
+    match path.as_str() {
+        "/rss.xml" => respond(&mut stream, "200 OK", &xml, fixture("rss.xml").as_bytes()),
+        "/atom.xml" => respond(&mut stream, "200 OK", &xml, fixture("atom.xml").as_bytes()),
+        "/feed.json" => respond(&mut stream, "200 OK", &[], fixture("feed.json").as_bytes()),
+        "/rich.xml" => respond(&mut stream, "200 OK", &xml, fixture("rich.xml").as_bytes()),
+        "/broken.xml" => respond(
+            &mut stream,
+            "200 OK",
+            &xml,
+            b"<rss><channel><title>Half a feed",
+        ),
+        "/huge.xml" => {
+            let mut body = String::from(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Huge</title>",
+            );
+            while body.len() < 300_000 {
+                body.push_str("<item><title>Padding</title><description>More padding text.</description></item>");
+            }
+            body.push_str("</channel></rss>");
+            respond(&mut stream, "200 OK", &xml, body.as_bytes());
+        }
+        "/slow.xml" => {
+            std::thread::sleep(Duration::from_secs(4));
+            respond(&mut stream, "200 OK", &xml, fixture("rss.xml").as_bytes());
+        }
+        "/etag.xml" => {
+            if headers.get("if-none-match").map(String::as_str) == Some("\"v1\"") {
+                not_modified.fetch_add(1, Ordering::SeqCst);
+                respond(
+                    &mut stream,
+                    "304 Not Modified",
+                    &[("ETag", "\"v1\"".into())],
+                    b"",
+                );
+            } else {
+                respond(
+                    &mut stream,
+                    "200 OK",
+                    &[("ETag", "\"v1\"".into())],
+                    fixture("atom.xml").as_bytes(),
+                );
+            }
+        }
+        "/changing.xml" => {
+            let n = changing.fetch_add(1, Ordering::SeqCst);
+            let title = if n == 0 {
+                "First headline"
+            } else {
+                "Corrected headline"
+            };
+            let body = format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Changing</title>\
+                 <item><guid>same-guid</guid><title>{title}</title><link>https://changing.example/a</link>\
+                 <description>Body {n}.</description></item></channel></rss>"
+            );
+            respond(&mut stream, "200 OK", &xml, body.as_bytes());
+        }
+        "/redirect" => respond(
+            &mut stream,
+            "302 Found",
+            &[("Location", format!("http://127.0.0.1:{port}/feed.json"))],
+            b"",
+        ),
+        "/redirect-ftp" => respond(
+            &mut stream,
+            "302 Found",
+            &[("Location", "ftp://127.0.0.1/feed.xml".into())],
+            b"",
+        ),
+        _ => respond(&mut stream, "404 Not Found", &[], b"no such feed"),
+    }
+}
+
+fn options() -> fetch::Options {
+    fetch::Options {
+        jobs: 4,
+        timeout: Duration::from_secs(2),
+        max_bytes: 100 * 1024,
+    }
+}
+
+fn run_fetch(store: &mut Store) -> Vec<fetch::Report> {
+    let feeds = store.feeds().unwrap();
+    let mut seen = 0;
+    let reports = fetch::fetch_all(
+        store,
+        feeds,
+        options(),
+        jiff::Timestamp::UNIX_EPOCH,
+        &mut |done, total, _| {
+            seen = done;
+            assert!(done <= total);
+        },
+    );
+    assert_eq!(seen, reports.len());
+    reports
+}
+
+fn outcome<'a>(reports: &'a [fetch::Report], path: &str) -> &'a Outcome {
+    &reports
+        .iter()
+        .find(|r| r.feed.url.ends_with(path))
+        .unwrap()
+        .outcome
+}
+
+#[test]
+fn fetching_every_kind_of_feed_and_every_kind_of_failure() {
+    let server = Server::start();
+    let mut store = Store::open_in_memory().unwrap();
+    for path in [
+        "/rss.xml",
+        "/atom.xml",
+        "/feed.json",
+        "/rich.xml",
+        "/broken.xml",
+        "/huge.xml",
+        "/slow.xml",
+        "/etag.xml",
+        "/redirect",
+        "/redirect-ftp",
+        "/missing.xml",
+    ] {
+        store.add_feed(&server.url(path), None).unwrap();
+    }
+    let started = Instant::now();
+    let reports = run_fetch(&mut store);
+    // Four at a time: the slow feed does not hold up the others past its timeout.
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    let stored = |path: &str| match outcome(&reports, path) {
+        Outcome::Stored(c) => c.new,
+        other => panic!("{path}: {other:?}"),
+    };
+    assert_eq!(stored("/rss.xml"), 2);
+    assert_eq!(stored("/atom.xml"), 1);
+    assert_eq!(stored("/feed.json"), 1);
+    assert_eq!(stored("/rich.xml"), 1);
+    assert_eq!(
+        stored("/etag.xml"),
+        0,
+        "same items as atom.xml, already stored"
+    );
+    assert_eq!(stored("/redirect"), 0, "the redirect reached feed.json");
+    let failed = |path: &str| match outcome(&reports, path) {
+        Outcome::Failed(reason) => reason.clone(),
+        other => panic!("{path}: {other:?}"),
+    };
+    assert!(
+        failed("/broken.xml").contains("not a feed"),
+        "{}",
+        failed("/broken.xml")
+    );
+    assert!(
+        failed("/huge.xml").contains("limit"),
+        "{}",
+        failed("/huge.xml")
+    );
+    assert!(
+        failed("/slow.xml").to_lowercase().contains("timeout"),
+        "{}",
+        failed("/slow.xml")
+    );
+    assert!(!failed("/redirect-ftp").is_empty());
+    assert!(failed("/missing.xml").contains("404"));
+
+    // Unnamed feeds take the feed's own title.
+    let names: Vec<Option<String>> = store.feeds().unwrap().into_iter().map(|f| f.name).collect();
+    assert!(names.contains(&Some("Harbour Wire".into())));
+
+    // The rich item reads as structured text with its links listed.
+    let q = herald::search::parse("title:survey", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+    let id = store.search(&q, herald::search::Order::Newest).unwrap().ids[0];
+    let article = store.article(id).unwrap().unwrap();
+    assert_eq!(
+        article.paragraphs,
+        [
+            "## The instruments",
+            "The boat carries an echo sounder [1] and a GPS mast.",
+            "• Depth every 100 m",
+            "• Position every second",
+            "> We log it all by hand as well.",
+            "depth  position\n12.4   51.90N 4.48E",
+            "[image: The survey boat at dawn]",
+            "Read the full log [2].",
+            "Links:",
+            "[1] https://rich.example/sonar",
+            "[2] https://rich.example/log",
+        ]
+    );
+
+    // Second fetch: the ETag feed costs one 304.
+    let reports = run_fetch(&mut store);
+    assert_eq!(outcome(&reports, "/etag.xml"), &Outcome::NotModified);
+    assert_eq!(server.not_modified.load(Ordering::SeqCst), 1);
+    assert_eq!(server.hits.lock().unwrap()["/etag.xml"], 2);
+}
+
+#[test]
+fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
+    let server = Server::start();
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .add_feed(&server.url("/changing.xml"), Some("Changing"))
+        .unwrap();
+    run_fetch(&mut store);
+    let row = store.summaries(None, 0).unwrap().remove(0);
+    assert_eq!(row.title, "First headline");
+    store.set_read(row.id, true).unwrap();
+    store.set_starred(row.id, true).unwrap();
+    store
+        .save_position(
+            row.id,
+            herald::model::Position {
+                paragraph: 0,
+                offset: 2,
+            },
+        )
+        .unwrap();
+    let reports = run_fetch(&mut store);
+    assert!(matches!(&reports[0].outcome, Outcome::Stored(c) if c.updated == 1 && c.new == 0));
+    assert_eq!(server.changing.load(Ordering::SeqCst), 2);
+    assert_eq!(store.count().unwrap(), 1, "not duplicated");
+    let article = store.article(row.id).unwrap().unwrap();
+    assert_eq!(article.summary.title, "Corrected headline");
+    assert!(article.summary.read && article.summary.starred);
+    assert_eq!(article.position.offset, 2);
+    let q = herald::search::parse("corrected", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+    assert_eq!(
+        store.search(&q, herald::search::Order::Newest).unwrap().ids,
+        [row.id]
+    );
+    let q = herald::search::parse("first", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+    assert!(
+        store
+            .search(&q, herald::search::Order::Newest)
+            .unwrap()
+            .ids
+            .is_empty()
+    );
+}
+
+fn herald(store: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env_remove("HERALD_STORE")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_command_line_subscribes_fetches_and_moves_subscriptions_with_opml() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    assert!(
+        herald(
+            &store,
+            &["feed", "add", &server.url("/rss.xml"), "--name", "Harbour"]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        herald(&store, &["feed", "add", &server.url("/broken.xml")])
+            .status
+            .success()
+    );
+    let again = herald(&store, &["feed", "add", &server.url("/rss.xml")]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already subscribed"));
+    let bad = herald(&store, &["feed", "add", "file:///etc/passwd"]);
+    assert_eq!(bad.status.code(), Some(1));
+
+    let out = herald(&store, &["fetch", "--timeout", "5"]);
+    assert_eq!(out.status.code(), Some(1), "one feed failed");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Harbour: 2 new, 0 updated"), "{stdout}");
+    assert!(
+        stdout.contains("fetched 2 feeds: 2 new, 0 updated, 1 failed"),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("failed: not a feed"));
+
+    let list = herald(&store, &["list", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["source"], "Harbour");
+
+    // OPML out, into a new store, and back out the same.
+    let exported = herald(&store, &["feed", "export"]);
+    let opml = dir.path().join("out.opml");
+    std::fs::write(&opml, &exported.stdout).unwrap();
+    let other = dir.path().join("other.db");
+    let imported = herald(&other, &["feed", "import", opml.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&imported.stdout).contains("subscribed to 2 of 2"));
+    assert_eq!(herald(&other, &["feed", "export"]).stdout, exported.stdout);
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds/subscriptions.opml");
+    let out = herald(&other, &["feed", "import", fixture.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("subscribed to 2 of 3"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("file:///etc/passwd"));
+    let listed = herald(&other, &["feed", "list", "--json"]);
+    let feeds: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(feeds.len(), 4);
+    let removed = herald(&other, &["feed", "remove", "1"]);
+    assert!(removed.status.success());
+    assert!(herald(&other, &["feed", "remove", "99"]).status.code() == Some(1));
+}
+
+#[test]
+fn feed_files_and_saved_pages_import_like_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let page = dir.path().join("saved.html");
+    std::fs::write(
+        &page,
+        "<html><head><meta property=\"og:title\" content=\"Bridge painting finished\">\
+         <meta name=\"author\" content=\"Lena Ortiz\"></head><body><nav>Menu</nav>\
+         <article><p>The bridge is green again.</p></article>\
+         <div class=\"comments\">42 comments</div></body></html>",
+    )
+    .unwrap();
+    let feeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
+    let out = herald(
+        &store,
+        &["import", feeds.to_str().unwrap(), page.to_str().unwrap()],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // rss 2 + atom 1 + json 1 + rich 1 + the page; the OPML file is not an article.
+    assert_eq!(
+        stdout.trim(),
+        "imported 6, already present 0, failed 1",
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("subscriptions.opml") && stderr.contains("herald feed import"),
+        "{stderr}"
+    );
+    let again = herald(&store, &["import", feeds.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("imported 0,"));
+    let rows = herald(&store, &["search", "bridge", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&rows.stdout).unwrap();
+    assert_eq!(rows[0]["authors"], serde_json::json!(["Lena Ortiz"]));
+}
+
+/// A newsboat cache.db with newsboat's own tables (the columns herald reads, and others).
+fn newsboat_cache(path: &PathBuf) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE rss_feed (rssurl VARCHAR(1024) PRIMARY KEY NOT NULL, url VARCHAR(1024) NOT NULL,
+            title VARCHAR(1024) NOT NULL, lastmodified INTEGER(11) NOT NULL DEFAULT 0,
+            is_rtl INTEGER(1) NOT NULL DEFAULT 0, etag VARCHAR(128) NOT NULL DEFAULT '');
+         CREATE TABLE rss_item (id INTEGER PRIMARY KEY AUTOINCREMENT, guid VARCHAR(64) NOT NULL,
+            title VARCHAR(1024) NOT NULL, author VARCHAR(1024) NOT NULL, url VARCHAR(1024) NOT NULL,
+            feedurl VARCHAR(1024) NOT NULL, pubDate INTEGER NOT NULL, content VARCHAR(65535) NOT NULL,
+            unread INTEGER(1) NOT NULL, enclosure_url VARCHAR(1024), enclosure_type VARCHAR(1024),
+            enqueued INTEGER(1) NOT NULL DEFAULT 0, flags VARCHAR(52), deleted INTEGER(1) NOT NULL DEFAULT 0,
+            base VARCHAR(128) NOT NULL DEFAULT '', content_mime_type VARCHAR(255) NOT NULL DEFAULT '');
+         INSERT INTO rss_feed (rssurl, url, title) VALUES
+            ('https://harbour.example/rss.xml', 'https://harbour.example/', 'Harbour Wire'),
+            ('https://valley.example/atom.xml', 'https://valley.example/', 'Valley Desk');
+         INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, flags, deleted) VALUES
+            ('nb-1', 'Ferry timetable changes', 'Ana Lima', 'https://harbour.example/t', 'https://harbour.example/rss.xml', 1740000000, '<p>New times from <b>May</b>.</p><p>See the <a href=\"https://harbour.example/times\">list</a>.</p>', 0, 's', 0),
+            ('nb-2', 'Orchard frost warning', '', 'https://valley.example/frost', 'https://valley.example/atom.xml', 1740100000, '<p>Growers ready the fans.</p>', 1, '', 0),
+            ('nb-3', 'Deleted item', '', 'https://valley.example/gone', 'https://valley.example/atom.xml', 1740200000, '<p>Gone.</p>', 1, NULL, 1);",
+    )
+    .unwrap();
+}
+
+#[test]
+fn moving_in_from_newsboat_keeps_feeds_articles_and_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.db");
+    newsboat_cache(&cache);
+    let store = dir.path().join("s.db");
+    let out = herald(
+        &store,
+        &["import", "--from-newsboat", cache.to_str().unwrap()],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("2 subscriptions added") && stdout.contains("2 new"),
+        "{stdout}"
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["list", "--json"]).stdout).unwrap();
+    assert_eq!(rows.len(), 2);
+    let ferry = rows
+        .iter()
+        .find(|r| r["title"] == "Ferry timetable changes")
+        .unwrap();
+    assert_eq!(ferry["source"], "Harbour Wire");
+    assert_eq!(ferry["read"], true);
+    assert_eq!(ferry["starred"], true);
+    assert_eq!(ferry["authors"], serde_json::json!(["Ana Lima"]));
+    let frost = rows
+        .iter()
+        .find(|r| r["title"] == "Orchard frost warning")
+        .unwrap();
+    assert_eq!(frost["read"], false);
+    let id = ferry["id"].as_i64().unwrap().to_string();
+    let shown: serde_json::Value =
+        serde_json::from_slice(&herald(&store, &["show", &id, "--json"]).stdout).unwrap();
+    assert_eq!(
+        shown["paragraphs"],
+        serde_json::json!([
+            "New times from May.",
+            "See the list [1].",
+            "Links:",
+            "[1] https://harbour.example/times"
+        ])
+    );
+    let feeds = herald(&store, &["feed", "list", "--json"]);
+    let feeds: Vec<serde_json::Value> = serde_json::from_slice(&feeds.stdout).unwrap();
+    assert_eq!(feeds.len(), 2);
+    // Not a newsboat cache: a clear error.
+    let notes = dir.path().join("notes.db");
+    rusqlite::Connection::open(&notes)
+        .unwrap()
+        .execute_batch("CREATE TABLE x (a)")
+        .unwrap();
+    let out = herald(
+        &store,
+        &["import", "--from-newsboat", notes.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a newsboat cache"));
+}
