@@ -70,6 +70,10 @@ pub enum Action {
     NextUnread,
     /// Copy the article's link to the clipboard (OSC 52: works over ssh and tmux).
     CopyLink,
+    /// Fetch every subscribed feed in the background.
+    FetchFeeds,
+    /// Open link N of the article (its links are numbered in the text).
+    OpenLink,
     /// Quit from the list.
     Quit,
     /// Quit from anywhere.
@@ -124,6 +128,27 @@ pub enum Action {
         id: ArticleId,
         row: usize,
     },
+    /// A background fetch has finished `done` of `total` feeds.
+    #[serde(skip)]
+    FetchProgress {
+        done: usize,
+        total: usize,
+    },
+    /// A background fetch is over: what it brought, and the failures.
+    #[serde(skip)]
+    FetchDone {
+        new: usize,
+        updated: usize,
+        failures: Vec<String>,
+    },
+    /// The store changed under the list (a fetch, an import elsewhere).
+    #[serde(skip)]
+    Refreshed {
+        total: usize,
+        unread: usize,
+        /// Where the selected article now is in the newest-first order.
+        selected_row: Option<usize>,
+    },
 }
 
 impl Action {
@@ -175,6 +200,8 @@ impl Action {
             Action::MarkAllRead => "mark all in this view read",
             Action::NextUnread => "next unread article",
             Action::CopyLink => "copy the link",
+            Action::FetchFeeds => "fetch all feeds",
+            Action::OpenLink => "open link number N",
             Action::Resize { .. }
             | Action::Wheel { .. }
             | Action::Click { .. }
@@ -185,7 +212,10 @@ impl Action {
             | Action::SearchDone { .. }
             | Action::ViewsLoaded(_)
             | Action::MarkedRead(_)
-            | Action::GoToArticle { .. } => "",
+            | Action::GoToArticle { .. }
+            | Action::FetchProgress { .. }
+            | Action::FetchDone { .. }
+            | Action::Refreshed { .. } => "",
         }
     }
 }

@@ -84,6 +84,12 @@ pub enum Effect {
     FindNextUnread(Option<ArticleId>),
     /// Put text on the clipboard through the terminal (OSC 52).
     CopyToClipboard(String),
+    /// Fetch every feed in the background; progress and the end come back as actions.
+    FetchFeeds,
+    /// Count the store again and find where `keep` now sits.
+    Refresh {
+        keep: Option<ArticleId>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +118,8 @@ pub struct App {
     generation: u64,
     /// The list as it was before the search prompt opened, for Esc.
     before_search: Option<(View, ArticleList)>,
+    /// The article to select again when a re-run search answers.
+    reselect: Option<ArticleId>,
     /// Anchors `since:` in queries; injected so tests do not read the clock.
     pub now: Timestamp,
     pub settings: Settings,
@@ -119,6 +127,8 @@ pub struct App {
     /// The keys of a sequence typed so far (`g` of `g g`).
     pub pending_keys: Vec<Key>,
     pub history: undo::History,
+    /// True while a background fetch runs.
+    pub fetching: bool,
 }
 
 impl App {
@@ -142,11 +152,13 @@ impl App {
             pending: None,
             generation: 0,
             before_search: None,
+            reselect: None,
             now: Timestamp::UNIX_EPOCH,
             settings: Settings::default(),
             theme: crate::ui::theme::DEFAULT,
             pending_keys: Vec::new(),
             history: undo::History::default(),
+            fetching: false,
         }
     }
 
@@ -232,6 +244,9 @@ impl App {
                 | Action::ViewsLoaded(_)
                 | Action::MarkedRead(_)
                 | Action::GoToArticle { .. }
+                | Action::FetchProgress { .. }
+                | Action::FetchDone { .. }
+                | Action::Refreshed { .. }
         ) {
             self.status = None;
         }
@@ -369,6 +384,64 @@ impl App {
                 self.list.select(row, height);
                 effects.push(Effect::LoadArticle(id));
             }
+            Action::FetchFeeds if self.fetching => {
+                self.status = Some("Already fetching".into());
+            }
+            Action::FetchFeeds => {
+                self.fetching = true;
+                self.status = Some("Fetching feeds…".into());
+                effects.push(Effect::FetchFeeds);
+            }
+            Action::FetchProgress { done, total } => {
+                self.status = Some(format!("Fetching feeds {done}/{total}…"));
+            }
+            Action::FetchDone {
+                new,
+                updated,
+                failures,
+            } => {
+                self.fetching = false;
+                let mut message = format!("Fetched: {new} new, {updated} updated");
+                if !failures.is_empty() {
+                    message.push_str(&format!(
+                        ", {} failed ({})",
+                        failures.len(),
+                        failures.join("; ")
+                    ));
+                }
+                self.status = Some(message);
+                let keep = self.list.selected_row().map(|r| r.id);
+                effects.push(Effect::Refresh { keep });
+            }
+            Action::Refreshed {
+                total,
+                unread,
+                selected_row,
+            } => {
+                self.total = total;
+                self.unread = unread;
+                if self.view.is_all() {
+                    // The same article stays selected, wherever new ones pushed it.
+                    let selected = selected_row.unwrap_or(self.list.selected);
+                    let offset_in_view = selected.saturating_sub(self.list.offset);
+                    self.list = ArticleList::new(total);
+                    self.list.selected = selected.min(total.saturating_sub(1));
+                    self.list.offset = self.list.selected.saturating_sub(offset_in_view);
+                    let height = self.list_height();
+                    self.list.scroll_into_view(height);
+                } else {
+                    let view = self.view.clone();
+                    self.reselect = self.list.selected_row().map(|r| r.id);
+                    self.rerun(view, &mut effects);
+                }
+            }
+            Action::OpenLink => match &self.reader {
+                Some(r) if !crate::import::html::links_of(&r.article.paragraphs).is_empty() => {
+                    self.prompt = Some(Prompt::new(PromptKind::OpenLink, String::new()));
+                }
+                Some(_) => self.status = Some("This article has no numbered links".into()),
+                None => {}
+            },
             Action::CopyLink => match self.target().map(|s| s.url.clone()) {
                 Some(Some(url)) => {
                     self.status = Some(format!("Copied {url}"));

@@ -380,7 +380,7 @@ pub fn open_store(cli: &Cli, config: &Config) -> Result<Store> {
     };
     log::info!("opening the store {}", path.display());
     let is_new = !path.exists();
-    let mut store = Store::open(&path)?;
+    let store = Store::open(&path)?;
     if cli.samples || (is_default && is_new) {
         let counts = store.import(&samples::articles()?, Timestamp::now())?;
         if cli.samples && cli.command.is_some() {

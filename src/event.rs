@@ -13,6 +13,8 @@ pub enum Event {
     Terminate,
     /// The terminal could not be read.
     InputFailed(String),
+    /// Something a background thread (a feed fetch) reports.
+    Action(crate::action::Action),
     /// The search worker's answer.
     SearchDone {
         generation: u64,

@@ -124,7 +124,7 @@ fn fetch(agent: &ureq::Agent, feed: &Feed, options: &Options) -> Result<Fetched>
 /// Fetches `feeds`, `options.jobs` at a time, storing what arrives. `progress` hears of
 /// each feed as it finishes (done so far, total, its report).
 pub fn fetch_all(
-    store: &mut Store,
+    store: &Store,
     feeds: Vec<Feed>,
     options: Options,
     now: Timestamp,

@@ -415,6 +415,8 @@ fn action_order(action: &Action) -> usize {
         Action::ToggleStar,
         Action::OpenInBrowser,
         Action::CopyLink,
+        Action::OpenLink,
+        Action::FetchFeeds,
         Action::NextUnread,
         Action::Undo,
         Action::MarkAllRead,

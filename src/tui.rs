@@ -48,9 +48,11 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     app.now = jiff::Timestamp::now();
     restore_selection(&store, &mut app);
     let (sender, events) = event::spawn();
-    let searcher = store
-        .path()
-        .map(|path| worker::spawn(path.to_path_buf(), sender));
+    let background = store.path().map(|path| Background {
+        search: worker::spawn(path.to_path_buf(), sender.clone()),
+        store_path: path.to_path_buf(),
+        events: sender.clone(),
+    });
     let mut pending = app.update(Action::Resize {
         width: size.width,
         height: size.height,
@@ -61,7 +63,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             &store,
             &mut app,
             std::mem::take(&mut pending),
-            searcher.as_ref(),
+            background.as_ref(),
         );
         if app.quit {
             break;
@@ -84,6 +86,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
                 Event::SearchDone { generation, result } => {
                     Some(Action::SearchDone { generation, result })
                 }
+                Event::Action(action) => Some(action),
                 Event::InputFailed(reason) => {
                     let effects = app.update(Action::ForceQuit);
                     run_effects(&store, &mut app, effects, None);
@@ -104,6 +107,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
                     Event::SearchDone { generation, result } => {
                         Some(Action::SearchDone { generation, result })
                     }
+                    Event::Action(action) => Some(action),
                 } {
                     pending.extend(app.update(action));
                     break;
@@ -140,33 +144,115 @@ fn action_for(app: &mut App, event: TermEvent) -> Option<Action> {
     }
 }
 
+/// The threads that work beside the event loop, each with its own store connection.
+pub struct Background {
+    pub search: Sender<SearchRequest>,
+    pub store_path: std::path::PathBuf,
+    pub events: Sender<Event>,
+}
+
+impl Background {
+    /// Fetches every feed on a thread of its own; progress and the result arrive as
+    /// actions, so keys keep working the whole time.
+    pub fn fetch_feeds(&self) {
+        let path = self.store_path.clone();
+        let events = self.events.clone();
+        std::thread::spawn(move || {
+            let done = match Store::open(&path) {
+                Ok(store) => fetch_feeds_with(&store, &mut |done, total| {
+                    let _ = events.send(Event::Action(Action::FetchProgress { done, total }));
+                }),
+                Err(err) => Action::FetchDone {
+                    new: 0,
+                    updated: 0,
+                    failures: vec![format!("{err:#}")],
+                },
+            };
+            let _ = events.send(Event::Action(done));
+        });
+    }
+}
+
+/// Fetches every feed of `store`, reporting progress; the summary as an action.
+fn fetch_feeds_with(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> Action {
+    let feeds = match store.feeds() {
+        Ok(feeds) => feeds,
+        Err(err) => {
+            return Action::FetchDone {
+                new: 0,
+                updated: 0,
+                failures: vec![format!("{err:#}")],
+            };
+        }
+    };
+    if feeds.is_empty() {
+        return Action::FetchDone {
+            new: 0,
+            updated: 0,
+            failures: vec!["no subscriptions yet: herald feed add URL".into()],
+        };
+    }
+    let reports = crate::fetch::fetch_all(
+        store,
+        feeds,
+        crate::fetch::Options::default(),
+        jiff::Timestamp::now(),
+        &mut |done, total, _| progress(done, total),
+    );
+    let (mut new, mut updated, mut failures) = (0, 0, Vec::new());
+    for report in &reports {
+        match &report.outcome {
+            crate::fetch::Outcome::Stored(c) => {
+                new += c.new;
+                updated += c.updated;
+            }
+            crate::fetch::Outcome::NotModified => {}
+            crate::fetch::Outcome::Failed(reason) => {
+                log::warn!("fetching {}: {reason}", report.feed.url);
+                failures.push(format!("{}: {reason}", report.label()));
+            }
+        }
+    }
+    Action::FetchDone {
+        new,
+        updated,
+        failures,
+    }
+}
+
 /// Runs effects until none are left; results and failures come back as actions.
-/// Searches go to `searcher` when there is one, else run here (tests, in-memory stores).
+/// Searches and fetches go to the background threads when there are some, else run here
+/// (tests, in-memory stores).
 pub fn run_effects(
     store: &Store,
     app: &mut App,
     mut effects: Vec<Effect>,
-    searcher: Option<&Sender<SearchRequest>>,
+    background: Option<&Background>,
 ) {
     while !effects.is_empty() {
         let mut next = Vec::new();
         for effect in effects {
-            if let (
-                Effect::Search {
-                    generation,
-                    query,
-                    order,
-                },
-                Some(searcher),
-            ) = (&effect, searcher)
-            {
-                let request = SearchRequest {
-                    generation: *generation,
-                    query: query.clone(),
-                    order: *order,
-                };
-                if searcher.send(request).is_ok() {
-                    continue;
+            if let Some(background) = background {
+                match &effect {
+                    Effect::Search {
+                        generation,
+                        query,
+                        order,
+                    } => {
+                        let request = SearchRequest {
+                            generation: *generation,
+                            query: query.clone(),
+                            order: *order,
+                        };
+                        if background.search.send(request).is_ok() {
+                            continue;
+                        }
+                    }
+                    Effect::FetchFeeds => {
+                        background.fetch_feeds();
+                        continue;
+                    }
+                    _ => {}
                 }
             }
             let result = run_effect(store, effect);
@@ -209,6 +295,15 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Action>> {
             Some((id, row)) => Some(Action::GoToArticle { id, row }),
             None => Some(Action::Notify("No unread articles".into())),
         },
+        Effect::FetchFeeds => Some(fetch_feeds_with(store, &mut |_, _| {})),
+        Effect::Refresh { keep } => Some(Action::Refreshed {
+            total: store.count()?,
+            unread: store.count_unread()?,
+            selected_row: match keep {
+                Some(id) => store.rank_of(id)?,
+                None => None,
+            },
+        }),
         Effect::CopyToClipboard(text) => {
             copy_to_clipboard(&text)?;
             None

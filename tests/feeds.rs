@@ -548,3 +548,53 @@ fn moving_in_from_newsboat_keeps_feeds_articles_and_state() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a newsboat cache"));
 }
+
+#[test]
+fn the_reader_fetches_in_the_background_and_reports_progress() {
+    use herald::action::Action;
+    use herald::event::Event;
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let store = Store::open(&path).unwrap();
+    store.add_feed(&server.url("/rss.xml"), None).unwrap();
+    store
+        .add_feed(&server.url("/broken.xml"), Some("Broken"))
+        .unwrap();
+    let (events, received) = std::sync::mpsc::channel();
+    let (search, _requests) = std::sync::mpsc::channel();
+    let background = herald::tui::Background {
+        search,
+        store_path: path.clone(),
+        events,
+    };
+    background.fetch_feeds();
+    let mut progress = Vec::new();
+    let done = loop {
+        match received.recv_timeout(Duration::from_secs(20)).unwrap() {
+            Event::Action(Action::FetchProgress { done, total }) => progress.push((done, total)),
+            Event::Action(done @ Action::FetchDone { .. }) => break done,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert_eq!(progress, [(1, 2), (2, 2)]);
+    let Action::FetchDone {
+        new,
+        updated,
+        failures,
+    } = done
+    else {
+        unreachable!()
+    };
+    assert_eq!((new, updated), (2, 0));
+    assert_eq!(failures.len(), 1);
+    assert!(
+        failures[0].starts_with("Broken: not a feed"),
+        "{failures:?}"
+    );
+    assert_eq!(
+        store.count().unwrap(),
+        2,
+        "written through the thread's own connection"
+    );
+}

@@ -372,3 +372,82 @@ mod search {
         assert!(tui.len() > 2);
     }
 }
+
+mod feeds {
+    use super::*;
+    use herald::model::{NewArticle, Published};
+
+    #[test]
+    fn a_fetch_refreshes_the_list_without_moving_the_selection_or_the_reader() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("j j enter ctrl-d");
+        let open = h.app.reader.as_ref().unwrap().article.summary.id;
+        let position = h.app.reader.as_ref().unwrap().position();
+        h.keys("tab");
+        assert_eq!(h.app.list.selected, 2);
+        // Two newer articles arrive, as a fetch would store them.
+        let fresh: Vec<NewArticle> = (0..2)
+            .map(|i| NewArticle {
+                guid: Some(format!("fresh-{i}")),
+                source: "Harbour Wire".into(),
+                title: format!("Fresh news {i}"),
+                published: Published::parse_rfc3339("2026-01-01T00:00:00Z").ok(),
+                paragraphs: vec!["New.".into()],
+                ..Default::default()
+            })
+            .collect();
+        h.store.import(&fresh, jiff::Timestamp::UNIX_EPOCH).unwrap();
+        h.act(Action::FetchDone {
+            new: 2,
+            updated: 0,
+            failures: vec!["Broken: not a feed".into()],
+        });
+        assert_eq!(h.app.list.total, 8);
+        assert_eq!(h.app.list.selected, 4, "the same article, two rows down");
+        assert_eq!(h.app.list.selected_row().unwrap().id, open);
+        let r = h.app.reader.as_ref().unwrap();
+        assert_eq!((r.article.summary.id, r.position()), (open, position));
+        let status = h.app.status.clone().unwrap();
+        assert!(
+            status.contains("2 new") && status.contains("1 failed"),
+            "{status}"
+        );
+        assert!(!h.app.fetching);
+    }
+
+    #[test]
+    fn r_without_subscriptions_says_how_to_add_one() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("R");
+        let status = h.app.status.clone().unwrap();
+        assert!(status.contains("herald feed add"), "{status}");
+    }
+
+    #[test]
+    fn numbered_links_open_by_number() {
+        let mut article = fixtures().remove(0);
+        article.guid = Some("with-links".into());
+        article.paragraphs = vec![
+            "See the timetable [1] and the map [2].".into(),
+            "Links:".into(),
+            "[1] https://example.org/times".into(),
+            "[2] https://example.org/map".into(),
+        ];
+        let mut h = Harness::new(&[article], 100, 24);
+        h.keys("enter f");
+        h.type_text("2");
+        // Look at the effect rather than run it: a test must not start a browser.
+        let effects = h.app.update(Action::SubmitPrompt);
+        assert!(effects.contains(&herald::app::Effect::OpenUrl(
+            "https://example.org/map".into()
+        )));
+        assert_eq!(
+            h.app.status.as_deref(),
+            Some("Opening https://example.org/map")
+        );
+        h.keys("f");
+        h.type_text("7");
+        h.keys("enter");
+        assert!(h.app.status.as_deref().unwrap().contains("links 1 to 2"));
+    }
+}

@@ -10,6 +10,8 @@ pub enum PromptKind {
     SaveView,
     /// Mark this many articles read? y/n.
     ConfirmMarkAll(usize),
+    /// The number of a link in the open article.
+    OpenLink,
 }
 
 impl PromptKind {
@@ -19,6 +21,7 @@ impl PromptKind {
             PromptKind::Find => "Find: ",
             PromptKind::SaveView => "Save view as: ",
             PromptKind::ConfirmMarkAll(_) => "",
+            PromptKind::OpenLink => "Open link number: ",
         }
     }
 }

@@ -93,7 +93,13 @@ impl App {
                             view.ranked = found.ranked;
                             self.view = view;
                         }
+                        let keep = self.reselect.take();
+                        let index = keep.and_then(|id| found.ids.iter().position(|i| *i == id));
                         self.list = ArticleList::with_ids(found.ids);
+                        if let Some(index) = index {
+                            let height = self.list_height();
+                            self.list.select(index, height);
+                        }
                     }
                     Err(message) => match self.prompt.as_mut() {
                         Some(prompt) => prompt.error = Some(message),
@@ -169,7 +175,10 @@ impl App {
                 };
                 self.run_search(view, effects);
             }
-            PromptKind::Find | PromptKind::SaveView | PromptKind::ConfirmMarkAll(_) => {}
+            PromptKind::Find
+            | PromptKind::SaveView
+            | PromptKind::ConfirmMarkAll(_)
+            | PromptKind::OpenLink => {}
         }
     }
 
@@ -179,6 +188,11 @@ impl App {
         self.pending = None;
         self.view = View::all();
         self.list = ArticleList::new(self.total);
+    }
+
+    /// Runs a view's query again (the store changed), keeping the view as it is.
+    pub(super) fn rerun(&mut self, view: View, effects: &mut Vec<Effect>) {
+        self.run_search(view, effects);
     }
 
     fn run_search(&mut self, view: View, effects: &mut Vec<Effect>) {
@@ -208,6 +222,27 @@ impl App {
                 });
             }
             PromptKind::ConfirmMarkAll(_) => effects.push(self.mark_all_effect()),
+            PromptKind::OpenLink => {
+                let links = self
+                    .reader
+                    .as_ref()
+                    .map(|r| crate::import::html::links_of(&r.article.paragraphs))
+                    .unwrap_or_default();
+                match prompt.input.trim().parse::<usize>() {
+                    Ok(n) if (1..=links.len()).contains(&n) => {
+                        let url = links[n - 1].clone();
+                        self.status = Some(format!("Opening {url}"));
+                        effects.push(Effect::OpenUrl(url));
+                    }
+                    _ => {
+                        self.status = Some(format!(
+                            "No link {}: this article has links 1 to {}",
+                            prompt.input.trim(),
+                            links.len()
+                        ));
+                    }
+                }
+            }
             PromptKind::SaveView => {
                 let name = prompt.input.trim().to_owned();
                 if name.is_empty() {
@@ -255,7 +290,7 @@ impl App {
                     reader.set_marks(Vec::new(), false);
                 }
             }
-            PromptKind::SaveView | PromptKind::ConfirmMarkAll(_) => {}
+            PromptKind::SaveView | PromptKind::ConfirmMarkAll(_) | PromptKind::OpenLink => {}
         }
     }
 

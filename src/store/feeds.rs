@@ -109,7 +109,7 @@ impl Store {
 
     /// Stores feed items: known ones (same guid, else same url) are updated in place when
     /// their content changed, in one transaction; new ones are then added in another.
-    pub fn upsert(&mut self, articles: &[NewArticle], added: Timestamp) -> Result<UpsertCounts> {
+    pub fn upsert(&self, articles: &[NewArticle], added: Timestamp) -> Result<UpsertCounts> {
         let mut counts = UpsertCounts::default();
         let mut fresh = Vec::new();
         let tx = self.conn.unchecked_transaction()?;

@@ -120,6 +120,7 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
         }
         (None, PromptKind::SaveView) => ("Enter saves · Esc cancels".to_owned(), theme.hint),
         (None, PromptKind::ConfirmMarkAll(_)) => ("y yes · n no".to_owned(), theme.hint),
+        (None, PromptKind::OpenLink) => ("Enter opens · Esc cancels".to_owned(), theme.hint),
     };
     let question;
     let label = match prompt.kind {
