@@ -483,7 +483,7 @@ mod tests {
 
     #[test]
     fn import_is_idempotent_and_lists_newest_first_undated_last() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let batch = vec![
             article("Old", Some("2020-01-01T00:00:00Z")),
             article("Undated", None),
@@ -511,7 +511,7 @@ mod tests {
 
     #[test]
     fn article_round_trips_fields_and_state() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         store
             .import(&[article("One", Some("2024-12-03T18:09:00-00:00"))], now())
             .unwrap();

@@ -79,7 +79,7 @@ fn count(store: &Store, query: &str) -> usize {
 
 #[test]
 fn planted_words_are_found_exactly_as_often_as_planted() {
-    let mut store = Store::open_in_memory().unwrap();
+    let store = Store::open_in_memory().unwrap();
     store
         .import(&corpus(), jiff::Timestamp::UNIX_EPOCH)
         .unwrap();
@@ -172,7 +172,7 @@ fn very_common_words_come_newest_first_and_filters_still_apply() {
             ..Default::default()
         })
         .collect();
-    let mut store = Store::open_in_memory().unwrap();
+    let store = Store::open_in_memory().unwrap();
     store
         .import(&articles, jiff::Timestamp::UNIX_EPOCH)
         .unwrap();

@@ -235,7 +235,7 @@ mod tests {
     use crate::search::parse;
 
     fn store() -> Store {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let article =
             |guid: &str, source: &str, title: &str, body: &str, date: Option<&str>| NewArticle {
                 guid: Some(guid.into()),

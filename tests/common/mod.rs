@@ -21,7 +21,7 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(articles: &[NewArticle], width: u16, height: u16) -> Harness {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         store
             .import(
                 articles,
