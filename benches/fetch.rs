@@ -41,7 +41,9 @@ fn feed_xml(n: usize) -> String {
 }
 
 fn quick_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Serves `/feed/N.xml` with an ETag; answers 304 when the client already has it. Stops
