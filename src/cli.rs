@@ -361,7 +361,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             store.for_each_article(|article| {
-                serde_json::to_writer(&mut out, &ExportRecord::from(&article))?;
+                let line = serde_json::to_string(&ExportRecord::from(&article))?;
+                out.write_all(display::escape_json_output(line).as_bytes())?;
                 out.write_all(b"\n")?;
                 Ok(())
             })?;
@@ -666,9 +667,10 @@ fn terminal_width() -> usize {
 }
 
 fn write_json<T: Serialize>(value: &T) -> Result<()> {
+    let text = display::escape_json_output(serde_json::to_string_pretty(value)?);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    serde_json::to_writer_pretty(&mut out, value).context("writing JSON")?;
+    out.write_all(text.as_bytes())?;
     out.write_all(b"\n")?;
     Ok(())
 }

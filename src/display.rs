@@ -58,15 +58,54 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(
         text.chars()
             .filter(|&c| c != EMOJI_PRESENTATION)
-            .map(|c| if is_unsafe(c) { '\u{FFFD}' } else { c })
+            .map(|c| match c {
+                // A tab would move the cursor by the terminal's rule, not ours.
+                '\t' => ' ',
+                c if is_unsafe(c) => '\u{FFFD}',
+                c => c,
+            })
             .collect(),
     )
 }
 
 const EMOJI_PRESENTATION: char = '\u{FE0F}';
 
-fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// Controls (C0, DEL, C1: ESC and CSI start every escape sequence), line and paragraph
+/// separators, and the bidi controls that can make text read other than it is.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// JSON output escapes what serde_json leaves raw (DEL, C1 controls, bidi controls), so
+/// printing it to a terminal is as safe as printing herald's own text.
+pub fn escape_json_output(json: String) -> String {
+    // serde_json escapes C0 controls inside strings, so a raw line feed is layout.
+    let needs_escape = |c: char| c != '\n' && is_unsafe(c);
+    if !json.chars().any(needs_escape) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if needs_escape(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One wrapped line: a byte range of one paragraph, so a position or a highlight can be
@@ -172,6 +211,17 @@ mod tests {
     fn control_characters_become_visible() {
         assert_eq!(printable("plain"), "plain");
         assert_eq!(printable("☀\u{FE0F} sun"), "☀ sun");
+        assert_eq!(printable("a\tb\u{9b}31m\u{2028}"), "a b\u{FFFD}31m\u{FFFD}");
+        let json = serde_json::to_string("x\u{1b}[2J\u{9b}\u{202e}").unwrap();
+        let escaped = escape_json_output(json);
+        assert_eq!(escaped, "\"x\\u001b[2J\\u009b\\u202e\"");
+        let back: String = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, "x\u{1b}[2J\u{9b}\u{202e}");
+        let pretty = serde_json::to_string_pretty(&["a\u{9b}", "b"]).unwrap();
+        let escaped = escape_json_output(pretty);
+        assert!(escaped.contains('\n'));
+        let back: Vec<String> = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, ["a\u{9b}", "b"]);
         assert_eq!(
             printable("a\x1b[2Jb\u{202E}c\r"),
             "a\u{FFFD}[2Jb\u{FFFD}c\u{FFFD}"

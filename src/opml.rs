@@ -71,11 +71,17 @@ pub fn write(outlines: &[Outline]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>herald subscriptions</title>\n  </head>\n  <body>\n",
     );
+    // XML 1.0 cannot hold control characters, and they must not reach a terminal.
+    let safe = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !crate::display::is_unsafe(*c))
+            .collect()
+    };
     for o in outlines {
-        let name = escape(o.name.as_deref().unwrap_or(&o.url)).into_owned();
+        let name = escape(safe(o.name.as_deref().unwrap_or(&o.url))).into_owned();
         out.push_str(&format!(
             "    <outline type=\"rss\" text=\"{name}\" title=\"{name}\" xmlUrl=\"{}\"/>\n",
-            escape(o.url.as_str())
+            escape(safe(&o.url))
         ));
     }
     out.push_str("  </body>\n</opml>\n");

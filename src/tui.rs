@@ -357,12 +357,18 @@ fn restore_selection(store: &Store, app: &mut App) {
 /// Opens `url` in `$BROWSER`, else the desktop's opener. The URL is one argument to the
 /// program, never text for a shell.
 pub fn open_url(url: &str) -> Result<()> {
+    open_url_with(std::env::var("BROWSER").ok().as_deref(), url)
+}
+
+/// `open_url` with the `$BROWSER` value given: the program and its own arguments come
+/// from the user; the URL is only ever one more argument.
+pub fn open_url_with(browser: Option<&str>, url: &str) -> Result<()> {
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         anyhow::bail!("only http and https links are opened");
     }
-    let (program, mut args): (String, Vec<String>) = match std::env::var("BROWSER") {
-        Ok(browser) if !browser.trim().is_empty() => {
+    let (program, mut args): (String, Vec<String>) = match browser {
+        Some(browser) if !browser.trim().is_empty() => {
             let mut parts = browser.split_whitespace().map(str::to_owned);
             let program = parts.next().unwrap_or_default();
             (program, parts.collect())

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use herald::action::Action;
-use herald::app::App;
+use herald::app::{App, Effect};
 use herald::keymap::{Key, Keymap};
 use herald::model::{NewArticle, Published};
 use herald::store::Store;
@@ -39,8 +39,15 @@ impl Harness {
         Harness { store, app }
     }
 
+    /// Applies an action and runs its effects against the store, except those that
+    /// reach outside the test (a browser, the clipboard).
     pub fn act(&mut self, action: Action) {
-        let effects = self.app.update(action);
+        let effects: Vec<Effect> = self
+            .app
+            .update(action)
+            .into_iter()
+            .filter(|e| !matches!(e, Effect::OpenUrl(_) | Effect::CopyToClipboard(_)))
+            .collect();
         run_effects(&self.store, &mut self.app, effects, None);
     }
 

@@ -1,0 +1,180 @@
+//! Article text comes from strangers: escape sequences, control characters and bidi
+//! overrides in any field never reach the terminal, and no string from an article is
+//! ever seen by a shell.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::Harness;
+use herald::model::NewArticle;
+
+/// Every trick at once: clear screen, window title (OSC 0), clipboard write (OSC 52),
+/// carriage-return and backspace overwrites, an 8-bit CSI, a bell, bidi overrides.
+const TRICKS: &str = "a\u{1b}[2Jb\u{1b}]0;pwned\u{7}c\u{1b}]52;c;ZXZpbA==\u{7}d\rX\u{8}\u{8}Y\u{9b}31m\u{202e}evil\u{2066}z\u{7f}";
+
+fn hostile() -> NewArticle {
+    NewArticle {
+        guid: Some(format!("g{TRICKS}")),
+        source: format!("Source {TRICKS}"),
+        title: format!("Title {TRICKS}"),
+        authors: vec![format!("Author {TRICKS}")],
+        url: Some(format!("https://example.org/{TRICKS}")),
+        summary: Some(format!("Summary {TRICKS}")),
+        paragraphs: vec![format!("Body {TRICKS}"), format!("{TRICKS} again")],
+        ..Default::default()
+    }
+}
+
+/// True when `text` holds a byte or character a terminal would act on.
+fn dangerous(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+#[test]
+fn nothing_an_article_holds_is_drawn_raw() {
+    let mut h = Harness::new(&[hostile()], 120, 30);
+    h.keys("enter");
+    h.act(herald::action::Action::Notify(format!("Status {TRICKS}")));
+    for screen in [h.screen()] {
+        assert_eq!(dangerous(&screen), None, "{screen:?}");
+        assert!(
+            screen.contains("Title a�[2Jb"),
+            "visible, not obeyed: {screen}"
+        );
+    }
+    h.keys("q /");
+    h.type_text("title");
+    assert_eq!(dangerous(&h.screen()), None);
+    h.keys("esc ?");
+    assert_eq!(dangerous(&h.screen()), None);
+    // A status message built from the article's url.
+    h.keys("esc o");
+    assert!(
+        h.app.status.as_deref().unwrap().contains('\u{1b}'),
+        "kept as data"
+    );
+    assert!(h.screen().contains("Opening https://example.org/a�[2J"));
+    assert_eq!(dangerous(&h.screen()), None);
+}
+
+#[test]
+fn nothing_an_article_holds_is_printed_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let file = dir.path().join("hostile.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({
+            "guid": hostile().guid, "source": hostile().source, "title": hostile().title,
+            "authors": hostile().authors, "url": hostile().url, "summary": hostile().summary,
+            "paragraphs": hostile().paragraphs,
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let herald = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(herald(&["import", file.to_str().unwrap()]).status.success());
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["show", "1"],
+        &["show", "1", "--json"],
+        &["search", "title"],
+        &["search", "title", "--json"],
+        &["export"],
+        &["show", "2"],
+    ] {
+        let out = herald(args);
+        for stream in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert_eq!(dangerous(&text), None, "{args:?}: {text:?}");
+        }
+    }
+    // The data itself survives: export and import give the same bytes back.
+    let exported = herald(&["export"]).stdout;
+    let value: serde_json::Value = serde_json::from_slice(&exported).unwrap();
+    // (Imports fold runs of white space, a carriage return among them, to one space.)
+    assert_eq!(value["title"], hostile().title.replace('\r', " "));
+    // A hostile file name in an error message is shown, not obeyed.
+    let evil = dir.path().join("evil\u{1b}[2J.txt");
+    std::fs::write(&evil, "").unwrap();
+    let out = herald(&["import", evil.to_str().unwrap()]);
+    assert_eq!(dangerous(&String::from_utf8_lossy(&out.stderr)), None);
+    // Feed names too.
+    assert!(
+        herald(&["feed", "add", "https://example.org/rss", "--name", TRICKS])
+            .status
+            .success()
+    );
+    for args in [
+        &["feed", "list"][..],
+        &["feed", "list", "--json"],
+        &["feed", "export"],
+    ] {
+        let text = String::from_utf8_lossy(&herald(args).stdout).into_owned();
+        assert_eq!(dangerous(&text), None, "{args:?}: {text:?}");
+    }
+}
+
+#[test]
+fn urls_reach_the_browser_as_one_argument_and_never_a_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("args");
+    let script = dir.path().join("browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n--\\n' \"$a\"; done > {}\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .unwrap();
+    let canary = dir.path().join("pwned");
+    let urls = [
+        format!("https://example.org/a;touch {}", canary.display()),
+        format!("https://example.org/$(touch {})", canary.display()),
+        format!("https://example.org/`touch {}`", canary.display()),
+        "https://example.org/with spaces and 'quotes'".to_owned(),
+        "https://example.org/?q=a&b=|c>d".to_owned(),
+    ];
+    for url in &urls {
+        let _ = std::fs::remove_file(&record);
+        herald::tui::open_url_with(Some(script.to_str().unwrap()), url).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !record.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        let args = std::fs::read_to_string(&record).unwrap();
+        assert_eq!(args, format!("{url}\n--\n"), "one argument, unchanged");
+    }
+    assert!(!canary.exists(), "no shell ran any part of a URL");
+    // A leading dash (an option to the opener) and other schemes are refused.
+    for bad in [
+        "-new-window https://x",
+        "--help",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+    ] {
+        assert!(herald::tui::open_url_with(Some(script.to_str().unwrap()), bad).is_err());
+    }
+    assert!(!Path::new(&canary).exists());
+}
