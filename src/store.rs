@@ -395,6 +395,19 @@ impl Store {
         Ok(Some(before as usize))
     }
 
+    /// Checks that both full-text indexes agree with what they index.
+    pub fn fts_integrity_check(&self) -> Result<()> {
+        for table in ["articles_fts", "articles_cjk"] {
+            self.conn
+                .execute(
+                    &format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 0)"),
+                    [],
+                )
+                .with_context(|| format!("{table} does not match the articles"))?;
+        }
+        Ok(())
+    }
+
     /// Runs SQLite's own consistency check, returning its verdict.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
