@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use herald::store::Store;
 
-const ARTICLES: usize = 12_000;
+const ARTICLES: usize = 30_000;
 
 fn corpus(path: &Path) {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
@@ -60,7 +60,7 @@ fn killed_mid_import_many_times_the_store_stays_whole() {
     corpus(&input);
     let store = dir.path().join("crash.db");
     let mut counts = Vec::new();
-    for round in 0..8u64 {
+    for round in 0..10u64 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
             .arg("--store")
             .arg(&store)
@@ -71,7 +71,7 @@ fn killed_mid_import_many_times_the_store_stays_whole() {
             .spawn()
             .unwrap();
         // Different moments each round, from before the first commit to deep inside.
-        std::thread::sleep(Duration::from_millis(40 + round * 90));
+        std::thread::sleep(Duration::from_millis(30 + round * 120));
         child.kill().unwrap();
         let _ = child.wait();
         counts.push(check(&store));
