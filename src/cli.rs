@@ -62,6 +62,12 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Debug builds only: panic right after the first frame, to test that the terminal
+    /// is restored on a crash.
+    #[cfg(debug_assertions)]
+    #[arg(long, hide = true)]
+    pub debug_panic: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -278,6 +284,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     mark_read_on_open: config.mark_read_on_open,
                 },
                 theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
+                #[cfg(debug_assertions)]
+                debug_panic: cli.debug_panic,
             };
             crate::tui::run(store, options)?;
             Ok(ExitCode::SUCCESS)

@@ -32,6 +32,8 @@ pub struct Options {
     pub keymap: Keymap,
     pub settings: crate::app::Settings,
     pub theme: crate::ui::theme::Theme,
+    #[cfg(debug_assertions)]
+    pub debug_panic: bool,
 }
 
 pub fn run(store: Store, options: Options) -> Result<()> {
@@ -72,6 +74,12 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             .terminal
             .draw(|frame| ui::render(&app, frame))
             .context("drawing the screen")?;
+        #[cfg(debug_assertions)]
+        #[allow(clippy::panic)]
+        if options.debug_panic {
+            // Asked for by a test: the terminal must come back through the panic hook.
+            panic!("--debug-panic: a deliberate crash after the first frame");
+        }
         // Wait for one event, then take every event already queued before drawing again.
         let Ok(first) = events.recv() else {
             break;

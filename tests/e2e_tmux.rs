@@ -215,6 +215,81 @@ fn start_navigate_open_scroll_next_resize_and_quit_restores_the_terminal() {
     tmux.wait_for("herald to exit", |s| !s.contains("Articles"));
 }
 
+/// Whether the pane's program has asked for mouse reports and not yet turned them off.
+fn mouse_on(tmux: &Tmux) -> bool {
+    let out = tmux.run(&[
+        "display-message",
+        "-p",
+        "-t",
+        "herald",
+        "#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}",
+    ]);
+    String::from_utf8_lossy(&out.stdout).contains('1')
+}
+
+/// The pid of the program the pane's shell started.
+fn child_pid(tmux: &Tmux) -> String {
+    let shell = tmux.run(&["display-message", "-p", "-t", "herald", "#{pane_pid}"]);
+    let shell = String::from_utf8_lossy(&shell.stdout).trim().to_owned();
+    let pids = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+    String::from_utf8_lossy(&pids.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_says_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_herald");
+    let command = format!(
+        "{bin} --store {} --samples --debug-panic; echo HERALD_EXIT=$?; sleep 30",
+        dir.path().join("p.db").display()
+    );
+    let tmux = Tmux::start(&command, 100, 30);
+    let screen = tmux.wait_for("herald to crash", |s| s.contains("HERALD_EXIT="));
+    assert!(screen.contains("HERALD_EXIT=101"), "{screen}");
+    assert!(
+        screen.contains("deliberate crash"),
+        "the panic message is readable:\n{screen}"
+    );
+    assert!(
+        !screen.contains("1/14"),
+        "the reader's screen is gone:\n{screen}"
+    );
+    assert!(!tmux.alternate_screen_on());
+    assert!(!mouse_on(&tmux), "mouse reporting turned off");
+}
+
+#[test]
+fn sighup_and_sigint_restore_the_terminal_too() {
+    for signal in ["-HUP", "-INT"] {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = env!("CARGO_BIN_EXE_herald");
+        let command = format!(
+            "{bin} --store {} --samples; echo HERALD_EXIT=$?; sleep 30",
+            dir.path().join("s.db").display()
+        );
+        let tmux = Tmux::start(&command, 100, 30);
+        tmux.wait_for("the article list", |s| s.contains("1/14"));
+        assert!(mouse_on(&tmux));
+        let pid = child_pid(&tmux);
+        assert!(
+            Command::new("kill")
+                .args([signal, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let screen = tmux.wait_for("herald to exit", |s| s.contains("HERALD_EXIT="));
+        assert!(screen.contains("HERALD_EXIT=0"), "{signal}: {screen}");
+        assert!(!tmux.alternate_screen_on(), "{signal}");
+        assert!(!mouse_on(&tmux), "{signal}");
+    }
+}
+
 #[test]
 fn sigterm_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
