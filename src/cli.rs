@@ -229,13 +229,34 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // Parse errors span lines (the line, a caret under the fault): keep them.
-            let text = format!("{err:#}");
+            let mut text = format!("{err:#}");
+            if let Some(hint) = hint(&text) {
+                text.push_str("\n");
+                text.push_str(hint);
+            }
             for (i, line) in text.lines().enumerate() {
                 let prefix = if i == 0 { "herald: " } else { "" };
                 eprintln!("{prefix}{}", printable(line));
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// What to do about errors whose own words do not say it.
+pub fn hint(message: &str) -> Option<&'static str> {
+    if message.contains("database or disk is full") {
+        Some("The disk is full: free some space and try again. Nothing was half-written.")
+    } else if message.contains("readonly database") || message.contains("read-only") {
+        Some(
+            "The store cannot be written: check the permissions of the file and its folder, or pass --store with another path.",
+        )
+    } else if message.contains("unable to open database file") {
+        Some(
+            "The store cannot be opened: check that its folder exists and can be written, or pass --store with another path.",
+        )
+    } else {
+        None
     }
 }
 

@@ -112,7 +112,18 @@ fn fetch(agent: &ureq::Agent, feed: &Feed, options: &Options) -> Result<Fetched>
             ),
             other => anyhow!("{other}"),
         })?;
-    let parsed = feed::parse(&bytes, feed.name.as_deref())?;
+    let mut parsed = feed::parse(&bytes, feed.name.as_deref())?;
+    if parsed.dropped > 0 {
+        log::warn!(
+            "{}: {} items; kept the first {}",
+            feed.url,
+            parsed.dropped + parsed.articles.len(),
+            parsed.articles.len()
+        );
+    }
+    for article in &mut parsed.articles {
+        crate::import::cap(article);
+    }
     Ok(Fetched::Feed {
         articles: parsed.articles,
         title: parsed.title,

@@ -207,7 +207,20 @@ pub fn import_file(
         },
         Format::Feed => {
             return match feed::parse(decoded.text.as_bytes(), None) {
-                Ok(parsed) => {
+                Ok(mut parsed) => {
+                    if parsed.dropped > 0 {
+                        report(problem(
+                            format!(
+                                "the feed has {} items; kept the first {}",
+                                parsed.dropped + parsed.articles.len(),
+                                parsed.articles.len()
+                            ),
+                            true,
+                        ));
+                    }
+                    for article in &mut parsed.articles {
+                        cap(article);
+                    }
                     let counts = store.upsert(&parsed.articles, added)?;
                     Ok(ImportCounts {
                         imported: counts.new + counts.updated,
@@ -239,6 +252,12 @@ pub fn import_file(
             }
         },
     };
+    let mut articles = articles;
+    for article in &mut articles {
+        for warning in cap(article) {
+            report(problem(warning, true));
+        }
+    }
     let mut counts = ImportCounts::default();
     for batch in articles.chunks(BATCH_SIZE) {
         counts.add(store.import(batch, added)?);
@@ -322,7 +341,15 @@ fn parse_json_lines(
             ));
         }
         match json::parse_line(&decoded.text, number, fallback) {
-            Some(Ok(article)) => chunk.push(LineOutcome::Article(article)),
+            Some(Ok(mut article)) => {
+                for warning in cap(&mut article) {
+                    chunk.push(LineOutcome::Problem(
+                        format!("line {number}: {warning}"),
+                        true,
+                    ));
+                }
+                chunk.push(LineOutcome::Article(article));
+            }
             Some(Err(err)) => chunk.push(LineOutcome::Problem(
                 format!("{}: {}", err.place, err.reason),
                 false,
@@ -367,6 +394,38 @@ fn fallback_source(path: &Path) -> String {
         .map(clean)
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "Local files".to_owned())
+}
+
+/// The longest title, source or author name kept; longer ones are cut with a warning.
+pub const MAX_FIELD_CHARS: usize = 1_000;
+
+/// Cuts fields that no article has at such a length (a 50 MB single-line file makes a
+/// 50 MB "title"), so the list and the index stay usable. Returns what was cut.
+pub fn cap(article: &mut NewArticle) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut cut = |name: &str, text: &mut String| {
+        let chars = text.chars().count();
+        if chars > MAX_FIELD_CHARS {
+            let kept: String = text.chars().take(MAX_FIELD_CHARS).collect();
+            *text = format!("{kept}…");
+            warnings.push(format!(
+                "the {name} was {chars} characters long; kept the first {MAX_FIELD_CHARS}"
+            ));
+        }
+    };
+    cut("title", &mut article.title);
+    cut("source", &mut article.source);
+    for author in &mut article.authors {
+        cut("author name", author);
+    }
+    if article.authors.len() > 50 {
+        warnings.push(format!(
+            "{} authors; kept the first 50",
+            article.authors.len()
+        ));
+        article.authors.truncate(50);
+    }
+    warnings
 }
 
 /// Collapses runs of white space (line breaks included) to one space and trims.

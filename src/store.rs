@@ -594,6 +594,43 @@ mod tests {
     }
 
     #[test]
+    fn a_full_disk_fails_the_whole_batch_and_keeps_what_was_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("full.db")).unwrap();
+        store.import(&[article("Kept", None)], now()).unwrap();
+        let pages: i64 = store
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        // SQLite reports a database at its page limit exactly as a full disk.
+        store
+            .conn
+            .query_row(
+                &format!("PRAGMA max_page_count = {}", pages + 2),
+                [],
+                |_| Ok(()),
+            )
+            .unwrap();
+        let big: Vec<NewArticle> = (0..200)
+            .map(|i| {
+                let mut a = article(&format!("Big {i}"), None);
+                a.paragraphs = vec!["words ".repeat(2_000)];
+                a
+            })
+            .collect();
+        let err = store.import(&big, now()).unwrap_err();
+        assert!(format!("{err:#}").contains("full"), "{err:#}");
+        assert_eq!(store.count().unwrap(), 1, "nothing half-written");
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        store.fts_integrity_check().unwrap();
+        assert!(
+            crate::cli::hint(&format!("{err:#}"))
+                .unwrap()
+                .contains("disk is full")
+        );
+    }
+
+    #[test]
     fn a_file_that_is_not_a_store_is_refused_and_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("notes.db");

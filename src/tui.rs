@@ -269,7 +269,11 @@ pub fn run_effects(
                 Ok(None) => {}
                 Err(err) => {
                     log::error!("{err:#}");
-                    next.extend(app.update(Action::Notify(format!("Error: {err:#}"))));
+                    let mut message = format!("Error: {err:#}");
+                    if let Some(hint) = crate::cli::hint(&message) {
+                        message = format!("{message}. {hint}");
+                    }
+                    next.extend(app.update(Action::Notify(message)));
                 }
             }
         }

@@ -11,7 +11,12 @@ use crate::model::{NewArticle, Published};
 pub struct ParsedFeed {
     pub title: Option<String>,
     pub articles: Vec<NewArticle>,
+    /// Items past `MAX_ITEMS`, left out.
+    pub dropped: usize,
 }
+
+/// The most items taken from one feed document; feeds list their newest first.
+pub const MAX_ITEMS: usize = 20_000;
 
 /// Text that may be HTML (titles often are) as plain text.
 fn plain(text: &str) -> String {
@@ -35,9 +40,11 @@ pub fn parse(bytes: &[u8], source: Option<&str>) -> Result<ParsedFeed> {
         .map(str::to_owned)
         .or_else(|| title.clone())
         .unwrap_or_else(|| "Feed".to_owned());
+    let dropped = feed.entries.len().saturating_sub(MAX_ITEMS);
     let articles = feed
         .entries
         .into_iter()
+        .take(MAX_ITEMS)
         .filter_map(|entry| {
             let body = entry
                 .content
@@ -91,7 +98,11 @@ pub fn parse(bytes: &[u8], source: Option<&str>) -> Result<ParsedFeed> {
             })
         })
         .collect();
-    Ok(ParsedFeed { title, articles })
+    Ok(ParsedFeed {
+        title,
+        articles,
+        dropped,
+    })
 }
 
 /// Whether `text` (the start of a file) is a feed rather than a web page.

@@ -1,0 +1,90 @@
+//! Huge inputs are capped with a message, never a hang or a crash: a 50 MB single-line
+//! file, a feed of 100,000 items, a file over the size limit.
+
+use std::io::Write;
+use std::process::Command;
+
+fn herald(store: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_50_mb_single_line_file_is_stored_with_its_title_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one-line.txt");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    for _ in 0..(50 * 1024 * 1024 / 10) {
+        out.write_all(b"harbour 0 ").unwrap();
+    }
+    drop(out);
+    let store = dir.path().join("s.db");
+    let result = herald(&store, &["import", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("kept the first 1000"),
+        "{stderr}"
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["list", "--json"]).stdout).unwrap();
+    assert!(rows[0]["title"].as_str().unwrap().chars().count() <= 1001);
+    assert!(
+        herald(&store, &["show", "1", "--width", "40"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn a_feed_of_100000_items_is_cut_to_the_newest_20000() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge-feed.xml");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    write!(
+        out,
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Huge</title>"
+    )
+    .unwrap();
+    for i in 0..100_000 {
+        write!(out, "<item><guid>h{i}</guid><title>Item {i}</title></item>").unwrap();
+    }
+    write!(out, "</channel></rss>").unwrap();
+    drop(out);
+    let store = dir.path().join("s.db");
+    let result = herald(&store, &["import", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("100000 items; kept the first 20000"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&result.stdout).starts_with("imported 20000,"));
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("too-big.txt");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    writeln!(out, "A title").unwrap();
+    let line = "A line of text that repeats until the file is over the limit.\n";
+    let mut written = 0;
+    while written <= herald::import::MAX_FILE_BYTES {
+        out.write_all(line.as_bytes()).unwrap();
+        written += line.len() as u64;
+    }
+    drop(out);
+    let store = dir.path().join("s.db");
+    let result = herald(&store, &["import", file.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("limit") && stderr.contains("JSON Lines"),
+        "{stderr}"
+    );
+}
