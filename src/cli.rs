@@ -231,7 +231,7 @@ pub fn main() -> ExitCode {
             // Parse errors span lines (the line, a caret under the fault): keep them.
             let mut text = format!("{err:#}");
             if let Some(hint) = hint(&text) {
-                text.push_str("\n");
+                text.push('\n');
                 text.push_str(hint);
             }
             for (i, line) in text.lines().enumerate() {
