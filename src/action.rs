@@ -72,6 +72,8 @@ pub enum Action {
     CopyLink,
     /// Fetch every subscribed feed in the background.
     FetchFeeds,
+    /// Read the store again: articles another herald added appear.
+    Reload,
     /// Open link N of the article (its links are numbered in the text).
     OpenLink,
     /// Quit from the list.
@@ -201,6 +203,7 @@ impl Action {
             Action::NextUnread => "next unread article",
             Action::CopyLink => "copy the link",
             Action::FetchFeeds => "fetch all feeds",
+            Action::Reload => "reload (see articles added elsewhere)",
             Action::OpenLink => "open link number N",
             Action::Resize { .. }
             | Action::Wheel { .. }

@@ -392,6 +392,10 @@ impl App {
                 self.status = Some("Fetching feeds…".into());
                 effects.push(Effect::FetchFeeds);
             }
+            Action::Reload => {
+                let keep = self.list.selected_row().map(|r| r.id);
+                effects.push(Effect::Refresh { keep });
+            }
             Action::FetchProgress { done, total } => {
                 self.status = Some(format!("Fetching feeds {done}/{total}…"));
             }

@@ -251,6 +251,10 @@ pub fn hint(message: &str) -> Option<&'static str> {
         Some(
             "The store cannot be written: check the permissions of the file and its folder, or pass --store with another path.",
         )
+    } else if message.contains("malformed") || message.contains("not a database") {
+        Some(
+            "The store is damaged or not a herald store; herald has not changed it. Keep a copy, then try `sqlite3 FILE .recover`, or pass --store with another path.",
+        )
     } else if message.contains("unable to open database file") {
         Some(
             "The store cannot be opened: check that its folder exists and can be written, or pass --store with another path.",

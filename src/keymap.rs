@@ -417,6 +417,7 @@ fn action_order(action: &Action) -> usize {
         Action::CopyLink,
         Action::OpenLink,
         Action::FetchFeeds,
+        Action::Reload,
         Action::NextUnread,
         Action::Undo,
         Action::MarkAllRead,

@@ -147,3 +147,57 @@ fn a_reader_and_an_import_share_the_store() {
     assert!(reads > 1);
     assert!(seen.windows(2).all(|w| w[0] <= w[1]));
 }
+
+#[test]
+fn a_damaged_store_is_reported_with_what_to_do_and_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("corpus.jsonl");
+    corpus(&input);
+    let path = dir.path().join("damaged.db");
+    let ok = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("--store")
+        .arg(&path)
+        .arg("import")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    // Fold the WAL in, then scribble over the middle of the file.
+    drop(Store::open(&path).unwrap());
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 64 * 1024] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let _ = std::fs::remove_file(path.with_extension("db-wal"));
+    let mut saw_damage = false;
+    for args in [
+        &["list"][..],
+        &["search", "harbour"],
+        &["export"],
+        &["show", "20000"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("--store")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        if !out.status.success() {
+            saw_damage = true;
+            assert!(
+                stderr.contains("damaged") || stderr.contains("not a readable"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+    assert!(saw_damage, "reading every article meets the damage");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "herald wrote nothing to it"
+    );
+}

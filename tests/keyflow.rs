@@ -451,3 +451,27 @@ mod feeds {
         assert!(h.app.status.as_deref().unwrap().contains("links 1 to 2"));
     }
 }
+
+#[test]
+fn ctrl_r_shows_articles_another_herald_added() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("j j");
+    let selected = h.app.list.selected_row().unwrap().id;
+    let mut added = fixtures().remove(0);
+    added.guid = Some("from-elsewhere".into());
+    added.title = "Added by another process".into();
+    added.published = herald::model::Published::parse_rfc3339("2026-06-01T00:00:00Z").ok();
+    h.store
+        .import(&[added], jiff::Timestamp::UNIX_EPOCH)
+        .unwrap();
+    assert_eq!(h.app.list.total, 6);
+    h.keys("ctrl-r");
+    assert_eq!(h.app.list.total, 7);
+    assert_eq!(h.app.unread, 7);
+    assert_eq!(h.app.list.row(0).unwrap().title, "Added by another process");
+    assert_eq!(
+        h.app.list.selected_row().unwrap().id,
+        selected,
+        "selection kept"
+    );
+}
