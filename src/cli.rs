@@ -219,7 +219,11 @@ pub enum ExportFormat {
 }
 
 /// Parses the arguments, runs the command and turns any error into one line on stderr.
+/// When the process began, as near as herald can tell: for start-up measurements.
+pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 pub fn main() -> ExitCode {
+    STARTED.get_or_init(std::time::Instant::now);
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

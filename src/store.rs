@@ -408,6 +408,18 @@ impl Store {
         Ok(())
     }
 
+    /// The article with the longest body.
+    pub fn longest_article(&self) -> Result<Option<ArticleId>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM bodies ORDER BY length(body) DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Runs SQLite's own consistency check, returning its verdict.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self

@@ -55,6 +55,8 @@ pub fn run(store: Store, options: Options) -> Result<()> {
         store_path: path.to_path_buf(),
         events: sender.clone(),
     });
+    // Undocumented, for benchmarks: report the first frame to this file and quit.
+    let mut first_frame_report = std::env::var_os("HERALD_FIRST_FRAME_REPORT");
     let mut pending = app.update(Action::Resize {
         width: size.width,
         height: size.height,
@@ -74,6 +76,19 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             .terminal
             .draw(|frame| ui::render(&app, frame))
             .context("drawing the screen")?;
+        if let Some(path) = first_frame_report.take() {
+            // For the start-up benchmark: how long the first full frame took, and memory.
+            let elapsed = crate::cli::STARTED
+                .get()
+                .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1e3);
+            let report = format!(
+                "first_frame_ms={elapsed:.2}\npeak_rss_kib={}\nrows={}\n",
+                peak_rss_kib().unwrap_or(0),
+                app.list.total
+            );
+            std::fs::write(&path, report).context("writing the first-frame report")?;
+            break;
+        }
         #[cfg(debug_assertions)]
         #[allow(clippy::panic)]
         if options.debug_panic {
@@ -423,6 +438,15 @@ fn copy_to_clipboard(text: &str) -> Result<()> {
         out.flush()?;
     }
     Ok(())
+}
+
+/// The process's peak resident memory (VmHWM), in KiB, where /proc tells it.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 #[cfg(test)]

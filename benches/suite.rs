@@ -1,0 +1,192 @@
+//! The performance suite at archive scale: for N = 1,000, 10,000 and 100,000 generated
+//! articles (and 1,000,000 with HERALD_BENCH_1M=1): import throughput and store size;
+//! start-up to the first frame with the list filled, timed by the binary itself in a real
+//! terminal (tmux) and from outside; peak resident memory; search latency per kind; the
+//! longest article's first frame and scroll frames.
+//!
+//! `cargo bench --bench suite`
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use herald::action::Action;
+use herald::app::App;
+use herald::keymap::Keymap;
+use herald::search::{Order, parse};
+use herald::store::Store;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Starts herald in tmux on `store`, waits for its first-frame report; returns (inner ms,
+/// outer ms, peak RSS KiB).
+fn first_frame(store: &Path, dir: &Path, run: usize) -> anyhow::Result<(f64, f64, u64)> {
+    let report = dir.join(format!("first-frame-{run}.txt"));
+    let _ = std::fs::remove_file(&report);
+    let socket = format!("herald-suite-{}-{run}", std::process::id());
+    let command = format!(
+        "HERALD_FIRST_FRAME_REPORT={} {} --store {}",
+        report.display(),
+        env!("CARGO_BIN_EXE_herald"),
+        store.display()
+    );
+    let started = Instant::now();
+    let status = Command::new("tmux")
+        .args([
+            "-L",
+            &socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+        ])
+        .arg(&command)
+        .status()?;
+    anyhow::ensure!(status.success(), "tmux could not start (is it installed?)");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let text = loop {
+        if let Ok(text) = std::fs::read_to_string(&report)
+            && text.contains("rows=")
+        {
+            break text;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "no first frame within 30 s");
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let outer = started.elapsed().as_secs_f64() * 1e3;
+    let _ = Command::new("tmux")
+        .args(["-L", &socket, "kill-server"])
+        .stderr(std::process::Stdio::null())
+        .status();
+    let field = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    Ok((
+        field("first_frame_ms="),
+        outer,
+        field("peak_rss_kib=") as u64,
+    ))
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut sizes = vec![1_000, 10_000, 100_000];
+    if std::env::var_os("HERALD_BENCH_1M").is_some() {
+        sizes.push(1_000_000);
+    }
+    if let Some(n) = std::env::var("HERALD_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        sizes = vec![n];
+    }
+    let queries = [
+        ("rare word", "zephyrine", false),
+        ("common word", "the", false),
+        ("two-letter prefix", "ka", true),
+        ("phrase", "\"a note on\"", false),
+        (
+            "field + flag + date",
+            "source:\"source 07\" is:unread after:2025-06-01",
+            false,
+        ),
+    ];
+    for n in sizes {
+        let dir = tempfile::tempdir()?;
+        let input = dir.path().join("corpus.jsonl");
+        corpus::write_jsonl(&input, n)?;
+        let path = dir.path().join("suite.db");
+        let mut store = Store::open(&path)?;
+        let started = Instant::now();
+        herald::import::import_paths(&mut store, &[input], jiff::Timestamp::now(), &mut |_| {})?;
+        let import_s = started.elapsed().as_secs_f64();
+        drop(store);
+        let size: u64 = std::fs::read_dir(dir.path())?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("suite.db"))
+            .filter_map(|e| e.metadata().ok())
+            .map(|m| m.len())
+            .sum();
+        println!("== {n} articles");
+        println!(
+            "import: {:.0} articles/s ({import_s:.2} s); store {:.1} MiB",
+            n as f64 / import_s,
+            size as f64 / 1048576.0
+        );
+
+        let mut inner = Vec::new();
+        let mut outer = Vec::new();
+        let mut rss = 0;
+        for run in 0..5 {
+            let (i, o, r) = first_frame(&path, dir.path(), run)?;
+            inner.push(i);
+            outer.push(o);
+            rss = rss.max(r);
+        }
+        println!(
+            "first frame with the list filled: {:.1} ms inside the process, {:.1} ms from outside (median of 5); peak RSS {:.1} MiB",
+            median(inner),
+            median(outer),
+            rss as f64 / 1024.0
+        );
+
+        let store = Store::open(&path)?;
+        for (label, text, typing) in queries {
+            let mut times = Vec::new();
+            let mut found = 0;
+            for _ in 0..7 {
+                let started = Instant::now();
+                let query = parse(text, jiff::Timestamp::now(), typing)?;
+                let ids = store.search(&query, Order::Relevance)?.ids;
+                let rows = store.summaries_by_ids(&ids[..ids.len().min(50)])?;
+                times.push(started.elapsed().as_secs_f64() * 1e3);
+                found = ids.len();
+                std::hint::black_box(rows);
+            }
+            println!(
+                "search {label:<20} {found:>7} found: {:.2} ms median",
+                median(times)
+            );
+        }
+
+        let longest = store.longest_article()?;
+        if let Some(article) = longest.and_then(|id| store.article(id).ok().flatten()) {
+            let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
+            let mut app = App::new(Keymap::default_keymap()?, n, n, Rect::new(0, 0, 120, 40));
+            app.update(Action::Resize {
+                width: 120,
+                height: 40,
+            });
+            let words = article.word_count();
+            let started = Instant::now();
+            app.update(Action::ArticleLoaded(Box::new(article)));
+            terminal.draw(|f| herald::ui::render(&app, f))?;
+            let open = started.elapsed().as_secs_f64() * 1e3;
+            let started = Instant::now();
+            for _ in 0..500 {
+                app.update(Action::ScrollDown);
+                terminal.draw(|f| herald::ui::render(&app, f))?;
+            }
+            let scroll = started.elapsed().as_secs_f64() * 1e3 / 500.0;
+            println!(
+                "longest article ({words} words): first frame {open:.2} ms; scroll frame {scroll:.3} ms"
+            );
+        }
+    }
+    Ok(())
+}
