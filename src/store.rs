@@ -115,7 +115,7 @@ impl Store {
             )?;
             for article in articles {
                 let authors = article.authors.join("\n");
-                let body = article.paragraphs.join(PARAGRAPH_BREAK);
+                let body = body_of(&article.paragraphs);
                 let changed = insert.execute(params![
                     article.dedup_key(),
                     article.guid,
@@ -428,6 +428,20 @@ impl Store {
     }
 }
 
+/// The stored body: paragraphs joined by a blank line. A paragraph holding a blank line
+/// of its own would come back as two, so such lines keep a space.
+pub(crate) fn body_of(paragraphs: &[String]) -> String {
+    let mut parts = Vec::with_capacity(paragraphs.len());
+    for p in paragraphs {
+        let mut p = p.clone();
+        while p.contains(PARAGRAPH_BREAK) {
+            p = p.replace(PARAGRAPH_BREAK, "\n \n");
+        }
+        parts.push(p);
+    }
+    parts.join(PARAGRAPH_BREAK)
+}
+
 /// The bigram-index text of title, authors, source and body, or `None` when none of them
 /// holds CJK text.
 pub(crate) fn cjk_columns<S: AsRef<str>>(fields: &[S; 4]) -> Option<[String; 4]> {
@@ -566,6 +580,18 @@ mod tests {
         assert_eq!(a.summary.published.unwrap().offset, None);
         assert_eq!(store.count_unread().unwrap(), 0);
         assert_eq!(store.rank_of(id).unwrap(), Some(0));
+    }
+
+    #[test]
+    fn a_paragraph_with_a_blank_line_stays_one_paragraph() {
+        let store = Store::open_in_memory().unwrap();
+        let mut a = article("Pre", None);
+        a.paragraphs = vec!["code\n\n\nmore".into(), "next".into()];
+        store.import(&[a], now()).unwrap();
+        let id = store.summaries(Some(1), 0).unwrap()[0].id;
+        let back = store.article(id).unwrap().unwrap();
+        assert_eq!(back.paragraphs.len(), 2);
+        assert_eq!(back.paragraphs[1], "next");
     }
 
     #[test]

@@ -280,3 +280,21 @@ fn queries_reach_the_store_without_sql_or_fts_errors() {
         }
     }
 }
+
+/// Inputs the fuzzers found problems with, kept so they stay fixed.
+#[test]
+fn regressions_found_by_fuzzing() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = import::decode::decode(&bytes).text;
+        let converted = html::to_text(&text);
+        for p in &converted.paragraphs {
+            assert!(!p.contains("\n\n"), "a paragraph break inside {p:?}");
+        }
+        let _ = html::page_to_article(&text, "fuzz");
+        let _ = import::feed::parse(&bytes, None);
+        let _ = json::parse(&text, "fuzz");
+        let _ = text::parse(&text, "fuzz");
+    }
+}

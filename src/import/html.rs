@@ -109,6 +109,20 @@ impl Writer {
     }
 
     fn link_number(&mut self, href: &str) -> Option<usize> {
+        // Browsers drop tabs and line breaks from URLs; anything else unprintable makes
+        // it no link we would list (or open). Found by fuzzing: a line break in an href
+        // ended up inside the link list's paragraph.
+        let href: String = href
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        let href = href.trim();
+        if href
+            .chars()
+            .any(|c| c.is_whitespace() || crate::display::is_unsafe(c))
+        {
+            return None;
+        }
         let lower = href.to_ascii_lowercase();
         if !(lower.starts_with("http://")
             || lower.starts_with("https://")

@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{PARAGRAPH_BREAK, Store, cjk_columns};
+use super::{Store, cjk_columns};
 use crate::model::NewArticle;
 
 /// A subscription.
@@ -136,7 +136,7 @@ impl Store {
             match found {
                 Some(id) => {
                     let authors = article.authors.join("\n");
-                    let body = article.paragraphs.join(PARAGRAPH_BREAK);
+                    let body = super::body_of(&article.paragraphs);
                     let changed = update_article(&tx, id, article, &authors, &body)?;
                     if changed {
                         counts.updated += 1;
