@@ -7,18 +7,25 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
-use serde::Serialize;
 
 use crate::app::Settings;
 use crate::config::Config;
 use crate::display::{self, printable};
 use crate::import;
 use crate::keymap::Keymap;
-use crate::model::{Article, ArticleId, Summary};
+use crate::model::ArticleId;
 use crate::paths;
 use crate::samples;
 use crate::store::Store;
 use crate::ui::theme;
+
+mod feeds;
+mod output;
+
+use output::{
+    ExportRecord, JsonArticle, JsonSummary, print_article, print_list, print_rows, terminal_width,
+    write_json,
+};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -218,10 +225,10 @@ pub enum ExportFormat {
     Jsonl,
 }
 
-/// Parses the arguments, runs the command and turns any error into one line on stderr.
 /// When the process began, as near as herald can tell: for start-up measurements.
 pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
+/// Parses the arguments, runs the command and turns any error into one line on stderr.
 pub fn main() -> ExitCode {
     STARTED.get_or_init(std::time::Instant::now);
     let cli = Cli::parse();
@@ -255,7 +262,10 @@ pub fn hint(message: &str) -> Option<&'static str> {
         Some(
             "The store cannot be written: check the permissions of the file and its folder, or pass --store with another path.",
         )
-    } else if message.contains("malformed") || message.contains("not a database") {
+    } else if message.contains("has not changed it") {
+        // The message already says what to do.
+        None
+    } else if message.contains("malformed") {
         Some(
             "The store is damaged or not a herald store; herald has not changed it. Keep a copy, then try `sqlite3 FILE .recover`, or pass --store with another path.",
         )
@@ -330,15 +340,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }) => {
             let mut code = ExitCode::SUCCESS;
             if let Some(cache) = from_newsboat {
-                from_newsboat_cache(&mut store, &cache)?;
+                feeds::from_newsboat_cache(&mut store, &cache)?;
             }
             if !paths.is_empty() {
                 code = import(&mut store, &paths)?;
             }
             Ok(code)
         }
-        Some(Command::Feed { action }) => feed_command(&store, action),
-        Some(Command::Fetch { jobs, timeout }) => fetch(&mut store, jobs, timeout),
+        Some(Command::Feed { action }) => feeds::feed_command(&store, action),
+        Some(Command::Fetch { jobs, timeout }) => feeds::fetch(&mut store, jobs, timeout),
         Some(Command::List { json, limit }) => {
             if json {
                 let summaries = store.summaries(limit, 0)?;
@@ -431,181 +441,6 @@ pub fn open_store(cli: &Cli, config: &Config) -> Result<Store> {
     Ok(store)
 }
 
-fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) -> Result<()> {
-    let migration = import::newsboat::read(cache)?;
-    let mut added = 0;
-    for feed in &migration.feeds {
-        if store.feed_by_url(&feed.url)?.is_none() {
-            store.add_feed(&feed.url, feed.name.as_deref())?;
-            added += 1;
-        }
-    }
-    let counts = store.upsert(&migration.articles, Timestamp::now())?;
-    println!(
-        "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present",
-        migration.feeds.len(),
-        counts.new,
-        counts.updated,
-        counts.unchanged
-    );
-    Ok(())
-}
-
-fn valid_feed_url(url: &str) -> Result<()> {
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("http://") || lower.starts_with("https://"))
-        || url.contains(char::is_whitespace)
-    {
-        bail!("`{url}` is not an http or https address");
-    }
-    Ok(())
-}
-
-fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCode> {
-    match action {
-        FeedCommand::Add { url, name } => {
-            valid_feed_url(&url)?;
-            let feed = store.add_feed(&url, name.as_deref())?;
-            println!("subscribed ({}): {}", feed.id, printable(&feed.url));
-        }
-        FeedCommand::List { json } => {
-            let feeds = store.feeds()?;
-            if json {
-                let rows: Vec<serde_json::Value> = feeds
-                    .iter()
-                    .map(|f| {
-                        serde_json::json!({
-                            "id": f.id,
-                            "url": f.url,
-                            "name": f.name,
-                            "last_fetched": f.last_fetched
-                                .and_then(|s| Timestamp::from_second(s).ok())
-                                .map(|t| t.to_string()),
-                            "last_error": f.last_error,
-                        })
-                    })
-                    .collect();
-                write_json(&rows)?;
-            } else {
-                for f in feeds {
-                    let state = match (&f.last_error, f.last_fetched) {
-                        (Some(err), _) => format!("failed: {err}"),
-                        (None, Some(_)) => "ok".to_owned(),
-                        (None, None) => "not fetched yet".to_owned(),
-                    };
-                    println!(
-                        "{:>4}  {}  {}  ({})",
-                        f.id,
-                        printable(f.name.as_deref().unwrap_or("-")),
-                        printable(&f.url),
-                        printable(&state)
-                    );
-                }
-            }
-        }
-        FeedCommand::Remove { feed } => {
-            let removed = store.remove_feed(&feed)?;
-            println!("unsubscribed from {}", printable(&removed.url));
-        }
-        FeedCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            let outlines =
-                crate::opml::parse(&text).with_context(|| format!("reading {}", file.display()))?;
-            let mut added = 0;
-            for o in &outlines {
-                if valid_feed_url(&o.url).is_err() {
-                    eprintln!(
-                        "skipped {}: not an http or https address",
-                        printable(&o.url)
-                    );
-                    continue;
-                }
-                if store.feed_by_url(&o.url)?.is_none() {
-                    store.add_feed(&o.url, o.name.as_deref())?;
-                    added += 1;
-                }
-            }
-            println!(
-                "subscribed to {added} of {} feeds in the file",
-                outlines.len()
-            );
-        }
-        FeedCommand::Export => {
-            let outlines: Vec<crate::opml::Outline> = store
-                .feeds()?
-                .into_iter()
-                .map(|f| crate::opml::Outline {
-                    url: f.url,
-                    name: f.name,
-                })
-                .collect();
-            print!("{}", crate::opml::write(&outlines));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCode> {
-    let feeds = store.feeds()?;
-    if feeds.is_empty() {
-        println!("no subscriptions yet: herald feed add URL");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let options = crate::fetch::Options {
-        jobs: usize::from(jobs),
-        timeout: std::time::Duration::from_secs(timeout),
-        ..Default::default()
-    };
-    let show_progress = std::io::stderr().is_terminal();
-    let reports = crate::fetch::fetch_all(
-        store,
-        feeds,
-        options,
-        Timestamp::now(),
-        &mut |done, total, _| {
-            if show_progress {
-                let width = 30;
-                let filled = done * width / total.max(1);
-                eprint!(
-                    "\r[{}{}] {done}/{total} feeds",
-                    "#".repeat(filled),
-                    " ".repeat(width - filled)
-                );
-            }
-        },
-    );
-    if show_progress {
-        eprintln!();
-    }
-    let (mut new, mut updated, mut failed) = (0, 0, 0);
-    for report in &reports {
-        let label = printable(report.label()).into_owned();
-        match &report.outcome {
-            crate::fetch::Outcome::NotModified => println!("{label}: not modified"),
-            crate::fetch::Outcome::Stored(c) => {
-                new += c.new;
-                updated += c.updated;
-                println!("{label}: {} new, {} updated", c.new, c.updated);
-            }
-            crate::fetch::Outcome::Failed(reason) => {
-                failed += 1;
-                log::warn!("fetching {}: {reason}", report.feed.url);
-                eprintln!("{label}: failed: {}", printable(reason));
-            }
-        }
-    }
-    println!(
-        "fetched {} feeds: {new} new, {updated} updated, {failed} failed",
-        reports.len()
-    );
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
 fn print_completions(shell: CompletionShell) {
     use clap_complete::Shell;
     let shell = match shell {
@@ -641,154 +476,4 @@ fn import(store: &mut Store, paths: &[PathBuf]) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-fn print_list(store: &Store, limit: Option<usize>) -> Result<()> {
-    print_rows(&store.summaries(limit, 0)?)
-}
-
-fn print_rows(rows: &[Summary]) -> Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for row in rows {
-        let date = row
-            .published
-            .map(|p| p.civil().strftime("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "undated".to_owned());
-        let source = display::truncate(&printable(&row.source), 18).into_owned();
-        let pad = 18usize.saturating_sub(display::width(&source));
-        writeln!(
-            out,
-            "{:>6} {}{} {date:<10} {source}{} {}",
-            row.id,
-            if row.read { ' ' } else { '●' },
-            if row.starred { '★' } else { ' ' },
-            " ".repeat(pad),
-            printable(&row.title),
-        )?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-fn print_article(article: &Article, width: usize) -> Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let s = &article.summary;
-    let title = vec![s.title.clone()];
-    write!(out, "{}", display::fill(&title, width))?;
-    let mut byline = vec![s.source.clone()];
-    if !s.authors.is_empty() {
-        byline.push(s.authors.join(", "));
-    }
-    if let Some(p) = s.published {
-        byline.push(p.civil().strftime("%Y-%m-%d %H:%M").to_string());
-    }
-    write!(out, "{}", display::fill(&[byline.join(" · ")], width))?;
-    if let Some(url) = &s.url {
-        writeln!(out, "{}", printable(url))?;
-    }
-    writeln!(out)?;
-    write!(out, "{}", display::fill(&article.paragraphs, width))?;
-    out.flush()?;
-    Ok(())
-}
-
-fn terminal_width() -> usize {
-    if std::io::stdout().is_terminal()
-        && let Ok((cols, _)) = ratatui::crossterm::terminal::size()
-    {
-        return usize::from(cols).max(10);
-    }
-    80
-}
-
-fn write_json<T: Serialize>(value: &T) -> Result<()> {
-    let text = display::escape_json_output(serde_json::to_string_pretty(value)?);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    out.write_all(text.as_bytes())?;
-    out.write_all(b"\n")?;
-    Ok(())
-}
-
-/// The keys of `list --json`, in this order; scripts rely on them.
-#[derive(Serialize)]
-struct JsonSummary<'a> {
-    id: i64,
-    source: &'a str,
-    title: &'a str,
-    authors: &'a [String],
-    published: Option<String>,
-    url: Option<&'a str>,
-    read: bool,
-    starred: bool,
-}
-
-impl<'a> From<&'a Summary> for JsonSummary<'a> {
-    fn from(s: &'a Summary) -> Self {
-        JsonSummary {
-            id: s.id.0,
-            source: &s.source,
-            title: &s.title,
-            authors: &s.authors,
-            published: s.published.map(|p| p.rfc3339()),
-            url: s.url.as_deref(),
-            read: s.read,
-            starred: s.starred,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct JsonArticle<'a> {
-    #[serde(flatten)]
-    summary: JsonSummary<'a>,
-    paragraphs: &'a [String],
-}
-
-impl<'a> From<&'a Article> for JsonArticle<'a> {
-    fn from(a: &'a Article) -> Self {
-        JsonArticle {
-            summary: JsonSummary::from(&a.summary),
-            paragraphs: &a.paragraphs,
-        }
-    }
-}
-
-/// One exported article. Importing it back gives the same article with the same dedup key:
-/// the guid is written only when the article had one, and the store's own id goes under a
-/// name the importer ignores.
-#[derive(Serialize)]
-struct ExportRecord<'a> {
-    herald_id: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    guid: Option<&'a str>,
-    source: &'a str,
-    title: &'a str,
-    authors: &'a [String],
-    published: Option<String>,
-    url: Option<&'a str>,
-    summary: Option<&'a str>,
-    paragraphs: &'a [String],
-    read: bool,
-    starred: bool,
-}
-
-impl<'a> From<&'a Article> for ExportRecord<'a> {
-    fn from(a: &'a Article) -> Self {
-        ExportRecord {
-            herald_id: a.summary.id.0,
-            guid: a.guid.as_deref(),
-            source: &a.summary.source,
-            title: &a.summary.title,
-            authors: &a.summary.authors,
-            published: a.summary.published.map(|p| p.rfc3339()),
-            url: a.summary.url.as_deref(),
-            summary: a.summary_text.as_deref(),
-            paragraphs: &a.paragraphs,
-            read: a.summary.read,
-            starred: a.summary.starred,
-        }
-    }
 }

@@ -1,0 +1,188 @@
+//! The feed commands: subscriptions, OPML, fetching, and moving in from newsboat.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+
+use super::FeedCommand;
+use super::output::write_json;
+use crate::display::printable;
+use crate::import;
+use crate::store::Store;
+
+pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) -> Result<()> {
+    let migration = import::newsboat::read(cache)?;
+    let mut added = 0;
+    for feed in &migration.feeds {
+        if store.feed_by_url(&feed.url)?.is_none() {
+            store.add_feed(&feed.url, feed.name.as_deref())?;
+            added += 1;
+        }
+    }
+    let counts = store.upsert(&migration.articles, Timestamp::now())?;
+    println!(
+        "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present",
+        migration.feeds.len(),
+        counts.new,
+        counts.updated,
+        counts.unchanged
+    );
+    Ok(())
+}
+
+fn valid_feed_url(url: &str) -> Result<()> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://"))
+        || url.contains(char::is_whitespace)
+    {
+        bail!("`{url}` is not an http or https address");
+    }
+    Ok(())
+}
+
+pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCode> {
+    match action {
+        FeedCommand::Add { url, name } => {
+            valid_feed_url(&url)?;
+            let feed = store.add_feed(&url, name.as_deref())?;
+            println!("subscribed ({}): {}", feed.id, printable(&feed.url));
+        }
+        FeedCommand::List { json } => {
+            let feeds = store.feeds()?;
+            if json {
+                let rows: Vec<serde_json::Value> = feeds
+                    .iter()
+                    .map(|f| {
+                        serde_json::json!({
+                            "id": f.id,
+                            "url": f.url,
+                            "name": f.name,
+                            "last_fetched": f.last_fetched
+                                .and_then(|s| Timestamp::from_second(s).ok())
+                                .map(|t| t.to_string()),
+                            "last_error": f.last_error,
+                        })
+                    })
+                    .collect();
+                write_json(&rows)?;
+            } else {
+                for f in feeds {
+                    let state = match (&f.last_error, f.last_fetched) {
+                        (Some(err), _) => format!("failed: {err}"),
+                        (None, Some(_)) => "ok".to_owned(),
+                        (None, None) => "not fetched yet".to_owned(),
+                    };
+                    println!(
+                        "{:>4}  {}  {}  ({})",
+                        f.id,
+                        printable(f.name.as_deref().unwrap_or("-")),
+                        printable(&f.url),
+                        printable(&state)
+                    );
+                }
+            }
+        }
+        FeedCommand::Remove { feed } => {
+            let removed = store.remove_feed(&feed)?;
+            println!("unsubscribed from {}", printable(&removed.url));
+        }
+        FeedCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let outlines =
+                crate::opml::parse(&text).with_context(|| format!("reading {}", file.display()))?;
+            let mut added = 0;
+            for o in &outlines {
+                if valid_feed_url(&o.url).is_err() {
+                    eprintln!(
+                        "skipped {}: not an http or https address",
+                        printable(&o.url)
+                    );
+                    continue;
+                }
+                if store.feed_by_url(&o.url)?.is_none() {
+                    store.add_feed(&o.url, o.name.as_deref())?;
+                    added += 1;
+                }
+            }
+            println!(
+                "subscribed to {added} of {} feeds in the file",
+                outlines.len()
+            );
+        }
+        FeedCommand::Export => {
+            let outlines: Vec<crate::opml::Outline> = store
+                .feeds()?
+                .into_iter()
+                .map(|f| crate::opml::Outline {
+                    url: f.url,
+                    name: f.name,
+                })
+                .collect();
+            print!("{}", crate::opml::write(&outlines));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCode> {
+    let feeds = store.feeds()?;
+    if feeds.is_empty() {
+        println!("no subscriptions yet: herald feed add URL");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let options = crate::fetch::Options {
+        jobs: usize::from(jobs),
+        timeout: std::time::Duration::from_secs(timeout),
+        ..Default::default()
+    };
+    let show_progress = std::io::stderr().is_terminal();
+    let reports = crate::fetch::fetch_all(
+        store,
+        feeds,
+        options,
+        Timestamp::now(),
+        &mut |done, total, _| {
+            if show_progress {
+                let width = 30;
+                let filled = done * width / total.max(1);
+                eprint!(
+                    "\r[{}{}] {done}/{total} feeds",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled)
+                );
+            }
+        },
+    );
+    if show_progress {
+        eprintln!();
+    }
+    let (mut new, mut updated, mut failed) = (0, 0, 0);
+    for report in &reports {
+        let label = printable(report.label()).into_owned();
+        match &report.outcome {
+            crate::fetch::Outcome::NotModified => println!("{label}: not modified"),
+            crate::fetch::Outcome::Stored(c) => {
+                new += c.new;
+                updated += c.updated;
+                println!("{label}: {} new, {} updated", c.new, c.updated);
+            }
+            crate::fetch::Outcome::Failed(reason) => {
+                failed += 1;
+                log::warn!("fetching {}: {reason}", report.feed.url);
+                eprintln!("{label}: failed: {}", printable(reason));
+            }
+        }
+    }
+    println!(
+        "fetched {} feeds: {new} new, {updated} updated, {failed} failed",
+        reports.len()
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

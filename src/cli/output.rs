@@ -1,0 +1,160 @@
+//! What the commands print: rows, articles as text, and JSON with stable keys.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::display::{self, printable};
+use crate::model::{Article, Summary};
+use crate::store::Store;
+
+pub(super) fn print_list(store: &Store, limit: Option<usize>) -> Result<()> {
+    print_rows(&store.summaries(limit, 0)?)
+}
+
+pub(super) fn print_rows(rows: &[Summary]) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for row in rows {
+        let date = row
+            .published
+            .map(|p| p.civil().strftime("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "undated".to_owned());
+        let source = display::truncate(&printable(&row.source), 18).into_owned();
+        let pad = 18usize.saturating_sub(display::width(&source));
+        writeln!(
+            out,
+            "{:>6} {}{} {date:<10} {source}{} {}",
+            row.id,
+            if row.read { ' ' } else { '●' },
+            if row.starred { '★' } else { ' ' },
+            " ".repeat(pad),
+            printable(&row.title),
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub(super) fn print_article(article: &Article, width: usize) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let s = &article.summary;
+    let title = vec![s.title.clone()];
+    write!(out, "{}", display::fill(&title, width))?;
+    let mut byline = vec![s.source.clone()];
+    if !s.authors.is_empty() {
+        byline.push(s.authors.join(", "));
+    }
+    if let Some(p) = s.published {
+        byline.push(p.civil().strftime("%Y-%m-%d %H:%M").to_string());
+    }
+    write!(out, "{}", display::fill(&[byline.join(" · ")], width))?;
+    if let Some(url) = &s.url {
+        writeln!(out, "{}", printable(url))?;
+    }
+    writeln!(out)?;
+    write!(out, "{}", display::fill(&article.paragraphs, width))?;
+    out.flush()?;
+    Ok(())
+}
+
+pub(super) fn terminal_width() -> usize {
+    if std::io::stdout().is_terminal()
+        && let Ok((cols, _)) = ratatui::crossterm::terminal::size()
+    {
+        return usize::from(cols).max(10);
+    }
+    80
+}
+
+pub(super) fn write_json<T: Serialize>(value: &T) -> Result<()> {
+    let text = display::escape_json_output(serde_json::to_string_pretty(value)?);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// The keys of `list --json`, in this order; scripts rely on them.
+#[derive(Serialize)]
+pub(super) struct JsonSummary<'a> {
+    id: i64,
+    source: &'a str,
+    title: &'a str,
+    authors: &'a [String],
+    published: Option<String>,
+    url: Option<&'a str>,
+    read: bool,
+    starred: bool,
+}
+
+impl<'a> From<&'a Summary> for JsonSummary<'a> {
+    fn from(s: &'a Summary) -> Self {
+        JsonSummary {
+            id: s.id.0,
+            source: &s.source,
+            title: &s.title,
+            authors: &s.authors,
+            published: s.published.map(|p| p.rfc3339()),
+            url: s.url.as_deref(),
+            read: s.read,
+            starred: s.starred,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct JsonArticle<'a> {
+    #[serde(flatten)]
+    summary: JsonSummary<'a>,
+    paragraphs: &'a [String],
+}
+
+impl<'a> From<&'a Article> for JsonArticle<'a> {
+    fn from(a: &'a Article) -> Self {
+        JsonArticle {
+            summary: JsonSummary::from(&a.summary),
+            paragraphs: &a.paragraphs,
+        }
+    }
+}
+
+/// One exported article. Importing it back gives the same article with the same dedup key:
+/// the guid is written only when the article had one, and the store's own id goes under a
+/// name the importer ignores.
+#[derive(Serialize)]
+pub(super) struct ExportRecord<'a> {
+    herald_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guid: Option<&'a str>,
+    source: &'a str,
+    title: &'a str,
+    authors: &'a [String],
+    published: Option<String>,
+    url: Option<&'a str>,
+    summary: Option<&'a str>,
+    paragraphs: &'a [String],
+    read: bool,
+    starred: bool,
+}
+
+impl<'a> From<&'a Article> for ExportRecord<'a> {
+    fn from(a: &'a Article) -> Self {
+        ExportRecord {
+            herald_id: a.summary.id.0,
+            guid: a.guid.as_deref(),
+            source: &a.summary.source,
+            title: &a.summary.title,
+            authors: &a.summary.authors,
+            published: a.summary.published.map(|p| p.rfc3339()),
+            url: a.summary.url.as_deref(),
+            summary: a.summary_text.as_deref(),
+            paragraphs: &a.paragraphs,
+            read: a.summary.read,
+            starred: a.summary.starred,
+        }
+    }
+}
