@@ -176,3 +176,28 @@ fn help_scrolls_when_it_does_not_fit() {
     h.keys("esc");
     assert!(!h.app.help_open);
 }
+
+#[test]
+fn the_help_border_is_whole_beside_wide_characters() {
+    for width in 90..110u16 {
+        let mut h = Harness::new(&fixtures(), width, 26);
+        h.keys("?");
+        let terminal = h.terminal();
+        let buffer = terminal.backend().buffer();
+        let top = (0..26u16)
+            .find(|&y| (0..width).any(|x| buffer[(x, y)].symbol() == "┌"))
+            .unwrap();
+        let left = (0..width)
+            .find(|&x| buffer[(x, top)].symbol() == "┌")
+            .unwrap();
+        if left > 0 {
+            for y in top + 1..top + 10 {
+                let before = buffer[(left - 1, y)].symbol();
+                assert!(
+                    unicode_width::UnicodeWidthStr::width(before) <= 1,
+                    "at width {width}, row {y}: {before:?} spills into the border"
+                );
+            }
+        }
+    }
+}

@@ -62,6 +62,16 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         .flex(Flex::Center)
         .areas(popup);
     frame.render_widget(Clear, popup);
+    // A wide character just left of the popup would spill into its border: blank it.
+    if popup.x > 0 {
+        let buffer = frame.buffer_mut();
+        for y in popup.top()..popup.bottom() {
+            let cell = &mut buffer[(popup.x - 1, y)];
+            if crate::display::width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
     frame.render_widget(
         Paragraph::new(lines).scroll((scroll as u16, 0)).block(
             Block::new()
