@@ -370,3 +370,38 @@ fn no_color_draws_without_colour_and_the_default_theme_with() {
         tmux.keys(&["C-c"]);
     }
 }
+
+#[test]
+fn y_copies_the_link_to_the_clipboard_through_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_herald");
+    let command = format!(
+        "{bin} --store {} --samples; sleep 30",
+        dir.path().join("c.db").display()
+    );
+    let tmux = Tmux::start(&command, 120, 30);
+    // tmux takes OSC 52 into its paste buffer when set-clipboard is on.
+    assert!(
+        tmux.run(&["set-option", "-s", "set-clipboard", "on"])
+            .status
+            .success()
+    );
+    tmux.wait_for("the article list", |s| s.contains("1/14"));
+    tmux.keys(&["j"]);
+    tmux.wait_for("the second row", |s| s.contains("2/14"));
+    tmux.keys(&["y"]);
+    tmux.wait_for("the message", |s| {
+        s.contains("Copied https://circuit.example.com")
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let buffer = tmux.run(&["show-buffer"]);
+        let text = String::from_utf8_lossy(&buffer.stdout);
+        if text == "https://circuit.example.com/2026/03/11/library-robot" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "clipboard holds {text:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    tmux.keys(&["C-c"]);
+}
