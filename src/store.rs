@@ -96,6 +96,7 @@ impl Store {
     pub fn import(&self, articles: &[NewArticle], added: Timestamp) -> Result<ImportCounts> {
         let tx = self.conn.unchecked_transaction()?;
         let mut counts = ImportCounts::default();
+        let mut unread = 0;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO articles (dedup_key, guid, source, title, authors, published,
@@ -139,29 +140,46 @@ impl Store {
                         cjk_index.execute(params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
                     }
                     counts.imported += 1;
+                    unread += i64::from(!article.read);
                 } else {
                     counts.already_present += 1;
                 }
             }
         }
+        adjust_counts(&tx, counts.imported as i64, unread)?;
         tx.commit().context("committing the import")?;
         Ok(counts)
     }
 
+    /// How many articles there are, from the kept count.
     pub fn count(&self) -> Result<usize> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
-        Ok(n as usize)
+        self.kept_count("total")
     }
 
     pub fn count_unread(&self) -> Result<usize> {
-        let n: i64 =
+        self.kept_count("unread")
+    }
+
+    fn kept_count(&self, name: &str) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT value FROM counts WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))
+            .context("reading the article counts")?;
+        Ok(n.max(0) as usize)
+    }
+
+    /// Counts the articles the slow way; the kept counts must agree (for tests).
+    pub fn recount(&self) -> Result<(usize, usize)> {
+        let total: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+        let unread: i64 =
             self.conn
                 .query_row("SELECT count(*) FROM articles WHERE read = 0", [], |r| {
                     r.get(0)
                 })?;
-        Ok(n as usize)
+        Ok((total as usize, unread as usize))
     }
 
     /// Newest first, undated last; `limit` rows from `offset`.
@@ -207,21 +225,24 @@ impl Store {
     /// Removes an article and its index entry.
     pub fn delete(&mut self, id: ArticleId) -> Result<()> {
         let tx = self.conn.transaction()?;
+        let unread: Option<bool> = tx
+            .query_row("SELECT read = 0 FROM articles WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
         tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
         tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
         tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
+        if let Some(unread) = unread {
+            adjust_counts(&tx, -1, -i64::from(unread))?;
+        }
         tx.commit().context("deleting the article")?;
         Ok(())
     }
 
     pub fn set_read(&self, id: ArticleId, read: bool) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE articles SET read = ?2 WHERE id = ?1",
-                params![id, read],
-            )
-            .context("saving the read mark")?;
-        Ok(())
+        self.set_read_many(&[id], read)
+            .context("saving the read mark")
     }
 
     pub fn set_starred(&self, id: ArticleId, starred: bool) -> Result<()> {
@@ -237,12 +258,15 @@ impl Store {
     /// Sets the read flag of every article in `ids`, in one transaction.
     pub fn set_read_many(&self, ids: &[ArticleId], read: bool) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
+        let mut changed = 0;
         {
-            let mut update = tx.prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1")?;
+            let mut update =
+                tx.prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1 AND read != ?2")?;
             for id in ids {
-                update.execute(params![id, read])?;
+                changed += update.execute(params![id, read])? as i64;
             }
         }
+        adjust_counts(&tx, 0, if read { -changed } else { changed })?;
         tx.commit().context("saving the read marks")?;
         Ok(())
     }
@@ -272,6 +296,7 @@ impl Store {
                 changed
             }
         };
+        adjust_counts(&tx, 0, -(changed.len() as i64))?;
         tx.commit().context("marking articles read")?;
         Ok(changed)
     }
@@ -428,6 +453,18 @@ impl Store {
     }
 }
 
+/// Moves the kept counts by `total` and `unread`, inside the caller's transaction.
+fn adjust_counts(conn: &Connection, total: i64, unread: i64) -> Result<()> {
+    let mut update = conn.prepare_cached("UPDATE counts SET value = value + ?2 WHERE name = ?1")?;
+    if total != 0 {
+        update.execute(params!["total", total])?;
+    }
+    if unread != 0 {
+        update.execute(params!["unread", unread])?;
+    }
+    Ok(())
+}
+
 /// The stored body: paragraphs joined by a blank line. A paragraph holding a blank line
 /// of its own would come back as two, so such lines keep a space.
 pub(crate) fn body_of(paragraphs: &[String]) -> String {
@@ -546,6 +583,33 @@ mod tests {
             .collect();
         assert_eq!(titles, ["New", "Old", "Undated"]);
         assert_eq!(store.count().unwrap(), 3);
+    }
+
+    #[test]
+    fn kept_counts_follow_every_write() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut batch: Vec<NewArticle> = (0..5).map(|i| article(&format!("A{i}"), None)).collect();
+        batch[0].read = true;
+        store.import(&batch, now()).unwrap();
+        store.import(&batch, now()).unwrap();
+        let ids: Vec<ArticleId> = store
+            .summaries(None, 0)
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        store.set_read(ids[1], true).unwrap();
+        store.set_read(ids[1], true).unwrap();
+        store.set_read_many(&ids[..3], false).unwrap();
+        store.mark_all_read(Some(&ids[2..4])).unwrap();
+        store.delete(ids[4]).unwrap();
+        store.mark_all_read(None).unwrap();
+        store.set_read(ids[0], false).unwrap();
+        assert_eq!(
+            (store.count().unwrap(), store.count_unread().unwrap()),
+            store.recount().unwrap()
+        );
+        assert_eq!(store.recount().unwrap(), (4, 1));
     }
 
     #[test]

@@ -34,6 +34,11 @@ fn check(store_path: &Path) -> usize {
         .fts_integrity_check()
         .expect("the full-text index matches the table");
     let count = store.count().unwrap();
+    // The kept counts moved in the same transactions as the rows.
+    assert_eq!(
+        (count, store.count_unread().unwrap()),
+        store.recount().unwrap()
+    );
     // Articles are committed in file order, a batch at a time: what is there is exactly
     // the first `count` of them, each whole.
     let guids: Vec<String> = store
