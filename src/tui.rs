@@ -50,11 +50,9 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     app.now = jiff::Timestamp::now();
     restore_selection(&store, &mut app);
     let (sender, events) = event::spawn();
-    let background = store.path().map(|path| Background {
-        search: worker::spawn(path.to_path_buf(), sender.clone()),
-        store_path: path.to_path_buf(),
-        events: sender.clone(),
-    });
+    // The worker threads start after the first frame: their own connections would
+    // otherwise open the store at the same moment as the first screen's queries.
+    let mut background: Option<Background> = None;
     // Undocumented, for benchmarks: report the first frame to this file and quit.
     let mut first_frame_report = std::env::var_os("HERALD_FIRST_FRAME_REPORT");
     let mut pending = app.update(Action::Resize {
@@ -76,6 +74,13 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             .terminal
             .draw(|frame| ui::render(&app, frame))
             .context("drawing the screen")?;
+        if background.is_none() {
+            background = store.path().map(|path| Background {
+                search: worker::spawn(path.to_path_buf(), sender.clone()),
+                store_path: path.to_path_buf(),
+                events: sender.clone(),
+            });
+        }
         if let Some(path) = first_frame_report.take() {
             // For the start-up benchmark: how long the first full frame took, and memory.
             let elapsed = crate::cli::STARTED
