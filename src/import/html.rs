@@ -94,6 +94,18 @@ struct Writer {
 }
 
 impl Writer {
+    /// A writer for an item body, or (`drop_furniture`) for a whole page.
+    fn new(drop_furniture: bool) -> Writer {
+        Writer {
+            out: Converted::default(),
+            line: String::new(),
+            lists: Vec::new(),
+            quote_depth: 0,
+            prefix: None,
+            drop_furniture,
+        }
+    }
+
     fn flush(&mut self) {
         let text = clean(&self.line);
         self.line.clear();
@@ -293,14 +305,7 @@ fn is_furniture(element: &scraper::node::Element) -> bool {
 /// Converts an HTML fragment (a feed item's body) to paragraphs.
 pub fn to_text(html: &str) -> Converted {
     let fragment = Html::parse_fragment(html);
-    let mut writer = Writer {
-        out: Converted::default(),
-        line: String::new(),
-        lists: Vec::new(),
-        quote_depth: 0,
-        prefix: None,
-        drop_furniture: false,
-    };
+    let mut writer = Writer::new(false);
     writer.children(fragment.tree.root());
     writer.finish()
 }
@@ -378,14 +383,7 @@ pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> 
         .find_map(|s| document.select(&s).next())
         .or_else(|| densest_block(&document));
     let root = main.map_or(document.tree.root(), |e| *e);
-    let mut writer = Writer {
-        out: Converted::default(),
-        line: String::new(),
-        lists: Vec::new(),
-        quote_depth: 0,
-        prefix: None,
-        drop_furniture: true,
-    };
+    let mut writer = Writer::new(true);
     writer.children(root);
     let mut converted = writer.finish();
     // The title usually opens the article body too.
