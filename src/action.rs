@@ -154,6 +154,25 @@ pub enum Action {
 }
 
 impl Action {
+    /// Results coming back from the store, the worker threads or the terminal, as
+    /// opposed to something the person asked for: they leave the status message alone.
+    pub fn is_report(&self) -> bool {
+        matches!(
+            self,
+            Action::Notify(_)
+                | Action::ArticleLoaded(_)
+                | Action::Resize { .. }
+                | Action::RowsLoaded { .. }
+                | Action::SearchDone { .. }
+                | Action::ViewsLoaded(_)
+                | Action::MarkedRead(_)
+                | Action::GoToArticle { .. }
+                | Action::FetchProgress { .. }
+                | Action::FetchDone { .. }
+                | Action::Refreshed { .. }
+        )
+    }
+
     /// The line the help screen shows for this action.
     pub fn description(&self) -> &'static str {
         match self {

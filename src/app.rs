@@ -234,20 +234,7 @@ impl App {
     /// Applies one action. Returns the effects to run; `self` is already up to date.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if !matches!(
-            action,
-            Action::Notify(_)
-                | Action::ArticleLoaded(_)
-                | Action::Resize { .. }
-                | Action::RowsLoaded { .. }
-                | Action::SearchDone { .. }
-                | Action::ViewsLoaded(_)
-                | Action::MarkedRead(_)
-                | Action::GoToArticle { .. }
-                | Action::FetchProgress { .. }
-                | Action::FetchDone { .. }
-                | Action::Refreshed { .. }
-        ) {
+        if !action.is_report() {
             self.status = None;
         }
         let height = self.list_height();
@@ -436,7 +423,7 @@ impl App {
                 } else {
                     let view = self.view.clone();
                     self.reselect = self.list.selected_row().map(|r| r.id);
-                    self.rerun(view, &mut effects);
+                    self.run_search(view, &mut effects);
                 }
             }
             Action::OpenLink => match &self.reader {

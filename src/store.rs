@@ -658,33 +658,28 @@ mod tests {
         assert_eq!(back.paragraphs[1], "next");
     }
 
+    fn fts_hits(store: &Store, word: &str) -> i64 {
+        store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1",
+                [word],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
     #[test]
     fn full_text_index_follows_the_table() {
         let mut store = Store::open_in_memory().unwrap();
         let mut a = article("Harbour report", None);
         a.paragraphs = vec!["Die Fähre nach Ägypten fährt.".into()];
         store.import(&[a], now()).unwrap();
-        let hits: i64 = store
-            .conn
-            .query_row(
-                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'agypten'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(hits, 1);
+        assert_eq!(fts_hits(&store, "agypten"), 1);
         let id = store.summaries(Some(1), 0).unwrap()[0].id;
         store.delete(id).unwrap();
         assert_eq!(store.count().unwrap(), 0);
-        let hits: i64 = store
-            .conn
-            .query_row(
-                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'agypten'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(hits, 0);
+        assert_eq!(fts_hits(&store, "agypten"), 0);
         store
             .conn
             .execute(

@@ -190,12 +190,8 @@ impl App {
         self.list = ArticleList::new(self.total);
     }
 
-    /// Runs a view's query again (the store changed), keeping the view as it is.
-    pub(super) fn rerun(&mut self, view: View, effects: &mut Vec<Effect>) {
-        self.run_search(view, effects);
-    }
-
-    fn run_search(&mut self, view: View, effects: &mut Vec<Effect>) {
+    /// Runs a view's query, answered later by `SearchDone`.
+    pub(super) fn run_search(&mut self, view: View, effects: &mut Vec<Effect>) {
         self.generation += 1;
         effects.push(Effect::Search {
             generation: self.generation,
