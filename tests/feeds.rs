@@ -10,6 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::herald_at as herald;
 use herald::fetch::{self, Outcome};
 use herald::store::Store;
 
@@ -351,16 +354,6 @@ fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
             .ids
             .is_empty()
     );
-}
-
-fn herald(store: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .env_remove("HERALD_STORE")
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -1,17 +1,11 @@
 //! Huge inputs are capped with a message, never a hang or a crash: a 50 MB single-line
 //! file, a feed of 100,000 items, a file over the size limit.
 
-use std::io::Write;
-use std::process::Command;
+mod common;
 
-fn herald(store: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_herald"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use std::io::Write;
+
+use common::herald_at as herald;
 
 #[test]
 fn a_50_mb_single_line_file_is_stored_with_its_title_cut() {

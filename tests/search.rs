@@ -1,6 +1,8 @@
 //! Search correctness on a generated corpus with planted words whose counts are known,
 //! and the CLI's `search` command.
 
+mod common;
+
 use herald::model::{NewArticle, Published};
 use herald::search::{Order, parse};
 use herald::store::Store;
@@ -117,16 +119,7 @@ fn planted_words_are_found_exactly_as_often_as_planted() {
 }
 
 mod cli {
-    use std::process::Command;
-
-    fn herald(store: &std::path::Path, args: &[&str]) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_herald"))
-            .arg("--store")
-            .arg(store)
-            .args(args)
-            .output()
-            .unwrap()
-    }
+    use super::common::herald_at as herald;
 
     #[test]
     fn search_prints_rows_json_and_exits_2_on_a_bad_query() {

@@ -210,3 +210,15 @@ pub fn fixtures() -> Vec<NewArticle> {
         },
     ]
 }
+
+/// Runs the real binary on the store at `store`, as a script would.
+pub fn herald_at(store: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env_remove("HERALD_STORE")
+        .env_remove("HERALD_CONFIG")
+        .output()
+        .unwrap()
+}
