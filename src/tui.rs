@@ -459,6 +459,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_key_presses_count() {
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+        let mut app = App::new(
+            Keymap::default_keymap().unwrap(),
+            3,
+            3,
+            Rect::new(0, 0, 80, 24),
+        );
+        let key = |kind| {
+            TermEvent::Key(KeyEvent::new_with_kind(
+                KeyCode::Char('j'),
+                KeyModifiers::NONE,
+                kind,
+            ))
+        };
+        assert_eq!(action_for(&mut app, key(KeyEventKind::Release)), None);
+        assert_eq!(action_for(&mut app, key(KeyEventKind::Repeat)), None);
+        assert_eq!(
+            action_for(&mut app, key(KeyEventKind::Press)),
+            Some(Action::SelectNext)
+        );
+    }
+
+    #[test]
     fn osc52_carries_the_text_in_base64() {
         assert_eq!(
             osc52("https://example.org/a?b=1"),
