@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 
 use crate::model::NewArticle;
-use crate::store::{BATCH_SIZE, ImportCounts, Store};
+use crate::store::{BATCH_SIZE, ImportCounts, Prepared, Store};
 
 /// Whole-file formats are read into memory; past this size a file is refused with a
 /// message rather than exhausting memory. JSON Lines is streamed and has no such cap.
@@ -265,15 +265,15 @@ pub fn import_file(
     Ok(counts)
 }
 
-/// One parsed line of JSON Lines, or what to report about it.
+/// One parsed line of JSON Lines, ready to write, or what to report about it.
 enum LineOutcome {
-    Article(NewArticle),
+    Article(Box<Prepared>),
     Problem(String, bool),
 }
 
 /// Streams JSON Lines into the store a batch at a time, so a file of any size fits. A
-/// second thread reads and parses while this one writes: on two cores the parsing is
-/// then almost free, and SQLite's indexing is what remains.
+/// second thread reads, parses and prepares rows while this one writes: on two cores
+/// that work is then almost free, and SQLite's indexing is what remains.
 fn import_json_lines(
     store: &mut Store,
     reader: impl BufRead + Send,
@@ -285,29 +285,29 @@ fn import_json_lines(
     std::thread::scope(|scope| {
         scope.spawn(move || parse_json_lines(reader, fallback, &sender));
         let mut counts = ImportCounts::default();
-        let mut batch: Vec<NewArticle> = Vec::with_capacity(BATCH_SIZE);
+        let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH_SIZE);
         for outcomes in receiver {
             for outcome in outcomes {
                 match outcome {
-                    LineOutcome::Article(article) => batch.push(article),
+                    LineOutcome::Article(row) => batch.push(*row),
                     LineOutcome::Problem(detail, warning) => report(detail, warning),
                 }
             }
             if batch.len() >= BATCH_SIZE {
-                counts.add(store.import(&batch, added)?);
+                counts.add(store.import_prepared(&batch, added)?);
                 batch.clear();
             }
         }
         if !batch.is_empty() {
-            counts.add(store.import(&batch, added)?);
+            counts.add(store.import_prepared(&batch, added)?);
         }
         // Dropping the receiver on an early return ends the parser: its send fails.
         Ok(counts)
     })
 }
 
-/// The parsing half of `import_json_lines`: sends outcomes in chunks to keep the channel
-/// cheap.
+/// The parsing half of `import_json_lines`: parses and prepares rows, and sends them in
+/// chunks to keep the channel cheap.
 fn parse_json_lines(
     mut reader: impl BufRead,
     fallback: &str,
@@ -348,7 +348,7 @@ fn parse_json_lines(
                         true,
                     ));
                 }
-                chunk.push(LineOutcome::Article(article));
+                chunk.push(LineOutcome::Article(Box::new(Prepared::new(&article))));
             }
             Some(Err(err)) => chunk.push(LineOutcome::Problem(
                 format!("{}: {}", err.place, err.reason),

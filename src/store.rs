@@ -94,6 +94,13 @@ impl Store {
     /// Stores `articles` in one transaction; an article already present (same dedup key) is
     /// counted and left as it is.
     pub fn import(&self, articles: &[NewArticle], added: Timestamp) -> Result<ImportCounts> {
+        let rows: Vec<Prepared> = articles.iter().map(Prepared::new).collect();
+        self.import_prepared(&rows, added)
+    }
+
+    /// As [`Store::import`], for rows prepared in advance (on another thread, in a bulk
+    /// import), so that the writer does nothing but write.
+    pub fn import_prepared(&self, rows: &[Prepared], added: Timestamp) -> Result<ImportCounts> {
         let tx = self.conn.unchecked_transaction()?;
         let mut counts = ImportCounts::default();
         let mut unread = 0;
@@ -114,33 +121,30 @@ impl Store {
                 "INSERT INTO articles_cjk (rowid, title, authors, source, body)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            for article in articles {
-                let authors = article.authors.join("\n");
-                let body = body_of(&article.paragraphs);
+            for row in rows {
                 let changed = insert.execute(params![
-                    article.dedup_key(),
-                    article.guid,
-                    article.source,
-                    article.title,
-                    authors,
-                    article.published.map(|p| p.rfc3339()),
-                    article.published.map_or(i64::MIN, |p| p.sort_key()),
-                    article.url,
-                    article.summary,
+                    row.dedup_key,
+                    row.guid,
+                    row.source,
+                    row.title,
+                    row.authors,
+                    row.published,
+                    row.sort_key,
+                    row.url,
+                    row.summary,
                     added.as_second(),
-                    article.read,
-                    article.starred,
+                    row.read,
+                    row.starred,
                 ])?;
                 if changed == 1 {
                     let id = tx.last_insert_rowid();
-                    insert_body.execute(params![id, body])?;
-                    let fields = [&article.title, &authors, &article.source, &body];
-                    index.execute(params![id, fields[0], fields[1], fields[2], fields[3]])?;
-                    if let Some(cjk) = cjk_columns(&fields) {
+                    insert_body.execute(params![id, row.body])?;
+                    index.execute(params![id, row.title, row.authors, row.source, row.body])?;
+                    if let Some(cjk) = &row.cjk {
                         cjk_index.execute(params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
                     }
                     counts.imported += 1;
-                    unread += i64::from(!article.read);
+                    unread += i64::from(!row.read);
                 } else {
                     counts.already_present += 1;
                 }
@@ -465,18 +469,70 @@ fn adjust_counts(conn: &Connection, total: i64, unread: i64) -> Result<()> {
     Ok(())
 }
 
+/// An article as the store writes it: the row's columns, the body and the bigram-index
+/// text, all worked out before the write. A bulk import prepares rows on its parsing
+/// thread, which leaves the writer (SQLite has one) nothing but writing to do.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    dedup_key: String,
+    guid: Option<String>,
+    source: String,
+    title: String,
+    authors: String,
+    published: Option<String>,
+    sort_key: i64,
+    url: Option<String>,
+    summary: Option<String>,
+    read: bool,
+    starred: bool,
+    body: String,
+    cjk: Option<[String; 4]>,
+}
+
+impl Prepared {
+    pub fn new(article: &NewArticle) -> Prepared {
+        let authors = article.authors.join("\n");
+        let body = body_of(&article.paragraphs);
+        let cjk = cjk_columns(&[&article.title, &authors, &article.source, &body]);
+        Prepared {
+            dedup_key: article.dedup_key(),
+            guid: article.guid.clone(),
+            source: article.source.clone(),
+            title: article.title.clone(),
+            authors,
+            published: article.published.map(|p| p.rfc3339()),
+            // Undated articles sort last.
+            sort_key: article.published.map_or(i64::MIN, |p| p.sort_key()),
+            url: article.url.clone(),
+            summary: article.summary.clone(),
+            read: article.read,
+            starred: article.starred,
+            body,
+            cjk,
+        }
+    }
+}
+
 /// The stored body: paragraphs joined by a blank line. A paragraph holding a blank line
 /// of its own would come back as two, so such lines keep a space.
 pub(crate) fn body_of(paragraphs: &[String]) -> String {
-    let mut parts = Vec::with_capacity(paragraphs.len());
-    for p in paragraphs {
-        let mut p = p.clone();
-        while p.contains(PARAGRAPH_BREAK) {
-            p = p.replace(PARAGRAPH_BREAK, "\n \n");
+    let length = paragraphs.iter().map(|p| p.len() + PARAGRAPH_BREAK.len());
+    let mut body = String::with_capacity(length.sum());
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            body.push_str(PARAGRAPH_BREAK);
         }
-        parts.push(p);
+        if p.contains(PARAGRAPH_BREAK) {
+            let mut p = p.clone();
+            while p.contains(PARAGRAPH_BREAK) {
+                p = p.replace(PARAGRAPH_BREAK, "\n \n");
+            }
+            body.push_str(&p);
+        } else {
+            body.push_str(p);
+        }
     }
-    parts.join(PARAGRAPH_BREAK)
+    body
 }
 
 /// The bigram-index text of title, authors, source and body, or `None` when none of them
@@ -656,6 +712,27 @@ mod tests {
         let back = store.article(id).unwrap().unwrap();
         assert_eq!(back.paragraphs.len(), 2);
         assert_eq!(back.paragraphs[1], "next");
+    }
+
+    #[test]
+    fn prepared_rows_carry_the_bigram_text_only_when_there_is_cjk() {
+        let latin = Prepared::new(&article("Harbour report", Some("2025-03-01T09:00:00Z")));
+        assert!(latin.cjk.is_none());
+        assert_eq!(latin.body, "First paragraph.\n\nSecond one.");
+        assert_eq!(latin.authors, "Ana Lima\nBo Chen");
+        let mut a = article("終電を延長", None);
+        a.paragraphs = vec!["Late trains run longer.".into()];
+        let cjk = Prepared::new(&a);
+        let columns = cjk.cjk.as_ref().expect("a CJK title gets bigram text");
+        assert!(!columns[0].is_empty());
+        assert!(columns[3].is_empty());
+        assert_eq!(cjk.sort_key, i64::MIN);
+        // Written on another thread or not, a prepared row is found like any other.
+        let store = Store::open_in_memory().unwrap();
+        let counts = store.import_prepared(&[latin, cjk], now()).unwrap();
+        assert_eq!(counts.imported, 2);
+        assert_eq!(fts_hits(&store, "harbour"), 1);
+        assert_eq!(store.recount().unwrap(), (2, 2));
     }
 
     fn fts_hits(store: &Store, word: &str) -> i64 {
