@@ -129,6 +129,11 @@ pub const RANK_LIMIT: usize = 20_000;
 /// it, one pass over the date index checked against the set of matches is.
 const JOIN_LIMIT: usize = 5_000;
 
+/// The newest-first walk over every article, for filters and broad searches. The date
+/// index holds read, starred and the date, so a walk filtered on them stays in the index
+/// (a test checks SQLite's plan).
+const WALK: &str = "SELECT a.id FROM articles a WHERE 1";
+
 /// What a search found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Found {
@@ -148,34 +153,31 @@ impl Store {
             .map(|c| format!(" AND {c}"))
             .collect();
         let Some(main) = &plan.main else {
-            let sql = format!(
-                "SELECT a.id FROM articles a WHERE 1{conditions} ORDER BY a.sort_key DESC, a.id DESC"
-            );
+            let sql = format!("{WALK}{conditions} ORDER BY a.sort_key DESC, a.id DESC");
             return Ok(Found {
                 ids: self.ids(&sql, plan.params)?,
                 ranked: false,
             });
         };
-        let matches: i64 = self
-            .conn
-            .prepare_cached("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1")?
-            .query_row([main], |r| r.get(0))
-            .context("searching the store")?;
-        let matches = matches as usize;
+        // One pass over the word index gives both the matches and their number.
+        let matched = self.ids(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+            vec![Value::Text(main.clone())],
+        )?;
         let mut params = vec![Value::Text(main.clone())];
         params.extend(plan.params.iter().cloned());
         let joined = format!(
             "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
              WHERE articles_fts MATCH ?{conditions}"
         );
-        if order == Order::Relevance && matches <= RANK_LIMIT {
+        if order == Order::Relevance && matched.len() <= RANK_LIMIT {
             let sql = format!("{joined} ORDER BY f.rank, a.sort_key DESC, a.id DESC");
             return Ok(Found {
                 ids: self.ids(&sql, params)?,
                 ranked: true,
             });
         }
-        if matches <= JOIN_LIMIT {
+        if matched.len() <= JOIN_LIMIT {
             let sql = format!("{joined} ORDER BY a.sort_key DESC, a.id DESC");
             return Ok(Found {
                 ids: self.ids(&sql, params)?,
@@ -183,19 +185,13 @@ impl Store {
             });
         }
         // Many matches: mark them in a bit set, then walk the date index once.
-        let matched = self.ids(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
-            vec![Value::Text(main.clone())],
-        )?;
         let top = matched.iter().map(|id| id.0).max().unwrap_or(0).max(0) as usize;
         let mut set = vec![0u64; top / 64 + 1];
         for id in &matched {
             let i = id.0.max(0) as usize;
             set[i / 64] |= 1 << (i % 64);
         }
-        let sql = format!(
-            "SELECT a.id FROM articles a WHERE 1{conditions} ORDER BY a.sort_key DESC, a.id DESC"
-        );
+        let sql = format!("{WALK}{conditions} ORDER BY a.sort_key DESC, a.id DESC");
         let ids = self
             .ids(&sql, plan.params)?
             .into_iter()
@@ -328,6 +324,24 @@ mod tests {
         assert_eq!(ids(&s, "終電 OR storm"), [2, 3]);
         assert_eq!(ids(&s, "-終電"), [1, 2, 4]);
         assert!(ids(&s, "大阪").is_empty());
+    }
+
+    #[test]
+    fn broad_searches_walk_the_date_index_alone() {
+        let s = store();
+        let sql = format!(
+            "EXPLAIN QUERY PLAN {WALK} AND a.read = 0 AND a.starred = 0 AND a.sort_key >= 0 \
+             ORDER BY a.sort_key DESC, a.id DESC"
+        );
+        let mut stmt = s.conn.prepare(&sql).unwrap();
+        let steps: Vec<String> = stmt
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let plan = steps.join("; ");
+        assert!(plan.contains("COVERING INDEX articles_newest"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
 
     #[test]
