@@ -67,8 +67,8 @@ fn main() -> anyhow::Result<()> {
     );
     let imported = summary.counts.imported.max(1) as f64;
     println!(
-        "CPU time {cpu:.2} s on all threads ({:.0} µs per article): however it were shared \
-         out, two cores could reach at most {:.0} articles/s",
+        "CPU time {cpu:.2} s on all threads ({:.0} µs per article): split perfectly across \
+         two cores, this work could go no faster than {:.0} articles/s",
         cpu / imported * 1e6,
         2.0 * imported / cpu.max(1e-9)
     );
