@@ -132,14 +132,14 @@ fn main() -> anyhow::Result<()> {
         let mut inner = Vec::new();
         let mut outer = Vec::new();
         let mut rss = 0;
-        for run in 0..5 {
+        for run in 0..15 {
             let (i, o, r) = first_frame(&path, dir.path(), run)?;
             inner.push(i);
             outer.push(o);
             rss = rss.max(r);
         }
         println!(
-            "first frame with the list filled: {:.1} ms inside the process, {:.1} ms from outside (median of 5); peak RSS {:.1} MiB",
+            "first frame with the list filled: {:.1} ms inside the process, {:.1} ms from outside (median of 15); peak RSS {:.1} MiB",
             median(inner),
             median(outer),
             rss as f64 / 1024.0

@@ -96,13 +96,17 @@ impl ArticleList {
 
     /// The rows the store should load so that a view of `height` rows is covered, or
     /// `None` when they are loaded already. Asks for a screen either side, so scrolling
-    /// rarely waits.
+    /// rarely waits; but when nothing is loaded (start-up, a new view) only for the rows
+    /// on screen, so the first frame waits on as few rows as can be.
     pub fn missing(&self, height: usize) -> Option<Range<usize>> {
         let height = height.max(1);
         let visible = self.offset..(self.offset + height).min(self.total);
         let loaded = self.window_start..self.window_start + self.rows.len();
         if visible.is_empty() || (loaded.start <= visible.start && visible.end <= loaded.end) {
             return None;
+        }
+        if self.rows.is_empty() {
+            return Some(visible);
         }
         let start = self.offset.saturating_sub(height);
         let end = (self.offset + 2 * height).min(self.total);
@@ -157,11 +161,16 @@ mod tests {
     #[test]
     fn only_rows_near_the_screen_are_requested() {
         let mut list = ArticleList::new(1000);
-        assert_eq!(list.missing(10), Some(0..20));
-        list.fill(0, (0..20).map(summary).collect());
+        // Nothing loaded: the screen's rows alone.
+        assert_eq!(list.missing(10), Some(0..10));
+        list.fill(0, (0..10).map(summary).collect());
         assert_eq!(list.missing(10), None);
-        assert_eq!(list.row(19).unwrap().title, "T19");
-        assert!(list.row(20).is_none());
+        assert_eq!(list.row(9).unwrap().title, "T9");
+        assert!(list.row(10).is_none());
+        // One row further and the next load brings a screen either side.
+        list.select(10, 10);
+        assert_eq!(list.missing(10), Some(0..21));
+        list.fill(0, (0..21).map(summary).collect());
         list.select(500, 10);
         let want = list.missing(10).unwrap();
         assert!(want.contains(&491) && want.contains(&500), "{want:?}");
