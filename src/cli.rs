@@ -231,6 +231,7 @@ pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLoc
 /// Parses the arguments, runs the command and turns any error into one line on stderr.
 pub fn main() -> ExitCode {
     STARTED.get_or_init(std::time::Instant::now);
+    crate::panics::silence_contained();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod logging;
 pub mod model;
 pub mod opml;
+pub mod panics;
 pub mod paths;
 pub mod samples;
 pub mod search;

@@ -1,7 +1,7 @@
 //! RSS 0.9x/1.0/2.0, Atom and JSON Feed documents to articles, through feed-rs; item
 //! bodies are HTML and become the reader's structured text.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 
 use super::{clean, html};
 use crate::model::{NewArticle, Published};
@@ -30,7 +30,11 @@ fn plain(text: &str) -> String {
 /// Parses a feed document. `source` names the articles' source when given (a
 /// subscription's name); otherwise the feed's own title does.
 pub fn parse(bytes: &[u8], source: Option<&str>) -> Result<ParsedFeed> {
-    let feed = feed_rs::parser::parse(bytes).context("not a feed herald can read")?;
+    let feed = crate::panics::contain(|| feed_rs::parser::parse(bytes))
+        .map_err(|panic| {
+            anyhow!("not a feed herald can read: the feed parser failed on it ({panic})")
+        })?
+        .context("not a feed herald can read")?;
     let title = feed
         .title
         .as_ref()
@@ -121,6 +125,22 @@ pub fn looks_like_feed(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declaration_naming_another_encoding_midway_is_an_error_not_a_crash() {
+        // feed-rs panics here (found by fuzzing); past quick-xml's first buffer, an XML
+        // declaration asks to switch the decoder it has already committed to.
+        let filler = "<item><title>Tide tables</title></item>\n".repeat(400);
+        let doc = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\n\
+             <title>Harbour</title>\n{filler}<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n\
+             </channel></rss>"
+        );
+        crate::panics::silence_contained();
+        let err = parse(doc.as_bytes(), None).expect_err("refused");
+        let text = format!("{err:#}");
+        assert!(text.starts_with("not a feed herald can read"), "{text}");
+    }
 
     const RSS: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour &amp; Co</title>
 <item><guid>h-1</guid><title>Night ferry</title><link>https://example.org/1</link>
