@@ -55,11 +55,14 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     let mut background: Option<Background> = None;
     // Undocumented, for benchmarks: report the first frame to this file and quit.
     let mut first_frame_report = std::env::var_os("HERALD_FIRST_FRAME_REPORT");
-    let mut pending = app.update(Action::Resize {
+    let resized = app.update(Action::Resize {
         width: size.width,
         height: size.height,
     });
-    pending.extend(app.update(Action::ViewsLoaded(store.views()?)));
+    // The first screen's rows load here, once: queued beside the views, they were asked
+    // for twice, as nothing had filled the list yet when the views came.
+    run_effects(&store, &mut app, resized, None);
+    let mut pending = app.update(Action::ViewsLoaded(store.views()?));
     loop {
         run_effects(
             &store,
