@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, cjk_columns};
+use super::{Prepared, Store};
 use crate::model::NewArticle;
 
 /// A subscription.
@@ -133,22 +133,20 @@ impl Store {
                     .optional()?,
                 (None, None) => None,
             };
+            let row = Prepared::new(article);
             match found {
                 Some(id) => {
-                    let authors = article.authors.join("\n");
-                    let body = super::body_of(&article.paragraphs);
-                    let changed = update_article(&tx, id, article, &authors, &body)?;
-                    if changed {
+                    if update_article(&tx, id, &row)? {
                         counts.updated += 1;
                     } else {
                         counts.unchanged += 1;
                     }
                 }
-                None => fresh.push(article.clone()),
+                None => fresh.push(row),
             }
         }
         tx.commit().context("saving the feed items")?;
-        let inserted = self.import(&fresh, added)?;
+        let inserted = self.import_prepared(&fresh, added)?;
         counts.new += inserted.imported;
         counts.unchanged += inserted.already_present;
         Ok(counts)
@@ -157,24 +155,18 @@ impl Store {
 
 /// Rewrites an article's content and index entries; state and position stay. Returns
 /// false when nothing had changed.
-fn update_article(
-    tx: &rusqlite::Transaction<'_>,
-    id: i64,
-    article: &NewArticle,
-    authors: &str,
-    body: &str,
-) -> Result<bool> {
+fn update_article(tx: &rusqlite::Transaction<'_>, id: i64, row: &Prepared) -> Result<bool> {
     let same: bool = tx.query_row(
         "SELECT a.title = ?2 AND a.authors = ?3 AND a.source = ?4 AND b.body = ?5
            AND a.published IS ?6
          FROM articles a JOIN bodies b ON b.id = a.id WHERE a.id = ?1",
         params![
             id,
-            article.title,
-            authors,
-            article.source,
-            body,
-            article.published.map(|p| p.rfc3339())
+            row.title,
+            row.authors,
+            row.source,
+            row.body,
+            row.published
         ],
         |r| r.get(0),
     )?;
@@ -186,32 +178,26 @@ fn update_article(
              sort_key = ?6, url = coalesce(?7, url), summary = ?8 WHERE id = ?1",
         params![
             id,
-            article.title,
-            authors,
-            article.source,
-            article.published.map(|p| p.rfc3339()),
-            article.published.map_or(i64::MIN, |p| p.sort_key()),
-            article.url,
-            article.summary
+            row.title,
+            row.authors,
+            row.source,
+            row.published,
+            row.sort_key,
+            row.url,
+            row.summary
         ],
     )?;
     tx.execute(
         "UPDATE bodies SET body = ?2 WHERE id = ?1",
-        params![id, body],
+        params![id, row.body],
     )?;
     tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
     tx.execute(
         "INSERT INTO articles_fts (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, article.title, authors, article.source, body],
+        params![id, row.title, row.authors, row.source, row.body],
     )?;
     tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
-    let fields = [
-        article.title.as_str(),
-        authors,
-        article.source.as_str(),
-        body,
-    ];
-    if let Some(cjk) = cjk_columns(&fields) {
+    if let Some(cjk) = &row.cjk {
         tx.execute(
             "INSERT INTO articles_cjk (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, cjk[0], cjk[1], cjk[2], cjk[3]],
