@@ -7,6 +7,17 @@ use std::io::Write;
 
 use common::herald_at as herald;
 
+/// Imports `file` into a new store in `dir`; the store, the run and its stderr.
+fn import(
+    dir: &std::path::Path,
+    file: &std::path::Path,
+) -> (std::path::PathBuf, std::process::Output, String) {
+    let store = dir.join("s.db");
+    let result = herald(&store, &["import", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    (store, result, stderr)
+}
+
 #[test]
 fn a_50_mb_single_line_file_is_stored_with_its_title_cut() {
     let dir = tempfile::tempdir().unwrap();
@@ -16,9 +27,7 @@ fn a_50_mb_single_line_file_is_stored_with_its_title_cut() {
         out.write_all(b"harbour 0 ").unwrap();
     }
     drop(out);
-    let store = dir.path().join("s.db");
-    let result = herald(&store, &["import", file.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&result.stderr);
+    let (store, result, stderr) = import(dir.path(), &file);
     assert!(result.status.success(), "{stderr}");
     assert!(
         stderr.contains("warning") && stderr.contains("kept the first 1000"),
@@ -49,9 +58,7 @@ fn a_feed_of_100000_items_is_cut_to_the_newest_20000() {
     }
     write!(out, "</channel></rss>").unwrap();
     drop(out);
-    let store = dir.path().join("s.db");
-    let result = herald(&store, &["import", file.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&result.stderr);
+    let (_, result, stderr) = import(dir.path(), &file);
     assert!(result.status.success(), "{stderr}");
     assert!(
         stderr.contains("100000 items; kept the first 20000"),
@@ -73,10 +80,8 @@ fn a_file_over_the_limit_is_refused_with_what_to_do() {
         written += line.len() as u64;
     }
     drop(out);
-    let store = dir.path().join("s.db");
-    let result = herald(&store, &["import", file.to_str().unwrap()]);
+    let (_, result, stderr) = import(dir.path(), &file);
     assert_eq!(result.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(
         stderr.contains("limit") && stderr.contains("JSON Lines"),
         "{stderr}"
