@@ -174,7 +174,7 @@ pub fn fetch_all(
                 title,
                 etag,
                 last_modified,
-            }) => match store.upsert(&articles, now) {
+            }) => match store.upsert(Some(&feed), &articles, now) {
                 Ok(counts) => {
                     let _ = store.record_fetch(
                         feed.id,

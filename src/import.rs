@@ -221,7 +221,7 @@ pub fn import_file(
                     for article in &mut parsed.articles {
                         cap(article);
                     }
-                    let counts = store.upsert(&parsed.articles, added)?;
+                    let counts = store.upsert(None, &parsed.articles, added)?;
                     Ok(ImportCounts {
                         imported: counts.new + counts.updated,
                         already_present: counts.unchanged,

@@ -22,6 +22,10 @@ pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
 /// little, small enough that the WAL stays modest during a huge import.
 pub const BATCH_SIZE: usize = 4096;
 
+/// How long a write waits for another process's transaction: a batch of `BATCH_SIZE`
+/// articles commits in about a second, so this covers many of them.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Paragraphs are stored joined by this; importers guarantee no paragraph contains it.
 pub(crate) const PARAGRAPH_BREAK: &str = "\n\n";
 
@@ -52,11 +56,25 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating the store folder {}", parent.display()))?;
+                .with_context(|| format!("creating the store folder {}", path.display()))?;
         }
         let conn = Connection::open(path)
             .with_context(|| format!("opening the store {}", path.display()))?;
         Self::setup(conn, Some(path.to_path_buf())).map_err(|err| {
+            if let Some(foreign) = err.downcast_ref::<schema::NotHerald>() {
+                let what_to_do = if foreign.newsboat {
+                    format!(
+                        "to move in from newsboat, run `herald import --from-newsboat {}`",
+                        path.display()
+                    )
+                } else {
+                    "pass --store with the path of a herald store, or of a new file".to_owned()
+                };
+                return anyhow!(
+                    "{} is {foreign}. herald has not changed it; {what_to_do}",
+                    path.display()
+                );
+            }
             let text = format!("{err:#}");
             if text.contains("not a database") || text.contains("malformed") {
                 anyhow!(
@@ -75,16 +93,23 @@ impl Store {
     }
 
     fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        // Another herald (an import beside an open reader) may hold the write lock briefly.
-        conn.busy_timeout(Duration::from_secs(10))?;
-        // Takes effect only while the file is new; large pages suit long article rows and
-        // the full-text index's segments.
-        conn.pragma_update(None, "page_size", 16384)?;
+        // Another herald (a cron fetch beside the open reader) may hold the write lock for
+        // a batch; every write transaction is IMMEDIATE, so this wait is what it gets.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Nothing is written before the file is known to be herald's (or blank).
+        schema::prepare(&mut conn)?;
         conn.pragma_update(None, "journal_mode", "wal")?;
         conn.pragma_update(None, "synchronous", "normal")?;
         conn.pragma_update(None, "foreign_keys", "on")?;
-        schema::migrate(&mut conn)?;
         Ok(Store { conn, path })
+    }
+
+    /// Begins a write transaction that takes the write lock at once. A deferred one that
+    /// reads first cannot wait for a lock held by another process: SQLite fails it with
+    /// "database is locked" at its first write, whatever the busy timeout.
+    fn write(&self) -> Result<rusqlite::Transaction<'_>> {
+        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+            .context("waiting for another herald to finish writing")
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -101,56 +126,8 @@ impl Store {
     /// As [`Store::import`], for rows prepared in advance (on another thread, in a bulk
     /// import), so that the writer does nothing but write.
     pub fn import_prepared(&self, rows: &[Prepared], added: Timestamp) -> Result<ImportCounts> {
-        let tx = self.conn.unchecked_transaction()?;
-        let mut counts = ImportCounts::default();
-        let mut unread = 0;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO articles (dedup_key, guid, source, title, authors, published,
-                     sort_key, url, summary, added, read, starred)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                 ON CONFLICT(dedup_key) DO NOTHING",
-            )?;
-            let mut insert_body =
-                tx.prepare_cached("INSERT INTO bodies (id, body) VALUES (?1, ?2)")?;
-            let mut index = tx.prepare_cached(
-                "INSERT INTO articles_fts (rowid, title, authors, source, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            let mut cjk_index = tx.prepare_cached(
-                "INSERT INTO articles_cjk (rowid, title, authors, source, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for row in rows {
-                let changed = insert.execute(params![
-                    row.dedup_key,
-                    row.guid,
-                    row.source,
-                    row.title,
-                    row.authors,
-                    row.published,
-                    row.sort_key,
-                    row.url,
-                    row.summary,
-                    added.as_second(),
-                    row.read,
-                    row.starred,
-                ])?;
-                if changed == 1 {
-                    let id = tx.last_insert_rowid();
-                    insert_body.execute(params![id, row.body])?;
-                    index.execute(params![id, row.title, row.authors, row.source, row.body])?;
-                    if let Some(cjk) = &row.cjk {
-                        cjk_index.execute(params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
-                    }
-                    counts.imported += 1;
-                    unread += i64::from(!row.read);
-                } else {
-                    counts.already_present += 1;
-                }
-            }
-        }
-        adjust_counts(&tx, counts.imported as i64, unread)?;
+        let tx = self.write()?;
+        let counts = insert_prepared(&tx, rows, added)?;
         tx.commit().context("committing the import")?;
         Ok(counts)
     }
@@ -228,7 +205,7 @@ impl Store {
 
     /// Removes an article and its index entry.
     pub fn delete(&mut self, id: ArticleId) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let unread: Option<bool> = tx
             .query_row("SELECT read = 0 FROM articles WHERE id = ?1", [id], |r| {
                 r.get(0)
@@ -261,7 +238,7 @@ impl Store {
 
     /// Sets the read flag of every article in `ids`, in one transaction.
     pub fn set_read_many(&self, ids: &[ArticleId], read: bool) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.write()?;
         let mut changed = 0;
         {
             let mut update =
@@ -278,7 +255,7 @@ impl Store {
     /// Marks read the unread articles among `ids` (all of them when `None`); returns the
     /// ones that changed, for undo.
     pub fn mark_all_read(&self, ids: Option<&[ArticleId]>) -> Result<Vec<ArticleId>> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.write()?;
         let changed: Vec<ArticleId> = match ids {
             None => {
                 let mut stmt = tx.prepare("SELECT id FROM articles WHERE read = 0")?;
@@ -457,6 +434,69 @@ impl Store {
     }
 }
 
+/// Adds `rows` inside the caller's transaction; a row whose dedup key is present is
+/// counted and left as it is.
+fn insert_prepared(tx: &Connection, rows: &[Prepared], added: Timestamp) -> Result<ImportCounts> {
+    let mut counts = ImportCounts::default();
+    let mut unread = 0;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO articles (dedup_key, guid, source, title, authors, published,
+             sort_key, url, summary, added, read, starred, feed_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT(dedup_key) DO NOTHING",
+    )?;
+    let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, body) VALUES (?1, ?2)")?;
+    let mut index = tx.prepare_cached(
+        "INSERT INTO articles_fts (rowid, title, authors, source, body)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut cjk_index = tx.prepare_cached(
+        "INSERT INTO articles_cjk (rowid, title, authors, source, body)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for row in rows {
+        let changed = insert.execute(params![
+            row.dedup_key,
+            row.guid,
+            row.source,
+            row.title,
+            row.authors,
+            row.published,
+            row.sort_key,
+            row.url,
+            row.summary,
+            added.as_second(),
+            row.read,
+            row.starred,
+            row.feed_id,
+        ])?;
+        if changed == 1 {
+            let id = tx.last_insert_rowid();
+            insert_body.execute(params![id, row.body])?;
+            index.execute(params![id, row.title, row.authors, row.source, row.body])?;
+            if let Some(cjk) = &row.cjk {
+                cjk_index.execute(params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
+            }
+            counts.imported += 1;
+            unread += i64::from(!row.read);
+        } else {
+            counts.already_present += 1;
+        }
+    }
+    adjust_counts(tx, counts.imported as i64, unread)?;
+    Ok(counts)
+}
+
+/// The prefix of the dedup keys of one feed's items: a digest of its address, so the
+/// same guid in two feeds is two articles, and a feed removed and added again finds
+/// its articles again.
+pub(crate) fn feed_scope(url: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(url.trim().as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("feed:{hex}:")
+}
+
 /// Moves the kept counts by `total` and `unread`, inside the caller's transaction.
 fn adjust_counts(conn: &Connection, total: i64, unread: i64) -> Result<()> {
     let mut update = conn.prepare_cached("UPDATE counts SET value = value + ?2 WHERE name = ?1")?;
@@ -487,6 +527,7 @@ pub struct Prepared {
     starred: bool,
     body: String,
     cjk: Option<[String; 4]>,
+    feed_id: Option<i64>,
 }
 
 impl Prepared {
@@ -509,7 +550,16 @@ impl Prepared {
             starred: article.starred,
             body,
             cjk,
+            feed_id: None,
         }
+    }
+
+    /// A row for an item of the feed `feed_id`, whose dedup keys start with `scope`.
+    pub fn in_feed(article: &NewArticle, feed_id: i64, scope: &str) -> Prepared {
+        let mut row = Prepared::new(article);
+        row.dedup_key.insert_str(0, scope);
+        row.feed_id = Some(feed_id);
+        row
     }
 }
 
@@ -802,6 +852,103 @@ mod tests {
                 .unwrap()
                 .contains("disk is full")
         );
+    }
+
+    #[test]
+    fn another_programs_database_is_refused_unchanged_to_the_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, schema, expect) in [
+            (
+                "cache.db",
+                "CREATE TABLE rss_feed (rssurl TEXT); CREATE TABLE rss_item (id INTEGER);",
+                "--from-newsboat",
+            ),
+            (
+                "notes.db",
+                "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');",
+                "another program's SQLite database (tables: notes)",
+            ),
+            // Marked by another program but holding nothing yet.
+            (
+                "marked.db",
+                "PRAGMA application_id = 7;",
+                "not a herald store",
+            ),
+        ] {
+            let path = dir.path().join(name);
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(schema).unwrap();
+            drop(conn);
+            let before = std::fs::read(&path).unwrap();
+            let err = format!("{:#}", Store::open(&path).err().expect(name));
+            assert!(err.contains(expect), "{name}: {err}");
+            assert!(err.contains("has not changed it"), "{err}");
+            assert_eq!(std::fs::read(&path).unwrap(), before, "{name} changed");
+            assert!(!dir.path().join(format!("{name}-wal")).exists());
+        }
+    }
+
+    #[test]
+    fn a_store_is_marked_and_a_store_made_before_the_mark_still_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        Store::open(&path)
+            .unwrap()
+            .import(&[article("Kept", None)], now())
+            .unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let id: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, schema::APPLICATION_ID);
+        // As an older herald left it: no mark.
+        conn.pragma_update(None, "application_id", 0).unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.count().unwrap(), 1);
+        let id: i32 = store
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, schema::APPLICATION_ID, "marked on upgrade");
+        // An empty file is a new store.
+        let empty = dir.path().join("empty.db");
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(Store::open(&empty).unwrap().count().unwrap(), 0);
+    }
+
+    /// Another process holds the write lock; a write that reads before it writes must
+    /// wait for it rather than fail with "database is locked".
+    #[test]
+    fn a_write_waits_for_another_writer_instead_of_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let store = Store::open(&path).unwrap();
+        store.import(&[article("First", None)], now()).unwrap();
+        // The reader holds a snapshot first, as the reader pane does between keys.
+        let (locked, wait) = std::sync::mpsc::channel();
+        let holder = std::thread::spawn({
+            let path = path.clone();
+            move || {
+                let other = Connection::open(&path).unwrap();
+                other.execute_batch("BEGIN IMMEDIATE").unwrap();
+                other
+                    .execute("INSERT INTO meta (key, value) VALUES ('x', 'y')", [])
+                    .unwrap();
+                locked.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(400));
+                other.execute_batch("COMMIT").unwrap();
+            }
+        });
+        wait.recv().unwrap();
+        let mut second = article("Second", None);
+        second.guid = Some("g-2".into());
+        let counts = store.upsert(None, &[second], now()).unwrap();
+        assert_eq!(counts.new, 1);
+        let id = store.summaries(Some(1), 0).unwrap()[0].id;
+        store.set_read_many(&[id], true).unwrap();
+        holder.join().unwrap();
+        assert_eq!(store.recount().unwrap(), (2, 1));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
             added += 1;
         }
     }
-    let counts = store.upsert(&migration.articles, Timestamp::now())?;
+    let counts = store.upsert(None, &migration.articles, Timestamp::now())?;
     println!(
         "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present",
         migration.feeds.len(),

@@ -107,46 +107,54 @@ impl Store {
         Ok(())
     }
 
-    /// Stores feed items: known ones (same guid, else same url) are updated in place when
-    /// their content changed, in one transaction; new ones are then added in another.
-    pub fn upsert(&self, articles: &[NewArticle], added: Timestamp) -> Result<UpsertCounts> {
+    /// Stores feed items: known ones are updated in place when their content changed,
+    /// new ones added, all in one transaction. An item is known when its feed already
+    /// has it: the same guid, else the same url. `feed` is `None` for a feed file
+    /// imported from disk; its items are matched among the other local articles.
+    pub fn upsert(
+        &self,
+        feed: Option<&Feed>,
+        articles: &[NewArticle],
+        added: Timestamp,
+    ) -> Result<UpsertCounts> {
+        let scope = feed.map(|f| (f.id, super::feed_scope(&f.url)));
         let mut counts = UpsertCounts::default();
         let mut fresh = Vec::new();
-        let tx = self.conn.unchecked_transaction()?;
-        for article in articles {
-            let by_guid: Option<i64> = match &article.guid {
-                Some(guid) => tx
-                    .query_row(
-                        "SELECT id FROM articles WHERE guid = ?1 OR dedup_key = ?2",
-                        params![guid, format!("guid:{}", guid.trim())],
-                        |r| r.get(0),
-                    )
-                    .optional()?,
-                None => None,
-            };
-            let found = match (by_guid, &article.url) {
-                (Some(id), _) => Some(id),
-                (None, Some(url)) => tx
-                    .query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| {
-                        r.get(0)
-                    })
-                    .optional()?,
-                (None, None) => None,
-            };
-            let row = Prepared::new(article);
-            match found {
-                Some(id) => {
-                    if update_article(&tx, id, &row)? {
-                        counts.updated += 1;
-                    } else {
-                        counts.unchanged += 1;
-                    }
+        let tx = self.write()?;
+        {
+            let mut by_key = tx.prepare_cached("SELECT id FROM articles WHERE dedup_key = ?1")?;
+            let mut by_url = tx.prepare_cached(
+                "SELECT id FROM articles WHERE feed_id IS ?1 AND url = ?2 LIMIT 1",
+            )?;
+            for article in articles {
+                let row = match &scope {
+                    Some((id, scope)) => Prepared::in_feed(article, *id, scope),
+                    None => Prepared::new(article),
+                };
+                let mut found: Option<i64> = by_key
+                    .query_row([&row.dedup_key], |r| r.get(0))
+                    .optional()?;
+                if found.is_none()
+                    && let Some(url) = &row.url
+                {
+                    found = by_url
+                        .query_row(params![row.feed_id, url], |r| r.get(0))
+                        .optional()?;
                 }
-                None => fresh.push(row),
+                match found {
+                    Some(id) => {
+                        if update_article(&tx, id, &row)? {
+                            counts.updated += 1;
+                        } else {
+                            counts.unchanged += 1;
+                        }
+                    }
+                    None => fresh.push(row),
+                }
             }
         }
+        let inserted = super::insert_prepared(&tx, &fresh, added)?;
         tx.commit().context("saving the feed items")?;
-        let inserted = self.import_prepared(&fresh, added)?;
         counts.new += inserted.imported;
         counts.unchanged += inserted.already_present;
         Ok(counts)
@@ -216,4 +224,126 @@ fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
         last_fetched: row.get(5)?,
         last_error: row.get(6)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(guid: Option<&str>, url: Option<&str>, title: &str, source: &str) -> NewArticle {
+        NewArticle {
+            guid: guid.map(str::to_owned),
+            url: url.map(str::to_owned),
+            title: title.into(),
+            source: source.into(),
+            paragraphs: vec![format!("Text of {title}.")],
+            ..Default::default()
+        }
+    }
+
+    fn titles(store: &Store) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = store
+            .summaries(None, 0)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.source, s.title))
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn an_item_never_replaces_another_feeds_article() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let b = store.add_feed("https://b.example/rss", Some("B")).unwrap();
+        let now = Timestamp::now();
+        let shared = "https://news.example/story";
+        store
+            .upsert(
+                Some(&a),
+                &[item(Some("a-1"), Some(shared), "A's story", "A")],
+                now,
+            )
+            .unwrap();
+        // A new guid, but the link of feed A's article.
+        let counts = store
+            .upsert(
+                Some(&b),
+                &[item(Some("b-1"), Some(shared), "B's story", "B")],
+                now,
+            )
+            .unwrap();
+        assert_eq!(counts.new, 1);
+        // The same guid in two feeds is two articles.
+        store
+            .upsert(Some(&a), &[item(Some("1"), None, "A one", "A")], now)
+            .unwrap();
+        let counts = store
+            .upsert(Some(&b), &[item(Some("1"), None, "B one", "B")], now)
+            .unwrap();
+        assert_eq!(counts.new, 1);
+        assert_eq!(
+            titles(&store),
+            [
+                ("A".to_owned(), "A one".to_owned()),
+                ("A".to_owned(), "A's story".to_owned()),
+                ("B".to_owned(), "B one".to_owned()),
+                ("B".to_owned(), "B's story".to_owned()),
+            ]
+        );
+        assert_eq!(store.recount().unwrap(), (4, 4));
+    }
+
+    #[test]
+    fn within_a_feed_an_item_is_found_by_guid_then_by_url() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let now = Timestamp::now();
+        let url = "https://a.example/1";
+        store
+            .upsert(Some(&a), &[item(Some("x-1"), Some(url), "First", "A")], now)
+            .unwrap();
+        let id = store.summaries(None, 0).unwrap()[0].id;
+        store.set_read(id, true).unwrap();
+        // The feed rewrote its guids; the link still says which article it is.
+        let counts = store
+            .upsert(
+                Some(&a),
+                &[item(Some("y-1"), Some(url), "First, revised", "A")],
+                now,
+            )
+            .unwrap();
+        assert_eq!((counts.new, counts.updated), (0, 1));
+        let again = store.summaries(None, 0).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].id, id);
+        assert!(again[0].read, "state is kept");
+        // Unchanged on the next fetch.
+        let counts = store
+            .upsert(
+                Some(&a),
+                &[item(Some("y-1"), Some(url), "First, revised", "A")],
+                now,
+            )
+            .unwrap();
+        assert_eq!(counts.unchanged, 1);
+    }
+
+    #[test]
+    fn a_feed_removed_and_added_again_finds_its_articles() {
+        let store = Store::open_in_memory().unwrap();
+        let now = Timestamp::now();
+        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        store
+            .upsert(Some(&a), &[item(Some("k"), None, "Kept", "A")], now)
+            .unwrap();
+        store.remove_feed("https://a.example/rss").unwrap();
+        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let counts = store
+            .upsert(Some(&a), &[item(Some("k"), None, "Kept", "A")], now)
+            .unwrap();
+        assert_eq!(counts.unchanged, 1);
+        assert_eq!(store.count().unwrap(), 1);
+    }
 }

@@ -120,31 +120,203 @@ CREATE INDEX articles_newest ON articles(sort_key DESC, id DESC, read, starred);
 -- the machine's noise.
 INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
 "#,
+    r#"
+-- A feed item is the same article as another only within its own feed: (feed, guid),
+-- else (feed, url). The dedup key of a feed item carries its feed's key (see
+-- store::feed_scope), and an item is looked up by that key (the unique index) or by its
+-- feed and url. Before, an item whose link matched another feed's article replaced it,
+-- and the lookup by guid read the whole table (19 s per fetch at 100,000 articles).
+ALTER TABLE articles ADD COLUMN feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL;
+DROP INDEX articles_url;
+CREATE INDEX articles_feed_url ON articles(feed_id, url);
+"#,
 ];
+
+/// Rust steps run after the SQL of the same version, inside its transaction.
+fn after(tx: &rusqlite::Transaction<'_>, version: i64) -> Result<()> {
+    match version {
+        2 => backfill_cjk(tx),
+        7 => adopt_feed_items(tx),
+        _ => Ok(()),
+    }
+}
+
+/// Gives the articles that earlier builds fetched their feed: a fetched article's source
+/// is its feed's name, so a name that one feed alone has tells it. Their dedup keys move
+/// into the feed's scope, so the next fetch updates them instead of adding them again.
+fn adopt_feed_items(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut feeds = tx.prepare(
+        "SELECT id, url, name FROM feeds WHERE name IS NOT NULL
+         AND name IN (SELECT name FROM feeds GROUP BY name HAVING count(*) = 1)",
+    )?;
+    let named = feeds
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut adopt = tx.prepare(
+        "UPDATE articles SET feed_id = ?1, dedup_key = ?2 || dedup_key
+         WHERE feed_id IS NULL AND source = ?3",
+    )?;
+    for (id, url, name) in named {
+        adopt.execute(rusqlite::params![id, super::feed_scope(&url), name])?;
+    }
+    Ok(())
+}
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Brings the schema up to date, each step in its own transaction.
-pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+/// `PRAGMA application_id` of a herald store ("HRLD"): what tells herald's files from
+/// every other SQLite database, so that another program's file is never turned into one.
+pub const APPLICATION_ID: i32 = 0x4852_4c44;
+
+/// The tables every herald store has had since schema version 1: how a store made before
+/// the application id was written is recognised (and then marked).
+const HERALD_TABLES: &[&str] = &["articles", "bodies", "meta"];
+
+/// What an existing file holds, read without writing to it.
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    /// No tables and no marks: nothing to lose, herald may make it a store.
+    Blank,
+    /// A herald store, marked or (made before the mark) recognised by its tables.
+    Herald { marked: bool, version: i64 },
+    /// Anything else: another program's database.
+    Foreign { tables: Vec<String> },
+}
+
+fn kind(conn: &Connection) -> Result<Kind> {
+    let application_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+         ORDER BY name",
+    )?;
+    let tables = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(if application_id == APPLICATION_ID {
+        Kind::Herald {
+            marked: true,
+            version,
+        }
+    } else if application_id == 0 && tables.is_empty() && version == 0 {
+        Kind::Blank
+    } else if application_id == 0
+        && version >= 1
+        && HERALD_TABLES.iter().all(|t| tables.iter().any(|n| n == t))
+    {
+        Kind::Herald {
+            marked: false,
+            version,
+        }
+    } else {
+        Kind::Foreign { tables }
+    })
+}
+
+/// Why a file was refused: it is a database, but not herald's.
+#[derive(Debug)]
+pub struct NotHerald {
+    pub newsboat: bool,
+    pub tables: Vec<String>,
+}
+
+impl std::fmt::Display for NotHerald {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.newsboat {
+            write!(f, "a newsboat cache, not a herald store")
+        } else {
+            let mut shown = self
+                .tables
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if self.tables.len() > 5 {
+                shown.push_str(", …");
+            }
+            write!(
+                f,
+                "another program's SQLite database (tables: {shown}), not a herald store"
+            )
+        }
+    }
+}
+
+impl std::error::Error for NotHerald {}
+
+/// Makes `conn` a herald store at the current schema: checks what the file holds without
+/// writing, then, only when there is something to do, creates, marks or migrates it in
+/// one `BEGIN IMMEDIATE` transaction. Immediate, because two herald processes may open a
+/// new store at once: the second waits for the lock (the busy timeout) and then finds the
+/// work done, instead of failing on "table already exists" or "database is locked".
+pub fn prepare(conn: &mut Connection) -> Result<()> {
+    match kind(conn)? {
+        Kind::Foreign { tables } => return Err(refusal(tables)),
+        Kind::Herald {
+            marked: true,
+            version,
+        } if version == CURRENT_VERSION => return Ok(()),
+        Kind::Herald { version, .. } if version > CURRENT_VERSION => {
+            bail!(
+                "this store has schema version {version}, newer than this herald understands \
+                 ({CURRENT_VERSION}); upgrade herald to open it"
+            )
+        }
+        _ => {}
+    }
+    // Takes effect only while the file is new; large pages suit long article rows and
+    // the full-text index's segments.
+    conn.pragma_update(None, "page_size", 16384)?;
+    let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)
+        .context("waiting to set up the store")?;
+    // Another process may have done the work while this one waited for the lock.
+    let version = match kind(&tx)? {
+        Kind::Foreign { tables } => return Err(refusal(tables)),
+        Kind::Blank => 0,
+        Kind::Herald { version, .. } => version,
+    };
     if version > CURRENT_VERSION {
         bail!(
             "this store has schema version {version}, newer than this herald understands \
              ({CURRENT_VERSION}); upgrade herald to open it"
         );
     }
+    migrate_from(&tx, version)?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit().context("saving the store's schema")?;
+    Ok(())
+}
+
+fn refusal(tables: Vec<String>) -> anyhow::Error {
+    let newsboat = ["rss_feed", "rss_item"]
+        .iter()
+        .all(|t| tables.iter().any(|n| n == t));
+    anyhow::Error::new(NotHerald { newsboat, tables })
+}
+
+/// Applies the migrations after `version`, inside the caller's transaction.
+fn migrate_from(tx: &rusqlite::Transaction<'_>, version: i64) -> Result<()> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let next = index as i64 + 1;
-        let tx = conn.transaction()?;
         tx.execute_batch(sql)
             .with_context(|| format!("migrating the store to schema version {next}"))?;
-        if next == 2 {
-            backfill_cjk(&tx)?;
-        }
+        after(tx, next)?;
         tx.pragma_update(None, "user_version", next)?;
-        tx.commit()?;
     }
     Ok(())
+}
+
+/// Brings the schema up to date (for tests that build old stores by hand).
+#[cfg(test)]
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    prepare(conn)
 }
 
 /// Fills the bigram index for articles stored before it existed.
@@ -191,6 +363,10 @@ mod tests {
                 .query_row("PRAGMA user_version", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(version, CURRENT_VERSION, "from version {from}");
+            let id: i32 = conn
+                .query_row("PRAGMA application_id", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(id, APPLICATION_ID, "a store made before the mark is marked");
             let title: String = conn
                 .query_row("SELECT title FROM articles", [], |r| r.get(0))
                 .unwrap();
@@ -204,6 +380,46 @@ mod tests {
                 .unwrap();
             assert_eq!(columns, 4, "the date index holds read and starred");
         }
+    }
+
+    /// Articles fetched by builds before feed scopes belong to their feed after the
+    /// upgrade, so the next fetch updates them rather than storing them twice.
+    #[test]
+    fn fetched_articles_join_their_feed_on_upgrade() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, name) VALUES (1, 'https://a.example/rss', 'Alpha');
+             INSERT INTO feeds (id, url, name) VALUES (2, 'https://b.example/rss', 'Same');
+             INSERT INTO feeds (id, url, name) VALUES (3, 'https://c.example/rss', 'Same');
+             INSERT INTO articles (dedup_key, source, title, authors, sort_key, added)
+                 VALUES ('guid:a-1', 'Alpha', 'Fetched', '', 5, 0);
+             INSERT INTO articles (dedup_key, source, title, authors, sort_key, added)
+                 VALUES ('guid:s-1', 'Same', 'Ambiguous', '', 5, 0);
+             INSERT INTO articles (dedup_key, source, title, authors, sort_key, added)
+                 VALUES ('hash:ab', 'Local files', 'Imported', '', 5, 0);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(String, Option<i64>)> = conn
+            .prepare("SELECT dedup_key, feed_id FROM articles ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let scope = super::super::feed_scope("https://a.example/rss");
+        assert_eq!(
+            rows,
+            [
+                (format!("{scope}guid:a-1"), Some(1)),
+                ("guid:s-1".to_owned(), None),
+                ("hash:ab".to_owned(), None),
+            ]
+        );
     }
 
     #[test]
@@ -224,6 +440,8 @@ mod tests {
     fn a_store_from_a_newer_herald_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", CURRENT_VERSION + 1)
+            .unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
             .unwrap();
         let err = migrate(&mut conn).unwrap_err().to_string();
         assert!(err.contains("upgrade herald"), "{err}");
