@@ -1,6 +1,8 @@
 //! The article store: one SQLite file with a full-text index, every write a transaction.
 
 mod feeds;
+#[cfg(test)]
+mod plans;
 mod schema;
 mod search;
 
