@@ -66,6 +66,16 @@ fn main() -> anyhow::Result<()> {
         size as f64 / 1024.0 / n.max(1) as f64
     );
     let imported = summary.counts.imported.max(1) as f64;
+    for (part, bytes) in Store::open(&store_path)?.space()? {
+        println!(
+            "  {part}: {:.1} MiB, {:.2} KiB per article",
+            bytes as f64 / 1048576.0,
+            bytes as f64 / 1024.0 / imported
+        );
+    }
+    if let Some(keep) = std::env::var_os("HERALD_BENCH_KEEP") {
+        std::fs::copy(&store_path, keep)?;
+    }
     println!(
         "CPU time {cpu:.2} s on all threads ({:.0} µs per article): split perfectly across \
          two cores, this work could go no faster than {:.0} articles/s",

@@ -283,7 +283,8 @@ fn import_json_lines(
 ) -> Result<ImportCounts> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<LineOutcome>>(4);
     std::thread::scope(|scope| {
-        scope.spawn(move || parse_json_lines(reader, fallback, &sender));
+        let codec = store.codec();
+        scope.spawn(move || parse_json_lines(reader, fallback, &codec, &sender));
         let mut counts = ImportCounts::default();
         let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH_SIZE);
         for outcomes in receiver {
@@ -311,6 +312,7 @@ fn import_json_lines(
 fn parse_json_lines(
     mut reader: impl BufRead,
     fallback: &str,
+    codec: &crate::store::Codec,
     sender: &std::sync::mpsc::SyncSender<Vec<LineOutcome>>,
 ) {
     const CHUNK: usize = 256;
@@ -348,7 +350,9 @@ fn parse_json_lines(
                         true,
                     ));
                 }
-                chunk.push(LineOutcome::Article(Box::new(Prepared::new(&article))));
+                chunk.push(LineOutcome::Article(Box::new(Prepared::new(
+                    &article, codec,
+                ))));
             }
             Some(Err(err)) => chunk.push(LineOutcome::Problem(
                 format!("{}: {}", err.place, err.reason),

@@ -1,5 +1,6 @@
 //! The article store: one SQLite file with a full-text index, every write a transaction.
 
+mod codec;
 mod feeds;
 #[cfg(test)]
 mod plans;
@@ -17,6 +18,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::model::{Article, ArticleId, NewArticle, Position, Published, Summary};
+pub use codec::Codec;
 
 pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
 
@@ -34,6 +36,9 @@ pub(crate) const PARAGRAPH_BREAK: &str = "\n\n";
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    codec: Codec,
+    /// The article count at which to try training a compression dictionary next.
+    train_at: std::cell::Cell<usize>,
 }
 
 /// What one import did.
@@ -103,7 +108,13 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "wal")?;
         conn.pragma_update(None, "synchronous", "normal")?;
         conn.pragma_update(None, "foreign_keys", "on")?;
-        Ok(Store { conn, path })
+        let codec = Codec::load(&conn)?;
+        Ok(Store {
+            conn,
+            path,
+            codec,
+            train_at: std::cell::Cell::new(codec::TRAIN_AT),
+        })
     }
 
     /// Begins a write transaction that takes the write lock at once. A deferred one that
@@ -121,7 +132,7 @@ impl Store {
     /// Stores `articles` in one transaction; an article already present (same dedup key) is
     /// counted and left as it is.
     pub fn import(&self, articles: &[NewArticle], added: Timestamp) -> Result<ImportCounts> {
-        let rows: Vec<Prepared> = articles.iter().map(Prepared::new).collect();
+        let rows: Vec<Prepared> = articles.iter().map(|a| self.prepare(a)).collect();
         self.import_prepared(&rows, added)
     }
 
@@ -129,9 +140,44 @@ impl Store {
     /// import), so that the writer does nothing but write.
     pub fn import_prepared(&self, rows: &[Prepared], added: Timestamp) -> Result<ImportCounts> {
         let tx = self.write()?;
-        let counts = insert_prepared(&tx, rows, added)?;
+        self.train_when_due(&tx, rows)?;
+        let counts = insert_prepared(&tx, rows, added, &self.codec)?;
         tx.commit().context("committing the import")?;
         Ok(counts)
+    }
+
+    /// The codec that compresses bodies, for threads that prepare rows.
+    pub fn codec(&self) -> Codec {
+        self.codec.clone()
+    }
+
+    /// An article as a row to write.
+    pub fn prepare(&self, article: &NewArticle) -> Prepared {
+        Prepared::new(article, &self.codec)
+    }
+
+    /// Trains the compression dictionary, inside the caller's transaction, once the
+    /// store with `rows` written has enough bodies for it; before `rows` are written, so
+    /// that they are compressed with it too.
+    fn train_when_due(&self, tx: &Connection, rows: &[Prepared]) -> Result<()> {
+        if self.codec.has_dictionary() || self.count()? + rows.len() < self.train_at.get() {
+            return Ok(());
+        }
+        let texts: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
+        if !self.codec.train(tx, &texts)? {
+            // Too little text: try again when there is twice as much.
+            self.train_at
+                .set((self.count()? + rows.len()).saturating_mul(2));
+        }
+        Ok(())
+    }
+
+    /// A stored body as text, loading a dictionary another process trained if needed.
+    fn body_text(&self, stored: rusqlite::types::ValueRef<'_>) -> Result<String> {
+        if self.codec.lacks_dictionary_for(stored) {
+            self.codec.reload(&self.conn)?;
+        }
+        self.codec.decompress(stored)
     }
 
     /// How many articles there are, from the kept count.
@@ -189,7 +235,11 @@ impl Store {
             "SELECT {SUMMARY_COLUMNS}, guid, summary, body, added, pos_paragraph, pos_offset
              FROM articles JOIN bodies USING (id) WHERE id = ?1"
         ))?;
-        Ok(stmt.query_row([id], article_from_row).optional()?)
+        let mut rows = stmt.query([id])?;
+        match rows.next()? {
+            Some(row) => Ok(Some(self.article_from_row(row)?)),
+            None => Ok(None),
+        }
     }
 
     /// Calls `each` with every article, oldest id first, without holding them all in memory.
@@ -200,9 +250,28 @@ impl Store {
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            each(article_from_row(row)?)?;
+            each(self.article_from_row(row)?)?;
         }
         Ok(())
+    }
+
+    fn article_from_row(&self, row: &Row<'_>) -> Result<Article> {
+        let summary = summary_from_row(row)?;
+        let body = self
+            .body_text(row.get_ref(10)?)
+            .with_context(|| format!("reading article {}", summary.id))?;
+        let added: i64 = row.get(11)?;
+        Ok(Article {
+            guid: row.get(8)?,
+            summary_text: row.get(9)?,
+            paragraphs: split_paragraphs(&body),
+            added: Timestamp::from_second(added).unwrap_or(Timestamp::UNIX_EPOCH),
+            position: Position {
+                paragraph: row.get::<_, i64>(12)?.max(0) as usize,
+                offset: row.get::<_, i64>(13)?.max(0) as usize,
+            },
+            summary,
+        })
     }
 
     /// Removes an article and its index entry.
@@ -428,6 +497,44 @@ impl Store {
             .optional()?)
     }
 
+    /// Where the file's bytes go, largest first: article rows (with their indexes),
+    /// bodies, the word index, the CJK index, and the rest, from SQLite's page census.
+    pub fn space(&self) -> Result<Vec<(&'static str, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")?;
+        let mut parts: Vec<(&'static str, u64)> = Vec::new();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (name, bytes) = row?;
+            let part = if name.starts_with("articles_fts") {
+                "word index"
+            } else if name.starts_with("articles_cjk") {
+                "CJK index"
+            } else if name == "bodies" || name.starts_with("sqlite_autoindex_bodies") {
+                "bodies"
+            } else if name == "articles"
+                || name.starts_with("articles_")
+                || name.starts_with("sqlite_autoindex_articles")
+            {
+                "article rows and their indexes"
+            } else {
+                "other"
+            };
+            match parts.iter_mut().find(|(p, _)| *p == part) {
+                Some((_, total)) => *total += bytes.max(0) as u64,
+                None => parts.push((part, bytes.max(0) as u64)),
+            }
+        }
+        let free: i64 = self
+            .conn
+            .query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+        let page: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        parts.push(("free pages", (free * page).max(0) as u64));
+        parts.sort_by_key(|p| std::cmp::Reverse(p.1));
+        Ok(parts)
+    }
+
     /// Runs SQLite's own consistency check, returning its verdict.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
@@ -438,7 +545,12 @@ impl Store {
 
 /// Adds `rows` inside the caller's transaction; a row whose dedup key is present is
 /// counted and left as it is.
-fn insert_prepared(tx: &Connection, rows: &[Prepared], added: Timestamp) -> Result<ImportCounts> {
+fn insert_prepared(
+    tx: &Connection,
+    rows: &[Prepared],
+    added: Timestamp,
+    codec: &Codec,
+) -> Result<ImportCounts> {
     let mut counts = ImportCounts::default();
     let mut unread = 0;
     let mut insert = tx.prepare_cached(
@@ -474,7 +586,11 @@ fn insert_prepared(tx: &Connection, rows: &[Prepared], added: Timestamp) -> Resu
         ])?;
         if changed == 1 {
             let id = tx.last_insert_rowid();
-            insert_body.execute(params![id, row.body])?;
+            if codec.is_stale(&row.stored) {
+                insert_body.execute(params![id, codec.compress(&row.body)])?;
+            } else {
+                insert_body.execute(params![id, row.stored])?;
+            }
             index.execute(params![id, row.title, row.authors, row.source, row.body])?;
             if let Some(cjk) = &row.cjk {
                 cjk_index.execute(params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
@@ -527,15 +643,19 @@ pub struct Prepared {
     summary: Option<String>,
     read: bool,
     starred: bool,
+    /// The text, for the word index.
     body: String,
+    /// The body as stored: compressed.
+    stored: Vec<u8>,
     cjk: Option<[String; 4]>,
     feed_id: Option<i64>,
 }
 
 impl Prepared {
-    pub fn new(article: &NewArticle) -> Prepared {
+    pub fn new(article: &NewArticle, codec: &Codec) -> Prepared {
         let authors = article.authors.join("\n");
         let body = body_of(&article.paragraphs);
+        let stored = codec.compress(&body);
         let cjk = cjk_columns(&[&article.title, &authors, &article.source, &body]);
         Prepared {
             dedup_key: article.dedup_key(),
@@ -551,14 +671,15 @@ impl Prepared {
             read: article.read,
             starred: article.starred,
             body,
+            stored,
             cjk,
             feed_id: None,
         }
     }
 
     /// A row for an item of the feed `feed_id`, whose dedup keys start with `scope`.
-    pub fn in_feed(article: &NewArticle, feed_id: i64, scope: &str) -> Prepared {
-        let mut row = Prepared::new(article);
+    pub fn in_feed(article: &NewArticle, codec: &Codec, feed_id: i64, scope: &str) -> Prepared {
+        let mut row = Prepared::new(article, codec);
         row.dedup_key.insert_str(0, scope);
         row.feed_id = Some(feed_id);
         row
@@ -611,23 +732,6 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<Summary> {
         url: row.get(5)?,
         read: row.get(6)?,
         starred: row.get(7)?,
-    })
-}
-
-fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
-    let summary = summary_from_row(row)?;
-    let body: String = row.get(10)?;
-    let added: i64 = row.get(11)?;
-    Ok(Article {
-        summary,
-        guid: row.get(8)?,
-        summary_text: row.get(9)?,
-        paragraphs: split_paragraphs(&body),
-        added: Timestamp::from_second(added).unwrap_or(Timestamp::UNIX_EPOCH),
-        position: Position {
-            paragraph: row.get::<_, i64>(12)?.max(0) as usize,
-            offset: row.get::<_, i64>(13)?.max(0) as usize,
-        },
     })
 }
 
@@ -768,13 +872,17 @@ mod tests {
 
     #[test]
     fn prepared_rows_carry_the_bigram_text_only_when_there_is_cjk() {
-        let latin = Prepared::new(&article("Harbour report", Some("2025-03-01T09:00:00Z")));
+        let codec = Codec::default();
+        let latin = Prepared::new(
+            &article("Harbour report", Some("2025-03-01T09:00:00Z")),
+            &codec,
+        );
         assert!(latin.cjk.is_none());
         assert_eq!(latin.body, "First paragraph.\n\nSecond one.");
         assert_eq!(latin.authors, "Ana Lima\nBo Chen");
         let mut a = article("終電を延長", None);
         a.paragraphs = vec!["Late trains run longer.".into()];
-        let cjk = Prepared::new(&a);
+        let cjk = Prepared::new(&a, &codec);
         let columns = cjk.cjk.as_ref().expect("a CJK title gets bigram text");
         assert!(!columns[0].is_empty());
         assert!(columns[3].is_empty());
@@ -951,6 +1059,74 @@ mod tests {
         store.set_read_many(&[id], true).unwrap();
         holder.join().unwrap();
         assert_eq!(store.recount().unwrap(), (2, 1));
+    }
+
+    /// Bodies are compressed, with a dictionary once there are enough of them; every
+    /// body reads back, also in a second process that opened the store before the
+    /// dictionary existed.
+    #[test]
+    fn bodies_are_compressed_and_read_back_across_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let first = Store::open(&path).unwrap();
+        let second = Store::open(&path).unwrap();
+        let words = [
+            "tide", "harbour", "ferry", "crane", "pier", "gull", "net", "buoy",
+        ];
+        let articles: Vec<NewArticle> = (0..codec::TRAIN_AT + 200)
+            .map(|i| {
+                let mut a = article(&format!("Report {i}"), None);
+                a.paragraphs = (0..6)
+                    .map(|p| {
+                        (0..60)
+                            .map(|w| words[(i + p * 3 + w * w) % words.len()])
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                a
+            })
+            .collect();
+        second.import(&articles[..10], now()).unwrap();
+        assert!(!first.codec.has_dictionary());
+        first.import(&articles[10..], now()).unwrap();
+        assert!(
+            first.codec.has_dictionary(),
+            "trained past {}",
+            codec::TRAIN_AT
+        );
+        let stored: Vec<u8> = first
+            .conn
+            .query_row(
+                "SELECT body FROM bodies ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let text_length = body_of(&articles.last().unwrap().paragraphs).len();
+        assert!(
+            stored.len() * 3 < text_length,
+            "{} bytes stored for {text_length}",
+            stored.len()
+        );
+        // The second connection has not seen the dictionary; it loads it when needed.
+        assert!(!second.codec.has_dictionary());
+        for (store, name) in [(&first, "first"), (&second, "second")] {
+            let mut count = 0;
+            store
+                .for_each_article(|a| {
+                    let i: usize = a.summary.title["Report ".len()..].parse().unwrap();
+                    assert_eq!(a.paragraphs, articles[i].paragraphs, "{name}: {i}");
+                    count += 1;
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(count, articles.len());
+        }
+        // Unchanged feed items stay unchanged under the dictionary.
+        let counts = second.upsert(None, &articles[..50], now()).unwrap();
+        assert_eq!(counts.unchanged, 50);
+        assert_eq!(first.integrity_check().unwrap(), "ok");
     }
 
     #[test]

@@ -128,8 +128,8 @@ impl Store {
             )?;
             for article in articles {
                 let row = match &scope {
-                    Some((id, scope)) => Prepared::in_feed(article, *id, scope),
-                    None => Prepared::new(article),
+                    Some((id, scope)) => Prepared::in_feed(article, &self.codec, *id, scope),
+                    None => self.prepare(article),
                 };
                 let mut found: Option<i64> = by_key
                     .query_row([&row.dedup_key], |r| r.get(0))
@@ -153,7 +153,8 @@ impl Store {
                 }
             }
         }
-        let inserted = super::insert_prepared(&tx, &fresh, added)?;
+        self.train_when_due(&tx, &fresh)?;
+        let inserted = super::insert_prepared(&tx, &fresh, added, &self.codec)?;
         tx.commit().context("saving the feed items")?;
         counts.new += inserted.imported;
         counts.unchanged += inserted.already_present;
@@ -173,7 +174,7 @@ fn update_article(tx: &rusqlite::Transaction<'_>, id: i64, row: &Prepared) -> Re
             row.title,
             row.authors,
             row.source,
-            row.body,
+            row.stored,
             row.published
         ],
         |r| r.get(0),
@@ -197,7 +198,7 @@ fn update_article(tx: &rusqlite::Transaction<'_>, id: i64, row: &Prepared) -> Re
     )?;
     tx.execute(
         "UPDATE bodies SET body = ?2 WHERE id = ?1",
-        params![id, row.body],
+        params![id, row.stored],
     )?;
     tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
     tx.execute(

@@ -16,7 +16,12 @@ fn article(i: usize, feed_item: bool) -> NewArticle {
     NewArticle {
         guid: feed_item.then(|| format!("item-{i}")),
         url: Some(format!("https://example.org/{i}")),
-        source: if i.is_multiple_of(2) { "Harbour" } else { "Tram" }.into(),
+        source: if i.is_multiple_of(2) {
+            "Harbour"
+        } else {
+            "Tram"
+        }
+        .into(),
         title: format!("Ferry timetable {i}"),
         authors: vec!["Ana Lima".into()],
         published: Some(Published {

@@ -130,6 +130,15 @@ ALTER TABLE articles ADD COLUMN feed_id INTEGER REFERENCES feeds(id) ON DELETE S
 DROP INDEX articles_url;
 CREATE INDEX articles_feed_url ON articles(feed_id, url);
 "#,
+    r#"
+-- Bodies are zstd-compressed (store/codec.rs), with a dictionary trained on the store's
+-- own bodies once it has enough of them. They were 65% of the store's bytes.
+CREATE TABLE dictionaries (
+    -- zstd's id of the dictionary, which each compressed body names in its frame
+    id   INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+);
+"#,
 ];
 
 /// Rust steps run after the SQL of the same version, inside its transaction.
@@ -137,8 +146,21 @@ fn after(tx: &rusqlite::Transaction<'_>, version: i64) -> Result<()> {
     match version {
         2 => backfill_cjk(tx),
         7 => adopt_feed_items(tx),
+        8 => compress_bodies(tx),
         _ => Ok(()),
     }
+}
+
+/// Compresses the bodies of a store from before compression, with a dictionary when
+/// there are enough of them to train one.
+fn compress_bodies(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let codec = super::codec::Codec::load(tx)?;
+    let bodies: i64 = tx.query_row("SELECT count(*) FROM bodies", [], |r| r.get(0))?;
+    if bodies as usize >= super::codec::TRAIN_AT && codec.train(tx, &[])? {
+        return Ok(());
+    }
+    codec.recompress(tx)?;
+    Ok(())
 }
 
 /// Gives the articles that earlier builds fetched their feed: a fetched article's source

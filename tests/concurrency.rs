@@ -1,0 +1,192 @@
+//! Several herald processes on one store at once, as in the daily loop: a cron fetch
+//! beside the open reader, an import started while another runs, two of them creating
+//! the same new store. Every one must succeed, and nothing may be lost or counted twice.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use herald::model::ArticleId;
+use herald::store::Store;
+
+const FEEDS: usize = 3;
+const ITEMS: usize = 40;
+const PER_FILE: usize = 250;
+const TRIALS: usize = 5;
+
+/// Serves `/feed/N.xml`: ITEMS items each, always in full (no 304), so every fetch writes.
+fn serve() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(300);
+        let mut served = 0;
+        while Instant::now() < deadline && served < 2_000 {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    served += 1;
+                    std::thread::spawn(move || answer(stream));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+    });
+    port
+}
+
+fn answer(mut stream: TcpStream) {
+    stream.set_nonblocking(false).unwrap();
+    let mut request = [0u8; 2048];
+    let n = stream.read(&mut request).unwrap_or(0);
+    let line = String::from_utf8_lossy(&request[..n]);
+    let feed: usize = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.strip_prefix("/feed/")?.strip_suffix(".xml")?.parse().ok())
+        .unwrap_or(0);
+    let mut body =
+        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Desk {feed}</title>");
+    for i in 0..ITEMS {
+        body.push_str(&format!(
+            "<item><guid>desk-{feed}-{i}</guid><title>Desk {feed} note {i}</title>\
+             <link>https://example.org/{feed}/{i}</link>\
+             <description>Tide and ferry notes, number {i} of desk {feed}.</description></item>"
+        ));
+    }
+    body.push_str("</channel></rss>");
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+}
+
+fn jsonl(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.jsonl"));
+    let mut text = String::new();
+    for i in 0..PER_FILE {
+        text.push_str(&format!(
+            "{{\"guid\": \"{name}-{i}\", \"source\": \"Pile {name}\", \"title\": \"{name} item {i}\", \
+             \"body\": \"Harbour crane report {i} from pile {name}.\\n\\nSecond paragraph.\"}}\n"
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn herald(store: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env("XDG_STATE_HOME", store.parent().unwrap())
+        .env("XDG_CONFIG_HOME", store.parent().unwrap())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn finish(children: Vec<(String, Child)>) {
+    for (what, child) in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "{what} failed ({:?}):\n{stderr}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(!stderr.contains("locked"), "{what}: {stderr}");
+    }
+}
+
+#[test]
+fn imports_fetches_and_the_reader_at_once_lose_nothing() {
+    let port = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|n| jsonl(dir.path(), n))
+        .collect();
+    for trial in 0..TRIALS {
+        let folder = dir.path().join(format!("trial-{trial}"));
+        std::fs::create_dir(&folder).unwrap();
+        let store = folder.join("herald.db");
+
+        // Five processes create the same new store at once.
+        let mut first = Vec::new();
+        for feed in 0..FEEDS {
+            let url = format!("http://127.0.0.1:{port}/feed/{feed}.xml");
+            first.push((
+                format!("feed add {feed}"),
+                herald(&store, &["feed", "add", &url]),
+            ));
+        }
+        for file in &files[..2] {
+            let path = file.to_str().unwrap();
+            first.push((format!("import {path}"), herald(&store, &["import", path])));
+        }
+        finish(first);
+
+        // Two fetches, two imports and the reader marking articles read, all at once.
+        let done = Arc::new(AtomicBool::new(false));
+        let reader = std::thread::spawn({
+            let (store, done) = (store.clone(), Arc::clone(&done));
+            move || {
+                let reader = Store::open(&store).unwrap();
+                let mut marked: Vec<ArticleId> = Vec::new();
+                while !done.load(Ordering::SeqCst) {
+                    let page = reader.summaries(Some(30), 0).unwrap();
+                    let unread: Vec<ArticleId> = page
+                        .iter()
+                        .filter(|s| !s.read)
+                        .map(|s| s.id)
+                        .take(3)
+                        .collect();
+                    reader.set_read_many(&unread, true).unwrap();
+                    marked.extend(unread);
+                    if let Some(first) = page.first() {
+                        reader.article(first.id).unwrap().unwrap();
+                    }
+                    std::thread::sleep(Duration::from_millis(15));
+                }
+                marked
+            }
+        });
+        let mut second = Vec::new();
+        for n in 0..2 {
+            second.push((format!("fetch {n}"), herald(&store, &["fetch"])));
+        }
+        for file in &files[2..] {
+            let path = file.to_str().unwrap();
+            second.push((format!("import {path}"), herald(&store, &["import", path])));
+        }
+        finish(second);
+        done.store(true, Ordering::SeqCst);
+        let mut marked = reader.join().unwrap();
+        marked.sort();
+        marked.dedup();
+
+        let store = Store::open(&store).unwrap();
+        let total = FEEDS * ITEMS + files.len() * PER_FILE;
+        assert_eq!(store.recount().unwrap().0, total, "trial {trial}");
+        assert_eq!(
+            (store.count().unwrap(), store.count_unread().unwrap()),
+            store.recount().unwrap(),
+            "the kept counts agree with the rows"
+        );
+        assert_eq!(store.count_unread().unwrap(), total - marked.len());
+        assert_eq!(store.feeds().unwrap().len(), FEEDS);
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        store.fts_integrity_check().unwrap();
+    }
+}
