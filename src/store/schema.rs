@@ -279,7 +279,13 @@ impl std::error::Error for NotHerald {}
 /// new store at once: the second waits for the lock (the busy timeout) and then finds the
 /// work done, instead of failing on "table already exists" or "database is locked".
 pub fn prepare(conn: &mut Connection) -> Result<()> {
-    match kind(conn)? {
+    // One read transaction, so the three reads see one moment: read one by one, a store
+    // another process was creating could show its tables but not yet its marks.
+    let first = {
+        let read = conn.transaction()?;
+        kind(&read)?
+    };
+    match first {
         Kind::Foreign { tables } => return Err(refusal(tables)),
         Kind::Herald {
             marked: true,
