@@ -6,9 +6,20 @@ use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-/// Columns `text` takes in a terminal (CJK and emoji count two).
+/// Columns `text` takes in a terminal (CJK and emoji count two), as herald draws it:
+/// every control or bidi character is drawn as one `�` (a tab as one space), though
+/// Unicode gives it no width, so it counts one column here too. Measuring the raw text
+/// made lines with such characters overflow their pane and clip words.
 pub fn width(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
+    if !text.chars().any(is_unsafe) {
+        return UnicodeWidthStr::width(text);
+    }
+    // The pieces between marks are measured apart, as they are drawn apart.
+    let marks = text.chars().filter(|&c| is_unsafe(c)).count();
+    text.split(is_unsafe)
+        .map(UnicodeWidthStr::width)
+        .sum::<usize>()
+        + marks
 }
 
 /// Cuts `text` to at most `max` columns, ending in `…` when cut; never splits a wide
@@ -131,6 +142,9 @@ pub fn wrap(paragraphs: &[String], width: usize) -> Vec<Line> {
                 end,
             });
         }
+        // Wrapped as drawn: textwrap would give a control character no width (and an
+        // escape sequence none at all), but each is drawn as a one-column mark.
+        let paragraph = &as_drawn_same_bytes(paragraph);
         let base = paragraph.as_ptr() as usize;
         let mut cursor = 0;
         for piece in textwrap::wrap(paragraph, wrap_options(paragraph, width)) {
@@ -152,6 +166,27 @@ pub fn wrap(paragraphs: &[String], width: usize) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// `text` with each control and bidi character replaced by a character of the same UTF-8
+/// length that takes the one column its drawn mark takes (a tab by a space, as drawn), so
+/// the byte ranges of wrapped lines hold for the original text.
+fn as_drawn_same_bytes(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match (c, c.len_utf8()) {
+                ('\t', _) => ' ',
+                (c, _) if !is_unsafe(c) => c,
+                (_, 1) => '?',
+                (_, 2) => '\u{BF}',
+                // The unsafe characters are all below U+10000: three bytes at most.
+                _ => '\u{FFFD}',
+            })
+            .collect(),
+    )
 }
 
 /// First-fit wrapping: linear in the text, so a megabyte-long article opens at once; the
@@ -226,6 +261,52 @@ mod tests {
             printable("a\x1b[2Jb\u{202E}c\r"),
             "a\u{FFFD}[2Jb\u{FFFD}c\u{FFFD}"
         );
+    }
+
+    /// Columns of a line as the terminal shows it: after `printable`, by grapheme, as
+    /// ratatui lays it out.
+    fn drawn(text: &str) -> usize {
+        printable(text)
+            .graphemes(true)
+            .map(UnicodeWidthStr::width)
+            .sum()
+    }
+
+    #[test]
+    fn control_characters_take_the_column_their_mark_takes() {
+        let hostile = "\u{1b}[31mred\u{7}\u{9b}2J\u{202e}evil\u{2066}x\u{85}\u{61c}\t!";
+        assert_eq!(width(hostile), drawn(hostile));
+        assert_eq!(width("a\u{1b}b"), 3);
+        let cut = truncate(hostile, 8);
+        assert!(drawn(&cut) <= 8, "{cut:?}");
+        let paragraph = vec![
+            "\u{1b}[2J\u{1b}[31m word \u{7}\u{7}\u{7}\u{7} \u{202e}\u{202e}\u{202e} more words here"
+                .repeat(6),
+        ];
+        for line in wrap(&paragraph, 10) {
+            let text = line_text(&paragraph, &line);
+            assert!(drawn(text) <= 10, "{text:?} is {} columns", drawn(text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_wrapped_line_fits_as_drawn(
+            text in "([a-z]{1,9}|[ \t]|[\u{0}-\u{1f}\u{7f}-\u{9f}]|[\u{200e}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{2028}\u{61c}]|[한東🎉]|\u{fe0f}|\u{1b}\\[[0-9;]{0,5}m){0,80}",
+            width in 1usize..30,
+        ) {
+            let paragraphs = vec![text.clone(), text];
+            for line in wrap(&paragraphs, width) {
+                let shown = line_text(&paragraphs, &line);
+                // A single wide character cannot be split: it may take two columns of one.
+                let limit = width.max(2);
+                proptest::prop_assert!(drawn(shown) <= limit, "{:?} is {} columns, not <= {}", shown, drawn(shown), width);
+            }
+            for max in [0, 1, 5, width] {
+                let cut = truncate(&paragraphs[0], max);
+                proptest::prop_assert!(drawn(&cut) <= max, "{:?}", cut);
+            }
+        }
     }
 
     #[test]

@@ -267,3 +267,24 @@ fn store_flag_works_after_the_subcommand_and_from_the_environment() {
     assert!(out.status.success());
     assert!(other.exists());
 }
+
+#[test]
+fn show_width_holds_for_text_full_of_control_characters() {
+    let h = Herald::new();
+    let dir = tempfile::tempdir().unwrap();
+    let body = "Bells \u{7}\u{7}\u{7} and escapes \u{1b}[2J\u{1b}[31m in \u{9b}1m every \u{202e}line\u{202c} \
+                of this \u{2066}odd\u{2069} \u{85}article, which \u{1b}]52;c;aGk=\u{7} goes on. "
+        .repeat(8);
+    let record = serde_json::json!({"title": "Control \u{1b}[1mcharacters\u{1b}[0m everywhere \u{7}\u{7}\u{7}\u{7}\u{7}\u{7}\u{7}", "body": body});
+    let file = dir.path().join("odd.json");
+    std::fs::write(&file, record.to_string()).unwrap();
+    assert!(h.run(&["import", file.to_str().unwrap()]).status.success());
+    let out = h.run(&["show", "1", "--width", "40"]);
+    assert!(out.status.success());
+    let text = text(&out.stdout);
+    assert!(!text.contains('\u{1b}'));
+    for line in text.lines() {
+        let columns = unicode_width::UnicodeWidthStr::width(line);
+        assert!(columns <= 40, "{columns} columns: {line:?}");
+    }
+}
