@@ -434,6 +434,12 @@ impl App {
                 None => {}
             },
             Action::CopyLink => match self.target().map(|s| s.url.clone()) {
+                // A link with a line break or a bidi override would paste other than it
+                // reads (into a shell, say): only a plain web address is copied.
+                Some(Some(url)) if crate::display::plain_web_address(&url).is_none() => {
+                    self.status =
+                        Some("Not copied: the link is not a plain http or https address".into());
+                }
                 Some(Some(url)) => {
                     self.status = Some(format!("Copied {url}"));
                     effects.push(Effect::CopyToClipboard(url));

@@ -97,6 +97,24 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// `url` when it is one plain web address that is safe to hand on (to the clipboard):
+/// http or https, and nothing a terminal would act on, no white space and nothing
+/// invisible, so what lands on the clipboard is what was shown.
+pub fn plain_web_address(url: &str) -> Option<&str> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    let invisible = |c: char| {
+        matches!(
+            c,
+            '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        )
+    };
+    let plain = url
+        .chars()
+        .all(|c| !is_unsafe(c) && !c.is_whitespace() && !invisible(c) && c != EMOJI_PRESENTATION);
+    (web && plain).then_some(url)
+}
+
 /// JSON output escapes what serde_json leaves raw (DEL, C1 controls, bidi controls), so
 /// printing it to a terminal is as safe as printing herald's own text.
 pub fn escape_json_output(json: String) -> String {
@@ -270,6 +288,28 @@ mod tests {
             .graphemes(true)
             .map(UnicodeWidthStr::width)
             .sum()
+    }
+
+    #[test]
+    fn only_plain_web_addresses_pass() {
+        assert_eq!(
+            plain_web_address("https://example.org/a?b=1"),
+            Some("https://example.org/a?b=1")
+        );
+        assert!(plain_web_address("HTTP://EXAMPLE.ORG/").is_some());
+        for bad in [
+            "https://example.org/a\nb",
+            "https://example.org/\u{202e}fdp",
+            "https://example.org/a b",
+            "https://example.org/\u{200b}",
+            "ftp://example.org/",
+            "javascript:alert(1)",
+            "",
+            "https",
+            "é",
+        ] {
+            assert_eq!(plain_web_address(bad), None, "{bad:?}");
+        }
     }
 
     #[test]
