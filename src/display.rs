@@ -137,6 +137,25 @@ pub fn escape_json_output(json: String) -> String {
     out
 }
 
+/// The wall-clock time to show for `published` in `zone` (the user's: `TZ`, else the
+/// system's). A date written without a zone (`-00:00`) is shown as written: moving it
+/// into any zone would invent a difference nobody knows.
+pub fn shown_time(
+    published: &crate::model::Published,
+    zone: &jiff::tz::TimeZone,
+) -> jiff::civil::DateTime {
+    match published.offset {
+        Some(_) => zone.to_datetime(published.instant),
+        None => published.civil(),
+    }
+}
+
+/// The user's time zone, as `TZ` or the system says; read once.
+pub fn local_zone() -> jiff::tz::TimeZone {
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    ZONE.get_or_init(jiff::tz::TimeZone::system).clone()
+}
+
 /// One wrapped line: a byte range of one paragraph, so a position or a highlight can be
 /// found again after the text is wrapped to another width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -288,6 +307,31 @@ mod tests {
             .graphemes(true)
             .map(UnicodeWidthStr::width)
             .sum()
+    }
+
+    #[test]
+    fn times_are_shown_in_the_given_zone_unless_unknown() {
+        use crate::model::Published;
+        let seoul = jiff::tz::TimeZone::get("Asia/Seoul").unwrap();
+        let new_york = jiff::tz::TimeZone::get("America/New_York").unwrap();
+        let known = Published::parse_rfc3339("2025-03-14T23:30:00+01:00").unwrap();
+        assert_eq!(
+            shown_time(&known, &seoul).to_string(),
+            "2025-03-15T07:30:00"
+        );
+        assert_eq!(
+            shown_time(&known, &new_york).to_string(),
+            "2025-03-14T18:30:00"
+        );
+        let unknown = Published::parse_rfc3339("2025-03-14T23:30:00-00:00").unwrap();
+        assert_eq!(
+            shown_time(&unknown, &seoul).to_string(),
+            "2025-03-14T23:30:00"
+        );
+        assert_eq!(
+            shown_time(&unknown, &new_york).to_string(),
+            "2025-03-14T23:30:00"
+        );
     }
 
     #[test]

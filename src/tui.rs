@@ -48,6 +48,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     app.settings = options.settings;
     app.theme = options.theme;
     app.now = jiff::Timestamp::now();
+    app.zone = crate::display::local_zone();
     restore_selection(&store, &mut app);
     let (sender, events) = event::spawn();
     // The worker threads start after the first frame: their own connections would
