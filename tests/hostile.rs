@@ -235,3 +235,13 @@ fn only_a_plain_web_address_is_copied() {
         "https://example.org/night-ferry?id=7".into()
     )));
 }
+
+#[test]
+fn a_date_format_with_controls_is_drawn_safe() {
+    // The config's own text, but drawn on the same screen as everything else.
+    let mut h = Harness::new(&common::fixtures(), 120, 20);
+    h.app.settings.date_format = "%d\u{202e}%m\u{1b}[2J".into();
+    h.resize(120, 20);
+    let screen = h.screen();
+    assert_eq!(dangerous(&screen), None, "{screen}");
+}

@@ -474,6 +474,24 @@ mod tests {
         assert!(err(&format!("since:{}y", MAX_SINCE_YEARS + 1)).contains("at most"));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_span_is_a_date_before_now_or_an_error(
+            n in proptest::prelude::any::<u128>(),
+            unit in "[hdwmyx]",
+            typing in proptest::prelude::any::<bool>(),
+        ) {
+            match parse(&format!("since:{n}{unit}"), now(), typing) {
+                Ok(query) => {
+                    let after = query.after.unwrap();
+                    proptest::prop_assert!(after <= now().as_second());
+                    proptest::prop_assert!(now().as_second() - after <= MAX_SINCE_YEARS * 366 * 86_400);
+                }
+                Err(err) => proptest::prop_assert!(err.0.contains("at most") || err.0.contains("7d")),
+            }
+        }
+    }
+
     #[test]
     fn extreme_dates_are_an_error_or_a_date() {
         for input in [

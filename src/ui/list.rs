@@ -111,7 +111,9 @@ pub fn row_line(
     let date = row
         .published
         .and_then(|p| jiff::fmt::strtime::format(date_format, display::shown_time(&p, zone)).ok())
-        .map(|d| display::truncate(&d, 16).into_owned())
+        // The pattern is the user's, but a bidi override or an escape in it would act on
+        // the terminal all the same.
+        .map(|d| display::truncate(&printable(&d), 16).into_owned())
         .unwrap_or_default();
     let date_width = display::width(&date).max(DATE_WIDTH.min(display::width(date_format) + 1));
     let show_date = width >= 30 + date_width;
