@@ -200,14 +200,20 @@ mod tests {
             field: None,
             prefix: false,
         };
-        assert_eq!(find("ab ab ab", std::iter::once(&term)), [0..8]);
+        assert_eq!(
+            find("ab ab ab", std::iter::once(&term)),
+            vec![Range { start: 0, end: 8 }]
+        );
         let term = Term {
             text: "ab a".into(),
             phrase: true,
             field: None,
             prefix: true,
         };
-        assert_eq!(find("x ab ab ax", std::iter::once(&term)), [2..10]);
+        assert_eq!(
+            find("x ab ab ax", std::iter::once(&term)),
+            vec![Range { start: 2, end: 10 }]
+        );
     }
 
     proptest::proptest! {
