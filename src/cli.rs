@@ -258,7 +258,10 @@ pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLoc
 pub fn main() -> ExitCode {
     STARTED.get_or_init(std::time::Instant::now);
     crate::panics::silence_contained();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return argument_error(&err),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -279,6 +282,22 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints clap's help, version or error. An error quotes the argument, which may be
+/// anything (a file name, a pasted title): it is printed through `printable`, without
+/// clap's colours, so a bidi override or an escape in it is shown, not obeyed.
+fn argument_error(err: &clap::Error) -> ExitCode {
+    let code = u8::try_from(err.exit_code()).unwrap_or(2);
+    if !err.use_stderr() {
+        // --help and --version: herald's own text, to stdout as clap prints it.
+        let _ = err.print();
+        return ExitCode::from(code);
+    }
+    for line in err.render().to_string().lines() {
+        errln!("{}", printable(line));
+    }
+    ExitCode::from(code)
 }
 
 /// What to do about errors whose own words do not say it.

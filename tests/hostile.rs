@@ -245,3 +245,25 @@ fn a_date_format_with_controls_is_drawn_safe() {
     let screen = h.screen();
     assert_eq!(dangerous(&screen), None, "{screen}");
 }
+
+#[test]
+fn argument_errors_show_the_argument_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    for args in [
+        &["show", "x\u{202e}\u{1b}[2J"][..],
+        &["\u{1b}]0;title\u{7}"],
+        &["list", "--limit", "\u{202e}9"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("error"), "{stderr}");
+        assert_eq!(dangerous(&stderr), None, "{stderr:?}");
+    }
+}
