@@ -257,13 +257,17 @@ mod bounds {
     /// --nocapture), the assertion is on the results.
     #[test]
     fn the_largest_accepted_query_on_ten_thousand_articles() {
+        // 101 CJK characters in a row: every article holds the 100 two-character words
+        // of the worst CJK query, each a lookup of its own in the bigram index.
+        let cjk_chars: Vec<char> = ('\u{4E00}'..).take(MAX_TERMS + 1).collect();
+        let cjk_run: String = cjk_chars.iter().collect();
         let articles: Vec<NewArticle> = (0..10_000)
             .map(|i| NewArticle {
                 guid: Some(format!("b{i}")),
                 source: format!("Source {}", i % 20),
                 title: format!("Bulletin {i}"),
                 paragraphs: vec![format!(
-                    "word{} and word{} meet near the harbour, 終電の話 {}",
+                    "word{} and word{} meet near the harbour, {cjk_run} {}",
                     i % 150,
                     (i * 7) % 150,
                     i
@@ -277,11 +281,14 @@ mod bounds {
             .unwrap();
         let words: Vec<String> = (0..MAX_TERMS).map(|i| format!("word{i}")).collect();
         let ors: Vec<String> = (0..MAX_TERMS / 2).map(|i| format!("word{i}")).collect();
-        let cjk: Vec<String> = (0..MAX_TERMS).map(|_| "終電".to_owned()).collect();
+        let cjk: Vec<String> = cjk_chars.windows(2).map(|w| w.iter().collect()).collect();
         for (name, query) in [
             ("100 words", words.join(" ")),
             ("50 words joined by OR", ors.join(" OR ")),
-            ("100 CJK words", cjk.join(" ")),
+            (
+                "100 different CJK words, each in every article",
+                cjk.join(" "),
+            ),
             (
                 "2,000 characters",
                 format!("harbour {}", "x".repeat(MAX_QUERY_CHARS - 8)),
@@ -297,6 +304,9 @@ mod bounds {
             );
             if name.contains("OR") {
                 assert!(!found.ids.is_empty());
+            }
+            if name.contains("CJK") {
+                assert_eq!(found.ids.len(), articles.len());
             }
         }
     }

@@ -225,12 +225,27 @@ pub fn parse(input: &str, now: Timestamp, typing: bool) -> Result<Query, QueryEr
     if or_pending && !(typing && raw.last().is_some_and(|t| t == "OR")) {
         return Err(error("OR needs a word on each side"));
     }
+    // The same word twice selects the same articles as once, but each CJK term is a
+    // lookup of its own in the store: `終電` a hundred times cost a second.
+    dedup(&mut query.groups);
+    dedup(&mut query.excluded);
     if let (Some(after), Some(before)) = (query.after, query.before)
         && after >= before
     {
         return Err(error("after: must be earlier than before:"));
     }
     Ok(query)
+}
+
+/// Drops later copies, keeping the order; quadratic, but over at most `MAX_TERMS` items.
+fn dedup<T: PartialEq>(items: &mut Vec<T>) {
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        if !kept.contains(&item) {
+            kept.push(item);
+        }
+    }
+    *items = kept;
 }
 
 fn term(body: &str) -> Result<Term, QueryError> {
@@ -490,6 +505,15 @@ mod tests {
                 Err(err) => proptest::prop_assert!(err.0.contains("at most") || err.0.contains("7d")),
             }
         }
+    }
+
+    #[test]
+    fn repeated_terms_are_searched_once() {
+        let query = q("終電 ferry 終電 ferry OR boat ferry OR boat -storm -storm 終電");
+        assert_eq!(query.groups.len(), 3, "{query:?}");
+        assert_eq!(query.excluded.len(), 1);
+        let typing = parse("ferry fer", now(), true).unwrap();
+        assert_eq!(typing.groups.len(), 2, "a prefix differs from the word");
     }
 
     #[test]
