@@ -122,6 +122,9 @@ pub struct App {
     reselect: Option<ArticleId>,
     /// Anchors `since:` in queries; injected so tests do not read the clock.
     pub now: Timestamp,
+    /// The zone dates are shown in: UTC until the event loop sets the user's, so tests
+    /// give it rather than read the environment.
+    pub zone: jiff::tz::TimeZone,
     pub settings: Settings,
     pub theme: crate::ui::theme::Theme,
     /// The keys of a sequence typed so far (`g` of `g g`).
@@ -154,6 +157,7 @@ impl App {
             before_search: None,
             reselect: None,
             now: Timestamp::UNIX_EPOCH,
+            zone: jiff::tz::TimeZone::UTC,
             settings: Settings::default(),
             theme: crate::ui::theme::DEFAULT,
             pending_keys: Vec::new(),
@@ -434,6 +438,12 @@ impl App {
                 None => {}
             },
             Action::CopyLink => match self.target().map(|s| s.url.clone()) {
+                // A link with a line break or a bidi override would paste other than it
+                // reads (into a shell, say): only a plain web address is copied.
+                Some(Some(url)) if crate::display::plain_web_address(&url).is_none() => {
+                    self.status =
+                        Some("Not copied: the link is not a plain http or https address".into());
+                }
                 Some(Some(url)) => {
                     self.status = Some(format!("Copied {url}"));
                     effects.push(Effect::CopyToClipboard(url));
@@ -477,7 +487,7 @@ impl App {
                 let id = article.summary.id;
                 let was_read = article.summary.read;
                 let (width, rows) = self.reader_geometry();
-                let mut reader = Reader::new(*article, width, rows);
+                let mut reader = Reader::in_zone(*article, width, rows, &self.zone);
                 if self.view.is_search() {
                     let found = marks::find(&reader, self.view.query.highlight_terms());
                     reader.set_marks(found, true);

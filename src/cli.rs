@@ -19,6 +19,32 @@ use crate::samples;
 use crate::store::Store;
 use crate::ui::theme;
 
+/// Every line a command prints to stdout goes through `out!`/`outln!`, which return the
+/// write's error instead of panicking as `println!` does: a reader that has gone away
+/// (`herald list | head -1`) is a broken pipe, and `main` ends quietly on one.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// Messages to stderr: a stderr that cannot be written (closed, or a pipe whose reader
+/// left) is no reason to stop, and `eprintln!` would panic on it.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod feeds;
 mod output;
 
@@ -232,7 +258,10 @@ pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLoc
 pub fn main() -> ExitCode {
     STARTED.get_or_init(std::time::Instant::now);
     crate::panics::silence_contained();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return argument_error(&err),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -248,11 +277,27 @@ pub fn main() -> ExitCode {
             }
             for (i, line) in text.lines().enumerate() {
                 let prefix = if i == 0 { "herald: " } else { "" };
-                eprintln!("{prefix}{}", printable(line));
+                errln!("{prefix}{}", printable(line));
             }
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints clap's help, version or error. An error quotes the argument, which may be
+/// anything (a file name, a pasted title): it is printed through `printable`, without
+/// clap's colours, so a bidi override or an escape in it is shown, not obeyed.
+fn argument_error(err: &clap::Error) -> ExitCode {
+    let code = u8::try_from(err.exit_code()).unwrap_or(2);
+    if !err.use_stderr() {
+        // --help and --version: herald's own text, to stdout as clap prints it.
+        let _ = err.print();
+        return ExitCode::from(code);
+    }
+    for line in err.render().to_string().lines() {
+        errln!("{}", printable(line));
+    }
+    ExitCode::from(code)
 }
 
 /// What to do about errors whose own words do not say it.
@@ -297,7 +342,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     crate::logging::init(cli.verbose);
     match &cli.command {
         Some(Command::Completions { shell }) => {
-            print_completions(*shell);
+            print_completions(*shell)?;
             return Ok(ExitCode::SUCCESS);
         }
         Some(Command::Man) => {
@@ -382,7 +427,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let parsed = match crate::search::parse(&text, Timestamp::now(), false) {
                 Ok(parsed) => parsed,
                 Err(err) => {
-                    eprintln!("herald: {}", printable(&format!("bad query: {err}")));
+                    errln!("herald: {}", printable(&format!("bad query: {err}")));
                     return Ok(ExitCode::from(2));
                 }
             };
@@ -433,16 +478,19 @@ pub fn open_store(cli: &Cli, config: &Config) -> Result<Store> {
     if cli.samples || (is_default && is_new) {
         let counts = store.import(&samples::articles()?, Timestamp::now())?;
         if cli.samples && cli.command.is_some() {
-            eprintln!(
+            errln!(
                 "samples: added {}, already present {}",
-                counts.imported, counts.already_present
+                counts.imported,
+                counts.already_present
             );
         }
     }
     Ok(store)
 }
 
-fn print_completions(shell: CompletionShell) {
+/// clap_complete panics when its writer fails, so the script is made in memory and
+/// written here, where a closed pipe is an error like any other.
+fn print_completions(shell: CompletionShell) -> std::io::Result<()> {
     use clap_complete::Shell;
     let shell = match shell {
         CompletionShell::Bash => Shell::Bash,
@@ -452,19 +500,23 @@ fn print_completions(shell: CompletionShell) {
         CompletionShell::PowerShell => Shell::PowerShell,
     };
     let mut command = <Cli as clap::CommandFactory>::command();
-    clap_complete::generate(shell, &mut command, "herald", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "herald", &mut script);
+    std::io::stdout().lock().write_all(&script)
 }
 
 fn import(store: &mut Store, paths: &[PathBuf]) -> Result<ExitCode> {
     let mut report = |problem: &import::Problem| {
         log::warn!("import: {problem}");
-        eprintln!("{}", printable(&problem.to_string()));
+        errln!("{}", printable(&problem.to_string()));
     };
     let summary = import::import_paths(store, paths, Timestamp::now(), &mut report)?;
-    println!(
+    outln!(
         "imported {}, already present {}, failed {}",
-        summary.counts.imported, summary.counts.already_present, summary.failed
-    );
+        summary.counts.imported,
+        summary.counts.already_present,
+        summary.failed
+    )?;
     log::info!(
         "import of {} path(s): imported {}, already present {}, failed {}",
         paths.len(),

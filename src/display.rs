@@ -6,9 +6,20 @@ use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-/// Columns `text` takes in a terminal (CJK and emoji count two).
+/// Columns `text` takes in a terminal (CJK and emoji count two), as herald draws it:
+/// every control or bidi character is drawn as one `�` (a tab as one space), though
+/// Unicode gives it no width, so it counts one column here too. Measuring the raw text
+/// made lines with such characters overflow their pane and clip words.
 pub fn width(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
+    if !text.chars().any(is_unsafe) {
+        return UnicodeWidthStr::width(text);
+    }
+    // The pieces between marks are measured apart, as they are drawn apart.
+    let marks = text.chars().filter(|&c| is_unsafe(c)).count();
+    text.split(is_unsafe)
+        .map(UnicodeWidthStr::width)
+        .sum::<usize>()
+        + marks
 }
 
 /// Cuts `text` to at most `max` columns, ending in `…` when cut; never splits a wide
@@ -86,6 +97,24 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// `url` when it is one plain web address that is safe to hand on (to the clipboard):
+/// http or https, and nothing a terminal would act on, no white space and nothing
+/// invisible, so what lands on the clipboard is what was shown.
+pub fn plain_web_address(url: &str) -> Option<&str> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    let invisible = |c: char| {
+        matches!(
+            c,
+            '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        )
+    };
+    let plain = url
+        .chars()
+        .all(|c| !is_unsafe(c) && !c.is_whitespace() && !invisible(c) && c != EMOJI_PRESENTATION);
+    (web && plain).then_some(url)
+}
+
 /// JSON output escapes what serde_json leaves raw (DEL, C1 controls, bidi controls), so
 /// printing it to a terminal is as safe as printing herald's own text.
 pub fn escape_json_output(json: String) -> String {
@@ -106,6 +135,25 @@ pub fn escape_json_output(json: String) -> String {
         }
     }
     out
+}
+
+/// The wall-clock time to show for `published` in `zone` (the user's: `TZ`, else the
+/// system's). A date written without a zone (`-00:00`) is shown as written: moving it
+/// into any zone would invent a difference nobody knows.
+pub fn shown_time(
+    published: &crate::model::Published,
+    zone: &jiff::tz::TimeZone,
+) -> jiff::civil::DateTime {
+    match published.offset {
+        Some(_) => zone.to_datetime(published.instant),
+        None => published.civil(),
+    }
+}
+
+/// The user's time zone, as `TZ` or the system says; read once.
+pub fn local_zone() -> jiff::tz::TimeZone {
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    ZONE.get_or_init(jiff::tz::TimeZone::system).clone()
 }
 
 /// One wrapped line: a byte range of one paragraph, so a position or a highlight can be
@@ -131,6 +179,9 @@ pub fn wrap(paragraphs: &[String], width: usize) -> Vec<Line> {
                 end,
             });
         }
+        // Wrapped as drawn: textwrap would give a control character no width (and an
+        // escape sequence none at all), but each is drawn as a one-column mark.
+        let paragraph = &as_drawn_same_bytes(paragraph);
         let base = paragraph.as_ptr() as usize;
         let mut cursor = 0;
         for piece in textwrap::wrap(paragraph, wrap_options(paragraph, width)) {
@@ -152,6 +203,27 @@ pub fn wrap(paragraphs: &[String], width: usize) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// `text` with each control and bidi character replaced by a character of the same UTF-8
+/// length that takes the one column its drawn mark takes (a tab by a space, as drawn), so
+/// the byte ranges of wrapped lines hold for the original text.
+fn as_drawn_same_bytes(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match (c, c.len_utf8()) {
+                ('\t', _) => ' ',
+                (c, _) if !is_unsafe(c) => c,
+                (_, 1) => '?',
+                (_, 2) => '\u{BF}',
+                // The unsafe characters are all below U+10000: three bytes at most.
+                _ => '\u{FFFD}',
+            })
+            .collect(),
+    )
 }
 
 /// First-fit wrapping: linear in the text, so a megabyte-long article opens at once; the
@@ -226,6 +298,99 @@ mod tests {
             printable("a\x1b[2Jb\u{202E}c\r"),
             "a\u{FFFD}[2Jb\u{FFFD}c\u{FFFD}"
         );
+    }
+
+    /// Columns of a line as the terminal shows it: after `printable`, by grapheme, as
+    /// ratatui lays it out.
+    fn drawn(text: &str) -> usize {
+        printable(text)
+            .graphemes(true)
+            .map(UnicodeWidthStr::width)
+            .sum()
+    }
+
+    #[test]
+    fn times_are_shown_in_the_given_zone_unless_unknown() {
+        use crate::model::Published;
+        let seoul = jiff::tz::TimeZone::get("Asia/Seoul").unwrap();
+        let new_york = jiff::tz::TimeZone::get("America/New_York").unwrap();
+        let known = Published::parse_rfc3339("2025-03-14T23:30:00+01:00").unwrap();
+        assert_eq!(
+            shown_time(&known, &seoul).to_string(),
+            "2025-03-15T07:30:00"
+        );
+        assert_eq!(
+            shown_time(&known, &new_york).to_string(),
+            "2025-03-14T18:30:00"
+        );
+        let unknown = Published::parse_rfc3339("2025-03-14T23:30:00-00:00").unwrap();
+        assert_eq!(
+            shown_time(&unknown, &seoul).to_string(),
+            "2025-03-14T23:30:00"
+        );
+        assert_eq!(
+            shown_time(&unknown, &new_york).to_string(),
+            "2025-03-14T23:30:00"
+        );
+    }
+
+    #[test]
+    fn only_plain_web_addresses_pass() {
+        assert_eq!(
+            plain_web_address("https://example.org/a?b=1"),
+            Some("https://example.org/a?b=1")
+        );
+        assert!(plain_web_address("HTTP://EXAMPLE.ORG/").is_some());
+        for bad in [
+            "https://example.org/a\nb",
+            "https://example.org/\u{202e}fdp",
+            "https://example.org/a b",
+            "https://example.org/\u{200b}",
+            "ftp://example.org/",
+            "javascript:alert(1)",
+            "",
+            "https",
+            "é",
+        ] {
+            assert_eq!(plain_web_address(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_take_the_column_their_mark_takes() {
+        let hostile = "\u{1b}[31mred\u{7}\u{9b}2J\u{202e}evil\u{2066}x\u{85}\u{61c}\t!";
+        assert_eq!(width(hostile), drawn(hostile));
+        assert_eq!(width("a\u{1b}b"), 3);
+        let cut = truncate(hostile, 8);
+        assert!(drawn(&cut) <= 8, "{cut:?}");
+        let paragraph = vec![
+            "\u{1b}[2J\u{1b}[31m word \u{7}\u{7}\u{7}\u{7} \u{202e}\u{202e}\u{202e} more words here"
+                .repeat(6),
+        ];
+        for line in wrap(&paragraph, 10) {
+            let text = line_text(&paragraph, &line);
+            assert!(drawn(text) <= 10, "{text:?} is {} columns", drawn(text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_wrapped_line_fits_as_drawn(
+            text in "([a-z]{1,9}|[ \t]|[\u{0}-\u{1f}\u{7f}-\u{9f}]|[\u{200e}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{2028}\u{61c}]|[한東🎉]|\u{fe0f}|\u{1b}\\[[0-9;]{0,5}m){0,80}",
+            width in 1usize..30,
+        ) {
+            let paragraphs = vec![text.clone(), text];
+            for line in wrap(&paragraphs, width) {
+                let shown = line_text(&paragraphs, &line);
+                // A single wide character cannot be split: it may take two columns of one.
+                let limit = width.max(2);
+                proptest::prop_assert!(drawn(shown) <= limit, "{:?} is {} columns, not <= {}", shown, drawn(shown), width);
+            }
+            for max in [0, 1, 5, width] {
+                let cut = truncate(&paragraphs[0], max);
+                proptest::prop_assert!(drawn(&cut) <= max, "{:?}", cut);
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use jiff::Timestamp;
 
 use crate::model::NewArticle;
@@ -71,17 +71,14 @@ pub fn import_paths(
     report: &mut dyn FnMut(&Problem),
 ) -> Result<Summary> {
     let mut summary = Summary::default();
+    // Shared by every path given, so `herald import d d/sub` reads each file once.
+    let mut walk = Walk::default();
     for path in paths {
         let mut files = Vec::new();
-        if let Err(err) = collect_files(path, &mut files) {
-            summary.failed += 1;
-            report(&Problem {
-                path: path.clone(),
-                detail: format!("{err:#}"),
-                warning: false,
-            });
-            continue;
-        }
+        walk.collect(path, &mut files, &mut |problem| {
+            summary.failed += usize::from(!problem.warning);
+            report(&problem);
+        });
         for file in files {
             let mut failed = 0;
             let mut note = |problem: Problem| {
@@ -96,33 +93,75 @@ pub fn import_paths(
     Ok(summary)
 }
 
-/// Lists the files under `path` (itself when a file), sorted, skipping hidden entries
-/// inside folders.
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if !meta.is_dir() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .with_context(|| format!("cannot list the folder {}", path.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| {
+/// What a folder walk has seen: folders by (device, inode), so a link back to a folder
+/// above (or to one walked already) is not followed again, and files by canonical path,
+/// so one file reached by several links is imported once.
+#[derive(Default)]
+struct Walk {
+    folders: std::collections::HashSet<(u64, u64)>,
+    files: std::collections::HashSet<PathBuf>,
+}
+
+impl Walk {
+    /// Adds the files under `path` (itself when not a folder) to `out`, sorted, skipping
+    /// hidden entries inside folders. A folder that cannot be listed is reported and the
+    /// walk goes on; whether each file is a regular file is checked when it is imported.
+    fn collect(&mut self, path: &Path, out: &mut Vec<PathBuf>, report: &mut dyn FnMut(Problem)) {
+        use std::os::unix::fs::MetadataExt;
+        let problem = |detail: String, warning: bool| Problem {
+            path: path.to_path_buf(),
+            detail,
+            warning,
+        };
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                report(problem(format!("cannot read: {err}"), false));
+                return;
+            }
+        };
+        if !meta.is_dir() {
+            let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            if self.files.insert(key) {
+                out.push(path.to_path_buf());
+            }
+            return;
+        }
+        if !self.folders.insert((meta.dev(), meta.ino())) {
+            // Reached again through a link: walking it twice would store its files
+            // twice, or loop for ever when the link points above itself.
+            report(problem(
+                "a link to a folder already walked; skipped".into(),
+                true,
+            ));
+            return;
+        }
+        let listing = match std::fs::read_dir(path) {
+            Ok(listing) => listing,
+            Err(err) => {
+                report(problem(format!("cannot list the folder: {err}"), false));
+                return;
+            }
+        };
+        let mut entries: Vec<PathBuf> = Vec::new();
+        for entry in listing {
+            match entry {
+                Ok(entry) => entries.push(entry.path()),
+                Err(err) => {
+                    report(problem(format!("cannot list the folder: {err}"), false));
+                }
+            }
+        }
+        entries.retain(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
                 .is_none_or(|n| !n.starts_with('.'))
-        })
-        .collect();
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            collect_files(&entry, out)?;
-        } else {
-            out.push(entry);
+        });
+        entries.sort();
+        for entry in entries {
+            self.collect(&entry, out, report);
         }
     }
-    Ok(())
 }
 
 /// Imports one file. Problems with the file are reported, not returned; `Err` means the
@@ -138,6 +177,22 @@ pub fn import_file(
         detail,
         warning,
     };
+    // Opening a FIFO waits for a writer, a device may never end: only regular files (or
+    // links to them) are opened.
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => {}
+        Ok(_) => {
+            report(problem(
+                "not a regular file (a FIFO, socket, device or folder); skipped".into(),
+                false,
+            ));
+            return Ok(ImportCounts::default());
+        }
+        Err(err) => {
+            report(problem(format!("cannot open: {err}"), false));
+            return Ok(ImportCounts::default());
+        }
+    }
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(err) => {
@@ -390,9 +445,14 @@ pub fn detect(text: &str) -> Format {
     Format::Text
 }
 
-/// The source for articles that do not name one: the folder they were saved in.
+/// The source for articles that do not name one: the folder they were saved in. From the
+/// canonical path, so `w.txt` typed inside the folder, its absolute path and a link to
+/// it all give the same source, and so the same dedup key.
 fn fallback_source(path: &Path) -> String {
-    path.parent()
+    let full = std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    full.parent()
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
         .map(clean)

@@ -35,6 +35,79 @@ pub fn init(verbosity: u8) {
         let config = simplelog::ConfigBuilder::new()
             .set_time_format_rfc3339()
             .build();
-        let _ = simplelog::WriteLogger::init(level, config, file);
+        let logger = Clean(simplelog::WriteLogger::new(level, config, file));
+        if log::set_boxed_logger(Box::new(logger)).is_ok() {
+            log::set_max_level(level);
+        }
+    }
+}
+
+/// Hands every record to the logger inside with what a terminal would act on replaced
+/// by `�`, line breaks too. Log messages carry file and folder names, feed URLs and
+/// errors from servers; `tail herald.log` must not run their escape sequences, and a
+/// line break in a name must not forge a record. One place, so no call site can forget.
+struct Clean<L>(L);
+
+impl<L: log::Log> log::Log for Clean<L> {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        self.0.enabled(metadata)
+    }
+
+    fn log(&self, record: &log::Record) {
+        if !self.0.enabled(record.metadata()) {
+            return;
+        }
+        let message = record.args().to_string();
+        let clean = crate::display::printable(&message);
+        self.0.log(
+            &log::Record::builder()
+                .args(format_args!("{clean}"))
+                .metadata(record.metadata().clone())
+                .module_path(record.module_path())
+                .file(record.file())
+                .line(record.line())
+                .build(),
+        );
+    }
+
+    fn flush(&self) {
+        self.0.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Kept(Mutex<Vec<String>>);
+
+    impl log::Log for Kept {
+        fn enabled(&self, _: &log::Metadata) -> bool {
+            true
+        }
+        fn log(&self, record: &log::Record) {
+            self.0.lock().unwrap().push(record.args().to_string());
+        }
+        fn flush(&self) {}
+    }
+
+    #[test]
+    fn records_reach_the_log_without_controls_or_line_breaks() {
+        use log::Log;
+        let clean = Clean(Kept::default());
+        let name = "a\u{1b}[2J\nb\u{202e}c\u{9b}";
+        clean.log(
+            &log::Record::builder()
+                .args(format_args!("cannot read {name}"))
+                .level(log::Level::Warn)
+                .build(),
+        );
+        let kept = clean.0.0.lock().unwrap();
+        assert_eq!(
+            kept.as_slice(),
+            ["cannot read a\u{FFFD}[2J\u{FFFD}b\u{FFFD}c\u{FFFD}"]
+        );
     }
 }

@@ -48,6 +48,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     app.settings = options.settings;
     app.theme = options.theme;
     app.now = jiff::Timestamp::now();
+    app.zone = crate::display::local_zone();
     restore_selection(&store, &mut app);
     let (sender, events) = event::spawn();
     // The worker threads start after the first frame: their own connections would
@@ -440,6 +441,11 @@ pub fn osc52(text: &str) -> String {
 fn copy_to_clipboard(text: &str) -> Result<()> {
     use std::io::{IsTerminal, Write};
     let mut out = std::io::stdout();
+    // The app copies only plain web addresses; checked again here, where the text goes
+    // to the terminal inside an escape sequence.
+    if crate::display::plain_web_address(text).is_none() {
+        anyhow::bail!("only a plain http or https address is copied");
+    }
     // Only a terminal understands the sequence; anywhere else it would be junk output.
     if out.is_terminal() {
         out.write_all(osc52(text).as_bytes())?;

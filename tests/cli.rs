@@ -267,3 +267,68 @@ fn store_flag_works_after_the_subcommand_and_from_the_environment() {
     assert!(out.status.success());
     assert!(other.exists());
 }
+
+#[test]
+fn show_width_holds_for_text_full_of_control_characters() {
+    let h = Herald::new();
+    let dir = tempfile::tempdir().unwrap();
+    let body = "Bells \u{7}\u{7}\u{7} and escapes \u{1b}[2J\u{1b}[31m in \u{9b}1m every \u{202e}line\u{202c} \
+                of this \u{2066}odd\u{2069} \u{85}article, which \u{1b}]52;c;aGk=\u{7} goes on. "
+        .repeat(8);
+    let record = serde_json::json!({"title": "Control \u{1b}[1mcharacters\u{1b}[0m everywhere \u{7}\u{7}\u{7}\u{7}\u{7}\u{7}\u{7}", "body": body});
+    let file = dir.path().join("odd.json");
+    std::fs::write(&file, record.to_string()).unwrap();
+    assert!(h.run(&["import", file.to_str().unwrap()]).status.success());
+    let out = h.run(&["show", "1", "--width", "40"]);
+    assert!(out.status.success());
+    let text = text(&out.stdout);
+    assert!(!text.contains('\u{1b}'));
+    for line in text.lines() {
+        let columns = unicode_width::UnicodeWidthStr::width(line);
+        assert!(columns <= 40, "{columns} columns: {line:?}");
+    }
+}
+
+#[test]
+fn dates_are_shown_in_the_users_zone_and_json_keeps_the_offset() {
+    let h = Herald::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dated.jsonl");
+    std::fs::write(
+        &file,
+        "{\"guid\": \"z1\", \"title\": \"Late ferry\", \"body\": \"x\", \"published\": \"2025-03-14T23:30:00+01:00\"}\n\
+         {\"guid\": \"z2\", \"title\": \"Zone unknown\", \"body\": \"y\", \"published\": \"2025-03-10T23:30:00-00:00\"}\n",
+    )
+    .unwrap();
+    assert!(h.run(&["import", file.to_str().unwrap()]).status.success());
+    let run_in = |zone: &str, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("--store")
+            .arg(&h.store)
+            .args(args)
+            .env_remove("HERALD_STORE")
+            .env("TZ", zone)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        text(&out.stdout)
+    };
+    let list = run_in("Asia/Seoul", &["list"]);
+    assert!(list.contains("2025-03-15"), "{list}");
+    assert!(list.contains("2025-03-10"), "as written: {list}");
+    let show = run_in("Asia/Seoul", &["show", "1"]);
+    assert!(show.contains("2025-03-15 07:30"), "{show}");
+    let show = run_in("America/New_York", &["show", "1"]);
+    assert!(show.contains("2025-03-14 18:30"), "{show}");
+    let list = run_in("America/New_York", &["list"]);
+    assert!(list.contains("2025-03-14"), "{list}");
+    // Unknown offset: the wall-clock time as written, in every zone.
+    for zone in ["Asia/Seoul", "America/New_York"] {
+        let show = run_in(zone, &["show", "2"]);
+        assert!(show.contains("2025-03-10 23:30"), "{zone}: {show}");
+    }
+    // JSON keeps the article's own offset, whatever the zone.
+    let json = run_in("Asia/Seoul", &["list", "--json"]);
+    assert!(json.contains("2025-03-14T23:30:00+01:00"), "{json}");
+    assert!(json.contains("2025-03-10T23:30:00-00:00"), "{json}");
+}

@@ -177,3 +177,93 @@ fn urls_reach_the_browser_as_one_argument_and_never_a_shell() {
     }
     assert!(!Path::new(&canary).exists());
 }
+
+#[test]
+fn file_names_reach_the_log_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let folder = dir.path().join("odd\u{1b}]0;title\u{7}folder\u{202e}");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("empty\u{1b}[2J\nline.txt"), "").unwrap();
+    std::fs::write(folder.join("bin\u{9b}31m.txt"), [0u8, 1, 2, 3, 0, 0]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("--store")
+        .arg(&store)
+        .args(["-vv", "import"])
+        .arg(&folder)
+        .env("XDG_STATE_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log = std::fs::read_to_string(dir.path().join("herald/herald.log")).unwrap();
+    assert!(log.contains("empty"), "the problem is logged: {log}");
+    assert_eq!(dangerous(&log), None, "{log:?}");
+    // One record, one line: a line break in a name cannot forge a record.
+    assert!(!log.lines().any(|l| l.starts_with("line.txt")), "{log}");
+}
+
+#[test]
+fn only_a_plain_web_address_is_copied() {
+    use herald::action::Action;
+    use herald::app::Effect;
+    let mut article = hostile();
+    let bad_urls = [
+        "https://example.org/a\nrm -rf ~".to_owned(),
+        "https://example.org/\u{202e}gpj.exe".to_owned(),
+        "https://example.org/\u{1b}]52;c;ZXZpbA==\u{7}".to_owned(),
+        "javascript:alert(1)".to_owned(),
+        "https://example.org/zero\u{200b}width".to_owned(),
+    ];
+    for url in &bad_urls {
+        article.url = Some(url.clone());
+        let mut h = Harness::new(std::slice::from_ref(&article), 100, 30);
+        let effects = h.app.update(Action::CopyLink);
+        assert!(
+            !effects
+                .iter()
+                .any(|e| matches!(e, Effect::CopyToClipboard(_))),
+            "{url:?} was copied"
+        );
+        let status = h.app.status.clone().unwrap_or_default();
+        assert!(status.contains("Not copied"), "{status}");
+        assert_eq!(dangerous(&h.screen()), None);
+    }
+    article.url = Some("https://example.org/night-ferry?id=7".into());
+    let mut h = Harness::new(std::slice::from_ref(&article), 100, 30);
+    let effects = h.app.update(Action::CopyLink);
+    assert!(effects.contains(&Effect::CopyToClipboard(
+        "https://example.org/night-ferry?id=7".into()
+    )));
+}
+
+#[test]
+fn a_date_format_with_controls_is_drawn_safe() {
+    // The config's own text, but drawn on the same screen as everything else.
+    let mut h = Harness::new(&common::fixtures(), 120, 20);
+    h.app.settings.date_format = "%d\u{202e}%m\u{1b}[2J".into();
+    h.resize(120, 20);
+    let screen = h.screen();
+    assert_eq!(dangerous(&screen), None, "{screen}");
+}
+
+#[test]
+fn argument_errors_show_the_argument_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    for args in [
+        &["show", "x\u{202e}\u{1b}[2J"][..],
+        &["\u{1b}]0;title\u{7}"],
+        &["list", "--limit", "\u{202e}9"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("error"), "{stderr}");
+        assert_eq!(dangerous(&stderr), None, "{stderr:?}");
+    }
+}

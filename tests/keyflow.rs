@@ -475,3 +475,24 @@ fn ctrl_r_shows_articles_another_herald_added() {
         "selection kept"
     );
 }
+
+#[test]
+fn the_list_and_reader_show_dates_in_the_zone_given() {
+    let mut h = Harness::new(&fixtures(), 120, 20);
+    // 2025-05-20 08:15 in Tokyo is still the 19th in New York and in UTC.
+    let row = |h: &Harness| {
+        h.screen()
+            .lines()
+            .find(|l| l.contains("東京の地下鉄"))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(row(&h).contains("19 May 25"), "{}", row(&h));
+    h.app.zone = jiff::tz::TimeZone::get("Asia/Seoul").unwrap();
+    assert!(row(&h).contains("20 May 25"), "{}", row(&h));
+    h.keys("j enter");
+    assert!(h.screen().contains("2025-05-20 08:15"), "{}", h.screen());
+    h.app.zone = jiff::tz::TimeZone::get("America/New_York").unwrap();
+    h.keys("q j k enter");
+    assert!(h.screen().contains("2025-05-19 19:15"), "{}", h.screen());
+}

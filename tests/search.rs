@@ -194,3 +194,120 @@ fn very_common_words_come_newest_first_and_filters_still_apply() {
     assert_eq!(all.ids.len(), n);
     assert!(!all.ranked);
 }
+
+mod bounds {
+    use super::common::{Harness, fixtures, herald_at as herald};
+    use super::*;
+    use herald::search::query::{MAX_QUERY_CHARS, MAX_TERMS};
+
+    #[test]
+    fn huge_queries_exit_2_with_the_cap_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("s.db");
+        assert!(herald(&store, &["--samples", "list"]).status.success());
+        let many_words = vec!["harbour"; 5_000].join(" ");
+        let many_ors = vec!["harbour"; 5_000].join(" OR ");
+        // 8,000 phrases: 10,000 would pass Linux's 128 KiB limit on one argument (the
+        // unit tests parse 10,000).
+        let many_phrases = vec!["\"night ferry\""; 8_000].join(" ");
+        // As near a megabyte as one argument gets (the unit tests parse a megabyte).
+        let long = "x".repeat(120_000);
+        for query in [
+            "since:99999999999d",
+            "since:9223372036854775807h",
+            many_words.as_str(),
+            many_ors.as_str(),
+            many_phrases.as_str(),
+            long.as_str(),
+        ] {
+            let out = herald(&store, &["search", query]);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{err}");
+            assert!(err.contains("at most"), "{err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
+        // Many arguments are joined into one query and capped the same way.
+        let mut args = vec!["search"];
+        args.extend(std::iter::repeat_n("harbour", 5_000));
+        let out = herald(&store, &args);
+        assert_eq!(out.status.code(), Some(2));
+    }
+
+    #[test]
+    fn the_prompt_shows_the_error_and_stops_growing() {
+        let mut h = Harness::new(&fixtures(), 100, 30);
+        h.keys("/");
+        h.type_text("since:99999999999d");
+        let error = h.app.prompt.as_ref().unwrap().error.clone().unwrap();
+        assert!(error.contains("at most"), "{error}");
+        h.keys("ctrl-u");
+        h.type_text("since:9223372036854775807h");
+        let error = h.app.prompt.as_ref().unwrap().error.clone().unwrap();
+        assert!(error.contains("at most"), "{error}");
+        h.keys("ctrl-u");
+        // A paste of 5,000 words: each key parses at most the capped input.
+        h.type_text(&vec!["ferry"; 5_000].join(" "));
+        let prompt = h.app.prompt.as_ref().unwrap();
+        assert!(prompt.error.as_deref().unwrap().contains("at most"));
+        assert!(prompt.input.chars().count() <= MAX_QUERY_CHARS + 1);
+        h.screen();
+    }
+
+    /// The largest query accepted, on 10,000 articles: the figure is printed (run with
+    /// --nocapture), the assertion is on the results.
+    #[test]
+    fn the_largest_accepted_query_on_ten_thousand_articles() {
+        // 101 CJK characters in a row: every article holds the 100 two-character words
+        // of the worst CJK query, each a lookup of its own in the bigram index.
+        let cjk_chars: Vec<char> = ('\u{4E00}'..).take(MAX_TERMS + 1).collect();
+        let cjk_run: String = cjk_chars.iter().collect();
+        let articles: Vec<NewArticle> = (0..10_000)
+            .map(|i| NewArticle {
+                guid: Some(format!("b{i}")),
+                source: format!("Source {}", i % 20),
+                title: format!("Bulletin {i}"),
+                paragraphs: vec![format!(
+                    "word{} and word{} meet near the harbour, {cjk_run} {}",
+                    i % 150,
+                    (i * 7) % 150,
+                    i
+                )],
+                ..Default::default()
+            })
+            .collect();
+        let store = Store::open_in_memory().unwrap();
+        store
+            .import(&articles, jiff::Timestamp::UNIX_EPOCH)
+            .unwrap();
+        let words: Vec<String> = (0..MAX_TERMS).map(|i| format!("word{i}")).collect();
+        let ors: Vec<String> = (0..MAX_TERMS / 2).map(|i| format!("word{i}")).collect();
+        let cjk: Vec<String> = cjk_chars.windows(2).map(|w| w.iter().collect()).collect();
+        for (name, query) in [
+            ("100 words", words.join(" ")),
+            ("50 words joined by OR", ors.join(" OR ")),
+            (
+                "100 different CJK words, each in every article",
+                cjk.join(" "),
+            ),
+            (
+                "2,000 characters",
+                format!("harbour {}", "x".repeat(MAX_QUERY_CHARS - 8)),
+            ),
+        ] {
+            let started = std::time::Instant::now();
+            let parsed = parse(&query, jiff::Timestamp::UNIX_EPOCH, true).unwrap();
+            let found = store.search(&parsed, Order::Relevance).unwrap();
+            println!(
+                "{name}: {} matches, parse + search {:.1} ms",
+                found.ids.len(),
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            if name.contains("OR") {
+                assert!(!found.ids.is_empty());
+            }
+            if name.contains("CJK") {
+                assert_eq!(found.ids.len(), articles.len());
+            }
+        }
+    }
+}

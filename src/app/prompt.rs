@@ -26,6 +26,8 @@ impl PromptKind {
     }
 }
 
+const MAX_INPUT_CHARS: usize = crate::search::query::MAX_QUERY_CHARS;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
     pub kind: PromptKind,
@@ -43,7 +45,13 @@ impl Prompt {
         }
     }
 
+    /// Adds a character, unless the input is already past the longest query: one
+    /// character over lets the parser say why, and a paste of a book stops there
+    /// instead of re-parsing an ever longer line on every key.
     pub fn insert(&mut self, c: char) {
+        if self.input.len() > MAX_INPUT_CHARS && self.input.chars().count() > MAX_INPUT_CHARS {
+            return;
+        }
         self.input.push(c);
     }
 

@@ -46,7 +46,17 @@ const READING_SPEED: usize = 230;
 
 impl Reader {
     pub fn new(article: Article, width: usize, height: usize) -> Reader {
-        let meta = meta_line(&article);
+        Reader::in_zone(article, width, height, &jiff::tz::TimeZone::UTC)
+    }
+
+    /// A reader whose byline shows the date in `zone`.
+    pub fn in_zone(
+        article: Article,
+        width: usize,
+        height: usize,
+        zone: &jiff::tz::TimeZone,
+    ) -> Reader {
+        let meta = meta_line(&article, zone);
         let position = article.position;
         let mut reader = Reader {
             article,
@@ -244,14 +254,18 @@ impl Reader {
     }
 }
 
-fn meta_line(article: &Article) -> String {
+fn meta_line(article: &Article, zone: &jiff::tz::TimeZone) -> String {
     let s = &article.summary;
     let mut parts = vec![s.source.clone()];
     if !s.authors.is_empty() {
         parts.push(s.authors.join(", "));
     }
     if let Some(p) = s.published {
-        parts.push(p.civil().strftime("%Y-%m-%d %H:%M").to_string());
+        parts.push(
+            display::shown_time(&p, zone)
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string(),
+        );
     }
     let minutes = article.word_count().div_ceil(READING_SPEED).max(1);
     parts.push(format!("{minutes} min read"));
@@ -325,6 +339,23 @@ mod tests {
         assert_eq!(r.top, r.max_top());
         assert_eq!(r.percent(), 100);
         assert!(r.meta.contains("1 min read"));
+    }
+
+    #[test]
+    fn the_byline_shows_the_date_in_the_zone_given() {
+        let mut a = article(paragraphs(1));
+        a.summary.published =
+            Some(crate::model::Published::parse_rfc3339("2025-03-14T23:30:00Z").unwrap());
+        let seoul = jiff::tz::TimeZone::get("Asia/Seoul").unwrap();
+        let r = Reader::in_zone(a.clone(), 80, 10, &seoul);
+        assert!(r.meta.contains("2025-03-15 08:30"), "{}", r.meta);
+        let r = Reader::in_zone(
+            a,
+            80,
+            10,
+            &jiff::tz::TimeZone::get("America/New_York").unwrap(),
+        );
+        assert!(r.meta.contains("2025-03-14 19:30"), "{}", r.meta);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The feed commands: subscriptions, OPML, fetching, and moving in from newsboat.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -22,13 +22,13 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
         }
     }
     let counts = store.upsert(None, &migration.articles, Timestamp::now())?;
-    println!(
+    outln!(
         "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present",
         migration.feeds.len(),
         counts.new,
         counts.updated,
         counts.unchanged
-    );
+    )?;
     Ok(())
 }
 
@@ -47,7 +47,7 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
         FeedCommand::Add { url, name } => {
             valid_feed_url(&url)?;
             let feed = store.add_feed(&url, name.as_deref())?;
-            println!("subscribed ({}): {}", feed.id, printable(&feed.url));
+            outln!("subscribed ({}): {}", feed.id, printable(&feed.url))?;
         }
         FeedCommand::List { json } => {
             let feeds = store.feeds()?;
@@ -74,19 +74,19 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
                         (None, Some(_)) => "ok".to_owned(),
                         (None, None) => "not fetched yet".to_owned(),
                     };
-                    println!(
+                    outln!(
                         "{:>4}  {}  {}  ({})",
                         f.id,
                         printable(f.name.as_deref().unwrap_or("-")),
                         printable(&f.url),
                         printable(&state)
-                    );
+                    )?;
                 }
             }
         }
         FeedCommand::Remove { feed } => {
             let removed = store.remove_feed(&feed)?;
-            println!("unsubscribed from {}", printable(&removed.url));
+            outln!("unsubscribed from {}", printable(&removed.url))?;
         }
         FeedCommand::Import { file } => {
             let text = std::fs::read_to_string(&file)
@@ -96,7 +96,7 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
             let mut added = 0;
             for o in &outlines {
                 if valid_feed_url(&o.url).is_err() {
-                    eprintln!(
+                    errln!(
                         "skipped {}: not an http or https address",
                         printable(&o.url)
                     );
@@ -107,10 +107,10 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
                     added += 1;
                 }
             }
-            println!(
+            outln!(
                 "subscribed to {added} of {} feeds in the file",
                 outlines.len()
-            );
+            )?;
         }
         FeedCommand::Export => {
             let outlines: Vec<crate::opml::Outline> = store
@@ -121,7 +121,7 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
                     name: f.name,
                 })
                 .collect();
-            print!("{}", crate::opml::write(&outlines));
+            out!("{}", crate::opml::write(&outlines))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -130,7 +130,7 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
 pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCode> {
     let feeds = store.feeds()?;
     if feeds.is_empty() {
-        println!("no subscriptions yet: herald feed add URL");
+        outln!("no subscriptions yet: herald feed add URL")?;
         return Ok(ExitCode::SUCCESS);
     }
     let options = crate::fetch::Options {
@@ -148,38 +148,39 @@ pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCo
             if show_progress {
                 let width = 30;
                 let filled = done * width / total.max(1);
-                eprint!(
+                let _ = write!(
+                    std::io::stderr().lock(),
                     "\r[{}{}] {done}/{total} feeds",
                     "#".repeat(filled),
-                    " ".repeat(width - filled)
+                    " ".repeat(width.saturating_sub(filled))
                 );
             }
         },
     );
     if show_progress {
-        eprintln!();
+        errln!();
     }
     let (mut new, mut updated, mut failed) = (0, 0, 0);
     for report in &reports {
         let label = printable(report.label()).into_owned();
         match &report.outcome {
-            crate::fetch::Outcome::NotModified => println!("{label}: not modified"),
+            crate::fetch::Outcome::NotModified => outln!("{label}: not modified")?,
             crate::fetch::Outcome::Stored(c) => {
                 new += c.new;
                 updated += c.updated;
-                println!("{label}: {} new, {} updated", c.new, c.updated);
+                outln!("{label}: {} new, {} updated", c.new, c.updated)?;
             }
             crate::fetch::Outcome::Failed(reason) => {
                 failed += 1;
                 log::warn!("fetching {}: {reason}", report.feed.url);
-                eprintln!("{label}: failed: {}", printable(reason));
+                errln!("{label}: failed: {}", printable(reason));
             }
         }
     }
-    println!(
+    outln!(
         "fetched {} feeds: {new} new, {updated} updated, {failed} failed",
         reports.len()
-    );
+    )?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

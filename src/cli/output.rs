@@ -14,12 +14,17 @@ pub(super) fn print_list(store: &Store, limit: Option<usize>) -> Result<()> {
 }
 
 pub(super) fn print_rows(rows: &[Summary]) -> Result<()> {
+    let zone = display::local_zone();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for row in rows {
         let date = row
             .published
-            .map(|p| p.civil().strftime("%Y-%m-%d").to_string())
+            .map(|p| {
+                display::shown_time(&p, &zone)
+                    .strftime("%Y-%m-%d")
+                    .to_string()
+            })
             .unwrap_or_else(|| "undated".to_owned());
         let source = display::truncate(&printable(&row.source), 18).into_owned();
         let pad = 18usize.saturating_sub(display::width(&source));
@@ -48,7 +53,11 @@ pub(super) fn print_article(article: &Article, width: usize) -> Result<()> {
         byline.push(s.authors.join(", "));
     }
     if let Some(p) = s.published {
-        byline.push(p.civil().strftime("%Y-%m-%d %H:%M").to_string());
+        byline.push(
+            display::shown_time(&p, &display::local_zone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string(),
+        );
     }
     write!(out, "{}", display::fill(&[byline.join(" · ")], width))?;
     if let Some(url) = &s.url {

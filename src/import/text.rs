@@ -10,7 +10,8 @@ use crate::model::{NewArticle, Published};
 /// Parses one plain-text article. `fallback_source` names the source when the text does
 /// not (no `with the … Daily` line, no agency in a dateline).
 pub fn parse(text: &str, fallback_source: &str) -> Result<NewArticle> {
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let spaced: Vec<std::borrow::Cow<'_, str>> = text.lines().map(plain_spaces).collect();
+    let lines: Vec<&str> = spaced.iter().map(|l| l.trim()).collect();
     let Some(title_at) = lines.iter().position(|l| !l.is_empty()) else {
         bail!("the file has no text");
     };
@@ -41,6 +42,21 @@ pub fn parse(text: &str, fallback_source: &str) -> Result<NewArticle> {
     Ok(article)
 }
 
+/// Every kind of space (no-break, figure, narrow, ideographic, …) as a plain one, so
+/// `-\u{a0}name` is an author line and `By\u{a0}Ana Lima` a byline, as they read. What is
+/// kept loses nothing by it: titles, names and paragraphs go through `clean`, which
+/// folds every white space to one plain space anyway.
+fn plain_spaces(line: &str) -> std::borrow::Cow<'_, str> {
+    if line.chars().all(|c| c == ' ' || !c.is_whitespace()) {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    std::borrow::Cow::Owned(
+        line.chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect(),
+    )
+}
+
 /// Reads date, author and noise lines after the title; returns where the body starts.
 fn read_header(lines: &[&str], from: usize, article: &mut NewArticle) -> usize {
     let mut updated: Option<Published> = None;
@@ -56,8 +72,9 @@ fn read_header(lines: &[&str], from: usize, article: &mut NewArticle) -> usize {
             if name.len() > 60 || name.ends_with('.') {
                 return index;
             }
-            // `- [email protected]` sits among the author lines: an address, not a name.
-            if !is_noise(name) {
+            // `- [email protected]` sits among the author lines: an address, not a name
+            // (nor is anything with an @ in it, spaces or not).
+            if !is_noise(name) && !name.contains('@') {
                 article.authors.push(name_case(&clean(name)));
             }
         } else if let Some(names) = byline(line) {
@@ -294,6 +311,29 @@ Associated Press writer Lena Ortiz contributed to this report.
         let a = parse("Only a title", "x").unwrap();
         assert_eq!(a.title, "Only a title");
         assert!(a.paragraphs.is_empty());
+    }
+
+    #[test]
+    fn unicode_spaces_are_spaces_in_address_and_byline_lines() {
+        let plain = parse(DAILY, "fallback").unwrap();
+        for space in ['\u{a0}', '\u{2007}', '\u{202f}', '\u{2009}', '\u{3000}'] {
+            let odd = DAILY
+                .replace("- ", &format!("-{space}"))
+                .replace("BY PARK MIN-JI", &format!("BY{space}PARK{space}MIN-JI"));
+            let a = parse(&odd, "fallback").unwrap();
+            assert_eq!(a.authors, plain.authors, "{space:?}");
+            assert_eq!(a.paragraphs, plain.paragraphs, "{space:?}");
+            assert_eq!(a.source, plain.source, "{space:?}");
+        }
+        let text = "Night market opens\nBy\u{a0}Ana\u{a0}Lima and\u{202f}Omar Haddad\n-\u{a0}ana.lima@example.org\nThe stalls open at six.\n";
+        let a = parse(text, "x").unwrap();
+        assert_eq!(a.authors, ["Ana Lima", "Omar Haddad"]);
+        assert_eq!(a.paragraphs, ["The stalls open at six."]);
+        // An address with a space of another kind inside is still an address.
+        let text = "Title\n- PARK MIN-JI\n- minji.park@\u{a0}daily.example\nBody line.\n";
+        let a = parse(text, "x").unwrap();
+        assert_eq!(a.authors, ["Park Min-ji"]);
+        assert_eq!(a.paragraphs, ["Body line."]);
     }
 
     #[test]

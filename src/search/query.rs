@@ -4,7 +4,7 @@
 //! `harbour "night ferry" -storm title:port author:lee source:daily is:unread
 //!  after:2024-12-01 before:2025-01-01 since:7d ferry OR boat`
 
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 
 use super::cjk;
 
@@ -87,6 +87,20 @@ impl Query {
     }
 }
 
+/// The most words, phrases, operators and filters one query may hold. Every term costs
+/// an index lookup and a highlighting pass over each article shown, and the prompt
+/// parses the whole query on every key: a pasted book of a query would make each key
+/// cost seconds and gigabytes. No one types a hundred terms.
+pub const MAX_TERMS: usize = 100;
+
+/// The longest query, in characters; checked before any parsing, so an enormous paste
+/// costs no more than this to refuse.
+pub const MAX_QUERY_CHARS: usize = 2_000;
+
+/// The furthest back `since:` reaches. Past this the arithmetic on the span would
+/// overflow (`since:9223372036854775807h`), and no archive is older.
+pub const MAX_SINCE_YEARS: i64 = 1_000;
+
 /// What is wrong with a query, in words for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError(pub String);
@@ -104,7 +118,20 @@ fn error(message: impl Into<String>) -> QueryError {
 }
 
 /// Splits the input into raw tokens, keeping quoted phrases (and `field:"a phrase"`) whole.
+/// Refuses input over `MAX_QUERY_CHARS` or `MAX_TERMS` tokens as soon as it sees it, so the
+/// work is bounded by the caps, not by the input.
 fn tokens(input: &str) -> Result<Vec<String>, QueryError> {
+    // Bytes bound characters from above: most input passes without counting.
+    if input.len() > MAX_QUERY_CHARS && input.chars().nth(MAX_QUERY_CHARS).is_some() {
+        return Err(error(format!(
+            "a query is at most {MAX_QUERY_CHARS} characters long"
+        )));
+    }
+    let too_many = || {
+        error(format!(
+            "a query has at most {MAX_TERMS} words, phrases, operators and filters"
+        ))
+    };
     let mut out = Vec::new();
     let mut current = String::new();
     let mut in_quotes = false;
@@ -116,6 +143,9 @@ fn tokens(input: &str) -> Result<Vec<String>, QueryError> {
             }
             c if c.is_whitespace() && !in_quotes => {
                 if !current.is_empty() {
+                    if out.len() == MAX_TERMS {
+                        return Err(too_many());
+                    }
                     out.push(std::mem::take(&mut current));
                 }
             }
@@ -126,6 +156,9 @@ fn tokens(input: &str) -> Result<Vec<String>, QueryError> {
         return Err(error("a quote is not closed: add the closing \""));
     }
     if !current.is_empty() {
+        if out.len() == MAX_TERMS {
+            return Err(too_many());
+        }
         out.push(current);
     }
     Ok(out)
@@ -192,12 +225,27 @@ pub fn parse(input: &str, now: Timestamp, typing: bool) -> Result<Query, QueryEr
     if or_pending && !(typing && raw.last().is_some_and(|t| t == "OR")) {
         return Err(error("OR needs a word on each side"));
     }
+    // The same word twice selects the same articles as once, but each CJK term is a
+    // lookup of its own in the store: `終電` a hundred times cost a second.
+    dedup(&mut query.groups);
+    dedup(&mut query.excluded);
     if let (Some(after), Some(before)) = (query.after, query.before)
         && after >= before
     {
         return Err(error("after: must be earlier than before:"));
     }
     Ok(query)
+}
+
+/// Drops later copies, keeping the order; quadratic, but over at most `MAX_TERMS` items.
+fn dedup<T: PartialEq>(items: &mut Vec<T>) {
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        if !kept.contains(&item) {
+            kept.push(item);
+        }
+    }
+    *items = kept;
 }
 
 fn term(body: &str) -> Result<Term, QueryError> {
@@ -281,35 +329,52 @@ fn day(value: &str, name: &str) -> Result<i64, QueryError> {
         7 => format!("{value}-01"),
         _ => value.to_owned(),
     };
-    full.parse::<jiff::civil::Date>()
-        .ok()
-        .and_then(|d| jiff::tz::Offset::UTC.to_timestamp(d.at(0, 0, 0, 0)).ok())
-        .map(|t| t.as_second())
-        .ok_or_else(|| error(format!("`{name}:{value}` needs a date like 2024-12-01")))
+    let date = full
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| error(format!("`{name}:{value}` needs a date like 2024-12-01")))?;
+    // The first and last days of jiff's range (years -9999 and 9999) are partly outside
+    // the instants it can hold in UTC: those dates mean "from the start" and "to the end".
+    Ok(jiff::tz::Offset::UTC
+        .to_timestamp(date.at(0, 0, 0, 0))
+        .unwrap_or(if date.year() < 0 {
+            Timestamp::MIN
+        } else {
+            Timestamp::MAX
+        })
+        .as_second())
 }
 
-/// `7d`, `2w`, `3m` (months of 30 days), `12h` before `now`.
+/// `7d`, `2w`, `3m` (months of 30 days), `1y` (365 days), `12h` before `now`; at most
+/// `MAX_SINCE_YEARS` back.
 fn since(value: &str, now: Timestamp) -> Result<i64, QueryError> {
     let bad = || {
         error(format!(
             "`since:{value}` needs a span like 7d, 2w, 3m or 12h"
         ))
     };
+    let too_far = || error(format!("since: at most {MAX_SINCE_YEARS} years"));
     let split = value.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
     let (digits, unit) = value.split_at(split);
-    let n: i64 = digits.parse().map_err(|_| bad())?;
-    let hours = match unit {
-        "h" => n,
-        "d" => n * 24,
-        "w" => n * 24 * 7,
-        "m" => n * 24 * 30,
-        "y" => n * 24 * 365,
+    let hours_per_unit: i64 = match unit {
+        "h" => 1,
+        "d" => 24,
+        "w" => 24 * 7,
+        "m" => 24 * 30,
+        "y" => 24 * 365,
         _ => return Err(bad()),
     };
-    let span = hours.hours();
-    now.checked_sub(span)
+    if digits.is_empty() {
+        return Err(bad());
+    }
+    // Only digits here: a number that does not fit is too large, not malformed.
+    let n: i64 = digits.parse().map_err(|_| too_far())?;
+    let hours = n
+        .checked_mul(hours_per_unit)
+        .filter(|h| *h <= MAX_SINCE_YEARS * 365 * 24)
+        .ok_or_else(too_far)?;
+    now.checked_sub(jiff::SignedDuration::from_hours(hours))
         .map(|t| t.as_second())
-        .map_err(|_| bad())
+        .map_err(|_| too_far())
 }
 
 #[cfg(test)]
@@ -404,6 +469,85 @@ mod tests {
         assert!(err("after:2025-01-01 before:2024-01-01").contains("earlier"));
         assert!(err("title:").contains("needs a word"));
         assert!(err("-is:unread").contains("negated"));
+    }
+
+    #[test]
+    fn huge_spans_are_an_error_not_a_crash() {
+        let err = |input: &str| parse(input, now(), true).unwrap_err().0;
+        for input in [
+            "since:99999999999d",
+            "since:9223372036854775807h",
+            "since:9223372036854775807y",
+            "since:99999999999999999999999999w",
+            "since:1000000m",
+        ] {
+            assert!(err(input).contains("at most"), "{input}: {}", err(input));
+        }
+        // The largest span accepted still gives a date, before `now`.
+        let oldest = q(&format!("since:{MAX_SINCE_YEARS}y")).after.unwrap();
+        assert!(oldest < now().as_second());
+        assert!(err(&format!("since:{}y", MAX_SINCE_YEARS + 1)).contains("at most"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_span_is_a_date_before_now_or_an_error(
+            n in proptest::prelude::any::<u128>(),
+            unit in "[hdwmyx]",
+            typing in proptest::prelude::any::<bool>(),
+        ) {
+            match parse(&format!("since:{n}{unit}"), now(), typing) {
+                Ok(query) => {
+                    let after = query.after.unwrap();
+                    proptest::prop_assert!(after <= now().as_second());
+                    proptest::prop_assert!(now().as_second() - after <= MAX_SINCE_YEARS * 366 * 86_400);
+                }
+                Err(err) => proptest::prop_assert!(err.0.contains("at most") || err.0.contains("7d")),
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_terms_are_searched_once() {
+        let query = q("終電 ferry 終電 ferry OR boat ferry OR boat -storm -storm 終電");
+        assert_eq!(query.groups.len(), 3, "{query:?}");
+        assert_eq!(query.excluded.len(), 1);
+        let typing = parse("ferry fer", now(), true).unwrap();
+        assert_eq!(typing.groups.len(), 2, "a prefix differs from the word");
+    }
+
+    #[test]
+    fn extreme_dates_are_an_error_or_a_date() {
+        for input in [
+            "after:0000-01-01",
+            "before:9999-12-31",
+            "after:9999-12-31",
+            "before:0000",
+            "after:-009999-01-01",
+        ] {
+            let _ = parse(input, now(), false);
+        }
+        assert!(parse("after:99999-01-01", now(), false).is_err());
+        assert!(parse("before:9999-12-32", now(), false).is_err());
+        assert!(q("before:9999-12-31").before.is_some());
+    }
+
+    #[test]
+    fn queries_are_bounded_by_terms_and_length() {
+        let err = |input: &str| parse(input, now(), true).unwrap_err().0;
+        let words = |n: usize| vec!["ferry"; n].join(" ");
+        assert!(parse(&words(MAX_TERMS), now(), true).is_ok());
+        assert!(err(&words(MAX_TERMS + 1)).contains("at most"));
+        assert!(err(&words(5_000)).contains("at most"));
+        assert!(err(&vec!["ferry"; 5_000].join(" OR ")).contains("at most"));
+        assert!(err(&vec!["\"a b\""; 10_000].join(" ")).contains("at most"));
+        assert!(err(&"(".repeat(100_000)).contains("at most"));
+        assert!(err(&"x".repeat(1 << 20)).contains("at most"));
+        let longest = "y".repeat(MAX_QUERY_CHARS);
+        assert!(parse(&longest, now(), true).is_ok());
+        assert!(err(&format!("{longest}y")).contains("at most"));
+        // Filters count too: thousands of them are as much work as words.
+        assert!(err(&vec!["is:unread"; 5_000].join(" ")).contains("at most"));
     }
 
     #[test]

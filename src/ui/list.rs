@@ -74,6 +74,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
             theme,
             &terms,
             &app.settings.date_format,
+            &app.zone,
         );
         if selected {
             line = line.patch_style(if is_focused {
@@ -97,6 +98,7 @@ pub fn row_line(
     theme: &Theme,
     terms: &[&Term],
     date_format: &str,
+    zone: &jiff::tz::TimeZone,
 ) -> Line<'static> {
     let weight = if row.read { theme.read } else { theme.unread };
     let marks = format!(
@@ -108,8 +110,10 @@ pub fn row_line(
     let mut remaining = width.saturating_sub(2);
     let date = row
         .published
-        .and_then(|p| jiff::fmt::strtime::format(date_format, p.civil()).ok())
-        .map(|d| display::truncate(&d, 16).into_owned())
+        .and_then(|p| jiff::fmt::strtime::format(date_format, display::shown_time(&p, zone)).ok())
+        // The pattern is the user's, but a bidi override or an escape in it would act on
+        // the terminal all the same.
+        .map(|d| display::truncate(&printable(&d), 16).into_owned())
         .unwrap_or_default();
     let date_width = display::width(&date).max(DATE_WIDTH.min(display::width(date_format) + 1));
     let show_date = width >= 30 + date_width;
