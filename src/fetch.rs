@@ -132,6 +132,58 @@ fn fetch(agent: &ureq::Agent, feed: &Feed, options: &Options) -> Result<Fetched>
     })
 }
 
+/// How many fetched items one store transaction takes at most.
+const BATCH_ITEMS: usize = 2_000;
+
+impl Fetched {
+    fn items(&self) -> usize {
+        match self {
+            Fetched::NotModified => 0,
+            Fetched::Feed { articles, .. } => articles.len(),
+        }
+    }
+}
+
+/// Stores what fetching one feed brought and records the outcome on the feed. A failure
+/// to record is logged: the articles themselves are stored.
+fn store_one(store: &Store, feed: Feed, result: Result<Fetched>, now: Timestamp) -> Report {
+    let record = |etag: Option<&str>, modified: Option<&str>, error: Option<&str>| {
+        if let Err(err) = store.record_fetch(feed.id, etag, modified, error, now) {
+            log::warn!("{}: recording the fetch failed: {err:#}", feed.url);
+        }
+    };
+    let outcome = match result {
+        Ok(Fetched::NotModified) => {
+            record(None, None, None);
+            Outcome::NotModified
+        }
+        Ok(Fetched::Feed {
+            articles,
+            title,
+            etag,
+            last_modified,
+        }) => match store.upsert(Some(&feed), &articles, now) {
+            Ok(counts) => {
+                record(etag.as_deref(), last_modified.as_deref(), None);
+                if feed.name.is_none()
+                    && let Some(title) = &title
+                    && let Err(err) = store.name_feed(feed.id, title)
+                {
+                    log::warn!("{}: naming the feed failed: {err:#}", feed.url);
+                }
+                Outcome::Stored(counts)
+            }
+            Err(err) => Outcome::Failed(format!("storing it failed: {err:#}")),
+        },
+        Err(err) => {
+            let reason = format!("{err:#}");
+            record(None, None, Some(&reason));
+            Outcome::Failed(reason)
+        }
+    };
+    Report { feed, outcome }
+}
+
 /// Fetches `feeds`, `options.jobs` at a time, storing what arrives. `progress` hears of
 /// each feed as it finishes (done so far, total, its report).
 pub fn fetch_all(
@@ -163,44 +215,37 @@ pub fn fetch_all(
     }
     drop(sender);
     let mut reports = Vec::with_capacity(total);
-    for (feed, result) in results {
-        let outcome = match result {
-            Ok(Fetched::NotModified) => {
-                let _ = store.record_fetch(feed.id, None, None, None, now);
-                Outcome::NotModified
-            }
-            Ok(Fetched::Feed {
-                articles,
-                title,
-                etag,
-                last_modified,
-            }) => match store.upsert(Some(&feed), &articles, now) {
-                Ok(counts) => {
-                    let _ = store.record_fetch(
-                        feed.id,
-                        etag.as_deref(),
-                        last_modified.as_deref(),
-                        None,
-                        now,
-                    );
-                    if feed.name.is_none()
-                        && let Some(title) = &title
-                    {
-                        let _ = store.name_feed(feed.id, title);
-                    }
-                    Outcome::Stored(counts)
+    while let Ok(first) = results.recv() {
+        // The feeds that have arrived meanwhile share one transaction (see Store::batch).
+        let mut ready = vec![first];
+        let mut items = ready[0].1.as_ref().map_or(0, Fetched::items);
+        while items < BATCH_ITEMS {
+            match results.try_recv() {
+                Ok(next) => {
+                    items += next.1.as_ref().map_or(0, Fetched::items);
+                    ready.push(next);
                 }
-                Err(err) => Outcome::Failed(format!("storing it failed: {err:#}")),
-            },
-            Err(err) => {
-                let reason = format!("{err:#}");
-                let _ = store.record_fetch(feed.id, None, None, Some(&reason), now);
-                Outcome::Failed(reason)
+                Err(_) => break,
             }
-        };
-        let report = Report { feed, outcome };
-        progress(reports.len() + 1, total, &report);
-        reports.push(report);
+        }
+        let mut batch: Vec<Report> = Vec::with_capacity(ready.len());
+        let committed = store.batch(|| {
+            for (feed, result) in ready {
+                batch.push(store_one(store, feed, result, now));
+            }
+            Ok(())
+        });
+        if let Err(err) = committed {
+            for report in &mut batch {
+                if matches!(report.outcome, Outcome::Stored(_)) {
+                    report.outcome = Outcome::Failed(format!("storing it failed: {err:#}"));
+                }
+            }
+        }
+        for report in batch {
+            progress(reports.len() + 1, total, &report);
+            reports.push(report);
+        }
     }
     for worker in workers {
         let _ = worker.join();

@@ -39,6 +39,50 @@ pub struct Store {
     codec: Codec,
     /// The article count at which to try training a compression dictionary next.
     train_at: std::cell::Cell<usize>,
+    /// Inside [`Store::batch`]: writes are savepoints of its transaction.
+    batching: std::cell::Cell<bool>,
+}
+
+/// A write in progress: rolled back when dropped without `commit`.
+pub(crate) struct Write<'a> {
+    conn: &'a Connection,
+    nested: bool,
+    done: bool,
+}
+
+impl Write<'_> {
+    pub fn commit(mut self) -> Result<()> {
+        self.done = true;
+        let end = if self.nested {
+            "RELEASE herald_write"
+        } else {
+            "COMMIT"
+        };
+        self.conn.execute_batch(end)?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let undo = if self.nested {
+                "ROLLBACK TO herald_write; RELEASE herald_write"
+            } else {
+                "ROLLBACK"
+            };
+            if let Err(err) = self.conn.execute_batch(undo) {
+                log::warn!("undoing a failed write: {err}");
+            }
+        }
+    }
 }
 
 /// What one import did.
@@ -114,19 +158,50 @@ impl Store {
             path,
             codec,
             train_at: std::cell::Cell::new(codec::TRAIN_AT),
+            batching: std::cell::Cell::new(false),
         })
     }
 
-    /// Begins a write transaction that takes the write lock at once. A deferred one that
-    /// reads first cannot wait for a lock held by another process: SQLite fails it with
-    /// "database is locked" at its first write, whatever the busy timeout.
-    fn write(&self) -> Result<rusqlite::Transaction<'_>> {
-        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
-            .context("waiting for another herald to finish writing")
+    /// Begins a write: a transaction that takes the write lock at once, or, inside
+    /// [`Store::batch`], a savepoint of the batch's transaction. A deferred transaction
+    /// that reads first cannot wait for a lock held by another process: SQLite fails it
+    /// with "database is locked" at its first write, whatever the busy timeout.
+    fn write(&self) -> Result<Write<'_>> {
+        let nested = self.batching.get();
+        let begin = if nested {
+            "SAVEPOINT herald_write"
+        } else {
+            "BEGIN IMMEDIATE"
+        };
+        self.conn
+            .execute_batch(begin)
+            .context("waiting for another herald to finish writing")?;
+        Ok(Write {
+            conn: &self.conn,
+            nested,
+            done: false,
+        })
     }
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Runs `work` in one write transaction, each write inside it a savepoint of its
+    /// own (it fails or succeeds alone). A fetch stores many feeds this way: in a large
+    /// archive each feed's new rows touch index pages all over the file, and one
+    /// transaction writes each such page once instead of once per feed.
+    pub fn batch<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.batching.get() {
+            return work();
+        }
+        let tx = self.write()?;
+        self.batching.set(true);
+        let result = work();
+        self.batching.set(false);
+        let value = result?;
+        tx.commit()?;
+        Ok(value)
     }
 
     /// Stores `articles` in one transaction; an article already present (same dedup key) is
@@ -1127,6 +1202,27 @@ mod tests {
         let counts = second.upsert(None, &articles[..50], now()).unwrap();
         assert_eq!(counts.unchanged, 50);
         assert_eq!(first.integrity_check().unwrap(), "ok");
+    }
+
+    /// Inside a batch each write succeeds or fails alone; the batch commits the rest.
+    #[test]
+    fn a_failed_write_inside_a_batch_undoes_only_itself() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .batch(|| {
+                store.import(&[article("Before", None)], now())?;
+                {
+                    let failing = store.write()?;
+                    failing.execute("INSERT INTO meta (key, value) VALUES ('half', 'done')", [])?;
+                    // Dropped without commit, as when a later statement fails.
+                }
+                store.import(&[article("After", None)], now())?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.recount().unwrap(), (2, 2));
+        assert_eq!(store.meta("half").unwrap(), None);
+        assert!(store.conn.is_autocommit(), "the batch is over");
     }
 
     #[test]

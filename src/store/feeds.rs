@@ -164,7 +164,7 @@ impl Store {
 
 /// Rewrites an article's content and index entries; state and position stay. Returns
 /// false when nothing had changed.
-fn update_article(tx: &rusqlite::Transaction<'_>, id: i64, row: &Prepared) -> Result<bool> {
+fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<bool> {
     let same: bool = tx.query_row(
         "SELECT a.title = ?2 AND a.authors = ?3 AND a.source = ?4 AND b.body = ?5
            AND a.published IS ?6
