@@ -209,11 +209,12 @@ pub fn import_file(
             return match feed::parse(decoded.text.as_bytes(), None) {
                 Ok(mut parsed) => {
                     if parsed.dropped > 0 {
+                        // Items without a title are no article; they count as items all the same.
                         report(problem(
                             format!(
                                 "the feed has {} items; kept the first {}",
-                                parsed.dropped + parsed.articles.len(),
-                                parsed.articles.len()
+                                parsed.items,
+                                parsed.items - parsed.dropped
                             ),
                             true,
                         ));
