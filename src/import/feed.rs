@@ -170,9 +170,8 @@ pub fn trim_items(bytes: &[u8], max: usize) -> Trimmed<'_> {
 /// is cut at the error: feed-rs, on the same XML reader, would stop there too.
 fn xml_item_cuts(bytes: &[u8], max: usize) -> (Vec<(usize, usize)>, usize) {
     use quick_xml::events::Event;
-    let is_item = |name: &str| {
-        name.eq_ignore_ascii_case("item") || name.eq_ignore_ascii_case("entry")
-    };
+    let is_item =
+        |name: &str| name.eq_ignore_ascii_case("item") || name.eq_ignore_ascii_case("entry");
     let mut reader = quick_xml::Reader::from_reader(bytes);
     // As feed-rs sets it, so both readers agree on where elements end.
     reader.config_mut().trim_markup_names_in_closing_tags = true;
@@ -416,7 +415,9 @@ mod tests {
             "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Pier</title>\n",
         );
         for i in 0..n {
-            doc.push_str(&format!("<item><guid>p{i}</guid><title>Tide {i}</title></item>\n"));
+            doc.push_str(&format!(
+                "<item><guid>p{i}</guid><title>Tide {i}</title></item>\n"
+            ));
         }
         doc.push_str("<link>https://example.org/pier</link></channel></rss>");
         doc
@@ -482,7 +483,11 @@ mod tests {
     #[test]
     fn json_feed_items_past_the_cap_are_cut_and_later_fields_kept() {
         let items: Vec<String> = (0..12)
-            .map(|i| format!("{{\"id\": \"j{i}\", \"content_text\": \"a [bracket], {{brace}} \\\" {i}\"}}"))
+            .map(|i| {
+                format!(
+                    "{{\"id\": \"j{i}\", \"content_text\": \"a [bracket], {{brace}} \\\" {i}\"}}"
+                )
+            })
             .collect();
         let doc = format!(
             "{{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [ {} ],\n\

@@ -34,6 +34,8 @@ pub struct RecordError {
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub articles: Vec<NewArticle>,
+    /// Where each of `articles` was, for warnings about it.
+    pub places: Vec<Place>,
     pub errors: Vec<RecordError>,
 }
 
@@ -70,17 +72,19 @@ pub fn parse(text: &str, fallback_source: &str) -> Parsed {
     match shape(text) {
         Some(Shape::Lines) => {
             for (index, line) in text.lines().enumerate() {
-                parsed.push(parse_line(line, index + 1, fallback_source));
+                parsed.push(
+                    Place::Line(index + 1),
+                    parse_line(line, index + 1, fallback_source),
+                );
             }
         }
         Some(Shape::Array) => match serde_json::from_str::<Vec<Value>>(text) {
             Ok(values) => {
                 for (index, value) in values.into_iter().enumerate() {
-                    parsed.push(Some(from_value(
-                        value,
+                    parsed.push(
                         Place::Index(index),
-                        fallback_source,
-                    )));
+                        Some(from_value(value, Place::Index(index), fallback_source)),
+                    );
                 }
             }
             Err(err) => parsed.errors.push(RecordError {
@@ -89,11 +93,17 @@ pub fn parse(text: &str, fallback_source: &str) -> Parsed {
             }),
         },
         Some(Shape::Object) => match serde_json::from_str::<Value>(text) {
-            Ok(value) => parsed.push(Some(from_value(value, Place::Whole, fallback_source))),
+            Ok(value) => parsed.push(
+                Place::Whole,
+                Some(from_value(value, Place::Whole, fallback_source)),
+            ),
             // A first line too long for `shape` to see whole: JSON Lines after all.
             Err(err) if err.to_string().starts_with("trailing characters") => {
                 for (index, line) in text.lines().enumerate() {
-                    parsed.push(parse_line(line, index + 1, fallback_source));
+                    parsed.push(
+                        Place::Line(index + 1),
+                        parse_line(line, index + 1, fallback_source),
+                    );
                 }
             }
             Err(err) => parsed.errors.push(RecordError {
@@ -110,9 +120,12 @@ pub fn parse(text: &str, fallback_source: &str) -> Parsed {
 }
 
 impl Parsed {
-    fn push(&mut self, result: Option<Result<NewArticle, RecordError>>) {
+    fn push(&mut self, place: Place, result: Option<Result<NewArticle, RecordError>>) {
         match result {
-            Some(Ok(article)) => self.articles.push(article),
+            Some(Ok(article)) => {
+                self.articles.push(article);
+                self.places.push(place);
+            }
             Some(Err(err)) => self.errors.push(err),
             None => {}
         }
