@@ -12,24 +12,53 @@ use crate::display::printable;
 use crate::import;
 use crate::store::Store;
 
-pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) -> Result<()> {
-    let migration = import::newsboat::read(cache)?;
+/// Moves a newsboat cache in: its subscriptions, then its articles a batch at a time, so
+/// a cache of any size fits in memory. A row that cannot be read is reported by its id and
+/// the rest go on; the exit status is then a failure, as for an import with a bad file.
+pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) -> Result<ExitCode> {
+    let source = import::newsboat::Cache::open(cache)?;
+    let feeds = source.feeds()?;
     let mut added = 0;
-    for feed in &migration.feeds {
+    for feed in &feeds {
         if store.feed_by_url(&feed.url)?.is_none() {
             store.add_feed(&feed.url, feed.name.as_deref())?;
             added += 1;
         }
     }
-    let counts = store.upsert(&migration.articles, Timestamp::now())?;
+    let now = Timestamp::now();
+    let mut counts = crate::store::UpsertCounts::default();
+    let rows = source.articles(
+        &feeds,
+        crate::store::BATCH_SIZE,
+        &mut |batch| {
+            let done = store.upsert(batch, now)?;
+            counts.new += done.new;
+            counts.updated += done.updated;
+            counts.unchanged += done.unchanged;
+            Ok(())
+        },
+        &mut |detail, warning| {
+            let kind = if warning { "warning" } else { "error" };
+            eprintln!("{kind}: {}: {}", cache.display(), printable(&detail));
+        },
+    )?;
+    let skipped = if rows.skipped > 0 {
+        format!("; {} rows skipped", rows.skipped)
+    } else {
+        String::new()
+    };
     println!(
-        "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present",
-        migration.feeds.len(),
+        "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present{skipped}",
+        feeds.len(),
         counts.new,
         counts.updated,
         counts.unchanged
     );
-    Ok(())
+    Ok(if rows.skipped == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn valid_feed_url(url: &str) -> Result<()> {
