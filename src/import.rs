@@ -195,23 +195,45 @@ pub fn import_file(
     if let Some(warning) = decoded.warning {
         report(problem(warning, true));
     }
-    // Each article with what names it in a warning (nothing, for a one-article file).
-    let mut places: Vec<String> = Vec::new();
     let articles = match detect(&decoded.text) {
         Format::Json(_) => {
-            let parsed = json::parse(&decoded.text, &fallback);
-            for err in parsed.errors {
-                report(problem(format!("{}: {}", err.place, err.reason), false));
-            }
-            places = parsed
-                .places
-                .iter()
-                .map(|place| match place {
+            // Stored a batch at a time as the records are read: a file of a million
+            // small records never holds a million articles.
+            let mut batch = Vec::with_capacity(BATCH_SIZE);
+            let mut counts = ImportCounts::default();
+            let mut failure = None;
+            json::for_each(&decoded.text, &fallback, &mut |place, result| {
+                if failure.is_some() {
+                    return;
+                }
+                let mut article = match result {
+                    Ok(article) => article,
+                    Err(err) => {
+                        report(problem(format!("{}: {}", err.place, err.reason), false));
+                        return;
+                    }
+                };
+                let place = match place {
                     json::Place::Whole => String::new(),
                     other => format!("{other}: "),
-                })
-                .collect();
-            parsed.articles
+                };
+                for warning in cap(&mut article) {
+                    report(problem(format!("{place}{warning}"), true));
+                }
+                batch.push(article);
+                if batch.len() >= BATCH_SIZE {
+                    match store.import(&batch, added) {
+                        Ok(done) => counts.add(done),
+                        Err(err) => failure = Some(err),
+                    }
+                    batch.clear();
+                }
+            });
+            if let Some(err) = failure {
+                return Err(err);
+            }
+            counts.add(store.import(&batch, added)?);
+            return Ok(counts);
         }
         Format::Text => match text::parse(&decoded.text, &fallback) {
             Ok(article) => vec![article],
@@ -272,10 +294,9 @@ pub fn import_file(
         },
     };
     let mut articles = articles;
-    for (index, article) in articles.iter_mut().enumerate() {
+    for article in &mut articles {
         for warning in cap(article) {
-            let place = places.get(index).map_or("", String::as_str);
-            report(problem(format!("{place}{warning}"), true));
+            report(problem(warning, true));
         }
     }
     let mut counts = ImportCounts::default();
