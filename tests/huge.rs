@@ -146,3 +146,29 @@ fn a_json_lines_body_over_the_limit_is_cut_naming_its_line() {
     let shown = herald(&store, &["show", "2", "--width", "60"]);
     assert!(shown.status.success());
 }
+
+#[test]
+fn a_subscription_list_over_the_limit_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.opml");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    write!(out, "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>").unwrap();
+    let mut written = 0;
+    let mut i = 0;
+    while written <= herald::import::MAX_FILE_BYTES {
+        let line = format!("<outline text=\"Lock {i}\" xmlUrl=\"https://locks.example/{i}\"/>\n");
+        out.write_all(line.as_bytes()).unwrap();
+        written += line.len() as u64;
+        i += 1;
+    }
+    write!(out, "</body></opml>").unwrap();
+    drop(out);
+    let store = dir.path().join("s.db");
+    let result = herald(&store, &["feed", "import", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("limit"), "{stderr}");
+    let listed = herald(&store, &["feed", "list", "--json"]);
+    let feeds: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    assert!(feeds.is_empty());
+}

@@ -117,6 +117,17 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
             println!("unsubscribed from {}", printable(&removed.url));
         }
         FeedCommand::Import { file } => {
+            // Read whole, like the article formats, and refused past the same size.
+            let size = std::fs::metadata(&file)
+                .with_context(|| format!("reading {}", file.display()))?
+                .len();
+            if size > import::MAX_FILE_BYTES {
+                bail!(
+                    "{}: {size} bytes is over the {}-byte limit for a subscription list",
+                    file.display(),
+                    import::MAX_FILE_BYTES
+                );
+            }
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let outlines =

@@ -113,7 +113,10 @@ pub fn for_each(
             }
         }
         Some(Shape::Object) => match serde_json::from_str::<Value>(text) {
-            Ok(value) => each(Place::Whole, from_value(value, Place::Whole, fallback_source)),
+            Ok(value) => each(
+                Place::Whole,
+                from_value(value, Place::Whole, fallback_source),
+            ),
             // A first line too long for `shape` to see whole: JSON Lines after all.
             Err(err) if err.to_string().starts_with("trailing characters") => lines(each),
             Err(err) => each(Place::Whole, Err(whole(format!("not valid JSON: {err}")))),

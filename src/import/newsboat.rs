@@ -263,7 +263,13 @@ mod tests {
             )
             .unwrap();
         assert_eq!(sizes, [3, 3, 3, 1]);
-        assert_eq!(rows, Rows { read: 10, skipped: 0 });
+        assert_eq!(
+            rows,
+            Rows {
+                read: 10,
+                skipped: 0
+            }
+        );
         assert_eq!(titles[3], "Level 4.");
     }
 }
