@@ -207,12 +207,10 @@ fn xml_item_cuts(bytes: &[u8], max: usize) -> (Vec<(usize, usize)>, usize) {
                     open_item = Some((depth, (items > max).then_some(start)));
                 }
             }
-            Event::Empty(e) => {
-                if open_item.is_none() && is_item(e.local_name().as_ref()) {
-                    items += 1;
-                    if items > max {
-                        cut(start, end);
-                    }
+            Event::Empty(e) if open_item.is_none() && is_item(e.local_name().as_ref()) => {
+                items += 1;
+                if items > max {
+                    cut(start, end);
                 }
             }
             Event::End(_) => {
