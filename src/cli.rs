@@ -386,10 +386,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }) => {
             let mut code = ExitCode::SUCCESS;
             if let Some(cache) = from_newsboat {
-                feeds::from_newsboat_cache(&mut store, &cache)?;
+                code = feeds::from_newsboat_cache(&mut store, &cache)?;
             }
             if !paths.is_empty() {
-                code = import(&mut store, &paths)?;
+                let files = import(&mut store, &paths)?;
+                if code == ExitCode::SUCCESS {
+                    code = files;
+                }
             }
             Ok(code)
         }

@@ -23,6 +23,11 @@ use crate::store::{BATCH_SIZE, ImportCounts, Prepared, Store};
 /// message rather than exhausting memory. JSON Lines is streamed and has no such cap.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The longest JSON Lines record read; a longer line is skipped unread, with an error
+/// naming it. Room for a body at `MAX_BODY_CHARS` even written as `\uXXXX` escapes
+/// (six bytes a character) or in four-byte characters.
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+
 /// How much of a file is read to tell its format: enough for the first line of a long
 /// JSON Lines record.
 const SNIFF_BYTES: u64 = 256 * 1024;
@@ -247,11 +252,43 @@ pub fn import_file(
     }
     let articles = match detect(&decoded.text) {
         Format::Json(_) => {
-            let parsed = json::parse(&decoded.text, &fallback);
-            for err in parsed.errors {
-                report(problem(format!("{}: {}", err.place, err.reason), false));
+            // Stored a batch at a time as the records are read: a file of a million
+            // small records never holds a million articles.
+            let mut batch = Vec::with_capacity(BATCH_SIZE);
+            let mut counts = ImportCounts::default();
+            let mut failure = None;
+            json::for_each(&decoded.text, &fallback, &mut |place, result| {
+                if failure.is_some() {
+                    return;
+                }
+                let mut article = match result {
+                    Ok(article) => article,
+                    Err(err) => {
+                        report(problem(format!("{}: {}", err.place, err.reason), false));
+                        return;
+                    }
+                };
+                let place = match place {
+                    json::Place::Whole => String::new(),
+                    other => format!("{other}: "),
+                };
+                for warning in cap(&mut article) {
+                    report(problem(format!("{place}{warning}"), true));
+                }
+                batch.push(article);
+                if batch.len() >= BATCH_SIZE {
+                    match store.import(&batch, added) {
+                        Ok(done) => counts.add(done),
+                        Err(err) => failure = Some(err),
+                    }
+                    batch.clear();
+                }
+            });
+            if let Some(err) = failure {
+                return Err(err);
             }
-            parsed.articles
+            counts.add(store.import(&batch, added)?);
+            return Ok(counts);
         }
         Format::Text => match text::parse(&decoded.text, &fallback) {
             Ok(article) => vec![article],
@@ -264,17 +301,21 @@ pub fn import_file(
             return match feed::parse(decoded.text.as_bytes(), None) {
                 Ok(mut parsed) => {
                     if parsed.dropped > 0 {
+                        // Items without a title are no article; they count as items all the same.
                         report(problem(
                             format!(
                                 "the feed has {} items; kept the first {}",
-                                parsed.dropped + parsed.articles.len(),
-                                parsed.articles.len()
+                                parsed.items,
+                                parsed.items - parsed.dropped
                             ),
                             true,
                         ));
                     }
-                    for article in &mut parsed.articles {
-                        cap(article);
+                    for (index, article) in parsed.articles.iter_mut().enumerate() {
+                        for warning in cap(article) {
+                            let item = feed_item_label(index, article);
+                            report(problem(format!("{item}: {warning}"), true));
+                        }
                     }
                     let counts = store.upsert(None, &parsed.articles, added)?;
                     Ok(ImportCounts {
@@ -318,6 +359,17 @@ pub fn import_file(
         counts.add(store.import(batch, added)?);
     }
     Ok(counts)
+}
+
+/// A feed item in a warning: its place among the articles and its guid, link or title.
+fn feed_item_label(index: usize, article: &NewArticle) -> String {
+    let name = article
+        .guid
+        .as_deref()
+        .or(article.url.as_deref())
+        .unwrap_or(&article.title);
+    let short: String = name.chars().take(80).collect();
+    format!("item {} ({short})", index + 1)
 }
 
 /// One parsed line of JSON Lines, ready to write, or what to report about it.
@@ -377,9 +429,20 @@ fn parse_json_lines(
     let mut warned = false;
     loop {
         raw.clear();
-        match reader.read_until(b'\n', &mut raw) {
-            Ok(0) => break,
-            Ok(_) => {}
+        match read_line_limited(&mut reader, &mut raw, MAX_RECORD_BYTES) {
+            Ok(LineRead::End) => break,
+            Ok(LineRead::Line) => {}
+            Ok(LineRead::TooLong(bytes)) => {
+                number += 1;
+                chunk.push(LineOutcome::Problem(
+                    format!(
+                        "line {number}: the record is over the {MAX_RECORD_BYTES}-byte limit \
+                         ({bytes} bytes); skipped"
+                    ),
+                    false,
+                ));
+                continue;
+            }
             Err(err) => {
                 chunk.push(LineOutcome::Problem(
                     format!("line {}: cannot read: {err}", number + 1),
@@ -420,6 +483,58 @@ fn parse_json_lines(
         }
     }
     let _ = sender.send(chunk);
+}
+
+/// What `read_line_limited` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LineRead {
+    /// The end of the input: nothing was read.
+    End,
+    /// A line, its newline included when it had one.
+    Line,
+    /// A line longer than the limit, this many bytes with its newline: only the first
+    /// `limit` are in the buffer; the rest was read past and dropped.
+    TooLong(usize),
+}
+
+/// Reads one line into `line` as `read_until` does, but keeps at most `limit` bytes of it:
+/// `read_until` grows its buffer to the whole line, so one line of a gigabyte takes a
+/// gigabyte. The rest of a longer line is skipped a buffer at a time.
+pub fn read_line_limited(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<LineRead> {
+    let mut total = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if available.is_empty() {
+            return Ok(match total {
+                0 => LineRead::End,
+                n if n > limit => LineRead::TooLong(n),
+                _ => LineRead::Line,
+            });
+        }
+        let (used, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (available.len(), false),
+        };
+        let room = limit.saturating_sub(line.len());
+        line.extend_from_slice(&available[..used.min(room)]);
+        total += used;
+        reader.consume(used);
+        if done {
+            return Ok(if total > limit {
+                LineRead::TooLong(total)
+            } else {
+                LineRead::Line
+            });
+        }
+    }
 }
 
 /// Tells the format from the text itself, whatever the file is called.
@@ -463,8 +578,45 @@ fn fallback_source(path: &Path) -> String {
 /// The longest title, source or author name kept; longer ones are cut with a warning.
 pub const MAX_FIELD_CHARS: usize = 1_000;
 
+/// The longest article body kept, in characters over all its paragraphs: a long read is
+/// 50,000, a short novel 500,000. Past this the text is a dump, not an article, and it
+/// would cost the reader seconds and gigabytes to lay out.
+pub const MAX_BODY_CHARS: usize = 2_000_000;
+
+/// The most paragraphs kept. Plain text makes a paragraph of every line, so a body at
+/// `MAX_BODY_CHARS` of hard-wrapped lines (40 characters or more) still fits.
+pub const MAX_PARAGRAPHS: usize = 50_000;
+
+/// The longest paragraph (or summary) kept. The longest paragraphs in print run to a few
+/// tens of thousands of characters; this also bounds an image's alt text, which the HTML
+/// conversion puts inside its paragraph.
+pub const MAX_PARAGRAPH_CHARS: usize = 100_000;
+
+/// The longest guid or link kept. A longer link is dropped rather than cut, as a cut one
+/// leads nowhere; a guid is cut, the same way every time, so it still identifies.
+pub const MAX_LINK_CHARS: usize = 8_192;
+
+/// Keeps the first `max` characters of `text` and frees the rest; returns whether it cut.
+/// `ellipsis` takes the last of the `max` for a `…`.
+fn keep_chars(text: &mut String, max: usize, ellipsis: bool) -> bool {
+    let keep = if ellipsis { max - 1 } else { max };
+    match text.char_indices().nth(max) {
+        None => false,
+        Some(_) => {
+            let at = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
+            text.truncate(at);
+            if ellipsis {
+                text.push('…');
+            }
+            text.shrink_to_fit();
+            true
+        }
+    }
+}
+
 /// Cuts fields that no article has at such a length (a 50 MB single-line file makes a
-/// 50 MB "title"), so the list and the index stay usable. Returns what was cut.
+/// 50 MB "title"), so the list and the index stay usable. Returns what was cut. Every
+/// importer calls it, so the limits are the same whichever way an article came in.
 pub fn cap(article: &mut NewArticle) -> Vec<String> {
     let mut warnings = Vec::new();
     let mut cut = |name: &str, text: &mut String| {
@@ -489,7 +641,94 @@ pub fn cap(article: &mut NewArticle) -> Vec<String> {
         ));
         article.authors.truncate(50);
     }
+    if let Some(guid) = &mut article.guid {
+        let chars = guid.chars().count();
+        if keep_chars(guid, MAX_LINK_CHARS, false) {
+            warnings.push(format!(
+                "the guid was {chars} characters long; kept the first {MAX_LINK_CHARS}"
+            ));
+        }
+    }
+    if let Some(url) = &article.url {
+        let chars = url.chars().count();
+        if chars > MAX_LINK_CHARS {
+            article.url = None;
+            warnings.push(format!(
+                "the link was {chars} characters long (over {MAX_LINK_CHARS}); left out"
+            ));
+        }
+    }
+    if let Some(summary) = &mut article.summary {
+        let chars = summary.chars().count();
+        if keep_chars(summary, MAX_PARAGRAPH_CHARS, true) {
+            warnings.push(format!(
+                "the summary was {chars} characters long; kept the first {}",
+                MAX_PARAGRAPH_CHARS - 1
+            ));
+        }
+    }
+    cap_body(&mut article.paragraphs, &mut warnings);
     warnings
+}
+
+/// The body's share of `cap`: the number of paragraphs, each one's length, the total.
+fn cap_body(paragraphs: &mut Vec<String>, warnings: &mut Vec<String>) {
+    if paragraphs.len() > MAX_PARAGRAPHS {
+        warnings.push(format!(
+            "the body has {} paragraphs; kept the first {MAX_PARAGRAPHS}",
+            paragraphs.len()
+        ));
+        paragraphs.truncate(MAX_PARAGRAPHS);
+        paragraphs.shrink_to_fit();
+    }
+    let lengths: Vec<usize> = paragraphs.iter().map(|p| p.chars().count()).collect();
+    let long: Vec<usize> = (0..lengths.len())
+        .filter(|&i| lengths[i] > MAX_PARAGRAPH_CHARS)
+        .collect();
+    match long.as_slice() {
+        [] => {}
+        [one] => warnings.push(format!(
+            "paragraph {} was {} characters long; kept the first {}",
+            one + 1,
+            lengths[*one],
+            MAX_PARAGRAPH_CHARS - 1
+        )),
+        [first, ..] => warnings.push(format!(
+            "{} paragraphs were over {MAX_PARAGRAPH_CHARS} characters long (the first, \
+             paragraph {}, {}); kept the first {} of each",
+            long.len(),
+            first + 1,
+            lengths[*first],
+            MAX_PARAGRAPH_CHARS - 1
+        )),
+    }
+    for &i in &long {
+        keep_chars(&mut paragraphs[i], MAX_PARAGRAPH_CHARS, true);
+    }
+    let total: usize = lengths.iter().map(|&n| n.min(MAX_PARAGRAPH_CHARS)).sum();
+    if total <= MAX_BODY_CHARS {
+        return;
+    }
+    let mut room = MAX_BODY_CHARS;
+    let mut kept = 0;
+    for paragraph in paragraphs.iter_mut() {
+        let chars = paragraph.chars().count();
+        if chars > room {
+            // A last paragraph cut short, unless next to nothing of it would be left.
+            if room > 1 {
+                keep_chars(paragraph, room, true);
+                kept += 1;
+            }
+            break;
+        }
+        room -= chars;
+        kept += 1;
+    }
+    paragraphs.truncate(kept);
+    paragraphs.shrink_to_fit();
+    warnings.push(format!(
+        "the body was {total} characters long; kept the first {MAX_BODY_CHARS}"
+    ));
 }
 
 /// Collapses runs of white space (line breaks included) to one space and trims.
@@ -597,6 +836,148 @@ mod tests {
             Format::Feed
         );
         assert_eq!(detect("Title line\nBody"), Format::Text);
+    }
+
+    fn article_with(paragraphs: Vec<String>) -> NewArticle {
+        NewArticle {
+            title: "Quay works".into(),
+            source: "Harbour Post".into(),
+            paragraphs,
+            ..Default::default()
+        }
+    }
+
+    fn total_chars(article: &NewArticle) -> usize {
+        article.paragraphs.iter().map(|p| p.chars().count()).sum()
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_cut_with_a_warning() {
+        // 3 million characters in paragraphs of 30,000: over the body cap, not the
+        // paragraph cap. Two-byte characters, so bytes and characters differ.
+        let paragraph = "é".repeat(30_000);
+        let mut article = article_with(vec![paragraph; 100]);
+        let warnings = cap(&mut article);
+        assert_eq!(total_chars(&article), MAX_BODY_CHARS);
+        assert!(article.paragraphs.last().unwrap().ends_with('…'));
+        assert_eq!(
+            warnings,
+            [format!(
+                "the body was 3000000 characters long; kept the first {MAX_BODY_CHARS}"
+            )]
+        );
+        // Capping again finds nothing to cut.
+        assert!(cap(&mut article).is_empty());
+    }
+
+    #[test]
+    fn long_paragraphs_and_alt_texts_are_cut_one_warning_for_all() {
+        let alt = format!("[image: {}]", "a gull on a post ".repeat(20_000));
+        let mut article = article_with(vec![
+            "Short opening.".into(),
+            alt,
+            "x".repeat(MAX_PARAGRAPH_CHARS + 5),
+            "Short close.".into(),
+        ]);
+        let warnings = cap(&mut article);
+        let lengths: Vec<usize> = article
+            .paragraphs
+            .iter()
+            .map(|p| p.chars().count())
+            .collect();
+        assert_eq!(lengths, [14, MAX_PARAGRAPH_CHARS, MAX_PARAGRAPH_CHARS, 12]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with(
+                "2 paragraphs were over 100000 characters long (the first, paragraph 2, 340009)"
+            ),
+            "{warnings:?}"
+        );
+        assert!(cap(&mut article).is_empty());
+    }
+
+    #[test]
+    fn too_many_paragraphs_long_summaries_and_links_are_capped() {
+        let mut article = article_with(vec!["Tide.".to_owned(); MAX_PARAGRAPHS + 10]);
+        article.summary = Some("s".repeat(MAX_PARAGRAPH_CHARS * 2));
+        article.url = Some(format!(
+            "https://example.org/{}",
+            "q".repeat(MAX_LINK_CHARS)
+        ));
+        article.guid = Some("g".repeat(MAX_LINK_CHARS * 3));
+        let warnings = cap(&mut article);
+        assert_eq!(article.paragraphs.len(), MAX_PARAGRAPHS);
+        assert_eq!(
+            article.summary.as_ref().unwrap().chars().count(),
+            MAX_PARAGRAPH_CHARS
+        );
+        assert_eq!(article.url, None);
+        assert_eq!(article.guid.as_ref().unwrap().len(), MAX_LINK_CHARS);
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(cap(&mut article).is_empty());
+    }
+
+    #[test]
+    fn a_long_line_is_skipped_keeping_no_more_than_the_limit() {
+        let mut input = b"{\"title\": \"a\"}\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 3_000_000));
+        input.extend(b"\n{\"title\": \"b\"}");
+        let mut reader = std::io::BufReader::with_capacity(4096, &input[..]);
+        let mut line = Vec::new();
+        let mut read = |line: &mut Vec<u8>| {
+            line.clear();
+            read_line_limited(&mut reader, line, 1000).unwrap()
+        };
+        assert_eq!(read(&mut line), LineRead::Line);
+        assert_eq!(line, b"{\"title\": \"a\"}\n");
+        assert_eq!(read(&mut line), LineRead::TooLong(3_000_001));
+        // Bytes kept: the limit, not the line.
+        assert_eq!(line.len(), 1000);
+        assert!(line.capacity() < 8192, "{}", line.capacity());
+        assert_eq!(read(&mut line), LineRead::Line);
+        assert_eq!(line, b"{\"title\": \"b\"}");
+        assert_eq!(read(&mut line), LineRead::End);
+    }
+
+    /// The warnings importing `content` as a file gives.
+    fn warnings_for(name: &str, content: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let mut warnings = Vec::new();
+        import_file(&mut store, &path, Timestamp::UNIX_EPOCH, &mut |p| {
+            assert!(p.warning, "{p}");
+            warnings.push(p.detail);
+        })
+        .unwrap();
+        warnings
+    }
+
+    #[test]
+    fn every_importer_caps_and_names_the_record() {
+        let long = "w".repeat(MAX_PARAGRAPH_CHARS + 1);
+        let array = serde_json::json!([
+            {"title": "Fine"},
+            {"title": "Too long", "paragraphs": ["ok", long]},
+        ]);
+        assert_eq!(
+            warnings_for("a.json", &array.to_string()),
+            ["record 1: paragraph 2 was 100001 characters long; kept the first 99999"]
+        );
+        let rss = format!(
+            "<rss version=\"2.0\"><channel><title>C</title><item><title>Fine</title></item>\
+             <item><guid>g-2</guid><title>Long</title><description>{long}</description></item>\
+             </channel></rss>"
+        );
+        assert_eq!(
+            warnings_for("f.xml", &rss),
+            ["item 2 (g-2): paragraph 1 was 100001 characters long; kept the first 99999"]
+        );
+        assert_eq!(
+            warnings_for("t.txt", &format!("A title\n\n{long}\n")),
+            ["paragraph 1 was 100001 characters long; kept the first 99999"]
+        );
     }
 
     #[test]

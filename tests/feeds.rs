@@ -530,6 +530,32 @@ fn moving_in_from_newsboat_keeps_feeds_articles_and_state() {
     let feeds = herald(&store, &["feed", "list", "--json"]);
     let feeds: Vec<serde_json::Value> = serde_json::from_slice(&feeds.stdout).unwrap();
     assert_eq!(feeds.len(), 2);
+    // The articles belong to their feeds: the next fetch of the feed finds them.
+    {
+        let opened = Store::open(&store).unwrap();
+        let harbour = opened
+            .feed_by_url("https://harbour.example/rss.xml")
+            .unwrap()
+            .unwrap();
+        let again = herald::model::NewArticle {
+            guid: Some("nb-1".into()),
+            source: "Harbour Wire".into(),
+            title: "Ferry timetable changes, revised".into(),
+            url: Some("https://harbour.example/t".into()),
+            paragraphs: vec!["New times from June.".into()],
+            ..Default::default()
+        };
+        let counts = opened
+            .upsert(Some(&harbour), &[again], jiff::Timestamp::now())
+            .unwrap();
+        assert_eq!((counts.new, counts.updated), (0, 1));
+        assert_eq!(opened.count().unwrap(), 2);
+        let ferry = opened
+            .summary(herald::model::ArticleId(id.parse().unwrap()))
+            .unwrap()
+            .unwrap();
+        assert!(ferry.read && ferry.starred, "state kept through the update");
+    }
     // Not a newsboat cache: a clear error.
     let notes = dir.path().join("notes.db");
     rusqlite::Connection::open(&notes)
@@ -542,6 +568,127 @@ fn moving_in_from_newsboat_keeps_feeds_articles_and_state() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a newsboat cache"));
+}
+
+#[test]
+fn a_bad_newsboat_row_is_named_and_the_rest_move_in_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.db");
+    newsboat_cache(&cache);
+    let conn = rusqlite::Connection::open(&cache).unwrap();
+    // SQLite keeps what it cannot convert to a column's type as it is, so a damaged or
+    // hand-edited cache can hold text where newsboat writes numbers, or a blob.
+    let long_body = format!("<p>{}</p>", "quay ".repeat(600)).repeat(1000);
+    conn.execute_batch(&format!(
+        "INSERT INTO rss_item (id, guid, title, author, url, feedurl, pubDate, content, unread) VALUES
+            (10, 'nb-10', 'Dated in words', '', 'https://harbour.example/10', 'https://harbour.example/rss.xml', 'last tuesday', '<p>x</p>', 1),
+            (11, 'nb-11', 'Body as a blob', '', 'https://harbour.example/11', 'https://harbour.example/rss.xml', 1740000000, X'00ff10', 1),
+            (12, 'nb-12', 'Unread in words', '', 'https://harbour.example/12', 'https://harbour.example/rss.xml', 1740000000, '<p>y</p>', 'yes'),
+            (13, 'nb-13', 'Breakwater survey in full', '', 'https://harbour.example/13', 'https://harbour.example/rss.xml', 1740300000, '{long_body}', 1),
+            (14, 'nb-14', 'Pier lights fixed', '', 'https://harbour.example/14', 'https://harbour.example/rss.xml', 1740400000, '<p>On again.</p>', 1);"
+    ))
+    .unwrap();
+    drop(conn);
+    let store = dir.path().join("s.db");
+    let out = herald(
+        &store,
+        &["import", "--from-newsboat", cache.to_str().unwrap()],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Rows were left out: the exit status says so, as for a file that failed.
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("4 new") && stdout.contains("3 rows skipped"),
+        "{stdout}"
+    );
+    for expected in [
+        "error: ",
+        "row 10: column pubDate: expected a number, found text",
+        "row 11: column content: expected text, found a blob",
+        "row 12: column unread: expected a number, found text",
+        "warning: ",
+        "row 13: the body was 2999000 characters long; kept the first 2000000",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["list", "--json"]).stdout).unwrap();
+    let mut titles: Vec<&str> = rows.iter().map(|r| r["title"].as_str().unwrap()).collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        [
+            "Breakwater survey in full",
+            "Ferry timetable changes",
+            "Orchard frost warning",
+            "Pier lights fixed"
+        ]
+    );
+}
+
+/// Moves a newsboat cache of 100,000 articles in and prints the peak memory and the time:
+/// `cargo test --release --test feeds -- --ignored --nocapture newsboat_cache_of`. The
+/// articles go to the store a batch at a time, so the peak should not grow with the cache.
+#[test]
+#[ignore]
+fn a_newsboat_cache_of_100000_rows_moves_in_a_batch_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.db");
+    newsboat_cache(&cache);
+    let mut conn = rusqlite::Connection::open(&cache).unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread)
+                 VALUES (?1, ?2, 'Desk', ?3, 'https://harbour.example/rss.xml', ?4, ?5, 1)",
+            )
+            .unwrap();
+        let body =
+            "<p>The harbour master logged the tide, the wind and the ships that came in. </p>"
+                .repeat(20);
+        for i in 0..100_000 {
+            insert
+                .execute(rusqlite::params![
+                    format!("bulk-{i}"),
+                    format!("Harbour log {i}"),
+                    format!("https://harbour.example/log/{i}"),
+                    1_700_000_000 + i,
+                    body,
+                ])
+                .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    drop(conn);
+    let cache_bytes = std::fs::metadata(&cache).unwrap().len();
+    let store = dir.path().join("s.db");
+    let out = std::process::Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_herald"))
+        .arg("--store")
+        .arg(&store)
+        .args(["import", "--from-newsboat", cache.to_str().unwrap()])
+        .output()
+        .expect("/usr/bin/time");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let field = |name: &str| {
+        stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .unwrap_or("?")
+            .trim()
+            .to_owned()
+    };
+    println!(
+        "newsboat cache of 100,000 rows ({} MB): peak {} KiB, {} elapsed; {}",
+        cache_bytes / 1_000_000,
+        field("Maximum resident set size (kbytes):"),
+        field("Elapsed (wall clock) time (h:mm:ss or m:ss):"),
+        String::from_utf8_lossy(&out.stdout).trim()
+    );
 }
 
 #[test]

@@ -12,24 +12,71 @@ use crate::display::printable;
 use crate::import;
 use crate::store::Store;
 
-pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) -> Result<()> {
-    let migration = import::newsboat::read(cache)?;
+/// Moves a newsboat cache in: its subscriptions, then its articles a batch at a time, so
+/// a cache of any size fits in memory. A row that cannot be read is reported by its id and
+/// the rest go on; the exit status is then a failure, as for an import with a bad file.
+pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) -> Result<ExitCode> {
+    let source = import::newsboat::Cache::open(cache)?;
+    let feeds = source.feeds()?;
     let mut added = 0;
-    for feed in &migration.feeds {
+    for feed in &feeds {
         if store.feed_by_url(&feed.url)?.is_none() {
             store.add_feed(&feed.url, feed.name.as_deref())?;
             added += 1;
         }
     }
-    let counts = store.upsert(None, &migration.articles, Timestamp::now())?;
+    let now = Timestamp::now();
+    let mut counts = crate::store::UpsertCounts::default();
+    // Each article joins its feed, so that fetching the feed later updates it instead of
+    // storing it again; a batch is one transaction.
+    let subscribed: std::collections::HashMap<String, crate::store::Feed> = store
+        .feeds()?
+        .into_iter()
+        .map(|f| (f.url.clone(), f))
+        .collect();
+    let rows = source.articles(
+        &feeds,
+        crate::store::BATCH_SIZE,
+        &mut |batch| {
+            store.batch(|| {
+                let mut by_feed: Vec<(&str, Vec<crate::model::NewArticle>)> = Vec::new();
+                for (feed_url, article) in batch {
+                    match by_feed.iter_mut().find(|(url, _)| url == feed_url) {
+                        Some((_, articles)) => articles.push(article.clone()),
+                        None => by_feed.push((feed_url, vec![article.clone()])),
+                    }
+                }
+                for (feed_url, articles) in by_feed {
+                    let c = store.upsert(subscribed.get(feed_url), &articles, now)?;
+                    counts.new += c.new;
+                    counts.updated += c.updated;
+                    counts.unchanged += c.unchanged;
+                }
+                Ok(())
+            })
+        },
+        &mut |detail, warning| {
+            let kind = if warning { "warning" } else { "error" };
+            errln!("{kind}: {}: {}", cache.display(), printable(&detail));
+        },
+    )?;
+    let skipped = if rows.skipped > 0 {
+        format!("; {} rows skipped", rows.skipped)
+    } else {
+        String::new()
+    };
     outln!(
-        "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present",
-        migration.feeds.len(),
+        "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present{skipped}",
+        feeds.len(),
         counts.new,
         counts.updated,
         counts.unchanged
     )?;
-    Ok(())
+    Ok(if rows.skipped == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn valid_feed_url(url: &str) -> Result<()> {
@@ -89,6 +136,17 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
             outln!("unsubscribed from {}", printable(&removed.url))?;
         }
         FeedCommand::Import { file } => {
+            // Read whole, like the article formats, and refused past the same size.
+            let size = std::fs::metadata(&file)
+                .with_context(|| format!("reading {}", file.display()))?
+                .len();
+            if size > import::MAX_FILE_BYTES {
+                bail!(
+                    "{}: {size} bytes is over the {}-byte limit for a subscription list",
+                    file.display(),
+                    import::MAX_FILE_BYTES
+                );
+            }
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let outlines =

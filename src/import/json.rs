@@ -34,6 +34,8 @@ pub struct RecordError {
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub articles: Vec<NewArticle>,
+    /// Where each of `articles` was, for warnings about it.
+    pub places: Vec<Place>,
     pub errors: Vec<RecordError>,
 }
 
@@ -67,54 +69,99 @@ pub fn shape(text: &str) -> Option<Shape> {
 /// Parses a whole JSON document of any shape. A bad record is reported; the rest are kept.
 pub fn parse(text: &str, fallback_source: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    match shape(text) {
-        Some(Shape::Lines) => {
-            for (index, line) in text.lines().enumerate() {
-                parsed.push(parse_line(line, index + 1, fallback_source));
-            }
-        }
-        Some(Shape::Array) => match serde_json::from_str::<Vec<Value>>(text) {
-            Ok(values) => {
-                for (index, value) in values.into_iter().enumerate() {
-                    parsed.push(Some(from_value(
-                        value,
-                        Place::Index(index),
-                        fallback_source,
-                    )));
-                }
-            }
-            Err(err) => parsed.errors.push(RecordError {
-                place: Place::Whole,
-                reason: format!("not a valid JSON array: {err}"),
-            }),
-        },
-        Some(Shape::Object) => match serde_json::from_str::<Value>(text) {
-            Ok(value) => parsed.push(Some(from_value(value, Place::Whole, fallback_source))),
-            // A first line too long for `shape` to see whole: JSON Lines after all.
-            Err(err) if err.to_string().starts_with("trailing characters") => {
-                for (index, line) in text.lines().enumerate() {
-                    parsed.push(parse_line(line, index + 1, fallback_source));
-                }
-            }
-            Err(err) => parsed.errors.push(RecordError {
-                place: Place::Whole,
-                reason: format!("not valid JSON: {err}"),
-            }),
-        },
-        None => parsed.errors.push(RecordError {
-            place: Place::Whole,
-            reason: "not JSON: expected an object, an array or JSON Lines".into(),
-        }),
-    }
+    for_each(text, fallback_source, &mut |place, result| {
+        parsed.push(place, result)
+    });
     parsed
 }
 
+/// As `parse`, handing each record to `each` as soon as it is read, so that only one is in
+/// memory at a time: an array of a million records no longer becomes a million values and
+/// then a million articles before the first is stored. An array that turns out broken
+/// keeps the records before the break.
+pub fn for_each(
+    text: &str,
+    fallback_source: &str,
+    each: &mut dyn FnMut(Place, Result<NewArticle, RecordError>),
+) {
+    let lines = |each: &mut dyn FnMut(Place, Result<NewArticle, RecordError>)| {
+        for (index, line) in text.lines().enumerate() {
+            if let Some(result) = parse_line(line, index + 1, fallback_source) {
+                each(Place::Line(index + 1), result);
+            }
+        }
+    };
+    let whole = |reason: String| RecordError {
+        place: Place::Whole,
+        reason,
+    };
+    match shape(text) {
+        Some(Shape::Lines) => lines(each),
+        Some(Shape::Array) => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let visitor = EachRecord {
+                fallback_source,
+                each: &mut *each,
+            };
+            let result = serde::Deserializer::deserialize_seq(&mut deserializer, visitor)
+                .and_then(|()| deserializer.end());
+            if let Err(err) = result {
+                each(
+                    Place::Whole,
+                    Err(whole(format!("not a valid JSON array: {err}"))),
+                );
+            }
+        }
+        Some(Shape::Object) => match serde_json::from_str::<Value>(text) {
+            Ok(value) => each(
+                Place::Whole,
+                from_value(value, Place::Whole, fallback_source),
+            ),
+            // A first line too long for `shape` to see whole: JSON Lines after all.
+            Err(err) if err.to_string().starts_with("trailing characters") => lines(each),
+            Err(err) => each(Place::Whole, Err(whole(format!("not valid JSON: {err}")))),
+        },
+        None => each(
+            Place::Whole,
+            Err(whole(
+                "not JSON: expected an object, an array or JSON Lines".into(),
+            )),
+        ),
+    }
+}
+
+/// Reads a JSON array one element at a time, handing each on as an article.
+struct EachRecord<'a, 'b> {
+    fallback_source: &'a str,
+    each: &'b mut dyn FnMut(Place, Result<NewArticle, RecordError>),
+}
+
+impl<'de> serde::de::Visitor<'de> for EachRecord<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of articles")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(value) = seq.next_element::<Value>()? {
+            let place = Place::Index(index);
+            (self.each)(place, from_value(value, place, self.fallback_source));
+            index += 1;
+        }
+        Ok(())
+    }
+}
+
 impl Parsed {
-    fn push(&mut self, result: Option<Result<NewArticle, RecordError>>) {
+    fn push(&mut self, place: Place, result: Result<NewArticle, RecordError>) {
         match result {
-            Some(Ok(article)) => self.articles.push(article),
-            Some(Err(err)) => self.errors.push(err),
-            None => {}
+            Ok(article) => {
+                self.articles.push(article);
+                self.places.push(place);
+            }
+            Err(err) => self.errors.push(err),
         }
     }
 }
@@ -360,6 +407,25 @@ mod tests {
         assert_eq!(places, [Place::Line(3), Place::Line(4), Place::Line(5)]);
         assert!(parsed.errors[0].reason.contains("`authors`"));
         assert!(parsed.errors[2].reason.contains("`published`"));
+    }
+
+    #[test]
+    fn array_records_are_handed_on_as_they_are_read() {
+        // The array breaks after two records: they were handed on before the break was
+        // reached, so nothing holds the whole array.
+        let text = r#"[{"title": "Sluice"}, {"title": "Weir"}, {"title": !}]"#;
+        let mut seen = Vec::new();
+        for_each(text, "x", &mut |place, result| {
+            seen.push((place, result.map(|a| a.title).map_err(|e| e.place)));
+        });
+        assert_eq!(
+            seen,
+            [
+                (Place::Index(0), Ok("Sluice".to_owned())),
+                (Place::Index(1), Ok("Weir".to_owned())),
+                (Place::Whole, Err(Place::Whole)),
+            ]
+        );
     }
 
     #[test]
