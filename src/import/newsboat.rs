@@ -22,6 +22,9 @@ pub struct Cache {
     path: std::path::PathBuf,
 }
 
+/// An article with the address of the feed it came from.
+pub type FeedArticle = (String, NewArticle);
+
 /// What reading the articles came to.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Rows {
@@ -77,7 +80,7 @@ impl Cache {
         &self,
         feeds: &[Outline],
         batch_size: usize,
-        batch: &mut dyn FnMut(&[(String, NewArticle)]) -> Result<()>,
+        batch: &mut dyn FnMut(&[FeedArticle]) -> Result<()>,
         report: &mut dyn FnMut(String, bool),
     ) -> Result<Rows> {
         let names: HashMap<&str, &str> = feeds
