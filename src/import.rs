@@ -95,6 +95,9 @@ pub fn import_paths(
             summary.failed += failed;
         }
     }
+    if summary.counts.imported >= BATCH_SIZE {
+        store.settle_word_index()?;
+    }
     Ok(summary)
 }
 
