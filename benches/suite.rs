@@ -124,10 +124,18 @@ fn main() -> anyhow::Result<()> {
             .sum();
         println!("== {n} articles");
         println!(
-            "import: {:.0} articles/s ({import_s:.2} s); store {:.1} MiB",
+            "import: {:.0} articles/s ({import_s:.2} s); store {:.1} MiB, {:.2} KiB per article",
             n as f64 / import_s,
-            size as f64 / 1048576.0
+            size as f64 / 1048576.0,
+            size as f64 / 1024.0 / n as f64
         );
+        for (part, bytes) in Store::open(&path)?.space()? {
+            println!(
+                "  {part}: {:.1} MiB, {:.2} KiB per article",
+                bytes as f64 / 1048576.0,
+                bytes as f64 / 1024.0 / n as f64
+            );
+        }
 
         let mut inner = Vec::new();
         let mut outer = Vec::new();

@@ -393,7 +393,7 @@ fn import_json_lines(
 ) -> Result<ImportCounts> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<LineOutcome>>(4);
     std::thread::scope(|scope| {
-        let codec = store.codec();
+        let codec = store.codec()?;
         scope.spawn(move || parse_json_lines(reader, fallback, &codec, &sender));
         let mut counts = ImportCounts::default();
         let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH_SIZE);

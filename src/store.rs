@@ -41,6 +41,8 @@ pub struct Store {
     train_at: std::cell::Cell<usize>,
     /// Inside [`Store::batch`]: writes are savepoints of its transaction.
     batching: std::cell::Cell<bool>,
+    /// Whether `codec` has read the store's dictionaries.
+    codec_loaded: std::cell::Cell<bool>,
 }
 
 /// A write in progress: rolled back when dropped without `commit`.
@@ -152,13 +154,17 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "wal")?;
         conn.pragma_update(None, "synchronous", "normal")?;
         conn.pragma_update(None, "foreign_keys", "on")?;
-        let codec = Codec::load(&conn)?;
+        // The dictionary is read when first needed: reading a body loads it on demand
+        // (`body_text`), writing loads it first (`loaded_codec`). Reading it here cost
+        // the first frame a few milliseconds.
+        let codec = Codec::default();
         Ok(Store {
             conn,
             path,
             codec,
             train_at: std::cell::Cell::new(codec::TRAIN_AT),
             batching: std::cell::Cell::new(false),
+            codec_loaded: std::cell::Cell::new(false),
         })
     }
 
@@ -207,7 +213,10 @@ impl Store {
     /// Stores `articles` in one transaction; an article already present (same dedup key) is
     /// counted and left as it is.
     pub fn import(&self, articles: &[NewArticle], added: Timestamp) -> Result<ImportCounts> {
-        let rows: Vec<Prepared> = articles.iter().map(|a| self.prepare(a)).collect();
+        let rows = articles
+            .iter()
+            .map(|a| self.prepare(a))
+            .collect::<Result<Vec<Prepared>>>()?;
         self.import_prepared(&rows, added)
     }
 
@@ -216,26 +225,36 @@ impl Store {
     pub fn import_prepared(&self, rows: &[Prepared], added: Timestamp) -> Result<ImportCounts> {
         let tx = self.write()?;
         self.train_when_due(&tx, rows)?;
-        let counts = insert_prepared(&tx, rows, added, &self.codec)?;
+        let counts = insert_prepared(&tx, rows, added, self.loaded_codec()?)?;
         tx.commit().context("committing the import")?;
         Ok(counts)
     }
 
     /// The codec that compresses bodies, for threads that prepare rows.
-    pub fn codec(&self) -> Codec {
-        self.codec.clone()
+    pub fn codec(&self) -> Result<Codec> {
+        Ok(self.loaded_codec()?.clone())
+    }
+
+    /// The codec, with the store's dictionaries read: what writing needs.
+    fn loaded_codec(&self) -> Result<&Codec> {
+        if !self.codec_loaded.get() {
+            self.codec.reload(&self.conn)?;
+            self.codec_loaded.set(true);
+        }
+        Ok(&self.codec)
     }
 
     /// An article as a row to write.
-    pub fn prepare(&self, article: &NewArticle) -> Prepared {
-        Prepared::new(article, &self.codec)
+    pub fn prepare(&self, article: &NewArticle) -> Result<Prepared> {
+        Ok(Prepared::new(article, self.loaded_codec()?))
     }
 
     /// Trains the compression dictionary, inside the caller's transaction, once the
     /// store with `rows` written has enough bodies for it; before `rows` are written, so
     /// that they are compressed with it too.
     fn train_when_due(&self, tx: &Connection, rows: &[Prepared]) -> Result<()> {
-        if self.codec.has_dictionary() || self.count()? + rows.len() < self.train_at.get() {
+        if self.loaded_codec()?.has_dictionary() || self.count()? + rows.len() < self.train_at.get()
+        {
             return Ok(());
         }
         let texts: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();

@@ -128,8 +128,10 @@ impl Store {
             )?;
             for article in articles {
                 let row = match &scope {
-                    Some((id, scope)) => Prepared::in_feed(article, &self.codec, *id, scope),
-                    None => self.prepare(article),
+                    Some((id, scope)) => {
+                        Prepared::in_feed(article, self.loaded_codec()?, *id, scope)
+                    }
+                    None => self.prepare(article)?,
                 };
                 let mut found: Option<i64> = by_key
                     .query_row([&row.dedup_key], |r| r.get(0))
@@ -154,7 +156,7 @@ impl Store {
             }
         }
         self.train_when_due(&tx, &fresh)?;
-        let inserted = super::insert_prepared(&tx, &fresh, added, &self.codec)?;
+        let inserted = super::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
         tx.commit().context("saving the feed items")?;
         counts.new += inserted.imported;
         counts.unchanged += inserted.already_present;
