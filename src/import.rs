@@ -293,7 +293,10 @@ pub fn import_file(
             counts.add(store.import(&batch, added)?);
             return Ok(counts);
         }
-        Format::Text => match text::parse(&decoded.text, &fallback) {
+        Format::Text => match text::parse(
+            bounded_text(&decoded.text, &mut |w| report(problem(w, true))),
+            &fallback,
+        ) {
             Ok(article) => vec![article],
             Err(err) => {
                 report(problem(format!("{err:#}"), false));
@@ -578,6 +581,29 @@ fn fallback_source(path: &Path) -> String {
         .unwrap_or_else(|| "Local files".to_owned())
 }
 
+/// The most plain text parsed as one article, in bytes. An article keeps at most
+/// `MAX_BODY_CHARS` characters (up to four bytes each), and the parser holds every line
+/// and paragraph of its input at once: 60 MB of short lines took 2.8 GB.
+pub const MAX_TEXT_BYTES: usize = 4 * MAX_BODY_CHARS;
+
+/// `text` cut at the last line break within `MAX_TEXT_BYTES`, with a warning when cut.
+fn bounded_text<'a>(text: &'a str, warn: &mut dyn FnMut(String)) -> &'a str {
+    if text.len() <= MAX_TEXT_BYTES {
+        return text;
+    }
+    let mut end = MAX_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = text[..end].rfind('\n').unwrap_or(end);
+    warn(format!(
+        "{} bytes of plain text; read the first {end} (an article keeps at most \
+         {MAX_BODY_CHARS} characters)",
+        text.len()
+    ));
+    &text[..end]
+}
+
 /// The longest title, source or author name kept; longer ones are cut with a warning.
 pub const MAX_FIELD_CHARS: usize = 1_000;
 
@@ -816,6 +842,25 @@ mod tests {
         assert_eq!(name_case("CONOR O'BRIEN"), "Conor O'Brien");
         assert_eq!(name_case("Ana de la Cruz"), "Ana de la Cruz");
         assert_eq!(name_case("김민지"), "김민지");
+    }
+
+    #[test]
+    fn plain_text_past_the_bound_is_cut_at_a_line_break_with_a_warning() {
+        let line = "Short line of harbour notes.\n";
+        let text = line.repeat(MAX_TEXT_BYTES / line.len() + 1000);
+        let mut warnings = Vec::new();
+        let kept = bounded_text(&text, &mut |w| warnings.push(w));
+        assert!(kept.len() <= MAX_TEXT_BYTES);
+        assert!(kept.ends_with("notes."), "cut at a line break");
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("plain text"), "{}", warnings[0]);
+        // Multi-byte text is cut on a character boundary.
+        let wide = "한국어 문장\n".repeat(MAX_TEXT_BYTES / 16 + 10);
+        let kept = bounded_text(&wide, &mut |_| {});
+        assert!(kept.len() <= MAX_TEXT_BYTES && kept.ends_with('장'));
+        let mut none = Vec::new();
+        assert_eq!(bounded_text("small", &mut |w| none.push(w)), "small");
+        assert!(none.is_empty());
     }
 
     #[test]
