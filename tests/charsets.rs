@@ -179,3 +179,23 @@ fn an_unknown_declared_set_falls_back_with_a_warning_naming_the_file() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_subscription_list_in_the_set_its_declaration_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let opml = dir.path().join("subs.opml");
+    let text = "<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?>\n<opml version=\"2.0\"><body>\
+                <outline text=\"Wieści z Gdańska\" xmlUrl=\"https://port.example/rss\"/>\
+                </body></opml>";
+    std::fs::write(&opml, encode("ISO-8859-2", text)).unwrap();
+    let store = dir.path().join("s.db");
+    let out = herald(&store, &["feed", "import", opml.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let feeds: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["feed", "list", "--json"]).stdout).unwrap();
+    assert_eq!(feeds[0]["name"], "Wieści z Gdańska");
+}
