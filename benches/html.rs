@@ -148,6 +148,18 @@ fn main() {
         16 * 1024 * 1024,
     );
     shape(
+        "nested empty headings",
+        |n| {
+            let block = format!(
+                "{}{}",
+                "<h1><div class=author>".repeat(200),
+                "</div></h1>".repeat(200)
+            );
+            block.repeat(n / 400)
+        },
+        1_000_000,
+    );
+    shape(
         "<b id=i> formatting",
         |n| (0..n).map(|i| format!("<b id={i}>x")).collect(),
         100_000,

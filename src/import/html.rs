@@ -380,11 +380,37 @@ fn meta(html: &Html, names: &[&str]) -> Option<String> {
     })
 }
 
+/// The text of the first element matching `selector` that has any. One pass: taking
+/// each match's text in turn went through nested matches' subtrees again and again (a
+/// page of empty headings nested hundreds deep). The first match with text is the
+/// outermost match open at the first non-blank text inside any match: a match opened
+/// before it and closed already had none.
 fn first_text(html: &Html, selector: &str) -> Option<String> {
     let selector = Selector::parse(selector).ok()?;
-    html.select(&selector)
-        .map(|e| clean(&e.text().collect::<String>()))
-        .find(|t| !t.is_empty())
+    // The matches open at this point of the walk, outermost first.
+    let mut open: Vec<NodeId> = Vec::new();
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(_) => {
+                    if ElementRef::wrap(node).is_some_and(|e| selector.matches(&e)) {
+                        open.push(node.id());
+                    }
+                }
+                Node::Text(text) if !open.is_empty() && !text.trim().is_empty() => {
+                    let first = ElementRef::wrap(html.tree.get(open[0])?)?;
+                    return Some(clean(&first.text().collect::<String>()));
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if open.last() == Some(&node.id()) {
+                    open.pop();
+                }
+            }
+        }
+    }
+    None
 }
 
 /// A saved web page: the main article with its title, byline and date where the page
@@ -647,5 +673,29 @@ mod tests {
         let html = format!("{}Item", "<ul><li>".repeat(40));
         let last = to_text(&html).paragraphs.pop().unwrap();
         assert_eq!(last, format!("{}• Item", "  ".repeat(MAX_MARKS)));
+    }
+
+    #[test]
+    fn the_first_heading_with_text_gives_the_title() {
+        for (page, title) in [
+            (
+                "<h1> </h1><h1><span>Tide</span> tables</h1><h1>Later</h1>",
+                "Tide tables",
+            ),
+            (
+                "<h1><img alt=x><div><h1>Inner</h1></div> outer</h1>",
+                "Inner outer",
+            ),
+            (
+                "<div class=author> </div><p class=byline>By Ana Lima</p>",
+                "By Ana Lima",
+            ),
+        ] {
+            let document = Html::parse_document(page);
+            let found = first_text(&document, "h1")
+                .or_else(|| first_text(&document, "[rel=author], .byline, .author"));
+            assert_eq!(found.as_deref(), Some(title), "{page}");
+        }
+        assert_eq!(first_text(&Html::parse_document("<h1> </h1>"), "h1"), None);
     }
 }
