@@ -392,10 +392,10 @@ fn first_text(html: &Html, selector: &str) -> Option<String> {
     for edge in html.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
-                Node::Element(_) => {
-                    if ElementRef::wrap(node).is_some_and(|e| selector.matches(&e)) {
-                        open.push(node.id());
-                    }
+                Node::Element(_)
+                    if ElementRef::wrap(node).is_some_and(|e| selector.matches(&e)) =>
+                {
+                    open.push(node.id());
                 }
                 Node::Text(text) if !open.is_empty() && !text.trim().is_empty() => {
                     let first = ElementRef::wrap(html.tree.get(open[0])?)?;
