@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use html5ever::interface::Tracer;
 use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
@@ -37,6 +38,8 @@ struct Capped {
     /// counting again. A run of 200,000 start tags past the bound then costs one count,
     /// not 200,000.
     full: Cell<bool>,
+    /// A raw-text element dropped at the bound: its content is dropped up to its end tag.
+    swallowing: RefCell<Option<LocalName>>,
 }
 
 /// Counts the handles the tree builder holds: the open elements, the active formatting
@@ -63,48 +66,56 @@ impl Capped {
     }
 }
 
-/// Elements that never stay open with children inside: void elements, and those whose
-/// content the tokenizer reads as raw text (letting those through keeps a `<script>`'s
-/// code from becoming text to read).
-fn never_nests(name: &LocalName) -> bool {
-    matches!(
-        *name,
-        local_name!("area")
-            | local_name!("base")
-            | local_name!("br")
-            | local_name!("col")
-            | local_name!("embed")
-            | local_name!("hr")
-            | local_name!("img")
-            | local_name!("input")
-            | local_name!("link")
-            | local_name!("meta")
-            | local_name!("source")
-            | local_name!("track")
-            | local_name!("wbr")
-            | local_name!("script")
-            | local_name!("style")
-            | local_name!("textarea")
-            | local_name!("title")
-            | local_name!("xmp")
-            | local_name!("iframe")
-            | local_name!("noembed")
-            | local_name!("noframes")
-            | local_name!("noscript")
-            | local_name!("plaintext")
-    )
+/// How the tree builder has the tokenizer read what follows an HTML element whose content
+/// is raw text. When such a start tag is dropped the filter says the same, or a
+/// `<script>`'s code would be read as markup and become text to read.
+fn raw_text(name: &LocalName) -> Option<TokenSinkResult<ego_tree::NodeId>> {
+    Some(match *name {
+        local_name!("title") | local_name!("textarea") => TokenSinkResult::RawData(RawKind::Rcdata),
+        local_name!("style")
+        | local_name!("xmp")
+        | local_name!("iframe")
+        | local_name!("noembed")
+        | local_name!("noframes")
+        | local_name!("noscript") => TokenSinkResult::RawData(RawKind::Rawtext),
+        local_name!("script") => TokenSinkResult::RawData(RawKind::ScriptData),
+        local_name!("plaintext") => TokenSinkResult::Plaintext,
+        _ => return None,
+    })
 }
 
 impl TokenSink for Capped {
     type Handle = ego_tree::NodeId;
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Self::Handle> {
+        let swallowing = self.swallowing.borrow().clone();
+        if let Some(name) = swallowing {
+            match &token {
+                Token::CharacterTokens(_) | Token::NullCharacterToken | Token::ParseError(_) => {
+                    return TokenSinkResult::Continue;
+                }
+                Token::TagToken(tag) if tag.kind == TagKind::EndTag && tag.name == name => {
+                    *self.swallowing.borrow_mut() = None;
+                    return TokenSinkResult::Continue;
+                }
+                _ => {}
+            }
+        }
         if let Token::TagToken(tag) = &token {
             match tag.kind {
                 TagKind::StartTag => {
                     // Counting walks the stack, but only as deep as the bound allows, so
                     // the filter costs at most what the tree builder's own scans do.
-                    if !tag.self_closing && !never_nests(&tag.name) && self.is_full() {
+                    // Every start tag counts, void ones too: in SVG `<area>` or
+                    // `<style>` nest like any other element. Nor does `self_closing`
+                    // exempt it: HTML ignores the slash on `<div/>`, which stays open.
+                    if self.is_full() {
+                        if let Some(result) = raw_text(&tag.name) {
+                            if !matches!(result, TokenSinkResult::Plaintext) {
+                                *self.swallowing.borrow_mut() = Some(tag.name.clone());
+                            }
+                            return result;
+                        }
                         *self
                             .dropped
                             .borrow_mut()
@@ -147,6 +158,7 @@ fn run(builder: Builder, opts: TokenizerOpts, html: &str) -> Html {
             builder,
             dropped: RefCell::default(),
             full: Cell::new(false),
+            swallowing: RefCell::default(),
         },
         opts,
     );
@@ -217,5 +229,48 @@ mod tests {
         assert!(divs < MAX_OPEN, "{divs} divs");
         let text = crate::import::html::to_text(&html).paragraphs;
         assert_eq!(text, ["Still here", "After"]);
+    }
+
+    #[test]
+    fn a_self_closing_slash_does_not_get_past_the_bound() {
+        // HTML ignores the slash on `<div/>`: the div stays open.
+        let html = format!("{}<p>Bottom</p>", "<div/>".repeat(2 * MAX_OPEN));
+        let divs = fragment(&html)
+            .tree
+            .values()
+            .filter(|n| n.as_element().is_some_and(|e| e.name() == "div"))
+            .count();
+        assert!(divs < MAX_OPEN, "{divs} divs");
+    }
+
+    #[test]
+    fn foreign_elements_named_like_void_or_raw_text_ones_do_not_get_past_the_bound() {
+        // In SVG, `<style>` and `<area>` are ordinary elements that nest.
+        for name in ["title", "style", "area", "img/", "circle/"] {
+            let html = format!(
+                "<svg>{}<p>Bottom</p>",
+                format!("<{name}>").repeat(2 * MAX_OPEN)
+            );
+            let tree = fragment(&html);
+            let depth = tree
+                .tree
+                .nodes()
+                .map(|n| n.ancestors().count())
+                .max()
+                .unwrap_or(0);
+            assert!(depth <= MAX_OPEN, "{name}: {depth} deep");
+        }
+    }
+
+    #[test]
+    fn raw_text_dropped_at_the_bound_takes_its_content_with_it() {
+        let html = format!(
+            "{}<p>Kept</p><script>if (a < b) {{ hidden() }}</script><style>p {{}}</style>\
+             <title>Gone</title><p>Also kept</p>",
+            "<div>".repeat(2 * MAX_OPEN)
+        );
+        // Past the bound `<p>` starts no paragraph: the two run together.
+        let text = crate::import::html::to_text(&html).paragraphs.join(" ");
+        assert_eq!(text, "KeptAlso kept");
     }
 }
