@@ -304,7 +304,7 @@ pub fn import_file(
             }
         },
         Format::Feed => {
-            return match feed::parse(decoded.text.as_bytes(), None) {
+            return match feed::parse_text(&decoded.text, None) {
                 Ok(mut parsed) => {
                     if parsed.dropped > 0 {
                         // Items without a title are no article; they count as items all the same.

@@ -147,8 +147,15 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
                     import::MAX_FILE_BYTES
                 );
             }
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
+            // Decoded as an imported file is: subscription lists exported by old readers
+            // come in their own character set, or UTF-16.
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let decoded = crate::import::decode::decode(&bytes);
+            if let Some(warning) = &decoded.warning {
+                errln!("warning: {}: {}", file.display(), printable(warning));
+            }
+            let text = decoded.text;
             let outlines =
                 crate::opml::parse(&text).with_context(|| format!("reading {}", file.display()))?;
             let mut added = 0;

@@ -31,10 +31,17 @@ fn plain(text: &str) -> String {
     }
 }
 
-/// Parses a feed document. `source` names the articles' source when given (a
-/// subscription's name); otherwise the feed's own title does.
+/// Parses a feed document as fetched: its bytes are decoded as a file's are (byte order
+/// mark, declared character set, UTF-8, else Windows-1252) and then read as text, so a
+/// feed reads the same over HTTP and from disk.
 pub fn parse(bytes: &[u8], source: Option<&str>) -> Result<ParsedFeed> {
-    let trimmed = trim_items(bytes, MAX_ITEMS);
+    parse_text(&super::decode::decode(bytes).text, source)
+}
+
+/// Parses a feed document already decoded. `source` names the articles' source when
+/// given (a subscription's name); otherwise the feed's own title does.
+pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
+    let trimmed = trim_items(without_declaration(text).as_bytes(), MAX_ITEMS);
     let trimmed_items = trimmed.items;
     let feed = crate::panics::contain(|| feed_rs::parser::parse(&trimmed.bytes[..]))
         .map_err(|panic| {
@@ -331,6 +338,19 @@ fn json_item_cuts(bytes: &[u8], max: usize) -> (Vec<(usize, usize)>, usize) {
     (cuts, items)
 }
 
+/// `text` without its opening XML declaration. The text is decoded already; left in, a
+/// declaration naming EUC-KR or UTF-16 would make feed-rs (quick-xml) decode the UTF-8
+/// again in that set: mojibake, or an error. Without one, XML is UTF-8.
+fn without_declaration(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with("<?xml")
+        && let Some(end) = trimmed.find("?>")
+    {
+        return &trimmed[end + 2..];
+    }
+    text
+}
+
 /// Whether `text` (the start of a file) is a feed rather than a web page.
 pub fn looks_like_feed(text: &str) -> bool {
     let head: String = text
@@ -519,5 +539,32 @@ mod tests {
     fn malformed_feeds_are_errors() {
         assert!(parse(b"not a feed at all", None).is_err());
         assert!(parse(b"{\"version\": 3}", None).is_err());
+    }
+
+    #[test]
+    fn fetched_bytes_decode_as_a_file_does() {
+        // As fetched (`parse`, raw bytes): a declared set, UTF-16 with a mark, and an
+        // undeclared Western feed in Windows-1252, which a file import reads as such.
+        let doc = |decl: &str| {
+            format!(
+                "{decl}<rss version=\"2.0\"><channel><title>Kai</title><item><guid>k1</guid>\
+                 <title>Nachtfähre fährt ab März</title></item></channel></rss>"
+            )
+        };
+        let latin1 = encoding_rs::WINDOWS_1252
+            .encode(&doc("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"))
+            .0
+            .into_owned();
+        let undeclared = encoding_rs::WINDOWS_1252.encode(&doc("")).0.into_owned();
+        let mut utf16 = vec![0xFE, 0xFF];
+        for unit in doc("<?xml version=\"1.0\" encoding=\"UTF-16\"?>").encode_utf16() {
+            utf16.extend_from_slice(&unit.to_be_bytes());
+        }
+        for bytes in [latin1, undeclared, utf16] {
+            let fetched = parse(&bytes, None).unwrap();
+            assert_eq!(fetched.articles[0].title, "Nachtfähre fährt ab März");
+            let from_disk = parse_text(&crate::import::decode::decode(&bytes).text, None).unwrap();
+            assert_eq!(from_disk.articles[0].title, fetched.articles[0].title);
+        }
     }
 }

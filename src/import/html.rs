@@ -3,7 +3,12 @@
 //! link list at the end, images as `[image: alt]`; scripts, styles and navigation dropped.
 //! Saved pages also have their main article found and their title, byline and date read.
 
-use ego_tree::NodeRef;
+mod parse;
+
+use std::collections::HashMap;
+
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::clean;
@@ -55,6 +60,11 @@ const BLOCKS: &[&str] = &[
     "html",
 ];
 
+/// The most quote marks (`> `) or list indents one paragraph opens with: deeper
+/// nesting reads no better, and a body nesting hundreds of quotes around thousands of
+/// paragraphs would otherwise write each mark thousands of times over.
+const MAX_MARKS: usize = 16;
+
 /// Words in a class or id that mark page furniture rather than the article.
 const FURNITURE: &[&str] = &[
     "comment",
@@ -91,6 +101,8 @@ struct Writer {
     /// A prefix (heading mark, bullet) for the paragraph being written.
     prefix: Option<String>,
     drop_furniture: bool,
+    /// Each listed link's number, by URL.
+    numbers: HashMap<String, usize>,
 }
 
 impl Writer {
@@ -103,6 +115,7 @@ impl Writer {
             quote_depth: 0,
             prefix: None,
             drop_furniture,
+            numbers: HashMap::new(),
         }
     }
 
@@ -112,7 +125,7 @@ impl Writer {
         if text.is_empty() {
             return;
         }
-        let mut paragraph = "> ".repeat(self.quote_depth);
+        let mut paragraph = self.quote_mark();
         if let Some(prefix) = self.prefix.take() {
             paragraph.push_str(&prefix);
         }
@@ -142,125 +155,157 @@ impl Writer {
         {
             return None;
         }
-        match self.out.links.iter().position(|l| l == href) {
-            Some(i) => Some(i + 1),
-            None => {
-                self.out.links.push(href.to_owned());
-                Some(self.out.links.len())
+        // A map, not a search of the list: a page of 100,000 links would make that
+        // quadratic.
+        if let Some(&n) = self.numbers.get(href) {
+            return Some(n);
+        }
+        self.out.links.push(href.to_owned());
+        let n = self.out.links.len();
+        self.numbers.insert(href.to_owned(), n);
+        Some(n)
+    }
+
+    /// Writes the content of `root` (not `root` itself). The walk is iterative, by
+    /// ego_tree's traversal, so no nesting of the input can exhaust the stack.
+    fn write(&mut self, root: NodeRef<'_, Node>) {
+        // An element whose content is skipped (dropped, furniture, a `<pre>` taken
+        // whole): its subtree's edges are ignored until it closes.
+        let mut skipping: Option<NodeId> = None;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    if skipping.is_none() && node != root && !self.open(node) {
+                        skipping = Some(node.id());
+                    }
+                }
+                Edge::Close(node) => match skipping {
+                    Some(id) if id == node.id() => skipping = None,
+                    Some(_) => {}
+                    None if node != root => self.close(node),
+                    None => {}
+                },
             }
         }
     }
 
-    fn walk(&mut self, node: NodeRef<'_, Node>) {
-        match node.value() {
-            Node::Text(text) => self.line.push_str(text),
-            Node::Element(element) => {
-                let name = element.name();
-                if DROPPED.contains(&name) {
-                    return;
+    /// Starts a node; `false` when its content is not to be written.
+    fn open(&mut self, node: NodeRef<'_, Node>) -> bool {
+        let element = match node.value() {
+            Node::Text(text) => {
+                self.line.push_str(text);
+                return true;
+            }
+            Node::Element(element) => element,
+            _ => return true,
+        };
+        let name = element.name();
+        if DROPPED.contains(&name) {
+            return false;
+        }
+        if self.drop_furniture && is_furniture(element) {
+            return false;
+        }
+        match name {
+            "br" => self.flush(),
+            "img" => {
+                let alt = element.attr("alt").map(clean).unwrap_or_default();
+                if alt.is_empty() {
+                    self.line.push_str(" [image] ");
+                } else {
+                    self.line.push_str(&format!(" [image: {alt}] "));
                 }
-                if self.drop_furniture && is_furniture(element) {
-                    return;
-                }
-                match name {
-                    "br" => self.flush(),
-                    "img" => {
-                        let alt = element.attr("alt").map(clean).unwrap_or_default();
-                        if alt.is_empty() {
-                            self.line.push_str(" [image] ");
+            }
+            "pre" => {
+                self.flush();
+                let text: String = ElementRef::wrap(node)
+                    .map(|e| e.text().collect())
+                    .unwrap_or_default();
+                // Verbatim, except that a blank line would end the paragraph in the
+                // store: keep it as a line holding one space.
+                let lines: Vec<&str> = text.trim_matches('\n').lines().collect();
+                let body = lines
+                    .iter()
+                    .map(|l| {
+                        if l.trim().is_empty() {
+                            " "
                         } else {
-                            self.line.push_str(&format!(" [image: {alt}] "));
+                            l.trim_end()
                         }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                if !body.trim().is_empty() {
+                    let quote = self.quote_mark();
+                    self.out.paragraphs.push(format!("{quote}{body}"));
+                }
+                return false;
+            }
+            "ul" | "ol" => {
+                self.flush();
+                self.lists.push((name == "ol").then_some(1));
+            }
+            "li" => {
+                self.flush();
+                let depth = self.lists.len().saturating_sub(1).min(MAX_MARKS);
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        let marker = format!("{n}. ");
+                        *n += 1;
+                        marker
                     }
-                    "pre" => {
-                        self.flush();
-                        let text: String = ElementRef::wrap(node)
-                            .map(|e| e.text().collect())
-                            .unwrap_or_default();
-                        // Verbatim, except that a blank line would end the paragraph in
-                        // the store: keep it as a line holding one space.
-                        let lines: Vec<&str> = text.trim_matches('\n').lines().collect();
-                        let body = lines
-                            .iter()
-                            .map(|l| {
-                                if l.trim().is_empty() {
-                                    " "
-                                } else {
-                                    l.trim_end()
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                            .join("\n");
-                        if !body.trim().is_empty() {
-                            let quote = "> ".repeat(self.quote_depth);
-                            self.out.paragraphs.push(format!("{quote}{body}"));
-                        }
-                    }
-                    "a" => {
-                        self.children(node);
-                        if let Some(n) = element
-                            .attr("href")
-                            .and_then(|h| self.link_number(h.trim()))
-                        {
-                            self.line.push_str(&format!(" [{n}]"));
-                        }
-                    }
-                    "ul" | "ol" => {
-                        self.flush();
-                        self.lists.push((name == "ol").then_some(1));
-                        self.children(node);
-                        self.flush();
-                        self.lists.pop();
-                    }
-                    "li" => {
-                        self.flush();
-                        let depth = self.lists.len().saturating_sub(1);
-                        let marker = match self.lists.last_mut() {
-                            Some(Some(n)) => {
-                                let marker = format!("{n}. ");
-                                *n += 1;
-                                marker
-                            }
-                            _ => "• ".to_owned(),
-                        };
-                        self.prefix = Some(format!("{}{marker}", "  ".repeat(depth)));
-                        self.children(node);
-                        self.flush();
-                    }
-                    "blockquote" => {
-                        self.flush();
-                        self.quote_depth += 1;
-                        self.children(node);
-                        self.flush();
-                        self.quote_depth -= 1;
-                    }
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                        self.flush();
-                        let level = usize::from(name.as_bytes()[1] - b'0');
-                        self.prefix = Some(format!("{} ", "#".repeat(level.min(3))));
-                        self.children(node);
-                        self.flush();
-                    }
-                    "td" | "th" => {
-                        self.children(node);
-                        self.line.push_str(" · ");
-                    }
-                    _ if BLOCKS.contains(&name) => {
-                        self.flush();
-                        self.children(node);
-                        self.flush();
-                    }
-                    _ => self.children(node),
+                    _ => "• ".to_owned(),
+                };
+                self.prefix = Some(format!("{}{marker}", "  ".repeat(depth)));
+            }
+            "blockquote" => {
+                self.flush();
+                self.quote_depth += 1;
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                self.flush();
+                let level = usize::from(name.as_bytes()[1] - b'0');
+                self.prefix = Some(format!("{} ", "#".repeat(level.min(3))));
+            }
+            _ if BLOCKS.contains(&name) => self.flush(),
+            _ => {}
+        }
+        true
+    }
+
+    /// Ends an element whose content was written.
+    fn close(&mut self, node: NodeRef<'_, Node>) {
+        let Node::Element(element) = node.value() else {
+            return;
+        };
+        let name = element.name();
+        match name {
+            "a" => {
+                if let Some(n) = element
+                    .attr("href")
+                    .and_then(|h| self.link_number(h.trim()))
+                {
+                    self.line.push_str(&format!(" [{n}]"));
                 }
             }
-            _ => self.children(node),
+            "ul" | "ol" => {
+                self.flush();
+                self.lists.pop();
+            }
+            "blockquote" => {
+                self.flush();
+                self.quote_depth -= 1;
+            }
+            "td" | "th" => self.line.push_str(" · "),
+            "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.flush(),
+            _ if BLOCKS.contains(&name) => self.flush(),
+            _ => {}
         }
     }
 
-    fn children(&mut self, node: NodeRef<'_, Node>) {
-        for child in node.children() {
-            self.walk(child);
-        }
+    /// The `> ` marks of the quotes the paragraph is in, at most `MAX_MARKS` of them.
+    fn quote_mark(&self) -> String {
+        "> ".repeat(self.quote_depth.min(MAX_MARKS))
     }
 
     fn finish(mut self) -> Converted {
@@ -304,9 +349,9 @@ fn is_furniture(element: &scraper::node::Element) -> bool {
 
 /// Converts an HTML fragment (a feed item's body) to paragraphs.
 pub fn to_text(html: &str) -> Converted {
-    let fragment = Html::parse_fragment(html);
+    let fragment = parse::fragment(html);
     let mut writer = Writer::new(false);
-    writer.children(fragment.tree.root());
+    writer.write(fragment.tree.root());
     writer.finish()
 }
 
@@ -335,18 +380,44 @@ fn meta(html: &Html, names: &[&str]) -> Option<String> {
     })
 }
 
+/// The text of the first element matching `selector` that has any. One pass: taking
+/// each match's text in turn went through nested matches' subtrees again and again (a
+/// page of empty headings nested hundreds deep). The first match with text is the
+/// outermost match open at the first non-blank text inside any match: a match opened
+/// before it and closed already had none.
 fn first_text(html: &Html, selector: &str) -> Option<String> {
     let selector = Selector::parse(selector).ok()?;
-    html.select(&selector)
-        .map(|e| clean(&e.text().collect::<String>()))
-        .find(|t| !t.is_empty())
+    // The matches open at this point of the walk, outermost first.
+    let mut open: Vec<NodeId> = Vec::new();
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(_)
+                    if ElementRef::wrap(node).is_some_and(|e| selector.matches(&e)) =>
+                {
+                    open.push(node.id());
+                }
+                Node::Text(text) if !open.is_empty() && !text.trim().is_empty() => {
+                    let first = ElementRef::wrap(html.tree.get(open[0])?)?;
+                    return Some(clean(&first.text().collect::<String>()));
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if open.last() == Some(&node.id()) {
+                    open.pop();
+                }
+            }
+        }
+    }
+    None
 }
 
 /// A saved web page: the main article with its title, byline and date where the page
 /// states them, without navigation, ads and comment boxes. `None` when the page has no
 /// readable text.
 pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> {
-    let document = Html::parse_document(html);
+    let document = parse::document(html);
     let title = meta(&document, &["og:title", "twitter:title"])
         .or_else(|| first_text(&document, "h1"))
         .or_else(|| first_text(&document, "title"))?;
@@ -384,7 +455,7 @@ pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> 
         .or_else(|| densest_block(&document));
     let root = main.map_or(document.tree.root(), |e| *e);
     let mut writer = Writer::new(true);
-    writer.children(root);
+    writer.write(root);
     let mut converted = writer.finish();
     // The title usually opens the article body too.
     if converted
@@ -413,14 +484,20 @@ pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> 
 }
 
 /// The element holding the most paragraph text: the article on a page without `<article>`.
+/// The text of each `<p>` counts for its parent alone, so one pass over the tree does
+/// (selecting each block's paragraphs went through its whole subtree: quadratic in depth).
 fn densest_block(document: &Html) -> Option<ElementRef<'_>> {
-    let selector = Selector::parse("div, section, td").ok()?;
-    let p = Selector::parse(":scope > p").ok()?;
     document
-        .select(&selector)
+        .tree
+        .root()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| matches!(e.value().name(), "div" | "section" | "td"))
         .map(|e| {
             let text: usize = e
-                .select(&p)
+                .children()
+                .filter_map(ElementRef::wrap)
+                .filter(|p| p.value().name() == "p")
                 .map(|p| p.text().map(str::len).sum::<usize>())
                 .sum();
             (text, e)
@@ -512,5 +589,113 @@ mod tests {
             ]
         );
         assert!(page_to_article("<html><body></body></html>", "x").is_none());
+    }
+
+    /// Element kinds a hostile body nests: opening and closing tags of one level.
+    const KINDS: &[(&str, &str)] = &[
+        ("<div>", "</div>"),
+        ("<span>", "</span>"),
+        ("<b>", "</b>"),
+        ("<blockquote>", "</blockquote>"),
+        ("<ul><li>", "</li></ul>"),
+        ("<a href=\"https://example.org/deep\">", "</a>"),
+        ("<table><tr><td>", "</td></tr></table>"),
+        ("<i class=x>", "</i>"),
+    ];
+
+    const DEEP_WORDS: &str = "Words at the very bottom of the pile.";
+
+    /// `depth` levels of one kind around a sentence.
+    fn nested((open, close): (&str, &str), depth: usize) -> String {
+        format!(
+            "{}<p>{DEEP_WORDS}</p>{}",
+            open.repeat(depth),
+            close.repeat(depth)
+        )
+    }
+
+    /// Runs `work` on a thread with a 1 MiB stack, an eighth of the main thread's: the
+    /// conversion must need no stack in proportion to the nesting.
+    fn on_small_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(1 << 20)
+                .spawn_scoped(scope, work)
+                .unwrap()
+                .join()
+                .unwrap()
+        })
+    }
+
+    /// The kinds in turn, `depth` levels in all.
+    fn mixed(depth: usize) -> String {
+        let levels = || KINDS.iter().cycle().take(depth);
+        let open: String = levels().map(|(open, _)| *open).collect();
+        let closes: Vec<&str> = levels().map(|(_, close)| *close).collect();
+        let close: String = closes.into_iter().rev().collect();
+        format!("{open}<p>{DEEP_WORDS}</p>{close}")
+    }
+
+    #[test]
+    fn deep_nesting_converts_on_a_small_stack_and_keeps_the_text() {
+        // Each kind 5,000 deep, then all of them in turn 50,000 and 200,000 deep (the
+        // release benchmark `benches/html.rs` takes each kind to 200,000).
+        let mut inputs: Vec<(String, String)> = KINDS
+            .iter()
+            .map(|&kind| (format!("{kind:?} x 5000"), nested(kind, 5_000)))
+            .collect();
+        for depth in [50_000, 200_000] {
+            inputs.push((format!("mixed x {depth}"), mixed(depth)));
+        }
+        for (what, html) in inputs {
+            let body = on_small_stack(|| to_text(&html));
+            let page = format!("<html><head><title>Deep</title></head><body>{html}</body></html>");
+            let article = on_small_stack(|| page_to_article(&page, "x"));
+            for paragraphs in [&body.paragraphs, &article.unwrap().paragraphs] {
+                assert!(
+                    paragraphs.iter().any(|p| p.contains(DEEP_WORDS)),
+                    "{what}: {:?}",
+                    paragraphs.first()
+                );
+                // No bigger than the input (empty links still get their numbers).
+                let bytes: usize = paragraphs.iter().map(String::len).sum();
+                assert!(bytes < html.len(), "{what}: {bytes} bytes");
+            }
+        }
+    }
+
+    #[test]
+    fn quote_marks_and_list_indents_stop_at_sixteen() {
+        // Hundreds of quotes around many paragraphs would repeat every mark in each.
+        let html = format!("{}<p>Deep</p><p>Deeper</p>", "<blockquote>".repeat(40));
+        let c = to_text(&html);
+        assert_eq!(c.paragraphs[0], format!("{}Deep", "> ".repeat(MAX_MARKS)));
+        let html = format!("{}Item", "<ul><li>".repeat(40));
+        let last = to_text(&html).paragraphs.pop().unwrap();
+        assert_eq!(last, format!("{}• Item", "  ".repeat(MAX_MARKS)));
+    }
+
+    #[test]
+    fn the_first_heading_with_text_gives_the_title() {
+        for (page, title) in [
+            (
+                "<h1> </h1><h1><span>Tide</span> tables</h1><h1>Later</h1>",
+                "Tide tables",
+            ),
+            (
+                "<h1><img alt=x><div><h1>Inner</h1></div> outer</h1>",
+                "Inner outer",
+            ),
+            (
+                "<div class=author> </div><p class=byline>By Ana Lima</p>",
+                "By Ana Lima",
+            ),
+        ] {
+            let document = Html::parse_document(page);
+            let found = first_text(&document, "h1")
+                .or_else(|| first_text(&document, "[rel=author], .byline, .author"));
+            assert_eq!(found.as_deref(), Some(title), "{page}");
+        }
+        assert_eq!(first_text(&Html::parse_document("<h1> </h1>"), "h1"), None);
     }
 }
