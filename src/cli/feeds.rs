@@ -159,19 +159,24 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
             let outlines =
                 crate::opml::parse(&text).with_context(|| format!("reading {}", file.display()))?;
             let mut added = 0;
-            for o in &outlines {
-                if valid_feed_url(&o.url).is_err() {
-                    errln!(
-                        "skipped {}: not an http or https address",
-                        printable(&o.url)
-                    );
-                    continue;
+            // One transaction for the whole list: 20,000 subscriptions took 3.6 s one
+            // commit each.
+            store.batch(|| {
+                for o in &outlines {
+                    if valid_feed_url(&o.url).is_err() {
+                        errln!(
+                            "skipped {}: not an http or https address",
+                            printable(&o.url)
+                        );
+                        continue;
+                    }
+                    if store.feed_by_url(&o.url)?.is_none() {
+                        store.add_feed(&o.url, o.name.as_deref())?;
+                        added += 1;
+                    }
                 }
-                if store.feed_by_url(&o.url)?.is_none() {
-                    store.add_feed(&o.url, o.name.as_deref())?;
-                    added += 1;
-                }
-            }
+                Ok(())
+            })?;
             outln!(
                 "subscribed to {added} of {} feeds in the file",
                 outlines.len()
