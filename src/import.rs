@@ -323,7 +323,8 @@ pub fn import_file(
                             report(problem(format!("{item}: {warning}"), true));
                         }
                     }
-                    let counts = store.upsert(None, &parsed.articles, added)?;
+                    let identity = parsed.link.as_deref().or(parsed.title.as_deref());
+                    let counts = store.upsert_file(identity, &parsed.articles, added)?;
                     Ok(ImportCounts {
                         imported: counts.new + counts.updated,
                         already_present: counts.unchanged,

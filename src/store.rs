@@ -794,11 +794,17 @@ impl Prepared {
         }
     }
 
-    /// A row for an item of the feed `feed_id`, whose dedup keys start with `scope`.
-    pub fn in_feed(article: &NewArticle, codec: &Codec, feed_id: i64, scope: &str) -> Prepared {
+    /// A row for an item of the feed `feed_id` (or of a feed file, `None`), whose
+    /// dedup keys start with `scope`.
+    pub fn in_scope(
+        article: &NewArticle,
+        codec: &Codec,
+        feed_id: Option<i64>,
+        scope: &str,
+    ) -> Prepared {
         let mut row = Prepared::new(article, codec);
         row.dedup_key.insert_str(0, scope);
-        row.feed_id = Some(feed_id);
+        row.feed_id = feed_id;
         row
     }
 }

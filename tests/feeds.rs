@@ -740,3 +740,43 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         "written through the thread's own connection"
     );
 }
+
+/// Two feed files from disk whose items share guids and links are two feeds: importing
+/// the second stores its own articles, and importing the first again changes nothing.
+#[test]
+fn feed_files_from_disk_keep_their_own_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let file = |name: &str, site: &str, title: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{site}</title>\
+                 <link>https://{site}.example/</link><item><guid>1</guid><title>{title}</title>\
+                 <link>https://shared.example/story</link><description>Text of {title}.</description>\
+                 </item></channel></rss>"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let a = file("a.xml", "alpha", "Alpha's report");
+    let b = file("b.xml", "beta", "Beta's report");
+    let out = herald(
+        &store,
+        &["import", a.to_str().unwrap(), b.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = herald(&store, &["import", a.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("imported 0, already present 1"));
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["list", "--json"]).stdout).unwrap();
+    let mut titles: Vec<&str> = rows.iter().filter_map(|r| r["title"].as_str()).collect();
+    titles.sort();
+    assert_eq!(titles, ["Alpha's report", "Beta's report"]);
+}

@@ -12,6 +12,9 @@ use crate::model::{NewArticle, Published};
 #[derive(Debug)]
 pub struct ParsedFeed {
     pub title: Option<String>,
+    /// The feed's own link (its site or its address), which tells one feed document
+    /// from another.
+    pub link: Option<String>,
     pub articles: Vec<NewArticle>,
     /// Items past `MAX_ITEMS`, left out.
     pub dropped: usize,
@@ -53,6 +56,12 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
         .as_ref()
         .map(|t| plain(&t.content))
         .filter(|t| !t.is_empty());
+    let link = feed
+        .links
+        .iter()
+        .map(|l| l.href.trim())
+        .find(|l| !l.is_empty())
+        .map(str::to_owned);
     let source = source
         .map(str::to_owned)
         .or_else(|| title.clone())
@@ -120,6 +129,7 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
         .collect();
     Ok(ParsedFeed {
         title,
+        link,
         articles,
         dropped,
         items,

@@ -107,29 +107,57 @@ impl Store {
         Ok(())
     }
 
-    /// Stores feed items: known ones are updated in place when their content changed,
-    /// new ones added, all in one transaction. An item is known when its feed already
-    /// has it: the same guid, else the same url. `feed` is `None` for a feed file
-    /// imported from disk; its items are matched among the other local articles.
+    /// Stores a subscription's items: known ones are updated in place when their content
+    /// changed, new ones added, all in one transaction. An item is known when its feed
+    /// already has it: the same guid, else the same url. `None` stores items with no
+    /// feed at all, matched among the other such articles (a newsboat article whose feed
+    /// is not subscribed).
     pub fn upsert(
         &self,
         feed: Option<&Feed>,
         articles: &[NewArticle],
         added: Timestamp,
     ) -> Result<UpsertCounts> {
-        let scope = feed.map(|f| (f.id, super::feed_scope(&f.url)));
+        let scope = feed.map(|f| (Some(f.id), super::feed_scope(&f.url)));
+        self.upsert_scoped(scope, articles, added)
+    }
+
+    /// As [`Store::upsert`] for a feed file imported from disk, which has no
+    /// subscription: its items are matched only among the items of the same feed
+    /// document, told by `identity` (its link, else its title), so two files' items with
+    /// the same guid stay two articles.
+    pub fn upsert_file(
+        &self,
+        identity: Option<&str>,
+        articles: &[NewArticle],
+        added: Timestamp,
+    ) -> Result<UpsertCounts> {
+        let scope = identity.map(|i| (None, format!("file{}", super::feed_scope(i))));
+        self.upsert_scoped(scope, articles, added)
+    }
+
+    fn upsert_scoped(
+        &self,
+        scope: Option<(Option<i64>, String)>,
+        articles: &[NewArticle],
+        added: Timestamp,
+    ) -> Result<UpsertCounts> {
         let mut counts = UpsertCounts::default();
         let mut fresh = Vec::new();
         let tx = self.write()?;
         {
-            let mut by_key = tx.prepare_cached("SELECT id FROM articles WHERE dedup_key = ?1")?;
+            let mut by_key =
+                tx.prepare_cached("SELECT id, source FROM articles WHERE dedup_key = ?1")?;
             let mut by_url = tx.prepare_cached(
-                "SELECT id FROM articles WHERE feed_id IS ?1 AND url = ?2 LIMIT 1",
+                "SELECT id, dedup_key FROM articles WHERE feed_id IS ?1 AND url = ?2",
             )?;
+            let mut adopt =
+                tx.prepare_cached("UPDATE articles SET dedup_key = ?2 WHERE id = ?1")?;
+            let prefix = scope.as_ref().map_or("", |(_, s)| s.as_str());
             for article in articles {
                 let row = match &scope {
                     Some((id, scope)) => {
-                        Prepared::in_feed(article, self.loaded_codec()?, *id, scope)
+                        Prepared::in_scope(article, self.loaded_codec()?, *id, scope)
                     }
                     None => self.prepare(article)?,
                 };
@@ -139,9 +167,30 @@ impl Store {
                 if found.is_none()
                     && let Some(url) = &row.url
                 {
-                    found = by_url
-                        .query_row(params![row.feed_id, url], |r| r.get(0))
+                    // Among the rows of this feed (or, without one, of this scope).
+                    let mut rows = by_url.query(params![row.feed_id, url])?;
+                    while let Some(r) = rows.next()? {
+                        let key: String = r.get(1)?;
+                        if key.starts_with(prefix) {
+                            found = Some(r.get(0)?);
+                            break;
+                        }
+                    }
+                }
+                if found.is_none()
+                    && row.feed_id.is_none()
+                    && !prefix.is_empty()
+                    && let Some(legacy) = row.dedup_key.strip_prefix(prefix)
+                {
+                    // Stored by a build before file scopes: the same key unscoped, from
+                    // the same source (a feed file's title). It joins the scope.
+                    let old: Option<(i64, String)> = by_key
+                        .query_row([legacy], |r| Ok((r.get(0)?, r.get(1)?)))
                         .optional()?;
+                    if let Some((id, _)) = old.filter(|(_, source)| *source == row.source) {
+                        adopt.execute(params![id, row.dedup_key])?;
+                        found = Some(id);
+                    }
                 }
                 match found {
                     Some(id) => {
@@ -331,6 +380,65 @@ mod tests {
             )
             .unwrap();
         assert_eq!(counts.unchanged, 1);
+    }
+
+    #[test]
+    fn two_feed_files_with_the_same_guids_keep_their_own_articles() {
+        let store = Store::open_in_memory().unwrap();
+        let now = Timestamp::now();
+        let a = [item(
+            Some("1"),
+            Some("https://a.example/1"),
+            "A first",
+            "Desk A",
+        )];
+        let b = [item(
+            Some("1"),
+            Some("https://a.example/1"),
+            "B first",
+            "Desk B",
+        )];
+        store
+            .upsert_file(Some("https://a.example/"), &a, now)
+            .unwrap();
+        let counts = store
+            .upsert_file(Some("https://b.example/"), &b, now)
+            .unwrap();
+        assert_eq!(
+            counts.new, 1,
+            "another file's item, though guid and link match"
+        );
+        let again = store
+            .upsert_file(Some("https://a.example/"), &a, now)
+            .unwrap();
+        assert_eq!(again.unchanged, 1);
+        assert_eq!(
+            titles(&store),
+            [
+                ("Desk A".to_owned(), "A first".to_owned()),
+                ("Desk B".to_owned(), "B first".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_feed_file_imported_before_scopes_finds_its_articles() {
+        let store = Store::open_in_memory().unwrap();
+        let now = Timestamp::now();
+        // As a build before file scopes stored it: the bare guid key.
+        let old = [item(Some("7"), None, "Old copy", "Desk A")];
+        store.import(&old, now).unwrap();
+        let counts = store
+            .upsert_file(Some("https://a.example/"), &old, now)
+            .unwrap();
+        assert_eq!((counts.new, counts.unchanged), (0, 1));
+        // Another file's item with that guid is not taken for it.
+        let other = [item(Some("7"), None, "Other", "Desk B")];
+        let counts = store
+            .upsert_file(Some("https://b.example/"), &other, now)
+            .unwrap();
+        assert_eq!(counts.new, 1);
+        assert_eq!(store.count().unwrap(), 2);
     }
 
     #[test]
