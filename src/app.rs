@@ -681,9 +681,7 @@ impl App {
         let list_height = self.list_height();
         self.list.scroll_into_view(list_height);
         if let Some(r) = &mut self.reader {
-            r.height = rows;
-            r.rewrap(width);
-            r.scroll_by(0);
+            r.resize(width, rows);
         }
     }
 }

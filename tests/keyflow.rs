@@ -107,6 +107,33 @@ fn resize_reflows_and_keeps_the_paragraph_at_the_top() {
 }
 
 #[test]
+fn a_clamp_at_the_end_does_not_move_the_remembered_place() {
+    let mut h = Harness::new(&fixtures(), 80, 24);
+    h.keys("j j enter G");
+    // Up to the nearest paragraph start, less than a taller screen from the end.
+    while h.app.reader.as_ref().unwrap().lines[h.app.reader.as_ref().unwrap().top].start != 0 {
+        h.keys("k");
+    }
+    let r = h.app.reader.as_ref().unwrap();
+    let before = r.lines[r.top];
+    for (w, hgt) in [(130, 24), (60, 24), (80, 24)] {
+        h.resize(w, hgt);
+    }
+    let r = h.app.reader.as_ref().unwrap();
+    assert_eq!(
+        r.lines[r.top], before,
+        "back at 80x24, the same line is at the top"
+    );
+    // Once the person scrolls, the place shown becomes the place remembered.
+    h.resize(130, 24);
+    h.keys("k");
+    let shown = h.app.reader.as_ref().unwrap().position();
+    assert_ne!(shown.paragraph, before.paragraph);
+    h.resize(80, 24);
+    assert_eq!(h.app.reader.as_ref().unwrap().position(), shown);
+}
+
+#[test]
 fn zoom_focus_and_help() {
     let mut h = Harness::new(&fixtures(), 120, 30);
     h.keys("z");

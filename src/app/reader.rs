@@ -33,6 +33,10 @@ pub struct Reader {
     pub width: usize,
     /// The first line on screen.
     pub top: usize,
+    /// The place the reader chose, by scrolling or opening. A clamp at the article's end
+    /// (a taller or wider screen) changes what is shown, not this: the next re-flow
+    /// comes back to it. It moves only when the person scrolls.
+    anchor: Position,
     /// Lines on screen, from the last layout.
     pub height: usize,
     /// Matches to highlight, in reading order.
@@ -64,6 +68,7 @@ impl Reader {
             lines: Vec::new(),
             width: 0,
             top: 0,
+            anchor: Position::default(),
             height,
             marks: Vec::new(),
             current_mark: None,
@@ -73,12 +78,19 @@ impl Reader {
         reader
     }
 
-    /// Wraps again for a new width, keeping the paragraph at the top of the screen there.
+    /// Fits the reader to a new text area: wraps again for the width and scrolls back to
+    /// the remembered place, clamped to the new height.
+    pub fn resize(&mut self, width: usize, height: usize) {
+        self.height = height;
+        self.rewrap(width);
+        self.place();
+    }
+
+    /// Wraps again for a new width, keeping the remembered place at the top of the screen.
     pub fn rewrap(&mut self, width: usize) {
         if width == self.width && !self.lines.is_empty() {
             return;
         }
-        let position = self.position();
         let title = std::slice::from_ref(&self.article.summary.title);
         let meta = std::slice::from_ref(&self.meta);
         let mut lines = Vec::new();
@@ -118,7 +130,7 @@ impl Reader {
         );
         self.lines = lines;
         self.width = width;
-        self.go_to(position);
+        self.place();
     }
 
     pub fn text(&self, line: &ReaderLine) -> &str {
@@ -135,8 +147,13 @@ impl Reader {
         source.get(line.start..line.end).unwrap_or_default()
     }
 
-    /// Where the reader is: the first body text at or below the top of the screen.
+    /// Where the reader is: the place last chosen, which is what gets saved.
     pub fn position(&self) -> Position {
+        self.anchor
+    }
+
+    /// The first body text at or below the top of the screen.
+    fn shown_position(&self) -> Position {
         self.lines
             .iter()
             .skip(self.top)
@@ -148,8 +165,15 @@ impl Reader {
             })
     }
 
-    /// Scrolls so the line holding `position` is at the top.
+    /// Scrolls so the line holding `position` is at the top, and remembers it.
     pub fn go_to(&mut self, position: Position) {
+        self.anchor = position;
+        self.place();
+    }
+
+    /// Puts the line holding the anchor at the top, as far as the end allows.
+    fn place(&mut self) {
+        let position = self.anchor;
         if position == Position::default() {
             self.top = 0;
             return;
@@ -188,8 +212,7 @@ impl Reader {
         if let Some(line) = marks::line_of(self, mark) {
             let visible = self.top..self.top + self.height.max(1);
             if !visible.contains(&line) {
-                self.top = line.saturating_sub(self.height / 4);
-                self.clamp();
+                self.scroll_to(line.saturating_sub(self.height / 4));
             }
         }
     }
@@ -231,13 +254,14 @@ impl Reader {
     }
 
     pub fn scroll_by(&mut self, delta: isize) {
-        self.top = self.top.saturating_add_signed(delta);
-        self.clamp();
+        self.scroll_to(self.top.saturating_add_signed(delta));
     }
 
+    /// Scrolls as the person asked: what is then shown becomes the remembered place.
     pub fn scroll_to(&mut self, top: usize) {
         self.top = top;
         self.clamp();
+        self.anchor = self.shown_position();
     }
 
     fn clamp(&mut self) {
