@@ -171,6 +171,38 @@ mod cli {
     }
 
     #[test]
+    fn keys_lists_the_bindings_by_their_config_names_with_the_configs_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "[keys.list]\nnext_unread = [\"n\"]\n").unwrap();
+        let out = herald(&["--config", config.to_str().unwrap(), "keys"], &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let list = text
+            .split("[list]")
+            .nth(1)
+            .unwrap()
+            .split("\n[")
+            .next()
+            .unwrap();
+        let line = list
+            .lines()
+            .find(|l| l.starts_with("next_unread "))
+            .unwrap();
+        assert!(line.contains(" n ") && !line.contains('U'), "{line}");
+        assert!(
+            text.contains("[reader]") && text.contains("scroll_down"),
+            "{text}"
+        );
+        // No store is opened or created for it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
     fn a_bad_config_names_the_key_and_line_and_a_good_one_is_used() {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("config.toml");
