@@ -92,7 +92,6 @@ impl Reader {
             return;
         }
         let title = std::slice::from_ref(&self.article.summary.title);
-        let meta = std::slice::from_ref(&self.meta);
         let mut lines = Vec::new();
         let convert = |kind: LineKind, l: &Line| ReaderLine {
             kind,
@@ -106,7 +105,7 @@ impl Reader {
                 .map(|l| convert(LineKind::Title, l)),
         );
         lines.extend(
-            display::wrap(meta, width)
+            display::wrap_fields(&self.meta, width)
                 .iter()
                 .map(|l| convert(LineKind::Meta, l)),
         );
@@ -380,6 +379,36 @@ mod tests {
             &jiff::tz::TimeZone::get("America/New_York").unwrap(),
         );
         assert!(r.meta.contains("2025-03-14 19:30"), "{}", r.meta);
+    }
+
+    #[test]
+    fn the_byline_wraps_between_fields_never_inside_a_date_or_a_name() {
+        let mut a = article(paragraphs(1));
+        a.summary.source = "The Morning Circuit".into();
+        a.summary.authors = vec!["Priya Raman".into(), "Tomás Ferreira".into()];
+        a.summary.published =
+            Some(crate::model::Published::parse_rfc3339("2026-03-11T10:00:00Z").unwrap());
+        for width in 17..90 {
+            let r = Reader::new(a.clone(), width, 10);
+            let meta: Vec<&str> = r
+                .lines
+                .iter()
+                .filter(|l| l.kind == LineKind::Meta)
+                .map(|l| r.text(l))
+                .collect();
+            for whole in [
+                "2026-03-11 10:00",
+                "Priya Raman",
+                "Tomás Ferreira",
+                "1 min read",
+            ] {
+                assert!(
+                    meta.iter().any(|l| l.contains(whole)),
+                    "at {width}: {whole:?} is split in {meta:?}"
+                );
+            }
+            assert!(meta.iter().all(|l| display::width(l) <= width), "{meta:?}");
+        }
     }
 
     #[test]
