@@ -645,7 +645,10 @@ impl App {
         };
         self.status = Some(match count {
             1 => format!("Undone: the article is {what}"),
-            n => format!("Undone: {n} articles are {what}"),
+            n => format!(
+                "Undone: {} are {what}",
+                crate::message::count(n, "article", "articles")
+            ),
         });
     }
 

@@ -274,7 +274,7 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // Parse errors span lines (the line, a caret under the fault): keep them.
-            let mut text = format!("{err:#}");
+            let mut text = crate::message::error_chain(&err);
             if let Some(hint) = hint(&text) {
                 text.push('\n');
                 text.push_str(hint);

@@ -296,7 +296,7 @@ pub fn import_file(
         Format::Text => match text::parse(&decoded.text, &fallback) {
             Ok(article) => vec![article],
             Err(err) => {
-                report(problem(format!("{err:#}"), false));
+                report(problem(crate::message::error_chain(&err), false));
                 Vec::new()
             }
         },
@@ -327,7 +327,7 @@ pub fn import_file(
                     })
                 }
                 Err(err) => {
-                    report(problem(format!("{err:#}"), false));
+                    report(problem(crate::message::error_chain(&err), false));
                     Ok(ImportCounts::default())
                 }
             };

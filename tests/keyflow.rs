@@ -523,3 +523,18 @@ fn the_list_and_reader_show_dates_in_the_zone_given() {
     h.keys("q j k enter");
     assert!(h.screen().contains("2025-05-19 19:15"), "{}", h.screen());
 }
+
+#[test]
+fn counts_of_one_are_singular_in_the_status_bar() {
+    let mut h = Harness::new(&fixtures()[..1], 120, 10);
+    assert!(
+        h.screen().contains("1 article · 1 unread"),
+        "{}",
+        h.screen()
+    );
+    h.keys("enter / t r a m s");
+    assert!(h.screen().ends_with(" 1 match\n"), "{}", h.screen());
+    h.keys("enter");
+    let status = h.app.status.clone().unwrap_or_default();
+    assert!(status.starts_with("1 match:"), "{status}");
+}

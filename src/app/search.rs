@@ -214,7 +214,10 @@ impl App {
                 let count = self.reader.as_ref().map_or(0, |r| r.marks.len());
                 self.status = Some(match count {
                     0 => "No matches".into(),
-                    n => format!("{n} matches: n next, N previous"),
+                    n => format!(
+                        "{}: n next, N previous",
+                        crate::message::count(n, "match", "matches")
+                    ),
                 });
             }
             PromptKind::ConfirmMarkAll(_) => effects.push(self.mark_all_effect()),

@@ -9,6 +9,8 @@ use crate::action::Action;
 use crate::app::{App, Prompt, PromptKind};
 use crate::display::{self, printable};
 use crate::keymap::Context;
+use crate::message::count;
+pub use crate::message::thousands;
 
 pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     if area.height == 0 {
@@ -20,8 +22,8 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     }
     let counts = if app.view.is_all() {
         format!(
-            "{} articles · {} unread",
-            thousands(app.total),
+            "{} · {} unread",
+            count(app.total, "article", "articles"),
             thousands(app.unread)
         )
     } else {
@@ -115,8 +117,8 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
             theme.counts,
         ),
         (None, PromptKind::Find) => {
-            let count = app.reader.as_ref().map_or(0, |r| r.marks.len());
-            (format!("{count} matches"), theme.counts)
+            let matches = app.reader.as_ref().map_or(0, |r| r.marks.len());
+            (count(matches, "match", "matches"), theme.counts)
         }
         (None, PromptKind::SaveView) => ("Enter saves · Esc cancels".to_owned(), theme.hint),
         (None, PromptKind::ConfirmMarkAll(_)) => ("y yes · n no".to_owned(), theme.hint),
@@ -125,7 +127,7 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
     let question;
     let label = match prompt.kind {
         PromptKind::ConfirmMarkAll(n) => {
-            question = format!("Mark {} articles read? ", thousands(n));
+            question = format!("Mark {} read? ", count(n, "article", "articles"));
             question.as_str()
         }
         kind => kind.label(),
@@ -167,17 +169,4 @@ fn tail(text: &str, max: usize) -> String {
     }
     out.push('…');
     out.into_iter().rev().collect()
-}
-
-/// `100000` as `100,000`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
