@@ -319,6 +319,32 @@ mod search {
     }
 
     #[test]
+    fn filters_alone_come_newest_first_and_say_so() {
+        let mut articles = fixtures();
+        // Same source for all: the newest has the longest text, which BM25 ranks last.
+        for a in &mut articles {
+            a.source = "Harbour Daily".into();
+        }
+        let mut h = Harness::new(&articles, 200, 30);
+        let all_newest_first = titles(&h);
+        h.keys("/");
+        h.type_text("source:\"Harbour Daily\" is:unread");
+        h.keys("enter");
+        assert_eq!(titles(&h), all_newest_first);
+        let screen = h.screen();
+        assert!(screen.contains("(newest first)"), "{screen}");
+        h.keys("O");
+        assert!(
+            h.app
+                .status
+                .as_deref()
+                .unwrap_or_default()
+                .contains("newest first")
+        );
+        assert!(h.screen().contains("(newest first)"));
+    }
+
+    #[test]
     fn find_in_article_counts_steps_and_wraps() {
         let mut h = Harness::new(&fixtures(), 100, 30);
         h.keys("j j enter /");

@@ -49,6 +49,9 @@ impl App {
                 let base = self.pending.clone().unwrap_or_else(|| self.view.clone());
                 if base.is_all() {
                     self.status = Some("All articles are listed newest first".into());
+                } else if !base.query.has_words_to_rank() {
+                    self.status =
+                        Some("Filters alone have no words to rank by: newest first".into());
                 } else {
                     let order = match base.order {
                         Order::Relevance => Order::Newest,

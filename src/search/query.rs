@@ -81,6 +81,19 @@ impl Query {
         *self == Query::default()
     }
 
+    /// True when the query has words to rank by: a group in the word index with a word
+    /// of the text or the title. Names (`source:`, `author:`), states and dates only
+    /// filter, and CJK terms are matched apart from the ranking; with nothing else, a
+    /// "best" order would be arbitrary, so such a query lists newest first.
+    pub fn has_words_to_rank(&self) -> bool {
+        self.groups.iter().any(|g| {
+            !g.any_of.iter().any(Term::is_cjk)
+                && g.any_of
+                    .iter()
+                    .any(|t| matches!(t.field, None | Some(Field::Title)))
+        })
+    }
+
     /// The terms to highlight: every term that must or may match.
     pub fn highlight_terms(&self) -> impl Iterator<Item = &Term> + Clone {
         self.groups.iter().flat_map(|g| g.any_of.iter())

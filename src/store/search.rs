@@ -170,7 +170,7 @@ impl Store {
             "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
              WHERE articles_fts MATCH ?{conditions}"
         );
-        if order == Order::Relevance && matched.len() <= RANK_LIMIT {
+        if order == Order::Relevance && query.has_words_to_rank() && matched.len() <= RANK_LIMIT {
             let sql = format!("{joined} ORDER BY f.rank, a.sort_key DESC, a.id DESC");
             return Ok(Found {
                 ids: self.ids(&sql, params)?,

@@ -29,7 +29,10 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     } else if view.is_search() && view.name == "Search" {
         let order = match (view.order, view.ranked) {
             (Order::Relevance, true) => "best first",
-            (Order::Relevance, false) => "newest first: too many to rank",
+            (Order::Relevance, false) if view.query.has_words_to_rank() => {
+                "newest first: too many to rank"
+            }
+            (Order::Relevance, false) => "newest first",
             (Order::Newest, _) => "newest first",
         };
         format!("Search: {} ({order})", printable(&view.text))
