@@ -54,6 +54,21 @@ impl Term {
     pub fn is_cjk(&self) -> bool {
         self.text.chars().any(cjk::is_cjk)
     }
+
+    /// This term, then the same term in each other spelling of its letter pairs
+    /// (`fluege`, `flüge`): what the index and the highlighting look for.
+    pub fn spellings(&self) -> Vec<Term> {
+        if self.is_cjk() {
+            return vec![self.clone()];
+        }
+        super::spelling::variants(&self.text)
+            .into_iter()
+            .map(|text| Term {
+                text,
+                ..self.clone()
+            })
+            .collect()
+    }
 }
 
 /// Terms of which at least one must match (`a OR b`); most groups hold one term.
