@@ -63,7 +63,14 @@ impl Term {
         }
         super::spelling::variants(&self.text)
             .into_iter()
-            .map(|text| Term {
+            .enumerate()
+            // A short prefix in another spelling is a common start of other words
+            // (`does` → `dös`, folded `dos*`): measured on the generated corpus, such
+            // prefixes brought most false matches, so they wait for more letters.
+            .filter(|(i, text)| {
+                *i == 0 || !self.prefix || text.chars().count() >= super::spelling::MIN_PREFIX_CHARS
+            })
+            .map(|(_, text)| Term {
                 text,
                 ..self.clone()
             })

@@ -11,6 +11,10 @@ const PAIRS: [(&str, char); 5] = [
     ("aa", 'å'),
 ];
 
+/// A prefix being typed is read in another spelling only from this many characters on
+/// (`flueg` → `flüg*`, but not `flue` → `flü*`).
+pub const MIN_PREFIX_CHARS: usize = 5;
+
 /// At most this many pairs in one term are expanded: each doubles the spellings, and a
 /// word with more than three such pairs is not one anybody spells this way.
 const MAX_PAIRS: usize = 3;

@@ -372,8 +372,11 @@ mod tests {
         assert_eq!(ids(&s, "\"billige fluege\""), [1]);
         assert_eq!(ids(&s, "fluege -muenchen"), Vec::<i64>::new());
         // Prefixes too, as the last word is being typed.
-        let q = parse("flue", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
+        let q = parse("fluege", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
         assert_eq!(s.search(&q, Order::Newest).unwrap().ids.len(), 2);
+        // A prefix too short to tell (`flue` → `flü*`) waits for more letters.
+        let q = parse("flue", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
+        assert_eq!(s.search(&q, Order::Newest).unwrap().ids.len(), 1);
         // The real letters still find themselves, and plain words are unchanged.
         assert_eq!(ids(&s, "flüge"), [1]);
         assert_eq!(ids(&s, "blue"), [3]);
