@@ -94,10 +94,13 @@ pub enum Action {
         row: u16,
         lines: i16,
     },
+    /// A left click at a cell, `at` when the terminal reported it: two on the same list
+    /// row in quick succession open it. The event loop reads the clock; tests give it.
     #[serde(skip)]
     Click {
         column: u16,
         row: u16,
+        at: std::time::Instant,
     },
     #[serde(skip)]
     ArticleLoaded(Box<Article>),

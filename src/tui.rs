@@ -169,7 +169,11 @@ fn action_for(app: &mut App, event: TermEvent) -> Option<Action> {
                 row,
                 lines: -3,
             }),
-            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column, row }),
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column,
+                row,
+                at: std::time::Instant::now(),
+            }),
             _ => None,
         },
         _ => None,

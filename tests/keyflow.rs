@@ -162,7 +162,12 @@ fn zoom_focus_and_help() {
 #[test]
 fn mouse_wheel_scrolls_the_pane_under_the_pointer_and_click_selects() {
     let mut h = Harness::new(&fixtures(), 120, 30);
-    h.act(Action::Click { column: 3, row: 4 });
+    let at = std::time::Instant::now();
+    h.act(Action::Click {
+        column: 3,
+        row: 4,
+        at,
+    });
     assert_eq!(h.app.list.selected, 3);
     h.keys("enter");
     let reader_x = h.app.panes().reader.unwrap().x + 2;
@@ -188,8 +193,46 @@ fn mouse_wheel_scrolls_the_pane_under_the_pointer_and_click_selects() {
     h.act(Action::Click {
         column: reader_x,
         row: 5,
+        at,
     });
     assert_eq!(h.app.focus, Focus::Reader);
+}
+
+#[test]
+fn a_double_click_on_a_row_opens_it_and_a_single_click_selects() {
+    use std::time::{Duration, Instant};
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    // The clock is given with each click: the times are made up, not waited for.
+    let t0 = Instant::now();
+    let click = |h: &mut Harness, row: u16, after_ms: u64| {
+        h.act(Action::Click {
+            column: 5,
+            row,
+            at: t0 + Duration::from_millis(after_ms),
+        })
+    };
+    click(&mut h, 2, 0);
+    assert_eq!(h.app.list.selected, 1);
+    assert!(h.app.reader.is_none(), "one click only selects");
+    click(&mut h, 2, 900);
+    assert!(
+        h.app.reader.is_none(),
+        "two slow clicks are two single clicks"
+    );
+    click(&mut h, 3, 1000);
+    assert!(h.app.reader.is_none(), "two quick clicks on different rows");
+    assert_eq!(h.app.list.selected, 2);
+    click(&mut h, 3, 1200);
+    assert_eq!(h.app.focus, Focus::Reader);
+    assert_eq!(
+        title(&h),
+        "Mapping the channel: a season on the survey boat"
+    );
+    // A third quick click is not a second double click.
+    h.keys("tab j");
+    click(&mut h, 3, 1300);
+    assert_eq!(h.app.list.selected, 2);
+    assert_eq!(h.app.focus, Focus::List);
 }
 
 #[test]
