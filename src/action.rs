@@ -146,6 +146,9 @@ pub enum Action {
         updated: usize,
         failures: Vec<String>,
     },
+    /// A fetch found no subscriptions: nothing failed, there is nothing to fetch yet.
+    #[serde(skip)]
+    NothingToFetch,
     /// The store changed under the list (a fetch, an import elsewhere).
     #[serde(skip)]
     Refreshed {
@@ -172,6 +175,7 @@ impl Action {
                 | Action::GoToArticle { .. }
                 | Action::FetchProgress { .. }
                 | Action::FetchDone { .. }
+                | Action::NothingToFetch
                 | Action::Refreshed { .. }
         )
     }
@@ -240,6 +244,7 @@ impl Action {
             | Action::GoToArticle { .. }
             | Action::FetchProgress { .. }
             | Action::FetchDone { .. }
+            | Action::NothingToFetch
             | Action::Refreshed { .. } => "",
         }
     }

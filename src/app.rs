@@ -398,6 +398,11 @@ impl App {
             Action::FetchProgress { done, total } => {
                 self.status = Some(format!("Fetching feeds {done}/{total}…"));
             }
+            Action::NothingToFetch => {
+                self.fetching = false;
+                self.status =
+                    Some("No feeds to fetch yet: add one with herald feed add URL".into());
+            }
             Action::FetchDone {
                 new,
                 updated,

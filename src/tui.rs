@@ -222,11 +222,7 @@ fn fetch_feeds_with(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> Ac
         }
     };
     if feeds.is_empty() {
-        return Action::FetchDone {
-            new: 0,
-            updated: 0,
-            failures: vec!["no subscriptions yet: herald feed add URL".into()],
-        };
+        return Action::NothingToFetch;
     }
     let reports = crate::fetch::fetch_all(
         store,

@@ -513,10 +513,29 @@ mod feeds {
 
     #[test]
     fn r_without_subscriptions_says_how_to_add_one() {
-        let mut h = Harness::new(&fixtures(), 120, 30);
-        h.keys("R");
-        let status = h.app.status.clone().unwrap();
-        assert!(status.contains("herald feed add"), "{status}");
+        for width in [80, 100, 120] {
+            let mut h = Harness::new(&fixtures(), width, 24);
+            h.keys("R");
+            let status = h.app.status.clone().unwrap();
+            assert!(!status.contains("failed"), "nothing failed: {status}");
+            let screen = h.screen();
+            let bottom = screen.lines().last().unwrap();
+            assert!(
+                bottom.contains("herald feed add URL"),
+                "at {width}: {bottom}"
+            );
+        }
+        // A message too long for the line keeps its start, the counts give way.
+        let mut h = Harness::new(&fixtures(), 60, 24);
+        h.act(Action::Notify(
+            "Fetched: 2 new, 0 updated, 1 failed (a long reason)".into(),
+        ));
+        let screen = h.screen();
+        let bottom = screen.lines().last().unwrap();
+        assert!(
+            bottom.starts_with("Fetched: 2 new, 0 updated, 1 failed"),
+            "{bottom}"
+        );
     }
 
     #[test]
