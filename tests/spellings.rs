@@ -5,7 +5,6 @@
 //! `cargo test --test spellings -- --ignored --nocapture` (HERALD_BENCH_N for another size).
 
 #[path = "../benches/support/corpus.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 use herald::search::{Order, parse};

@@ -40,7 +40,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     };
     let width = usize::from(area.width);
     // A message is what the person needs to read now: the counts give way to it.
-    let room_for_both = display::width(&left) + display::width(&counts) + 1 <= width;
+    let room_for_both = display::width(&left) + display::width(&counts) < width;
     let counts = if display::width(&counts) + 10 <= width && (room_for_both || app.status.is_none())
     {
         counts
