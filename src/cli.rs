@@ -172,10 +172,10 @@ pub enum Command {
     /// before:2025-01-01, since:7d (also 2w, 3m, 12h). Chinese, Japanese and Korean
     /// words are found inside longer text. Exit status 2 for a malformed query.
     #[command(
-        after_help = "Examples:\n  herald search ferry -storm\n  herald search 'title:\"night ferry\" is:unread since:2w'\n  herald search 終電 --json"
+        after_help = "Examples:\n  herald search 'ferry -storm'\n  herald search 'title:\"night ferry\" is:unread since:2w'\n  herald search 終電 --json"
     )]
     Search {
-        /// The query (quote it in the shell when it has spaces or quotes)
+        /// The query (quote it in the shell when it has spaces, quotes or a -word to leave out)
         #[arg(required = true, num_args = 1.., value_name = "QUERY")]
         query: Vec<String>,
         /// Print one JSON array, with the keys of `list --json`

@@ -52,6 +52,24 @@ fn suggested_commands() -> Vec<(String, String)> {
             }
         }
     }
+    // And the examples in `herald --help` and each command's help.
+    use clap::CommandFactory;
+    let mut commands = vec![herald::cli::Cli::command()];
+    while let Some(mut command) = commands.pop() {
+        let help = command.render_long_help().to_string();
+        for line in help.lines() {
+            if let Some(at) = line.find("herald ") {
+                let example = line[at..].trim_end();
+                // Prose that names herald ("herald has not changed it") is not a command.
+                // The usage line is clap's grammar, not an example.
+                let prose = line.trim_start().starts_with("Usage:");
+                if !prose && (line[..at].trim().is_empty() || line[..at].ends_with(": ")) {
+                    found.push(("--help".to_owned(), example.to_owned()));
+                }
+            }
+        }
+        commands.extend(command.get_subcommands().cloned());
+    }
     found
 }
 
