@@ -44,6 +44,18 @@ fn suggested_commands() -> Vec<(String, String)> {
             if in_block && line.starts_with("herald") {
                 found.push((file.clone(), line.to_owned()));
             }
+            // A message that tells what to run: `…: herald feed add URL"`.
+            if file.ends_with(".rs") {
+                for lead in [": herald ", "with herald ", "run herald "] {
+                    for (at, _) in line.match_indices(lead) {
+                        let rest = &line[at + lead.len() - "herald ".len()..];
+                        let end = rest.find(['"', '`', ')']).unwrap_or(rest.len());
+                        if line[..at].contains('"') {
+                            found.push((file.clone(), rest[..end].to_owned()));
+                        }
+                    }
+                }
+            }
             // Backticked spans: the odd pieces between backticks.
             for (i, span) in line.split('`').enumerate() {
                 if i % 2 == 1 && (span == "herald" || span.starts_with("herald ")) {
@@ -142,6 +154,12 @@ fn every_suggested_command_exists() {
     use clap::Parser;
     let commands = suggested_commands();
     assert!(commands.len() > 20, "found only {commands:?}");
+    assert!(
+        commands
+            .iter()
+            .any(|(f, c)| f.ends_with("list.rs") && c == "herald import PATH"),
+        "messages in the sources are read too"
+    );
     let mut bad = Vec::new();
     for (file, line) in &commands {
         for args in arguments(line) {
