@@ -43,6 +43,17 @@ fn key_overrides_and_sequences_drive_the_app() {
 }
 
 #[test]
+fn a_long_date_format_is_shown_whole_or_not_at_all() {
+    let mut h = harness_with("date_format = \"%A %d %B %Y\"\n", 200, 30);
+    let screen = h.screen();
+    assert!(screen.contains("Sunday 01 June 2025"), "{screen}");
+    // Too narrow for the whole date: the list leaves it out rather than cut it.
+    h.resize(100, 30);
+    let screen = h.screen();
+    assert!(!screen.contains("Sunday 01"), "{screen}");
+}
+
+#[test]
 fn settings_change_layout_width_dates_and_reading() {
     let mut h = harness_with(
         "layout = \"stacked\"\nreader_width = 40\ndate_format = \"%Y-%m-%d\"\nmark_read_on_open = false\n",
