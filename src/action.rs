@@ -94,10 +94,13 @@ pub enum Action {
         row: u16,
         lines: i16,
     },
+    /// A left click at a cell, `at` when the terminal reported it: two on the same list
+    /// row in quick succession open it. The event loop reads the clock; tests give it.
     #[serde(skip)]
     Click {
         column: u16,
         row: u16,
+        at: std::time::Instant,
     },
     #[serde(skip)]
     ArticleLoaded(Box<Article>),
@@ -143,6 +146,9 @@ pub enum Action {
         updated: usize,
         failures: Vec<String>,
     },
+    /// A fetch found no subscriptions: nothing failed, there is nothing to fetch yet.
+    #[serde(skip)]
+    NothingToFetch,
     /// The store changed under the list (a fetch, an import elsewhere).
     #[serde(skip)]
     Refreshed {
@@ -169,6 +175,7 @@ impl Action {
                 | Action::GoToArticle { .. }
                 | Action::FetchProgress { .. }
                 | Action::FetchDone { .. }
+                | Action::NothingToFetch
                 | Action::Refreshed { .. }
         )
     }
@@ -237,6 +244,7 @@ impl Action {
             | Action::GoToArticle { .. }
             | Action::FetchProgress { .. }
             | Action::FetchDone { .. }
+            | Action::NothingToFetch
             | Action::Refreshed { .. } => "",
         }
     }

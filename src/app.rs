@@ -9,6 +9,8 @@ mod search;
 pub mod undo;
 pub mod view;
 
+use std::time::{Duration, Instant};
+
 use jiff::Timestamp;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Position as Cell, Rect};
@@ -132,7 +134,12 @@ pub struct App {
     pub history: undo::History,
     /// True while a background fetch runs.
     pub fetching: bool,
+    /// The last single click on a list row: when, and which row, to tell a double click.
+    last_click: Option<(Instant, usize)>,
 }
+
+/// Two clicks on one row within this time are a double click (the common desktop default).
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
 impl App {
     pub fn new(keymap: Keymap, total: usize, unread: usize, size: Rect) -> App {
@@ -163,6 +170,7 @@ impl App {
             pending_keys: Vec::new(),
             history: undo::History::default(),
             fetching: false,
+            last_click: None,
         }
     }
 
@@ -390,6 +398,11 @@ impl App {
             Action::FetchProgress { done, total } => {
                 self.status = Some(format!("Fetching feeds {done}/{total}…"));
             }
+            Action::NothingToFetch => {
+                self.fetching = false;
+                self.status =
+                    Some("No feeds to fetch yet: add one with herald feed add URL".into());
+            }
             Action::FetchDone {
                 new,
                 updated,
@@ -481,7 +494,7 @@ impl App {
                     self.list.move_by(isize::from(lines), height);
                 }
             }
-            Action::Click { column, row } => self.click(column, row),
+            Action::Click { column, row, at } => self.click(column, row, at, &mut effects),
             Action::ArticleLoaded(article) => {
                 self.save_position(&mut effects);
                 let id = article.summary.id;
@@ -531,10 +544,13 @@ impl App {
         effects
     }
 
-    fn click(&mut self, column: u16, row: u16) {
+    /// A click selects a row or focuses a pane; a second click on the same row soon
+    /// after opens the article.
+    fn click(&mut self, column: u16, row: u16, at: Instant, effects: &mut Vec<Effect>) {
         let cell = Cell::new(column, row);
         let panes = self.panes();
         let height = self.list_height();
+        let previous = self.last_click.take();
         if let Some(list) = panes.list.filter(|r| r.contains(cell)) {
             self.focus = Focus::List;
             let inner = layout::pane_inner(list);
@@ -542,6 +558,14 @@ impl App {
                 let index = self.list.offset + usize::from(row - inner.y);
                 if index < self.list.total {
                     self.list.select(index, height);
+                    let double = previous.is_some_and(|(then, index_then)| {
+                        index_then == index && at.saturating_duration_since(then) <= DOUBLE_CLICK
+                    });
+                    match (double, self.list.selected_row()) {
+                        (true, Some(row)) => effects.push(Effect::LoadArticle(row.id)),
+                        // A third click starts a new pair rather than opening again.
+                        _ => self.last_click = Some((at, index)),
+                    }
                 }
             }
         } else if panes.reader.is_some_and(|r| r.contains(cell)) && self.reader.is_some() {
@@ -645,7 +669,10 @@ impl App {
         };
         self.status = Some(match count {
             1 => format!("Undone: the article is {what}"),
-            n => format!("Undone: {n} articles are {what}"),
+            n => format!(
+                "Undone: {} are {what}",
+                crate::message::count(n, "article", "articles")
+            ),
         });
     }
 
@@ -681,9 +708,7 @@ impl App {
         let list_height = self.list_height();
         self.list.scroll_into_view(list_height);
         if let Some(r) = &mut self.reader {
-            r.height = rows;
-            r.rewrap(width);
-            r.scroll_by(0);
+            r.resize(width, rows);
         }
     }
 }

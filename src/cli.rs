@@ -66,6 +66,7 @@ Examples:
   herald list --json | jq '.[].title'
   herald search 'ferry is:unread'    search everything you have saved
   herald export > backup.jsonl       everything, as JSON Lines
+  herald keys                        the key bindings, as the config file names them
   herald --store /tmp/try.db --samples list
 
 The store is $XDG_DATA_HOME/herald/herald.db (else ~/.local/share/herald/herald.db) unless
@@ -171,10 +172,10 @@ pub enum Command {
     /// before:2025-01-01, since:7d (also 2w, 3m, 12h). Chinese, Japanese and Korean
     /// words are found inside longer text. Exit status 2 for a malformed query.
     #[command(
-        after_help = "Examples:\n  herald search ferry -storm\n  herald search 'title:\"night ferry\" is:unread since:2w'\n  herald search 終電 --json"
+        after_help = "Examples:\n  herald search 'ferry -storm'\n  herald search 'title:\"night ferry\" is:unread since:2w'\n  herald search 終電 --json"
     )]
     Search {
-        /// The query (quote it in the shell when it has spaces or quotes)
+        /// The query (quote it in the shell when it has spaces, quotes or a -word to leave out)
         #[arg(required = true, num_args = 1.., value_name = "QUERY")]
         query: Vec<String>,
         /// Print one JSON array, with the keys of `list --json`
@@ -198,6 +199,9 @@ pub enum Command {
     },
     /// Print the manual page (roff): herald man | man -l -
     Man,
+    /// Print the key bindings by mode, with the config file's changes, under the action
+    /// names that `[keys.MODE]` in the config uses
+    Keys,
     /// Write every article to standard output, in a form `herald import` reads back
     Export {
         /// Output format
@@ -270,7 +274,7 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // Parse errors span lines (the line, a caret under the fault): keep them.
-            let mut text = format!("{err:#}");
+            let mut text = crate::message::error_chain(&err);
             if let Some(hint) = hint(&text) {
                 text.push('\n');
                 text.push_str(hint);
@@ -353,6 +357,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         _ => {}
     }
     let config = Config::load(cli.config.as_deref())?;
+    if let Some(Command::Keys) = cli.command {
+        // Needs the config (its [keys]) but not the store.
+        let mut keymap = Keymap::default_keymap()?;
+        keymap
+            .apply(&config.keys)
+            .context("in the [keys] of the config")?;
+        out!("{}", keymap.listing())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut store = open_store(&cli, &config)?;
     match cli.command {
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
@@ -450,7 +463,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Completions { .. } | Command::Man) => Ok(ExitCode::SUCCESS),
+        Some(Command::Completions { .. } | Command::Man | Command::Keys) => Ok(ExitCode::SUCCESS),
         Some(Command::Export {
             format: ExportFormat::Jsonl,
         }) => {

@@ -205,6 +205,70 @@ pub fn wrap(paragraphs: &[String], width: usize) -> Vec<Line> {
     lines
 }
 
+/// Where a byline may break: between its fields, and between the names of a list.
+const FIELD_SEPARATORS: [&str; 2] = [" · ", ", "];
+
+/// Wraps a byline (`source · names · date · reading time`) by whole fields, so a date or
+/// a name is never cut across two lines; a line that breaks drops the separator there.
+/// Only a field wider than `width` on its own is wrapped inside, as a paragraph would be.
+pub fn wrap_fields(text: &str, width: usize) -> Vec<Line> {
+    let width = width.max(1);
+    // Each field as the byte range it covers, separators left out.
+    let mut fields = Vec::new();
+    let mut start = 0;
+    while start <= text.len() {
+        let next = FIELD_SEPARATORS
+            .iter()
+            .filter_map(|sep| text[start..].find(sep).map(|at| (start + at, sep.len())))
+            .min();
+        match next {
+            Some((end, sep)) => {
+                fields.push(start..end);
+                start = end + sep;
+            }
+            None => {
+                fields.push(start..text.len());
+                break;
+            }
+        }
+    }
+    let mut lines: Vec<Line> = Vec::new();
+    let mut current: Option<std::ops::Range<usize>> = None;
+    for field in fields {
+        if let Some(line) = &current
+            && crate::display::width(&text[line.start..field.end]) <= width
+        {
+            current = Some(line.start..field.end);
+            continue;
+        }
+        if let Some(line) = current.take() {
+            lines.push(Line {
+                paragraph: 0,
+                start: line.start,
+                end: line.end,
+            });
+        }
+        if crate::display::width(&text[field.clone()]) <= width {
+            current = Some(field);
+        } else {
+            let piece = [text[field.clone()].to_owned()];
+            lines.extend(wrap(&piece, width).into_iter().map(|l| Line {
+                paragraph: 0,
+                start: field.start + l.start,
+                end: field.start + l.end,
+            }));
+        }
+    }
+    if let Some(line) = current {
+        lines.push(Line {
+            paragraph: 0,
+            start: line.start,
+            end: line.end,
+        });
+    }
+    lines
+}
+
 /// `text` with each control and bidi character replaced by a character of the same UTF-8
 /// length that takes the one column its drawn mark takes (a tab by a space, as drawn), so
 /// the byte ranges of wrapped lines hold for the original text.

@@ -149,7 +149,11 @@ impl Fetched {
 fn store_one(store: &Store, feed: Feed, result: Result<Fetched>, now: Timestamp) -> Report {
     let record = |etag: Option<&str>, modified: Option<&str>, error: Option<&str>| {
         if let Err(err) = store.record_fetch(feed.id, etag, modified, error, now) {
-            log::warn!("{}: recording the fetch failed: {err:#}", feed.url);
+            log::warn!(
+                "{}: recording the fetch failed: {}",
+                feed.url,
+                crate::message::error_chain(&err)
+            );
         }
     };
     let outcome = match result {
@@ -169,14 +173,21 @@ fn store_one(store: &Store, feed: Feed, result: Result<Fetched>, now: Timestamp)
                     && let Some(title) = &title
                     && let Err(err) = store.name_feed(feed.id, title)
                 {
-                    log::warn!("{}: naming the feed failed: {err:#}", feed.url);
+                    log::warn!(
+                        "{}: naming the feed failed: {}",
+                        feed.url,
+                        crate::message::error_chain(&err)
+                    );
                 }
                 Outcome::Stored(counts)
             }
-            Err(err) => Outcome::Failed(format!("storing it failed: {err:#}")),
+            Err(err) => Outcome::Failed(format!(
+                "storing it failed: {}",
+                crate::message::error_chain(&err)
+            )),
         },
         Err(err) => {
-            let reason = format!("{err:#}");
+            let reason = crate::message::error_chain(&err);
             record(None, None, Some(&reason));
             Outcome::Failed(reason)
         }
@@ -238,7 +249,10 @@ pub fn fetch_all(
         if let Err(err) = committed {
             for report in &mut batch {
                 if matches!(report.outcome, Outcome::Stored(_)) {
-                    report.outcome = Outcome::Failed(format!("storing it failed: {err:#}"));
+                    report.outcome = Outcome::Failed(format!(
+                        "storing it failed: {}",
+                        crate::message::error_chain(&err)
+                    ));
                 }
             }
         }

@@ -299,7 +299,7 @@ pub fn import_file(
         ) {
             Ok(article) => vec![article],
             Err(err) => {
-                report(problem(format!("{err:#}"), false));
+                report(problem(crate::message::error_chain(&err), false));
                 Vec::new()
             }
         },
@@ -331,7 +331,7 @@ pub fn import_file(
                     })
                 }
                 Err(err) => {
-                    report(problem(format!("{err:#}"), false));
+                    report(problem(crate::message::error_chain(&err), false));
                     Ok(ImportCounts::default())
                 }
             };

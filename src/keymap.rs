@@ -346,6 +346,52 @@ impl Keymap {
         out
     }
 
+    /// Every binding as the config file names it: mode, action, keys, what it does. For
+    /// `herald keys`, so a person writing `[keys.MODE]` sees the names to use.
+    pub fn listing(&self) -> String {
+        let mut rows: Vec<(&str, String, Vec<String>, &str)> = Vec::new();
+        for b in &self.bindings {
+            let mode = Context::ALL
+                .iter()
+                .find(|(c, _)| *c == b.context)
+                .map_or("?", |(_, n)| *n);
+            let name = action_name(&b.action);
+            match rows.iter_mut().find(|r| r.0 == mode && r.1 == name) {
+                Some(row) => row.2.push(sequence_label(&b.keys)),
+                None => rows.push((
+                    mode,
+                    name,
+                    vec![sequence_label(&b.keys)],
+                    b.action.description(),
+                )),
+            }
+        }
+        let width = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+        let keys_width = rows
+            .iter()
+            .map(|r| r.2.join(" ").chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut out = String::new();
+        let mut mode = "";
+        for (m, name, keys, description) in rows {
+            if m != mode {
+                if !mode.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&format!("[{m}]\n"));
+                mode = m;
+            }
+            let keys = keys.join(" ");
+            let pad = keys_width - keys.chars().count();
+            out.push_str(&format!(
+                "{name:width$}  {keys}{:pad$}  {description}\n",
+                ""
+            ));
+        }
+        out
+    }
+
     /// The first key bound to `action` in `context`, for status-bar hints.
     pub fn key_for(&self, context: Context, action: &Action) -> Option<String> {
         self.bindings

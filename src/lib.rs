@@ -16,6 +16,7 @@ pub mod fetch;
 pub mod import;
 pub mod keymap;
 pub mod logging;
+pub mod message;
 pub mod model;
 pub mod opml;
 pub mod panics;

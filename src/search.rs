@@ -4,6 +4,7 @@
 pub mod cjk;
 pub mod highlight;
 pub mod query;
+pub mod spelling;
 
 pub use query::{Query, QueryError, parse};
 

@@ -128,7 +128,7 @@ impl Store {
                     path.display()
                 );
             }
-            let text = format!("{err:#}");
+            let text = crate::message::error_chain(&err);
             if text.contains("not a database") || text.contains("malformed") {
                 anyhow!(
                     "{} is not a readable herald store ({text}). herald has not changed it; \

@@ -169,7 +169,11 @@ fn action_for(app: &mut App, event: TermEvent) -> Option<Action> {
                 row,
                 lines: -3,
             }),
-            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column, row }),
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column,
+                row,
+                at: std::time::Instant::now(),
+            }),
             _ => None,
         },
         _ => None,
@@ -197,7 +201,7 @@ impl Background {
                 Err(err) => Action::FetchDone {
                     new: 0,
                     updated: 0,
-                    failures: vec![format!("{err:#}")],
+                    failures: vec![crate::message::error_chain(&err)],
                 },
             };
             let _ = events.send(Event::Action(done));
@@ -213,16 +217,12 @@ fn fetch_feeds_with(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> Ac
             return Action::FetchDone {
                 new: 0,
                 updated: 0,
-                failures: vec![format!("{err:#}")],
+                failures: vec![crate::message::error_chain(&err)],
             };
         }
     };
     if feeds.is_empty() {
-        return Action::FetchDone {
-            new: 0,
-            updated: 0,
-            failures: vec!["no subscriptions yet: herald feed add URL".into()],
-        };
+        return Action::NothingToFetch;
     }
     let reports = crate::fetch::fetch_all(
         store,
@@ -292,8 +292,8 @@ pub fn run_effects(
                 Ok(Some(action)) => next.extend(app.update(action)),
                 Ok(None) => {}
                 Err(err) => {
-                    log::error!("{err:#}");
-                    let mut message = format!("Error: {err:#}");
+                    log::error!("{}", crate::message::error_chain(&err));
+                    let mut message = format!("Error: {}", crate::message::error_chain(&err));
                     if let Some(hint) = crate::cli::hint(&message) {
                         message = format!("{message}. {hint}");
                     }
@@ -320,7 +320,9 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Action>> {
             order,
         } => Some(Action::SearchDone {
             generation,
-            result: store.search(&query, order).map_err(|e| format!("{e:#}")),
+            result: store
+                .search(&query, order)
+                .map_err(|e| crate::message::error_chain(&e)),
         }),
         Effect::SetReadMany(ids, read) => {
             store.set_read_many(&ids, read)?;

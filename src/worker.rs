@@ -27,7 +27,10 @@ pub fn spawn(path: PathBuf, events: Sender<Event>) -> Sender<SearchRequest> {
                 for request in requests {
                     let _ = events.send(Event::SearchDone {
                         generation: request.generation,
-                        result: Err(format!("Search is unavailable: {err:#}")),
+                        result: Err(format!(
+                            "Search is unavailable: {}",
+                            crate::message::error_chain(&err)
+                        )),
                     });
                 }
                 return;
@@ -39,7 +42,7 @@ pub fn spawn(path: PathBuf, events: Sender<Event>) -> Sender<SearchRequest> {
             }
             let result = store
                 .search(&request.query, request.order)
-                .map_err(|err| format!("Search failed: {err:#}"));
+                .map_err(|err| format!("Search failed: {}", crate::message::error_chain(&err)));
             let answer = Event::SearchDone {
                 generation: request.generation,
                 result,

@@ -126,6 +126,30 @@ fn list_json_has_exactly_the_documented_keys() {
 }
 
 #[test]
+fn show_wraps_the_byline_between_fields_not_inside_the_date() {
+    let h = Herald::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.json");
+    std::fs::write(
+        &file,
+        r#"{"guid": "b-1", "source": "Evening Lantern", "title": "Pier lights",
+            "authors": ["Mira Solberg"], "published": "2026-03-11T10:00:00+00:00",
+            "body": "The pier lamps were repainted."}"#,
+    )
+    .unwrap();
+    h.run(&["import", file.to_str().unwrap()]);
+    for width in ["24", "30", "36"] {
+        let out = h.run(&["show", "1", "--width", width]);
+        let shown = text(&out.stdout);
+        assert!(
+            shown.lines().any(|l| l.contains("2026-03-11 10:00"))
+                && shown.lines().any(|l| l.contains("Mira Solberg")),
+            "at {width}:\n{shown}"
+        );
+    }
+}
+
+#[test]
 fn show_wraps_to_width_and_json_adds_paragraphs() {
     let h = Herald::new();
     let path = fixtures().join("daily-seed-layout.txt");

@@ -43,6 +43,17 @@ fn key_overrides_and_sequences_drive_the_app() {
 }
 
 #[test]
+fn a_long_date_format_is_shown_whole_or_not_at_all() {
+    let mut h = harness_with("date_format = \"%A %d %B %Y\"\n", 200, 30);
+    let screen = h.screen();
+    assert!(screen.contains("Sunday 01 June 2025"), "{screen}");
+    // Too narrow for the whole date: the list leaves it out rather than cut it.
+    h.resize(100, 30);
+    let screen = h.screen();
+    assert!(!screen.contains("Sunday 01"), "{screen}");
+}
+
+#[test]
 fn settings_change_layout_width_dates_and_reading() {
     let mut h = harness_with(
         "layout = \"stacked\"\nreader_width = 40\ndate_format = \"%Y-%m-%d\"\nmark_read_on_open = false\n",
@@ -168,6 +179,38 @@ mod cli {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains(".TH herald 1"), "{text}");
         assert!(text.contains("import"));
+    }
+
+    #[test]
+    fn keys_lists_the_bindings_by_their_config_names_with_the_configs_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "[keys.list]\nnext_unread = [\"n\"]\n").unwrap();
+        let out = herald(&["--config", config.to_str().unwrap(), "keys"], &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let list = text
+            .split("[list]")
+            .nth(1)
+            .unwrap()
+            .split("\n[")
+            .next()
+            .unwrap();
+        let line = list
+            .lines()
+            .find(|l| l.starts_with("next_unread "))
+            .unwrap();
+        assert!(line.contains(" n ") && !line.contains('U'), "{line}");
+        assert!(
+            text.contains("[reader]") && text.contains("scroll_down"),
+            "{text}"
+        );
+        // No store is opened or created for it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

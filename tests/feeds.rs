@@ -359,6 +359,29 @@ fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
 }
 
 #[test]
+fn one_feed_is_counted_in_the_singular_and_a_parse_error_is_said_once() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    herald(&store, &["feed", "add", &server.url("/rss.xml")]);
+    let out = herald(&store, &["fetch", "--timeout", "5"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("fetched 1 feed: 2 new"), "{stdout}");
+
+    // An unclosed tag: feed-rs's error repeats its cause in its own message.
+    let bad = dir.path().join("tides.xml");
+    std::fs::write(
+        &bad,
+        "<rss version=\"2.0\"><channel><title>Tides</title><item><title>Low",
+    )
+    .unwrap();
+    let out = herald(&store, &["import", bad.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a feed herald can read"), "{stderr}");
+    assert_eq!(stderr.matches("end of input").count(), 1, "{stderr}");
+}
+
+#[test]
 fn the_command_line_subscribes_fetches_and_moves_subscriptions_with_opml() {
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();

@@ -107,6 +107,33 @@ fn resize_reflows_and_keeps_the_paragraph_at_the_top() {
 }
 
 #[test]
+fn a_clamp_at_the_end_does_not_move_the_remembered_place() {
+    let mut h = Harness::new(&fixtures(), 80, 24);
+    h.keys("j j enter G");
+    // Up to the nearest paragraph start, less than a taller screen from the end.
+    while h.app.reader.as_ref().unwrap().lines[h.app.reader.as_ref().unwrap().top].start != 0 {
+        h.keys("k");
+    }
+    let r = h.app.reader.as_ref().unwrap();
+    let before = r.lines[r.top];
+    for (w, hgt) in [(130, 24), (60, 24), (80, 24)] {
+        h.resize(w, hgt);
+    }
+    let r = h.app.reader.as_ref().unwrap();
+    assert_eq!(
+        r.lines[r.top], before,
+        "back at 80x24, the same line is at the top"
+    );
+    // Once the person scrolls, the place shown becomes the place remembered.
+    h.resize(130, 24);
+    h.keys("k");
+    let shown = h.app.reader.as_ref().unwrap().position();
+    assert_ne!(shown.paragraph, before.paragraph);
+    h.resize(80, 24);
+    assert_eq!(h.app.reader.as_ref().unwrap().position(), shown);
+}
+
+#[test]
 fn zoom_focus_and_help() {
     let mut h = Harness::new(&fixtures(), 120, 30);
     h.keys("z");
@@ -135,7 +162,12 @@ fn zoom_focus_and_help() {
 #[test]
 fn mouse_wheel_scrolls_the_pane_under_the_pointer_and_click_selects() {
     let mut h = Harness::new(&fixtures(), 120, 30);
-    h.act(Action::Click { column: 3, row: 4 });
+    let at = std::time::Instant::now();
+    h.act(Action::Click {
+        column: 3,
+        row: 4,
+        at,
+    });
     assert_eq!(h.app.list.selected, 3);
     h.keys("enter");
     let reader_x = h.app.panes().reader.unwrap().x + 2;
@@ -161,8 +193,46 @@ fn mouse_wheel_scrolls_the_pane_under_the_pointer_and_click_selects() {
     h.act(Action::Click {
         column: reader_x,
         row: 5,
+        at,
     });
     assert_eq!(h.app.focus, Focus::Reader);
+}
+
+#[test]
+fn a_double_click_on_a_row_opens_it_and_a_single_click_selects() {
+    use std::time::{Duration, Instant};
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    // The clock is given with each click: the times are made up, not waited for.
+    let t0 = Instant::now();
+    let click = |h: &mut Harness, row: u16, after_ms: u64| {
+        h.act(Action::Click {
+            column: 5,
+            row,
+            at: t0 + Duration::from_millis(after_ms),
+        })
+    };
+    click(&mut h, 2, 0);
+    assert_eq!(h.app.list.selected, 1);
+    assert!(h.app.reader.is_none(), "one click only selects");
+    click(&mut h, 2, 900);
+    assert!(
+        h.app.reader.is_none(),
+        "two slow clicks are two single clicks"
+    );
+    click(&mut h, 3, 1000);
+    assert!(h.app.reader.is_none(), "two quick clicks on different rows");
+    assert_eq!(h.app.list.selected, 2);
+    click(&mut h, 3, 1200);
+    assert_eq!(h.app.focus, Focus::Reader);
+    assert_eq!(
+        title(&h),
+        "Mapping the channel: a season on the survey boat"
+    );
+    // A third quick click is not a second double click.
+    h.keys("tab j");
+    click(&mut h, 3, 1300);
+    assert_eq!(h.app.list.selected, 2);
+    assert_eq!(h.app.focus, Focus::List);
 }
 
 #[test]
@@ -292,6 +362,32 @@ mod search {
     }
 
     #[test]
+    fn filters_alone_come_newest_first_and_say_so() {
+        let mut articles = fixtures();
+        // Same source for all: the newest has the longest text, which BM25 ranks last.
+        for a in &mut articles {
+            a.source = "Harbour Daily".into();
+        }
+        let mut h = Harness::new(&articles, 200, 30);
+        let all_newest_first = titles(&h);
+        h.keys("/");
+        h.type_text("source:\"Harbour Daily\" is:unread");
+        h.keys("enter");
+        assert_eq!(titles(&h), all_newest_first);
+        let screen = h.screen();
+        assert!(screen.contains("(newest first)"), "{screen}");
+        h.keys("O");
+        assert!(
+            h.app
+                .status
+                .as_deref()
+                .unwrap_or_default()
+                .contains("newest first")
+        );
+        assert!(h.screen().contains("(newest first)"));
+    }
+
+    #[test]
     fn find_in_article_counts_steps_and_wraps() {
         let mut h = Harness::new(&fixtures(), 100, 30);
         h.keys("j j enter /");
@@ -417,10 +513,29 @@ mod feeds {
 
     #[test]
     fn r_without_subscriptions_says_how_to_add_one() {
-        let mut h = Harness::new(&fixtures(), 120, 30);
-        h.keys("R");
-        let status = h.app.status.clone().unwrap();
-        assert!(status.contains("herald feed add"), "{status}");
+        for width in [80, 100, 120] {
+            let mut h = Harness::new(&fixtures(), width, 24);
+            h.keys("R");
+            let status = h.app.status.clone().unwrap();
+            assert!(!status.contains("failed"), "nothing failed: {status}");
+            let screen = h.screen();
+            let bottom = screen.lines().last().unwrap();
+            assert!(
+                bottom.contains("herald feed add URL"),
+                "at {width}: {bottom}"
+            );
+        }
+        // A message too long for the line keeps its start, the counts give way.
+        let mut h = Harness::new(&fixtures(), 60, 24);
+        h.act(Action::Notify(
+            "Fetched: 2 new, 0 updated, 1 failed (a long reason)".into(),
+        ));
+        let screen = h.screen();
+        let bottom = screen.lines().last().unwrap();
+        assert!(
+            bottom.starts_with("Fetched: 2 new, 0 updated, 1 failed"),
+            "{bottom}"
+        );
     }
 
     #[test]
@@ -495,4 +610,19 @@ fn the_list_and_reader_show_dates_in_the_zone_given() {
     h.app.zone = jiff::tz::TimeZone::get("America/New_York").unwrap();
     h.keys("q j k enter");
     assert!(h.screen().contains("2025-05-19 19:15"), "{}", h.screen());
+}
+
+#[test]
+fn counts_of_one_are_singular_in_the_status_bar() {
+    let mut h = Harness::new(&fixtures()[..1], 120, 10);
+    assert!(
+        h.screen().contains("1 article · 1 unread"),
+        "{}",
+        h.screen()
+    );
+    h.keys("enter / t r a m s");
+    assert!(h.screen().ends_with(" 1 match\n"), "{}", h.screen());
+    h.keys("enter");
+    let status = h.app.status.clone().unwrap_or_default();
+    assert!(status.starts_with("1 match:"), "{status}");
 }

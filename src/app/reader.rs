@@ -33,6 +33,10 @@ pub struct Reader {
     pub width: usize,
     /// The first line on screen.
     pub top: usize,
+    /// The place the reader chose, by scrolling or opening. A clamp at the article's end
+    /// (a taller or wider screen) changes what is shown, not this: the next re-flow
+    /// comes back to it. It moves only when the person scrolls.
+    anchor: Position,
     /// Lines on screen, from the last layout.
     pub height: usize,
     /// Matches to highlight, in reading order.
@@ -64,6 +68,7 @@ impl Reader {
             lines: Vec::new(),
             width: 0,
             top: 0,
+            anchor: Position::default(),
             height,
             marks: Vec::new(),
             current_mark: None,
@@ -73,14 +78,20 @@ impl Reader {
         reader
     }
 
-    /// Wraps again for a new width, keeping the paragraph at the top of the screen there.
+    /// Fits the reader to a new text area: wraps again for the width and scrolls back to
+    /// the remembered place, clamped to the new height.
+    pub fn resize(&mut self, width: usize, height: usize) {
+        self.height = height;
+        self.rewrap(width);
+        self.place();
+    }
+
+    /// Wraps again for a new width, keeping the remembered place at the top of the screen.
     pub fn rewrap(&mut self, width: usize) {
         if width == self.width && !self.lines.is_empty() {
             return;
         }
-        let position = self.position();
         let title = std::slice::from_ref(&self.article.summary.title);
-        let meta = std::slice::from_ref(&self.meta);
         let mut lines = Vec::new();
         let convert = |kind: LineKind, l: &Line| ReaderLine {
             kind,
@@ -94,7 +105,7 @@ impl Reader {
                 .map(|l| convert(LineKind::Title, l)),
         );
         lines.extend(
-            display::wrap(meta, width)
+            display::wrap_fields(&self.meta, width)
                 .iter()
                 .map(|l| convert(LineKind::Meta, l)),
         );
@@ -118,7 +129,7 @@ impl Reader {
         );
         self.lines = lines;
         self.width = width;
-        self.go_to(position);
+        self.place();
     }
 
     pub fn text(&self, line: &ReaderLine) -> &str {
@@ -135,8 +146,13 @@ impl Reader {
         source.get(line.start..line.end).unwrap_or_default()
     }
 
-    /// Where the reader is: the first body text at or below the top of the screen.
+    /// Where the reader is: the place last chosen, which is what gets saved.
     pub fn position(&self) -> Position {
+        self.anchor
+    }
+
+    /// The first body text at or below the top of the screen.
+    fn shown_position(&self) -> Position {
         self.lines
             .iter()
             .skip(self.top)
@@ -148,8 +164,15 @@ impl Reader {
             })
     }
 
-    /// Scrolls so the line holding `position` is at the top.
+    /// Scrolls so the line holding `position` is at the top, and remembers it.
     pub fn go_to(&mut self, position: Position) {
+        self.anchor = position;
+        self.place();
+    }
+
+    /// Puts the line holding the anchor at the top, as far as the end allows.
+    fn place(&mut self) {
+        let position = self.anchor;
         if position == Position::default() {
             self.top = 0;
             return;
@@ -188,8 +211,7 @@ impl Reader {
         if let Some(line) = marks::line_of(self, mark) {
             let visible = self.top..self.top + self.height.max(1);
             if !visible.contains(&line) {
-                self.top = line.saturating_sub(self.height / 4);
-                self.clamp();
+                self.scroll_to(line.saturating_sub(self.height / 4));
             }
         }
     }
@@ -231,13 +253,14 @@ impl Reader {
     }
 
     pub fn scroll_by(&mut self, delta: isize) {
-        self.top = self.top.saturating_add_signed(delta);
-        self.clamp();
+        self.scroll_to(self.top.saturating_add_signed(delta));
     }
 
+    /// Scrolls as the person asked: what is then shown becomes the remembered place.
     pub fn scroll_to(&mut self, top: usize) {
         self.top = top;
         self.clamp();
+        self.anchor = self.shown_position();
     }
 
     fn clamp(&mut self) {
@@ -356,6 +379,36 @@ mod tests {
             &jiff::tz::TimeZone::get("America/New_York").unwrap(),
         );
         assert!(r.meta.contains("2025-03-14 19:30"), "{}", r.meta);
+    }
+
+    #[test]
+    fn the_byline_wraps_between_fields_never_inside_a_date_or_a_name() {
+        let mut a = article(paragraphs(1));
+        a.summary.source = "The Morning Circuit".into();
+        a.summary.authors = vec!["Priya Raman".into(), "Tomás Ferreira".into()];
+        a.summary.published =
+            Some(crate::model::Published::parse_rfc3339("2026-03-11T10:00:00Z").unwrap());
+        for width in 17..90 {
+            let r = Reader::new(a.clone(), width, 10);
+            let meta: Vec<&str> = r
+                .lines
+                .iter()
+                .filter(|l| l.kind == LineKind::Meta)
+                .map(|l| r.text(l))
+                .collect();
+            for whole in [
+                "2026-03-11 10:00",
+                "Priya Raman",
+                "Tomás Ferreira",
+                "1 min read",
+            ] {
+                assert!(
+                    meta.iter().any(|l| l.contains(whole)),
+                    "at {width}: {whole:?} is split in {meta:?}"
+                );
+            }
+            assert!(meta.iter().all(|l| display::width(l) <= width), "{meta:?}");
+        }
     }
 
     #[test]

@@ -49,6 +49,9 @@ impl App {
                 let base = self.pending.clone().unwrap_or_else(|| self.view.clone());
                 if base.is_all() {
                     self.status = Some("All articles are listed newest first".into());
+                } else if !base.query.has_words_to_rank() {
+                    self.status =
+                        Some("Filters alone have no words to rank by: newest first".into());
                 } else {
                     let order = match base.order {
                         Order::Relevance => Order::Newest,
@@ -214,7 +217,10 @@ impl App {
                 let count = self.reader.as_ref().map_or(0, |r| r.marks.len());
                 self.status = Some(match count {
                     0 => "No matches".into(),
-                    n => format!("{n} matches: n next, N previous"),
+                    n => format!(
+                        "{}: n next, N previous",
+                        crate::message::count(n, "match", "matches")
+                    ),
                 });
             }
             PromptKind::ConfirmMarkAll(_) => effects.push(self.mark_all_effect()),

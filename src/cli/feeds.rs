@@ -10,6 +10,7 @@ use super::FeedCommand;
 use super::output::write_json;
 use crate::display::printable;
 use crate::import;
+use crate::message::count;
 use crate::store::Store;
 
 /// Moves a newsboat cache in: its subscriptions, then its articles a batch at a time, so
@@ -61,12 +62,13 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
         },
     )?;
     let skipped = if rows.skipped > 0 {
-        format!("; {} rows skipped", rows.skipped)
+        format!("; {} skipped", count(rows.skipped, "row", "rows"))
     } else {
         String::new()
     };
     outln!(
-        "newsboat: {added} subscriptions added ({} in the cache); articles: {} new, {} updated, {} already present{skipped}",
+        "newsboat: {} added ({} in the cache); articles: {} new, {} updated, {} already present{skipped}",
+        count(added, "subscription", "subscriptions"),
         feeds.len(),
         counts.new,
         counts.updated,
@@ -178,8 +180,8 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
                 Ok(())
             })?;
             outln!(
-                "subscribed to {added} of {} feeds in the file",
-                outlines.len()
+                "subscribed to {added} of {} in the file",
+                count(outlines.len(), "feed", "feeds")
             )?;
         }
         FeedCommand::Export => {
@@ -248,8 +250,8 @@ pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCo
         }
     }
     outln!(
-        "fetched {} feeds: {new} new, {updated} updated, {failed} failed",
-        reports.len()
+        "fetched {}: {new} new, {updated} updated, {failed} failed",
+        count(reports.len(), "feed", "feeds")
     )?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS

@@ -59,7 +59,10 @@ pub(super) fn print_article(article: &Article, width: usize) -> Result<()> {
                 .to_string(),
         );
     }
-    write!(out, "{}", display::fill(&[byline.join(" · ")], width))?;
+    let byline = byline.join(" · ");
+    for line in display::wrap_fields(&byline, width) {
+        writeln!(out, "{}", printable(&byline[line.start..line.end]))?;
+    }
     if let Some(url) = &s.url {
         writeln!(out, "{}", printable(url))?;
     }

@@ -106,7 +106,8 @@ fn occurrences(pattern: &[String], words: &[Word]) -> Vec<usize> {
 pub fn find<'a>(text: &str, terms: impl IntoIterator<Item = &'a Term>) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut text_words: Option<Vec<Word>> = None;
-    for term in terms {
+    for term in terms.into_iter().flat_map(Term::spellings) {
+        let term = &term;
         if term.is_cjk() {
             for run in super::cjk::runs(&term.text) {
                 let needle: String = run.into_iter().collect();
@@ -165,6 +166,16 @@ mod tests {
             .into_iter()
             .map(|r| &text[r])
             .collect()
+    }
+
+    #[test]
+    fn two_letter_spellings_highlight_the_umlaut_and_themselves() {
+        assert_eq!(
+            hits("Billige Flüge ab München, fluege", "fluege muench"),
+            ["Flüge", "München", "fluege"]
+        );
+        assert_eq!(hits("Auf der Straße", "strasse"), ["Straße"]);
+        assert_eq!(hits("Hafen Ålesund", "aalesund"), ["Ålesund"]);
     }
 
     #[test]

@@ -54,6 +54,28 @@ impl Term {
     pub fn is_cjk(&self) -> bool {
         self.text.chars().any(cjk::is_cjk)
     }
+
+    /// This term, then the same term in each other spelling of its letter pairs
+    /// (`fluege`, `flüge`): what the index and the highlighting look for.
+    pub fn spellings(&self) -> Vec<Term> {
+        if self.is_cjk() {
+            return vec![self.clone()];
+        }
+        super::spelling::variants(&self.text)
+            .into_iter()
+            .enumerate()
+            // A short prefix in another spelling is a common start of other words
+            // (`does` → `dös`, folded `dos*`): measured on the generated corpus, such
+            // prefixes brought most false matches, so they wait for more letters.
+            .filter(|(i, text)| {
+                *i == 0 || !self.prefix || text.chars().count() >= super::spelling::MIN_PREFIX_CHARS
+            })
+            .map(|(_, text)| Term {
+                text,
+                ..self.clone()
+            })
+            .collect()
+    }
 }
 
 /// Terms of which at least one must match (`a OR b`); most groups hold one term.
@@ -79,6 +101,19 @@ impl Query {
     /// True when the query selects every article.
     pub fn is_empty(&self) -> bool {
         *self == Query::default()
+    }
+
+    /// True when the query has words to rank by: a group in the word index with a word
+    /// of the text or the title. Names (`source:`, `author:`), states and dates only
+    /// filter, and CJK terms are matched apart from the ranking; with nothing else, a
+    /// "best" order would be arbitrary, so such a query lists newest first.
+    pub fn has_words_to_rank(&self) -> bool {
+        self.groups.iter().any(|g| {
+            !g.any_of.iter().any(Term::is_cjk)
+                && g.any_of
+                    .iter()
+                    .any(|t| matches!(t.field, None | Some(Field::Title)))
+        })
     }
 
     /// The terms to highlight: every term that must or may match.

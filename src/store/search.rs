@@ -9,15 +9,26 @@ use crate::search::query::{Query, Term};
 use crate::search::{Order, cjk};
 
 /// The FTS5 expression for one term in the word index, or `None` when the term has no
-/// letters or digits to look for.
+/// letters or digits to look for. A term with other spellings (`fluege`) asks for any.
 fn word_expression(term: &Term) -> Option<String> {
     if !term.text.chars().any(char::is_alphanumeric) {
         return None;
     }
-    let mut expr = format!("\"{}\"", term.text.replace('"', "\"\""));
-    if term.prefix {
-        expr.push_str(" *");
-    }
+    let spellings: Vec<String> = term
+        .spellings()
+        .iter()
+        .map(|t| {
+            let mut expr = format!("\"{}\"", t.text.replace('"', "\"\""));
+            if t.prefix {
+                expr.push_str(" *");
+            }
+            expr
+        })
+        .collect();
+    let mut expr = match spellings.as_slice() {
+        [one] => one.clone(),
+        many => format!("({})", many.join(" OR ")),
+    };
     if let Some(field) = term.field {
         expr = format!("{} : {expr}", field.column());
     }
@@ -170,7 +181,7 @@ impl Store {
             "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
              WHERE articles_fts MATCH ?{conditions}"
         );
-        if order == Order::Relevance && matched.len() <= RANK_LIMIT {
+        if order == Order::Relevance && query.has_words_to_rank() && matched.len() <= RANK_LIMIT {
             let sql = format!("{joined} ORDER BY f.rank, a.sort_key DESC, a.id DESC");
             return Ok(Found {
                 ids: self.ids(&sql, params)?,
@@ -324,6 +335,51 @@ mod tests {
         assert_eq!(ids(&s, "終電 OR storm"), [2, 3]);
         assert_eq!(ids(&s, "-終電"), [1, 2, 4]);
         assert!(ids(&s, "大阪").is_empty());
+    }
+
+    #[test]
+    fn umlauts_typed_as_two_letters_find_the_real_spelling() {
+        let s = Store::open_in_memory().unwrap();
+        let article = |guid: &str, title: &str, body: &str| NewArticle {
+            guid: Some(guid.into()),
+            source: "Alpen Bote".into(),
+            title: title.into(),
+            paragraphs: vec![body.into()],
+            ..Default::default()
+        };
+        s.import(
+            &[
+                article(
+                    "1",
+                    "Billige Flüge ab München",
+                    "Mehr Verkehr auf der Straße.",
+                ),
+                article("2", "Hafenfest in Ålesund", "Boote und Musik."),
+                article(
+                    "3",
+                    "A blue queue",
+                    "The fluege myth and a muenchen mention.",
+                ),
+            ],
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        assert_eq!(ids(&s, "fluege"), [3, 1]);
+        assert_eq!(ids(&s, "muenchen"), [3, 1]);
+        assert_eq!(ids(&s, "title:fluege"), [1]);
+        assert_eq!(ids(&s, "strasse"), [1]);
+        assert_eq!(ids(&s, "aalesund"), [2]);
+        assert_eq!(ids(&s, "\"billige fluege\""), [1]);
+        assert_eq!(ids(&s, "fluege -muenchen"), Vec::<i64>::new());
+        // Prefixes too, as the last word is being typed.
+        let q = parse("fluege", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
+        assert_eq!(s.search(&q, Order::Newest).unwrap().ids.len(), 2);
+        // A prefix too short to tell (`flue` → `flü*`) waits for more letters.
+        let q = parse("flue", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
+        assert_eq!(s.search(&q, Order::Newest).unwrap().ids.len(), 1);
+        // The real letters still find themselves, and plain words are unchanged.
+        assert_eq!(ids(&s, "flüge"), [1]);
+        assert_eq!(ids(&s, "blue"), [3]);
     }
 
     #[test]

@@ -15,6 +15,8 @@ use crate::search::query::Term;
 
 /// Columns for the date, `03 Dec 24`.
 const DATE_WIDTH: usize = 9;
+/// The widest date a row gives room to (`Wednesday 30 September 2026` is 27).
+const MAX_DATE_WIDTH: usize = 32;
 
 pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     let is_focused = focused(app, Focus::List);
@@ -29,7 +31,10 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     } else if view.is_search() && view.name == "Search" {
         let order = match (view.order, view.ranked) {
             (Order::Relevance, true) => "best first",
-            (Order::Relevance, false) => "newest first: too many to rank",
+            (Order::Relevance, false) if view.query.has_words_to_rank() => {
+                "newest first: too many to rank"
+            }
+            (Order::Relevance, false) => "newest first",
             (Order::Newest, _) => "newest first",
         };
         format!("Search: {} ({order})", printable(&view.text))
@@ -113,7 +118,10 @@ pub fn row_line(
         .and_then(|p| jiff::fmt::strtime::format(date_format, display::shown_time(&p, zone)).ok())
         // The pattern is the user's, but a bidi override or an escape in it would act on
         // the terminal all the same.
-        .map(|d| display::truncate(&printable(&d), 16).into_owned())
+        .map(|d| printable(&d).into_owned())
+        // A cut date reads as another date (`Sunday 01 June …`): a date is shown whole,
+        // when the row has room for it, or not at all.
+        .filter(|d| display::width(d) <= MAX_DATE_WIDTH)
         .unwrap_or_default();
     let date_width = display::width(&date).max(DATE_WIDTH.min(display::width(date_format) + 1));
     let show_date = width >= 30 + date_width;

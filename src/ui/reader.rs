@@ -37,7 +37,11 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     let percent = match reader.current_mark {
         Some(i) => format!("{}/{} · {}%", i + 1, reader.marks.len(), reader.percent()),
         None if !reader.marks.is_empty() => {
-            format!("{} matches · {}%", reader.marks.len(), reader.percent())
+            format!(
+                "{} · {}%",
+                crate::message::count(reader.marks.len(), "match", "matches"),
+                reader.percent()
+            )
         }
         None => format!("{}%", reader.percent()),
     };

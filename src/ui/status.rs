@@ -9,6 +9,8 @@ use crate::action::Action;
 use crate::app::{App, Prompt, PromptKind};
 use crate::display::{self, printable};
 use crate::keymap::Context;
+use crate::message::count;
+pub use crate::message::thousands;
 
 pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     if area.height == 0 {
@@ -20,8 +22,8 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     }
     let counts = if app.view.is_all() {
         format!(
-            "{} articles · {} unread",
-            thousands(app.total),
+            "{} · {} unread",
+            count(app.total, "article", "articles"),
             thousands(app.unread)
         )
     } else {
@@ -37,7 +39,10 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         None => (hints(app), theme.hint),
     };
     let width = usize::from(area.width);
-    let counts = if display::width(&counts) + 10 <= width {
+    // A message is what the person needs to read now: the counts give way to it.
+    let room_for_both = display::width(&left) + display::width(&counts) < width;
+    let counts = if display::width(&counts) + 10 <= width && (room_for_both || app.status.is_none())
+    {
         counts
     } else {
         String::new()
@@ -115,8 +120,8 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
             theme.counts,
         ),
         (None, PromptKind::Find) => {
-            let count = app.reader.as_ref().map_or(0, |r| r.marks.len());
-            (format!("{count} matches"), theme.counts)
+            let matches = app.reader.as_ref().map_or(0, |r| r.marks.len());
+            (count(matches, "match", "matches"), theme.counts)
         }
         (None, PromptKind::SaveView) => ("Enter saves · Esc cancels".to_owned(), theme.hint),
         (None, PromptKind::ConfirmMarkAll(_)) => ("y yes · n no".to_owned(), theme.hint),
@@ -125,7 +130,7 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
     let question;
     let label = match prompt.kind {
         PromptKind::ConfirmMarkAll(n) => {
-            question = format!("Mark {} articles read? ", thousands(n));
+            question = format!("Mark {} read? ", count(n, "article", "articles"));
             question.as_str()
         }
         kind => kind.label(),
@@ -167,17 +172,4 @@ fn tail(text: &str, max: usize) -> String {
     }
     out.push('…');
     out.into_iter().rev().collect()
-}
-
-/// `100000` as `100,000`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
