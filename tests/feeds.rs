@@ -295,8 +295,7 @@ fn fetching_every_kind_of_feed_and_every_kind_of_failure() {
         [
             "## The instruments",
             "The boat carries an echo sounder [1] and a GPS mast.",
-            "• Depth every 100 m",
-            "• Position every second",
+            "• Depth every 100 m\n• Position every second",
             "> We log it all by hand as well.",
             "depth  position\n12.4   51.90N 4.48E",
             "[image: The survey boat at dawn]",

@@ -103,7 +103,15 @@ struct Writer {
     drop_furniture: bool,
     /// Each listed link's number, by URL.
     numbers: HashMap<String, usize>,
+    /// The items of the list being written (lists nested in it included), one line
+    /// each: a list is one paragraph, so it reads as a list and not as a run of
+    /// paragraphs with blank lines between them.
+    list_lines: Vec<String>,
 }
+
+/// Marks a `<br>` in the text being gathered. Text nodes never hold NUL (the HTML parser
+/// replaces it), and their own line breaks are white space like any other.
+const BREAK: char = '\0';
 
 impl Writer {
     /// A writer for an item body, or (`drop_furniture`) for a whole page.
@@ -116,21 +124,53 @@ impl Writer {
             prefix: None,
             drop_furniture,
             numbers: HashMap::new(),
+            list_lines: Vec::new(),
         }
     }
 
+    /// Ends the text being gathered as a paragraph. A `<br>` in it is a line break
+    /// inside the paragraph; two or more in a row (an old way to write paragraphs) end
+    /// it and start the next.
     fn flush(&mut self) {
-        let text = clean(&self.line);
-        self.line.clear();
-        if text.is_empty() {
-            return;
+        let line = std::mem::take(&mut self.line);
+        let mut lines: Vec<String> = Vec::new();
+        let mut blank = false;
+        for piece in line.split(BREAK) {
+            let piece = clean(piece);
+            if piece.is_empty() {
+                blank = true;
+                continue;
+            }
+            if blank && !lines.is_empty() {
+                let done = std::mem::take(&mut lines).join("\n");
+                self.paragraph(done);
+            }
+            blank = false;
+            lines.push(piece);
         }
+        if !lines.is_empty() {
+            let text = lines.join("\n");
+            self.paragraph(text);
+        }
+    }
+
+    /// Writes one paragraph with its quote marks and prefix, into the list being written
+    /// when there is one.
+    fn paragraph(&mut self, text: String) {
         let mut paragraph = self.quote_mark();
         if let Some(prefix) = self.prefix.take() {
             paragraph.push_str(&prefix);
         }
         paragraph.push_str(&text);
-        self.out.paragraphs.push(paragraph);
+        self.emit(paragraph);
+    }
+
+    fn emit(&mut self, paragraph: String) {
+        if self.lists.is_empty() {
+            self.out.paragraphs.push(paragraph);
+        } else {
+            self.list_lines.push(paragraph);
+        }
     }
 
     fn link_number(&mut self, href: &str) -> Option<usize> {
@@ -207,7 +247,7 @@ impl Writer {
             return false;
         }
         match name {
-            "br" => self.flush(),
+            "br" => self.line.push(BREAK),
             "img" => {
                 let alt = element.attr("alt").map(clean).unwrap_or_default();
                 if alt.is_empty() {
@@ -237,7 +277,7 @@ impl Writer {
                     .join("\n");
                 if !body.trim().is_empty() {
                     let quote = self.quote_mark();
-                    self.out.paragraphs.push(format!("{quote}{body}"));
+                    self.emit(format!("{quote}{body}"));
                 }
                 return false;
             }
@@ -291,6 +331,10 @@ impl Writer {
             "ul" | "ol" => {
                 self.flush();
                 self.lists.pop();
+                if self.lists.is_empty() && !self.list_lines.is_empty() {
+                    let list = std::mem::take(&mut self.list_lines).join("\n");
+                    self.out.paragraphs.push(list);
+                }
             }
             "blockquote" => {
                 self.flush();
@@ -530,12 +574,9 @@ mod tests {
             c.paragraphs,
             [
                 "## Harbour & port",
-                "The night ferry [1] runs daily.",
-                "New line.",
-                "• One",
-                "• Two again [1]",
-                "1. First",
-                "2. Second",
+                "The night ferry [1] runs daily.\nNew line.",
+                "• One\n• Two again [1]",
+                "1. First\n2. Second",
                 "> Quoted words",
                 "fn main() {\n \n    println!(\"hi\");\n}",
                 "[image: A ferry at dusk] [image]",
@@ -545,6 +586,32 @@ mod tests {
             ]
         );
         assert_eq!(links_of(&c.paragraphs), ["https://example.org/ferry"]);
+        assert!(c.paragraphs.iter().all(|p| !p.contains("\n\n")));
+    }
+
+    /// A list reads as a list (its items on consecutive lines of one paragraph), a
+    /// `<br>` is a line break inside its paragraph, and two of them end the paragraph.
+    #[test]
+    fn lists_are_one_paragraph_and_a_break_stays_inside_its_paragraph() {
+        let c = to_text(
+            "<p>Dock A<br>\nDock B<br/>Dock C</p>\
+             <ul><li>Tides<ul><li>High at six</li><li>Low at noon</li></ul></li>\
+             <li><p>Ferries</p><p>run late</p></li></ul>\
+             <blockquote><ol><li>Quoted one</li><li>Quoted two</li></ol></blockquote>\
+             <p>First part<br><br>  <br>Second part</p><p><br>Lone<br></p>",
+        );
+        assert_eq!(
+            c.paragraphs,
+            [
+                "Dock A\nDock B\nDock C",
+                "• Tides\n  • High at six\n  • Low at noon\n• Ferries\nrun late",
+                "> 1. Quoted one\n> 2. Quoted two",
+                "First part",
+                "Second part",
+                "Lone",
+            ]
+        );
+        // No blank line inside a paragraph, which the store would split.
         assert!(c.paragraphs.iter().all(|p| !p.contains("\n\n")));
     }
 
