@@ -280,6 +280,9 @@ fn as_drawn_same_bytes(text: &str) -> Cow<'_, str> {
         text.chars()
             .map(|c| match (c, c.len_utf8()) {
                 ('\t', _) => ' ',
+                // A line break inside a paragraph (a list, a `<br>`, a preformatted
+                // block) is a break for textwrap, not a mark to draw.
+                ('\n', _) => '\n',
                 (c, _) if !is_unsafe(c) => c,
                 (_, 1) => '?',
                 (_, 2) => '\u{BF}',
@@ -455,6 +458,14 @@ mod tests {
                 proptest::prop_assert!(drawn(&cut) <= max, "{:?}", cut);
             }
         }
+    }
+
+    #[test]
+    fn a_line_break_inside_a_paragraph_breaks_the_line() {
+        let paragraphs = vec!["• Tides\n• Ferries \u{1b} late".to_owned()];
+        let lines = wrap(&paragraphs, 40);
+        let texts: Vec<&str> = lines.iter().map(|l| line_text(&paragraphs, l)).collect();
+        assert_eq!(texts, ["• Tides", "• Ferries \u{1b} late"]);
     }
 
     #[test]
