@@ -95,8 +95,11 @@ pub fn import_paths(
             summary.failed += failed;
         }
     }
-    if summary.counts.imported >= BATCH_SIZE {
-        store.settle_word_index()?;
+    if summary.counts.imported >= BATCH_SIZE
+        && let Err(err) = store.settle_word_index()
+    {
+        // The articles are stored; merging is upkeep that later writes also do.
+        log::warn!("merging the word index after the import: {err:#}");
     }
     Ok(summary)
 }
