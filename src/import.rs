@@ -401,7 +401,11 @@ fn import_json_lines(
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<LineOutcome>>(4);
     std::thread::scope(|scope| {
         let codec = store.codec()?;
-        scope.spawn(move || parse_json_lines(reader, fallback, &codec, &sender));
+        // A store about to get its first thousand articles from this file: the parser
+        // trains the compression dictionary on the first of them before compressing any.
+        let train_first =
+            !codec.has_dictionary() && store.count()? < crate::store::TRAIN_DICTIONARY_AT;
+        scope.spawn(move || parse_json_lines(reader, fallback, &codec, train_first, &sender));
         let mut counts = ImportCounts::default();
         let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH_SIZE);
         for outcomes in receiver {
@@ -430,9 +434,26 @@ fn parse_json_lines(
     mut reader: impl BufRead,
     fallback: &str,
     codec: &crate::store::Codec,
+    train_first: bool,
     sender: &std::sync::mpsc::SyncSender<Vec<LineOutcome>>,
 ) {
     const CHUNK: usize = 256;
+    // With `train_first`, articles wait here, uncompressed, until there are enough to
+    // train the dictionary on (or the file ends).
+    const TRAIN_ON: usize = 2_000;
+    let mut waiting: Option<Vec<NewArticle>> = train_first.then(Vec::new);
+    let train = |waiting: Vec<NewArticle>, chunk: &mut Vec<LineOutcome>| {
+        let texts: Vec<String> = waiting
+            .iter()
+            .map(|a| crate::store::body_of(&a.paragraphs))
+            .collect();
+        codec.train_from(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        for article in &waiting {
+            chunk.push(LineOutcome::Article(Box::new(Prepared::new(
+                article, codec,
+            ))));
+        }
+    };
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut raw = Vec::new();
     let mut number = 0;
@@ -478,9 +499,19 @@ fn parse_json_lines(
                         true,
                     ));
                 }
-                chunk.push(LineOutcome::Article(Box::new(Prepared::new(
-                    &article, codec,
-                ))));
+                match &mut waiting {
+                    Some(list) => {
+                        list.push(article);
+                        if list.len() >= TRAIN_ON {
+                            let list = std::mem::take(list);
+                            waiting = None;
+                            train(list, &mut chunk);
+                        }
+                    }
+                    None => chunk.push(LineOutcome::Article(Box::new(Prepared::new(
+                        &article, codec,
+                    )))),
+                }
             }
             Some(Err(err)) => chunk.push(LineOutcome::Problem(
                 format!("{}: {}", err.place, err.reason),
@@ -491,6 +522,9 @@ fn parse_json_lines(
         if chunk.len() >= CHUNK && sender.send(std::mem::take(&mut chunk)).is_err() {
             return;
         }
+    }
+    if let Some(list) = waiting {
+        train(list, &mut chunk);
     }
     let _ = sender.send(chunk);
 }

@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::model::{Article, ArticleId, NewArticle, Position, Published, Summary};
-pub use codec::Codec;
+pub use codec::{Codec, TRAIN_AT as TRAIN_DICTIONARY_AT};
 
 pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
 
@@ -668,6 +668,8 @@ fn insert_prepared(
     added: Timestamp,
     codec: &Codec,
 ) -> Result<ImportCounts> {
+    // A dictionary the rows were compressed with, trained while they were prepared.
+    codec.save_pending(tx)?;
     let mut counts = ImportCounts::default();
     let mut unread = 0;
     let mut insert = tx.prepare_cached(
@@ -1250,6 +1252,49 @@ mod tests {
         let counts = second.upsert(None, &articles[..50], now()).unwrap();
         assert_eq!(counts.unchanged, 50);
         assert_eq!(first.integrity_check().unwrap(), "ok");
+    }
+
+    /// A bulk import into a new store trains the dictionary on its first articles
+    /// before compressing any: every body is written once, with the dictionary.
+    #[test]
+    fn a_bulk_import_trains_before_it_compresses() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("pile.jsonl");
+        let words = [
+            "tide", "harbour", "ferry", "crane", "pier", "gull", "net", "buoy",
+        ];
+        let mut text = String::new();
+        for i in 0..2_500 {
+            let body: Vec<&str> = (0..300).map(|w| words[(i + w * w) % words.len()]).collect();
+            text.push_str(&format!(
+                "{{\"guid\": \"p-{i}\", \"title\": \"Pile {i}\", \"body\": \"{}\"}}\n",
+                body.join(" ")
+            ));
+        }
+        std::fs::write(&input, text).unwrap();
+        let mut store = Store::open(&dir.path().join("herald.db")).unwrap();
+        crate::import::import_paths(&mut store, &[input], now(), &mut |p| panic!("{p}")).unwrap();
+        let dictionaries: Vec<i64> = store
+            .conn
+            .prepare("SELECT id FROM dictionaries")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(dictionaries.len(), 1);
+        let mut stmt = store.conn.prepare("SELECT body FROM bodies").unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        let mut count = 0;
+        while let Some(row) = rows.next().unwrap() {
+            let blob: Vec<u8> = row.get(0).unwrap();
+            let id = zstd::zstd_safe::get_dict_id_from_frame(&blob).map(|d| i64::from(d.get()));
+            assert_eq!(id, Some(dictionaries[0]), "every body with the dictionary");
+            count += 1;
+        }
+        assert_eq!(count, 2_500);
+        let first = store.article(ArticleId(1)).unwrap().unwrap();
+        assert_eq!(first.paragraphs[0].split(' ').count(), 300);
     }
 
     /// Inside a batch each write succeeds or fails alone; the batch commits the rest.

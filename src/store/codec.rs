@@ -45,7 +45,13 @@ struct Dictionaries {
 #[derive(Clone, Default)]
 pub struct Codec {
     dictionaries: Arc<RwLock<Dictionaries>>,
+    /// A dictionary trained away from the store (on the thread that prepares a bulk
+    /// import's rows), to be saved by the first write that uses it.
+    unsaved: Arc<std::sync::Mutex<Option<Trained>>>,
 }
+
+/// A dictionary's zstd id and bytes.
+type Trained = (u32, Vec<u8>);
 
 thread_local! {
     // A context holds megabytes of work space: one per thread, not one per body.
@@ -235,27 +241,50 @@ impl Codec {
                 }
             }
         }
-        let total: usize = samples.iter().map(Vec::len).sum();
-        if samples.len() < 100 || total < 8 * DICTIONARY_BYTES {
-            return Ok(false);
-        }
-        let data = match zstd::dict::from_samples(&samples, DICTIONARY_BYTES) {
-            Ok(data) => data,
-            Err(err) => {
-                log::info!("no compression dictionary: zstd could not train one ({err})");
-                return Ok(false);
-            }
-        };
-        let Some(id) = zstd::zstd_safe::get_dict_id(&data) else {
+        let Some((id, data)) = build(&samples) else {
             return Ok(false);
         };
         tx.execute(
             "INSERT OR REPLACE INTO dictionaries (id, data) VALUES (?1, ?2)",
-            rusqlite::params![i64::from(id.get()), data],
+            rusqlite::params![i64::from(id), data],
         )?;
-        self.add(id.get(), &data)?;
+        self.add(id, &data)?;
         self.recompress(tx)?;
         Ok(true)
+    }
+
+    /// Trains a dictionary on `texts` (the first articles of a bulk import, before any
+    /// is compressed), to be saved by [`Codec::save_pending`] in the transaction that
+    /// writes the first of them. Training first spares rewriting those rows after.
+    pub fn train_from(&self, texts: &[&str]) -> bool {
+        let samples: Vec<Vec<u8>> = texts
+            .iter()
+            .take(SAMPLES)
+            .map(|t| t.as_bytes()[..t.len().min(SAMPLE_BYTES)].to_vec())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let Some((id, data)) = build(&samples) else {
+            return false;
+        };
+        if self.add(id, &data).is_err() {
+            return false;
+        }
+        if let Ok(mut unsaved) = self.unsaved.lock() {
+            *unsaved = Some((id, data));
+        }
+        true
+    }
+
+    /// Saves a dictionary trained by [`Codec::train_from`], inside the caller's write.
+    pub fn save_pending(&self, tx: &Connection) -> Result<()> {
+        let pending = self.unsaved.lock().ok().and_then(|mut u| u.take());
+        if let Some((id, data)) = pending {
+            tx.execute(
+                "INSERT OR REPLACE INTO dictionaries (id, data) VALUES (?1, ?2)",
+                rusqlite::params![i64::from(id), data],
+            )?;
+        }
+        Ok(())
     }
 
     /// Rewrites every stored body with the newest dictionary (or plain zstd without one)
@@ -297,6 +326,24 @@ impl Codec {
         tx.execute_batch("DROP TABLE bodies; ALTER TABLE bodies_packed RENAME TO bodies;")?;
         Ok(changed)
     }
+}
+
+/// A dictionary trained on `samples` with its zstd id, or `None` when there is too
+/// little text or zstd cannot train one.
+fn build(samples: &[Vec<u8>]) -> Option<Trained> {
+    let total: usize = samples.iter().map(Vec::len).sum();
+    if samples.len() < 100 || total < 8 * DICTIONARY_BYTES {
+        return None;
+    }
+    let data = match zstd::dict::from_samples(samples, DICTIONARY_BYTES) {
+        Ok(data) => data,
+        Err(err) => {
+            log::info!("no compression dictionary: zstd could not train one ({err})");
+            return None;
+        }
+    };
+    let id = zstd::zstd_safe::get_dict_id(&data)?;
+    Some((id.get(), data))
 }
 
 #[cfg(test)]
