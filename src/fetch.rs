@@ -117,12 +117,14 @@ fn fetch(agent: &ureq::Agent, feed: &Feed, options: &Options) -> Result<Fetched>
         log::warn!(
             "{}: {} items; kept the first {}",
             feed.url,
-            parsed.dropped + parsed.articles.len(),
-            parsed.articles.len()
+            parsed.items,
+            parsed.items - parsed.dropped
         );
     }
     for article in &mut parsed.articles {
-        crate::import::cap(article);
+        for warning in crate::import::cap(article) {
+            log::info!("{}: {}: {warning}", feed.url, article.title);
+        }
     }
     Ok(Fetched::Feed {
         articles: parsed.articles,

@@ -1,15 +1,10 @@
 //! Stores that cannot be written: clear errors that say what to do, no panic, and the
 //! store as it was.
 
-use std::process::Command;
+mod common;
+use common::is_root;
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
+use std::process::Command;
 
 #[test]
 fn a_store_folder_that_cannot_exist_is_explained() {

@@ -1,6 +1,9 @@
 //! Walking folders to import: links that loop, files that are not files, folders that
 //! cannot be read, and a source that does not depend on how a path was typed.
 
+mod common;
+use common::is_root;
+
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -38,14 +41,6 @@ fn article(path: &Path, title: &str) {
         format!("{title}\nA short paragraph written for the walk tests.\n"),
     )
     .unwrap();
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
 }
 
 #[test]

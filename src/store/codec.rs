@@ -223,13 +223,7 @@ impl Codec {
         if self.has_dictionary() {
             return Ok(true);
         }
-        let mut samples: Vec<Vec<u8>> = more
-            .iter()
-            .rev()
-            .take(SAMPLES)
-            .map(|t| t.as_bytes()[..t.len().min(SAMPLE_BYTES)].to_vec())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let mut samples = samples(more.iter().rev());
         {
             let mut stmt = tx.prepare("SELECT body FROM bodies ORDER BY id DESC LIMIT ?1")?;
             let mut rows = stmt.query([SAMPLES.saturating_sub(samples.len()) as i64])?;
@@ -244,10 +238,7 @@ impl Codec {
         let Some((id, data)) = build(&samples) else {
             return Ok(false);
         };
-        tx.execute(
-            "INSERT OR REPLACE INTO dictionaries (id, data) VALUES (?1, ?2)",
-            rusqlite::params![i64::from(id), data],
-        )?;
+        save(tx, id, &data)?;
         self.add(id, &data)?;
         self.recompress(tx)?;
         Ok(true)
@@ -257,13 +248,7 @@ impl Codec {
     /// is compressed), to be saved by [`Codec::save_pending`] in the transaction that
     /// writes the first of them. Training first spares rewriting those rows after.
     pub fn train_from(&self, texts: &[&str]) -> bool {
-        let samples: Vec<Vec<u8>> = texts
-            .iter()
-            .take(SAMPLES)
-            .map(|t| t.as_bytes()[..t.len().min(SAMPLE_BYTES)].to_vec())
-            .filter(|t| !t.is_empty())
-            .collect();
-        let Some((id, data)) = build(&samples) else {
+        let Some((id, data)) = build(&samples(texts.iter())) else {
             return false;
         };
         if self.add(id, &data).is_err() {
@@ -279,10 +264,7 @@ impl Codec {
     pub fn save_pending(&self, tx: &Connection) -> Result<()> {
         let pending = self.unsaved.lock().ok().and_then(|mut u| u.take());
         if let Some((id, data)) = pending {
-            tx.execute(
-                "INSERT OR REPLACE INTO dictionaries (id, data) VALUES (?1, ?2)",
-                rusqlite::params![i64::from(id), data],
-            )?;
+            save(tx, id, &data)?;
         }
         Ok(())
     }
@@ -326,6 +308,23 @@ impl Codec {
         tx.execute_batch("DROP TABLE bodies; ALTER TABLE bodies_packed RENAME TO bodies;")?;
         Ok(changed)
     }
+}
+
+/// Up to `SAMPLES` texts, each cut to `SAMPLE_BYTES`, to train a dictionary on.
+fn samples<'a>(texts: impl Iterator<Item = &'a &'a str>) -> Vec<Vec<u8>> {
+    texts
+        .take(SAMPLES)
+        .map(|t| t.as_bytes()[..t.len().min(SAMPLE_BYTES)].to_vec())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn save(tx: &Connection, id: u32, data: &[u8]) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO dictionaries (id, data) VALUES (?1, ?2)",
+        rusqlite::params![i64::from(id), data],
+    )?;
+    Ok(())
 }
 
 /// A dictionary trained on `samples` with its zstd id, or `None` when there is too

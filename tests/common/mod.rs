@@ -222,3 +222,12 @@ pub fn herald_at(store: &std::path::Path, args: &[&str]) -> std::process::Output
         .output()
         .unwrap()
 }
+
+/// Whether the tests run as root, who reads and writes past file permissions.
+pub fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
