@@ -47,6 +47,7 @@ fn big_article() -> Article {
         guid: None,
         summary_text: None,
         paragraphs,
+        links: Vec::new(),
         added: jiff::Timestamp::UNIX_EPOCH,
         position: Position::default(),
     }

@@ -106,6 +106,8 @@ pub struct NewArticle {
     pub url: Option<String>,
     pub summary: Option<String>,
     pub paragraphs: Vec<String>,
+    /// The addresses the text numbers as `[1]`, `[2]`, … in order: data, never text in the body.
+    pub links: Vec<String>,
     /// Set by an export being imported back; fresh imports start unread and unstarred.
     pub read: bool,
     pub starred: bool,
@@ -169,6 +171,8 @@ pub struct Article {
     pub guid: Option<String>,
     pub summary_text: Option<String>,
     pub paragraphs: Vec<String>,
+    /// The addresses the text numbers as `[1]`, `[2]`, … in order.
+    pub links: Vec<String>,
     pub added: Timestamp,
     pub position: Position,
 }

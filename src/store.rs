@@ -359,6 +359,8 @@ impl Store {
             guid: row.get(8)?,
             summary_text: row.get(9)?,
             paragraphs: split_paragraphs(&body),
+            // Stored as data from schema 9 on (the store keeps them); until then none.
+            links: Vec::new(),
             added: Timestamp::from_second(added).unwrap_or(Timestamp::UNIX_EPOCH),
             position: Position {
                 paragraph: row.get::<_, i64>(12)?.max(0) as usize,

@@ -315,6 +315,7 @@ mod tests {
             guid: None,
             summary_text: None,
             paragraphs,
+            links: Vec::new(),
             added: jiff::Timestamp::UNIX_EPOCH,
             position: Position::default(),
         }

@@ -122,6 +122,7 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
                 url: url.filter(|u| !u.is_empty()),
                 summary,
                 paragraphs: converted.paragraphs,
+                links: Vec::new(),
                 read: false,
                 starred: false,
             })

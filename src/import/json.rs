@@ -352,6 +352,7 @@ impl Record {
                 .filter(|u| !u.is_empty()),
             summary: self.summary.map(|s| clean(&s)).filter(|s| !s.is_empty()),
             paragraphs,
+            links: Vec::new(),
             read: self.read.unwrap_or(false),
             starred: self.starred.unwrap_or(false),
         })

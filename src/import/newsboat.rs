@@ -217,6 +217,7 @@ fn article(
             url: url.filter(|u| !u.is_empty()),
             summary: None,
             paragraphs,
+            links: Vec::new(),
             read: unread == Some(0),
             starred: flags.is_some_and(|f| !f.trim().is_empty()),
         },
