@@ -255,12 +255,9 @@ pub enum ExportFormat {
     Jsonl,
 }
 
-/// When the process began, as near as herald can tell: for start-up measurements.
-pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-
 /// Parses the arguments, runs the command and turns any error into one line on stderr.
 pub fn main() -> ExitCode {
-    STARTED.get_or_init(std::time::Instant::now);
+    crate::clock::STARTED.get_or_init(std::time::Instant::now);
     crate::panics::silence_contained();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -275,7 +272,7 @@ pub fn main() -> ExitCode {
             }
             // Parse errors span lines (the line, a caret under the fault): keep them.
             let mut text = crate::message::error_chain(&err);
-            if let Some(hint) = hint(&text) {
+            if let Some(hint) = crate::store::hint(&err) {
                 text.push('\n');
                 text.push_str(hint);
             }
@@ -302,30 +299,6 @@ fn argument_error(err: &clap::Error) -> ExitCode {
         errln!("{}", printable(line));
     }
     ExitCode::from(code)
-}
-
-/// What to do about errors whose own words do not say it.
-pub fn hint(message: &str) -> Option<&'static str> {
-    if message.contains("database or disk is full") {
-        Some("The disk is full: free some space and try again. Nothing was half-written.")
-    } else if message.contains("readonly database") || message.contains("read-only") {
-        Some(
-            "The store cannot be written: check the permissions of the file and its folder, or pass --store with another path.",
-        )
-    } else if message.contains("has not changed it") {
-        // The message already says what to do.
-        None
-    } else if message.contains("malformed") {
-        Some(
-            "The store is damaged or not a herald store; herald has not changed it. Keep a copy, then try `sqlite3 FILE .recover`, or pass --store with another path.",
-        )
-    } else if message.contains("unable to open database file") {
-        Some(
-            "The store cannot be opened: check that its folder exists and can be written, or pass --store with another path.",
-        )
-    } else {
-        None
-    }
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -1,12 +1,14 @@
 //! The article store: one SQLite file with a full-text index, every write a transaction.
 
 mod codec;
+mod fault;
 mod feeds;
 #[cfg(test)]
 mod plans;
 mod schema;
 mod search;
 
+pub use fault::hint;
 pub use feeds::{Feed, UpsertCounts};
 pub use search::{Found, RANK_LIMIT};
 
@@ -1084,11 +1086,7 @@ mod tests {
         assert_eq!(store.count().unwrap(), 1, "nothing half-written");
         assert_eq!(store.integrity_check().unwrap(), "ok");
         store.fts_integrity_check().unwrap();
-        assert!(
-            crate::cli::hint(&format!("{err:#}"))
-                .unwrap()
-                .contains("disk is full")
-        );
+        assert!(hint(&err).unwrap().contains("disk is full"));
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
         }
         if let Some(path) = first_frame_report.take() {
             // For the start-up benchmark: how long the first full frame took, and memory.
-            let elapsed = crate::cli::STARTED
+            let elapsed = crate::clock::STARTED
                 .get()
                 .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1e3);
             let report = format!(
@@ -294,7 +294,7 @@ pub fn run_effects(
                 Err(err) => {
                     log::error!("{}", crate::message::error_chain(&err));
                     let mut message = format!("Error: {}", crate::message::error_chain(&err));
-                    if let Some(hint) = crate::cli::hint(&message) {
+                    if let Some(hint) = crate::store::hint(&err) {
                         message = format!("{message}. {hint}");
                     }
                     next.extend(app.update(Action::Notify(message)));
