@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use herald::action::Action;
-use herald::app::App;
+use herald::app::{App, Report, Start};
 use herald::keymap::Keymap;
 use herald::model::{Article, ArticleId, Position, Summary};
 use ratatui::Terminal;
@@ -108,18 +108,21 @@ fn main() -> anyhow::Result<()> {
     from_the_store(&article)?;
     for (width, height) in [(80u16, 24u16), (200, 50)] {
         let mut terminal = Terminal::new(TestBackend::new(width, height))?;
-        let mut app = App::new(
+        let mut app = App::new(Start::new(
             Keymap::default_keymap()?,
-            1,
-            0,
             Rect::new(0, 0, width, height),
-        );
-        app.update(Action::Resize { width, height });
-        terminal.draw(|f| herald::ui::render(&app, f))?;
+        ));
+        app.apply(Report::Refreshed {
+            total: 1,
+            unread: 0,
+            selected_row: None,
+        });
+        app.apply(Report::Resized { width, height });
+        terminal.draw(|f| herald::ui::render(&app, &herald::ui::theme::DEFAULT, f))?;
 
         let started = Instant::now();
-        app.update(Action::ArticleLoaded(Box::new(article.clone())));
-        terminal.draw(|f| herald::ui::render(&app, f))?;
+        app.apply(Report::ArticleLoaded(Box::new(article.clone())));
+        terminal.draw(|f| herald::ui::render(&app, &herald::ui::theme::DEFAULT, f))?;
         let first = started.elapsed();
 
         let lines = app.reader.as_ref().map_or(0, |r| r.lines.len());
@@ -134,18 +137,18 @@ fn main() -> anyhow::Result<()> {
                 Action::PageDown
             };
             app.update(action);
-            terminal.draw(|f| herald::ui::render(&app, f))?;
+            terminal.draw(|f| herald::ui::render(&app, &herald::ui::theme::DEFAULT, f))?;
             worst = worst.max(frame_start.elapsed());
         }
         let per_frame = started.elapsed() / frames;
 
         let started = Instant::now();
-        app.update(Action::Resize {
+        app.apply(Report::Resized {
             width: width - 7,
             height,
         });
         terminal.resize(Rect::new(0, 0, width - 7, height))?;
-        terminal.draw(|f| herald::ui::render(&app, f))?;
+        terminal.draw(|f| herald::ui::render(&app, &herald::ui::theme::DEFAULT, f))?;
         let reflow = started.elapsed();
 
         println!(

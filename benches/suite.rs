@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use herald::action::Action;
-use herald::app::App;
+use herald::app::{App, Report, Start};
 use herald::keymap::Keymap;
 use herald::search::{Order, parse};
 use herald::store::Store;
@@ -176,20 +176,28 @@ fn main() -> anyhow::Result<()> {
         let longest = store.longest_article()?;
         if let Some(article) = longest.and_then(|id| store.article(id).ok().flatten()) {
             let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
-            let mut app = App::new(Keymap::default_keymap()?, n, n, Rect::new(0, 0, 120, 40));
-            app.update(Action::Resize {
+            let mut app = App::new(Start::new(
+                Keymap::default_keymap()?,
+                Rect::new(0, 0, 120, 40),
+            ));
+            app.apply(Report::Refreshed {
+                total: n,
+                unread: n,
+                selected_row: None,
+            });
+            app.apply(Report::Resized {
                 width: 120,
                 height: 40,
             });
             let words = article.word_count();
             let started = Instant::now();
-            app.update(Action::ArticleLoaded(Box::new(article)));
-            terminal.draw(|f| herald::ui::render(&app, f))?;
+            app.apply(Report::ArticleLoaded(Box::new(article)));
+            terminal.draw(|f| herald::ui::render(&app, &herald::ui::theme::DEFAULT, f))?;
             let open = started.elapsed().as_secs_f64() * 1e3;
             let started = Instant::now();
             for _ in 0..500 {
                 app.update(Action::ScrollDown);
-                terminal.draw(|f| herald::ui::render(&app, f))?;
+                terminal.draw(|f| herald::ui::render(&app, &herald::ui::theme::DEFAULT, f))?;
             }
             let scroll = started.elapsed().as_secs_f64() * 1e3 / 500.0;
             println!(

@@ -1,10 +1,15 @@
-//! The application state and the one place it changes: `App::update`, which turns an
-//! action into new state plus effects for the caller to run. It does no I/O itself.
+//! The application state and the two places it changes: `App::update`, which applies
+//! what a person asks for (an `Action`), and `App::apply` (in `report`), which takes in
+//! what came back from the store, the workers and the terminal (a `Report`). Both return
+//! effects for the caller to run; neither does I/O.
 
+pub mod help;
+pub mod layout;
 pub mod list;
 pub mod marks;
 pub mod prompt;
 pub mod reader;
+pub mod report;
 mod search;
 pub mod undo;
 pub mod view;
@@ -16,16 +21,17 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Position as Cell, Rect};
 
 use crate::action::Action;
+use crate::clock::Clock;
 use crate::config::LayoutChoice;
 use crate::keymap::{Context, Key, Keymap, Resolution};
-use crate::model::{ArticleId, Position, Summary};
+use crate::model::{ArticleId, Position, SavedView, Summary};
 use crate::search::{Order, Query};
-use crate::ui::layout;
 
 pub use list::ArticleList;
 pub use prompt::{Prompt, PromptKind};
 pub use reader::Reader;
-pub use view::{SavedView, View};
+pub use report::Report;
+pub use view::View;
 
 /// What the config file sets for the reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +75,7 @@ pub enum Effect {
     SavePosition(ArticleId, Position),
     RememberOpen(ArticleId),
     OpenUrl(String),
-    /// Run a search; the answer comes back as `Action::SearchDone` with `generation`, and
+    /// Run a search; the answer comes back as `Report::SearchDone` with `generation`, and
     /// answers to older generations are dropped.
     Search {
         generation: u64,
@@ -80,13 +86,13 @@ pub enum Effect {
     /// Set the read flag of many articles at once (undo of a mark-all).
     SetReadMany(Vec<ArticleId>, bool),
     /// Mark read these articles (`None`: every unread article); the ones that changed
-    /// come back as `Action::MarkedRead`.
+    /// come back as `Report::MarkedRead`.
     MarkAllRead(Option<Vec<ArticleId>>),
     /// Find the next unread article after this one, in newest-first order, wrapping.
     FindNextUnread(Option<ArticleId>),
     /// Put text on the clipboard through the terminal (OSC 52).
     CopyToClipboard(String),
-    /// Fetch every feed in the background; progress and the end come back as actions.
+    /// Fetch every feed in the background; progress and the end come back as reports.
     FetchFeeds,
     /// Count the store again and find where `keep` now sits.
     Refresh {
@@ -122,13 +128,12 @@ pub struct App {
     before_search: Option<(View, ArticleList)>,
     /// The article to select again when a re-run search answers.
     reselect: Option<ArticleId>,
-    /// Anchors `since:` in queries; injected so tests do not read the clock.
-    pub now: Timestamp,
-    /// The zone dates are shown in: UTC until the event loop sets the user's, so tests
-    /// give it rather than read the environment.
+    /// Anchors `since:` in queries, read each time one is parsed; injected so tests
+    /// set the time rather than read it.
+    pub clock: Clock,
+    /// The zone dates are shown in: given, so tests need not read the environment.
     pub zone: jiff::tz::TimeZone,
     pub settings: Settings,
-    pub theme: crate::ui::theme::Theme,
     /// The keys of a sequence typed so far (`g` of `g g`).
     pub pending_keys: Vec<Key>,
     pub history: undo::History,
@@ -141,8 +146,41 @@ pub struct App {
 /// Two clicks on one row within this time are a double click (the common desktop default).
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
+/// What the app starts from: decided by the command line, the config file and the
+/// environment before the first frame. The store's counts arrive as `Report::Refreshed`.
+#[derive(Debug, Clone)]
+pub struct Start {
+    pub keymap: Keymap,
+    pub settings: Settings,
+    pub zone: jiff::tz::TimeZone,
+    pub clock: Clock,
+    pub size: Rect,
+}
+
+impl Start {
+    /// Default settings, UTC, and a clock stopped at the epoch: what tests start from.
+    pub fn new(keymap: Keymap, size: Rect) -> Start {
+        Start {
+            keymap,
+            settings: Settings::default(),
+            zone: jiff::tz::TimeZone::UTC,
+            clock: Clock::Fixed(Timestamp::UNIX_EPOCH),
+            size,
+        }
+    }
+}
+
 impl App {
-    pub fn new(keymap: Keymap, total: usize, unread: usize, size: Rect) -> App {
+    /// An app with an empty list: the store's counts come in as `Report::Refreshed`.
+    pub fn new(start: Start) -> App {
+        let (total, unread) = (0, 0);
+        let Start {
+            keymap,
+            settings,
+            zone,
+            clock,
+            size,
+        } = start;
         App {
             keymap,
             list: ArticleList::new(total),
@@ -163,10 +201,9 @@ impl App {
             generation: 0,
             before_search: None,
             reselect: None,
-            now: Timestamp::UNIX_EPOCH,
-            zone: jiff::tz::TimeZone::UTC,
-            settings: Settings::default(),
-            theme: crate::ui::theme::DEFAULT,
+            clock,
+            zone,
+            settings,
             pending_keys: Vec::new(),
             history: undo::History::default(),
             fetching: false,
@@ -225,13 +262,13 @@ impl App {
         layout::panes(self.size, self.zoomed, self.settings.layout)
     }
 
-    fn list_height(&self) -> usize {
+    pub(super) fn list_height(&self) -> usize {
         self.panes()
             .list
             .map_or(1, |r| usize::from(layout::pane_inner(r).height).max(1))
     }
 
-    fn reader_geometry(&self) -> (usize, usize) {
+    pub(super) fn reader_geometry(&self) -> (usize, usize) {
         let area = self
             .panes()
             .reader
@@ -246,9 +283,8 @@ impl App {
     /// Applies one action. Returns the effects to run; `self` is already up to date.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if !action.is_report() {
-            self.status = None;
-        }
+        // A new request replaces the last message: it was about the last one.
+        self.status = None;
         let height = self.list_height();
         match action {
             Action::SelectNext => self.list.move_by(1, height),
@@ -260,15 +296,15 @@ impl App {
             Action::HalfPageDown => self.page(1, 2),
             Action::HalfPageUp => self.page(-1, 2),
             Action::ScrollDown if self.help_open => {
-                let lines =
-                    crate::ui::help::lines(self, &crate::ui::theme::DEFAULT, self.size.width).len();
-                self.help_scroll = (self.help_scroll + 1).min(lines);
+                self.help_scroll = (self.help_scroll + 1).min(self.help_max_scroll());
             }
             Action::ScrollUp if self.help_open => {
                 self.help_scroll = self.help_scroll.saturating_sub(1);
             }
             Action::ScrollDown => self.scroll_reader(1),
             Action::ScrollUp => self.scroll_reader(-1),
+            Action::ScrollTop if self.help_open => self.help_scroll = 0,
+            Action::ScrollBottom if self.help_open => self.help_scroll = self.help_max_scroll(),
             Action::ScrollTop => {
                 if let Some(r) = &mut self.reader {
                     r.scroll_to(0);
@@ -283,20 +319,8 @@ impl App {
                 Some(row) => effects.push(Effect::LoadArticle(row.id)),
                 None => self.status = Some("No article to open".into()),
             },
-            Action::NextArticle | Action::PrevArticle => {
-                let delta = if action == Action::NextArticle { 1 } else { -1 };
-                let before = self.list.selected;
-                self.list.move_by(delta, height);
-                if self.list.selected == before {
-                    self.status = Some(if delta > 0 {
-                        "This is the last article".into()
-                    } else {
-                        "This is the first article".into()
-                    });
-                } else if let Some(row) = self.list.selected_row() {
-                    effects.push(Effect::LoadArticle(row.id));
-                }
-            }
+            Action::NextArticle => self.step_article(1, &mut effects),
+            Action::PrevArticle => self.step_article(-1, &mut effects),
             Action::FocusNext => {
                 self.focus = match self.focus {
                     Focus::List if self.reader.is_some() => Focus::Reader,
@@ -310,78 +334,19 @@ impl App {
                 self.focus = Focus::List;
                 self.zoomed = false;
             }
-            Action::ToggleZoom => {
-                if self.reader.is_some() {
-                    self.zoomed = !self.zoomed;
-                    if self.zoomed {
-                        self.focus = Focus::Reader;
-                    }
-                    self.relayout();
-                } else {
-                    self.status = Some("Open an article to zoom the reader".into());
-                }
-            }
+            Action::ToggleZoom => self.toggle_zoom(),
             Action::ToggleRead => {
                 if let Some(id) = self.target().map(|s| s.id) {
                     let read = !self.target().is_some_and(|s| s.read);
                     self.set_read(id, read, &mut effects);
                 }
             }
-            Action::ToggleStar => {
-                if let Some(target) = self.target() {
-                    let (id, starred) = (target.id, !target.starred);
-                    self.for_each_copy(id, |s| s.starred = starred);
-                    self.history.record(undo::Change {
-                        flag: undo::Flag::Starred,
-                        ids: vec![id],
-                        before: !starred,
-                    });
-                    effects.push(Effect::SetStarred(id, starred));
-                }
-            }
+            Action::ToggleStar => self.toggle_star(&mut effects),
             Action::Undo => self.undo(&mut effects),
-            Action::MarkAllRead => {
-                let height = self.list_height();
-                let affected = if self.view.is_all() {
-                    self.unread
-                } else {
-                    self.list.total
-                };
-                if affected == 0 {
-                    self.status = Some("Nothing unread here".into());
-                } else if affected > height {
-                    self.prompt = Some(Prompt::new(
-                        PromptKind::ConfirmMarkAll(affected),
-                        String::new(),
-                    ));
-                } else {
-                    effects.push(self.mark_all_effect());
-                }
-            }
-            Action::MarkedRead(ids) => {
-                let count = ids.len();
-                for id in &ids {
-                    self.for_each_copy(*id, |s| s.read = true);
-                }
-                self.unread = self.unread.saturating_sub(count);
-                self.history.record(undo::Change {
-                    flag: undo::Flag::Read,
-                    ids,
-                    before: false,
-                });
-                self.status = Some(format!("Marked {count} read; u undoes"));
-            }
+            Action::MarkAllRead => self.mark_all_read(&mut effects),
             Action::NextUnread => {
                 let after = self.target().map(|s| s.id);
                 effects.push(Effect::FindNextUnread(after));
-            }
-            Action::GoToArticle { id, row } => {
-                if !self.view.is_all() {
-                    self.show_all();
-                }
-                let height = self.list_height();
-                self.list.select(row, height);
-                effects.push(Effect::LoadArticle(id));
             }
             Action::FetchFeeds if self.fetching => {
                 self.status = Some("Already fetching".into());
@@ -395,75 +360,14 @@ impl App {
                 let keep = self.list.selected_row().map(|r| r.id);
                 effects.push(Effect::Refresh { keep });
             }
-            Action::FetchProgress { done, total } => {
-                self.status = Some(format!("Fetching feeds {done}/{total}…"));
-            }
-            Action::NothingToFetch => {
-                self.fetching = false;
-                self.status =
-                    Some("No feeds to fetch yet: add one with herald feed add URL".into());
-            }
-            Action::FetchDone {
-                new,
-                updated,
-                failures,
-            } => {
-                self.fetching = false;
-                let mut message = format!("Fetched: {new} new, {updated} updated");
-                if !failures.is_empty() {
-                    message.push_str(&format!(
-                        ", {} failed ({})",
-                        failures.len(),
-                        failures.join("; ")
-                    ));
-                }
-                self.status = Some(message);
-                let keep = self.list.selected_row().map(|r| r.id);
-                effects.push(Effect::Refresh { keep });
-            }
-            Action::Refreshed {
-                total,
-                unread,
-                selected_row,
-            } => {
-                self.total = total;
-                self.unread = unread;
-                if self.view.is_all() {
-                    // The same article stays selected, wherever new ones pushed it.
-                    let selected = selected_row.unwrap_or(self.list.selected);
-                    let offset_in_view = selected.saturating_sub(self.list.offset);
-                    self.list = ArticleList::new(total);
-                    self.list.selected = selected.min(total.saturating_sub(1));
-                    self.list.offset = self.list.selected.saturating_sub(offset_in_view);
-                    let height = self.list_height();
-                    self.list.scroll_into_view(height);
-                } else {
-                    let view = self.view.clone();
-                    self.reselect = self.list.selected_row().map(|r| r.id);
-                    self.run_search(view, &mut effects);
-                }
-            }
             Action::OpenLink => match &self.reader {
-                Some(r) if !crate::import::html::links_of(&r.article.paragraphs).is_empty() => {
+                Some(r) if !r.article.links.is_empty() => {
                     self.prompt = Some(Prompt::new(PromptKind::OpenLink, String::new()));
                 }
                 Some(_) => self.status = Some("This article has no numbered links".into()),
                 None => {}
             },
-            Action::CopyLink => match self.target().map(|s| s.url.clone()) {
-                // A link with a line break or a bidi override would paste other than it
-                // reads (into a shell, say): only a plain web address is copied.
-                Some(Some(url)) if crate::display::plain_web_address(&url).is_none() => {
-                    self.status =
-                        Some("Not copied: the link is not a plain http or https address".into());
-                }
-                Some(Some(url)) => {
-                    self.status = Some(format!("Copied {url}"));
-                    effects.push(Effect::CopyToClipboard(url));
-                }
-                Some(None) => self.status = Some("This article has no link".into()),
-                None => {}
-            },
+            Action::CopyLink => self.copy_link(&mut effects),
             Action::OpenInBrowser => match self.target().map(|s| s.url.clone()) {
                 Some(Some(url)) => {
                     self.status = Some(format!("Opening {url}"));
@@ -481,10 +385,6 @@ impl App {
                 self.save_position(&mut effects);
                 self.quit = true;
             }
-            Action::Resize { width, height } => {
-                self.size = Rect::new(0, 0, width, height);
-                self.relayout();
-            }
             Action::Wheel { column, row, lines } => {
                 let cell = Cell::new(column, row);
                 let panes = self.panes();
@@ -495,45 +395,27 @@ impl App {
                 }
             }
             Action::Click { column, row, at } => self.click(column, row, at, &mut effects),
-            Action::ArticleLoaded(article) => {
-                self.save_position(&mut effects);
-                let id = article.summary.id;
-                let was_read = article.summary.read;
-                let (width, rows) = self.reader_geometry();
-                let mut reader = Reader::in_zone(*article, width, rows, &self.zone);
-                if self.view.is_search() {
-                    let found = marks::find(&reader, self.view.query.highlight_terms());
-                    reader.set_marks(found, true);
-                }
-                self.reader = Some(reader);
-                self.focus = Focus::Reader;
-                if let Some(index) = self.list.position_of(id) {
-                    self.list.select(index, height);
-                }
-                if !was_read && self.settings.mark_read_on_open {
-                    self.set_read(id, true, &mut effects);
-                }
-                effects.push(Effect::RememberOpen(id));
-            }
-            Action::Notify(message) => self.status = Some(message),
-            Action::RowsLoaded { start, rows } => self.list.fill(start, rows),
-            Action::StartSearch
-            | Action::StartFind
-            | Action::InsertChar(_)
-            | Action::DeleteBack
-            | Action::DeleteWord
-            | Action::ClearPrompt
-            | Action::SubmitPrompt
-            | Action::CancelPrompt
-            | Action::ClearSearch
-            | Action::ToggleOrder
-            | Action::FindNext
-            | Action::FindPrev
-            | Action::SaveView
-            | Action::ShowView(_)
-            | Action::SearchDone { .. }
-            | Action::ViewsLoaded(_) => self.update_search(action, &mut effects),
+            Action::StartSearch => self.start_search(),
+            Action::StartFind => self.start_find(),
+            Action::InsertChar(c) => self.insert_char(c, &mut effects),
+            Action::DeleteBack => self.edit_prompt(&mut effects, Prompt::delete_back),
+            Action::DeleteWord => self.edit_prompt(&mut effects, Prompt::delete_word),
+            Action::ClearPrompt => self.edit_prompt(&mut effects, Prompt::clear),
+            Action::SubmitPrompt => self.submit_prompt(&mut effects),
+            Action::CancelPrompt => self.cancel_prompt(),
+            Action::ClearSearch => self.clear_search(),
+            Action::ToggleOrder => self.toggle_order(&mut effects),
+            Action::FindNext => self.step_find(true),
+            Action::FindPrev => self.step_find(false),
+            Action::SaveView => self.ask_view_name(),
+            Action::ShowView(number) => self.show_view(number, &mut effects),
         }
+        self.load_missing_rows(&mut effects);
+        effects
+    }
+
+    /// Asks the store for the rows of the list that are on screen but not loaded.
+    fn load_missing_rows(&self, effects: &mut Vec<Effect>) {
         if let Some(range) = self.list.missing(self.list_height()) {
             effects.push(Effect::LoadRows {
                 start: range.start,
@@ -541,7 +423,88 @@ impl App {
                 ids: self.list.ids_in(range),
             });
         }
-        effects
+    }
+
+    /// How far the help can scroll on this screen.
+    fn help_max_scroll(&self) -> usize {
+        layout::help_max_scroll(self.size, help::lines(&self.keymap).len())
+    }
+
+    /// From the reader, the next or previous article of the list, opened in its place.
+    fn step_article(&mut self, delta: isize, effects: &mut Vec<Effect>) {
+        let height = self.list_height();
+        let before = self.list.selected;
+        self.list.move_by(delta, height);
+        if self.list.selected == before {
+            self.status = Some(if delta > 0 {
+                "This is the last article".into()
+            } else {
+                "This is the first article".into()
+            });
+        } else if let Some(row) = self.list.selected_row() {
+            effects.push(Effect::LoadArticle(row.id));
+        }
+    }
+
+    fn toggle_zoom(&mut self) {
+        if self.reader.is_some() {
+            self.zoomed = !self.zoomed;
+            if self.zoomed {
+                self.focus = Focus::Reader;
+            }
+            self.relayout();
+        } else {
+            self.status = Some("Open an article to zoom the reader".into());
+        }
+    }
+
+    fn toggle_star(&mut self, effects: &mut Vec<Effect>) {
+        if let Some(target) = self.target() {
+            let (id, starred) = (target.id, !target.starred);
+            self.for_each_copy(id, |s| s.starred = starred);
+            self.history.record(undo::Change {
+                flag: undo::Flag::Starred,
+                ids: vec![id],
+                before: !starred,
+            });
+            effects.push(Effect::SetStarred(id, starred));
+        }
+    }
+
+    fn mark_all_read(&mut self, effects: &mut Vec<Effect>) {
+        let height = self.list_height();
+        let affected = if self.view.is_all() {
+            self.unread
+        } else {
+            self.list.total
+        };
+        if affected == 0 {
+            self.status = Some("Nothing unread here".into());
+        } else if affected > height {
+            self.prompt = Some(Prompt::new(
+                PromptKind::ConfirmMarkAll(affected),
+                String::new(),
+            ));
+        } else {
+            effects.push(self.mark_all_effect());
+        }
+    }
+
+    fn copy_link(&mut self, effects: &mut Vec<Effect>) {
+        match self.target().map(|s| s.url.clone()) {
+            // A link with a line break or a bidi override would paste other than it
+            // reads (into a shell, say): only a plain web address is copied.
+            Some(Some(url)) if crate::display::plain_web_address(&url).is_none() => {
+                self.status =
+                    Some("Not copied: the link is not a plain http or https address".into());
+            }
+            Some(Some(url)) => {
+                self.status = Some(format!("Copied {url}"));
+                effects.push(Effect::CopyToClipboard(url));
+            }
+            Some(None) => self.status = Some("This article has no link".into()),
+            None => {}
+        }
     }
 
     /// A click selects a row or focuses a pane; a second click on the same row soon
@@ -583,7 +546,7 @@ impl App {
     }
 
     /// Applies a change to every copy of an article's summary that the state holds.
-    fn for_each_copy(&mut self, id: ArticleId, change: impl Fn(&mut Summary)) {
+    pub(super) fn for_each_copy(&mut self, id: ArticleId, change: impl Fn(&mut Summary)) {
         if let Some(reader) = self.reader.as_mut().filter(|r| r.article.summary.id == id) {
             change(&mut reader.article.summary);
         }
@@ -594,7 +557,7 @@ impl App {
         }
     }
 
-    fn set_read(&mut self, id: ArticleId, read: bool, effects: &mut Vec<Effect>) {
+    pub(super) fn set_read(&mut self, id: ArticleId, read: bool, effects: &mut Vec<Effect>) {
         let was_read = self
             .reader
             .as_ref()
@@ -676,7 +639,7 @@ impl App {
         });
     }
 
-    fn save_position(&self, effects: &mut Vec<Effect>) {
+    pub(super) fn save_position(&self, effects: &mut Vec<Effect>) {
         if let Some(r) = &self.reader {
             effects.push(Effect::SavePosition(r.article.summary.id, r.position()));
         }
@@ -703,12 +666,13 @@ impl App {
     }
 
     /// Re-derives sizes after the terminal or the layout changed.
-    fn relayout(&mut self) {
+    pub(super) fn relayout(&mut self) {
         let (width, rows) = self.reader_geometry();
         let list_height = self.list_height();
         self.list.scroll_into_view(list_height);
         if let Some(r) = &mut self.reader {
             r.resize(width, rows);
         }
+        self.help_scroll = self.help_scroll.min(self.help_max_scroll());
     }
 }

@@ -1,10 +1,18 @@
-//! Keys to actions, per context, read from `assets/keymap.toml`. The help screen and the
-//! status-bar hints are generated from the same map, so they always show the real keys.
+//! Keys to actions, per context, read from `assets/keymap.toml` and the config file's
+//! overrides. The help screen and the status-bar hints are generated from the same map
+//! (`help`), so they always show the real keys; keys themselves are parsed in `key`.
+
+mod help;
+mod key;
+
+pub use help::HelpRow;
+pub use key::Key;
+use key::{parse_sequence, sequence_label};
 
 use std::collections::BTreeMap;
 
 use anyhow::{Context as _, Result, bail};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 
 use crate::action::Action;
 
@@ -21,7 +29,7 @@ pub enum Context {
 }
 
 impl Context {
-    const ALL: [(Context, &'static str); 5] = [
+    pub(crate) const ALL: [(Context, &'static str); 5] = [
         (Context::List, "list"),
         (Context::Reader, "reader"),
         (Context::Prompt, "prompt"),
@@ -40,100 +48,12 @@ impl Context {
     }
 }
 
-/// A key as bindings name it: shift is part of the character (`J`), not a modifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub ctrl: bool,
-    pub alt: bool,
-}
-
-impl Key {
-    pub fn from_event(event: &KeyEvent) -> Key {
-        Key {
-            code: event.code,
-            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
-            alt: event.modifiers.contains(KeyModifiers::ALT),
-        }
-    }
-
-    /// Parses `j`, `J`, `?`, `enter`, `pagedown`, `ctrl-d`, `alt-x`.
-    pub fn parse(text: &str) -> Result<Key> {
-        let mut key = Key {
-            code: KeyCode::Null,
-            ctrl: false,
-            alt: false,
-        };
-        let mut rest = text;
-        loop {
-            if let Some(r) = rest.strip_prefix("ctrl-") {
-                key.ctrl = true;
-                rest = r;
-            } else if let Some(r) = rest.strip_prefix("alt-") {
-                key.alt = true;
-                rest = r;
-            } else {
-                break;
-            }
-        }
-        let mut chars = rest.chars();
-        key.code = match (chars.next(), chars.next()) {
-            (Some(c), None) => KeyCode::Char(c),
-            _ => match rest {
-                "enter" => KeyCode::Enter,
-                "esc" => KeyCode::Esc,
-                "tab" => KeyCode::Tab,
-                "backtab" => KeyCode::BackTab,
-                "space" => KeyCode::Char(' '),
-                "backspace" => KeyCode::Backspace,
-                "up" => KeyCode::Up,
-                "down" => KeyCode::Down,
-                "left" => KeyCode::Left,
-                "right" => KeyCode::Right,
-                "home" => KeyCode::Home,
-                "end" => KeyCode::End,
-                "pageup" => KeyCode::PageUp,
-                "pagedown" => KeyCode::PageDown,
-                _ => bail!("`{text}` is not a key herald knows"),
-            },
-        };
-        Ok(key)
-    }
-
-    /// How the help screen writes the key.
-    pub fn label(&self) -> String {
-        let base = match self.code {
-            KeyCode::Char(' ') => "Space".to_owned(),
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::Enter => "Enter".into(),
-            KeyCode::Esc => "Esc".into(),
-            KeyCode::Tab => "Tab".into(),
-            KeyCode::BackTab => "S-Tab".into(),
-            KeyCode::Backspace => "Bksp".into(),
-            KeyCode::Up => "↑".into(),
-            KeyCode::Down => "↓".into(),
-            KeyCode::Left => "←".into(),
-            KeyCode::Right => "→".into(),
-            KeyCode::Home => "Home".into(),
-            KeyCode::End => "End".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            other => format!("{other:?}"),
-        };
-        match (self.ctrl, self.alt) {
-            (true, _) => format!("Ctrl-{base}"),
-            (false, true) => format!("Alt-{base}"),
-            _ => base,
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
-struct Binding {
-    context: Context,
+pub(crate) struct Binding {
+    pub(crate) context: Context,
     /// One key, or a sequence such as `g g`.
-    keys: Vec<Key>,
-    action: Action,
+    pub(crate) keys: Vec<Key>,
+    pub(crate) action: Action,
 }
 
 /// What the keys pressed so far ask for.
@@ -145,33 +65,9 @@ pub enum Resolution {
     None,
 }
 
-/// `g g` as the help screen writes it.
-fn sequence_label(keys: &[Key]) -> String {
-    keys.iter().map(Key::label).collect::<Vec<_>>().join("")
-}
-
-fn parse_sequence(text: &str) -> Result<Vec<Key>> {
-    let keys = text
-        .split_whitespace()
-        .map(Key::parse)
-        .collect::<Result<Vec<_>>>()?;
-    if keys.is_empty() {
-        bail!("an empty key");
-    }
-    Ok(keys)
-}
-
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: Vec<Binding>,
-}
-
-/// One line of the help screen: an action and every key bound to it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HelpRow {
-    pub context: Context,
-    pub keys: Vec<String>,
-    pub description: &'static str,
+    pub(crate) bindings: Vec<Binding>,
 }
 
 impl Keymap {
@@ -208,7 +104,7 @@ impl Keymap {
                 continue;
             };
             for (action_name, keys) in table {
-                let action = parse_action(action_name)
+                let action = Action::from_name(action_name)
                     .ok_or_else(|| anyhow::anyhow!("[{name}] `{action_name}` is not an action"))?;
                 self.bindings
                     .retain(|b| !(b.context == context && b.action == action));
@@ -224,8 +120,7 @@ impl Keymap {
             }
         }
         self.check_conflicts()?;
-        self.bindings
-            .sort_by_key(|b| (b.context, action_order(&b.action)));
+        self.bindings.sort_by_key(|b| (b.context, b.action.order()));
         Ok(())
     }
 
@@ -251,16 +146,16 @@ impl Keymap {
                         bail!(
                             "[{mode}] `{}` is bound to both {} and {}",
                             sequence_label(&a.keys),
-                            action_name(&a.action),
-                            action_name(&b.action)
+                            a.action.name(),
+                            b.action.name()
                         );
                     }
                     bail!(
                         "[{mode}] `{}` ({}) is the start of `{}` ({}), which could never be typed",
                         sequence_label(&short.keys),
-                        action_name(&short.action),
+                        short.action.name(),
                         sequence_label(&long.keys),
-                        action_name(&long.action)
+                        long.action.name()
                     );
                 }
             }
@@ -308,90 +203,6 @@ impl Keymap {
         }
     }
 
-    /// Every action with its keys, grouped by context, for the help screen.
-    pub fn help(&self) -> Vec<HelpRow> {
-        let mut rows: Vec<(HelpRow, &Action)> = Vec::new();
-        for b in &self.bindings {
-            // Rows that would read the same (the saved views on 4 to 9) share one line.
-            match rows.iter_mut().find(|(r, a)| {
-                r.context == b.context
-                    && (**a == b.action || r.description == b.action.description())
-            }) {
-                Some((row, _)) => row.keys.push(sequence_label(&b.keys)),
-                None => rows.push((
-                    HelpRow {
-                        context: b.context,
-                        keys: vec![sequence_label(&b.keys)],
-                        description: b.action.description(),
-                    },
-                    &b.action,
-                )),
-            }
-        }
-        rows.into_iter().map(|(r, _)| r).collect()
-    }
-
-    /// The help screen as a Markdown table, for the README (a test keeps them in step).
-    pub fn markdown_table(&self) -> String {
-        let mut out = String::from("| where | keys | action |\n| --- | --- | --- |\n");
-        for row in self.help() {
-            let keys: Vec<String> = row.keys.iter().map(|k| format!("`{k}`")).collect();
-            out.push_str(&format!(
-                "| {} | {} | {} |\n",
-                row.context.title(),
-                keys.join(" "),
-                row.description
-            ));
-        }
-        out
-    }
-
-    /// Every binding as the config file names it: mode, action, keys, what it does. For
-    /// `herald keys`, so a person writing `[keys.MODE]` sees the names to use.
-    pub fn listing(&self) -> String {
-        let mut rows: Vec<(&str, String, Vec<String>, &str)> = Vec::new();
-        for b in &self.bindings {
-            let mode = Context::ALL
-                .iter()
-                .find(|(c, _)| *c == b.context)
-                .map_or("?", |(_, n)| *n);
-            let name = action_name(&b.action);
-            match rows.iter_mut().find(|r| r.0 == mode && r.1 == name) {
-                Some(row) => row.2.push(sequence_label(&b.keys)),
-                None => rows.push((
-                    mode,
-                    name,
-                    vec![sequence_label(&b.keys)],
-                    b.action.description(),
-                )),
-            }
-        }
-        let width = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
-        let keys_width = rows
-            .iter()
-            .map(|r| r.2.join(" ").chars().count())
-            .max()
-            .unwrap_or(0);
-        let mut out = String::new();
-        let mut mode = "";
-        for (m, name, keys, description) in rows {
-            if m != mode {
-                if !mode.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(&format!("[{m}]\n"));
-                mode = m;
-            }
-            let keys = keys.join(" ");
-            let pad = keys_width - keys.chars().count();
-            out.push_str(&format!(
-                "{name:width$}  {keys}{:pad$}  {description}\n",
-                ""
-            ));
-        }
-        out
-    }
-
     /// The first key bound to `action` in `context`, for status-bar hints.
     pub fn key_for(&self, context: Context, action: &Action) -> Option<String> {
         self.bindings
@@ -401,108 +212,10 @@ impl Keymap {
     }
 }
 
-/// An action by its keymap name: the enum's snake_case names, plus `show_view_1` to
-/// `show_view_9`.
-fn parse_action(name: &str) -> Option<Action> {
-    if let Some(n) = name.strip_prefix("show_view_") {
-        return n
-            .parse::<u8>()
-            .ok()
-            .filter(|n| (1..=9).contains(n))
-            .map(Action::ShowView);
-    }
-    toml::Value::String(name.to_owned()).try_into().ok()
-}
-
-/// The keymap name of an action, for messages.
-fn action_name(action: &Action) -> String {
-    match action {
-        Action::ShowView(n) => format!("show_view_{n}"),
-        other => {
-            let debug = format!("{other:?}");
-            let mut out = String::new();
-            for (i, c) in debug.chars().enumerate() {
-                if c.is_uppercase() {
-                    if i > 0 {
-                        out.push('_');
-                    }
-                    out.extend(c.to_lowercase());
-                } else {
-                    out.push(c);
-                }
-            }
-            out
-        }
-    }
-}
-
-/// Help lists actions in the order a newcomer needs them, not alphabetically.
-fn action_order(action: &Action) -> usize {
-    const ORDER: &[Action] = &[
-        Action::SelectNext,
-        Action::SelectPrev,
-        Action::ScrollDown,
-        Action::ScrollUp,
-        Action::SelectFirst,
-        Action::SelectLast,
-        Action::ScrollTop,
-        Action::ScrollBottom,
-        Action::PageDown,
-        Action::PageUp,
-        Action::HalfPageDown,
-        Action::HalfPageUp,
-        Action::OpenArticle,
-        Action::NextArticle,
-        Action::PrevArticle,
-        Action::FocusNext,
-        Action::FocusList,
-        Action::ToggleZoom,
-        Action::ToggleRead,
-        Action::ToggleStar,
-        Action::OpenInBrowser,
-        Action::CopyLink,
-        Action::OpenLink,
-        Action::FetchFeeds,
-        Action::Reload,
-        Action::NextUnread,
-        Action::Undo,
-        Action::MarkAllRead,
-        Action::StartSearch,
-        Action::StartFind,
-        Action::FindNext,
-        Action::FindPrev,
-        Action::ToggleOrder,
-        Action::ClearSearch,
-        Action::SaveView,
-        Action::ShowView(1),
-        Action::ShowView(2),
-        Action::ShowView(3),
-        Action::ShowView(4),
-        Action::ShowView(5),
-        Action::ShowView(6),
-        Action::ShowView(7),
-        Action::ShowView(8),
-        Action::ShowView(9),
-        Action::SubmitPrompt,
-        Action::CancelPrompt,
-        Action::DeleteBack,
-        Action::DeleteWord,
-        Action::ClearPrompt,
-        Action::ShowHelp,
-        Action::CloseHelp,
-        Action::Quit,
-        Action::ForceQuit,
-    ];
-    ORDER
-        .iter()
-        .position(|a| a == action)
-        .unwrap_or(ORDER.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::KeyEventKind;
+    use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new_with_kind(code, modifiers, KeyEventKind::Press)

@@ -1,7 +1,6 @@
 //! Drawing: reads the `App` and paints a frame. Nothing here changes state.
 
 pub mod help;
-pub mod layout;
 pub mod list;
 pub mod reader;
 pub mod status;
@@ -15,8 +14,8 @@ use crate::app::{App, Focus};
 use crate::display;
 use theme::Theme;
 
-pub fn render(app: &App, frame: &mut Frame) {
-    let theme = &app.theme;
+/// Draws the whole screen from `app`, in the colours of `theme`.
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     let panes = app.panes();
     if let Some(area) = panes.list {
         list::render(app, area, theme, frame);

@@ -715,8 +715,8 @@ fn a_newsboat_cache_of_100000_rows_moves_in_a_batch_at_a_time() {
 
 #[test]
 fn the_reader_fetches_in_the_background_and_reports_progress() {
-    use herald::action::Action;
-    use herald::event::Event;
+    use herald::app::Report;
+    use herald::tui::event::Event;
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
@@ -736,13 +736,13 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
     let mut progress = Vec::new();
     let done = loop {
         match received.recv_timeout(Duration::from_secs(20)).unwrap() {
-            Event::Action(Action::FetchProgress { done, total }) => progress.push((done, total)),
-            Event::Action(done @ Action::FetchDone { .. }) => break done,
+            Event::Report(Report::FetchProgress { done, total }) => progress.push((done, total)),
+            Event::Report(done @ Report::FetchDone { .. }) => break done,
             other => panic!("unexpected {other:?}"),
         }
     };
     assert_eq!(progress, [(1, 2), (2, 2)]);
-    let Action::FetchDone {
+    let Report::FetchDone {
         new,
         updated,
         failures,

@@ -40,7 +40,7 @@ fn dangerous(text: &str) -> Option<char> {
 fn nothing_an_article_holds_is_drawn_raw() {
     let mut h = Harness::new(&[hostile()], 120, 30);
     h.keys("enter");
-    h.act(herald::action::Action::Notify(format!("Status {TRICKS}")));
+    h.report(herald::app::Report::Notify(format!("Status {TRICKS}")));
     let screen = h.screen();
     assert_eq!(dangerous(&screen), None, "{screen:?}");
     assert!(

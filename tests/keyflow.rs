@@ -4,7 +4,7 @@ mod common;
 
 use common::{Harness, fixtures};
 use herald::action::Action;
-use herald::app::Focus;
+use herald::app::{Focus, Report};
 use herald::model::ArticleId;
 
 fn title(h: &Harness) -> String {
@@ -327,11 +327,11 @@ mod search {
                 ranked: true,
             })
         };
-        h.act(Action::SearchDone {
+        h.report(Report::SearchDone {
             generation: new,
             result: found(vec![1]),
         });
-        h.act(Action::SearchDone {
+        h.report(Report::SearchDone {
             generation: old,
             result: found(vec![1, 2, 3, 4]),
         });
@@ -409,7 +409,7 @@ mod search {
         // The current match is on screen.
         h.keys("G N");
         let r = h.app.reader.as_ref().unwrap();
-        let line = herald::app::marks::line_of(r, &r.marks[10]).unwrap();
+        let line = r.line_of(&r.marks[10]).unwrap();
         assert!((r.top..r.top + r.height).contains(&line));
         h.keys("/");
         h.keys("esc");
@@ -493,7 +493,7 @@ mod feeds {
             })
             .collect();
         h.store.import(&fresh, jiff::Timestamp::UNIX_EPOCH).unwrap();
-        h.act(Action::FetchDone {
+        h.report(Report::FetchDone {
             new: 2,
             updated: 0,
             failures: vec!["Broken: not a feed".into()],
@@ -527,7 +527,7 @@ mod feeds {
         }
         // A message too long for the line keeps its start, the counts give way.
         let mut h = Harness::new(&fixtures(), 60, 24);
-        h.act(Action::Notify(
+        h.report(Report::Notify(
             "Fetched: 2 new, 0 updated, 1 failed (a long reason)".into(),
         ));
         let screen = h.screen();
@@ -625,4 +625,62 @@ fn counts_of_one_are_singular_in_the_status_bar() {
     h.keys("enter");
     let status = h.app.status.clone().unwrap_or_default();
     assert!(status.starts_with("1 match:"), "{status}");
+}
+
+/// The help once let `j` scroll past its end (the app and the drawing disagreed on the
+/// limit): at 80x24, after scrolling to the end, `k` had to be pressed 23 times before
+/// the help moved.
+#[test]
+fn help_scrolled_to_its_end_moves_back_on_the_first_k() {
+    let mut h = Harness::new(&fixtures(), 80, 24);
+    h.keys("?");
+    for _ in 0..200 {
+        h.keys("j");
+    }
+    let at_end = h.screen();
+    h.keys("j");
+    assert_eq!(h.screen(), at_end, "the end is the end");
+    h.keys("k");
+    assert_ne!(h.screen(), at_end, "one k scrolls back one line");
+    // Growing the window clamps the scroll to the new, shorter limit.
+    h.resize(80, 60);
+    h.keys("k");
+    let top = h.app.help_scroll;
+    h.resize(80, 24);
+    assert!(h.app.help_scroll <= top);
+}
+
+/// The help's bottom border once covered the status bar.
+#[test]
+fn help_leaves_the_status_bar_visible() {
+    for (w, hgt) in [(20, 5), (80, 24), (100, 50), (200, 50)] {
+        let mut h = Harness::new(&fixtures(), w, hgt);
+        h.keys("?");
+        let screen = h.screen();
+        let bottom = screen.lines().last().unwrap();
+        assert!(bottom.starts_with("Esc close"), "{w}x{hgt}: {bottom:?}");
+    }
+}
+
+/// `since:1d` counts back from the time it runs, not from when herald started: a view
+/// re-run after a day has passed drops what is now older than a day.
+#[test]
+fn since_counts_from_now_through_a_long_session() {
+    let mut h = Harness::new(&fixtures(), 100, 30);
+    let newest = h
+        .store
+        .summaries(Some(1), 0)
+        .unwrap()
+        .remove(0)
+        .published
+        .unwrap()
+        .instant;
+    h.app.clock = herald::clock::Clock::Fixed(newest + jiff::SignedDuration::from_hours(12));
+    h.keys("/");
+    h.type_text("since:1d");
+    h.keys("enter");
+    assert_eq!(h.app.list.total, 1, "the newest article is within a day");
+    h.app.clock = herald::clock::Clock::Fixed(newest + jiff::SignedDuration::from_hours(36));
+    h.keys("ctrl-r");
+    assert_eq!(h.app.list.total, 0, "a day and a half later it is not");
 }

@@ -1,18 +1,9 @@
-//! Highlighted matches in the open article, from a search or from find-in-article.
+//! Finding the matches to highlight in the open article, from a search or from
+//! find-in-article. The reader keeps them and scrolls between them.
 
-use std::ops::Range;
-
-use super::reader::{LineKind, Reader};
+use super::reader::{LineKind, Mark, Reader};
 use crate::search::highlight;
 use crate::search::query::Term;
-
-/// One match: where it is in the title or a body paragraph.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mark {
-    pub kind: LineKind,
-    pub paragraph: usize,
-    pub range: Range<usize>,
-}
 
 /// Every match of `terms` in the article's title and body, in reading order.
 pub fn find<'a>(reader: &Reader, terms: impl Iterator<Item = &'a Term> + Clone) -> Vec<Mark> {
@@ -36,14 +27,4 @@ pub fn find<'a>(reader: &Reader, terms: impl Iterator<Item = &'a Term> + Clone) 
         );
     }
     marks
-}
-
-/// The wrapped line holding the start of `mark`.
-pub fn line_of(reader: &Reader, mark: &Mark) -> Option<usize> {
-    reader.lines.iter().position(|l| {
-        l.kind == mark.kind
-            && l.paragraph == mark.paragraph
-            && l.start <= mark.range.start
-            && mark.range.start < l.end.max(l.start + 1)
-    })
 }

@@ -1,7 +1,8 @@
 //! The open article: its lines wrapped for the current width, and where the reader is.
 //! Lines remember their paragraph and byte range, so the position survives re-wrapping.
 
-use super::marks::{self, Mark};
+use std::ops::Range;
+
 use crate::display::{self, Line};
 use crate::model::{Article, Position};
 
@@ -11,6 +12,14 @@ pub enum LineKind {
     Meta,
     Blank,
     Body,
+}
+
+/// One match: where it is in the title or a body paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub kind: LineKind,
+    pub paragraph: usize,
+    pub range: Range<usize>,
 }
 
 /// One screen line of the reader. `paragraph`, `start` and `end` index the title, the meta
@@ -45,10 +54,35 @@ pub struct Reader {
     pub current_mark: Option<usize>,
 }
 
+/// The paragraphs that list an article's links under the text: `Links:`, then `[n] url`.
+pub fn links_section(links: &[String]) -> Vec<String> {
+    if links.is_empty() {
+        return Vec::new();
+    }
+    std::iter::once("Links:".to_owned())
+        .chain(
+            links
+                .iter()
+                .enumerate()
+                .map(|(i, link)| format!("[{}] {link}", i + 1)),
+        )
+        .collect()
+}
+
 /// Words a minute for the reading-time estimate.
 const READING_SPEED: usize = 230;
 
 impl Reader {
+    /// The wrapped line holding the start of `mark`.
+    pub fn line_of(&self, mark: &Mark) -> Option<usize> {
+        self.lines.iter().position(|l| {
+            l.kind == mark.kind
+                && l.paragraph == mark.paragraph
+                && l.start <= mark.range.start
+                && mark.range.start < l.end.max(l.start + 1)
+        })
+    }
+
     pub fn new(article: Article, width: usize, height: usize) -> Reader {
         Reader::in_zone(article, width, height, &jiff::tz::TimeZone::UTC)
     }
@@ -62,6 +96,12 @@ impl Reader {
     ) -> Reader {
         let meta = meta_line(&article, zone);
         let position = article.position;
+        let mut article = article;
+        // The links are shown after the text, numbered as the text numbers them. They
+        // follow the last paragraph, so positions and matches in the text keep their
+        // indexes; `article.links` stays the one list `o`/`open_link` reads.
+        let section = links_section(&article.links);
+        article.paragraphs.extend(section);
         let mut reader = Reader {
             article,
             meta,
@@ -208,7 +248,7 @@ impl Reader {
             return;
         };
         self.current_mark = Some(index);
-        if let Some(line) = marks::line_of(self, mark) {
+        if let Some(line) = self.line_of(mark) {
             let visible = self.top..self.top + self.height.max(1);
             if !visible.contains(&line) {
                 self.scroll_to(line.saturating_sub(self.height / 4));
@@ -244,7 +284,7 @@ impl Reader {
     fn first_mark_from_top(&self) -> usize {
         self.marks
             .iter()
-            .position(|m| marks::line_of(self, m).is_some_and(|l| l >= self.top))
+            .position(|m| self.line_of(m).is_some_and(|l| l >= self.top))
             .unwrap_or(0)
     }
 
@@ -419,5 +459,27 @@ mod tests {
         r.rewrap(0);
         let _ = r.percent();
         assert!(!r.lines.is_empty());
+    }
+
+    #[test]
+    fn links_are_listed_under_the_text_from_the_article_data() {
+        let mut a = article(vec!["See the timetable [1] and the map [2].".into()]);
+        a.links = vec![
+            "https://example.org/timetable".into(),
+            "https://example.org/map".into(),
+        ];
+        let r = Reader::in_zone(a, 60, 20, &jiff::tz::TimeZone::UTC);
+        let tail = &r.article.paragraphs[1..];
+        assert_eq!(
+            tail,
+            [
+                "Links:",
+                "[1] https://example.org/timetable",
+                "[2] https://example.org/map"
+            ]
+        );
+        assert_eq!(r.article.links.len(), 2, "the data stays as it was");
+        let none = Reader::in_zone(article(vec!["p".into()]), 60, 20, &jiff::tz::TimeZone::UTC);
+        assert_eq!(none.article.paragraphs, ["p"]);
     }
 }

@@ -1,124 +1,96 @@
 //! The search side of `App::update`: the prompt, views, results arriving from the search
 //! worker, and find-in-article.
 
-use super::{App, ArticleList, Effect, Focus, Prompt, PromptKind, SavedView, View, marks, view};
-use crate::action::Action;
+use super::{App, ArticleList, Effect, Focus, Prompt, PromptKind, SavedView, View, marks};
 use crate::search::query::Term;
 use crate::search::{self, Order};
 
 impl App {
-    pub(super) fn update_search(&mut self, action: Action, effects: &mut Vec<Effect>) {
-        match action {
-            Action::StartSearch => {
-                self.before_search = Some((self.view.clone(), self.list.clone()));
-                let text = if self.view.is_search() {
-                    self.view.text.clone()
-                } else {
-                    String::new()
-                };
-                self.prompt = Some(Prompt::new(PromptKind::Search, text));
-                self.focus = Focus::List;
-                self.zoomed = false;
-            }
-            Action::StartFind if self.reader.is_some() => {
-                self.prompt = Some(Prompt::new(PromptKind::Find, String::new()));
-            }
-            Action::InsertChar(c)
-                if matches!(
-                    self.prompt.as_ref().map(|p| p.kind),
-                    Some(PromptKind::ConfirmMarkAll(_))
-                ) =>
-            {
-                match c {
-                    'y' | 'Y' => self.submit_prompt(effects),
-                    'n' | 'N' => self.cancel_prompt(),
-                    _ => {}
-                }
-            }
-            Action::InsertChar(c) => self.edit_prompt(effects, |p| p.insert(c)),
-            Action::DeleteBack => self.edit_prompt(effects, Prompt::delete_back),
-            Action::DeleteWord => self.edit_prompt(effects, Prompt::delete_word),
-            Action::ClearPrompt => self.edit_prompt(effects, Prompt::clear),
-            Action::SubmitPrompt => self.submit_prompt(effects),
-            Action::CancelPrompt => self.cancel_prompt(),
-            Action::ClearSearch if !self.view.is_all() => {
-                self.show_all();
-                self.status = Some("All articles".into());
-            }
-            Action::ToggleOrder => {
-                let base = self.pending.clone().unwrap_or_else(|| self.view.clone());
-                if base.is_all() {
-                    self.status = Some("All articles are listed newest first".into());
-                } else if !base.query.has_words_to_rank() {
-                    self.status =
-                        Some("Filters alone have no words to rank by: newest first".into());
-                } else {
-                    let order = match base.order {
-                        Order::Relevance => Order::Newest,
-                        Order::Newest => Order::Relevance,
-                    };
-                    self.run_search(View { order, ..base }, effects);
-                }
-            }
-            Action::FindNext | Action::FindPrev => {
-                let forward = action == Action::FindNext;
-                match self.reader.as_mut() {
-                    Some(r) if !r.marks.is_empty() => {
-                        let wrapped = r.step_mark(forward);
-                        if wrapped {
-                            self.status = Some(if forward {
-                                "Passed the end; back to the first match".into()
-                            } else {
-                                "Passed the start; back to the last match".into()
-                            });
-                        }
-                    }
-                    Some(_) => self.status = Some("No matches: press / to find a word".into()),
-                    None => {}
-                }
-            }
-            Action::SaveView => {
-                if self.view.is_all() {
-                    self.status = Some("Search first (/), then save the search as a view".into());
-                } else {
-                    self.prompt = Some(Prompt::new(PromptKind::SaveView, String::new()));
-                }
-            }
-            Action::ShowView(number) => self.show_view(number, effects),
-            Action::SearchDone { generation, result } => {
-                if generation != self.generation {
-                    // A newer search is on its way; this answer is stale.
-                    return;
-                }
-                match result {
-                    Ok(found) => {
-                        if let Some(mut view) = self.pending.take() {
-                            view.ranked = found.ranked;
-                            self.view = view;
-                        }
-                        let keep = self.reselect.take();
-                        let index = keep.and_then(|id| found.ids.iter().position(|i| *i == id));
-                        self.list = ArticleList::with_ids(found.ids);
-                        if let Some(index) = index {
-                            let height = self.list_height();
-                            self.list.select(index, height);
-                        }
-                    }
-                    Err(message) => match self.prompt.as_mut() {
-                        Some(prompt) => prompt.error = Some(message),
-                        None => self.status = Some(message),
-                    },
-                }
-            }
-            Action::ViewsLoaded(saved) => {
-                self.views = view::built_in();
-                self.views.extend(saved);
-            }
-            _ => {}
+    pub(super) fn start_search(&mut self) {
+        self.before_search = Some((self.view.clone(), self.list.clone()));
+        let text = if self.view.is_search() {
+            self.view.text.clone()
+        } else {
+            String::new()
+        };
+        self.prompt = Some(Prompt::new(PromptKind::Search, text));
+        self.focus = Focus::List;
+        self.zoomed = false;
+    }
+
+    pub(super) fn start_find(&mut self) {
+        if self.reader.is_some() {
+            self.prompt = Some(Prompt::new(PromptKind::Find, String::new()));
         }
     }
 
-    fn edit_prompt(&mut self, effects: &mut Vec<Effect>, edit: impl FnOnce(&mut Prompt)) {
+    /// A character typed: an answer to a yes/no question, or text for the prompt.
+    pub(super) fn insert_char(&mut self, c: char, effects: &mut Vec<Effect>) {
+        if let Some(PromptKind::ConfirmMarkAll(_)) = self.prompt.as_ref().map(|p| p.kind) {
+            match c {
+                'y' | 'Y' => self.submit_prompt(effects),
+                'n' | 'N' => self.cancel_prompt(),
+                _ => {}
+            }
+        } else {
+            self.edit_prompt(effects, |p| p.insert(c));
+        }
+    }
+
+    pub(super) fn clear_search(&mut self) {
+        if !self.view.is_all() {
+            self.show_all();
+            self.status = Some("All articles".into());
+        }
+    }
+
+    pub(super) fn toggle_order(&mut self, effects: &mut Vec<Effect>) {
+        let base = self.pending.clone().unwrap_or_else(|| self.view.clone());
+        if base.is_all() {
+            self.status = Some("All articles are listed newest first".into());
+        } else if !base.query.has_words_to_rank() {
+            self.status = Some("Filters alone have no words to rank by: newest first".into());
+        } else {
+            let order = match base.order {
+                Order::Relevance => Order::Newest,
+                Order::Newest => Order::Relevance,
+            };
+            self.run_search(View { order, ..base }, effects);
+        }
+    }
+
+    /// To the next (`forward`) or previous match of a find or search in the reader.
+    pub(super) fn step_find(&mut self, forward: bool) {
+        match self.reader.as_mut() {
+            Some(r) if !r.marks.is_empty() => {
+                let wrapped = r.step_mark(forward);
+                if wrapped {
+                    self.status = Some(if forward {
+                        "Passed the end; back to the first match".into()
+                    } else {
+                        "Passed the start; back to the last match".into()
+                    });
+                }
+            }
+            Some(_) => self.status = Some("No matches: press / to find a word".into()),
+            None => {}
+        }
+    }
+
+    /// Asks for the name to keep the current search under.
+    pub(super) fn ask_view_name(&mut self) {
+        if self.view.is_all() {
+            self.status = Some("Search first (/), then save the search as a view".into());
+        } else {
+            self.prompt = Some(Prompt::new(PromptKind::SaveView, String::new()));
+        }
+    }
+
+    pub(super) fn edit_prompt(
+        &mut self,
+        effects: &mut Vec<Effect>,
+        edit: impl FnOnce(&mut Prompt),
+    ) {
         let Some(prompt) = self.prompt.as_mut() else {
             return;
         };
@@ -143,7 +115,7 @@ impl App {
             }
             return;
         }
-        let parsed = search::parse(&input, self.now, true);
+        let parsed = search::parse(&input, self.clock.now(), true);
         if let Some(prompt) = self.prompt.as_mut() {
             prompt.error = match (&parsed, kind) {
                 (Err(err), PromptKind::Search) => Some(err.to_string()),
@@ -175,6 +147,7 @@ impl App {
                     query,
                     order,
                     ranked: order == Order::Relevance,
+                    typed: true,
                 };
                 self.run_search(view, effects);
             }
@@ -183,6 +156,15 @@ impl App {
             | PromptKind::ConfirmMarkAll(_)
             | PromptKind::OpenLink => {}
         }
+    }
+
+    /// The view with its query read again from its text, so that `since:1d` counts
+    /// back from now rather than from when the view was first shown.
+    pub(super) fn reread(&self, mut view: View) -> View {
+        if let Ok(query) = search::parse(&view.text, self.clock.now(), view.typed) {
+            view.query = query;
+        }
+        view
     }
 
     /// Every article, newest first; any search still on its way is forgotten.
@@ -204,7 +186,7 @@ impl App {
         self.pending = Some(view);
     }
 
-    fn submit_prompt(&mut self, effects: &mut Vec<Effect>) {
+    pub(super) fn submit_prompt(&mut self, effects: &mut Vec<Effect>) {
         let Some(prompt) = self.prompt.take() else {
             return;
         };
@@ -228,7 +210,7 @@ impl App {
                 let links = self
                     .reader
                     .as_ref()
-                    .map(|r| crate::import::html::links_of(&r.article.paragraphs))
+                    .map(|r| r.article.links.clone())
                     .unwrap_or_default();
                 match prompt.input.trim().parse::<usize>() {
                     Ok(n) if (1..=links.len()).contains(&n) => {
@@ -274,7 +256,7 @@ impl App {
         }
     }
 
-    fn cancel_prompt(&mut self) {
+    pub(super) fn cancel_prompt(&mut self) {
         let Some(prompt) = self.prompt.take() else {
             return;
         };
@@ -296,7 +278,7 @@ impl App {
         }
     }
 
-    fn show_view(&mut self, number: u8, effects: &mut Vec<Effect>) {
+    pub(super) fn show_view(&mut self, number: u8, effects: &mut Vec<Effect>) {
         let Some(saved) = self
             .views
             .get(usize::from(number).saturating_sub(1))
@@ -305,7 +287,7 @@ impl App {
             self.status = Some(format!("No view on key {number}; save a search with V"));
             return;
         };
-        let query = match search::parse(&saved.query, self.now, false) {
+        let query = match search::parse(&saved.query, self.clock.now(), false) {
             Ok(query) => query,
             Err(err) => {
                 self.status = Some(format!(
@@ -327,6 +309,7 @@ impl App {
             query,
             order: Order::Newest,
             ranked: false,
+            typed: false,
         };
         self.run_search(view, effects);
     }

@@ -12,6 +12,8 @@ pub struct View {
     pub order: Order,
     /// False when relevance was asked for but the results came newest first.
     pub ranked: bool,
+    /// Typed into the search prompt, so its last word is a prefix (see `search::parse`).
+    pub typed: bool,
 }
 
 impl View {
@@ -22,6 +24,7 @@ impl View {
             query: Query::default(),
             order: Order::Newest,
             ranked: false,
+            typed: false,
         }
     }
 
@@ -35,7 +38,7 @@ impl View {
     }
 }
 
-pub use crate::model::SavedView;
+use crate::model::SavedView;
 
 /// The views every store has, on keys 1 to 3; saved views follow from 4.
 pub fn built_in() -> Vec<SavedView> {

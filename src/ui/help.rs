@@ -1,66 +1,50 @@
-//! The help overlay, generated from the keymap so it always shows the real bindings.
+//! The help overlay: draws the app's help lines (generated from the keymap, so they always
+//! show the real bindings) in a pop-up placed by the app's layout.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
-use crate::app::App;
+use crate::app::help::HelpLine;
+use crate::app::{App, layout};
 
 const KEY_COLUMN: usize = 18;
 
-/// The help screen's lines: every binding by context, then the search syntax.
-pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+/// The help lines, styled, for a pop-up `width` columns wide.
+fn styled(lines: &[HelpLine], theme: &Theme, width: u16) -> Vec<Line<'static>> {
     // Narrow terminals give the descriptions room at the keys' expense.
     let key_column = KEY_COLUMN.min(usize::from(width) / 3);
-    let mut lines: Vec<Line> = Vec::new();
-    let mut context = None;
-    for row in app.keymap.help() {
-        if context != Some(row.context) {
-            if context.is_some() {
-                lines.push(Line::raw(""));
-            }
-            lines.push(Line::styled(row.context.title(), theme.help_heading));
-            context = Some(row.context);
-        }
-        let keys = row.keys.join(" ");
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", pad(&keys, key_column)), theme.help_key),
-            Span::raw(row.description),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Search syntax (/ in the list)",
-        theme.help_heading,
-    ));
-    for (example, meaning) in crate::search::query::SYNTAX {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", pad(example, 30)), theme.help_key),
-            Span::raw(*meaning),
-        ]));
-    }
     lines
+        .iter()
+        .map(|line| match line {
+            HelpLine::Heading(title) => Line::styled(*title, theme.help_heading),
+            HelpLine::Binding { keys, description } => Line::from(vec![
+                Span::styled(format!("  {} ", pad(keys, key_column)), theme.help_key),
+                Span::raw(*description),
+            ]),
+            HelpLine::Syntax { example, meaning } => Line::from(vec![
+                Span::styled(format!("  {} ", pad(example, 30)), theme.help_key),
+                Span::raw(*meaning),
+            ]),
+            HelpLine::Blank => Line::raw(""),
+        })
+        .collect()
 }
 
 pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
-    let lines = lines(app, theme, area.width);
-    let width = (KEY_COLUMN as u16 + 44).min(area.width);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let visible = usize::from(height.saturating_sub(2));
+    let help = crate::app::help::lines(&app.keymap);
+    let popup = layout::help_popup(area, help.len());
+    let lines = styled(&help, theme, area.width);
+    let visible = usize::from(popup.height.saturating_sub(2));
+    // The app keeps the scroll within bounds; the frame may be smaller than the app's.
     let scroll = app.help_scroll.min(lines.len().saturating_sub(visible));
     let more = if scroll + visible < lines.len() {
         " j/k scroll "
     } else {
         ""
     };
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(popup);
     frame.render_widget(Clear, popup);
     // A wide character just left of the popup would spill into its border: blank it.
     if popup.x > 0 {
@@ -73,12 +57,14 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         }
     }
     frame.render_widget(
-        Paragraph::new(lines).scroll((scroll as u16, 0)).block(
-            Block::new()
-                .borders(Borders::ALL)
-                .title(" Keys — ? or Esc closes ")
-                .title_bottom(more),
-        ),
+        Paragraph::new(lines)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .block(
+                Block::new()
+                    .borders(Borders::ALL)
+                    .title(" Keys — ? or Esc closes ")
+                    .title_bottom(more),
+            ),
         popup,
     );
 }

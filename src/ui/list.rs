@@ -5,7 +5,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use super::{focused, layout, title_bar};
+use super::{focused, title_bar};
+use crate::app::layout;
 use crate::app::{App, Focus};
 use crate::display::{self, printable};
 use crate::model::Summary;

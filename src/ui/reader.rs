@@ -6,8 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use super::theme::Theme;
-use super::{focused, layout, title_bar};
+use super::{focused, title_bar};
 use crate::action::Action;
+use crate::app::layout;
 use crate::app::reader::LineKind;
 use crate::app::{App, Focus};
 use crate::display::printable;

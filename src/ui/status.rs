@@ -91,21 +91,12 @@ fn hints(app: &App) -> String {
         .join(" · ")
 }
 
+/// The word a hint uses for `action`: the action table's, else its help line.
 fn short(action: &Action) -> &'static str {
-    match action {
-        Action::OpenArticle => "open",
-        Action::ToggleStar => "star",
-        Action::ToggleRead => "read",
-        Action::ShowHelp => "help",
-        Action::Quit => "quit",
-        Action::NextArticle => "next",
-        Action::ToggleZoom => "zoom",
-        Action::FocusList => "list",
-        Action::CloseHelp => "close",
-        Action::SubmitPrompt => "keep",
-        Action::CancelPrompt => "cancel",
-        other => other.description(),
-    }
+    action
+        .spec()
+        .and_then(|spec| spec.hint)
+        .unwrap_or_else(|| action.description())
 }
 
 /// The prompt line: what is typed, then an error or the count of matches at the right.

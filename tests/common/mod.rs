@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use herald::action::Action;
-use herald::app::{App, Effect};
+use herald::app::{App, Effect, Report, Start};
 use herald::keymap::{Key, Keymap};
 use herald::model::{NewArticle, Published};
 use herald::store::Store;
@@ -28,15 +28,23 @@ impl Harness {
                 jiff::Timestamp::from_second(1_750_000_000).unwrap(),
             )
             .unwrap();
-        let mut app = App::new(
+        let mut app = App::new(Start::new(
             Keymap::default_keymap().unwrap(),
-            store.count().unwrap(),
-            store.count_unread().unwrap(),
             Rect::new(0, 0, width, height),
-        );
-        let effects = app.update(Action::Resize { width, height });
+        ));
+        let effects = app.apply(Report::Refreshed {
+            total: store.count().unwrap(),
+            unread: store.count_unread().unwrap(),
+            selected_row: None,
+        });
         run_effects(&store, &mut app, effects, None);
         Harness { store, app }
+    }
+
+    /// Takes in a report, as if the store, a worker or the terminal had sent it.
+    pub fn report(&mut self, report: Report) {
+        let effects = self.app.apply(report);
+        run_effects(&self.store, &mut self.app, effects, None);
     }
 
     /// Applies an action and runs its effects against the store, except those that
@@ -72,14 +80,14 @@ impl Harness {
     }
 
     pub fn resize(&mut self, width: u16, height: u16) {
-        self.act(Action::Resize { width, height });
+        self.report(Report::Resized { width, height });
     }
 
     pub fn terminal(&self) -> Terminal<TestBackend> {
         let mut terminal =
             Terminal::new(TestBackend::new(self.app.size.width, self.app.size.height)).unwrap();
         terminal
-            .draw(|frame| herald::ui::render(&self.app, frame))
+            .draw(|frame| herald::ui::render(&self.app, &herald::ui::theme::DEFAULT, frame))
             .unwrap();
         terminal
     }

@@ -1,7 +1,7 @@
 //! Where each pane goes for a given terminal size. Pure, so `App::update` (for page sizes
 //! and wrap widths) and `ui::render` (for drawing) always agree.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 
 use crate::config::LayoutChoice;
 
@@ -105,6 +105,33 @@ pub fn reader_area(pane: Rect, cap: u16) -> ReaderArea {
     }
 }
 
+/// The help pop-up's width before it is cut to the screen.
+pub const HELP_WIDTH: u16 = 62;
+
+/// Where the help pop-up goes on a screen of `screen` size for `lines` lines of help: in
+/// the middle of the panes, never over the status bar, which keeps showing the keys.
+pub fn help_popup(screen: Rect, lines: usize) -> Rect {
+    let [body, _status] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(screen);
+    let width = HELP_WIDTH.min(body.width);
+    let height = u16::try_from(lines.saturating_add(2))
+        .unwrap_or(u16::MAX)
+        .min(body.height);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(body);
+    let [popup] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(popup);
+    popup
+}
+
+/// How far the help can scroll: until its last line is at the pop-up's bottom.
+pub fn help_max_scroll(screen: Rect, lines: usize) -> usize {
+    let visible = usize::from(help_popup(screen, lines).height.saturating_sub(2));
+    lines.saturating_sub(visible)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +153,19 @@ mod tests {
         assert!(forced.side_by_side);
         let stacked = panes(Rect::new(0, 0, 200, 50), false, LayoutChoice::Stacked);
         assert!(!stacked.side_by_side);
+    }
+
+    #[test]
+    fn help_stays_above_the_status_bar_and_scrolls_to_its_last_line() {
+        for (w, h) in [(20, 5), (80, 24), (200, 50), (1, 1), (0, 0)] {
+            let screen = Rect::new(0, 0, w, h);
+            let popup = help_popup(screen, 80);
+            assert!(popup.bottom() <= h.saturating_sub(1), "{w}x{h}: {popup:?}");
+            assert!(popup.right() <= w);
+            let max = help_max_scroll(screen, 80);
+            assert_eq!(max + usize::from(popup.height.saturating_sub(2)), 80);
+        }
+        assert_eq!(help_max_scroll(Rect::new(0, 0, 80, 24), 10), 0);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Sender, channel};
 use std::thread;
 
-use crate::event::Event;
+use super::event::Event;
+use crate::app::Report;
 use crate::search::{Order, Query};
 use crate::store::Store;
 
@@ -25,13 +26,13 @@ pub fn spawn(path: PathBuf, events: Sender<Event>) -> Sender<SearchRequest> {
             Err(err) => {
                 // Answer every request with the reason, so the prompt can say it.
                 for request in requests {
-                    let _ = events.send(Event::SearchDone {
+                    let _ = events.send(Event::Report(Report::SearchDone {
                         generation: request.generation,
                         result: Err(format!(
                             "Search is unavailable: {}",
                             crate::message::error_chain(&err)
                         )),
-                    });
+                    }));
                 }
                 return;
             }
@@ -43,10 +44,10 @@ pub fn spawn(path: PathBuf, events: Sender<Event>) -> Sender<SearchRequest> {
             let result = store
                 .search(&request.query, request.order)
                 .map_err(|err| format!("Search failed: {}", crate::message::error_chain(&err)));
-            let answer = Event::SearchDone {
+            let answer = Event::Report(Report::SearchDone {
                 generation: request.generation,
                 result,
-            };
+            });
             if events.send(answer).is_err() {
                 break;
             }

@@ -13,13 +13,8 @@ pub enum Event {
     Terminate,
     /// The terminal could not be read.
     InputFailed(String),
-    /// Something a background thread (a feed fetch) reports.
-    Action(crate::action::Action),
-    /// The search worker's answer.
-    SearchDone {
-        generation: u64,
-        result: Result<crate::store::Found, String>,
-    },
+    /// What a background thread (the search worker, a feed fetch) reports.
+    Report(crate::app::Report),
 }
 
 pub fn spawn() -> (Sender<Event>, Receiver<Event>) {

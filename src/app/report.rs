@@ -1,0 +1,209 @@
+//! Results coming back to the app: from the store, the worker threads and the terminal.
+//! Unlike an `Action`, a report is nobody's request, so it leaves the status message
+//! alone unless it has something to say.
+
+use ratatui::layout::Rect;
+
+use super::{App, ArticleList, Effect, Focus, Reader, marks, undo, view};
+use crate::model::{Article, ArticleId, SavedView, Summary};
+use crate::store::Found;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Report {
+    /// The terminal has this size now.
+    Resized {
+        width: u16,
+        height: u16,
+    },
+    ArticleLoaded(Box<Article>),
+    /// Rows of the list, loaded from the store from index `start`.
+    RowsLoaded {
+        start: usize,
+        rows: Vec<Summary>,
+    },
+    /// A message for the status bar, such as an error from the store.
+    Notify(String),
+    /// A search's answer; `generation` tells whether it is still wanted.
+    SearchDone {
+        generation: u64,
+        result: Result<Found, String>,
+    },
+    ViewsLoaded(Vec<SavedView>),
+    /// These articles were marked read by a mark-all (those that were unread).
+    MarkedRead(Vec<ArticleId>),
+    /// Go to this article: its row in the newest-first list of all articles.
+    GoToArticle {
+        id: ArticleId,
+        row: usize,
+    },
+    /// A background fetch has finished `done` of `total` feeds.
+    FetchProgress {
+        done: usize,
+        total: usize,
+    },
+    /// A background fetch is over: what it brought, and the failures.
+    FetchDone {
+        new: usize,
+        updated: usize,
+        failures: Vec<String>,
+    },
+    /// A fetch found no subscriptions: nothing failed, there is nothing to fetch yet.
+    NothingToFetch,
+    /// The store changed under the list (a fetch, an import elsewhere), or was read at
+    /// start: its counts, and where the article to keep selected now is.
+    Refreshed {
+        total: usize,
+        unread: usize,
+        /// Where the selected article now is in the newest-first order.
+        selected_row: Option<usize>,
+    },
+}
+
+impl App {
+    /// Takes in one report. Returns the effects to run; `self` is already up to date.
+    pub fn apply(&mut self, report: Report) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match report {
+            Report::Resized { width, height } => {
+                self.size = Rect::new(0, 0, width, height);
+                self.relayout();
+            }
+            Report::ArticleLoaded(article) => self.article_loaded(*article, &mut effects),
+            Report::RowsLoaded { start, rows } => self.list.fill(start, rows),
+            Report::Notify(message) => self.status = Some(message),
+            Report::SearchDone { generation, result } => self.search_done(generation, result),
+            Report::ViewsLoaded(saved) => {
+                self.views = view::built_in();
+                self.views.extend(saved);
+            }
+            Report::MarkedRead(ids) => {
+                let count = ids.len();
+                for id in &ids {
+                    self.for_each_copy(*id, |s| s.read = true);
+                }
+                self.unread = self.unread.saturating_sub(count);
+                self.history.record(undo::Change {
+                    flag: undo::Flag::Read,
+                    ids,
+                    before: false,
+                });
+                self.status = Some(format!("Marked {count} read; u undoes"));
+            }
+            Report::GoToArticle { id, row } => {
+                if !self.view.is_all() {
+                    self.show_all();
+                }
+                let height = self.list_height();
+                self.list.select(row, height);
+                effects.push(Effect::LoadArticle(id));
+            }
+            Report::FetchProgress { done, total } => {
+                self.status = Some(format!("Fetching feeds {done}/{total}…"));
+            }
+            Report::NothingToFetch => {
+                self.fetching = false;
+                self.status =
+                    Some("No feeds to fetch yet: add one with herald feed add URL".into());
+            }
+            Report::FetchDone {
+                new,
+                updated,
+                failures,
+            } => {
+                self.fetching = false;
+                let mut message = format!("Fetched: {new} new, {updated} updated");
+                if !failures.is_empty() {
+                    message.push_str(&format!(
+                        ", {} failed ({})",
+                        failures.len(),
+                        failures.join("; ")
+                    ));
+                }
+                self.status = Some(message);
+                let keep = self.list.selected_row().map(|r| r.id);
+                effects.push(Effect::Refresh { keep });
+            }
+            Report::Refreshed {
+                total,
+                unread,
+                selected_row,
+            } => self.refreshed(total, unread, selected_row, &mut effects),
+        }
+        self.load_missing_rows(&mut effects);
+        effects
+    }
+
+    fn article_loaded(&mut self, article: Article, effects: &mut Vec<Effect>) {
+        self.save_position(effects);
+        let id = article.summary.id;
+        let was_read = article.summary.read;
+        let (width, rows) = self.reader_geometry();
+        let mut reader = Reader::in_zone(article, width, rows, &self.zone);
+        if self.view.is_search() {
+            let found = marks::find(&reader, self.view.query.highlight_terms());
+            reader.set_marks(found, true);
+        }
+        self.reader = Some(reader);
+        self.focus = Focus::Reader;
+        if let Some(index) = self.list.position_of(id) {
+            let height = self.list_height();
+            self.list.select(index, height);
+        }
+        if !was_read && self.settings.mark_read_on_open {
+            self.set_read(id, true, effects);
+        }
+        effects.push(Effect::RememberOpen(id));
+    }
+
+    fn refreshed(
+        &mut self,
+        total: usize,
+        unread: usize,
+        selected_row: Option<usize>,
+        effects: &mut Vec<Effect>,
+    ) {
+        self.total = total;
+        self.unread = unread;
+        if self.view.is_all() {
+            // The same article stays selected, wherever new ones pushed it.
+            let selected = selected_row.unwrap_or(self.list.selected);
+            let offset_in_view = selected.saturating_sub(self.list.offset);
+            self.list = ArticleList::new(total);
+            self.list.selected = selected.min(total.saturating_sub(1));
+            self.list.offset = self.list.selected.saturating_sub(offset_in_view);
+            let height = self.list_height();
+            self.list.scroll_into_view(height);
+        } else {
+            let view = self.reread(self.view.clone());
+            self.reselect = self.list.selected_row().map(|r| r.id);
+            self.run_search(view, effects);
+        }
+    }
+
+    /// A search's answer: the list becomes its results, unless a newer search is coming.
+    fn search_done(&mut self, generation: u64, result: Result<Found, String>) {
+        if generation != self.generation {
+            // A newer search is on its way; this answer is stale.
+            return;
+        }
+        match result {
+            Ok(found) => {
+                if let Some(mut view) = self.pending.take() {
+                    view.ranked = found.ranked;
+                    self.view = view;
+                }
+                let keep = self.reselect.take();
+                let index = keep.and_then(|id| found.ids.iter().position(|i| *i == id));
+                self.list = ArticleList::with_ids(found.ids);
+                if let Some(index) = index {
+                    let height = self.list_height();
+                    self.list.select(index, height);
+                }
+            }
+            Err(message) => match self.prompt.as_mut() {
+                Some(prompt) => prompt.error = Some(message),
+                None => self.status = Some(message),
+            },
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Carries out the app's effects: against the store here, or handed to the background
+//! threads; each result goes back into the app as a report.
+
+use anyhow::Result;
+
+use super::background::{self, Background};
+use super::system;
+use super::worker::SearchRequest;
+use crate::app::{App, Effect, Report};
+use crate::store::Store;
+
+/// The meta key holding the id of the article open when herald last closed.
+pub const LAST_OPEN: &str = "last_open";
+
+/// Runs effects until none are left; results and failures come back as reports.
+/// Searches and fetches go to the background threads when there are some, else run here
+/// (tests, in-memory stores).
+pub fn run_effects(
+    store: &Store,
+    app: &mut App,
+    mut effects: Vec<Effect>,
+    background: Option<&Background>,
+) {
+    while !effects.is_empty() {
+        let mut next = Vec::new();
+        for effect in effects {
+            if let Some(background) = background {
+                match &effect {
+                    Effect::Search {
+                        generation,
+                        query,
+                        order,
+                    } => {
+                        let request = SearchRequest {
+                            generation: *generation,
+                            query: query.clone(),
+                            order: *order,
+                        };
+                        if background.search.send(request).is_ok() {
+                            continue;
+                        }
+                    }
+                    Effect::FetchFeeds => {
+                        background.fetch_feeds();
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            let result = run_effect(store, effect);
+            match result {
+                Ok(Some(report)) => next.extend(app.apply(report)),
+                Ok(None) => {}
+                Err(err) => {
+                    log::error!("{}", crate::message::error_chain(&err));
+                    let mut message = format!("Error: {}", crate::message::error_chain(&err));
+                    if let Some(hint) = crate::store::hint(&err) {
+                        message = format!("{message}. {hint}");
+                    }
+                    next.extend(app.apply(Report::Notify(message)));
+                }
+            }
+        }
+        effects = next;
+    }
+}
+
+fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
+    Ok(match effect {
+        Effect::LoadRows { start, len, ids } => Some(Report::RowsLoaded {
+            start,
+            rows: match ids {
+                Some(ids) => store.summaries_by_ids(&ids)?,
+                None => store.summaries(Some(len), start)?,
+            },
+        }),
+        Effect::Search {
+            generation,
+            query,
+            order,
+        } => Some(Report::SearchDone {
+            generation,
+            result: store
+                .search(&query, order)
+                .map_err(|e| crate::message::error_chain(&e)),
+        }),
+        Effect::SetReadMany(ids, read) => {
+            store.set_read_many(&ids, read)?;
+            None
+        }
+        Effect::MarkAllRead(ids) => Some(Report::MarkedRead(store.mark_all_read(ids.as_deref())?)),
+        Effect::FindNextUnread(after) => match store.next_unread(after)? {
+            Some((id, row)) => Some(Report::GoToArticle { id, row }),
+            None => Some(Report::Notify("No unread articles".into())),
+        },
+        Effect::FetchFeeds => Some(background::fetch_feeds_with(store, &mut |_, _| {})),
+        Effect::Refresh { keep } => Some(Report::Refreshed {
+            total: store.count()?,
+            unread: store.count_unread()?,
+            selected_row: match keep {
+                Some(id) => store.rank_of(id)?,
+                None => None,
+            },
+        }),
+        Effect::CopyToClipboard(text) => {
+            system::copy_to_clipboard(&text)?;
+            None
+        }
+        Effect::SaveView(view) => {
+            store.save_view(&view.name, &view.query)?;
+            None
+        }
+        Effect::LoadArticle(id) => match store.article(id)? {
+            Some(article) => Some(Report::ArticleLoaded(Box::new(article))),
+            None => Some(Report::Notify(format!(
+                "Article {id} is no longer in the store"
+            ))),
+        },
+        Effect::SetRead(id, read) => {
+            store.set_read(id, read)?;
+            None
+        }
+        Effect::SetStarred(id, starred) => {
+            store.set_starred(id, starred)?;
+            None
+        }
+        Effect::SavePosition(id, position) => {
+            store.save_position(id, position)?;
+            None
+        }
+        Effect::RememberOpen(id) => {
+            store.set_meta(LAST_OPEN, &id.to_string())?;
+            None
+        }
+        Effect::OpenUrl(url) => {
+            system::open_url(&url)?;
+            None
+        }
+    })
+}

@@ -1,0 +1,278 @@
+//! The interactive reader's event loop: events become actions through the keymap (or
+//! reports), the app takes them in, effects run against the store, and a frame is drawn
+//! once per batch of events that changed something.
+
+use std::sync::mpsc::Receiver;
+
+use anyhow::{Context as _, Result};
+use ratatui::crossterm::event::{
+    Event as TermEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+
+use super::Options;
+use super::background::Background;
+use super::effects::{LAST_OPEN, run_effects};
+use super::event::{self, Event};
+use super::terminal::TerminalGuard;
+use super::worker;
+use crate::action::Action;
+use crate::app::{App, Effect, Report, Start};
+use crate::clock::Clock;
+use crate::model::ArticleId;
+use crate::store::Store;
+use crate::ui;
+
+pub fn run(store: Store, options: Options) -> Result<()> {
+    let mut guard = TerminalGuard::new()?;
+    let size = guard.terminal.size().context("reading the terminal size")?;
+    let mut app = App::new(Start {
+        keymap: options.keymap,
+        settings: options.settings,
+        zone: crate::display::local_zone(),
+        clock: Clock::System,
+        size: Rect::new(0, 0, size.width, size.height),
+    });
+    let (sender, events) = event::spawn();
+    // The worker threads start after the first frame: their own connections would
+    // otherwise open the store at the same moment as the first screen's queries.
+    let mut background: Option<Background> = None;
+    // Undocumented, for benchmarks: report the first frame to this file and quit.
+    let mut first_frame_report = std::env::var_os("HERALD_FIRST_FRAME_REPORT");
+    // The store's counts, with the article open when herald last closed selected again.
+    // The first screen's rows load here, once: queued beside the views, they were asked
+    // for twice, as nothing had filled the list yet when the views came.
+    let opened = app.apply(Report::Refreshed {
+        total: store.count()?,
+        unread: store.count_unread()?,
+        selected_row: last_open_row(&store),
+    });
+    run_effects(&store, &mut app, opened, None);
+    let mut pending = app.apply(Report::ViewsLoaded(store.views()?));
+    loop {
+        run_effects(
+            &store,
+            &mut app,
+            std::mem::take(&mut pending),
+            background.as_ref(),
+        );
+        if app.quit {
+            break;
+        }
+        guard
+            .terminal
+            .draw(|frame| ui::render(&app, &options.theme, frame))
+            .context("drawing the screen")?;
+        if background.is_none() {
+            background = store.path().map(|path| Background {
+                search: worker::spawn(path.to_path_buf(), sender.clone()),
+                store_path: path.to_path_buf(),
+                events: sender.clone(),
+            });
+        }
+        if let Some(path) = first_frame_report.take() {
+            report_first_frame(&path, &app)?;
+            break;
+        }
+        #[cfg(debug_assertions)]
+        #[allow(clippy::panic)]
+        if options.debug_panic {
+            // Asked for by a test: the terminal must come back through the panic hook.
+            panic!("--debug-panic: a deliberate crash after the first frame");
+        }
+        match wait_for_change(&mut app, &events) {
+            Waited::Changed(effects) => pending = effects,
+            Waited::Closed => break,
+            Waited::Failed { effects, reason } => {
+                // Save what quitting saves (the reading position), then say why.
+                run_effects(&store, &mut app, effects, None);
+                anyhow::bail!("reading the terminal failed: {reason}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How waiting for events ended.
+#[derive(Debug)]
+enum Waited {
+    /// Something changed: redraw after running these effects.
+    Changed(Vec<Effect>),
+    /// Nobody can send events any more.
+    Closed,
+    /// The terminal cannot be read: quit with an error, after these effects.
+    Failed {
+        effects: Vec<Effect>,
+        reason: String,
+    },
+}
+
+/// Waits for events until a batch changes something: one event, then every event already
+/// queued, so a burst of keys or a resize storm costs one frame.
+fn wait_for_change(app: &mut App, events: &Receiver<Event>) -> Waited {
+    loop {
+        let Ok(first) = events.recv() else {
+            return Waited::Closed;
+        };
+        let mut effects = Vec::new();
+        let mut changed = false;
+        for event in std::iter::once(first).chain(events.try_iter()) {
+            match take_in(app, event) {
+                Ok(Some(more)) => {
+                    effects.extend(more);
+                    changed = true;
+                }
+                Ok(None) => {}
+                Err(reason) => {
+                    effects.extend(app.update(Action::ForceQuit));
+                    return Waited::Failed { effects, reason };
+                }
+            }
+        }
+        if changed {
+            return Waited::Changed(effects);
+        }
+    }
+}
+
+/// The one mapping from an event to the app: the effects it asks for, `None` when it
+/// changes nothing, or why the loop must stop.
+fn take_in(app: &mut App, event: Event) -> Result<Option<Vec<Effect>>, String> {
+    Ok(match event {
+        Event::Terminal(TermEvent::Resize(width, height)) => {
+            Some(app.apply(Report::Resized { width, height }))
+        }
+        Event::Terminal(term) => action_for(app, term).map(|action| app.update(action)),
+        Event::Terminate => Some(app.update(Action::ForceQuit)),
+        Event::Report(report) => Some(app.apply(report)),
+        Event::InputFailed(reason) => return Err(reason),
+    })
+}
+
+/// Turns a terminal event into an action. Only key presses count: some terminals also
+/// send releases and repeats.
+fn action_for(app: &mut App, event: TermEvent) -> Option<Action> {
+    match event {
+        TermEvent::Key(key) if key.kind == KeyEventKind::Press => app.handle_key(&key),
+        TermEvent::Mouse(MouseEvent {
+            kind, column, row, ..
+        }) => match kind {
+            MouseEventKind::ScrollDown => Some(Action::Wheel {
+                column,
+                row,
+                lines: 3,
+            }),
+            MouseEventKind::ScrollUp => Some(Action::Wheel {
+                column,
+                row,
+                lines: -3,
+            }),
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column,
+                row,
+                at: std::time::Instant::now(),
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Where the article open when herald last closed now sits in the list, if it still is.
+fn last_open_row(store: &Store) -> Option<usize> {
+    let last = store
+        .meta(LAST_OPEN)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(ArticleId)?;
+    store.rank_of(last).ok().flatten()
+}
+
+/// For the start-up benchmark: how long the first full frame took, and memory.
+fn report_first_frame(path: &std::ffi::OsStr, app: &App) -> Result<()> {
+    let elapsed = crate::clock::STARTED
+        .get()
+        .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1e3);
+    let report = format!(
+        "first_frame_ms={elapsed:.2}\npeak_rss_kib={}\nrows={}\n",
+        super::peak_rss_kib().unwrap_or(0),
+        app.list.total
+    );
+    std::fs::write(path, report).context("writing the first-frame report")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keymap::Keymap;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn app() -> App {
+        let start = Start::new(Keymap::default_keymap().unwrap(), Rect::new(0, 0, 80, 24));
+        let mut app = App::new(start);
+        app.apply(Report::Refreshed {
+            total: 3,
+            unread: 3,
+            selected_row: None,
+        });
+        app
+    }
+
+    fn key(code: KeyCode, kind: KeyEventKind) -> TermEvent {
+        TermEvent::Key(KeyEvent::new_with_kind(code, KeyModifiers::NONE, kind))
+    }
+
+    #[test]
+    fn only_key_presses_count() {
+        let mut app = app();
+        let j = |kind| key(KeyCode::Char('j'), kind);
+        assert_eq!(action_for(&mut app, j(KeyEventKind::Release)), None);
+        assert_eq!(action_for(&mut app, j(KeyEventKind::Repeat)), None);
+        assert_eq!(
+            action_for(&mut app, j(KeyEventKind::Press)),
+            Some(Action::SelectNext)
+        );
+    }
+
+    /// The loop once had two copies of this mapping, and the one used after a batch that
+    /// changed nothing quit silently (exit 0) when the terminal could not be read.
+    #[test]
+    fn unreadable_terminal_is_an_error_even_after_an_idle_batch() {
+        let mut app = app();
+        let (sender, events) = std::sync::mpsc::channel();
+        // An unbound key changes nothing: the loop keeps waiting.
+        sender
+            .send(Event::Terminal(key(KeyCode::F(9), KeyEventKind::Press)))
+            .unwrap();
+        let late = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            sender
+                .send(Event::InputFailed("input/output error".into()))
+                .unwrap();
+        });
+        let waited = wait_for_change(&mut app, &events);
+        late.join().unwrap();
+        match waited {
+            Waited::Failed { reason, .. } => assert!(reason.contains("input/output")),
+            other => panic!("expected a failure, got {other:?}"),
+        }
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn a_resize_is_a_change_and_a_closed_channel_ends_the_wait() {
+        let mut app = app();
+        let (sender, events) = std::sync::mpsc::channel();
+        sender
+            .send(Event::Terminal(TermEvent::Resize(120, 40)))
+            .unwrap();
+        assert!(matches!(
+            wait_for_change(&mut app, &events),
+            Waited::Changed(_)
+        ));
+        assert_eq!(app.size, Rect::new(0, 0, 120, 40));
+        drop(sender);
+        assert!(matches!(wait_for_change(&mut app, &events), Waited::Closed));
+    }
+}
