@@ -3,101 +3,43 @@
 //! what came back from the store, the workers and the terminal (a `Report`). Both return
 //! effects for the caller to run; neither does I/O.
 
+mod effect;
+mod flags;
 pub mod help;
 pub mod layout;
 pub mod list;
 pub mod marks;
+mod pointer;
 pub mod prompt;
 pub mod reader;
 pub mod report;
 mod search;
+mod start;
 pub mod undo;
 pub mod view;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use jiff::Timestamp;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Position as Cell, Rect};
 
 use crate::action::Action;
 use crate::clock::Clock;
-use crate::config::LayoutChoice;
 use crate::keymap::{Context, Key, Keymap, Resolution};
-use crate::model::{ArticleId, Position, SavedView, Summary};
-use crate::search::{Order, Query};
+use crate::model::{ArticleId, SavedView, Summary};
 
+pub use effect::Effect;
 pub use list::ArticleList;
 pub use prompt::{Prompt, PromptKind};
 pub use reader::Reader;
 pub use report::Report;
+pub use start::{Settings, Start};
 pub use view::View;
-
-/// What the config file sets for the reader.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
-    pub layout: LayoutChoice,
-    pub reader_width: u16,
-    pub date_format: String,
-    pub mark_read_on_open: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            layout: LayoutChoice::Auto,
-            reader_width: layout::READABLE_WIDTH,
-            date_format: "%d %b %y".into(),
-            mark_read_on_open: true,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     List,
     Reader,
-}
-
-/// Work that `update` asks for and the event loop carries out against the store or the
-/// system; results come back as actions.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Rows `start..start + len` of the list: from the store's order, or of `ids`.
-    LoadRows {
-        start: usize,
-        len: usize,
-        ids: Option<Vec<ArticleId>>,
-    },
-    LoadArticle(ArticleId),
-    SetRead(ArticleId, bool),
-    SetStarred(ArticleId, bool),
-    SavePosition(ArticleId, Position),
-    RememberOpen(ArticleId),
-    OpenUrl(String),
-    /// Run a search; the answer comes back as `Report::SearchDone` with `generation`, and
-    /// answers to older generations are dropped.
-    Search {
-        generation: u64,
-        query: Query,
-        order: Order,
-    },
-    SaveView(SavedView),
-    /// Set the read flag of many articles at once (undo of a mark-all).
-    SetReadMany(Vec<ArticleId>, bool),
-    /// Mark read these articles (`None`: every unread article); the ones that changed
-    /// come back as `Report::MarkedRead`.
-    MarkAllRead(Option<Vec<ArticleId>>),
-    /// Find the next unread article after this one, in newest-first order, wrapping.
-    FindNextUnread(Option<ArticleId>),
-    /// Put text on the clipboard through the terminal (OSC 52).
-    CopyToClipboard(String),
-    /// Fetch every feed in the background; progress and the end come back as reports.
-    FetchFeeds,
-    /// Count the store again and find where `keep` now sits.
-    Refresh {
-        keep: Option<ArticleId>,
-    },
 }
 
 #[derive(Debug, Clone)]
@@ -141,33 +83,6 @@ pub struct App {
     pub fetching: bool,
     /// The last single click on a list row: when, and which row, to tell a double click.
     last_click: Option<(Instant, usize)>,
-}
-
-/// Two clicks on one row within this time are a double click (the common desktop default).
-const DOUBLE_CLICK: Duration = Duration::from_millis(400);
-
-/// What the app starts from: decided by the command line, the config file and the
-/// environment before the first frame. The store's counts arrive as `Report::Refreshed`.
-#[derive(Debug, Clone)]
-pub struct Start {
-    pub keymap: Keymap,
-    pub settings: Settings,
-    pub zone: jiff::tz::TimeZone,
-    pub clock: Clock,
-    pub size: Rect,
-}
-
-impl Start {
-    /// Default settings, UTC, and a clock stopped at the epoch: what tests start from.
-    pub fn new(keymap: Keymap, size: Rect) -> Start {
-        Start {
-            keymap,
-            settings: Settings::default(),
-            zone: jiff::tz::TimeZone::UTC,
-            clock: Clock::Fixed(Timestamp::UNIX_EPOCH),
-            size,
-        }
-    }
 }
 
 impl App {
@@ -458,38 +373,6 @@ impl App {
         }
     }
 
-    fn toggle_star(&mut self, effects: &mut Vec<Effect>) {
-        if let Some(target) = self.target() {
-            let (id, starred) = (target.id, !target.starred);
-            self.for_each_copy(id, |s| s.starred = starred);
-            self.history.record(undo::Change {
-                flag: undo::Flag::Starred,
-                ids: vec![id],
-                before: !starred,
-            });
-            effects.push(Effect::SetStarred(id, starred));
-        }
-    }
-
-    fn mark_all_read(&mut self, effects: &mut Vec<Effect>) {
-        let height = self.list_height();
-        let affected = if self.view.is_all() {
-            self.unread
-        } else {
-            self.list.total
-        };
-        if affected == 0 {
-            self.status = Some("Nothing unread here".into());
-        } else if affected > height {
-            self.prompt = Some(Prompt::new(
-                PromptKind::ConfirmMarkAll(affected),
-                String::new(),
-            ));
-        } else {
-            effects.push(self.mark_all_effect());
-        }
-    }
-
     fn copy_link(&mut self, effects: &mut Vec<Effect>) {
         match self.target().map(|s| s.url.clone()) {
             // A link with a line break or a bidi override would paste other than it
@@ -507,136 +390,13 @@ impl App {
         }
     }
 
-    /// A click selects a row or focuses a pane; a second click on the same row soon
-    /// after opens the article.
-    fn click(&mut self, column: u16, row: u16, at: Instant, effects: &mut Vec<Effect>) {
-        let cell = Cell::new(column, row);
-        let panes = self.panes();
-        let height = self.list_height();
-        let previous = self.last_click.take();
-        if let Some(list) = panes.list.filter(|r| r.contains(cell)) {
-            self.focus = Focus::List;
-            let inner = layout::pane_inner(list);
-            if inner.contains(cell) {
-                let index = self.list.offset + usize::from(row - inner.y);
-                if index < self.list.total {
-                    self.list.select(index, height);
-                    let double = previous.is_some_and(|(then, index_then)| {
-                        index_then == index && at.saturating_duration_since(then) <= DOUBLE_CLICK
-                    });
-                    match (double, self.list.selected_row()) {
-                        (true, Some(row)) => effects.push(Effect::LoadArticle(row.id)),
-                        // A third click starts a new pair rather than opening again.
-                        _ => self.last_click = Some((at, index)),
-                    }
-                }
-            }
-        } else if panes.reader.is_some_and(|r| r.contains(cell)) && self.reader.is_some() {
-            self.focus = Focus::Reader;
-        }
-    }
-
     /// The article that read, star and open act on: the open one in the reader, else the
     /// selected row.
-    fn target(&self) -> Option<&Summary> {
+    pub(super) fn target(&self) -> Option<&Summary> {
         match (&self.reader, self.focus) {
             (Some(r), Focus::Reader) => Some(&r.article.summary),
             _ => self.list.selected_row(),
         }
-    }
-
-    /// Applies a change to every copy of an article's summary that the state holds.
-    pub(super) fn for_each_copy(&mut self, id: ArticleId, change: impl Fn(&mut Summary)) {
-        if let Some(reader) = self.reader.as_mut().filter(|r| r.article.summary.id == id) {
-            change(&mut reader.article.summary);
-        }
-        if let Some(index) = self.list.position_of(id)
-            && let Some(row) = self.list.row_mut(index)
-        {
-            change(row);
-        }
-    }
-
-    pub(super) fn set_read(&mut self, id: ArticleId, read: bool, effects: &mut Vec<Effect>) {
-        let was_read = self
-            .reader
-            .as_ref()
-            .filter(|r| r.article.summary.id == id)
-            .map(|r| r.article.summary.read)
-            .or_else(|| {
-                self.list
-                    .position_of(id)
-                    .and_then(|i| self.list.row(i))
-                    .map(|s| s.read)
-            });
-        if was_read == Some(read) {
-            return;
-        }
-        self.for_each_copy(id, |s| s.read = read);
-        if read {
-            self.unread = self.unread.saturating_sub(1);
-        } else {
-            self.unread += 1;
-        }
-        self.history.record(undo::Change {
-            flag: undo::Flag::Read,
-            ids: vec![id],
-            before: !read,
-        });
-        effects.push(Effect::SetRead(id, read));
-    }
-
-    /// Marks the view read: every unread article for All, the view's articles otherwise.
-    pub(crate) fn mark_all_effect(&self) -> Effect {
-        if self.view.is_all() {
-            Effect::MarkAllRead(None)
-        } else {
-            Effect::MarkAllRead(self.list.ids_in(0..self.list.total))
-        }
-    }
-
-    /// Takes back the last change, in the state and in the store.
-    fn undo(&mut self, effects: &mut Vec<Effect>) {
-        let Some(change) = self.history.take_last() else {
-            self.status = Some("Nothing to undo".into());
-            return;
-        };
-        let before = change.before;
-        let count = change.ids.len();
-        for id in &change.ids {
-            match change.flag {
-                undo::Flag::Read => self.for_each_copy(*id, |s| s.read = before),
-                undo::Flag::Starred => self.for_each_copy(*id, |s| s.starred = before),
-            }
-        }
-        match change.flag {
-            undo::Flag::Read => {
-                if before {
-                    self.unread = self.unread.saturating_sub(count);
-                } else {
-                    self.unread += count;
-                }
-                effects.push(Effect::SetReadMany(change.ids, before));
-            }
-            undo::Flag::Starred => {
-                for id in change.ids {
-                    effects.push(Effect::SetStarred(id, before));
-                }
-            }
-        }
-        let what = match (change.flag, before) {
-            (undo::Flag::Read, true) => "read again",
-            (undo::Flag::Read, false) => "unread again",
-            (undo::Flag::Starred, true) => "starred again",
-            (undo::Flag::Starred, false) => "unstarred again",
-        };
-        self.status = Some(match count {
-            1 => format!("Undone: the article is {what}"),
-            n => format!(
-                "Undone: {} are {what}",
-                crate::message::count(n, "article", "articles")
-            ),
-        });
     }
 
     pub(super) fn save_position(&self, effects: &mut Vec<Effect>) {

@@ -1,0 +1,45 @@
+//! What `update` and `apply` ask the outside world to do.
+
+use crate::model::{ArticleId, Position, SavedView};
+use crate::search::{Order, Query};
+
+/// Work that `update` asks for and the event loop carries out against the store or the
+/// system; results come back as actions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Rows `start..start + len` of the list: from the store's order, or of `ids`.
+    LoadRows {
+        start: usize,
+        len: usize,
+        ids: Option<Vec<ArticleId>>,
+    },
+    LoadArticle(ArticleId),
+    SetRead(ArticleId, bool),
+    SetStarred(ArticleId, bool),
+    SavePosition(ArticleId, Position),
+    RememberOpen(ArticleId),
+    OpenUrl(String),
+    /// Run a search; the answer comes back as `Report::SearchDone` with `generation`, and
+    /// answers to older generations are dropped.
+    Search {
+        generation: u64,
+        query: Query,
+        order: Order,
+    },
+    SaveView(SavedView),
+    /// Set the read flag of many articles at once (undo of a mark-all).
+    SetReadMany(Vec<ArticleId>, bool),
+    /// Mark read these articles (`None`: every unread article); the ones that changed
+    /// come back as `Report::MarkedRead`.
+    MarkAllRead(Option<Vec<ArticleId>>),
+    /// Find the next unread article after this one, in newest-first order, wrapping.
+    FindNextUnread(Option<ArticleId>),
+    /// Put text on the clipboard through the terminal (OSC 52).
+    CopyToClipboard(String),
+    /// Fetch every feed in the background; progress and the end come back as reports.
+    FetchFeeds,
+    /// Count the store again and find where `keep` now sits.
+    Refresh {
+        keep: Option<ArticleId>,
+    },
+}

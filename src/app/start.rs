@@ -1,0 +1,54 @@
+//! What the app starts from: the reader's settings from the config file, and the
+//! keymap, zone, clock and size the shell decides before the first frame.
+
+use jiff::Timestamp;
+use ratatui::layout::Rect;
+
+use super::layout;
+use crate::clock::Clock;
+use crate::config::LayoutChoice;
+use crate::keymap::Keymap;
+
+/// What the config file sets for the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub layout: LayoutChoice,
+    pub reader_width: u16,
+    pub date_format: String,
+    pub mark_read_on_open: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            layout: LayoutChoice::Auto,
+            reader_width: layout::READABLE_WIDTH,
+            date_format: "%d %b %y".into(),
+            mark_read_on_open: true,
+        }
+    }
+}
+
+/// What the app starts from: decided by the command line, the config file and the
+/// environment before the first frame. The store's counts arrive as `Report::Refreshed`.
+#[derive(Debug, Clone)]
+pub struct Start {
+    pub keymap: Keymap,
+    pub settings: Settings,
+    pub zone: jiff::tz::TimeZone,
+    pub clock: Clock,
+    pub size: Rect,
+}
+
+impl Start {
+    /// Default settings, UTC, and a clock stopped at the epoch: what tests start from.
+    pub fn new(keymap: Keymap, size: Rect) -> Start {
+        Start {
+            keymap,
+            settings: Settings::default(),
+            zone: jiff::tz::TimeZone::UTC,
+            clock: Clock::Fixed(Timestamp::UNIX_EPOCH),
+            size,
+        }
+    }
+}
