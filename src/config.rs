@@ -7,24 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-/// Where the reader pane goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LayoutChoice {
-    #[default]
-    Auto,
-    Side,
-    Stacked,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ThemeName {
-    #[default]
-    Default,
-    HighContrast,
-    Mono,
-}
+pub use crate::app::layout::LayoutChoice;
+pub use crate::ui::theme::ThemeName;
 
 /// A reader width cap, checked when the file is read so the error names its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

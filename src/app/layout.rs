@@ -3,12 +3,22 @@
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 
-use crate::config::LayoutChoice;
+use serde::Deserialize;
 
 /// Side by side from this width; stacked below it.
 pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 100;
 /// The reader wraps to at most this many columns by default, however wide the pane.
 pub const READABLE_WIDTH: u16 = 90;
+
+/// Where the reader pane goes: the config file's `layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LayoutChoice {
+    #[default]
+    Auto,
+    Side,
+    Stacked,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Panes {

@@ -4,9 +4,8 @@
 use jiff::Timestamp;
 use ratatui::layout::Rect;
 
-use super::layout;
+use super::layout::{self, LayoutChoice};
 use crate::clock::Clock;
-use crate::config::LayoutChoice;
 use crate::keymap::Keymap;
 
 /// What the config file sets for the reader.

@@ -2,6 +2,7 @@
 //! each styled state also has a mark or a weight.
 
 use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
@@ -151,16 +152,26 @@ pub const MONO: Theme = Theme {
     error: Style::new().add_modifier(Modifier::BOLD),
 };
 
+/// The config file's `theme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeName {
+    #[default]
+    Default,
+    HighContrast,
+    Mono,
+}
+
 /// The theme to draw with: the named one, or monochrome when colour is turned off
 /// (`NO_COLOR` set to anything non-empty, as no-color.org asks, or `--no-color`).
-pub fn choose(name: crate::config::ThemeName, no_color: bool) -> Theme {
+pub fn choose(name: ThemeName, no_color: bool) -> Theme {
     if no_color {
         return MONO;
     }
     match name {
-        crate::config::ThemeName::Default => DEFAULT,
-        crate::config::ThemeName::HighContrast => HIGH_CONTRAST,
-        crate::config::ThemeName::Mono => MONO,
+        ThemeName::Default => DEFAULT,
+        ThemeName::HighContrast => HIGH_CONTRAST,
+        ThemeName::Mono => MONO,
     }
 }
 
@@ -172,7 +183,6 @@ pub fn no_color_env() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ThemeName;
 
     fn uses_colour(theme: &Theme) -> bool {
         let styles = [
