@@ -2,12 +2,17 @@
 //! articles (and 1,000,000 with HERALD_BENCH_1M=1): import throughput and store size;
 //! start-up to the first frame with the list filled, timed by the binary itself in a real
 //! terminal (tmux) and from outside; peak resident memory; search latency per kind; the
-//! longest article's first frame and scroll frames.
+//! longest article's first frame and scroll frames; then the daily loop (fetching 50
+//! feeds x 100 items into stores of 0, 1,000 and 100,000 articles; see support/daily.rs).
+//! HERALD_BENCH_SKIP_DAILY=1 leaves the daily loop out.
 //!
 //! `cargo bench --bench suite`
 
 #[path = "support/corpus.rs"]
 mod corpus;
+
+#[path = "support/daily.rs"]
+mod daily;
 
 use std::path::Path;
 use std::process::Command;
@@ -106,7 +111,7 @@ fn main() -> anyhow::Result<()> {
             false,
         ),
     ];
-    for n in sizes {
+    for &n in &sizes {
         let dir = tempfile::tempdir()?;
         let input = dir.path().join("corpus.jsonl");
         corpus::write_jsonl(&input, n)?;
@@ -204,6 +209,12 @@ fn main() -> anyhow::Result<()> {
                 "longest article ({words} words): first frame {open:.2} ms; scroll frame {scroll:.3} ms"
             );
         }
+    }
+    if std::env::var_os("HERALD_BENCH_SKIP_DAILY").is_none() {
+        println!("== the daily loop");
+        let mut daily_sizes = vec![0];
+        daily_sizes.extend(sizes.iter().copied().filter(|&n| n != 10_000));
+        daily::run(&daily_sizes)?;
     }
     Ok(())
 }
