@@ -444,7 +444,7 @@ impl App {
                 }
             }
             Action::OpenLink => match &self.reader {
-                Some(r) if !crate::import::html::links_of(&r.article.paragraphs).is_empty() => {
+                Some(r) if !r.article.links.is_empty() => {
                     self.prompt = Some(Prompt::new(PromptKind::OpenLink, String::new()));
                 }
                 Some(_) => self.status = Some("This article has no numbered links".into()),

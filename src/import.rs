@@ -663,6 +663,9 @@ pub const MAX_PARAGRAPH_CHARS: usize = 100_000;
 /// leads nowhere; a guid is cut, the same way every time, so it still identifies.
 pub const MAX_LINK_CHARS: usize = 8_192;
 
+/// The most links one article keeps.
+pub const MAX_LINKS: usize = 50_000;
+
 /// Keeps the first `max` characters of `text` and frees the rest; returns whether it cut.
 /// `ellipsis` takes the last of the `max` for a `…`.
 fn keep_chars(text: &mut String, max: usize, ellipsis: bool) -> bool {
@@ -735,7 +738,35 @@ pub fn cap(article: &mut NewArticle) -> Vec<String> {
         }
     }
     cap_body(&mut article.paragraphs, &mut warnings);
+    cap_links(&mut article.links, &mut warnings);
     warnings
+}
+
+/// The links' share of `cap`: their number, each one's length and their total. The list
+/// is cut short, never a link taken out of it, so the numbers in the text still name the
+/// right addresses.
+fn cap_links(links: &mut Vec<String>, warnings: &mut Vec<String>) {
+    let mut room = MAX_BODY_CHARS;
+    let mut fits = |link: &String| {
+        let chars = link.chars().count();
+        let fits = chars <= MAX_LINK_CHARS && chars <= room;
+        room = room.saturating_sub(chars);
+        fits
+    };
+    let keep = links
+        .iter()
+        .take(MAX_LINKS)
+        .position(|link| !fits(link))
+        .unwrap_or(links.len().min(MAX_LINKS));
+    if keep < links.len() {
+        warnings.push(format!(
+            "kept the first {keep} of {} links (at most {MAX_LINKS}, each at most \
+             {MAX_LINK_CHARS} characters and {MAX_BODY_CHARS} in all)",
+            links.len()
+        ));
+        links.truncate(keep);
+        links.shrink_to_fit();
+    }
 }
 
 /// The body's share of `cap`: the number of paragraphs, each one's length, the total.
@@ -1001,6 +1032,29 @@ mod tests {
         assert_eq!(article.guid.as_ref().unwrap().len(), MAX_LINK_CHARS);
         assert_eq!(warnings.len(), 4, "{warnings:?}");
         assert!(cap(&mut article).is_empty());
+    }
+
+    #[test]
+    fn links_past_a_limit_are_cut_from_the_end_of_the_list() {
+        let link = |i: usize| format!("https://example.org/{i}");
+        let mut article = article_with(vec!["Tide.".into()]);
+        article.links = (0..MAX_LINKS + 5).map(link).collect();
+        let warnings = cap(&mut article);
+        assert_eq!(article.links.len(), MAX_LINKS);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with(&format!("kept the first {MAX_LINKS} of 50005 links")),
+            "{warnings:?}"
+        );
+        assert!(cap(&mut article).is_empty());
+        // An overlong link ends the list: those after it would be misnumbered without it.
+        article.links = vec![link(1), "x".repeat(MAX_LINK_CHARS + 1), link(3)];
+        assert_eq!(cap(&mut article).len(), 1);
+        assert_eq!(article.links, [link(1)]);
+        // And the total is bounded as the body is.
+        article.links = vec!["y".repeat(MAX_LINK_CHARS); MAX_BODY_CHARS / MAX_LINK_CHARS + 2];
+        cap(&mut article);
+        assert_eq!(article.links.len(), MAX_BODY_CHARS / MAX_LINK_CHARS);
     }
 
     #[test]

@@ -228,7 +228,7 @@ impl App {
                 let links = self
                     .reader
                     .as_ref()
-                    .map(|r| crate::import::html::links_of(&r.article.paragraphs))
+                    .map(|r| r.article.links.clone())
                     .unwrap_or_default();
                 match prompt.input.trim().parse::<usize>() {
                     Ok(n) if (1..=links.len()).contains(&n) => {

@@ -1,6 +1,7 @@
 //! HTML to the reader's structured text: paragraphs, headings (`## `), list items (`• `,
-//! `1. `), block quotes (`> `), preformatted blocks kept verbatim, links numbered with a
-//! link list at the end, images as `[image: alt]`; scripts, styles and navigation dropped.
+//! `1. `), block quotes (`> `), preformatted blocks kept verbatim, links numbered `[n]` in
+//! the text and handed back as data, images as `[image: alt]`; scripts, styles and
+//! navigation dropped.
 //! Saved pages also have their main article found and their title, byline and date read.
 
 mod parse;
@@ -188,6 +189,11 @@ impl Writer {
         {
             return None;
         }
+        // As for an article's own link: a cut address leads nowhere, so a longer one is
+        // not listed at all.
+        if href.chars().count() > super::MAX_LINK_CHARS {
+            return None;
+        }
         let lower = href.to_ascii_lowercase();
         if !(lower.starts_with("http://")
             || lower.starts_with("https://")
@@ -360,17 +366,6 @@ impl Writer {
                 *p = stripped.to_owned();
             }
         }
-        if !self.out.links.is_empty() {
-            self.out.paragraphs.push("Links:".into());
-            let links: Vec<String> = self
-                .out
-                .links
-                .iter()
-                .enumerate()
-                .map(|(i, l)| format!("[{}] {l}", i + 1))
-                .collect();
-            self.out.paragraphs.extend(links);
-        }
         self.out
     }
 }
@@ -399,14 +394,18 @@ pub fn to_text(html: &str) -> Converted {
     writer.finish()
 }
 
-/// The links an article's text ends with (`[3] https://…` after `Links:`), by number.
-pub fn links_of(paragraphs: &[String]) -> Vec<String> {
-    let Some(start) = paragraphs.iter().rposition(|p| p == "Links:") else {
+/// The links as plain text shows them after the body: `Links:`, then `[1] https://…`, one
+/// paragraph each. None at all when there are no links.
+pub fn link_list(links: &[String]) -> Vec<String> {
+    if links.is_empty() {
         return Vec::new();
-    };
-    paragraphs[start + 1..]
+    }
+    let numbered = links
         .iter()
-        .filter_map(|p| p.split_once("] ").map(|(_, url)| url.to_owned()))
+        .enumerate()
+        .map(|(i, link)| format!("[{}] {link}", i + 1));
+    std::iter::once("Links:".to_owned())
+        .chain(numbered)
         .collect()
 }
 
@@ -509,11 +508,8 @@ pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> 
     {
         converted.paragraphs.remove(0);
     }
-    if converted
-        .paragraphs
-        .iter()
-        .all(|p| p == "Links:" || p.starts_with('['))
-    {
+    // Nothing but images and link numbers is no text to read.
+    if converted.paragraphs.iter().all(|p| p.starts_with('[')) {
         return None;
     }
     Some(NewArticle {
@@ -523,6 +519,7 @@ pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> 
         published,
         url,
         paragraphs: converted.paragraphs,
+        links: converted.links,
         ..Default::default()
     })
 }
@@ -581,11 +578,9 @@ mod tests {
                 "fn main() {\n \n    println!(\"hi\");\n}",
                 "[image: A ferry at dusk] [image]",
                 "js",
-                "Links:",
-                "[1] https://example.org/ferry",
             ]
         );
-        assert_eq!(links_of(&c.paragraphs), ["https://example.org/ferry"]);
+        assert_eq!(c.links, ["https://example.org/ferry"]);
         assert!(c.paragraphs.iter().all(|p| !p.contains("\n\n")));
     }
 
@@ -640,6 +635,55 @@ mod tests {
                 "Trams run every six minutes."
             ]
         );
+    }
+
+    #[test]
+    fn links_are_data_and_an_overlong_one_gets_no_number() {
+        let long = format!(
+            "https://example.org/{}",
+            "q".repeat(super::super::MAX_LINK_CHARS)
+        );
+        let c = to_text(&format!(
+            "<p><a href=\"https://example.org/a\">A</a>, <a href=\"{long}\">long</a> and \
+             <a href=\"https://example.org/b\">B</a>.</p>"
+        ));
+        assert_eq!(c.paragraphs, ["A [1], long and B [2]."]);
+        assert_eq!(c.links, ["https://example.org/a", "https://example.org/b"]);
+        assert_eq!(
+            link_list(&c.links),
+            [
+                "Links:",
+                "[1] https://example.org/a",
+                "[2] https://example.org/b"
+            ]
+        );
+        assert!(link_list(&[]).is_empty());
+    }
+
+    /// A saved page with links, imported before links were data and again now, is one
+    /// article: the key is the one its old paragraphs gave.
+    #[test]
+    fn a_saved_page_keeps_its_links_and_its_old_dedup_key() {
+        let page = "<html><head><title>Quay</title></head><body><article>\
+                    <p>See the <a href=\"https://example.org/times\">times</a>.</p>\
+                    </article></body></html>";
+        let article = page_to_article(page, "Saved").unwrap();
+        assert_eq!(article.paragraphs, ["See the times [1]."]);
+        assert_eq!(article.links, ["https://example.org/times"]);
+        let before = NewArticle {
+            paragraphs: vec![
+                "See the times [1].".into(),
+                "Links:".into(),
+                "[1] https://example.org/times".into(),
+            ],
+            links: Vec::new(),
+            ..article.clone()
+        };
+        assert_eq!(article.dedup_key(), before.dedup_key());
+        // Links and images alone are no text to read.
+        let bare = "<html><head><title>Quay</title></head><body><article><p><a href=\"https://example.org/x\"></a>\
+                    <img alt=gull></p></article></body></html>";
+        assert!(page_to_article(bare, "Saved").is_none());
     }
 
     #[test]
