@@ -5,7 +5,8 @@ use std::borrow::Cow;
 
 use anyhow::{Context, Result, anyhow};
 
-use super::{clean, html};
+use super::html;
+use super::tidy::clean;
 use crate::model::{NewArticle, Published};
 
 /// A parsed feed: its own title and its items as articles.

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{clean, paragraphs_from_body};
+use super::tidy::{clean, paragraphs_from_body};
 use crate::model::{NewArticle, Published};
 
 /// Where a record sits in its file, for error messages.

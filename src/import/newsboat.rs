@@ -12,7 +12,9 @@ use anyhow::{Context, Result};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
-use super::{cap, clean, html};
+use super::html;
+use super::limits::cap;
+use super::tidy::clean;
 use crate::model::{NewArticle, Published};
 use crate::opml::Outline;
 
