@@ -99,7 +99,14 @@ pub fn import_file(
         return import_json_lines(store, reader, &fallback, added, report);
     }
 
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    // Not taken as 0 when unknown: the size is what keeps the read below bounded.
+    let size = match file.metadata() {
+        Ok(meta) => meta.len(),
+        Err(err) => {
+            report(format!("cannot read: {err}"), false);
+            return nothing;
+        }
+    };
     if size > MAX_FILE_BYTES {
         report(
             format!(
