@@ -112,7 +112,8 @@ pub enum Command {
         /// Wrap to this many columns (default: the terminal's width, or 80)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(10..))]
         width: Option<u16>,
-        /// Print one JSON object: the `list --json` keys plus `paragraphs`
+        /// Print one JSON object: the `list --json` keys plus `paragraphs` (and `links`,
+        /// when the article has any)
         #[arg(long)]
         json: bool,
     },
