@@ -131,6 +131,17 @@ impl NewArticle {
             hasher.update([0]);
             hasher.update(paragraph.as_bytes());
         }
+        // Hashed as the paragraphs the body used to end with (`Links:`, `[1] https://…`)
+        // before links were data, so a page imported then and again now is one article.
+        // Frozen: a change to how links are shown must not change this.
+        if !self.links.is_empty() {
+            hasher.update([0]);
+            hasher.update(b"Links:");
+            for (i, link) in self.links.iter().enumerate() {
+                hasher.update([0]);
+                hasher.update(format!("[{}] {link}", i + 1).as_bytes());
+            }
+        }
         let digest = hasher.finalize();
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         format!("hash:{hex}")
@@ -220,5 +231,37 @@ mod tests {
         assert_eq!(a.dedup_key(), "url:https://example.org/a");
         a.guid = Some("42".into());
         assert_eq!(a.dedup_key(), "guid:42");
+    }
+
+    /// A saved page imported before links were data kept them as the body's last
+    /// paragraphs; imported again now, it must get the same key, or it is stored twice.
+    #[test]
+    fn links_as_data_hash_as_the_link_paragraphs_did() {
+        let before = NewArticle {
+            source: "Saved".into(),
+            title: "Tide tables".into(),
+            paragraphs: vec![
+                "High water at six [1], low at noon [2].".into(),
+                "Links:".into(),
+                "[1] https://example.org/high".into(),
+                "[2] https://example.org/low".into(),
+            ],
+            ..Default::default()
+        };
+        let now = NewArticle {
+            paragraphs: vec!["High water at six [1], low at noon [2].".into()],
+            links: vec![
+                "https://example.org/high".into(),
+                "https://example.org/low".into(),
+            ],
+            ..before.clone()
+        };
+        assert!(now.dedup_key().starts_with("hash:"));
+        assert_eq!(now.dedup_key(), before.dedup_key());
+        let other = NewArticle {
+            links: vec!["https://example.org/elsewhere".into()],
+            ..now.clone()
+        };
+        assert_ne!(other.dedup_key(), now.dedup_key());
     }
 }

@@ -356,3 +356,54 @@ fn dates_are_shown_in_the_users_zone_and_json_keeps_the_offset() {
     assert!(json.contains("2025-03-14T23:30:00+01:00"), "{json}");
     assert!(json.contains("2025-03-10T23:30:00-00:00"), "{json}");
 }
+
+/// A saved page's links are data: `show` prints them after the body as it always has,
+/// `show --json` and the export carry them, and an export imported elsewhere keeps them.
+#[test]
+fn a_pages_links_are_shown_exported_and_imported_back() {
+    let h = Herald::new();
+    let page = h._dir.path().join("quay.html");
+    std::fs::write(
+        &page,
+        "<html><head><title>Quay works</title></head><body><article>\
+         <p>See the <a href=\"https://quay.example/times\">times</a> and the \
+         <a href=\"https://quay.example/map\">map</a>.</p></article></body></html>",
+    )
+    .unwrap();
+    let out = h.run(&["import", page.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&h.run(&["show", "1", "--width", "60"]).stdout);
+    assert!(
+        shown.ends_with(
+            "See the times [1] and the map [2].\n\nLinks:\n\n[1] https://quay.example/times\n\n\
+             [2] https://quay.example/map\n"
+        ),
+        "{shown}"
+    );
+    let links = serde_json::json!(["https://quay.example/times", "https://quay.example/map"]);
+    let json: Value = serde_json::from_slice(&h.run(&["show", "1", "--json"]).stdout).unwrap();
+    assert_eq!(
+        json["paragraphs"],
+        serde_json::json!(["See the times [1] and the map [2]."])
+    );
+    assert_eq!(json["links"], links);
+
+    let exported = h.run(&["export"]);
+    let copy = Herald::new();
+    let file = copy._dir.path().join("backup.jsonl");
+    std::fs::write(&file, &exported.stdout).unwrap();
+    assert!(
+        copy.run(&["import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let json: Value = serde_json::from_slice(&copy.run(&["show", "1", "--json"]).stdout).unwrap();
+    assert_eq!(json["links"], links);
+    // The page itself, imported into the copy, is the article already there.
+    let again = copy.run(&["import", page.to_str().unwrap()]);
+    assert!(
+        text(&again.stdout).starts_with("imported 0, already present 1"),
+        "{}",
+        text(&again.stdout)
+    );
+}

@@ -300,10 +300,11 @@ fn fetching_every_kind_of_feed_and_every_kind_of_failure() {
             "depth  position\n12.4   51.90N 4.48E",
             "[image: The survey boat at dawn]",
             "Read the full log [2].",
-            "Links:",
-            "[1] https://rich.example/sonar",
-            "[2] https://rich.example/log",
         ]
+    );
+    assert_eq!(
+        article.links,
+        ["https://rich.example/sonar", "https://rich.example/log"]
     );
 
     // Second fetch: the ETag feed costs one 304.
@@ -542,12 +543,11 @@ fn moving_in_from_newsboat_keeps_feeds_articles_and_state() {
         serde_json::from_slice(&herald(&store, &["show", &id, "--json"]).stdout).unwrap();
     assert_eq!(
         shown["paragraphs"],
-        serde_json::json!([
-            "New times from May.",
-            "See the list [1].",
-            "Links:",
-            "[1] https://harbour.example/times"
-        ])
+        serde_json::json!(["New times from May.", "See the list [1]."])
+    );
+    assert_eq!(
+        shown["links"],
+        serde_json::json!(["https://harbour.example/times"])
     );
     let feeds = herald(&store, &["feed", "list", "--json"]);
     let feeds: Vec<serde_json::Value> = serde_json::from_slice(&feeds.stdout).unwrap();

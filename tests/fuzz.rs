@@ -196,8 +196,16 @@ proptest! {
         for p in &converted.paragraphs {
             prop_assert!(!p.contains("\n\n"), "a paragraph break inside {p:?}");
         }
+        // Each link is one address that can be listed and opened as it is.
+        for link in &converted.links {
+            prop_assert!(
+                !link.is_empty()
+                    && link.chars().count() <= import::MAX_LINK_CHARS
+                    && !link.contains(char::is_whitespace),
+                "{link:?}"
+            );
+        }
         let _ = html::page_to_article(&input, "fuzz");
-        let _ = html::links_of(&converted.paragraphs);
     }
 
     #[test]

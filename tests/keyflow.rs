@@ -542,11 +542,10 @@ mod feeds {
     fn numbered_links_open_by_number() {
         let mut article = fixtures().remove(0);
         article.guid = Some("with-links".into());
-        article.paragraphs = vec![
-            "See the timetable [1] and the map [2].".into(),
-            "Links:".into(),
-            "[1] https://example.org/times".into(),
-            "[2] https://example.org/map".into(),
+        article.paragraphs = vec!["See the timetable [1] and the map [2].".into()];
+        article.links = vec![
+            "https://example.org/times".into(),
+            "https://example.org/map".into(),
         ];
         let mut h = Harness::new(&[article], 100, 24);
         h.keys("enter f");

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 
-use super::FeedCommand;
+use super::args::FeedCommand;
 use super::output::write_json;
 use crate::display::printable;
 use crate::import;
@@ -91,16 +91,16 @@ fn valid_feed_url(url: &str) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCode> {
+pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCode> {
     match action {
         FeedCommand::Add { url, name } => {
-            valid_feed_url(&url)?;
-            let feed = store.add_feed(&url, name.as_deref())?;
+            valid_feed_url(url)?;
+            let feed = store.add_feed(url, name.as_deref())?;
             outln!("subscribed ({}): {}", feed.id, printable(&feed.url))?;
         }
         FeedCommand::List { json } => {
             let feeds = store.feeds()?;
-            if json {
+            if *json {
                 let rows: Vec<serde_json::Value> = feeds
                     .iter()
                     .map(|f| {
@@ -134,12 +134,12 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
             }
         }
         FeedCommand::Remove { feed } => {
-            let removed = store.remove_feed(&feed)?;
+            let removed = store.remove_feed(feed)?;
             outln!("unsubscribed from {}", printable(&removed.url))?;
         }
         FeedCommand::Import { file } => {
             // Read whole, like the article formats, and refused past the same size.
-            let size = std::fs::metadata(&file)
+            let size = std::fs::metadata(file)
                 .with_context(|| format!("reading {}", file.display()))?
                 .len();
             if size > import::MAX_FILE_BYTES {
@@ -152,7 +152,7 @@ pub(super) fn feed_command(store: &Store, action: FeedCommand) -> Result<ExitCod
             // Decoded as an imported file is: subscription lists exported by old readers
             // come in their own character set, or UTF-16.
             let bytes =
-                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
             let decoded = crate::import::decode::decode(&bytes);
             if let Some(warning) = &decoded.warning {
                 errln!("warning: {}: {}", file.display(), printable(warning));

@@ -45,6 +45,18 @@ pub(super) fn print_rows(rows: &[Summary]) -> Result<()> {
 pub(super) fn print_article(article: &Article, width: usize) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    write_article(&mut out, article, width, &display::local_zone())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// An article as `herald show` prints it: title, byline, link, the body and its links.
+fn write_article(
+    out: &mut impl Write,
+    article: &Article,
+    width: usize,
+    zone: &jiff::tz::TimeZone,
+) -> Result<()> {
     let s = &article.summary;
     let title = vec![s.title.clone()];
     write!(out, "{}", display::fill(&title, width))?;
@@ -54,7 +66,7 @@ pub(super) fn print_article(article: &Article, width: usize) -> Result<()> {
     }
     if let Some(p) = s.published {
         byline.push(
-            display::shown_time(&p, &display::local_zone())
+            display::shown_time(&p, zone)
                 .strftime("%Y-%m-%d %H:%M")
                 .to_string(),
         );
@@ -68,7 +80,14 @@ pub(super) fn print_article(article: &Article, width: usize) -> Result<()> {
     }
     writeln!(out)?;
     write!(out, "{}", display::fill(&article.paragraphs, width))?;
-    out.flush()?;
+    // After the body, set apart as one more paragraph would be.
+    let links = crate::import::html::link_list(&article.links);
+    if !links.is_empty() {
+        if !article.paragraphs.is_empty() {
+            writeln!(out)?;
+        }
+        write!(out, "{}", display::fill(&links, width))?;
+    }
     Ok(())
 }
 
@@ -123,6 +142,8 @@ pub(super) struct JsonArticle<'a> {
     #[serde(flatten)]
     summary: JsonSummary<'a>,
     paragraphs: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    links: &'a [String],
 }
 
 impl<'a> From<&'a Article> for JsonArticle<'a> {
@@ -130,6 +151,7 @@ impl<'a> From<&'a Article> for JsonArticle<'a> {
         JsonArticle {
             summary: JsonSummary::from(&a.summary),
             paragraphs: &a.paragraphs,
+            links: &a.links,
         }
     }
 }
@@ -149,6 +171,8 @@ pub(super) struct ExportRecord<'a> {
     url: Option<&'a str>,
     summary: Option<&'a str>,
     paragraphs: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    links: &'a [String],
     read: bool,
     starred: bool,
 }
@@ -165,8 +189,103 @@ impl<'a> From<&'a Article> for ExportRecord<'a> {
             url: a.summary.url.as_deref(),
             summary: a.summary_text.as_deref(),
             paragraphs: &a.paragraphs,
+            links: &a.links,
             read: a.summary.read,
             starred: a.summary.starred,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ArticleId, Position};
+
+    fn article(paragraphs: &[&str], links: &[&str]) -> Article {
+        Article {
+            summary: Summary {
+                id: ArticleId(7),
+                source: "Harbour Wire".into(),
+                title: "Ferry timetable changes".into(),
+                authors: vec!["Ana Lima".into()],
+                published: None,
+                url: Some("https://harbour.example/t".into()),
+                read: false,
+                starred: false,
+            },
+            guid: None,
+            summary_text: None,
+            paragraphs: paragraphs.iter().map(|p| (*p).to_owned()).collect(),
+            links: links.iter().map(|l| (*l).to_owned()).collect(),
+            added: jiff::Timestamp::UNIX_EPOCH,
+            position: Position::default(),
+        }
+    }
+
+    fn shown(article: &Article, width: usize) -> String {
+        let mut out = Vec::new();
+        write_article(&mut out, article, width, &jiff::tz::TimeZone::UTC).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The text is what it was when the links were the body's last paragraphs.
+    #[test]
+    fn links_print_after_the_body_as_they_did_as_paragraphs() {
+        let now = article(
+            &["New times from May.", "See the list [1] and the map [2]."],
+            &[
+                "https://harbour.example/times",
+                "https://harbour.example/map",
+            ],
+        );
+        let before = article(
+            &[
+                "New times from May.",
+                "See the list [1] and the map [2].",
+                "Links:",
+                "[1] https://harbour.example/times",
+                "[2] https://harbour.example/map",
+            ],
+            &[],
+        );
+        for width in [20, 80] {
+            assert_eq!(shown(&now, width), shown(&before, width));
+        }
+        assert!(shown(&now, 80).ends_with(
+            "map [2].\n\nLinks:\n\n[1] https://harbour.example/times\n\n\
+             [2] https://harbour.example/map\n"
+        ));
+        let only_links = article(&[], &["https://harbour.example/times"]);
+        assert!(
+            shown(&only_links, 80).ends_with("\n\nLinks:\n\n[1] https://harbour.example/times\n")
+        );
+    }
+
+    #[test]
+    fn json_has_links_only_when_there_are_some() {
+        let with = article(&["See [1]."], &["https://harbour.example/times"]);
+        let json = serde_json::to_value(JsonArticle::from(&with)).unwrap();
+        assert_eq!(
+            json["links"],
+            serde_json::json!(["https://harbour.example/times"])
+        );
+        let export = serde_json::to_value(ExportRecord::from(&with)).unwrap();
+        assert_eq!(export["links"], json["links"]);
+        let without = article(&["Plain."], &[]);
+        let json = serde_json::to_value(JsonArticle::from(&without)).unwrap();
+        assert!(json.get("links").is_none());
+        let export = serde_json::to_value(ExportRecord::from(&without)).unwrap();
+        assert!(export.get("links").is_none());
+    }
+
+    #[test]
+    fn an_export_imports_back_with_its_links() {
+        let exported = article(&["See [1]."], &["https://harbour.example/times"]);
+        let line = serde_json::to_string(&ExportRecord::from(&exported)).unwrap();
+        let back = crate::import::json::parse_line(&line, 1, "x")
+            .unwrap()
+            .unwrap();
+        assert_eq!(back.paragraphs, exported.paragraphs);
+        assert_eq!(back.links, exported.links);
     }
 }

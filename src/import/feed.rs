@@ -5,7 +5,8 @@ use std::borrow::Cow;
 
 use anyhow::{Context, Result, anyhow};
 
-use super::{clean, html};
+use super::html;
+use super::tidy::clean;
 use crate::model::{NewArticle, Published};
 
 /// A parsed feed: its own title and its items as articles.
@@ -25,10 +26,14 @@ pub struct ParsedFeed {
 /// The most items taken from one feed document; feeds list their newest first.
 pub const MAX_ITEMS: usize = 20_000;
 
-/// Text that may be HTML (titles often are) as plain text.
+/// Text that may be HTML (titles often are) as plain text. A link in it stays numbered,
+/// with its address after the text, as plain text shows links.
 fn plain(text: &str) -> String {
     if text.contains('<') || text.contains('&') {
-        clean(&html::to_text(text).paragraphs.join(" "))
+        let converted = html::to_text(text);
+        let mut words = converted.paragraphs;
+        words.extend(html::link_list(&converted.links));
+        clean(&words.join(" "))
     } else {
         clean(text)
     }
@@ -122,7 +127,7 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
                 url: url.filter(|u| !u.is_empty()),
                 summary,
                 paragraphs: converted.paragraphs,
-                links: Vec::new(),
+                links: converted.links,
                 read: false,
                 starred: false,
             })
@@ -414,6 +419,19 @@ mod tests {
         assert_eq!(a.url.as_deref(), Some("https://example.org/1"));
         assert_eq!(feed.articles[1].paragraphs, ["Plain text body."]);
         assert!(looks_like_feed(RSS));
+    }
+
+    #[test]
+    fn an_items_links_are_data_and_a_titles_stay_in_its_text() {
+        let rss = r#"<rss version="2.0"><channel><title>Quay</title><item><guid>q-1</guid>
+<title type="html">Tide &lt;a href="https://example.org/t"&gt;tables&lt;/a&gt;</title>
+<description>&lt;p&gt;See &lt;a href="https://example.org/m"&gt;the map&lt;/a&gt;.&lt;/p&gt;</description>
+</item></channel></rss>"#;
+        let feed = parse(rss.as_bytes(), None).unwrap();
+        let a = &feed.articles[0];
+        assert_eq!(a.paragraphs, ["See the map [1]."]);
+        assert_eq!(a.links, ["https://example.org/m"]);
+        assert_eq!(a.title, "Tide tables [1] Links: [1] https://example.org/t");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{clean, paragraphs_from_body};
+use super::tidy::{clean, paragraphs_from_body};
 use crate::model::{NewArticle, Published};
 
 /// Where a record sits in its file, for error messages.
@@ -112,15 +112,21 @@ pub fn for_each(
                 );
             }
         }
-        Some(Shape::Object) => match serde_json::from_str::<Value>(text) {
-            Ok(value) => each(
-                Place::Whole,
-                from_value(value, Place::Whole, fallback_source),
-            ),
-            // A first line too long for `shape` to see whole: JSON Lines after all.
-            Err(err) if err.to_string().starts_with("trailing characters") => lines(each),
-            Err(err) => each(Place::Whole, Err(whole(format!("not valid JSON: {err}")))),
-        },
+        Some(Shape::Object) => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let first = Value::deserialize(&mut deserializer);
+            // A whole value with more after it: JSON Lines after all (a first line that
+            // `shape` did not see as a whole object).
+            let more = first.is_ok() && deserializer.end().is_err();
+            match first {
+                Ok(_) if more => lines(each),
+                Ok(value) => each(
+                    Place::Whole,
+                    from_value(value, Place::Whole, fallback_source),
+                ),
+                Err(err) => each(Place::Whole, Err(whole(format!("not valid JSON: {err}")))),
+            }
+        }
         None => each(
             Place::Whole,
             Err(whole(
@@ -228,6 +234,7 @@ fn wrong_field(value: &Value) -> Option<String> {
         ("summary", &["string"]),
         ("body", &["string"]),
         ("paragraphs", &["array of strings"]),
+        ("links", &["array of strings"]),
         ("read", &["boolean"]),
         ("starred", &["boolean"]),
     ];
@@ -293,6 +300,7 @@ struct Record {
     summary: Option<String>,
     body: Option<String>,
     paragraphs: Option<Vec<String>>,
+    links: Option<Vec<String>>,
     read: Option<bool>,
     starred: Option<bool>,
 }
@@ -313,7 +321,7 @@ impl Record {
                 ))
             })?),
         };
-        let paragraphs = match (self.paragraphs, self.body) {
+        let mut paragraphs = match (self.paragraphs, self.body) {
             (Some(list), _) => list
                 .iter()
                 .map(|p| clean(p))
@@ -321,6 +329,10 @@ impl Record {
                 .collect(),
             (None, Some(body)) => paragraphs_from_body(&body),
             (None, None) => Vec::new(),
+        };
+        let links = match self.links {
+            Some(links) => links.into_iter().map(|l| l.trim().to_owned()).collect(),
+            None => lift_link_list(&mut paragraphs),
         };
         let authors = match (self.authors, self.author) {
             (Some(list), _) => list
@@ -352,11 +364,36 @@ impl Record {
                 .filter(|u| !u.is_empty()),
             summary: self.summary.map(|s| clean(&s)).filter(|s| !s.is_empty()),
             paragraphs,
-            links: Vec::new(),
+            links,
             read: self.read.unwrap_or(false),
             starred: self.starred.unwrap_or(false),
         })
     }
+}
+
+/// Before links were data, an export's paragraphs ended with them: `Links:`, then
+/// `[1] https://…`, `[2] …` in order. Such a tail is taken off the paragraphs and read as
+/// the links, so an old export imports as the article it was (and with the same key).
+fn lift_link_list(paragraphs: &mut Vec<String>) -> Vec<String> {
+    let Some(start) = paragraphs.iter().rposition(|p| p == "Links:") else {
+        return Vec::new();
+    };
+    let mut links = Vec::with_capacity(paragraphs.len() - start - 1);
+    for (i, paragraph) in paragraphs[start + 1..].iter().enumerate() {
+        let link = paragraph
+            .strip_prefix('[')
+            .and_then(|p| p.strip_prefix(&(i + 1).to_string()))
+            .and_then(|p| p.strip_prefix("] "))
+            .filter(|link| !link.is_empty() && !link.contains(char::is_whitespace));
+        match link {
+            Some(link) => links.push(link.to_owned()),
+            None => return Vec::new(),
+        }
+    }
+    if !links.is_empty() {
+        paragraphs.truncate(start);
+    }
+    links
 }
 
 #[cfg(test)]
@@ -427,6 +464,50 @@ mod tests {
                 (Place::Whole, Err(Place::Whole)),
             ]
         );
+    }
+
+    #[test]
+    fn links_are_read_and_an_old_exports_link_paragraphs_become_links() {
+        let text = r#"[
+  {"title": "New", "paragraphs": ["See [1]."], "links": [" https://example.org/a "]},
+  {"title": "Old", "paragraphs": ["See [1] and [2].", "Links:", "[1] https://example.org/a",
+    "[2] https://example.org/b"]},
+  {"title": "Not a list", "paragraphs": ["Links:", "[2] https://example.org/b"]},
+  {"title": "Both", "paragraphs": ["Links:", "[1] https://example.org/a"], "links": []},
+  {"title": "Wrong", "links": "https://example.org/a"}
+]"#;
+        let parsed = parse(text, "x");
+        let links: Vec<&[String]> = parsed.articles.iter().map(|a| &a.links[..]).collect();
+        assert_eq!(
+            links,
+            [
+                &["https://example.org/a".to_owned()][..],
+                &[
+                    "https://example.org/a".to_owned(),
+                    "https://example.org/b".to_owned()
+                ],
+                &[],
+                &[],
+            ]
+        );
+        assert_eq!(parsed.articles[1].paragraphs, ["See [1] and [2]."]);
+        assert_eq!(parsed.articles[2].paragraphs.len(), 2);
+        assert_eq!(parsed.articles[3].paragraphs.len(), 2);
+        assert_eq!(
+            parsed.errors[0].reason,
+            "field `links`: expected array of strings, found string"
+        );
+    }
+
+    #[test]
+    fn an_object_with_more_after_it_is_read_as_json_lines() {
+        let text = "{\"title\": \"One\"} {\"title\": \"Two\"}\n{\"title\": \"Three\"}\n";
+        assert_eq!(shape(text), Some(Shape::Object));
+        let parsed = parse(text, "x");
+        let titles: Vec<_> = parsed.articles.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles, ["Three"]);
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].place, Place::Line(1));
     }
 
     #[test]

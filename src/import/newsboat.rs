@@ -12,7 +12,9 @@ use anyhow::{Context, Result};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
-use super::{cap, clean, html};
+use super::html;
+use super::limits::cap;
+use super::tidy::clean;
 use crate::model::{NewArticle, Published};
 use crate::opml::Outline;
 
@@ -182,7 +184,8 @@ fn article(
     let content = text_at(7)?;
     let unread = number_at(8)?;
     let flags = text_at(9)?;
-    let paragraphs = html::to_text(content.as_deref().unwrap_or_default()).paragraphs;
+    let html::Converted { paragraphs, links } =
+        html::to_text(content.as_deref().unwrap_or_default());
     if title.is_empty() && paragraphs.is_empty() {
         return Ok(None);
     }
@@ -217,7 +220,7 @@ fn article(
             url: url.filter(|u| !u.is_empty()),
             summary: None,
             paragraphs,
-            links: Vec::new(),
+            links,
             read: unread == Some(0),
             starred: flags.is_some_and(|f| !f.trim().is_empty()),
         },
@@ -248,7 +251,12 @@ mod tests {
             conn.execute(
                 "INSERT INTO rss_item (id, guid, title, feedurl, pubDate, content, unread)
                  VALUES (?1, ?2, ?3, 'https://canal.example/rss', NULL, ?4, 1)",
-                rusqlite::params![i, format!("c{i}"), title, format!("<p>Level {i}.</p>")],
+                rusqlite::params![
+                    i,
+                    format!("c{i}"),
+                    title,
+                    format!("<p><a href=\"https://canal.example/{i}\">Level</a> {i}.</p>")
+                ],
             )
             .unwrap();
         }
@@ -265,6 +273,7 @@ mod tests {
                 &mut |batch| {
                     sizes.push(batch.len());
                     titles.extend(batch.iter().map(|a| a.1.title.clone()));
+                    assert!(batch.iter().all(|a| a.1.links.len() == 1));
                     assert!(batch.iter().all(|a| a.1.source == "Canal Notes"));
                     Ok(())
                 },
@@ -279,6 +288,6 @@ mod tests {
                 skipped: 0
             }
         );
-        assert_eq!(titles[3], "Level 4.");
+        assert_eq!(titles[3], "Level [1] 4.");
     }
 }

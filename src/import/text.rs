@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 
 use super::date::parse_loose;
-use super::{clean, name_case};
+use super::tidy::{clean, name_case};
 use crate::model::{NewArticle, Published};
 
 /// Parses one plain-text article. `fallback_source` names the source when the text does

@@ -1,0 +1,209 @@
+//! The command line's grammar: every command and option, as clap parses them and as
+//! `--help`, the manual page and the completions describe them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  herald                             open the reader on your store
+  herald import ~/saved/news         import every article file under a folder
+  herald import today.jsonl a.txt    import JSON Lines and a plain-text article
+  herald feed add https://example.org/rss.xml
+  herald fetch                       fetch every subscription
+  herald import --from-newsboat ~/.local/share/newsboat/cache.db
+  herald list --limit 10             the ten newest articles
+  herald show 42 --width 72          read article 42 in the terminal
+  herald list --json | jq '.[].title'
+  herald search 'ferry is:unread'    search everything you have saved
+  herald export > backup.jsonl       everything, as JSON Lines
+  herald keys                        the key bindings, as the config file names them
+  herald --store /tmp/try.db --samples list
+
+The store is $XDG_DATA_HOME/herald/herald.db (else ~/.local/share/herald/herald.db) unless
+--store or HERALD_STORE names another file. A new default store starts with sample articles.";
+
+/// herald: read and search the news in your terminal.
+#[derive(Debug, Parser)]
+#[command(name = "herald", version, after_help = EXAMPLES)]
+pub struct Cli {
+    /// The store file to use instead of the default (created when missing)
+    #[arg(long, global = true, env = "HERALD_STORE", value_name = "PATH")]
+    pub store: Option<PathBuf>,
+
+    /// Add the bundled sample articles to the store first
+    #[arg(long, global = true)]
+    pub samples: bool,
+
+    /// The config file to read instead of $XDG_CONFIG_HOME/herald/config.toml
+    #[arg(long, global = true, env = "HERALD_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Draw without colour (as NO_COLOR=1 does)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Log more to the log file (-v info, -vv debug); see README for where it is
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Debug builds only: panic right after the first frame, to test that the terminal
+    /// is restored on a crash.
+    #[cfg(debug_assertions)]
+    #[arg(long, hide = true)]
+    pub debug_panic: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import article files or folders (plain text, JSON, JSON Lines)
+    ///
+    /// Folders are walked recursively and each file's format is told from its content.
+    /// One line is printed for each file or record that failed, then a summary. Articles
+    /// already in the store are not added again. Exit status 1 when anything failed; the
+    /// articles that parsed are stored either way.
+    Import {
+        /// Files or folders to import: articles (plain text, JSON, JSON Lines), feed files
+        /// (RSS, Atom, JSON Feed) and saved web pages
+        #[arg(required_unless_present = "from_newsboat", value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Move in from newsboat: its subscriptions and articles, with read and flagged
+        /// state (usually ~/.local/share/newsboat/cache.db or ~/.newsboat/cache.db)
+        #[arg(long, value_name = "CACHE_DB")]
+        from_newsboat: Option<PathBuf>,
+    },
+    /// Manage subscriptions: add, list, remove, and OPML import and export
+    Feed {
+        #[command(subcommand)]
+        action: FeedCommand,
+    },
+    /// Fetch every subscribed feed and store the new and updated articles
+    ///
+    /// Feeds are fetched several at once, each with a timeout and a size cap; a feed that
+    /// has not changed since the last fetch costs one conditional request (304). Prints
+    /// what each feed brought and the failures with their reasons; exit status 1 when any
+    /// feed failed (the others are stored).
+    Fetch {
+        /// How many feeds to fetch at once
+        #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=32))]
+        jobs: u16,
+        /// Seconds to wait for one feed
+        #[arg(long, default_value_t = 20, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+    },
+    /// List articles, newest first (undated last)
+    List {
+        /// Print one JSON array of objects (id, source, title, authors, published, url,
+        /// read, starred)
+        #[arg(long)]
+        json: bool,
+        /// At most this many articles
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// Print one article as wrapped text
+    Show {
+        /// The article's id, as `herald list` shows it
+        id: i64,
+        /// Wrap to this many columns (default: the terminal's width, or 80)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(10..))]
+        width: Option<u16>,
+        /// Print one JSON object: the `list --json` keys plus `paragraphs` (and `links`,
+        /// when the article has any)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search every article; best matches first
+    ///
+    /// Words must all match (case and accents ignored); "a phrase" matches as written;
+    /// -word or NOT word excludes; a OR b matches either. Fields: title:, author:,
+    /// source:. Flags: is:unread, is:read, is:starred. Dates: after:2024-12-01,
+    /// before:2025-01-01, since:7d (also 2w, 3m, 12h). Chinese, Japanese and Korean
+    /// words are found inside longer text. Exit status 2 for a malformed query.
+    #[command(
+        after_help = "Examples:\n  herald search 'ferry -storm'\n  herald search 'title:\"night ferry\" is:unread since:2w'\n  herald search 終電 --json"
+    )]
+    Search {
+        /// The query (quote it in the shell when it has spaces, quotes or a -word to leave out)
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+        /// Print one JSON array, with the keys of `list --json`
+        #[arg(long)]
+        json: bool,
+        /// At most this many results
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Newest first instead of best match first
+        #[arg(long)]
+        newest: bool,
+    },
+    /// Print a shell completion script
+    ///
+    /// bash: herald completions bash > ~/.local/share/bash-completion/completions/herald
+    /// zsh: herald completions zsh > ~/.zfunc/_herald
+    /// fish: herald completions fish > ~/.config/fish/completions/herald.fish
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff): herald man | man -l -
+    Man,
+    /// Print the key bindings by mode, with the config file's changes, under the action
+    /// names that `[keys.MODE]` in the config uses
+    Keys,
+    /// Write every article to standard output, in a form `herald import` reads back
+    Export {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// Subscribe to a feed (http or https)
+    Add {
+        url: String,
+        /// The name to show as the articles' source (default: the feed's own title)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the subscriptions
+    List {
+        /// Print one JSON array of objects (id, url, name, last_fetched, last_error)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unsubscribe (the feed's articles stay)
+    Remove {
+        /// The feed's url or its id from `herald feed list`
+        #[arg(value_name = "URL|ID")]
+        feed: String,
+    },
+    /// Subscribe to every feed in an OPML file
+    Import {
+        #[arg(value_name = "FILE.opml")]
+        file: PathBuf,
+    },
+    /// Print the subscriptions as OPML
+    Export,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    PowerShell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON Lines: one article object per line
+    Jsonl,
+}
