@@ -3,6 +3,7 @@
 mod codec;
 mod fault;
 mod feeds;
+mod links;
 #[cfg(test)]
 mod plans;
 mod schema;
@@ -104,6 +105,12 @@ impl ImportCounts {
 }
 
 const SUMMARY_COLUMNS: &str = "articles.id, source, title, authors, published, url, read, starred";
+
+/// The columns of a whole article: [`SUMMARY_COLUMNS`], then those `article_from_row`
+/// reads by number.
+const ARTICLE_COLUMNS: &str = "articles.id, source, title, authors, published, url, read, starred,
+     guid, summary, body, added, pos_paragraph, pos_offset, links.urls";
+const ARTICLE_TABLES: &str = "articles JOIN bodies USING (id) LEFT JOIN links USING (id)";
 
 impl Store {
     /// Opens (creating if needed) the store at `path`. A file that is not a herald store is
@@ -276,6 +283,14 @@ impl Store {
         self.codec.decompress(stored)
     }
 
+    /// The stored links as text (`None` when the article has none).
+    fn links_text(&self, stored: rusqlite::types::ValueRef<'_>) -> Result<Option<String>> {
+        match stored {
+            rusqlite::types::ValueRef::Null => Ok(None),
+            stored => self.codec.decompress(stored).map(Some),
+        }
+    }
+
     /// How many articles there are, from the kept count.
     pub fn count(&self) -> Result<usize> {
         self.kept_count("total")
@@ -328,8 +343,7 @@ impl Store {
 
     pub fn article(&self, id: ArticleId) -> Result<Option<Article>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS}, guid, summary, body, added, pos_paragraph, pos_offset
-             FROM articles JOIN bodies USING (id) WHERE id = ?1"
+            "SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_TABLES} WHERE id = ?1"
         ))?;
         let mut rows = stmt.query([id])?;
         match rows.next()? {
@@ -341,8 +355,7 @@ impl Store {
     /// Calls `each` with every article, oldest id first, without holding them all in memory.
     pub fn for_each_article(&self, mut each: impl FnMut(Article) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {SUMMARY_COLUMNS}, guid, summary, body, added, pos_paragraph, pos_offset
-             FROM articles JOIN bodies USING (id) ORDER BY id"
+            "SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_TABLES} ORDER BY id"
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -361,8 +374,12 @@ impl Store {
             guid: row.get(8)?,
             summary_text: row.get(9)?,
             paragraphs: split_paragraphs(&body),
-            // Stored as data from schema 9 on (the store keeps them); until then none.
-            links: Vec::new(),
+            links: self
+                .links_text(row.get_ref(14)?)
+                .with_context(|| format!("reading the links of article {}", summary.id))?
+                .as_deref()
+                .map(links::decode)
+                .unwrap_or_default(),
             added: Timestamp::from_second(added).unwrap_or(Timestamp::UNIX_EPOCH),
             position: Position {
                 paragraph: row.get::<_, i64>(12)?.max(0) as usize,
@@ -634,6 +651,8 @@ impl Store {
                 "CJK index"
             } else if name == "bodies" || name.starts_with("sqlite_autoindex_bodies") {
                 "bodies"
+            } else if name == "links" {
+                "links"
             } else if name == "articles"
                 || name.starts_with("articles_")
                 || name.starts_with("sqlite_autoindex_articles")
@@ -683,6 +702,7 @@ fn insert_prepared(
          ON CONFLICT(dedup_key) DO NOTHING",
     )?;
     let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, body) VALUES (?1, ?2)")?;
+    let mut insert_links = tx.prepare_cached("INSERT INTO links (id, urls) VALUES (?1, ?2)")?;
     let mut index = tx.prepare_cached(
         "INSERT INTO articles_fts (rowid, title, authors, source, body)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -714,7 +734,10 @@ fn insert_prepared(
             } else {
                 insert_body.execute(params![id, row.stored])?;
             }
-            index.execute(params![id, row.title, row.authors, row.source, row.body])?;
+            if let Some(urls) = &row.stored_links {
+                insert_links.execute(params![id, urls])?;
+            }
+            index.execute(params![id, row.title, row.authors, row.source, row.words()])?;
             if let Some(cjk) = &row.cjk {
                 cjk_index.execute(params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
             }
@@ -766,10 +789,13 @@ pub struct Prepared {
     summary: Option<String>,
     read: bool,
     starred: bool,
-    /// The text, for the word index.
+    /// The paragraphs as one text.
     body: String,
     /// The body as stored: compressed.
     stored: Vec<u8>,
+    links: Vec<String>,
+    /// The links as stored, when there are any.
+    stored_links: Option<Vec<u8>>,
     cjk: Option<[String; 4]>,
     feed_id: Option<i64>,
 }
@@ -779,7 +805,8 @@ impl Prepared {
         let authors = article.authors.join("\n");
         let body = body_of(&article.paragraphs);
         let stored = codec.compress(&body);
-        let cjk = cjk_columns(&[&article.title, &authors, &article.source, &body]);
+        let words = links::indexed_text(&body, &article.links);
+        let cjk = cjk_columns(&[article.title.as_str(), &authors, &article.source, &words]);
         Prepared {
             dedup_key: article.dedup_key(),
             guid: article.guid.clone(),
@@ -795,9 +822,16 @@ impl Prepared {
             starred: article.starred,
             body,
             stored,
+            links: article.links.clone(),
+            stored_links: links::pack(&article.links),
             cjk,
             feed_id: None,
         }
+    }
+
+    /// The text the word index holds: the body and the links.
+    fn words(&self) -> std::borrow::Cow<'_, str> {
+        links::indexed_text(&self.body, &self.links)
     }
 
     /// A row for an item of the feed `feed_id` (or of a feed file, `None`), whose
@@ -985,6 +1019,83 @@ mod tests {
         assert_eq!(a.summary.published.unwrap().offset, None);
         assert_eq!(store.count_unread().unwrap(), 0);
         assert_eq!(store.rank_of(id).unwrap(), Some(0));
+    }
+
+    /// Links are data: stored apart from the body, read back in order whatever they hold,
+    /// found by a search for a word of theirs, and gone with their article.
+    #[test]
+    fn links_are_kept_as_data_and_found_by_search() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut a = article("With links", None);
+        a.links = vec![
+            "https://harbour.example/timetable".into(),
+            "https://odd.example/a\nb\\c".into(),
+            "https://odd.example/line\nbreak".into(),
+        ];
+        store
+            .import(&[a.clone(), article("Without", None)], now())
+            .unwrap();
+        let with = store.article(ArticleId(1)).unwrap().unwrap();
+        assert_eq!(with.paragraphs, a.paragraphs, "no links in the text");
+        assert_eq!(with.links, a.links);
+        let without = store.article(ArticleId(2)).unwrap().unwrap();
+        assert!(without.links.is_empty());
+        assert_eq!(fts_hits(&store, "harbour"), 1);
+        assert_eq!(fts_hits(&store, "timetable"), 1);
+        let mut seen = Vec::new();
+        store
+            .for_each_article(|a| {
+                seen.push(a.links.len());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen, [3, 0]);
+        store.delete(ArticleId(1)).unwrap();
+        let left: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM links", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+        assert_eq!(fts_hits(&store, "timetable"), 0);
+    }
+
+    /// A re-fetched item's links replace the ones it had; the same links again change
+    /// nothing.
+    #[test]
+    fn an_updated_item_gets_its_new_links() {
+        let store = Store::open_in_memory().unwrap();
+        let mut item = article("Item", None);
+        item.guid = Some("g".into());
+        item.links = vec![
+            "https://old.example/one".into(),
+            "https://old.example/two".into(),
+        ];
+        store.upsert(None, &[item.clone()], now()).unwrap();
+        item.links = vec!["https://new.example/only".into()];
+        let counts = store.upsert(None, &[item.clone()], now()).unwrap();
+        assert_eq!(counts.updated, 1, "new links are a change");
+        let back = store.article(ArticleId(1)).unwrap().unwrap();
+        assert_eq!(back.links, ["https://new.example/only"]);
+        assert_eq!(fts_hits(&store, "old"), 0);
+        assert_eq!(fts_hits(&store, "new"), 1);
+        assert_eq!(
+            store
+                .upsert(None, &[item.clone()], now())
+                .unwrap()
+                .unchanged,
+            1
+        );
+        item.links.clear();
+        assert_eq!(store.upsert(None, &[item], now()).unwrap().updated, 1);
+        assert!(
+            store
+                .article(ArticleId(1))
+                .unwrap()
+                .unwrap()
+                .links
+                .is_empty()
+        );
+        store.fts_integrity_check().unwrap();
     }
 
     #[test]

@@ -218,15 +218,17 @@ impl Store {
 fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<bool> {
     let same: bool = tx.query_row(
         "SELECT a.title = ?2 AND a.authors = ?3 AND a.source = ?4 AND b.body = ?5
-           AND a.published IS ?6
-         FROM articles a JOIN bodies b ON b.id = a.id WHERE a.id = ?1",
+           AND a.published IS ?6 AND l.urls IS ?7
+         FROM articles a JOIN bodies b ON b.id = a.id LEFT JOIN links l ON l.id = a.id
+         WHERE a.id = ?1",
         params![
             id,
             row.title,
             row.authors,
             row.source,
             row.stored,
-            row.published
+            row.published,
+            row.stored_links
         ],
         |r| r.get(0),
     )?;
@@ -251,10 +253,18 @@ fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<
         "UPDATE bodies SET body = ?2 WHERE id = ?1",
         params![id, row.stored],
     )?;
+    // The item's links now, replacing any it had.
+    tx.execute("DELETE FROM links WHERE id = ?1", [id])?;
+    if let Some(urls) = &row.stored_links {
+        tx.execute(
+            "INSERT INTO links (id, urls) VALUES (?1, ?2)",
+            params![id, urls],
+        )?;
+    }
     tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
     tx.execute(
         "INSERT INTO articles_fts (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, row.title, row.authors, row.source, row.body],
+        params![id, row.title, row.authors, row.source, row.words()],
     )?;
     tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
     if let Some(cjk) = &row.cjk {

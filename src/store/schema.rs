@@ -139,6 +139,16 @@ CREATE TABLE dictionaries (
     data BLOB NOT NULL
 );
 "#,
+    r#"
+-- An article's links (the addresses its text numbers [1], [2], …) as data: before, they
+-- were paragraphs at the end of its body (store/links.rs). One row per article that has
+-- any; the word index keeps them as it did.
+CREATE TABLE links (
+    id   INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    -- one address per line, `\` and newlines escaped; zstd-compressed when that is smaller
+    urls BLOB NOT NULL
+);
+"#,
 ];
 
 /// Rust steps run after the SQL of the same version, inside its transaction.
@@ -147,6 +157,7 @@ fn after(tx: &rusqlite::Transaction<'_>, version: i64) -> Result<()> {
         2 => backfill_cjk(tx),
         7 => adopt_feed_items(tx),
         8 => compress_bodies(tx),
+        9 => move_links_out_of_bodies(tx),
         _ => Ok(()),
     }
 }
@@ -161,6 +172,40 @@ fn compress_bodies(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     }
     codec.recompress(tx)?;
     Ok(())
+}
+
+/// Moves the links section at the end of each body into `links`. The word index
+/// already holds the body and links in just the shape it gets from them now, so it is
+/// left as it is.
+fn move_links_out_of_bodies(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let codec = super::codec::Codec::load(tx)?;
+    let mut select =
+        tx.prepare("SELECT id, body FROM bodies WHERE id > ?1 ORDER BY id LIMIT 512")?;
+    let mut update = tx.prepare("UPDATE bodies SET body = ?2 WHERE id = ?1")?;
+    let mut insert = tx.prepare("INSERT INTO links (id, urls) VALUES (?1, ?2)")?;
+    let mut after = i64::MIN;
+    loop {
+        let mut moved = Vec::new();
+        let mut rows = select.query([after])?;
+        let mut any = false;
+        while let Some(row) = rows.next()? {
+            any = true;
+            after = row.get(0)?;
+            let body = codec
+                .decompress(row.get_ref(1)?)
+                .with_context(|| format!("reading the body of article {after}"))?;
+            if let Some(split) = super::links::split_off(&body) {
+                moved.push((after, split));
+            }
+        }
+        if !any {
+            return Ok(());
+        }
+        for (id, (body, links)) in moved {
+            update.execute(rusqlite::params![id, codec.compress(&body)])?;
+            insert.execute(rusqlite::params![id, super::links::pack(&links)])?;
+        }
+    }
 }
 
 /// Gives the articles that earlier builds fetched their feed: a fetched article's source
@@ -483,5 +528,98 @@ mod tests {
             .unwrap();
         let err = migrate(&mut conn).unwrap_err().to_string();
         assert!(err.contains("upgrade herald"), "{err}");
+    }
+
+    /// A store as herald left it at schema `version`: every step up to it run, marked.
+    fn store_at(path: &std::path::Path, version: i64) -> Connection {
+        let mut conn = Connection::open(path).unwrap();
+        let tx = conn.transaction().unwrap();
+        for (index, sql) in MIGRATIONS[..version as usize].iter().enumerate() {
+            tx.execute_batch(sql).unwrap();
+            after(&tx, index as i64 + 1).unwrap();
+        }
+        tx.pragma_update(None, "user_version", version).unwrap();
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    /// Stores an article as schema 8 did: its body, with any links section, compressed
+    /// and in the word index whole.
+    fn add_v8(conn: &Connection, id: i64, title: &str, body: &str) {
+        conn.execute(
+            "INSERT INTO articles (id, dedup_key, source, title, authors, sort_key, added)
+             VALUES (?1, ?2, 'Wire', ?3, '', 5, 0)",
+            rusqlite::params![id, format!("guid:{id}"), title],
+        )
+        .unwrap();
+        let codec = super::super::codec::Codec::load(conn).unwrap();
+        conn.execute(
+            "INSERT INTO bodies (id, body) VALUES (?1, ?2)",
+            rusqlite::params![id, codec.compress(body)],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, authors, source, body)
+             VALUES (?1, ?2, '', 'Wire', ?3)",
+            rusqlite::params![id, title, body],
+        )
+        .unwrap();
+    }
+
+    /// Schema 9 moves a body's links section into the links; the text before it, the
+    /// word index and every other body stay as they were.
+    #[test]
+    fn links_move_out_of_the_body_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let conn = store_at(&path, 8);
+        add_v8(
+            &conn,
+            1,
+            "With links",
+            "The ferry runs late.\n\nLinks:\n\n[1] https://harbour.example/timetable\n\n\
+             [2] https://tides.example.org/today",
+        );
+        add_v8(
+            &conn,
+            2,
+            "Ends with the word",
+            "Our favourite sites are listed below.\n\nLinks:",
+        );
+        add_v8(&conn, 3, "Plain", "Nothing to move.");
+        drop(conn);
+        let store = super::super::Store::open(&path).unwrap();
+        let with = store.article(crate::model::ArticleId(1)).unwrap().unwrap();
+        assert_eq!(with.paragraphs, ["The ferry runs late."]);
+        assert_eq!(
+            with.links,
+            [
+                "https://harbour.example/timetable",
+                "https://tides.example.org/today"
+            ]
+        );
+        let word = store.article(crate::model::ArticleId(2)).unwrap().unwrap();
+        assert_eq!(
+            word.paragraphs,
+            ["Our favourite sites are listed below.", "Links:"]
+        );
+        assert!(word.links.is_empty());
+        let plain = store.article(crate::model::ArticleId(3)).unwrap().unwrap();
+        assert_eq!(plain.paragraphs, ["Nothing to move."]);
+        assert!(plain.links.is_empty());
+        for (words, expected) in [
+            ("tides", vec![1]),
+            ("ferry", vec![1]),
+            ("favourite", vec![2]),
+        ] {
+            let query = crate::search::parse(words, jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+            let found = store.search(&query, crate::search::Order::Newest).unwrap();
+            let ids: Vec<i64> = found.ids.iter().map(|id| id.0).collect();
+            assert_eq!(ids, expected, "{words}");
+        }
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        store.fts_integrity_check().unwrap();
     }
 }
