@@ -9,14 +9,15 @@ mod plans;
 mod schema;
 mod search;
 
-pub use fault::hint;
+use fault::Refused;
+pub use fault::{Fault, hint};
 pub use feeds::{Feed, UpsertCounts};
 pub use search::{Found, RANK_LIMIT};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -132,18 +133,18 @@ impl Store {
                 } else {
                     "pass --store with the path of a herald store, or of a new file".to_owned()
                 };
-                return anyhow!(
+                return anyhow::Error::new(Refused(format!(
                     "{} is {foreign}. herald has not changed it; {what_to_do}",
                     path.display()
-                );
+                )));
             }
-            let text = crate::message::error_chain(&err);
-            if text.contains("not a database") || text.contains("malformed") {
-                anyhow!(
-                    "{} is not a readable herald store ({text}). herald has not changed it; \
+            if Fault::of(&err) == Some(Fault::Corrupt) {
+                anyhow::Error::new(Refused(format!(
+                    "{} is not a readable herald store ({}). herald has not changed it; \
                      move it aside or pass --store with another path",
-                    path.display()
-                )
+                    path.display(),
+                    crate::message::error_chain(&err)
+                )))
             } else {
                 err.context(format!("opening the store {}", path.display()))
             }
@@ -1197,6 +1198,7 @@ mod tests {
         assert_eq!(store.count().unwrap(), 1, "nothing half-written");
         assert_eq!(store.integrity_check().unwrap(), "ok");
         store.fts_integrity_check().unwrap();
+        assert_eq!(Fault::of(&err), Some(Fault::DiskFull));
         assert!(hint(&err).unwrap().contains("disk is full"));
     }
 
