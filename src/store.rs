@@ -57,14 +57,16 @@ pub(crate) struct Write<'a> {
 }
 
 impl Write<'_> {
+    /// Commits; a commit that fails (a deferred constraint, a full disk) is rolled back
+    /// as the guard drops, so no transaction is left open on the connection.
     pub fn commit(mut self) -> Result<()> {
-        self.done = true;
         let end = if self.nested {
             "RELEASE herald_write"
         } else {
             "COMMIT"
         };
         self.conn.execute_batch(end)?;
+        self.done = true;
         Ok(())
     }
 }
@@ -681,6 +683,14 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+impl Store {
+    /// The connection, for tests elsewhere in the crate that arrange a failure.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
     }
 }
 
@@ -1431,6 +1441,28 @@ mod tests {
         assert_eq!(store.recount().unwrap(), (2, 2));
         assert_eq!(store.meta("half").unwrap(), None);
         assert!(store.conn.is_autocommit(), "the batch is over");
+    }
+
+    /// A commit that fails leaves no transaction open: the next write works.
+    #[test]
+    fn a_failed_commit_is_rolled_back() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn
+            .execute_batch(
+                "CREATE TEMP TABLE parent (id INTEGER PRIMARY KEY);
+                 CREATE TEMP TABLE child (parent INTEGER
+                     REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+                 CREATE TEMP TRIGGER broken AFTER INSERT ON main.articles
+                 WHEN new.title = 'Breaks' BEGIN INSERT INTO child (parent) VALUES (7); END;",
+            )
+            .unwrap();
+        assert!(store.import(&[article("Breaks", None)], now()).is_err());
+        assert!(store.conn.is_autocommit(), "no transaction left open");
+        assert_eq!(store.recount().unwrap(), (0, 0));
+        store.import(&[article("Fine", None)], now()).unwrap();
+        assert_eq!(store.recount().unwrap(), (1, 1));
+        assert_eq!(store.count().unwrap(), 1);
     }
 
     #[test]
