@@ -4,6 +4,7 @@ mod codec;
 mod fault;
 mod feeds;
 mod links;
+mod migrations;
 #[cfg(test)]
 mod plans;
 mod schema;
@@ -24,7 +25,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::model::{Article, ArticleId, NewArticle, Position, Published, Summary};
 pub use codec::{Codec, TRAIN_AT as TRAIN_DICTIONARY_AT};
 
-pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
+pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
 
 /// How many articles of one import share a transaction: large enough that commits cost
 /// little, small enough that the WAL stays modest during a huge import.
