@@ -1,5 +1,6 @@
 //! The article store: one SQLite file with a full-text index, every write a transaction.
 
+mod clause;
 mod codec;
 mod fault;
 mod feeds;
