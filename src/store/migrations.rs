@@ -64,7 +64,7 @@ const STEPS: &[Step] = &[
     Step::rust(compressed_bodies)
         .slow("compressing article bodies, once; about 2 s per 10,000 articles"),
     Step::rust(links_as_data)
-        .slow("moving links out of article bodies, once; about 2 s per 10,000 articles"),
+        .slow("moving links out of article bodies, once; about 3 s per 10,000 articles"),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -265,7 +265,9 @@ fn compressed_bodies(tx: &Transaction<'_>) -> Result<()> {
     compress_bodies(tx)
 }
 
-/// 9: links as data.
+/// 9: links as data. It reads every body and rewrites those with links: 1.2–1.5 times
+/// the work of step 8's recompression (measured at 5,000 and 100,000 articles, nine in
+/// ten with links), hence its notice.
 fn links_as_data(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(LINKS)?;
     move_links_out_of_bodies(tx)
