@@ -285,7 +285,7 @@ fn backfill_cjk(tx: &Transaction<'_>) -> Result<()> {
     let mut rows = select.query([])?;
     while let Some(row) = rows.next()? {
         let fields: [String; 4] = [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?];
-        if let Some(cjk) = super::cjk_columns(&fields) {
+        if let Some(cjk) = super::prepared::cjk_columns(&fields) {
             let id: i64 = row.get(0)?;
             insert.execute(rusqlite::params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
         }
@@ -315,7 +315,7 @@ fn adopt_feed_items(tx: &Transaction<'_>) -> Result<()> {
          WHERE feed_id IS NULL AND source = ?3",
     )?;
     for (id, url, name) in named {
-        adopt.execute(rusqlite::params![id, super::feed_scope(&url), name])?;
+        adopt.execute(rusqlite::params![id, super::feeds::feed_scope(&url), name])?;
     }
     Ok(())
 }
@@ -370,8 +370,9 @@ fn move_links_out_of_bodies(tx: &Transaction<'_>) -> Result<()> {
 mod tests {
     use super::*;
     use crate::model::ArticleId;
+    use crate::store::Store;
+    use crate::store::feeds::feed_scope;
     use crate::store::schema::{APPLICATION_ID, prepare};
-    use crate::store::{Store, feed_scope};
     use rusqlite::Connection;
 
     /// Makes `conn` a store as herald left it at schema `version`: every step up to it
