@@ -9,7 +9,7 @@ use super::codec::{Codec, TRAIN_AT};
 
 /// One step of the schema.
 #[derive(Clone, Copy)]
-pub(super) struct Step {
+struct Step {
     work: Work,
     /// Said to the person before the step runs, when it takes long on a large store.
     notice: Option<&'static str>,
