@@ -310,6 +310,25 @@ impl Codec {
     }
 }
 
+/// `text` as a zstd frame without a dictionary, or as its own bytes when the frame would
+/// not be smaller (a short text gains nothing from zstd's header). [`Codec::decompress`]
+/// reads either: UTF-8 never starts with zstd's magic number.
+pub fn compress_small(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(text.len()));
+    let done = COMPRESSOR.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let cctx = match &mut *cell {
+            Some(cctx) => cctx,
+            None => cell.insert(CCtx::try_create()?),
+        };
+        cctx.compress(&mut out, text.as_bytes(), LEVEL).ok()
+    });
+    match done {
+        Some(_) if out.len() < text.len() => out,
+        _ => text.as_bytes().to_vec(),
+    }
+}
+
 /// Up to `SAMPLES` texts, each cut to `SAMPLE_BYTES`, to train a dictionary on.
 fn samples<'a>(texts: impl Iterator<Item = &'a &'a str>) -> Vec<Vec<u8>> {
     texts

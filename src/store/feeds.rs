@@ -118,7 +118,7 @@ impl Store {
         articles: &[NewArticle],
         added: Timestamp,
     ) -> Result<UpsertCounts> {
-        let scope = feed.map(|f| (Some(f.id), super::feed_scope(&f.url)));
+        let scope = feed.map(|f| (Some(f.id), feed_scope(&f.url)));
         self.upsert_scoped(scope, articles, added)
     }
 
@@ -132,7 +132,7 @@ impl Store {
         articles: &[NewArticle],
         added: Timestamp,
     ) -> Result<UpsertCounts> {
-        let scope = identity.map(|i| (None, format!("file{}", super::feed_scope(i))));
+        let scope = identity.map(|i| (None, format!("file{}", feed_scope(i))));
         self.upsert_scoped(scope, articles, added)
     }
 
@@ -205,7 +205,7 @@ impl Store {
             }
         }
         self.train_when_due(&tx, &fresh)?;
-        let inserted = super::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
+        let inserted = super::insert::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
         tx.commit().context("saving the feed items")?;
         counts.new += inserted.imported;
         counts.unchanged += inserted.already_present;
@@ -218,15 +218,17 @@ impl Store {
 fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<bool> {
     let same: bool = tx.query_row(
         "SELECT a.title = ?2 AND a.authors = ?3 AND a.source = ?4 AND b.body = ?5
-           AND a.published IS ?6
-         FROM articles a JOIN bodies b ON b.id = a.id WHERE a.id = ?1",
+           AND a.published IS ?6 AND l.urls IS ?7
+         FROM articles a JOIN bodies b ON b.id = a.id LEFT JOIN links l ON l.id = a.id
+         WHERE a.id = ?1",
         params![
             id,
             row.title,
             row.authors,
             row.source,
             row.stored,
-            row.published
+            row.published,
+            row.stored_links
         ],
         |r| r.get(0),
     )?;
@@ -251,10 +253,18 @@ fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<
         "UPDATE bodies SET body = ?2 WHERE id = ?1",
         params![id, row.stored],
     )?;
+    // The item's links now, replacing any it had.
+    tx.execute("DELETE FROM links WHERE id = ?1", [id])?;
+    if let Some(urls) = &row.stored_links {
+        tx.execute(
+            "INSERT INTO links (id, urls) VALUES (?1, ?2)",
+            params![id, urls],
+        )?;
+    }
     tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
     tx.execute(
         "INSERT INTO articles_fts (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, row.title, row.authors, row.source, row.body],
+        params![id, row.title, row.authors, row.source, row.words()],
     )?;
     tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
     if let Some(cjk) = &row.cjk {
@@ -278,9 +288,21 @@ fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
     })
 }
 
+/// The prefix of the dedup keys of one feed's items: a digest of its address, so the
+/// same guid in two feeds is two articles, and a feed removed and added again finds
+/// its articles again.
+pub(crate) fn feed_scope(url: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(url.trim().as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("feed:{hex}:")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ArticleId;
+    use crate::store::testing::{article, fts_hits, now};
 
     fn item(guid: Option<&str>, url: Option<&str>, title: &str, source: &str) -> NewArticle {
         NewArticle {
@@ -456,5 +478,44 @@ mod tests {
             .unwrap();
         assert_eq!(counts.unchanged, 1);
         assert_eq!(store.count().unwrap(), 1);
+    }
+
+    /// A re-fetched item's links replace the ones it had; the same links again change
+    /// nothing.
+    #[test]
+    fn an_updated_item_gets_its_new_links() {
+        let store = Store::open_in_memory().unwrap();
+        let mut item = article("Item", None);
+        item.guid = Some("g".into());
+        item.links = vec![
+            "https://old.example/one".into(),
+            "https://old.example/two".into(),
+        ];
+        store.upsert(None, &[item.clone()], now()).unwrap();
+        item.links = vec!["https://new.example/only".into()];
+        let counts = store.upsert(None, &[item.clone()], now()).unwrap();
+        assert_eq!(counts.updated, 1, "new links are a change");
+        let back = store.article(ArticleId(1)).unwrap().unwrap();
+        assert_eq!(back.links, ["https://new.example/only"]);
+        assert_eq!(fts_hits(&store, "old"), 0);
+        assert_eq!(fts_hits(&store, "new"), 1);
+        assert_eq!(
+            store
+                .upsert(None, &[item.clone()], now())
+                .unwrap()
+                .unchanged,
+            1
+        );
+        item.links.clear();
+        assert_eq!(store.upsert(None, &[item], now()).unwrap().updated, 1);
+        assert!(
+            store
+                .article(ArticleId(1))
+                .unwrap()
+                .unwrap()
+                .links
+                .is_empty()
+        );
+        store.fts_integrity_check().unwrap();
     }
 }

@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use rusqlite::types::Value;
 
 use super::Store;
+use super::clause::Clause;
 use crate::model::{ArticleId, Summary};
 use crate::search::query::{Query, Term};
 use crate::search::{Order, cjk};
@@ -47,38 +48,44 @@ fn cjk_expression(term: &Term) -> Option<String> {
 struct Plan {
     /// The word-index expression that drives the query and gives the ranking.
     main: Option<String>,
-    conditions: Vec<String>,
-    params: Vec<Value>,
+    /// Everything else the rows must meet.
+    filter: Clause,
+}
+
+/// Rows whose id the word index (or the CJK bigram index) matches with `expr`.
+fn in_words(expr: String) -> Clause {
+    Clause::new(
+        "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
+        vec![Value::Text(expr)],
+    )
+}
+
+fn in_cjk(expr: String) -> Clause {
+    Clause::new(
+        "a.id IN (SELECT rowid FROM articles_cjk WHERE articles_cjk MATCH ?)",
+        vec![Value::Text(expr)],
+    )
 }
 
 fn plan(query: &Query) -> Plan {
-    let mut plan = Plan {
-        main: None,
-        conditions: Vec::new(),
-        params: Vec::new(),
-    };
-    let in_words = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)";
-    let in_cjk = "a.id IN (SELECT rowid FROM articles_cjk WHERE articles_cjk MATCH ?)";
-
+    let mut filter = Clause::always();
     let mut main_groups = Vec::new();
     for group in &query.groups {
         if group.any_of.iter().any(Term::is_cjk) {
             // A group that reaches into the bigram index is a condition of its own.
-            let mut alternatives = Vec::new();
-            for term in &group.any_of {
-                let (sql, expr) = if term.is_cjk() {
-                    (in_cjk, cjk_expression(term))
-                } else {
-                    (in_words, word_expression(term))
-                };
-                if let Some(expr) = expr {
-                    alternatives.push(sql);
-                    plan.params.push(Value::Text(expr));
-                }
-            }
-            if !alternatives.is_empty() {
-                plan.conditions
-                    .push(format!("({})", alternatives.join(" OR ")));
+            let alternatives = group
+                .any_of
+                .iter()
+                .filter_map(|term| {
+                    if term.is_cjk() {
+                        cjk_expression(term).map(in_cjk)
+                    } else {
+                        word_expression(term).map(in_words)
+                    }
+                })
+                .collect();
+            if let Some(any) = Clause::any(alternatives) {
+                filter = filter.and(any);
             }
         } else {
             let parts: Vec<String> = group.any_of.iter().filter_map(word_expression).collect();
@@ -91,44 +98,42 @@ fn plan(query: &Query) -> Plan {
     for term in &query.excluded {
         if term.is_cjk() {
             if let Some(expr) = cjk_expression(term) {
-                plan.conditions.push(format!("NOT {in_cjk}"));
-                plan.params.push(Value::Text(expr));
+                filter = filter.and(in_cjk(expr).not());
             }
         } else if let Some(expr) = word_expression(term) {
             excluded_words.push(expr);
         }
     }
+    let mut main = None;
     if main_groups.is_empty() {
         if !excluded_words.is_empty() {
-            plan.conditions.push(format!("NOT {in_words}"));
-            plan.params.push(Value::Text(excluded_words.join(" OR ")));
+            filter = filter.and(in_words(excluded_words.join(" OR ")).not());
         }
     } else {
-        let mut main = main_groups.join(" AND ");
+        let mut words = main_groups.join(" AND ");
         if !excluded_words.is_empty() {
-            main = format!("({main}) NOT ({})", excluded_words.join(" OR "));
+            words = format!("({words}) NOT ({})", excluded_words.join(" OR "));
         }
-        plan.main = Some(main);
+        main = Some(words);
     }
+    let flag = |sql: &str, value: bool| Clause::new(sql, vec![Value::Integer(i64::from(value))]);
     if let Some(read) = query.read {
-        plan.conditions.push("a.read = ?".into());
-        plan.params.push(Value::Integer(i64::from(read)));
+        filter = filter.and(flag("a.read = ?", read));
     }
     if let Some(starred) = query.starred {
-        plan.conditions.push("a.starred = ?".into());
-        plan.params.push(Value::Integer(i64::from(starred)));
+        filter = filter.and(flag("a.starred = ?", starred));
     }
     if let Some(after) = query.after {
-        plan.conditions.push("a.sort_key >= ?".into());
-        plan.params.push(Value::Integer(after));
+        filter = filter.and(Clause::new("a.sort_key >= ?", vec![Value::Integer(after)]));
     }
     if let Some(before) = query.before {
         // Undated articles carry the smallest sort key; a date filter never matches them.
-        plan.conditions
-            .push(format!("a.sort_key < ? AND a.sort_key > {}", i64::MIN));
-        plan.params.push(Value::Integer(before));
+        filter = filter.and(Clause::new(
+            "a.sort_key < ? AND a.sort_key > ?",
+            vec![Value::Integer(before), Value::Integer(i64::MIN)],
+        ));
     }
-    plan
+    Plan { main, filter }
 }
 
 /// Past this many matches, results come newest first instead of ranked: BM25 must score
@@ -140,10 +145,15 @@ pub const RANK_LIMIT: usize = 20_000;
 /// it, one pass over the date index checked against the set of matches is.
 const JOIN_LIMIT: usize = 5_000;
 
-/// The newest-first walk over every article, for filters and broad searches. The date
-/// index holds read, starred and the date, so a walk filtered on them stays in the index
-/// (a test checks SQLite's plan).
-const WALK: &str = "SELECT a.id FROM articles a WHERE 1";
+/// The newest-first walk over the articles that meet `filter`, for filters and broad
+/// searches. The date index holds read, starred and the date, so a walk filtered on them
+/// stays in the index (a test checks SQLite's plan).
+fn walk(filter: &Clause) -> String {
+    format!(
+        "SELECT a.id FROM articles a WHERE {} ORDER BY a.sort_key DESC, a.id DESC",
+        filter.sql()
+    )
+}
 
 /// What a search found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -157,16 +167,10 @@ pub struct Found {
 
 impl Store {
     pub fn search(&self, query: &Query, order: Order) -> Result<Found> {
-        let plan = plan(query);
-        let conditions: String = plan
-            .conditions
-            .iter()
-            .map(|c| format!(" AND {c}"))
-            .collect();
-        let Some(main) = &plan.main else {
-            let sql = format!("{WALK}{conditions} ORDER BY a.sort_key DESC, a.id DESC");
+        let Plan { main, filter } = plan(query);
+        let Some(main) = main else {
             return Ok(Found {
-                ids: self.ids(&sql, plan.params)?,
+                ids: self.ids(&walk(&filter), filter.into_params())?,
                 ranked: false,
             });
         };
@@ -175,23 +179,23 @@ impl Store {
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
             vec![Value::Text(main.clone())],
         )?;
-        let mut params = vec![Value::Text(main.clone())];
-        params.extend(plan.params.iter().cloned());
-        let joined = format!(
-            "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
-             WHERE articles_fts MATCH ?{conditions}"
+        let matching = Clause::new("articles_fts MATCH ?", vec![Value::Text(main)]);
+        let joined = matching.and(filter.clone());
+        let from_matches = format!(
+            "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid WHERE {}",
+            joined.sql()
         );
         if order == Order::Relevance && query.has_words_to_rank() && matched.len() <= RANK_LIMIT {
-            let sql = format!("{joined} ORDER BY f.rank, a.sort_key DESC, a.id DESC");
+            let sql = format!("{from_matches} ORDER BY f.rank, a.sort_key DESC, a.id DESC");
             return Ok(Found {
-                ids: self.ids(&sql, params)?,
+                ids: self.ids(&sql, joined.into_params())?,
                 ranked: true,
             });
         }
         if matched.len() <= JOIN_LIMIT {
-            let sql = format!("{joined} ORDER BY a.sort_key DESC, a.id DESC");
+            let sql = format!("{from_matches} ORDER BY a.sort_key DESC, a.id DESC");
             return Ok(Found {
-                ids: self.ids(&sql, params)?,
+                ids: self.ids(&sql, joined.into_params())?,
                 ranked: false,
             });
         }
@@ -202,9 +206,8 @@ impl Store {
             let i = id.0.max(0) as usize;
             set[i / 64] |= 1 << (i % 64);
         }
-        let sql = format!("{WALK}{conditions} ORDER BY a.sort_key DESC, a.id DESC");
         let ids = self
-            .ids(&sql, plan.params)?
+            .ids(&walk(&filter), filter.into_params())?
             .into_iter()
             .filter(|id| {
                 let i = id.0.max(0) as usize;
@@ -385,10 +388,10 @@ mod tests {
     #[test]
     fn broad_searches_walk_the_date_index_alone() {
         let s = store();
-        let sql = format!(
-            "EXPLAIN QUERY PLAN {WALK} AND a.read = 0 AND a.starred = 0 AND a.sort_key >= 0 \
-             ORDER BY a.sort_key DESC, a.id DESC"
-        );
+        let filter = Clause::new("a.read = 0", Vec::new())
+            .and(Clause::new("a.starred = 0", Vec::new()))
+            .and(Clause::new("a.sort_key >= 0", Vec::new()));
+        let sql = format!("EXPLAIN QUERY PLAN {}", walk(&filter));
         let mut stmt = s.conn.prepare(&sql).unwrap();
         let steps: Vec<String> = stmt
             .query_map([], |r| r.get(3))
@@ -398,6 +401,23 @@ mod tests {
         let plan = steps.join("; ");
         assert!(plan.contains("COVERING INDEX articles_newest"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    }
+
+    /// Every condition a query becomes carries exactly the values its placeholders take.
+    #[test]
+    fn each_plan_has_one_value_a_placeholder() {
+        for text in [
+            "ferry",
+            "終電 OR storm -地下鉄 -ferry is:unread is:starred after:2024-01-01 before:2025-01-01",
+            "-ferry -storm",
+            "title:延長 author:seo",
+            "is:read since:7d",
+        ] {
+            let q = parse(text, "2025-01-15T00:00:00Z".parse().unwrap(), false).unwrap();
+            let Plan { filter, .. } = plan(&q);
+            let placeholders = filter.sql().matches('?').count();
+            assert_eq!(placeholders, filter.into_params().len(), "{text}");
+        }
     }
 
     #[test]
