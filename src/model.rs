@@ -148,6 +148,21 @@ impl NewArticle {
     }
 }
 
+/// The links as text shows them after the body (`herald show`, the reader): `Links:`, then `[1] https://…`, one
+/// paragraph each. None at all when there are no links.
+pub fn link_list(links: &[String]) -> Vec<String> {
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let numbered = links
+        .iter()
+        .enumerate()
+        .map(|(i, link)| format!("[{}] {link}", i + 1));
+    std::iter::once("Links:".to_owned())
+        .chain(numbered)
+        .collect()
+}
+
 /// One row of the article list: everything but the body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {

@@ -54,21 +54,6 @@ pub struct Reader {
     pub current_mark: Option<usize>,
 }
 
-/// The paragraphs that list an article's links under the text: `Links:`, then `[n] url`.
-pub fn links_section(links: &[String]) -> Vec<String> {
-    if links.is_empty() {
-        return Vec::new();
-    }
-    std::iter::once("Links:".to_owned())
-        .chain(
-            links
-                .iter()
-                .enumerate()
-                .map(|(i, link)| format!("[{}] {link}", i + 1)),
-        )
-        .collect()
-}
-
 /// Words a minute for the reading-time estimate.
 const READING_SPEED: usize = 230;
 
@@ -100,7 +85,7 @@ impl Reader {
         // The links are shown after the text, numbered as the text numbers them. They
         // follow the last paragraph, so positions and matches in the text keep their
         // indexes; `article.links` stays the one list `o`/`open_link` reads.
-        let section = links_section(&article.links);
+        let section = crate::model::link_list(&article.links);
         article.paragraphs.extend(section);
         let mut reader = Reader {
             article,

@@ -81,7 +81,7 @@ fn write_article(
     writeln!(out)?;
     write!(out, "{}", display::fill(&article.paragraphs, width))?;
     // After the body, set apart as one more paragraph would be.
-    let links = crate::import::html::link_list(&article.links);
+    let links = crate::model::link_list(&article.links);
     if !links.is_empty() {
         if !article.paragraphs.is_empty() {
             writeln!(out)?;

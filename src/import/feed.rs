@@ -32,7 +32,7 @@ fn plain(text: &str) -> String {
     if text.contains('<') || text.contains('&') {
         let converted = html::to_text(text);
         let mut words = converted.paragraphs;
-        words.extend(html::link_list(&converted.links));
+        words.extend(crate::model::link_list(&converted.links));
         clean(&words.join(" "))
     } else {
         clean(text)

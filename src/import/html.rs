@@ -6,7 +6,7 @@ mod convert;
 mod page;
 mod parse;
 
-pub use convert::{Converted, link_list, to_text};
+pub use convert::{Converted, to_text};
 pub use page::page_to_article;
 
 #[cfg(test)]

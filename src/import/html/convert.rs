@@ -359,21 +359,6 @@ pub fn to_text(html: &str) -> Converted {
     writer.finish()
 }
 
-/// The links as plain text shows them after the body: `Links:`, then `[1] https://…`, one
-/// paragraph each. None at all when there are no links.
-pub fn link_list(links: &[String]) -> Vec<String> {
-    if links.is_empty() {
-        return Vec::new();
-    }
-    let numbered = links
-        .iter()
-        .enumerate()
-        .map(|(i, link)| format!("[{}] {link}", i + 1));
-    std::iter::once("Links:".to_owned())
-        .chain(numbered)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,14 +431,14 @@ mod tests {
         assert_eq!(c.paragraphs, ["A [1], long and B [2]."]);
         assert_eq!(c.links, ["https://example.org/a", "https://example.org/b"]);
         assert_eq!(
-            link_list(&c.links),
+            crate::model::link_list(&c.links),
             [
                 "Links:",
                 "[1] https://example.org/a",
                 "[2] https://example.org/b"
             ]
         );
-        assert!(link_list(&[]).is_empty());
+        assert!(crate::model::link_list(&[]).is_empty());
     }
 
     #[test]
