@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use herald::import::html;
+use herald::domain::import::html;
 
 fn seconds(work: impl FnOnce() -> usize) -> (f64, usize) {
     let started = Instant::now();

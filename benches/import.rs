@@ -8,7 +8,7 @@ mod corpus;
 
 use std::time::Instant;
 
-use herald::store::Store;
+use herald::domain::store::Store;
 
 fn main() -> anyhow::Result<()> {
     let n = corpus::size_from_env();
@@ -38,7 +38,7 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let cpu_before = cpu_seconds();
     let mut problems = 0;
-    let summary = herald::import::import_paths(
+    let summary = herald::domain::import::import_paths(
         &mut store,
         std::slice::from_ref(&input),
         jiff::Timestamp::now(),

@@ -5,10 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use herald::action::Action;
+use herald::app::action::Action;
+use herald::app::keymap::Keymap;
 use herald::app::{App, Report, Start};
-use herald::keymap::Keymap;
-use herald::model::{Article, ArticleId, Position, Summary};
+use herald::domain::model::{Article, ArticleId, Position, Summary};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -57,9 +57,9 @@ fn big_article() -> Article {
 /// store's dictionary (trained on 1,100 other articles first): median and slowest of 21.
 fn from_the_store(article: &Article) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let store = herald::store::Store::open(&dir.path().join("reader.db"))?;
-    let others: Vec<herald::model::NewArticle> = (0..1_100)
-        .map(|i| herald::model::NewArticle {
+    let store = herald::domain::store::Store::open(&dir.path().join("reader.db"))?;
+    let others: Vec<herald::domain::model::NewArticle> = (0..1_100)
+        .map(|i| herald::domain::model::NewArticle {
             source: "Bench Wire".into(),
             title: format!("Short report {i}"),
             paragraphs: article.paragraphs[i % 200..i % 200 + 8].to_vec(),
@@ -67,7 +67,7 @@ fn from_the_store(article: &Article) -> anyhow::Result<()> {
         })
         .collect();
     store.import(&others, jiff::Timestamp::now())?;
-    let big = herald::model::NewArticle {
+    let big = herald::domain::model::NewArticle {
         source: "Bench Wire".into(),
         title: article.summary.title.clone(),
         paragraphs: article.paragraphs.clone(),

@@ -10,8 +10,8 @@ mod corpus;
 
 use std::time::{Duration, Instant};
 
-use herald::search::{Order, parse};
-use herald::store::Store;
+use herald::domain::search::{Order, parse};
+use herald::domain::store::Store;
 
 fn main() -> anyhow::Result<()> {
     let n = corpus::size_from_env();
@@ -24,7 +24,12 @@ fn main() -> anyhow::Result<()> {
         corpus::write_jsonl(&input, n)?;
         let mut store = Store::open(&path)?;
         let started = Instant::now();
-        herald::import::import_paths(&mut store, &[input], jiff::Timestamp::now(), &mut |_| {})?;
+        herald::domain::import::import_paths(
+            &mut store,
+            &[input],
+            jiff::Timestamp::now(),
+            &mut |_| {},
+        )?;
         println!(
             "built a store of {n} articles in {:.1} s",
             started.elapsed().as_secs_f64()

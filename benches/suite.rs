@@ -18,11 +18,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use herald::action::Action;
+use herald::app::action::Action;
+use herald::app::keymap::Keymap;
 use herald::app::{App, Report, Start};
-use herald::keymap::Keymap;
-use herald::search::{Order, parse};
-use herald::store::Store;
+use herald::domain::search::{Order, parse};
+use herald::domain::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -118,7 +118,12 @@ fn main() -> anyhow::Result<()> {
         let path = dir.path().join("suite.db");
         let mut store = Store::open(&path)?;
         let started = Instant::now();
-        herald::import::import_paths(&mut store, &[input], jiff::Timestamp::now(), &mut |_| {})?;
+        herald::domain::import::import_paths(
+            &mut store,
+            &[input],
+            jiff::Timestamp::now(),
+            &mut |_| {},
+        )?;
         let import_s = started.elapsed().as_secs_f64();
         drop(store);
         let size: u64 = std::fs::read_dir(dir.path())?

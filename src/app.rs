@@ -3,9 +3,11 @@
 //! what came back from the store, the workers and the terminal (a `Report`). Both return
 //! effects for the caller to run; neither does I/O.
 
+pub mod action;
 mod effect;
 mod flags;
 pub mod help;
+pub mod keymap;
 pub mod layout;
 pub mod list;
 pub mod marks;
@@ -23,10 +25,10 @@ use std::time::Instant;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Position as Cell, Rect};
 
-use crate::action::Action;
-use crate::clock::Clock;
-use crate::keymap::{Context, Key, Keymap, Resolution};
-use crate::model::{ArticleId, SavedView, Summary};
+use crate::app::action::Action;
+use crate::app::keymap::{Context, Key, Keymap, Resolution};
+use crate::domain::clock::Clock;
+use crate::domain::model::{ArticleId, SavedView, Summary};
 
 pub use effect::Effect;
 pub use list::ArticleList;
@@ -377,7 +379,7 @@ impl App {
         match self.target().map(|s| s.url.clone()) {
             // A link with a line break or a bidi override would paste other than it
             // reads (into a shell, say): only a plain web address is copied.
-            Some(Some(url)) if crate::display::plain_web_address(&url).is_none() => {
+            Some(Some(url)) if crate::domain::text::plain_web_address(&url).is_none() => {
                 self.status =
                     Some("Not copied: the link is not a plain http or https address".into());
             }

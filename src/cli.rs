@@ -6,8 +6,11 @@
 mod errors;
 mod args;
 mod articles;
+pub mod config;
 mod feeds;
+pub mod logging;
 mod output;
+pub mod paths;
 mod run;
 
 use std::process::ExitCode;
@@ -19,8 +22,8 @@ pub use run::{open_store, run};
 
 /// Parses the arguments, runs the command and turns any error into lines on stderr.
 pub fn main() -> ExitCode {
-    crate::clock::STARTED.get_or_init(std::time::Instant::now);
-    crate::panics::silence_contained();
+    crate::domain::clock::STARTED.get_or_init(std::time::Instant::now);
+    crate::domain::panics::silence_contained();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return errors::argument_error(&err),

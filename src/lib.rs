@@ -1,4 +1,12 @@
 //! herald: a terminal news reader. The library holds everything; `main.rs` only calls in.
+//!
+//! The map (ARCHITECTURE.md tells it at length):
+//! - `domain`: articles, the store, search, importers, fetching: plain Rust, no terminal.
+//! - `app`: the reader's state, the intents that change it (`Action`, through the keymap)
+//!   and the results that come back (`Report`); no drawing, no I/O.
+//! - `ui`: draws a frame from the app; changes nothing.
+//! - `tui`: the terminal shell: the event loop, the terminal, the threads, the effects.
+//! - `cli`: the command line, the config file, and the commands that print.
 
 // No panics outside tests: errors become messages (see STYLE.md).
 #![cfg_attr(
@@ -6,23 +14,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod action;
 pub mod app;
 pub mod cli;
-pub mod clock;
-pub mod config;
-pub mod display;
-pub mod fetch;
-pub mod import;
-pub mod keymap;
-pub mod logging;
-pub mod message;
-pub mod model;
-pub mod opml;
-pub mod panics;
-pub mod paths;
-pub mod samples;
-pub mod search;
-pub mod store;
+pub mod domain;
 pub mod tui;
 pub mod ui;

@@ -19,7 +19,7 @@ pub use effects::run_effects;
 pub use event_loop::run;
 pub use system::{open_url, open_url_with, osc52, peak_rss_kib};
 
-use crate::keymap::Keymap;
+use crate::app::keymap::Keymap;
 
 /// What the command line and the config file decide for the reader.
 pub struct Options {

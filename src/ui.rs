@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::app::{App, Focus};
-use crate::display;
+use crate::domain::text;
 use theme::Theme;
 
 /// Draws the whole screen from `app`, in the colours of `theme`.
@@ -61,9 +61,9 @@ pub fn title_bar(
     };
     let mark = if focused { "▶ " } else { "  " };
     let width = usize::from(bar.width);
-    let right_width = display::width(right);
-    let left = display::truncate(text, width.saturating_sub(right_width + 3)).into_owned();
-    let gap = width.saturating_sub(display::width(mark) + display::width(&left) + right_width);
+    let right_width = text::width(right);
+    let left = text::truncate(text, width.saturating_sub(right_width + 3)).into_owned();
+    let gap = width.saturating_sub(text::width(mark) + text::width(&left) + right_width);
     let line = Line::from(vec![
         Span::raw(mark),
         Span::raw(left),

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use herald::model::ArticleId;
-use herald::store::Store;
+use herald::domain::model::ArticleId;
+use herald::domain::store::Store;
 
 const FEEDS: usize = 3;
 const ITEMS: usize = 40;

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use herald::store::Store;
+use herald::domain::store::Store;
 
 const ARTICLES: usize = 30_000;
 
@@ -125,15 +125,18 @@ fn a_reader_and_an_import_share_the_store() {
             reader
                 .save_position(
                     first.id,
-                    herald::model::Position {
+                    herald::domain::model::Position {
                         paragraph: 1,
                         offset: 0,
                     },
                 )
                 .unwrap();
         }
-        let q = herald::search::parse("harbour", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
-        reader.search(&q, herald::search::Order::Newest).unwrap();
+        let q =
+            herald::domain::search::parse("harbour", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+        reader
+            .search(&q, herald::domain::search::Order::Newest)
+            .unwrap();
         reads += 1;
         if import.try_wait().unwrap().is_some() {
             break;

@@ -5,7 +5,7 @@ mod common;
 
 use common::{Harness, fixtures};
 use herald::app::{PromptKind, Settings};
-use herald::config::{Config, LayoutChoice};
+use herald::cli::config::{Config, LayoutChoice};
 
 fn harness_with(config: &str, width: u16, height: u16) -> Harness {
     let config = Config::parse(config).unwrap();

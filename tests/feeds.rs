@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 mod common;
 
 use common::herald_at as herald;
-use herald::fetch::{self, Outcome};
-use herald::store::Store;
+use herald::domain::fetch::{self, Outcome};
+use herald::domain::store::Store;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(
@@ -287,8 +287,12 @@ fn fetching_every_kind_of_feed_and_every_kind_of_failure() {
     assert!(names.contains(&Some("Harbour Wire".into())));
 
     // The rich item reads as structured text with its links listed.
-    let q = herald::search::parse("title:survey", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
-    let id = store.search(&q, herald::search::Order::Newest).unwrap().ids[0];
+    let q =
+        herald::domain::search::parse("title:survey", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+    let id = store
+        .search(&q, herald::domain::search::Order::Newest)
+        .unwrap()
+        .ids[0];
     let article = store.article(id).unwrap().unwrap();
     assert_eq!(
         article.paragraphs,
@@ -329,7 +333,7 @@ fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
     store
         .save_position(
             row.id,
-            herald::model::Position {
+            herald::domain::model::Position {
                 paragraph: 0,
                 offset: 2,
             },
@@ -343,15 +347,18 @@ fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
     assert_eq!(article.summary.title, "Corrected headline");
     assert!(article.summary.read && article.summary.starred);
     assert_eq!(article.position.offset, 2);
-    let q = herald::search::parse("corrected", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+    let q = herald::domain::search::parse("corrected", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
     assert_eq!(
-        store.search(&q, herald::search::Order::Newest).unwrap().ids,
+        store
+            .search(&q, herald::domain::search::Order::Newest)
+            .unwrap()
+            .ids,
         [row.id]
     );
-    let q = herald::search::parse("first", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+    let q = herald::domain::search::parse("first", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
     assert!(
         store
-            .search(&q, herald::search::Order::Newest)
+            .search(&q, herald::domain::search::Order::Newest)
             .unwrap()
             .ids
             .is_empty()
@@ -559,7 +566,7 @@ fn moving_in_from_newsboat_keeps_feeds_articles_and_state() {
             .feed_by_url("https://harbour.example/rss.xml")
             .unwrap()
             .unwrap();
-        let again = herald::model::NewArticle {
+        let again = herald::domain::model::NewArticle {
             guid: Some("nb-1".into()),
             source: "Harbour Wire".into(),
             title: "Ferry timetable changes, revised".into(),
@@ -573,7 +580,7 @@ fn moving_in_from_newsboat_keeps_feeds_articles_and_state() {
         assert_eq!((counts.new, counts.updated), (0, 1));
         assert_eq!(opened.count().unwrap(), 2);
         let ferry = opened
-            .summary(herald::model::ArticleId(id.parse().unwrap()))
+            .summary(herald::domain::model::ArticleId(id.parse().unwrap()))
             .unwrap()
             .unwrap();
         assert!(ferry.read && ferry.starred, "state kept through the update");

@@ -5,8 +5,8 @@
 
 use proptest::prelude::*;
 
-use herald::import::{self, html, json, text};
-use herald::search;
+use herald::domain::import::{self, html, json, text};
+use herald::domain::search;
 
 /// 256 cases per property in a normal run; `PROPTEST_CASES` for a long one.
 fn cases() -> u32 {
@@ -229,12 +229,12 @@ proptest! {
     #[test]
     fn wrapping_and_display(input in any::<String>(), width in 0usize..200) {
         let paragraphs = vec![input.clone()];
-        for line in herald::display::wrap(&paragraphs, width) {
-            let _ = herald::display::line_text(&paragraphs, &line);
+        for line in herald::domain::text::wrap(&paragraphs, width) {
+            let _ = herald::domain::text::line_text(&paragraphs, &line);
         }
-        let cut = herald::display::truncate(&input, width);
-        prop_assert!(herald::display::width(&cut) <= width, "{cut:?} is wider than {width}");
-        let _ = herald::display::printable(&input);
+        let cut = herald::domain::text::truncate(&input, width);
+        prop_assert!(herald::domain::text::width(&cut) <= width, "{cut:?} is wider than {width}");
+        let _ = herald::domain::text::printable(&input);
     }
 }
 
@@ -242,10 +242,10 @@ proptest! {
 fn queries_reach_the_store_without_sql_or_fts_errors() {
     // Every query that parses must run: quotes, stars and words FTS5 treats as syntax
     // (AND, NEAR, column names) are passed as strings, never as its query language.
-    let store = herald::store::Store::open_in_memory().unwrap();
+    let store = herald::domain::store::Store::open_in_memory().unwrap();
     store
         .import(
-            &[herald::model::NewArticle {
+            &[herald::domain::model::NewArticle {
                 title: "NEAR AND OR NOT title".into(),
                 source: "s".into(),
                 paragraphs: vec!["body \" * ^ :".into()],
@@ -292,7 +292,7 @@ fn queries_reach_the_store_without_sql_or_fts_errors() {
 /// Inputs the fuzzers found problems with, kept so they stay fixed.
 #[test]
 fn regressions_found_by_fuzzing() {
-    herald::panics::silence_contained();
+    herald::domain::panics::silence_contained();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
     for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();

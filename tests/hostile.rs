@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Harness;
-use herald::model::NewArticle;
+use herald::domain::model::NewArticle;
 
 /// Every trick at once: clear screen, window title (OSC 0), clipboard write (OSC 52),
 /// carriage-return and backspace overwrites, an 8-bit CSI, a bell, bidi overrides.
@@ -204,8 +204,8 @@ fn file_names_reach_the_log_shown_not_obeyed() {
 
 #[test]
 fn only_a_plain_web_address_is_copied() {
-    use herald::action::Action;
     use herald::app::Effect;
+    use herald::app::action::Action;
     let mut article = hostile();
     let bad_urls = [
         "https://example.org/a\nrm -rf ~".to_owned(),

@@ -75,7 +75,7 @@ fn a_file_over_the_limit_is_refused_with_what_to_do() {
     writeln!(out, "A title").unwrap();
     let line = "A line of text that repeats until the file is over the limit.\n";
     let mut written = 0;
-    while written <= herald::import::MAX_FILE_BYTES {
+    while written <= herald::domain::import::MAX_FILE_BYTES {
         out.write_all(line.as_bytes()).unwrap();
         written += line.len() as u64;
     }
@@ -106,7 +106,7 @@ fn a_json_lines_record_over_the_limit_is_skipped_naming_its_line() {
     .unwrap();
     let words = "silt sand mud ".repeat(1024);
     let mut written = 0;
-    while written <= herald::import::MAX_RECORD_BYTES {
+    while written <= herald::domain::import::MAX_RECORD_BYTES {
         out.write_all(words.as_bytes()).unwrap();
         written += words.len();
     }
@@ -155,7 +155,7 @@ fn a_subscription_list_over_the_limit_is_refused_unread() {
     write!(out, "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>").unwrap();
     let mut written = 0;
     let mut i = 0;
-    while written <= herald::import::MAX_FILE_BYTES {
+    while written <= herald::domain::import::MAX_FILE_BYTES {
         let line = format!("<outline text=\"Lock {i}\" xmlUrl=\"https://locks.example/{i}\"/>\n");
         out.write_all(line.as_bytes()).unwrap();
         written += line.len() as u64;

@@ -3,9 +3,9 @@
 mod common;
 
 use common::{Harness, fixtures};
-use herald::action::Action;
+use herald::app::action::Action;
 use herald::app::{Focus, Report};
-use herald::model::ArticleId;
+use herald::domain::model::ArticleId;
 
 fn title(h: &Harness) -> String {
     h.app
@@ -322,7 +322,7 @@ mod search {
         let (old, new) = (generation(&first).unwrap(), generation(&second).unwrap());
         assert!(new > old);
         let found = |ids: Vec<i64>| {
-            Ok(herald::store::Found {
+            Ok(herald::domain::store::Found {
                 ids: ids.into_iter().map(ArticleId).collect(),
                 ranked: true,
             })
@@ -347,7 +347,7 @@ mod search {
         let ranked = titles(&h);
         h.keys("ctrl-o");
         let newest = titles(&h);
-        assert_eq!(h.app.view.order, herald::search::Order::Newest);
+        assert_eq!(h.app.view.order, herald::domain::search::Order::Newest);
         let mut sorted = ranked.clone();
         sorted.sort();
         let mut sorted_newest = newest.clone();
@@ -358,7 +358,7 @@ mod search {
             "Tram line reaches the hospital after three years of works"
         );
         h.keys("enter O");
-        assert_eq!(h.app.view.order, herald::search::Order::Relevance);
+        assert_eq!(h.app.view.order, herald::domain::search::Order::Relevance);
     }
 
     #[test]
@@ -458,10 +458,11 @@ mod search {
         let tui: Vec<ArticleId> = (0..h.app.list.total)
             .map(|i| h.app.list.row(i).unwrap().id)
             .collect();
-        let query = herald::search::parse("the", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
+        let query =
+            herald::domain::search::parse("the", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
         let cli = h
             .store
-            .search(&query, herald::search::Order::Relevance)
+            .search(&query, herald::domain::search::Order::Relevance)
             .unwrap()
             .ids;
         assert_eq!(tui, cli);
@@ -471,7 +472,7 @@ mod search {
 
 mod feeds {
     use super::*;
-    use herald::model::{NewArticle, Published};
+    use herald::domain::model::{NewArticle, Published};
 
     #[test]
     fn a_fetch_refreshes_the_list_without_moving_the_selection_or_the_reader() {
@@ -574,7 +575,7 @@ fn ctrl_r_shows_articles_another_herald_added() {
     let mut added = fixtures().remove(0);
     added.guid = Some("from-elsewhere".into());
     added.title = "Added by another process".into();
-    added.published = herald::model::Published::parse_rfc3339("2026-06-01T00:00:00Z").ok();
+    added.published = herald::domain::model::Published::parse_rfc3339("2026-06-01T00:00:00Z").ok();
     h.store
         .import(&[added], jiff::Timestamp::UNIX_EPOCH)
         .unwrap();
@@ -674,12 +675,14 @@ fn since_counts_from_now_through_a_long_session() {
         .published
         .unwrap()
         .instant;
-    h.app.clock = herald::clock::Clock::Fixed(newest + jiff::SignedDuration::from_hours(12));
+    h.app.clock =
+        herald::domain::clock::Clock::Fixed(newest + jiff::SignedDuration::from_hours(12));
     h.keys("/");
     h.type_text("since:1d");
     h.keys("enter");
     assert_eq!(h.app.list.total, 1, "the newest article is within a day");
-    h.app.clock = herald::clock::Clock::Fixed(newest + jiff::SignedDuration::from_hours(36));
+    h.app.clock =
+        herald::domain::clock::Clock::Fixed(newest + jiff::SignedDuration::from_hours(36));
     h.keys("ctrl-r");
     assert_eq!(h.app.list.total, 0, "a day and a half later it is not");
 }

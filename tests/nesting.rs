@@ -5,7 +5,7 @@
 mod common;
 
 use common::herald_at as herald;
-use herald::import::feed;
+use herald::domain::import::feed;
 
 /// One level of each kind, opening and closing.
 const KINDS: &[(&str, &str)] = &[
@@ -161,7 +161,7 @@ fn a_feed_whose_xml_nests_deep_is_read_or_refused_without_a_crash() {
         "</div>".repeat(depth)
     );
     for doc in [unknown, xhtml] {
-        herald::panics::silence_contained();
+        herald::domain::panics::silence_contained();
         let _ = on_small_stack(|| feed::parse(doc.as_bytes(), None).map(|f| f.articles.len()));
     }
 }

@@ -4,7 +4,7 @@
 fn readme_key_table_matches_the_keymap() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let table = herald::keymap::Keymap::default_keymap()
+    let table = herald::app::keymap::Keymap::default_keymap()
         .unwrap()
         .markdown_table();
     assert!(

@@ -3,9 +3,9 @@
 
 mod common;
 
-use herald::model::{NewArticle, Published};
-use herald::search::{Order, parse};
-use herald::store::Store;
+use herald::domain::model::{NewArticle, Published};
+use herald::domain::search::{Order, parse};
+use herald::domain::store::Store;
 
 /// xorshift, so the corpus is the same on every run.
 struct Rng(u64);
@@ -156,7 +156,7 @@ fn very_common_words_come_newest_first_and_filters_still_apply() {
             // Dates not in id order, so date order and id order differ.
             published: Published::parse_rfc3339("2025-01-01T00:00:00Z")
                 .ok()
-                .map(|p| herald::model::Published {
+                .map(|p| herald::domain::model::Published {
                     instant: p.instant + jiff::SignedDuration::from_secs((i * 7919 % n) as i64),
                     offset: p.offset,
                 }),
@@ -198,7 +198,7 @@ fn very_common_words_come_newest_first_and_filters_still_apply() {
 mod bounds {
     use super::common::{Harness, fixtures, herald_at as herald};
     use super::*;
-    use herald::search::query::{MAX_QUERY_CHARS, MAX_TERMS};
+    use herald::domain::search::query::{MAX_QUERY_CHARS, MAX_TERMS};
 
     #[test]
     fn huge_queries_exit_2_with_the_cap_named() {

@@ -7,8 +7,8 @@
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
 
-use herald::search::{Order, parse};
-use herald::store::Store;
+use herald::domain::search::{Order, parse};
+use herald::domain::store::Store;
 
 /// English words holding the pairs, and two German ones as a check that the spellings find
 /// what they are for (the corpus has `Zürich`).
@@ -43,7 +43,7 @@ fn extra_matches_of_the_other_spellings() {
     corpus::write_jsonl(&input, n).unwrap();
     let path = dir.path().join("s.db");
     let mut store = Store::open(&path).unwrap();
-    herald::import::import_paths(&mut store, &[input], jiff::Timestamp::now(), &mut |_| {})
+    herald::domain::import::import_paths(&mut store, &[input], jiff::Timestamp::now(), &mut |_| {})
         .unwrap();
     // The word alone, straight from the index, is the count without other spellings.
     let raw = rusqlite::Connection::open(&path).unwrap();

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use herald::fetch::{self, Outcome};
-use herald::store::Store;
+use herald::domain::fetch::{self, Outcome};
+use herald::domain::store::Store;
 
 use super::corpus;
 
@@ -149,7 +149,7 @@ pub fn run(sizes: &[usize]) -> anyhow::Result<()> {
             let input = dir.path().join("archive.jsonl");
             corpus::write_jsonl(&input, n)?;
             let started = Instant::now();
-            herald::import::import_paths(
+            herald::domain::import::import_paths(
                 &mut store,
                 std::slice::from_ref(&input),
                 jiff::Timestamp::now(),

@@ -6,8 +6,8 @@
 static SILENCE: std::sync::Once = std::sync::Once::new();
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    SILENCE.call_once(herald::panics::silence_contained);
-    let trimmed = herald::import::feed::trim_items(data, 3);
+    SILENCE.call_once(herald::domain::panics::silence_contained);
+    let trimmed = herald::domain::import::feed::trim_items(data, 3);
     assert!(trimmed.bytes.len() <= data.len(), "cutting never adds bytes");
-    let _ = herald::panics::contain(|| feed_rs::parser::parse(&trimmed.bytes[..]));
+    let _ = herald::domain::panics::contain(|| feed_rs::parser::parse(&trimmed.bytes[..]));
 });

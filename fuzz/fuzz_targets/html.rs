@@ -2,8 +2,8 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let text = herald::import::decode::decode(data).text;
-    let converted = herald::import::html::to_text(&text);
+    let text = herald::domain::import::decode::decode(data).text;
+    let converted = herald::domain::import::html::to_text(&text);
     assert!(converted.paragraphs.iter().all(|p| !p.contains("\n\n")));
-    let _ = herald::import::html::page_to_article(&text, "fuzz");
+    let _ = herald::domain::import::html::page_to_article(&text, "fuzz");
 });

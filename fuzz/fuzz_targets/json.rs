@@ -2,6 +2,6 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let text = herald::import::decode::decode(data).text;
-    let _ = herald::import::json::parse(&text, "fuzz");
+    let text = herald::domain::import::decode::decode(data).text;
+    let _ = herald::domain::import::json::parse(&text, "fuzz");
 });

@@ -6,8 +6,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         return;
     };
     for typing in [false, true] {
-        if let Ok(query) = herald::search::parse(text, jiff::Timestamp::UNIX_EPOCH, typing) {
-            let _ = herald::search::highlight::find(text, query.highlight_terms());
+        if let Ok(query) = herald::domain::search::parse(text, jiff::Timestamp::UNIX_EPOCH, typing) {
+            let _ = herald::domain::search::highlight::find(text, query.highlight_terms());
         }
     }
 });

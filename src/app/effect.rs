@@ -1,7 +1,7 @@
 //! What `update` and `apply` ask the outside world to do.
 
-use crate::model::{ArticleId, Position, SavedView};
-use crate::search::{Order, Query};
+use crate::domain::model::{ArticleId, Position, SavedView};
+use crate::domain::search::{Order, Query};
 
 /// Work that `update` asks for and the event loop carries out against the store or the
 /// system; results come back as actions.

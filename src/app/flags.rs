@@ -2,7 +2,7 @@
 //! of an article the state holds (the list row, the open reader) changes together.
 
 use super::{App, Effect, Prompt, PromptKind, undo};
-use crate::model::{ArticleId, Summary};
+use crate::domain::model::{ArticleId, Summary};
 
 impl App {
     pub(super) fn toggle_star(&mut self, effects: &mut Vec<Effect>) {
@@ -126,7 +126,7 @@ impl App {
             1 => format!("Undone: the article is {what}"),
             n => format!(
                 "Undone: {} are {what}",
-                crate::message::count(n, "article", "articles")
+                crate::domain::message::count(n, "article", "articles")
             ),
         });
     }

@@ -2,7 +2,7 @@
 //! search syntax. The app counts these lines to bound the help's scroll; the UI draws
 //! them. One list, so the two cannot disagree.
 
-use crate::keymap::{Context, Keymap};
+use crate::app::keymap::{Context, Keymap};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum HelpLine {
@@ -39,7 +39,7 @@ pub fn lines(keymap: &Keymap) -> Vec<HelpLine> {
     }
     lines.push(HelpLine::Blank);
     lines.push(HelpLine::Heading("Search syntax (/ in the list)"));
-    for (example, meaning) in crate::search::query::SYNTAX {
+    for (example, meaning) in crate::domain::search::query::SYNTAX {
         lines.push(HelpLine::Syntax { example, meaning });
     }
     lines

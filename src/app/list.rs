@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::model::{ArticleId, Summary};
+use crate::domain::model::{ArticleId, Summary};
 
 #[derive(Debug, Clone, Default)]
 pub struct ArticleList {

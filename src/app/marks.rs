@@ -2,8 +2,8 @@
 //! find-in-article. The reader keeps them and scrolls between them.
 
 use super::reader::{LineKind, Mark, Reader};
-use crate::search::highlight;
-use crate::search::query::Term;
+use crate::domain::search::highlight;
+use crate::domain::search::query::Term;
 
 /// Every match of `terms` in the article's title and body, in reading order.
 pub fn find<'a>(reader: &Reader, terms: impl Iterator<Item = &'a Term> + Clone) -> Vec<Mark> {

@@ -26,7 +26,7 @@ impl PromptKind {
     }
 }
 
-const MAX_INPUT_CHARS: usize = crate::search::query::MAX_QUERY_CHARS;
+const MAX_INPUT_CHARS: usize = crate::domain::search::query::MAX_QUERY_CHARS;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {

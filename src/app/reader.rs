@@ -3,8 +3,8 @@
 
 use std::ops::Range;
 
-use crate::display::{self, Line};
-use crate::model::{Article, Position};
+use crate::domain::model::{Article, Position};
+use crate::domain::text::{self, Line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
@@ -85,7 +85,7 @@ impl Reader {
         // The links are shown after the text, numbered as the text numbers them. They
         // follow the last paragraph, so positions and matches in the text keep their
         // indexes; `article.links` stays the one list `o`/`open_link` reads.
-        let section = crate::model::link_list(&article.links);
+        let section = crate::domain::model::link_list(&article.links);
         article.paragraphs.extend(section);
         let mut reader = Reader {
             article,
@@ -125,12 +125,12 @@ impl Reader {
             end: l.end,
         };
         lines.extend(
-            display::wrap(title, width)
+            text::wrap(title, width)
                 .iter()
                 .map(|l| convert(LineKind::Title, l)),
         );
         lines.extend(
-            display::wrap_fields(&self.meta, width)
+            text::wrap_fields(&self.meta, width)
                 .iter()
                 .map(|l| convert(LineKind::Meta, l)),
         );
@@ -140,18 +140,14 @@ impl Reader {
             start: 0,
             end: 0,
         });
-        lines.extend(
-            display::wrap(&self.article.paragraphs, width)
-                .iter()
-                .map(|l| {
-                    let kind = if l.start == l.end {
-                        LineKind::Blank
-                    } else {
-                        LineKind::Body
-                    };
-                    convert(kind, l)
-                }),
-        );
+        lines.extend(text::wrap(&self.article.paragraphs, width).iter().map(|l| {
+            let kind = if l.start == l.end {
+                LineKind::Blank
+            } else {
+                LineKind::Body
+            };
+            convert(kind, l)
+        }));
         self.lines = lines;
         self.width = width;
         self.place();
@@ -310,7 +306,7 @@ fn meta_line(article: &Article, zone: &jiff::tz::TimeZone) -> String {
     }
     if let Some(p) = s.published {
         parts.push(
-            display::shown_time(&p, zone)
+            text::shown_time(&p, zone)
                 .strftime("%Y-%m-%d %H:%M")
                 .to_string(),
         );
@@ -323,7 +319,7 @@ fn meta_line(article: &Article, zone: &jiff::tz::TimeZone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ArticleId, Summary};
+    use crate::domain::model::{ArticleId, Summary};
 
     pub fn article(paragraphs: Vec<String>) -> Article {
         Article {
@@ -394,7 +390,7 @@ mod tests {
     fn the_byline_shows_the_date_in_the_zone_given() {
         let mut a = article(paragraphs(1));
         a.summary.published =
-            Some(crate::model::Published::parse_rfc3339("2025-03-14T23:30:00Z").unwrap());
+            Some(crate::domain::model::Published::parse_rfc3339("2025-03-14T23:30:00Z").unwrap());
         let seoul = jiff::tz::TimeZone::get("Asia/Seoul").unwrap();
         let r = Reader::in_zone(a.clone(), 80, 10, &seoul);
         assert!(r.meta.contains("2025-03-15 08:30"), "{}", r.meta);
@@ -413,7 +409,7 @@ mod tests {
         a.summary.source = "The Morning Circuit".into();
         a.summary.authors = vec!["Priya Raman".into(), "Tomás Ferreira".into()];
         a.summary.published =
-            Some(crate::model::Published::parse_rfc3339("2026-03-11T10:00:00Z").unwrap());
+            Some(crate::domain::model::Published::parse_rfc3339("2026-03-11T10:00:00Z").unwrap());
         for width in 17..90 {
             let r = Reader::new(a.clone(), width, 10);
             let meta: Vec<&str> = r
@@ -433,7 +429,7 @@ mod tests {
                     "at {width}: {whole:?} is split in {meta:?}"
                 );
             }
-            assert!(meta.iter().all(|l| display::width(l) <= width), "{meta:?}");
+            assert!(meta.iter().all(|l| text::width(l) <= width), "{meta:?}");
         }
     }
 

@@ -5,8 +5,8 @@
 use ratatui::layout::Rect;
 
 use super::{App, ArticleList, Effect, Focus, Reader, marks, undo, view};
-use crate::model::{Article, ArticleId, SavedView, Summary};
-use crate::store::Found;
+use crate::domain::model::{Article, ArticleId, SavedView, Summary};
+use crate::domain::store::Found;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Report {

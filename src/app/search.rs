@@ -2,8 +2,8 @@
 //! worker, and find-in-article.
 
 use super::{App, ArticleList, Effect, Focus, Prompt, PromptKind, SavedView, View, marks};
-use crate::search::query::Term;
-use crate::search::{self, Order};
+use crate::domain::search::query::Term;
+use crate::domain::search::{self, Order};
 
 impl App {
     pub(super) fn start_search(&mut self) {
@@ -201,7 +201,7 @@ impl App {
                     0 => "No matches".into(),
                     n => format!(
                         "{}: n next, N previous",
-                        crate::message::count(n, "match", "matches")
+                        crate::domain::message::count(n, "match", "matches")
                     ),
                 });
             }

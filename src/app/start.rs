@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use ratatui::layout::Rect;
 
 use super::layout::{self, LayoutChoice};
-use crate::clock::Clock;
-use crate::keymap::Keymap;
+use crate::app::keymap::Keymap;
+use crate::domain::clock::Clock;
 
 /// What the config file sets for the reader.
 #[derive(Debug, Clone, PartialEq, Eq)]

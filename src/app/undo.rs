@@ -1,6 +1,6 @@
 //! Undo for read and starred state: each change remembers what it replaced.
 
-use crate::model::ArticleId;
+use crate::domain::model::ArticleId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flag {

@@ -1,7 +1,7 @@
 //! What the list shows: every article, a built-in view (unread, starred), a saved view or
 //! a search, each a query in the one query language.
 
-use crate::search::{Order, Query};
+use crate::domain::search::{Order, Query};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct View {
@@ -38,7 +38,7 @@ impl View {
     }
 }
 
-use crate::model::SavedView;
+use crate::domain::model::SavedView;
 
 /// The views every store has, on keys 1 to 3; saved views follow from 4.
 pub fn built_in() -> Vec<SavedView> {

@@ -12,10 +12,10 @@ use super::output::{
     ExportRecord, JsonArticle, JsonSummary, print_article, print_list, print_rows, terminal_width,
     write_json,
 };
-use crate::display::{self, printable};
-use crate::import;
-use crate::model::ArticleId;
-use crate::store::Store;
+use crate::domain::import;
+use crate::domain::model::ArticleId;
+use crate::domain::store::Store;
+use crate::domain::text::{self, printable};
 
 /// `herald import`: a newsboat cache first when one is named, then the paths. The exit
 /// status is a failure when either had one.
@@ -98,7 +98,7 @@ pub(super) fn search(
     newest: bool,
 ) -> Result<ExitCode> {
     let text = query.join(" ");
-    let parsed = match crate::search::parse(&text, Timestamp::now(), false) {
+    let parsed = match crate::domain::search::parse(&text, Timestamp::now(), false) {
         Ok(parsed) => parsed,
         Err(err) => {
             errln!("herald: {}", printable(&format!("bad query: {err}")));
@@ -106,9 +106,9 @@ pub(super) fn search(
         }
     };
     let order = if newest {
-        crate::search::Order::Newest
+        crate::domain::search::Order::Newest
     } else {
-        crate::search::Order::Relevance
+        crate::domain::search::Order::Relevance
     };
     let mut ids = store.search(&parsed, order)?.ids;
     ids.truncate(limit.unwrap_or(usize::MAX));
@@ -128,7 +128,7 @@ pub(super) fn export_jsonl(store: &Store) -> Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     store.for_each_article(|article| {
         let line = serde_json::to_string(&ExportRecord::from(&article))?;
-        out.write_all(display::escape_json_output(line).as_bytes())?;
+        out.write_all(text::escape_json_output(line).as_bytes())?;
         out.write_all(b"\n")?;
         Ok(())
     })?;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::display::printable;
+use crate::domain::text::printable;
 
 /// Every line a command prints to stdout goes through `out!`/`outln!`, which return the
 /// write's error instead of panicking as `println!` does: a reader that has gone away
@@ -54,8 +54,8 @@ pub(super) fn command_error(err: &anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     // Parse errors span lines (the line, a caret under the fault): keep them.
-    let mut text = crate::message::error_chain(err);
-    if let Some(hint) = crate::store::hint(err) {
+    let mut text = crate::domain::message::error_chain(err);
+    if let Some(hint) = crate::domain::store::hint(err) {
         text.push('\n');
         text.push_str(hint);
     }

@@ -8,10 +8,10 @@ use jiff::Timestamp;
 
 use super::args::FeedCommand;
 use super::output::write_json;
-use crate::display::printable;
-use crate::import;
-use crate::message::count;
-use crate::store::Store;
+use crate::domain::import;
+use crate::domain::message::count;
+use crate::domain::store::Store;
+use crate::domain::text::printable;
 
 /// Moves a newsboat cache in: its subscriptions, then its articles a batch at a time, so
 /// a cache of any size fits in memory. A row that cannot be read is reported by its id and
@@ -27,20 +27,20 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
         }
     }
     let now = Timestamp::now();
-    let mut counts = crate::store::UpsertCounts::default();
+    let mut counts = crate::domain::store::UpsertCounts::default();
     // Each article joins its feed, so that fetching the feed later updates it instead of
     // storing it again; a batch is one transaction.
-    let subscribed: std::collections::HashMap<String, crate::store::Feed> = store
+    let subscribed: std::collections::HashMap<String, crate::domain::store::Feed> = store
         .feeds()?
         .into_iter()
         .map(|f| (f.url.clone(), f))
         .collect();
     let rows = source.articles(
         &feeds,
-        crate::store::BATCH_SIZE,
+        crate::domain::store::BATCH_SIZE,
         &mut |batch| {
             store.batch(|| {
-                let mut by_feed: Vec<(&str, Vec<crate::model::NewArticle>)> = Vec::new();
+                let mut by_feed: Vec<(&str, Vec<crate::domain::model::NewArticle>)> = Vec::new();
                 for (feed_url, article) in batch {
                     match by_feed.iter_mut().find(|(url, _)| url == feed_url) {
                         Some((_, articles)) => articles.push(article.clone()),
@@ -153,13 +153,13 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
             // come in their own character set, or UTF-16.
             let bytes =
                 std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-            let decoded = crate::import::decode::decode(&bytes);
+            let decoded = crate::domain::import::decode::decode(&bytes);
             if let Some(warning) = &decoded.warning {
                 errln!("warning: {}: {}", file.display(), printable(warning));
             }
             let text = decoded.text;
-            let outlines =
-                crate::opml::parse(&text).with_context(|| format!("reading {}", file.display()))?;
+            let outlines = crate::domain::opml::parse(&text)
+                .with_context(|| format!("reading {}", file.display()))?;
             let mut added = 0;
             // One transaction for the whole list: 20,000 subscriptions took 3.6 s one
             // commit each.
@@ -185,15 +185,15 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
             )?;
         }
         FeedCommand::Export => {
-            let outlines: Vec<crate::opml::Outline> = store
+            let outlines: Vec<crate::domain::opml::Outline> = store
                 .feeds()?
                 .into_iter()
-                .map(|f| crate::opml::Outline {
+                .map(|f| crate::domain::opml::Outline {
                     url: f.url,
                     name: f.name,
                 })
                 .collect();
-            out!("{}", crate::opml::write(&outlines))?;
+            out!("{}", crate::domain::opml::write(&outlines))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -205,13 +205,13 @@ pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCo
         outln!("no subscriptions yet: herald feed add URL")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let options = crate::fetch::Options {
+    let options = crate::domain::fetch::Options {
         jobs: usize::from(jobs),
         timeout: std::time::Duration::from_secs(timeout),
         ..Default::default()
     };
     let show_progress = std::io::stderr().is_terminal();
-    let reports = crate::fetch::fetch_all(
+    let reports = crate::domain::fetch::fetch_all(
         store,
         feeds,
         options,
@@ -236,13 +236,13 @@ pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCo
     for report in &reports {
         let label = printable(report.label()).into_owned();
         match &report.outcome {
-            crate::fetch::Outcome::NotModified => outln!("{label}: not modified")?,
-            crate::fetch::Outcome::Stored(c) => {
+            crate::domain::fetch::Outcome::NotModified => outln!("{label}: not modified")?,
+            crate::domain::fetch::Outcome::Stored(c) => {
                 new += c.new;
                 updated += c.updated;
                 outln!("{label}: {} new, {} updated", c.new, c.updated)?;
             }
-            crate::fetch::Outcome::Failed(reason) => {
+            crate::domain::fetch::Outcome::Failed(reason) => {
                 failed += 1;
                 log::warn!("fetching {}: {reason}", report.feed.url);
                 errln!("{label}: failed: {}", printable(reason));

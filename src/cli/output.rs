@@ -5,29 +5,25 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::display::{self, printable};
-use crate::model::{Article, Summary};
-use crate::store::Store;
+use crate::domain::model::{Article, Summary};
+use crate::domain::store::Store;
+use crate::domain::text::{self, printable};
 
 pub(super) fn print_list(store: &Store, limit: Option<usize>) -> Result<()> {
     print_rows(&store.summaries(limit, 0)?)
 }
 
 pub(super) fn print_rows(rows: &[Summary]) -> Result<()> {
-    let zone = display::local_zone();
+    let zone = text::local_zone();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for row in rows {
         let date = row
             .published
-            .map(|p| {
-                display::shown_time(&p, &zone)
-                    .strftime("%Y-%m-%d")
-                    .to_string()
-            })
+            .map(|p| text::shown_time(&p, &zone).strftime("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "undated".to_owned());
-        let source = display::truncate(&printable(&row.source), 18).into_owned();
-        let pad = 18usize.saturating_sub(display::width(&source));
+        let source = text::truncate(&printable(&row.source), 18).into_owned();
+        let pad = 18usize.saturating_sub(text::width(&source));
         writeln!(
             out,
             "{:>6} {}{} {date:<10} {source}{} {}",
@@ -45,7 +41,7 @@ pub(super) fn print_rows(rows: &[Summary]) -> Result<()> {
 pub(super) fn print_article(article: &Article, width: usize) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    write_article(&mut out, article, width, &display::local_zone())?;
+    write_article(&mut out, article, width, &text::local_zone())?;
     out.flush()?;
     Ok(())
 }
@@ -59,34 +55,34 @@ fn write_article(
 ) -> Result<()> {
     let s = &article.summary;
     let title = vec![s.title.clone()];
-    write!(out, "{}", display::fill(&title, width))?;
+    write!(out, "{}", text::fill(&title, width))?;
     let mut byline = vec![s.source.clone()];
     if !s.authors.is_empty() {
         byline.push(s.authors.join(", "));
     }
     if let Some(p) = s.published {
         byline.push(
-            display::shown_time(&p, zone)
+            text::shown_time(&p, zone)
                 .strftime("%Y-%m-%d %H:%M")
                 .to_string(),
         );
     }
     let byline = byline.join(" · ");
-    for line in display::wrap_fields(&byline, width) {
+    for line in text::wrap_fields(&byline, width) {
         writeln!(out, "{}", printable(&byline[line.start..line.end]))?;
     }
     if let Some(url) = &s.url {
         writeln!(out, "{}", printable(url))?;
     }
     writeln!(out)?;
-    write!(out, "{}", display::fill(&article.paragraphs, width))?;
+    write!(out, "{}", text::fill(&article.paragraphs, width))?;
     // After the body, set apart as one more paragraph would be.
-    let links = crate::model::link_list(&article.links);
+    let links = crate::domain::model::link_list(&article.links);
     if !links.is_empty() {
         if !article.paragraphs.is_empty() {
             writeln!(out)?;
         }
-        write!(out, "{}", display::fill(&links, width))?;
+        write!(out, "{}", text::fill(&links, width))?;
     }
     Ok(())
 }
@@ -101,7 +97,7 @@ pub(super) fn terminal_width() -> usize {
 }
 
 pub(super) fn write_json<T: Serialize>(value: &T) -> Result<()> {
-    let text = display::escape_json_output(serde_json::to_string_pretty(value)?);
+    let text = text::escape_json_output(serde_json::to_string_pretty(value)?);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     out.write_all(text.as_bytes())?;
@@ -199,7 +195,7 @@ impl<'a> From<&'a Article> for ExportRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ArticleId, Position};
+    use crate::domain::model::{ArticleId, Position};
 
     fn article(paragraphs: &[&str], links: &[&str]) -> Article {
         Article {
@@ -282,7 +278,7 @@ mod tests {
     fn an_export_imports_back_with_its_links() {
         let exported = article(&["See [1]."], &["https://harbour.example/times"]);
         let line = serde_json::to_string(&ExportRecord::from(&exported)).unwrap();
-        let back = crate::import::json::parse_line(&line, 1, "x")
+        let back = crate::domain::import::json::parse_line(&line, 1, "x")
             .unwrap()
             .unwrap();
         assert_eq!(back.paragraphs, exported.paragraphs);

@@ -10,16 +10,16 @@ use jiff::Timestamp;
 use super::args::{Cli, Command, CompletionShell, ExportFormat};
 use super::{articles, feeds, output};
 use crate::app::Settings;
-use crate::config::Config;
-use crate::keymap::Keymap;
-use crate::paths;
-use crate::samples;
-use crate::store::Store;
+use crate::app::keymap::Keymap;
+use crate::cli::config::Config;
+use crate::cli::paths;
+use crate::domain::samples;
+use crate::domain::store::Store;
 use crate::ui::theme;
 
 /// Runs the command; the exit status says how it went (errors are the caller's to print).
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    crate::logging::init(cli.verbose);
+    crate::cli::logging::init(cli.verbose);
     let Some(command) = &cli.command else {
         return reader_or_list(&cli);
     };

@@ -6,7 +6,7 @@ use std::sync::mpsc::Sender;
 use super::event::Event;
 use super::worker::SearchRequest;
 use crate::app::Report;
-use crate::store::Store;
+use crate::domain::store::Store;
 
 /// The threads that work beside the event loop, each with its own store connection.
 pub struct Background {
@@ -29,7 +29,7 @@ impl Background {
                 Err(err) => Report::FetchDone {
                     new: 0,
                     updated: 0,
-                    failures: vec![crate::message::error_chain(&err)],
+                    failures: vec![crate::domain::message::error_chain(&err)],
                 },
             };
             let _ = events.send(Event::Report(done));
@@ -45,29 +45,29 @@ pub fn fetch_feeds_with(store: &Store, progress: &mut dyn FnMut(usize, usize)) -
             return Report::FetchDone {
                 new: 0,
                 updated: 0,
-                failures: vec![crate::message::error_chain(&err)],
+                failures: vec![crate::domain::message::error_chain(&err)],
             };
         }
     };
     if feeds.is_empty() {
         return Report::NothingToFetch;
     }
-    let reports = crate::fetch::fetch_all(
+    let reports = crate::domain::fetch::fetch_all(
         store,
         feeds,
-        crate::fetch::Options::default(),
+        crate::domain::fetch::Options::default(),
         jiff::Timestamp::now(),
         &mut |done, total, _| progress(done, total),
     );
     let (mut new, mut updated, mut failures) = (0, 0, Vec::new());
     for report in &reports {
         match &report.outcome {
-            crate::fetch::Outcome::Stored(c) => {
+            crate::domain::fetch::Outcome::Stored(c) => {
                 new += c.new;
                 updated += c.updated;
             }
-            crate::fetch::Outcome::NotModified => {}
-            crate::fetch::Outcome::Failed(reason) => {
+            crate::domain::fetch::Outcome::NotModified => {}
+            crate::domain::fetch::Outcome::Failed(reason) => {
                 log::warn!("fetching {}: {reason}", report.feed.url);
                 failures.push(format!("{}: {reason}", report.label()));
             }

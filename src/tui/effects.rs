@@ -7,7 +7,7 @@ use super::background::{self, Background};
 use super::system;
 use super::worker::SearchRequest;
 use crate::app::{App, Effect, Report};
-use crate::store::Store;
+use crate::domain::store::Store;
 
 /// The meta key holding the id of the article open when herald last closed.
 pub const LAST_OPEN: &str = "last_open";
@@ -52,9 +52,10 @@ pub fn run_effects(
                 Ok(Some(report)) => next.extend(app.apply(report)),
                 Ok(None) => {}
                 Err(err) => {
-                    log::error!("{}", crate::message::error_chain(&err));
-                    let mut message = format!("Error: {}", crate::message::error_chain(&err));
-                    if let Some(hint) = crate::store::hint(&err) {
+                    log::error!("{}", crate::domain::message::error_chain(&err));
+                    let mut message =
+                        format!("Error: {}", crate::domain::message::error_chain(&err));
+                    if let Some(hint) = crate::domain::store::hint(&err) {
                         message = format!("{message}. {hint}");
                     }
                     next.extend(app.apply(Report::Notify(message)));
@@ -82,7 +83,7 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             generation,
             result: store
                 .search(&query, order)
-                .map_err(|e| crate::message::error_chain(&e)),
+                .map_err(|e| crate::domain::message::error_chain(&e)),
         }),
         Effect::SetReadMany(ids, read) => {
             store.set_read_many(&ids, read)?;

@@ -16,11 +16,11 @@ use super::effects::{LAST_OPEN, run_effects};
 use super::event::{self, Event};
 use super::terminal::TerminalGuard;
 use super::worker;
-use crate::action::Action;
+use crate::app::action::Action;
 use crate::app::{App, Effect, Report, Start};
-use crate::clock::Clock;
-use crate::model::ArticleId;
-use crate::store::Store;
+use crate::domain::clock::Clock;
+use crate::domain::model::ArticleId;
+use crate::domain::store::Store;
 use crate::ui;
 
 pub fn run(store: Store, options: Options) -> Result<()> {
@@ -29,7 +29,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     let mut app = App::new(Start {
         keymap: options.keymap,
         settings: options.settings,
-        zone: crate::display::local_zone(),
+        zone: crate::domain::text::local_zone(),
         clock: Clock::System,
         size: Rect::new(0, 0, size.width, size.height),
     });
@@ -191,7 +191,7 @@ fn last_open_row(store: &Store) -> Option<usize> {
 
 /// For the start-up benchmark: how long the first full frame took, and memory.
 fn report_first_frame(path: &std::ffi::OsStr, app: &App) -> Result<()> {
-    let elapsed = crate::clock::STARTED
+    let elapsed = crate::domain::clock::STARTED
         .get()
         .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1e3);
     let report = format!(
@@ -205,7 +205,7 @@ fn report_first_frame(path: &std::ffi::OsStr, app: &App) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keymap::Keymap;
+    use crate::app::keymap::Keymap;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn app() -> App {

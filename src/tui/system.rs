@@ -58,7 +58,7 @@ pub fn copy_to_clipboard(text: &str) -> Result<()> {
     let mut out = std::io::stdout();
     // The app copies only plain web addresses; checked again here, where the text goes
     // to the terminal inside an escape sequence.
-    if crate::display::plain_web_address(text).is_none() {
+    if crate::domain::text::plain_web_address(text).is_none() {
         anyhow::bail!("only a plain http or https address is copied");
     }
     // Only a terminal understands the sequence; anywhere else it would be junk output.

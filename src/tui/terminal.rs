@@ -24,7 +24,7 @@ impl TerminalGuard {
         }));
         let terminal = ratatui::try_init().context("setting up the terminal")?;
         // Outermost, so that a contained parser panic leaves the terminal as it is.
-        crate::panics::silence_contained();
+        crate::domain::panics::silence_contained();
         let guard = TerminalGuard { terminal };
         execute!(stdout(), EnableMouseCapture).context("enabling the mouse")?;
         Ok(guard)

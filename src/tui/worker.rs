@@ -7,8 +7,8 @@ use std::thread;
 
 use super::event::Event;
 use crate::app::Report;
-use crate::search::{Order, Query};
-use crate::store::Store;
+use crate::domain::search::{Order, Query};
+use crate::domain::store::Store;
 
 #[derive(Debug)]
 pub struct SearchRequest {
@@ -30,7 +30,7 @@ pub fn spawn(path: PathBuf, events: Sender<Event>) -> Sender<SearchRequest> {
                         generation: request.generation,
                         result: Err(format!(
                             "Search is unavailable: {}",
-                            crate::message::error_chain(&err)
+                            crate::domain::message::error_chain(&err)
                         )),
                     }));
                 }
@@ -41,9 +41,12 @@ pub fn spawn(path: PathBuf, events: Sender<Event>) -> Sender<SearchRequest> {
             while let Ok(newer) = requests.try_recv() {
                 request = newer;
             }
-            let result = store
-                .search(&request.query, request.order)
-                .map_err(|err| format!("Search failed: {}", crate::message::error_chain(&err)));
+            let result = store.search(&request.query, request.order).map_err(|err| {
+                format!(
+                    "Search failed: {}",
+                    crate::domain::message::error_chain(&err)
+                )
+            });
             let answer = Event::Report(Report::SearchDone {
                 generation: request.generation,
                 result,

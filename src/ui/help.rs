@@ -51,7 +51,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         let buffer = frame.buffer_mut();
         for y in popup.top()..popup.bottom() {
             let cell = &mut buffer[(popup.x - 1, y)];
-            if crate::display::width(cell.symbol()) > 1 {
+            if crate::domain::text::width(cell.symbol()) > 1 {
                 cell.set_symbol(" ");
             }
         }
@@ -71,6 +71,6 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
 
 /// `text` padded with spaces to `width` columns (by display width, so CJK lines up).
 fn pad(text: &str, width: usize) -> String {
-    let used = crate::display::width(text);
+    let used = crate::domain::text::width(text);
     format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }

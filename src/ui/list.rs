@@ -8,11 +8,11 @@ use super::theme::Theme;
 use super::{focused, title_bar};
 use crate::app::layout;
 use crate::app::{App, Focus};
-use crate::display::{self, printable};
-use crate::model::Summary;
-use crate::search::Order;
-use crate::search::highlight;
-use crate::search::query::Term;
+use crate::domain::model::Summary;
+use crate::domain::search::Order;
+use crate::domain::search::highlight;
+use crate::domain::search::query::Term;
+use crate::domain::text::{self, printable};
 
 /// Columns for the date, `03 Dec 24`.
 const DATE_WIDTH: usize = 9;
@@ -116,15 +116,15 @@ pub fn row_line(
     let mut remaining = width.saturating_sub(2);
     let date = row
         .published
-        .and_then(|p| jiff::fmt::strtime::format(date_format, display::shown_time(&p, zone)).ok())
+        .and_then(|p| jiff::fmt::strtime::format(date_format, text::shown_time(&p, zone)).ok())
         // The pattern is the user's, but a bidi override or an escape in it would act on
         // the terminal all the same.
         .map(|d| printable(&d).into_owned())
         // A cut date reads as another date (`Sunday 01 June …`): a date is shown whole,
         // when the row has room for it, or not at all.
-        .filter(|d| display::width(d) <= MAX_DATE_WIDTH)
+        .filter(|d| text::width(d) <= MAX_DATE_WIDTH)
         .unwrap_or_default();
-    let date_width = display::width(&date).max(DATE_WIDTH.min(display::width(date_format) + 1));
+    let date_width = text::width(&date).max(DATE_WIDTH.min(text::width(date_format) + 1));
     let show_date = width >= 30 + date_width;
     let show_source = width >= 30;
     if show_date {
@@ -132,16 +132,16 @@ pub fn row_line(
     }
     if show_source {
         let source_width = (width / 5).clamp(8, 18);
-        let source = display::truncate(&printable(&row.source), source_width).into_owned();
-        let pad = source_width.saturating_sub(display::width(&source));
+        let source = text::truncate(&printable(&row.source), source_width).into_owned();
+        let pad = source_width.saturating_sub(text::width(&source));
         spans.push(Span::raw(" "));
         spans.push(Span::styled(source, theme.source));
         spans.push(Span::raw(" ".repeat(pad)));
         remaining = remaining.saturating_sub(source_width + 1);
     }
     if remaining > 1 {
-        let title = display::truncate(&printable(&row.title), remaining - 1).into_owned();
-        let pad = (remaining - 1).saturating_sub(display::width(&title));
+        let title = text::truncate(&printable(&row.title), remaining - 1).into_owned();
+        let pad = (remaining - 1).saturating_sub(text::width(&title));
         spans.push(Span::raw(" "));
         spans.extend(marked_spans(
             &title,
@@ -153,7 +153,7 @@ pub fn row_line(
     }
     if show_date {
         spans.push(Span::raw(" "));
-        let pad = date_width.saturating_sub(display::width(&date));
+        let pad = date_width.saturating_sub(text::width(&date));
         spans.push(Span::styled(
             format!("{}{date}", " ".repeat(pad)),
             theme.date,

@@ -7,12 +7,12 @@ use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarStat
 
 use super::theme::Theme;
 use super::{focused, title_bar};
-use crate::action::Action;
+use crate::app::action::Action;
+use crate::app::keymap::Context;
 use crate::app::layout;
 use crate::app::reader::LineKind;
 use crate::app::{App, Focus};
-use crate::display::printable;
-use crate::keymap::Context;
+use crate::domain::text::printable;
 
 pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     let is_focused = focused(app, Focus::Reader);
@@ -40,7 +40,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         None if !reader.marks.is_empty() => {
             format!(
                 "{} · {}%",
-                crate::message::count(reader.marks.len(), "match", "matches"),
+                crate::domain::message::count(reader.marks.len(), "match", "matches"),
                 reader.percent()
             )
         }

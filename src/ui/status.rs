@@ -5,12 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use crate::action::Action;
+use crate::app::action::Action;
+use crate::app::keymap::Context;
 use crate::app::{App, Prompt, PromptKind};
-use crate::display::{self, printable};
-use crate::keymap::Context;
-use crate::message::count;
-pub use crate::message::thousands;
+use crate::domain::message::count;
+pub use crate::domain::message::thousands;
+use crate::domain::text::{self, printable};
 
 pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     if area.height == 0 {
@@ -40,16 +40,14 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     };
     let width = usize::from(area.width);
     // A message is what the person needs to read now: the counts give way to it.
-    let room_for_both = display::width(&left) + display::width(&counts) < width;
-    let counts = if display::width(&counts) + 10 <= width && (room_for_both || app.status.is_none())
-    {
+    let room_for_both = text::width(&left) + text::width(&counts) < width;
+    let counts = if text::width(&counts) + 10 <= width && (room_for_both || app.status.is_none()) {
         counts
     } else {
         String::new()
     };
-    let left =
-        display::truncate(&left, width.saturating_sub(display::width(&counts) + 1)).into_owned();
-    let gap = width.saturating_sub(display::width(&left) + display::width(&counts));
+    let left = text::truncate(&left, width.saturating_sub(text::width(&counts) + 1)).into_owned();
+    let gap = width.saturating_sub(text::width(&left) + text::width(&counts));
     frame.render_widget(
         Line::from(vec![
             Span::styled(left, style),
@@ -127,12 +125,12 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
         kind => kind.label(),
     };
     // Keep the end of a long input in view: that is where the typing happens.
-    let room = width.saturating_sub(display::width(label) + display::width(&right) + 2);
+    let room = width.saturating_sub(text::width(label) + text::width(&right) + 2);
     let input = printable(&prompt.input).into_owned();
     let shown = tail(&input, room);
-    let used = display::width(label) + display::width(&shown);
-    let right = display::truncate(&right, width.saturating_sub(used + 1)).into_owned();
-    let gap = width.saturating_sub(used + display::width(&right));
+    let used = text::width(label) + text::width(&shown);
+    let right = text::truncate(&right, width.saturating_sub(used + 1)).into_owned();
+    let gap = width.saturating_sub(used + text::width(&right));
     frame.render_widget(
         Line::from(vec![
             Span::styled(label, theme.prompt_label),
@@ -148,13 +146,13 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
 
 /// The last `max` columns of `text`.
 fn tail(text: &str, max: usize) -> String {
-    if display::width(text) <= max {
+    if text::width(text) <= max {
         return text.to_owned();
     }
     let mut out: Vec<char> = Vec::new();
     let mut used = 0;
     for c in text.chars().rev() {
-        let w = display::width(c.encode_utf8(&mut [0; 4]));
+        let w = text::width(c.encode_utf8(&mut [0; 4]));
         if used + w + 1 > max {
             break;
         }

@@ -3,11 +3,11 @@
 
 #![allow(dead_code)]
 
-use herald::action::Action;
+use herald::app::action::Action;
+use herald::app::keymap::{Key, Keymap};
 use herald::app::{App, Effect, Report, Start};
-use herald::keymap::{Key, Keymap};
-use herald::model::{NewArticle, Published};
-use herald::store::Store;
+use herald::domain::model::{NewArticle, Published};
+use herald::domain::store::Store;
 use herald::tui::run_effects;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

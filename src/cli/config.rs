@@ -1,0 +1,200 @@
+//! The configuration file: `$XDG_CONFIG_HOME/herald/config.toml` (or `--config PATH`),
+//! every option documented in `assets/config.example.toml`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+pub use crate::app::layout::LayoutChoice;
+pub use crate::ui::theme::ThemeName;
+
+/// A reader width cap, checked when the file is read so the error names its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct ReaderWidth(pub u16);
+
+impl TryFrom<i64> for ReaderWidth {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        match u16::try_from(value) {
+            Ok(w) if (20..=400).contains(&w) => Ok(ReaderWidth(w)),
+            _ => Err(format!("reader_width must be from 20 to 400, not {value}")),
+        }
+    }
+}
+
+impl Default for ReaderWidth {
+    fn default() -> Self {
+        ReaderWidth(90)
+    }
+}
+
+/// A strftime pattern, checked when the file is read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct DateFormat(pub String);
+
+impl TryFrom<String> for DateFormat {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        let sample = jiff::civil::date(2024, 12, 3).at(18, 9, 0, 0);
+        jiff::fmt::strtime::format(&value, sample)
+            .map_err(|e| format!("date_format `{value}` is not a pattern herald can use: {e}"))?;
+        if value.trim().is_empty() {
+            return Err("date_format is empty".into());
+        }
+        Ok(DateFormat(value))
+    }
+}
+
+impl Default for DateFormat {
+    fn default() -> Self {
+        DateFormat("%d %b %y".into())
+    }
+}
+
+/// Key overrides: mode → action → keys.
+pub type KeyOverrides = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub store: Option<PathBuf>,
+    pub layout: LayoutChoice,
+    pub reader_width: ReaderWidth,
+    pub date_format: DateFormat,
+    pub mark_read_on_open: bool,
+    pub theme: ThemeName,
+    pub keys: KeyOverrides,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            store: None,
+            layout: LayoutChoice::Auto,
+            reader_width: ReaderWidth::default(),
+            date_format: DateFormat::default(),
+            mark_read_on_open: true,
+            theme: ThemeName::Default,
+            keys: KeyOverrides::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses a config file's text; errors name the line and the key.
+    pub fn parse(text: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text)?;
+        for mode in config.keys.keys() {
+            if !["global", "list", "reader", "prompt", "help"].contains(&mode.as_str()) {
+                bail!("[keys.{mode}] is not a mode; use global, list, reader, prompt or help");
+            }
+        }
+        Ok(config)
+    }
+
+    /// Reads the config: `explicit` must exist; the default location may be absent.
+    pub fn load(explicit: Option<&Path>) -> Result<Config> {
+        let (path, required) = match explicit {
+            Some(path) => (path.to_path_buf(), true),
+            None => match default_path() {
+                Some(path) => (path, false),
+                None => return Ok(Config::default()),
+            },
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if !required && err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default());
+            }
+            Err(err) => {
+                return Err(err).with_context(|| format!("reading the config {}", path.display()));
+            }
+        };
+        let mut config = Config::parse(&text).with_context(|| {
+            format!(
+                "in the config {} (see assets/config.example.toml for every option)",
+                path.display()
+            )
+        })?;
+        if let Some(store) = &config.store {
+            config.store = Some(expand_home(store));
+        }
+        Ok(config)
+    }
+}
+
+/// `$XDG_CONFIG_HOME/herald/config.toml`, else `~/.config/herald/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("herald").join("config.toml"))
+}
+
+fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => path.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_example_is_valid_and_matches_the_defaults() {
+        let example = Config::parse(include_str!("../../assets/config.example.toml")).unwrap();
+        assert!(example.keys.values().all(BTreeMap::is_empty));
+        let without_keys = Config {
+            keys: KeyOverrides::new(),
+            ..example
+        };
+        assert_eq!(without_keys, Config::default());
+    }
+
+    #[test]
+    fn good_files_set_every_option() {
+        let config = Config::parse(
+            r#"
+store = "/tmp/x.db"
+layout = "stacked"
+reader_width = 72
+date_format = "%Y-%m-%d"
+mark_read_on_open = false
+theme = "high-contrast"
+[keys.list]
+select_first = ["g g"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.layout, LayoutChoice::Stacked);
+        assert_eq!(config.reader_width, ReaderWidth(72));
+        assert_eq!(config.date_format.0, "%Y-%m-%d");
+        assert!(!config.mark_read_on_open);
+        assert_eq!(config.theme, ThemeName::HighContrast);
+        assert_eq!(config.keys["list"]["select_first"], ["g g"]);
+    }
+
+    #[test]
+    fn bad_files_name_the_key_and_the_line() {
+        let err = |text: &str| format!("{:#}", Config::parse(text).unwrap_err());
+        let e = err("layout = \"auto\"\ncolour = \"red\"\n");
+        assert!(e.contains("line 2") && e.contains("colour"), "{e}");
+        let e = err("reader_width = 5\n");
+        assert!(e.contains("line 1") && e.contains("20 to 400"), "{e}");
+        let e = err("\n\nlayout = \"diagonal\"\n");
+        assert!(e.contains("line 3") && e.contains("diagonal"), "{e}");
+        let e = err("theme = 3\n");
+        assert!(e.contains("theme"), "{e}");
+        let e = err("date_format = \"%Q\"\n");
+        assert!(e.contains("date_format"), "{e}");
+        let e = err("[keys.lists]\nquit = [\"q\"]\n");
+        assert!(e.contains("keys.lists"), "{e}");
+    }
+}

@@ -1,0 +1,17 @@
+//! The domain: what herald knows and does without a screen. Articles (`model`), the SQLite
+//! store (`store`), the query language and its matching (`search`), the importers
+//! (`import`, `opml`), fetching feeds (`fetch`), and the text rules every layer shares
+//! (`text`: display width, wrapping, printable; `message`: how counts and errors read).
+//! Nothing here names `app`, `ui`, `tui`, `cli`, ratatui or crossterm (tests/shape.rs).
+
+pub mod clock;
+pub mod fetch;
+pub mod import;
+pub mod message;
+pub mod model;
+pub mod opml;
+pub mod panics;
+pub mod samples;
+pub mod search;
+pub mod store;
+pub mod text;

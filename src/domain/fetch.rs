@@ -1,0 +1,466 @@
+//! Fetching subscriptions over HTTP and HTTPS (ureq with rustls: nothing to install):
+//! several at once, each with a timeout, a size cap and a conditional request, so a feed
+//! that has not changed costs one 304. Parsing happens on the fetching threads; the one
+//! store connection writes.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::channel;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use jiff::Timestamp;
+
+use crate::domain::import::feed;
+use crate::domain::model::NewArticle;
+use crate::domain::store::{Feed, Store, UpsertCounts};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub jobs: usize,
+    pub timeout: Duration,
+    /// A response larger than this is refused.
+    pub max_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            jobs: 4,
+            timeout: Duration::from_secs(20),
+            max_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// What fetching one feed came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server said 304: nothing new since the last fetch.
+    NotModified,
+    Stored(UpsertCounts),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub feed: Feed,
+    pub outcome: Outcome,
+}
+
+impl Report {
+    /// The feed's name for messages: its own name, else its url.
+    pub fn label(&self) -> &str {
+        self.feed.name.as_deref().unwrap_or(&self.feed.url)
+    }
+}
+
+/// What the network half hands the store half.
+enum Fetched {
+    NotModified,
+    Feed {
+        articles: Vec<NewArticle>,
+        title: Option<String>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+}
+
+fn agent(options: &Options) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(options.timeout))
+        .http_status_as_error(false)
+        .max_redirects(5)
+        .user_agent(concat!("herald/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into()
+}
+
+fn fetch(agent: &ureq::Agent, feed: &Feed, options: &Options) -> Result<Fetched> {
+    let mut request = agent.get(&feed.url);
+    if let Some(etag) = &feed.etag {
+        request = request.header("If-None-Match", etag);
+    }
+    if let Some(modified) = &feed.last_modified {
+        request = request.header("If-Modified-Since", modified);
+    }
+    let mut response = request.call().map_err(|err| anyhow!("{err}"))?;
+    let status = response.status().as_u16();
+    if status == 304 {
+        return Ok(Fetched::NotModified);
+    }
+    if !(200..300).contains(&status) {
+        return Err(anyhow!("the server answered HTTP {status}"));
+    }
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (etag, last_modified) = (header("etag"), header("last-modified"));
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(options.max_bytes)
+        .read_to_vec()
+        .map_err(|err| match err {
+            ureq::Error::BodyExceedsLimit(_) => anyhow!(
+                "the feed is larger than the {} MiB limit",
+                options.max_bytes / (1024 * 1024)
+            ),
+            other => anyhow!("{other}"),
+        })?;
+    let mut parsed = feed::parse(&bytes, feed.name.as_deref())?;
+    if parsed.dropped > 0 {
+        log::warn!(
+            "{}: {} items; kept the first {}",
+            feed.url,
+            parsed.items,
+            parsed.items - parsed.dropped
+        );
+    }
+    for article in &mut parsed.articles {
+        for warning in crate::domain::import::cap(article) {
+            log::info!("{}: {}: {warning}", feed.url, article.title);
+        }
+    }
+    Ok(Fetched::Feed {
+        articles: parsed.articles,
+        title: parsed.title,
+        etag,
+        last_modified,
+    })
+}
+
+/// How many fetched items one store transaction takes at most.
+const BATCH_ITEMS: usize = 2_000;
+
+impl Fetched {
+    fn items(&self) -> usize {
+        match self {
+            Fetched::NotModified => 0,
+            Fetched::Feed { articles, .. } => articles.len(),
+        }
+    }
+}
+
+/// Stores what fetching one feed brought and records the outcome on the feed. Every
+/// store write that fails is logged and makes the outcome a failure that says what was
+/// stored and what was not: a store that cannot record its fetches (a full disk, a
+/// read-only file) needs attention, even when the articles went in.
+fn store_one(store: &Store, feed: Feed, result: Result<Fetched>, now: Timestamp) -> Report {
+    let mut failed_writes: Vec<String> = Vec::new();
+    let mut write = |what: &str, done: Result<()>| {
+        if let Err(err) = done {
+            let reason = format!(
+                "{what} failed: {}",
+                crate::domain::message::error_chain(&err)
+            );
+            log::error!("{}: {reason}", feed.url);
+            failed_writes.push(reason);
+        }
+    };
+    let outcome = match result {
+        Ok(Fetched::NotModified) => {
+            write(
+                "recording the fetch",
+                store.record_fetch(feed.id, None, None, None, now),
+            );
+            Outcome::NotModified
+        }
+        Ok(Fetched::Feed {
+            articles,
+            title,
+            etag,
+            last_modified,
+        }) => match store.upsert(Some(&feed), &articles, now) {
+            Ok(counts) => {
+                write(
+                    "recording the fetch",
+                    store.record_fetch(
+                        feed.id,
+                        etag.as_deref(),
+                        last_modified.as_deref(),
+                        None,
+                        now,
+                    ),
+                );
+                if feed.name.is_none()
+                    && let Some(title) = &title
+                {
+                    write("naming the feed", store.name_feed(feed.id, title));
+                }
+                Outcome::Stored(counts)
+            }
+            Err(err) => {
+                let reason = format!(
+                    "storing it failed: {}",
+                    crate::domain::message::error_chain(&err)
+                );
+                log::error!("{}: {reason}", feed.url);
+                Outcome::Failed(reason)
+            }
+        },
+        Err(err) => {
+            let reason = crate::domain::message::error_chain(&err);
+            write(
+                "recording the error",
+                store.record_fetch(feed.id, None, None, Some(&reason), now),
+            );
+            Outcome::Failed(reason)
+        }
+    };
+    let outcome = if failed_writes.is_empty() {
+        outcome
+    } else {
+        Outcome::Failed(with_failed_writes(&outcome, &failed_writes.join("; ")))
+    };
+    Report { feed, outcome }
+}
+
+/// The words for `outcome` followed by store writes that failed after it.
+fn with_failed_writes(outcome: &Outcome, failed: &str) -> String {
+    match outcome {
+        Outcome::NotModified => format!("not modified, but {failed}"),
+        Outcome::Stored(c) => format!(
+            "{} new and {} updated stored, but {failed}",
+            c.new, c.updated
+        ),
+        Outcome::Failed(reason) => format!("{reason}; {failed}"),
+    }
+}
+
+/// Stores the feeds that have arrived together in one transaction (see
+/// [`Store::batch`]). When the transaction cannot commit, nothing of it was written:
+/// every feed in it has failed to store.
+fn store_arrived(
+    store: &Store,
+    arrived: Vec<(Feed, Result<Fetched>)>,
+    now: Timestamp,
+) -> Vec<Report> {
+    let mut batch: Vec<Report> = Vec::with_capacity(arrived.len());
+    let committed = store.batch(|| {
+        for (feed, result) in arrived {
+            batch.push(store_one(store, feed, result, now));
+        }
+        Ok(())
+    });
+    if let Err(err) = committed {
+        let failed = format!(
+            "storing it failed: {}",
+            crate::domain::message::error_chain(&err)
+        );
+        log::error!("{failed} ({} feeds)", batch.len());
+        for report in &mut batch {
+            report.outcome = Outcome::Failed(match &report.outcome {
+                Outcome::Failed(reason) => format!("{reason}; {failed}"),
+                _ => failed.clone(),
+            });
+        }
+    }
+    batch
+}
+
+/// Fetches `feeds`, `options.jobs` at a time, storing what arrives. `progress` hears of
+/// each feed as it finishes (done so far, total, its report).
+pub fn fetch_all(
+    store: &Store,
+    feeds: Vec<Feed>,
+    options: Options,
+    now: Timestamp,
+    progress: &mut dyn FnMut(usize, usize, &Report),
+) -> Vec<Report> {
+    let total = feeds.len();
+    let queue = Arc::new(Mutex::new(feeds.into_iter().collect::<VecDeque<_>>()));
+    let (sender, results) = channel();
+    let agent = agent(&options);
+    let mut workers = Vec::new();
+    for _ in 0..options.jobs.clamp(1, 32).min(total.max(1)) {
+        let queue = Arc::clone(&queue);
+        let sender = sender.clone();
+        let agent = agent.clone();
+        workers.push(std::thread::spawn(move || {
+            loop {
+                let next = queue.lock().ok().and_then(|mut q| q.pop_front());
+                let Some(feed) = next else { break };
+                let result = fetch(&agent, &feed, &options);
+                if sender.send((feed, result)).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    drop(sender);
+    let mut reports = Vec::with_capacity(total);
+    while let Ok(first) = results.recv() {
+        // The feeds that have arrived meanwhile share one transaction.
+        let mut ready = vec![first];
+        let mut items = ready[0].1.as_ref().map_or(0, Fetched::items);
+        while items < BATCH_ITEMS {
+            match results.try_recv() {
+                Ok(next) => {
+                    items += next.1.as_ref().map_or(0, Fetched::items);
+                    ready.push(next);
+                }
+                Err(_) => break,
+            }
+        }
+        for report in store_arrived(store, ready, now) {
+            progress(reports.len() + 1, total, &report);
+            reports.push(report);
+        }
+    }
+    for worker in workers {
+        let _ = worker.join();
+    }
+    reports
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        Timestamp::from_second(1_750_000_000).unwrap()
+    }
+
+    fn fetched(titles: &[&str]) -> Fetched {
+        Fetched::Feed {
+            articles: titles
+                .iter()
+                .map(|t| NewArticle {
+                    guid: Some((*t).to_owned()),
+                    title: (*t).to_owned(),
+                    paragraphs: vec![format!("Text of {t}.")],
+                    ..Default::default()
+                })
+                .collect(),
+            title: Some("Harbour feed".into()),
+            etag: Some("\"v1\"".into()),
+            last_modified: None,
+        }
+    }
+
+    /// A store whose feed rows cannot be written: the items go in, the record of the
+    /// fetch does not.
+    fn store_that_cannot_record() -> (Store, Feed) {
+        let store = Store::open_in_memory().unwrap();
+        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        store
+            .connection()
+            .execute_batch(
+                "CREATE TEMP TRIGGER no_record BEFORE UPDATE ON main.feeds
+                 BEGIN SELECT RAISE(ABORT, 'the feed row cannot be written'); END;",
+            )
+            .unwrap();
+        (store, feed)
+    }
+
+    fn failure(report: &Report) -> &str {
+        match &report.outcome {
+            Outcome::Failed(reason) => reason,
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stored_items_whose_fetch_cannot_be_recorded_are_reported() {
+        let (store, feed) = store_that_cannot_record();
+        let report = store_one(&store, feed, Ok(fetched(&["One", "Two"])), now());
+        let reason = failure(&report);
+        assert!(reason.contains("2 new"), "{reason}");
+        assert!(reason.contains("cannot be written"), "{reason}");
+        assert_eq!(store.count().unwrap(), 2, "the items are stored");
+    }
+
+    #[test]
+    fn a_not_modified_feed_whose_fetch_cannot_be_recorded_is_reported() {
+        let (store, feed) = store_that_cannot_record();
+        let report = store_one(&store, feed, Ok(Fetched::NotModified), now());
+        assert!(failure(&report).contains("cannot be written"));
+    }
+
+    #[test]
+    fn a_failed_fetch_that_cannot_be_recorded_says_both() {
+        let (store, feed) = store_that_cannot_record();
+        let report = store_one(
+            &store,
+            feed,
+            Err(anyhow!("the server answered HTTP 500")),
+            now(),
+        );
+        let reason = failure(&report);
+        assert!(reason.contains("HTTP 500"), "{reason}");
+        assert!(reason.contains("cannot be written"), "{reason}");
+    }
+
+    #[test]
+    fn a_read_only_store_fails_every_feed_it_could_not_write() {
+        let store = Store::open_in_memory().unwrap();
+        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        store
+            .connection()
+            .pragma_update(None, "query_only", true)
+            .unwrap();
+        for result in [Ok(Fetched::NotModified), Ok(fetched(&["One"]))] {
+            let report = store_one(&store, feed.clone(), result, now());
+            assert!(
+                failure(&report).contains("readonly"),
+                "{:?}",
+                report.outcome
+            );
+        }
+    }
+
+    #[test]
+    fn a_fetch_that_stores_and_records_is_stored() {
+        let store = Store::open_in_memory().unwrap();
+        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        let report = store_one(&store, feed, Ok(fetched(&["One"])), now());
+        assert!(matches!(report.outcome, Outcome::Stored(c) if c.new == 1));
+        let feed = store.feed_by_url("https://a.example/rss").unwrap().unwrap();
+        assert_eq!(feed.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(feed.name.as_deref(), Some("Harbour feed"));
+    }
+
+    /// Feeds stored together whose transaction cannot commit: nothing of theirs was
+    /// written, the not-modified one's record included.
+    #[test]
+    fn a_batch_that_cannot_commit_fails_every_feed_in_it() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.add_feed("https://a.example/rss", None).unwrap();
+        let b = store.add_feed("https://b.example/rss", None).unwrap();
+        let c = store.add_feed("https://c.example/rss", None).unwrap();
+        // A deferred constraint that every record of a fetch breaks: checked at commit.
+        store
+            .connection()
+            .execute_batch(
+                "CREATE TEMP TABLE parent (id INTEGER PRIMARY KEY);
+                 CREATE TEMP TABLE child (parent INTEGER
+                     REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+                 CREATE TEMP TRIGGER broken AFTER UPDATE ON main.feeds
+                 BEGIN INSERT INTO child (parent) VALUES (7); END;",
+            )
+            .unwrap();
+        let reports = store_arrived(
+            &store,
+            vec![
+                (a, Ok(Fetched::NotModified)),
+                (b, Ok(fetched(&["One"]))),
+                (c, Err(anyhow!("the server answered HTTP 500"))),
+            ],
+            now(),
+        );
+        for report in &reports {
+            assert!(
+                failure(report).contains("storing it failed"),
+                "{:?}",
+                report.outcome
+            );
+        }
+        assert!(failure(&reports[2]).contains("HTTP 500"));
+        assert_eq!(store.count().unwrap(), 0);
+    }
+}

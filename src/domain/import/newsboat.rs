@@ -1,0 +1,293 @@
+//! Moving in from newsboat: its `cache.db` holds the subscriptions (`rss_feed`) and every
+//! article (`rss_item`) with HTML bodies and read and flagged state.
+//!
+//! Articles are read a row at a time and handed on in batches, so a cache of any size
+//! moves in within the memory of one batch; a row that cannot be read is reported by its
+//! id and the rest go on.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+
+use super::html;
+use super::limits::cap;
+use super::tidy::clean;
+use crate::domain::model::{NewArticle, Published};
+use crate::domain::opml::Outline;
+
+/// An open newsboat cache, read-only.
+pub struct Cache {
+    conn: Connection,
+    path: std::path::PathBuf,
+}
+
+/// An article with the address of the feed it came from.
+pub type FeedArticle = (String, NewArticle);
+
+/// What reading the articles came to.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Rows {
+    /// Rows turned into articles and handed on.
+    pub read: usize,
+    /// Rows left out, each reported.
+    pub skipped: usize,
+}
+
+impl Cache {
+    /// Opens a newsboat cache without changing it.
+    pub fn open(path: &Path) -> Result<Cache> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| format!("opening the newsboat cache {}", path.display()))?;
+        Ok(Cache {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn not_newsboat(&self) -> String {
+        format!(
+            "{} is not a newsboat cache (no rss_feed and rss_item tables)",
+            self.path.display()
+        )
+    }
+
+    /// The subscriptions. A row without a url is no subscription and is left out.
+    pub fn feeds(&self) -> Result<Vec<Outline>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rssurl, title FROM rss_feed")
+            .with_context(|| self.not_newsboat())?;
+        let mut rows = stmt.query([])?;
+        let mut feeds = Vec::new();
+        while let Some(row) = rows.next().context("reading the newsboat subscriptions")? {
+            let (Ok(Some(url)), Ok(name)) = (text(row.get_ref(0)?), text(row.get_ref(1)?)) else {
+                continue;
+            };
+            feeds.push(Outline {
+                url,
+                name: name.map(|t| clean(&t)).filter(|t| !t.is_empty()),
+            });
+        }
+        Ok(feeds)
+    }
+
+    /// Reads the articles in id order and hands them to `batch`, at most `batch_size` at a
+    /// time. A row that cannot be read, and every cap applied, goes to `report` with the
+    /// row's id (the detail, and whether it is only a warning). `Err` is the cache failing
+    /// as a whole, or `batch` failing.
+    pub fn articles(
+        &self,
+        feeds: &[Outline],
+        batch_size: usize,
+        batch: &mut dyn FnMut(&[FeedArticle]) -> Result<()>,
+        report: &mut dyn FnMut(String, bool),
+    ) -> Result<Rows> {
+        let names: HashMap<&str, &str> = feeds
+            .iter()
+            .filter_map(|f| f.name.as_deref().map(|n| (f.url.as_str(), n)))
+            .collect();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, guid, title, author, url, feedurl, pubDate, content, unread, flags
+                 FROM rss_item WHERE deleted = 0 ORDER BY id",
+            )
+            .with_context(|| self.not_newsboat())?;
+        let mut rows = stmt.query([])?;
+        let mut counts = Rows::default();
+        let mut pending = Vec::with_capacity(batch_size.min(4096));
+        let mut last_id = None;
+        loop {
+            let row = rows.next().with_context(|| match last_id {
+                Some(id) => format!("reading the newsboat cache after row {id}"),
+                None => "reading the newsboat cache".to_owned(),
+            })?;
+            let Some(row) = row else { break };
+            let id: Option<i64> = row.get(0).ok();
+            last_id = id.or(last_id);
+            let label = id.map_or_else(|| "a row".to_owned(), |id| format!("row {id}"));
+            match article(row, &names) {
+                Ok(Some((feed_url, mut article))) => {
+                    for warning in cap(&mut article) {
+                        report(format!("{label}: {warning}"), true);
+                    }
+                    pending.push((feed_url, article));
+                    counts.read += 1;
+                }
+                Ok(None) => {}
+                Err(reason) => {
+                    report(format!("{label}: {reason}; skipped"), false);
+                    counts.skipped += 1;
+                }
+            }
+            if pending.len() >= batch_size {
+                batch(&pending)?;
+                pending.clear();
+            }
+        }
+        if !pending.is_empty() {
+            batch(&pending)?;
+        }
+        Ok(counts)
+    }
+}
+
+/// A text column: NULL is none, a number is its digits (SQLite gives a VARCHAR column a
+/// number it was given), a blob is an error.
+fn text(value: ValueRef<'_>) -> Result<Option<String>, &'static str> {
+    match value {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(bytes) => Ok(Some(String::from_utf8_lossy(bytes).into_owned())),
+        ValueRef::Integer(n) => Ok(Some(n.to_string())),
+        ValueRef::Real(x) => Ok(Some(x.to_string())),
+        ValueRef::Blob(_) => Err("expected text, found a blob"),
+    }
+}
+
+/// A number column: NULL is none, text or a blob is an error.
+fn number(value: ValueRef<'_>) -> Result<Option<i64>, &'static str> {
+    match value {
+        ValueRef::Null => Ok(None),
+        ValueRef::Integer(n) => Ok(Some(n)),
+        ValueRef::Real(x) => Ok(Some(x as i64)),
+        ValueRef::Text(_) => Err("expected a number, found text"),
+        ValueRef::Blob(_) => Err("expected a number, found a blob"),
+    }
+}
+
+/// One `rss_item` row as an article with its feed's address; `None` for one with neither
+/// title nor text.
+fn article(
+    row: &rusqlite::Row<'_>,
+    names: &HashMap<&str, &str>,
+) -> Result<Option<(String, NewArticle)>, String> {
+    const COLUMNS: [&str; 10] = [
+        "id", "guid", "title", "author", "url", "feedurl", "pubDate", "content", "unread", "flags",
+    ];
+    let value = |i: usize| {
+        row.get_ref(i)
+            .map_err(|err| format!("column {}: {err}", COLUMNS[i]))
+    };
+    let text_at =
+        |i: usize| text(value(i)?).map_err(|reason| format!("column {}: {reason}", COLUMNS[i]));
+    let number_at =
+        |i: usize| number(value(i)?).map_err(|reason| format!("column {}: {reason}", COLUMNS[i]));
+    let guid = text_at(1)?;
+    let title = clean(&text_at(2)?.unwrap_or_default());
+    let author = text_at(3)?;
+    let url = text_at(4)?;
+    let feed_url = text_at(5)?.unwrap_or_default();
+    let published = number_at(6)?;
+    let content = text_at(7)?;
+    let unread = number_at(8)?;
+    let flags = text_at(9)?;
+    let html::Converted { paragraphs, links } =
+        html::to_text(content.as_deref().unwrap_or_default());
+    if title.is_empty() && paragraphs.is_empty() {
+        return Ok(None);
+    }
+    let title = if title.is_empty() {
+        paragraphs[0].chars().take(80).collect()
+    } else {
+        title
+    };
+    let source = match names.get(feed_url.as_str()) {
+        Some(name) => (*name).to_owned(),
+        None if feed_url.is_empty() => "newsboat".to_owned(),
+        None => feed_url.clone(),
+    };
+    Ok(Some((
+        feed_url,
+        NewArticle {
+            guid: guid.filter(|g| !g.is_empty()),
+            source,
+            title,
+            authors: author
+                .map(|a| clean(&a))
+                .filter(|a| !a.is_empty())
+                .into_iter()
+                .collect(),
+            published: published
+                .filter(|s| *s > 0)
+                .and_then(|s| jiff::Timestamp::from_second(s).ok())
+                .map(|instant| Published {
+                    instant,
+                    offset: Some(jiff::tz::Offset::UTC),
+                }),
+            url: url.filter(|u| !u.is_empty()),
+            summary: None,
+            paragraphs,
+            links,
+            read: unread == Some(0),
+            starred: flags.is_some_and(|f| !f.trim().is_empty()),
+        },
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles_are_handed_on_in_batches_as_they_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE rss_feed (rssurl TEXT, title TEXT);
+             CREATE TABLE rss_item (id INTEGER PRIMARY KEY, guid TEXT, title TEXT, author TEXT,
+                url TEXT, feedurl TEXT, pubDate INTEGER, content TEXT, unread INTEGER,
+                flags TEXT, deleted INTEGER DEFAULT 0);
+             INSERT INTO rss_feed VALUES ('https://canal.example/rss', 'Canal Notes'),
+                (NULL, 'no url');",
+        )
+        .unwrap();
+        for i in 1..=10 {
+            // Row 4 has NULLs wherever newsboat writes text: read as empty, not an error.
+            let title = (i != 4).then(|| format!("Lock {i}"));
+            conn.execute(
+                "INSERT INTO rss_item (id, guid, title, feedurl, pubDate, content, unread)
+                 VALUES (?1, ?2, ?3, 'https://canal.example/rss', NULL, ?4, 1)",
+                rusqlite::params![
+                    i,
+                    format!("c{i}"),
+                    title,
+                    format!("<p><a href=\"https://canal.example/{i}\">Level</a> {i}.</p>")
+                ],
+            )
+            .unwrap();
+        }
+        drop(conn);
+        let cache = Cache::open(&path).unwrap();
+        let feeds = cache.feeds().unwrap();
+        assert_eq!(feeds.len(), 1);
+        let mut sizes = Vec::new();
+        let mut titles = Vec::new();
+        let rows = cache
+            .articles(
+                &feeds,
+                3,
+                &mut |batch| {
+                    sizes.push(batch.len());
+                    titles.extend(batch.iter().map(|a| a.1.title.clone()));
+                    assert!(batch.iter().all(|a| a.1.links.len() == 1));
+                    assert!(batch.iter().all(|a| a.1.source == "Canal Notes"));
+                    Ok(())
+                },
+                &mut |detail, _| panic!("{detail}"),
+            )
+            .unwrap();
+        assert_eq!(sizes, [3, 3, 3, 1]);
+        assert_eq!(
+            rows,
+            Rows {
+                read: 10,
+                skipped: 0
+            }
+        );
+        assert_eq!(titles[3], "Level [1] 4.");
+    }
+}

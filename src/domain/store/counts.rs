@@ -1,0 +1,86 @@
+//! The article and unread counts, kept by every write so that start-up does not count a
+//! whole archive.
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, params};
+
+use super::Store;
+
+impl Store {
+    /// How many articles there are, from the kept count.
+    pub fn count(&self) -> Result<usize> {
+        self.kept_count("total")
+    }
+
+    pub fn count_unread(&self) -> Result<usize> {
+        self.kept_count("unread")
+    }
+
+    fn kept_count(&self, name: &str) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT value FROM counts WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))
+            .context("reading the article counts")?;
+        Ok(n.max(0) as usize)
+    }
+
+    /// Counts the articles the slow way; the kept counts must agree (for tests).
+    pub fn recount(&self) -> Result<(usize, usize)> {
+        let total: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+        let unread: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM articles WHERE read = 0", [], |r| {
+                    r.get(0)
+                })?;
+        Ok((total as usize, unread as usize))
+    }
+}
+
+/// Moves the kept counts by `total` and `unread`, inside the caller's transaction.
+pub(super) fn adjust_counts(conn: &Connection, total: i64, unread: i64) -> Result<()> {
+    let mut update = conn.prepare_cached("UPDATE counts SET value = value + ?2 WHERE name = ?1")?;
+    if total != 0 {
+        update.execute(params!["total", total])?;
+    }
+    if unread != 0 {
+        update.execute(params!["unread", unread])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{ArticleId, NewArticle};
+    use crate::domain::store::testing::{article, now};
+
+    #[test]
+    fn kept_counts_follow_every_write() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut batch: Vec<NewArticle> = (0..5).map(|i| article(&format!("A{i}"), None)).collect();
+        batch[0].read = true;
+        store.import(&batch, now()).unwrap();
+        store.import(&batch, now()).unwrap();
+        let ids: Vec<ArticleId> = store
+            .summaries(None, 0)
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        store.set_read(ids[1], true).unwrap();
+        store.set_read(ids[1], true).unwrap();
+        store.set_read_many(&ids[..3], false).unwrap();
+        store.mark_all_read(Some(&ids[2..4])).unwrap();
+        store.delete(ids[4]).unwrap();
+        store.mark_all_read(None).unwrap();
+        store.set_read(ids[0], false).unwrap();
+        assert_eq!(
+            (store.count().unwrap(), store.count_unread().unwrap()),
+            store.recount().unwrap()
+        );
+        assert_eq!(store.recount().unwrap(), (4, 1));
+    }
+}

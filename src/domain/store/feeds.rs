@@ -1,0 +1,521 @@
+//! Subscriptions, and storing feed items so that a fetched item already in the store is
+//! updated in place (matched by guid, then url), keeping its read and starred state and
+//! the reader's position.
+
+use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Prepared, Store};
+use crate::domain::model::NewArticle;
+
+/// A subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feed {
+    pub id: i64,
+    pub url: String,
+    pub name: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub last_fetched: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// What storing a batch of feed items did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertCounts {
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl Store {
+    /// Adds a subscription; adding one that exists is an error naming it.
+    pub fn add_feed(&self, url: &str, name: Option<&str>) -> Result<Feed> {
+        if self.feed_by_url(url)?.is_some() {
+            bail!("already subscribed to {url}");
+        }
+        self.conn
+            .execute(
+                "INSERT INTO feeds (url, name) VALUES (?1, ?2)",
+                params![url, name],
+            )
+            .context("saving the subscription")?;
+        self.feed_by_url(url)?
+            .context("the subscription just saved is missing")
+    }
+
+    pub fn feeds(&self) -> Result<Vec<Feed>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, url, name, etag, last_modified, last_fetched, last_error
+             FROM feeds ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], feed_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn feed_by_url(&self, url: &str) -> Result<Option<Feed>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, url, name, etag, last_modified, last_fetched, last_error
+                 FROM feeds WHERE url = ?1",
+                [url],
+                feed_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Removes a subscription by url or id; its articles stay.
+    pub fn remove_feed(&self, url_or_id: &str) -> Result<Feed> {
+        let feed = match url_or_id.parse::<i64>() {
+            Ok(id) => self.feeds()?.into_iter().find(|f| f.id == id),
+            Err(_) => self.feed_by_url(url_or_id)?,
+        };
+        let Some(feed) = feed else {
+            bail!("no subscription {url_or_id}; `herald feed list` shows them");
+        };
+        self.conn
+            .execute("DELETE FROM feeds WHERE id = ?1", [feed.id])?;
+        Ok(feed)
+    }
+
+    /// Gives an unnamed subscription its feed's own title.
+    pub fn name_feed(&self, id: i64, name: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE feeds SET name = ?2 WHERE id = ?1 AND name IS NULL",
+            params![id, name],
+        )?;
+        Ok(())
+    }
+
+    /// Records the outcome of a fetch: the validators for the next conditional request,
+    /// or the error.
+    pub fn record_fetch(
+        &self,
+        id: i64,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        error: Option<&str>,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE feeds SET etag = coalesce(?2, etag), last_modified = coalesce(?3, last_modified),
+                 last_error = ?4, last_fetched = ?5 WHERE id = ?1",
+            params![id, etag, last_modified, error, at.as_second()],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a subscription's items: known ones are updated in place when their content
+    /// changed, new ones added, all in one transaction. An item is known when its feed
+    /// already has it: the same guid, else the same url. `None` stores items with no
+    /// feed at all, matched among the other such articles (a newsboat article whose feed
+    /// is not subscribed).
+    pub fn upsert(
+        &self,
+        feed: Option<&Feed>,
+        articles: &[NewArticle],
+        added: Timestamp,
+    ) -> Result<UpsertCounts> {
+        let scope = feed.map(|f| (Some(f.id), feed_scope(&f.url)));
+        self.upsert_scoped(scope, articles, added)
+    }
+
+    /// As [`Store::upsert`] for a feed file imported from disk, which has no
+    /// subscription: its items are matched only among the items of the same feed
+    /// document, told by `identity` (its link, else its title), so two files' items with
+    /// the same guid stay two articles.
+    pub fn upsert_file(
+        &self,
+        identity: Option<&str>,
+        articles: &[NewArticle],
+        added: Timestamp,
+    ) -> Result<UpsertCounts> {
+        let scope = identity.map(|i| (None, format!("file{}", feed_scope(i))));
+        self.upsert_scoped(scope, articles, added)
+    }
+
+    fn upsert_scoped(
+        &self,
+        scope: Option<(Option<i64>, String)>,
+        articles: &[NewArticle],
+        added: Timestamp,
+    ) -> Result<UpsertCounts> {
+        let mut counts = UpsertCounts::default();
+        let mut fresh = Vec::new();
+        let tx = self.write()?;
+        {
+            let mut by_key =
+                tx.prepare_cached("SELECT id, source FROM articles WHERE dedup_key = ?1")?;
+            let mut by_url = tx.prepare_cached(
+                "SELECT id, dedup_key FROM articles WHERE feed_id IS ?1 AND url = ?2",
+            )?;
+            let mut adopt =
+                tx.prepare_cached("UPDATE articles SET dedup_key = ?2 WHERE id = ?1")?;
+            let prefix = scope.as_ref().map_or("", |(_, s)| s.as_str());
+            for article in articles {
+                let row = match &scope {
+                    Some((id, scope)) => {
+                        Prepared::in_scope(article, self.loaded_codec()?, *id, scope)
+                    }
+                    None => self.prepare(article)?,
+                };
+                let mut found: Option<i64> = by_key
+                    .query_row([&row.dedup_key], |r| r.get(0))
+                    .optional()?;
+                if found.is_none()
+                    && let Some(url) = &row.url
+                {
+                    // Among the rows of this feed (or, without one, of this scope).
+                    let mut rows = by_url.query(params![row.feed_id, url])?;
+                    while let Some(r) = rows.next()? {
+                        let key: String = r.get(1)?;
+                        if key.starts_with(prefix) {
+                            found = Some(r.get(0)?);
+                            break;
+                        }
+                    }
+                }
+                if found.is_none()
+                    && row.feed_id.is_none()
+                    && !prefix.is_empty()
+                    && let Some(legacy) = row.dedup_key.strip_prefix(prefix)
+                {
+                    // Stored by a build before file scopes: the same key unscoped, from
+                    // the same source (a feed file's title). It joins the scope.
+                    let old: Option<(i64, String)> = by_key
+                        .query_row([legacy], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?;
+                    if let Some((id, _)) = old.filter(|(_, source)| *source == row.source) {
+                        adopt.execute(params![id, row.dedup_key])?;
+                        found = Some(id);
+                    }
+                }
+                match found {
+                    Some(id) => {
+                        if update_article(&tx, id, &row)? {
+                            counts.updated += 1;
+                        } else {
+                            counts.unchanged += 1;
+                        }
+                    }
+                    None => fresh.push(row),
+                }
+            }
+        }
+        self.train_when_due(&tx, &fresh)?;
+        let inserted = super::insert::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
+        tx.commit().context("saving the feed items")?;
+        counts.new += inserted.imported;
+        counts.unchanged += inserted.already_present;
+        Ok(counts)
+    }
+}
+
+/// Rewrites an article's content and index entries; state and position stay. Returns
+/// false when nothing had changed.
+fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<bool> {
+    let same: bool = tx.query_row(
+        "SELECT a.title = ?2 AND a.authors = ?3 AND a.source = ?4 AND b.body = ?5
+           AND a.published IS ?6 AND l.urls IS ?7
+         FROM articles a JOIN bodies b ON b.id = a.id LEFT JOIN links l ON l.id = a.id
+         WHERE a.id = ?1",
+        params![
+            id,
+            row.title,
+            row.authors,
+            row.source,
+            row.stored,
+            row.published,
+            row.stored_links
+        ],
+        |r| r.get(0),
+    )?;
+    if same {
+        return Ok(false);
+    }
+    tx.execute(
+        "UPDATE articles SET title = ?2, authors = ?3, source = ?4, published = ?5,
+             sort_key = ?6, url = coalesce(?7, url), summary = ?8 WHERE id = ?1",
+        params![
+            id,
+            row.title,
+            row.authors,
+            row.source,
+            row.published,
+            row.sort_key,
+            row.url,
+            row.summary
+        ],
+    )?;
+    tx.execute(
+        "UPDATE bodies SET body = ?2 WHERE id = ?1",
+        params![id, row.stored],
+    )?;
+    // The item's links now, replacing any it had.
+    tx.execute("DELETE FROM links WHERE id = ?1", [id])?;
+    if let Some(urls) = &row.stored_links {
+        tx.execute(
+            "INSERT INTO links (id, urls) VALUES (?1, ?2)",
+            params![id, urls],
+        )?;
+    }
+    tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
+    tx.execute(
+        "INSERT INTO articles_fts (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, row.title, row.authors, row.source, row.words()],
+    )?;
+    tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
+    if let Some(cjk) = &row.cjk {
+        tx.execute(
+            "INSERT INTO articles_cjk (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, cjk[0], cjk[1], cjk[2], cjk[3]],
+        )?;
+    }
+    Ok(true)
+}
+
+fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
+    Ok(Feed {
+        id: row.get(0)?,
+        url: row.get(1)?,
+        name: row.get(2)?,
+        etag: row.get(3)?,
+        last_modified: row.get(4)?,
+        last_fetched: row.get(5)?,
+        last_error: row.get(6)?,
+    })
+}
+
+/// The prefix of the dedup keys of one feed's items: a digest of its address, so the
+/// same guid in two feeds is two articles, and a feed removed and added again finds
+/// its articles again.
+pub(crate) fn feed_scope(url: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(url.trim().as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("feed:{hex}:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::ArticleId;
+    use crate::domain::store::testing::{article, fts_hits, now};
+
+    fn item(guid: Option<&str>, url: Option<&str>, title: &str, source: &str) -> NewArticle {
+        NewArticle {
+            guid: guid.map(str::to_owned),
+            url: url.map(str::to_owned),
+            title: title.into(),
+            source: source.into(),
+            paragraphs: vec![format!("Text of {title}.")],
+            ..Default::default()
+        }
+    }
+
+    fn titles(store: &Store) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = store
+            .summaries(None, 0)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.source, s.title))
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn an_item_never_replaces_another_feeds_article() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let b = store.add_feed("https://b.example/rss", Some("B")).unwrap();
+        let now = Timestamp::now();
+        let shared = "https://news.example/story";
+        store
+            .upsert(
+                Some(&a),
+                &[item(Some("a-1"), Some(shared), "A's story", "A")],
+                now,
+            )
+            .unwrap();
+        // A new guid, but the link of feed A's article.
+        let counts = store
+            .upsert(
+                Some(&b),
+                &[item(Some("b-1"), Some(shared), "B's story", "B")],
+                now,
+            )
+            .unwrap();
+        assert_eq!(counts.new, 1);
+        // The same guid in two feeds is two articles.
+        store
+            .upsert(Some(&a), &[item(Some("1"), None, "A one", "A")], now)
+            .unwrap();
+        let counts = store
+            .upsert(Some(&b), &[item(Some("1"), None, "B one", "B")], now)
+            .unwrap();
+        assert_eq!(counts.new, 1);
+        assert_eq!(
+            titles(&store),
+            [
+                ("A".to_owned(), "A one".to_owned()),
+                ("A".to_owned(), "A's story".to_owned()),
+                ("B".to_owned(), "B one".to_owned()),
+                ("B".to_owned(), "B's story".to_owned()),
+            ]
+        );
+        assert_eq!(store.recount().unwrap(), (4, 4));
+    }
+
+    #[test]
+    fn within_a_feed_an_item_is_found_by_guid_then_by_url() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let now = Timestamp::now();
+        let url = "https://a.example/1";
+        store
+            .upsert(Some(&a), &[item(Some("x-1"), Some(url), "First", "A")], now)
+            .unwrap();
+        let id = store.summaries(None, 0).unwrap()[0].id;
+        store.set_read(id, true).unwrap();
+        // The feed rewrote its guids; the link still says which article it is.
+        let counts = store
+            .upsert(
+                Some(&a),
+                &[item(Some("y-1"), Some(url), "First, revised", "A")],
+                now,
+            )
+            .unwrap();
+        assert_eq!((counts.new, counts.updated), (0, 1));
+        let again = store.summaries(None, 0).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].id, id);
+        assert!(again[0].read, "state is kept");
+        // Unchanged on the next fetch.
+        let counts = store
+            .upsert(
+                Some(&a),
+                &[item(Some("y-1"), Some(url), "First, revised", "A")],
+                now,
+            )
+            .unwrap();
+        assert_eq!(counts.unchanged, 1);
+    }
+
+    #[test]
+    fn two_feed_files_with_the_same_guids_keep_their_own_articles() {
+        let store = Store::open_in_memory().unwrap();
+        let now = Timestamp::now();
+        let a = [item(
+            Some("1"),
+            Some("https://a.example/1"),
+            "A first",
+            "Desk A",
+        )];
+        let b = [item(
+            Some("1"),
+            Some("https://a.example/1"),
+            "B first",
+            "Desk B",
+        )];
+        store
+            .upsert_file(Some("https://a.example/"), &a, now)
+            .unwrap();
+        let counts = store
+            .upsert_file(Some("https://b.example/"), &b, now)
+            .unwrap();
+        assert_eq!(
+            counts.new, 1,
+            "another file's item, though guid and link match"
+        );
+        let again = store
+            .upsert_file(Some("https://a.example/"), &a, now)
+            .unwrap();
+        assert_eq!(again.unchanged, 1);
+        assert_eq!(
+            titles(&store),
+            [
+                ("Desk A".to_owned(), "A first".to_owned()),
+                ("Desk B".to_owned(), "B first".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_feed_file_imported_before_scopes_finds_its_articles() {
+        let store = Store::open_in_memory().unwrap();
+        let now = Timestamp::now();
+        // As a build before file scopes stored it: the bare guid key.
+        let old = [item(Some("7"), None, "Old copy", "Desk A")];
+        store.import(&old, now).unwrap();
+        let counts = store
+            .upsert_file(Some("https://a.example/"), &old, now)
+            .unwrap();
+        assert_eq!((counts.new, counts.unchanged), (0, 1));
+        // Another file's item with that guid is not taken for it.
+        let other = [item(Some("7"), None, "Other", "Desk B")];
+        let counts = store
+            .upsert_file(Some("https://b.example/"), &other, now)
+            .unwrap();
+        assert_eq!(counts.new, 1);
+        assert_eq!(store.count().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_feed_removed_and_added_again_finds_its_articles() {
+        let store = Store::open_in_memory().unwrap();
+        let now = Timestamp::now();
+        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        store
+            .upsert(Some(&a), &[item(Some("k"), None, "Kept", "A")], now)
+            .unwrap();
+        store.remove_feed("https://a.example/rss").unwrap();
+        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let counts = store
+            .upsert(Some(&a), &[item(Some("k"), None, "Kept", "A")], now)
+            .unwrap();
+        assert_eq!(counts.unchanged, 1);
+        assert_eq!(store.count().unwrap(), 1);
+    }
+
+    /// A re-fetched item's links replace the ones it had; the same links again change
+    /// nothing.
+    #[test]
+    fn an_updated_item_gets_its_new_links() {
+        let store = Store::open_in_memory().unwrap();
+        let mut item = article("Item", None);
+        item.guid = Some("g".into());
+        item.links = vec![
+            "https://old.example/one".into(),
+            "https://old.example/two".into(),
+        ];
+        store.upsert(None, &[item.clone()], now()).unwrap();
+        item.links = vec!["https://new.example/only".into()];
+        let counts = store.upsert(None, &[item.clone()], now()).unwrap();
+        assert_eq!(counts.updated, 1, "new links are a change");
+        let back = store.article(ArticleId(1)).unwrap().unwrap();
+        assert_eq!(back.links, ["https://new.example/only"]);
+        assert_eq!(fts_hits(&store, "old"), 0);
+        assert_eq!(fts_hits(&store, "new"), 1);
+        assert_eq!(
+            store
+                .upsert(None, &[item.clone()], now())
+                .unwrap()
+                .unchanged,
+            1
+        );
+        item.links.clear();
+        assert_eq!(store.upsert(None, &[item], now()).unwrap().updated, 1);
+        assert!(
+            store
+                .article(ArticleId(1))
+                .unwrap()
+                .unwrap()
+                .links
+                .is_empty()
+        );
+        store.fts_integrity_check().unwrap();
+    }
+}

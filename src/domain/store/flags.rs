@@ -1,0 +1,148 @@
+//! What reading changes on an article: the read and starred marks (one, many or all at
+//! once), the reading position, and where an article or the next unread one sits in the
+//! newest-first list.
+
+use anyhow::{Context, Result};
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use super::counts::adjust_counts;
+use crate::domain::model::{ArticleId, Position};
+
+impl Store {
+    pub fn set_read(&self, id: ArticleId, read: bool) -> Result<()> {
+        self.set_read_many(&[id], read)
+            .context("saving the read mark")
+    }
+
+    pub fn set_starred(&self, id: ArticleId, starred: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE articles SET starred = ?2 WHERE id = ?1",
+                params![id, starred],
+            )
+            .context("saving the star")?;
+        Ok(())
+    }
+
+    /// Sets the read flag of every article in `ids`, in one transaction.
+    pub fn set_read_many(&self, ids: &[ArticleId], read: bool) -> Result<()> {
+        let tx = self.write()?;
+        let mut changed = 0;
+        {
+            let mut update =
+                tx.prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1 AND read != ?2")?;
+            for id in ids {
+                changed += update.execute(params![id, read])? as i64;
+            }
+        }
+        adjust_counts(&tx, 0, if read { -changed } else { changed })?;
+        tx.commit().context("saving the read marks")?;
+        Ok(())
+    }
+
+    /// Marks read the unread articles among `ids` (all of them when `None`); returns the
+    /// ones that changed, for undo.
+    pub fn mark_all_read(&self, ids: Option<&[ArticleId]>) -> Result<Vec<ArticleId>> {
+        let tx = self.write()?;
+        let changed: Vec<ArticleId> = match ids {
+            None => {
+                let mut stmt = tx.prepare("SELECT id FROM articles WHERE read = 0")?;
+                let ids = stmt
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<ArticleId>>>()?;
+                tx.execute("UPDATE articles SET read = 1 WHERE read = 0", [])?;
+                ids
+            }
+            Some(ids) => {
+                let mut update =
+                    tx.prepare_cached("UPDATE articles SET read = 1 WHERE id = ?1 AND read = 0")?;
+                let mut changed = Vec::new();
+                for id in ids {
+                    if update.execute([id])? == 1 {
+                        changed.push(*id);
+                    }
+                }
+                changed
+            }
+        };
+        adjust_counts(&tx, 0, -(changed.len() as i64))?;
+        tx.commit().context("marking articles read")?;
+        Ok(changed)
+    }
+
+    /// The next unread article after `after` in newest-first order, wrapping to the top;
+    /// with its row in that order.
+    pub fn next_unread(&self, after: Option<ArticleId>) -> Result<Option<(ArticleId, usize)>> {
+        let position = match after {
+            Some(id) => self
+                .conn
+                .query_row(
+                    "SELECT sort_key, id FROM articles WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+                )
+                .optional()?,
+            None => None,
+        };
+        let mut found: Option<ArticleId> = None;
+        if let Some((sort_key, id)) = position {
+            found = self
+                .conn
+                .query_row(
+                    "SELECT id FROM articles WHERE read = 0
+                       AND (sort_key < ?1 OR (sort_key = ?1 AND id < ?2))
+                     ORDER BY sort_key DESC, id DESC LIMIT 1",
+                    params![sort_key, id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+        }
+        if found.is_none() {
+            found = self
+                .conn
+                .query_row(
+                    "SELECT id FROM articles WHERE read = 0 ORDER BY sort_key DESC, id DESC LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+        }
+        match found {
+            Some(id) => Ok(self.rank_of(id)?.map(|row| (id, row))),
+            None => Ok(None),
+        }
+    }
+
+    pub fn save_position(&self, id: ArticleId, position: Position) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE articles SET pos_paragraph = ?2, pos_offset = ?3 WHERE id = ?1",
+                params![id, position.paragraph as i64, position.offset as i64],
+            )
+            .context("saving the reading position")?;
+        Ok(())
+    }
+
+    /// Row position of `id` in the newest-first order, for restoring a selection.
+    pub fn rank_of(&self, id: ArticleId) -> Result<Option<usize>> {
+        let Some((sort_key, _)) = self
+            .conn
+            .query_row(
+                "SELECT sort_key, id FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let before: i64 = self.conn.query_row(
+            "SELECT count(*) FROM articles
+             WHERE sort_key > ?1 OR (sort_key = ?1 AND id > ?2)",
+            params![sort_key, id],
+            |r| r.get(0),
+        )?;
+        Ok(Some(before as usize))
+    }
+}

@@ -1,0 +1,53 @@
+//! Saved views (named queries on the number keys) and the store's named settings.
+
+use anyhow::{Context, Result};
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use crate::domain::model::SavedView;
+
+impl Store {
+    /// The saved views, in the order they were first saved.
+    pub fn views(&self) -> Result<Vec<SavedView>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, query FROM views ORDER BY position, name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SavedView {
+                name: r.get(0)?,
+                query: r.get(1)?,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .context("reading the saved views")
+    }
+
+    /// Saves a view; one with the same name is replaced and keeps its place.
+    pub fn save_view(&self, name: &str, query: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO views (name, query, position)
+                 VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM views))
+                 ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+                params![name, query],
+            )
+            .context("saving the view")?;
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}

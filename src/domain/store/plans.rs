@@ -1,0 +1,211 @@
+//! A test that reads SQLite's plan for every statement the daily paths run (fetching,
+//! importing, the reader and its searches) and fails on any that reads the whole
+//! articles, bodies or links table: such a statement's cost grows with the archive, which is
+//! how a fetch into 100,000 articles once took 19 s instead of 0.2 s.
+
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
+
+use super::Store;
+use crate::domain::model::{NewArticle, Position, Published};
+use crate::domain::search::{self, Order};
+
+fn article(i: usize, feed_item: bool) -> NewArticle {
+    NewArticle {
+        guid: feed_item.then(|| format!("item-{i}")),
+        url: Some(format!("https://example.org/{i}")),
+        source: if i.is_multiple_of(2) {
+            "Harbour"
+        } else {
+            "Tram"
+        }
+        .into(),
+        title: format!("Ferry timetable {i}"),
+        authors: vec!["Ana Lima".into()],
+        published: Some(Published {
+            instant: Timestamp::from_second(1_700_000_000 + i as i64 * 3600).unwrap(),
+            offset: None,
+        }),
+        paragraphs: vec![
+            format!("The ferry number {i} leaves at dawn."),
+            "終電".into(),
+        ],
+        links: if i.is_multiple_of(3) {
+            vec![format!("https://example.org/{i}/more")]
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    }
+}
+
+/// Statements that walk every row on purpose: they are asked for the whole archive.
+const WHOLE_ARCHIVE: &[&str] = &[
+    // `A` on the All view marks every unread article read.
+    "SELECT id FROM articles WHERE read = 0",
+    "UPDATE articles SET read = 1 WHERE read = 0",
+];
+
+#[test]
+fn no_statement_on_the_daily_paths_reads_a_whole_table() {
+    let mut store = Store::open_in_memory().unwrap();
+    let now = Timestamp::now();
+    let local: Vec<NewArticle> = (0..300).map(|i| article(i, false)).collect();
+    store.import(&local, now).unwrap();
+    let feed = store.add_feed("https://example.org/rss", None).unwrap();
+    store
+        .upsert(
+            Some(&feed),
+            &(300..400).map(|i| article(i, true)).collect::<Vec<_>>(),
+            now,
+        )
+        .unwrap();
+    store.conn.execute_batch("ANALYZE").unwrap();
+
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&seen);
+    store
+        .conn
+        .trace_v2(
+            TraceEventCodes::SQLITE_TRACE_STMT,
+            Some(move |event: TraceEvent<'_>| {
+                if let TraceEvent::Stmt(stmt, _) = event
+                    && let Some(sql) = stmt.expanded_sql()
+                {
+                    sink.lock().unwrap().push(sql);
+                }
+            }),
+        )
+        .unwrap();
+
+    // The fetch path: a refetch of known items (some changed), new items, the record.
+    let mut items: Vec<NewArticle> = (350..450).map(|i| article(i, true)).collect();
+    items[0].title.push_str(" (corrected)");
+    items[1].links.push("https://example.org/added".into());
+    store.upsert(Some(&feed), &items, now).unwrap();
+    // A feed file from disk, matched among local articles.
+    store
+        .upsert(None, &[article(5, false), article(900, false)], now)
+        .unwrap();
+    store
+        .record_fetch(feed.id, Some("\"v2\""), None, None, now)
+        .unwrap();
+    store.name_feed(feed.id, "Harbour feed").unwrap();
+    store.feeds().unwrap();
+    store.feed_by_url("https://example.org/rss").unwrap();
+    // The import path.
+    store.import(&[article(1000, false)], now).unwrap();
+    // The reader: start-up, moving, opening, marking, views, searching.
+    store.count().unwrap();
+    store.count_unread().unwrap();
+    let page = store.summaries(Some(40), 0).unwrap();
+    store.summaries(Some(40), 200).unwrap();
+    let id = page[3].id;
+    store.summary(id).unwrap();
+    store.article(id).unwrap();
+    store.set_read(id, true).unwrap();
+    store.set_starred(id, true).unwrap();
+    store
+        .save_position(
+            id,
+            Position {
+                paragraph: 1,
+                offset: 4,
+            },
+        )
+        .unwrap();
+    store
+        .set_read_many(&[page[4].id, page[5].id], true)
+        .unwrap();
+    store.mark_all_read(Some(&[page[6].id])).unwrap();
+    store.mark_all_read(None).unwrap();
+    store.set_read_many(&[page[7].id], false).unwrap();
+    store.next_unread(Some(id)).unwrap();
+    store.next_unread(None).unwrap();
+    store.rank_of(id).unwrap();
+    store.save_view("ferries", "ferry").unwrap();
+    store.views().unwrap();
+    store.set_meta("last_open", "1").unwrap();
+    store.meta("last_open").unwrap();
+    for text in [
+        "ferry",
+        "fer",
+        "\"leaves at dawn\"",
+        "ferry -tram",
+        "title:timetable author:lima",
+        "source:Harbour is:unread",
+        "is:starred",
+        "is:unread after:2023-01-01 before:2030-01-01",
+        "since:30d",
+        "ferry OR tram",
+        "終電",
+    ] {
+        let query = search::parse(text, now, false).unwrap();
+        for order in [Order::Relevance, Order::Newest] {
+            let found = store.search(&query, order).unwrap();
+            store.summaries_by_ids(&found.ids).unwrap();
+        }
+    }
+    store.delete(page[8].id).unwrap();
+    store
+        .conn
+        .trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)
+        .unwrap();
+
+    let statements = seen.lock().unwrap().clone();
+    assert!(
+        statements.len() > 40,
+        "the trace saw {} statements",
+        statements.len()
+    );
+    let mut whole = Vec::new();
+    for sql in &statements {
+        let head = sql.trim_start().to_ascii_uppercase();
+        if !(head.starts_with("SELECT")
+            || head.starts_with("INSERT")
+            || head.starts_with("UPDATE")
+            || head.starts_with("DELETE")
+            || head.starts_with("WITH"))
+            || sql.contains("'main'.")
+            || WHOLE_ARCHIVE.iter().any(|w| sql.trim() == *w)
+        {
+            continue;
+        }
+        let mut explain = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap_or_else(|err| panic!("{sql}: {err}"));
+        let details: Vec<String> = explain
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for detail in details {
+            let scans_whole = [
+                "SCAN articles",
+                "SCAN a",
+                "SCAN bodies",
+                "SCAN b",
+                "SCAN links",
+                "SCAN l",
+            ]
+            .iter()
+            .any(|t| {
+                detail == *t || detail.starts_with(&format!("{t} ")) && !detail.contains("INDEX")
+            });
+            if scans_whole {
+                whole.push(format!(
+                    "{detail}  <-  {}",
+                    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+                ));
+            }
+        }
+    }
+    assert!(
+        whole.is_empty(),
+        "statements that read a whole table:\n{}",
+        whole.join("\n")
+    );
+}

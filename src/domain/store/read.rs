@@ -1,0 +1,244 @@
+//! Reading articles back: list rows, whole articles with their bodies and links
+//! decompressed, and every article in turn for an export.
+
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+use rusqlite::types::ValueRef;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{PARAGRAPH_BREAK, Store, links};
+use crate::domain::model::{Article, ArticleId, Position, Published, Summary};
+
+const SUMMARY_COLUMNS: &str = "articles.id, source, title, authors, published, url, read, starred";
+
+/// The columns of a whole article: [`SUMMARY_COLUMNS`], then those `article_from_row`
+/// reads by number.
+const ARTICLE_COLUMNS: &str = "articles.id, source, title, authors, published, url, read, starred,
+     guid, summary, body, added, pos_paragraph, pos_offset, links.urls";
+const ARTICLE_TABLES: &str = "articles JOIN bodies USING (id) LEFT JOIN links USING (id)";
+
+impl Store {
+    /// Newest first, undated last; `limit` rows from `offset`.
+    pub fn summaries(&self, limit: Option<usize>, offset: usize) -> Result<Vec<Summary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles
+             ORDER BY sort_key DESC, id DESC LIMIT ?1 OFFSET ?2"
+        ))?;
+        let limit = limit.map_or(-1, |l| l as i64);
+        let rows = stmt.query_map(params![limit, offset as i64], summary_from_row)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .context("reading the article list")
+    }
+
+    pub fn summary(&self, id: ArticleId) -> Result<Option<Summary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles WHERE id = ?1"
+        ))?;
+        Ok(stmt.query_row([id], summary_from_row).optional()?)
+    }
+
+    pub fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_TABLES} WHERE id = ?1"
+        ))?;
+        let mut rows = stmt.query([id])?;
+        match rows.next()? {
+            Some(row) => Ok(Some(self.article_from_row(row)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Calls `each` with every article, oldest id first, without holding them all in memory.
+    pub fn for_each_article(&self, mut each: impl FnMut(Article) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_TABLES} ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            each(self.article_from_row(row)?)?;
+        }
+        Ok(())
+    }
+
+    fn article_from_row(&self, row: &Row<'_>) -> Result<Article> {
+        let summary = summary_from_row(row)?;
+        let body = self
+            .body_text(row.get_ref(10)?)
+            .with_context(|| format!("reading article {}", summary.id))?;
+        let added: i64 = row.get(11)?;
+        Ok(Article {
+            guid: row.get(8)?,
+            summary_text: row.get(9)?,
+            paragraphs: split_paragraphs(&body),
+            links: self
+                .links_text(row.get_ref(14)?)
+                .with_context(|| format!("reading the links of article {}", summary.id))?
+                .as_deref()
+                .map(links::decode)
+                .unwrap_or_default(),
+            added: Timestamp::from_second(added).unwrap_or(Timestamp::UNIX_EPOCH),
+            position: Position {
+                paragraph: row.get::<_, i64>(12)?.max(0) as usize,
+                offset: row.get::<_, i64>(13)?.max(0) as usize,
+            },
+            summary,
+        })
+    }
+
+    /// A stored body as text, loading a dictionary another process trained if needed.
+    fn body_text(&self, stored: ValueRef<'_>) -> Result<String> {
+        if self.codec.lacks_dictionary_for(stored) {
+            self.codec.reload(&self.conn)?;
+        }
+        self.codec.decompress(stored)
+    }
+
+    /// The stored links as text (`None` when the article has none).
+    fn links_text(&self, stored: ValueRef<'_>) -> Result<Option<String>> {
+        match stored {
+            ValueRef::Null => Ok(None),
+            stored => self.codec.decompress(stored).map(Some),
+        }
+    }
+}
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<Summary> {
+    let authors: String = row.get(3)?;
+    let published: Option<String> = row.get(4)?;
+    Ok(Summary {
+        id: row.get(0)?,
+        source: row.get(1)?,
+        title: row.get(2)?,
+        authors: split_authors(&authors),
+        published: published.and_then(|p| Published::parse_rfc3339(&p).ok()),
+        url: row.get(5)?,
+        read: row.get(6)?,
+        starred: row.get(7)?,
+    })
+}
+
+fn split_authors(authors: &str) -> Vec<String> {
+    authors
+        .lines()
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn split_paragraphs(body: &str) -> Vec<String> {
+    if body.is_empty() {
+        return Vec::new();
+    }
+    body.split(PARAGRAPH_BREAK).map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::NewArticle;
+    use crate::domain::store::codec;
+    use crate::domain::store::prepared::body_of;
+    use crate::domain::store::testing::{article, now};
+
+    #[test]
+    fn article_round_trips_fields_and_state() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .import(&[article("One", Some("2024-12-03T18:09:00-00:00"))], now())
+            .unwrap();
+        let id = store.summaries(Some(1), 0).unwrap()[0].id;
+        store.set_read(id, true).unwrap();
+        store.set_starred(id, true).unwrap();
+        store
+            .save_position(
+                id,
+                Position {
+                    paragraph: 1,
+                    offset: 3,
+                },
+            )
+            .unwrap();
+        let a = store.article(id).unwrap().unwrap();
+        assert_eq!(a.summary.authors, ["Ana Lima", "Bo Chen"]);
+        assert_eq!(a.paragraphs, ["First paragraph.", "Second one."]);
+        assert!(a.summary.read && a.summary.starred);
+        assert_eq!(
+            a.position,
+            Position {
+                paragraph: 1,
+                offset: 3
+            }
+        );
+        assert_eq!(a.summary.published.unwrap().offset, None);
+        assert_eq!(store.count_unread().unwrap(), 0);
+        assert_eq!(store.rank_of(id).unwrap(), Some(0));
+    }
+
+    /// Bodies are compressed, with a dictionary once there are enough of them; every
+    /// body reads back, also in a second process that opened the store before the
+    /// dictionary existed.
+    #[test]
+    fn bodies_are_compressed_and_read_back_across_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let first = Store::open(&path).unwrap();
+        let second = Store::open(&path).unwrap();
+        let words = [
+            "tide", "harbour", "ferry", "crane", "pier", "gull", "net", "buoy",
+        ];
+        let articles: Vec<NewArticle> = (0..codec::TRAIN_AT + 200)
+            .map(|i| {
+                let mut a = article(&format!("Report {i}"), None);
+                a.paragraphs = (0..6)
+                    .map(|p| {
+                        (0..60)
+                            .map(|w| words[(i + p * 3 + w * w) % words.len()])
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                a
+            })
+            .collect();
+        second.import(&articles[..10], now()).unwrap();
+        assert!(!first.codec.has_dictionary());
+        first.import(&articles[10..], now()).unwrap();
+        assert!(
+            first.codec.has_dictionary(),
+            "trained past {}",
+            codec::TRAIN_AT
+        );
+        let stored: Vec<u8> = first
+            .conn
+            .query_row(
+                "SELECT body FROM bodies ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let text_length = body_of(&articles.last().unwrap().paragraphs).len();
+        assert!(
+            stored.len() * 3 < text_length,
+            "{} bytes stored for {text_length}",
+            stored.len()
+        );
+        // The second connection has not seen the dictionary; it loads it when needed.
+        assert!(!second.codec.has_dictionary());
+        for (store, name) in [(&first, "first"), (&second, "second")] {
+            let mut count = 0;
+            store
+                .for_each_article(|a| {
+                    let i: usize = a.summary.title["Report ".len()..].parse().unwrap();
+                    assert_eq!(a.paragraphs, articles[i].paragraphs, "{name}: {i}");
+                    count += 1;
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(count, articles.len());
+        }
+        // Unchanged feed items stay unchanged under the dictionary.
+        let counts = second.upsert(None, &articles[..50], now()).unwrap();
+        assert_eq!(counts.unchanged, 50);
+        assert_eq!(first.integrity_check().unwrap(), "ok");
+    }
+}

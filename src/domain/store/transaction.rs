@@ -1,0 +1,175 @@
+//! Every write as one transaction that takes the write lock at once, or, inside a
+//! batch, as a savepoint of the batch's transaction; rolled back unless committed.
+
+use anyhow::{Context, Result};
+use rusqlite::Connection;
+
+use super::Store;
+
+/// A write in progress: rolled back when dropped without `commit`.
+pub(crate) struct Write<'a> {
+    conn: &'a Connection,
+    nested: bool,
+    done: bool,
+}
+
+impl Write<'_> {
+    /// Commits; a commit that fails (a deferred constraint, a full disk) is rolled back
+    /// as the guard drops, so no transaction is left open on the connection.
+    pub fn commit(mut self) -> Result<()> {
+        let end = if self.nested {
+            "RELEASE herald_write"
+        } else {
+            "COMMIT"
+        };
+        self.conn.execute_batch(end)?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let undo = if self.nested {
+                "ROLLBACK TO herald_write; RELEASE herald_write"
+            } else {
+                "ROLLBACK"
+            };
+            if let Err(err) = self.conn.execute_batch(undo) {
+                log::warn!("undoing a failed write: {err}");
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Begins a write: a transaction that takes the write lock at once, or, inside
+    /// [`Store::batch`], a savepoint of the batch's transaction. A deferred transaction
+    /// that reads first cannot wait for a lock held by another process: SQLite fails it
+    /// with "database is locked" at its first write, whatever the busy timeout.
+    pub(super) fn write(&self) -> Result<Write<'_>> {
+        let nested = self.batching.get();
+        let begin = if nested {
+            "SAVEPOINT herald_write"
+        } else {
+            "BEGIN IMMEDIATE"
+        };
+        self.conn
+            .execute_batch(begin)
+            .context("waiting for another herald to finish writing")?;
+        Ok(Write {
+            conn: &self.conn,
+            nested,
+            done: false,
+        })
+    }
+
+    /// Runs `work` in one write transaction, each write inside it a savepoint of its
+    /// own (it fails or succeeds alone). A fetch stores many feeds this way: in a large
+    /// archive each feed's new rows touch index pages all over the file, and one
+    /// transaction writes each such page once instead of once per feed.
+    pub fn batch<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.batching.get() {
+            return work();
+        }
+        let tx = self.write()?;
+        self.batching.set(true);
+        let result = work();
+        self.batching.set(false);
+        let value = result?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::store::testing::{article, now};
+    use std::time::Duration;
+
+    /// Another process holds the write lock; a write that reads before it writes must
+    /// wait for it rather than fail with "database is locked".
+    #[test]
+    fn a_write_waits_for_another_writer_instead_of_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let store = Store::open(&path).unwrap();
+        store.import(&[article("First", None)], now()).unwrap();
+        // The reader holds a snapshot first, as the reader pane does between keys.
+        let (locked, wait) = std::sync::mpsc::channel();
+        let holder = std::thread::spawn({
+            let path = path.clone();
+            move || {
+                let other = Connection::open(&path).unwrap();
+                other.execute_batch("BEGIN IMMEDIATE").unwrap();
+                other
+                    .execute("INSERT INTO meta (key, value) VALUES ('x', 'y')", [])
+                    .unwrap();
+                locked.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(400));
+                other.execute_batch("COMMIT").unwrap();
+            }
+        });
+        wait.recv().unwrap();
+        let mut second = article("Second", None);
+        second.guid = Some("g-2".into());
+        let counts = store.upsert(None, &[second], now()).unwrap();
+        assert_eq!(counts.new, 1);
+        let id = store.summaries(Some(1), 0).unwrap()[0].id;
+        store.set_read_many(&[id], true).unwrap();
+        holder.join().unwrap();
+        assert_eq!(store.recount().unwrap(), (2, 1));
+    }
+
+    /// Inside a batch each write succeeds or fails alone; the batch commits the rest.
+    #[test]
+    fn a_failed_write_inside_a_batch_undoes_only_itself() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .batch(|| {
+                store.import(&[article("Before", None)], now())?;
+                {
+                    let failing = store.write()?;
+                    failing.execute("INSERT INTO meta (key, value) VALUES ('half', 'done')", [])?;
+                    // Dropped without commit, as when a later statement fails.
+                }
+                store.import(&[article("After", None)], now())?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.recount().unwrap(), (2, 2));
+        assert_eq!(store.meta("half").unwrap(), None);
+        assert!(store.conn.is_autocommit(), "the batch is over");
+    }
+
+    /// A commit that fails leaves no transaction open: the next write works.
+    #[test]
+    fn a_failed_commit_is_rolled_back() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn
+            .execute_batch(
+                "CREATE TEMP TABLE parent (id INTEGER PRIMARY KEY);
+                 CREATE TEMP TABLE child (parent INTEGER
+                     REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+                 CREATE TEMP TRIGGER broken AFTER INSERT ON main.articles
+                 WHEN new.title = 'Breaks' BEGIN INSERT INTO child (parent) VALUES (7); END;",
+            )
+            .unwrap();
+        assert!(store.import(&[article("Breaks", None)], now()).is_err());
+        assert!(store.conn.is_autocommit(), "no transaction left open");
+        assert_eq!(store.recount().unwrap(), (0, 0));
+        store.import(&[article("Fine", None)], now()).unwrap();
+        assert_eq!(store.recount().unwrap(), (1, 1));
+        assert_eq!(store.count().unwrap(), 1);
+    }
+}
