@@ -6,6 +6,7 @@
 pub mod action;
 mod effect;
 mod flags;
+pub mod follow;
 pub mod help;
 pub mod keymap;
 pub mod layout;
@@ -83,6 +84,10 @@ pub struct App {
     pub history: undo::History,
     /// True while a background fetch runs.
     pub fetching: bool,
+    /// The article a preview was asked for and has not arrived yet.
+    previewing: Option<ArticleId>,
+    /// When the previewed article is to be marked read (`mark_read_after`).
+    read_deadline: Option<follow::ReadDeadline>,
     /// The last single click on a list row: when, and which row, to tell a double click.
     last_click: Option<(Instant, usize)>,
 }
@@ -124,6 +129,8 @@ impl App {
             pending_keys: Vec::new(),
             history: undo::History::default(),
             fetching: false,
+            previewing: None,
+            read_deadline: None,
             last_click: None,
         }
     }
@@ -328,6 +335,7 @@ impl App {
             Action::ShowView(number) => self.show_view(number, &mut effects),
         }
         self.load_missing_rows(&mut effects);
+        self.follow_selection(&mut effects);
         effects
     }
 

@@ -16,6 +16,7 @@ fn harness_with(config: &str, width: u16, height: u16) -> Harness {
         reader_width: config.reader_width.0,
         date_format: config.date_format.0.clone(),
         mark_read_on_open: config.mark_read_on_open,
+        mark_read_after: config.mark_read_after.map(|m| m.0),
     };
     h.resize(width, height);
     h

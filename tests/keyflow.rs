@@ -135,10 +135,11 @@ fn a_clamp_at_the_end_does_not_move_the_remembered_place() {
 
 #[test]
 fn zoom_focus_and_help() {
+    let mut empty = Harness::new(&[], 120, 30);
+    empty.keys("z");
+    assert!(!empty.app.zoomed, "nothing to zoom yet");
+    assert!(empty.app.status.is_some());
     let mut h = Harness::new(&fixtures(), 120, 30);
-    h.keys("z");
-    assert!(!h.app.zoomed, "nothing to zoom yet");
-    assert!(h.app.status.is_some());
     h.keys("enter z");
     assert!(h.app.zoomed);
     assert!(h.app.panes().list.is_none());
@@ -213,14 +214,21 @@ fn a_double_click_on_a_row_opens_it_and_a_single_click_selects() {
     };
     click(&mut h, 2, 0);
     assert_eq!(h.app.list.selected, 1);
-    assert!(h.app.reader.is_none(), "one click only selects");
+    // One click selects: the reader shows the article beside the list, not opened.
+    assert_eq!(h.app.focus, Focus::List, "one click only selects");
     click(&mut h, 2, 900);
-    assert!(
-        h.app.reader.is_none(),
+    assert_eq!(
+        h.app.focus,
+        Focus::List,
         "two slow clicks are two single clicks"
     );
     click(&mut h, 3, 1000);
-    assert!(h.app.reader.is_none(), "two quick clicks on different rows");
+    assert_eq!(
+        h.app.focus,
+        Focus::List,
+        "two quick clicks on different rows"
+    );
+    assert_eq!(h.app.unread, 6, "nothing opened, nothing read");
     assert_eq!(h.app.list.selected, 2);
     click(&mut h, 3, 1200);
     assert_eq!(h.app.focus, Focus::Reader);

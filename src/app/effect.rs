@@ -4,7 +4,7 @@ use crate::domain::model::{ArticleId, Position, SavedView};
 use crate::domain::search::{Order, Query};
 
 /// Work that `update` asks for and the event loop carries out against the store or the
-/// system; results come back as actions.
+/// system; results come back as reports.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Rows `start..start + len` of the list: from the store's order, or of `ids`.
@@ -13,7 +13,10 @@ pub enum Effect {
         len: usize,
         ids: Option<Vec<ArticleId>>,
     },
+    /// Open this article in the reader (Enter, a double click, `J`).
     LoadArticle(ArticleId),
+    /// Show this article in the reader as the list's selection moves, without opening it.
+    PreviewArticle(ArticleId),
     SetRead(ArticleId, bool),
     SetStarred(ArticleId, bool),
     SavePosition(ArticleId, Position),

@@ -15,7 +15,12 @@ pub enum Report {
         width: u16,
         height: u16,
     },
+    /// The article asked for by `Effect::LoadArticle`: open it.
     ArticleLoaded(Box<Article>),
+    /// The article asked for by `Effect::PreviewArticle`: show it beside the list.
+    ArticlePreviewed(Box<Article>),
+    /// Time has passed: a deadline the app set (`App::deadline`) may be due.
+    Tick,
     /// Rows of the list, loaded from the store from index `start`.
     RowsLoaded {
         start: usize,
@@ -69,6 +74,8 @@ impl App {
                 self.relayout();
             }
             Report::ArticleLoaded(article) => self.article_loaded(*article, &mut effects),
+            Report::ArticlePreviewed(article) => self.article_previewed(*article, &mut effects),
+            Report::Tick => self.tick(&mut effects),
             Report::RowsLoaded { start, rows } => self.list.fill(start, rows),
             Report::Notify(message) => self.status = Some(message),
             Report::SearchDone { generation, result } => self.search_done(generation, result),
@@ -130,6 +137,7 @@ impl App {
             } => self.refreshed(total, unread, selected_row, &mut effects),
         }
         self.load_missing_rows(&mut effects);
+        self.follow_selection(&mut effects);
         effects
     }
 

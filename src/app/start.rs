@@ -15,6 +15,9 @@ pub struct Settings {
     pub reader_width: u16,
     pub date_format: String,
     pub mark_read_on_open: bool,
+    /// Mark an article read once the reader has shown it this many seconds beside the
+    /// list; `None`: only opening it marks it read.
+    pub mark_read_after: Option<u32>,
 }
 
 impl Default for Settings {
@@ -24,6 +27,7 @@ impl Default for Settings {
             reader_width: layout::READABLE_WIDTH,
             date_format: "%d %b %y".into(),
             mark_read_on_open: true,
+            mark_read_after: None,
         }
     }
 }

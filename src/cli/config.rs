@@ -55,6 +55,24 @@ impl Default for DateFormat {
     }
 }
 
+/// Seconds an article is shown beside the list before it counts as read, checked when the
+/// file is read so the error names its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct MarkReadAfter(pub u32);
+
+impl TryFrom<i64> for MarkReadAfter {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        match u32::try_from(value) {
+            Ok(s) if (1..=3600).contains(&s) => Ok(MarkReadAfter(s)),
+            _ => Err(format!(
+                "mark_read_after must be from 1 to 3600 seconds, not {value}; leave it out to mark articles read only when opened"
+            )),
+        }
+    }
+}
+
 /// Key overrides: mode → action → keys.
 pub type KeyOverrides = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
@@ -66,6 +84,7 @@ pub struct Config {
     pub reader_width: ReaderWidth,
     pub date_format: DateFormat,
     pub mark_read_on_open: bool,
+    pub mark_read_after: Option<MarkReadAfter>,
     pub theme: ThemeName,
     pub keys: KeyOverrides,
 }
@@ -78,6 +97,7 @@ impl Default for Config {
             reader_width: ReaderWidth::default(),
             date_format: DateFormat::default(),
             mark_read_on_open: true,
+            mark_read_after: None,
             theme: ThemeName::Default,
             keys: KeyOverrides::new(),
         }
@@ -167,6 +187,7 @@ layout = "stacked"
 reader_width = 72
 date_format = "%Y-%m-%d"
 mark_read_on_open = false
+mark_read_after = 4
 theme = "high-contrast"
 [keys.list]
 select_first = ["g g"]
@@ -177,6 +198,15 @@ select_first = ["g g"]
         assert_eq!(config.reader_width, ReaderWidth(72));
         assert_eq!(config.date_format.0, "%Y-%m-%d");
         assert!(!config.mark_read_on_open);
+        assert_eq!(config.mark_read_after, Some(MarkReadAfter(4)));
+        for bad in [
+            "mark_read_after = 0",
+            "mark_read_after = 99999",
+            "mark_read_after = -3",
+        ] {
+            let err = Config::parse(bad).unwrap_err();
+            assert!(format!("{err:#}").contains("1 to 3600"), "{bad}: {err:#}");
+        }
         assert_eq!(config.theme, ThemeName::HighContrast);
         assert_eq!(config.keys["list"]["select_first"], ["g g"]);
     }

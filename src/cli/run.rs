@@ -65,6 +65,7 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
             reader_width: config.reader_width.0,
             date_format: config.date_format.0.clone(),
             mark_read_on_open: config.mark_read_on_open,
+            mark_read_after: config.mark_read_after.map(|m| m.0),
         },
         theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
         #[cfg(debug_assertions)]

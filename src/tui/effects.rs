@@ -12,6 +12,22 @@ use crate::domain::store::Store;
 /// The meta key holding the id of the article open when herald last closed.
 pub const LAST_OPEN: &str = "last_open";
 
+/// Drops every preview but the last: a key held down moves the selection many rows in one
+/// batch, and only the row it stops on is worth reading from the store.
+fn keep_last_preview(effects: &mut Vec<Effect>) {
+    let last = effects
+        .iter()
+        .rposition(|e| matches!(e, Effect::PreviewArticle(_)));
+    if let Some(last) = last {
+        let mut index = 0;
+        effects.retain(|e| {
+            let keep = !matches!(e, Effect::PreviewArticle(_)) || index == last;
+            index += 1;
+            keep
+        });
+    }
+}
+
 /// Runs effects until none are left; results and failures come back as reports.
 /// Searches and fetches go to the background threads when there are some, else run here
 /// (tests, in-memory stores).
@@ -22,6 +38,7 @@ pub fn run_effects(
     background: Option<&Background>,
 ) {
     while !effects.is_empty() {
+        keep_last_preview(&mut effects);
         let mut next = Vec::new();
         for effect in effects {
             if let Some(background) = background {
@@ -111,6 +128,9 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             store.save_view(&view.name, &view.query)?;
             None
         }
+        Effect::PreviewArticle(id) => store
+            .article(id)?
+            .map(|article| Report::ArticlePreviewed(Box::new(article))),
         Effect::LoadArticle(id) => match store.article(id)? {
             Some(article) => Some(Report::ArticleLoaded(Box::new(article))),
             None => Some(Report::Notify(format!(
@@ -138,4 +158,30 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             None
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::ArticleId;
+
+    #[test]
+    fn only_the_last_preview_of_a_batch_is_read() {
+        let mut effects = vec![
+            Effect::PreviewArticle(ArticleId(1)),
+            Effect::SetRead(ArticleId(9), true),
+            Effect::PreviewArticle(ArticleId(2)),
+            Effect::PreviewArticle(ArticleId(3)),
+            Effect::LoadArticle(ArticleId(4)),
+        ];
+        keep_last_preview(&mut effects);
+        assert_eq!(
+            effects,
+            [
+                Effect::SetRead(ArticleId(9), true),
+                Effect::PreviewArticle(ArticleId(3)),
+                Effect::LoadArticle(ArticleId(4)),
+            ]
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //! reports), the app takes them in, effects run against the store, and a frame is drawn
 //! once per batch of events that changed something.
 
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 
 use anyhow::{Context as _, Result};
 use ratatui::crossterm::event::{
@@ -108,11 +108,24 @@ enum Waited {
 }
 
 /// Waits for events until a batch changes something: one event, then every event already
-/// queued, so a burst of keys or a resize storm costs one frame.
+/// queued, so a burst of keys or a resize storm costs one frame. When the app has a
+/// deadline (`App::deadline`), waiting ends then with `Report::Tick`.
 fn wait_for_change(app: &mut App, events: &Receiver<Event>) -> Waited {
     loop {
-        let Ok(first) = events.recv() else {
-            return Waited::Closed;
+        let first = match app.deadline() {
+            Some(at) => {
+                let left = app.clock.now().duration_until(at);
+                let wait = std::time::Duration::try_from(left).unwrap_or_default();
+                match events.recv_timeout(wait) {
+                    Ok(event) => event,
+                    Err(RecvTimeoutError::Timeout) => Event::Report(Report::Tick),
+                    Err(RecvTimeoutError::Disconnected) => return Waited::Closed,
+                }
+            }
+            None => match events.recv() {
+                Ok(event) => event,
+                Err(_) => return Waited::Closed,
+            },
         };
         let mut effects = Vec::new();
         let mut changed = false;

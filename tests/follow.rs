@@ -1,0 +1,121 @@
+//! The reader follows the selection: moving in the list shows the selected article beside
+//! it at once, without Enter; opening still moves the focus and marks it read.
+
+mod common;
+
+use common::{Harness, fixtures};
+use herald::app::{Focus, Report};
+use herald::domain::clock::Clock;
+
+fn shown(h: &Harness) -> Option<String> {
+    h.app
+        .reader
+        .as_ref()
+        .map(|r| r.article.summary.title.clone())
+}
+
+fn selected(h: &Harness) -> String {
+    h.app.list.selected_row().unwrap().title.clone()
+}
+
+#[test]
+fn moving_in_the_list_shows_the_selected_article_without_opening_it() {
+    for (w, height) in [(120, 30), (80, 24)] {
+        let mut h = Harness::new(&fixtures(), w, height);
+        assert_eq!(shown(&h), Some(selected(&h)), "{w}x{height}: at start");
+        h.keys("j j");
+        assert_eq!(shown(&h), Some(selected(&h)));
+        assert_eq!(h.app.focus, Focus::List, "the list keeps the focus");
+        assert!(
+            !h.app.list.selected_row().unwrap().read,
+            "shown is not read"
+        );
+        assert_eq!(h.app.unread, 6);
+        h.keys("k");
+        assert_eq!(shown(&h), Some(selected(&h)));
+        // Opening moves the focus and marks it read, as before.
+        h.keys("enter");
+        assert_eq!(h.app.focus, Focus::Reader);
+        assert_eq!(h.app.unread, 5);
+        // Back in the list, moving shows the next one.
+        h.keys("tab j");
+        assert_eq!(shown(&h), Some(selected(&h)));
+        let screen = h.screen();
+        assert!(
+            !screen.contains("press Enter to read it"),
+            "{w}x{height}:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn the_article_shown_is_marked_read_after_mark_read_after_seconds() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    let start = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+    h.app.clock = Clock::Fixed(start);
+    h.app.settings.mark_read_after = Some(5);
+    h.keys("j");
+    let first = h.app.list.selected_row().unwrap().id;
+    assert_eq!(
+        h.app.deadline(),
+        Some(start + jiff::SignedDuration::from_secs(5))
+    );
+    // Too early: nothing changes.
+    h.app.clock = Clock::Fixed(start + jiff::SignedDuration::from_secs(4));
+    h.report(Report::Tick);
+    assert!(!h.store.summary(first).unwrap().unwrap().read);
+    h.app.clock = Clock::Fixed(start + jiff::SignedDuration::from_secs(5));
+    h.report(Report::Tick);
+    assert!(h.store.summary(first).unwrap().unwrap().read, "stored read");
+    assert!(h.app.list.selected_row().unwrap().read, "and shown read");
+    assert_eq!(h.app.deadline(), None);
+    // Moved on before the time is up: the one passed over stays unread.
+    h.keys("j");
+    let second = h.app.list.selected_row().unwrap().id;
+    h.keys("j");
+    h.app.clock = Clock::Fixed(start + jiff::SignedDuration::from_secs(60));
+    h.report(Report::Tick);
+    assert!(!h.store.summary(second).unwrap().unwrap().read);
+}
+
+#[test]
+fn without_mark_read_after_showing_never_marks_read() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("j j j");
+    assert_eq!(h.app.deadline(), None);
+    h.report(Report::Tick);
+    assert_eq!(h.app.unread, 6);
+    assert_eq!(h.store.count_unread().unwrap(), 6);
+}
+
+#[test]
+fn the_reader_waits_while_the_search_prompt_is_open() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    let before = shown(&h);
+    h.keys("/");
+    h.type_text("ferry");
+    assert_eq!(shown(&h), before, "typing does not load articles");
+    h.keys("enter");
+    assert_eq!(
+        shown(&h),
+        Some(selected(&h)),
+        "kept results: the first is shown"
+    );
+    let reader = h.app.reader.as_ref().unwrap();
+    assert!(!reader.marks.is_empty(), "with the search's words marked");
+}
+
+#[test]
+fn a_view_with_nothing_in_it_leaves_the_reader_empty() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    assert!(h.app.reader.is_some());
+    h.keys("/");
+    h.type_text("zzzqqq");
+    h.keys("enter");
+    assert_eq!(h.app.list.total, 0);
+    assert!(h.app.reader.is_none(), "nothing selected, nothing shown");
+    assert!(h.screen().contains("Nothing to read yet."));
+    h.keys("esc");
+    h.keys("1");
+    assert_eq!(shown(&h), Some(selected(&h)), "back to all: shown again");
+}
