@@ -7,7 +7,6 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 
 use super::args::FeedCommand;
-use super::output::write_json;
 use crate::domain::import;
 use crate::domain::message::count;
 use crate::domain::store::Store;
@@ -81,62 +80,27 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
     })
 }
 
-fn valid_feed_url(url: &str) -> Result<()> {
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("http://") || lower.starts_with("https://"))
-        || url.contains(char::is_whitespace)
-    {
-        bail!("`{url}` is not an http or https address");
-    }
-    Ok(())
-}
-
 pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCode> {
     match action {
-        FeedCommand::Add { url, name } => {
-            valid_feed_url(url)?;
-            let feed = store.add_feed(url, name.as_deref())?;
-            outln!("subscribed ({}): {}", feed.id, printable(&feed.url))?;
-        }
-        FeedCommand::List { json } => {
-            let feeds = store.feeds()?;
-            if *json {
-                let rows: Vec<serde_json::Value> = feeds
-                    .iter()
-                    .map(|f| {
-                        serde_json::json!({
-                            "id": f.id,
-                            "url": f.url,
-                            "name": f.name,
-                            "last_fetched": f.last_fetched
-                                .and_then(|s| Timestamp::from_second(s).ok())
-                                .map(|t| t.to_string()),
-                            "last_error": f.last_error,
-                        })
-                    })
-                    .collect();
-                write_json(&rows)?;
-            } else {
-                for f in feeds {
-                    let state = match (&f.last_error, f.last_fetched) {
-                        (Some(err), _) => format!("failed: {err}"),
-                        (None, Some(_)) => "ok".to_owned(),
-                        (None, None) => "not fetched yet".to_owned(),
-                    };
-                    outln!(
-                        "{:>4}  {}  {}  ({})",
-                        f.id,
-                        printable(f.name.as_deref().unwrap_or("-")),
-                        printable(&f.url),
-                        printable(&state)
-                    )?;
-                }
-            }
-        }
-        FeedCommand::Remove { feed } => {
-            let removed = store.remove_feed(feed)?;
-            outln!("unsubscribed from {}", printable(&removed.url))?;
-        }
+        FeedCommand::Add {
+            url,
+            name,
+            tags,
+            pick,
+            no_check,
+        } => return super::subscribe::add(store, url, name.as_deref(), tags, *pick, *no_check),
+        FeedCommand::Set {
+            feed,
+            name,
+            tags,
+            untags,
+        } => return super::subscribe::set(store, feed, name.as_deref(), tags, untags),
+        FeedCommand::List { json } => return super::subscribe::list(store, *json),
+        FeedCommand::Remove {
+            feed,
+            yes,
+            include_starred,
+        } => return super::subscribe::remove(store, feed, *yes, *include_starred),
         FeedCommand::Import { file } => {
             // Read whole, like the article formats, and refused past the same size.
             let size = std::fs::metadata(file)
@@ -165,7 +129,7 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
             // commit each.
             store.batch(|| {
                 for o in &outlines {
-                    if valid_feed_url(&o.url).is_err() {
+                    if super::subscribe::valid_feed_url(&o.url).is_err() {
                         errln!(
                             "skipped {}: not an http or https address",
                             printable(&o.url)

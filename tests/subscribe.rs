@@ -1,0 +1,387 @@
+//! Subscribing by a site's address (discovery), tags as folders, and removing a feed,
+//! end to end against an HTTP server on 127.0.0.1 inside the test.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+mod common;
+
+use common::herald_at as herald;
+use herald::domain::store::Store;
+
+/// Serves fixed answers by path (anything else is a 404) and records every path asked
+/// for. It stops by itself after a minute or 1,000 requests.
+struct Site {
+    port: u16,
+    hits: Arc<Mutex<Vec<String>>>,
+}
+
+impl Site {
+    fn start(routes: Vec<(&str, &str, String)>) -> Site {
+        let routes: HashMap<String, (String, String)> = routes
+            .into_iter()
+            .map(|(path, kind, body)| (path.to_owned(), (kind.to_owned(), body)))
+            .collect();
+        let routes = Arc::new(routes);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let hits = Arc::new(Mutex::new(Vec::new()));
+        let log = hits.clone();
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let mut served = 0;
+            while Instant::now() < deadline && served < 1_000 {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(2));
+                    continue;
+                };
+                served += 1;
+                let (routes, log) = (routes.clone(), log.clone());
+                std::thread::spawn(move || {
+                    let _ = stream.set_nonblocking(false);
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    let _ = reader.read_line(&mut line);
+                    loop {
+                        let mut header = String::new();
+                        if reader.read_line(&mut header).unwrap_or(0) == 0
+                            || header.trim().is_empty()
+                        {
+                            break;
+                        }
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                    log.lock().unwrap().push(path.clone());
+                    let (status, kind, body) = match routes.get(&path) {
+                        Some((kind, body)) => ("200 OK", kind.as_str(), body.as_str()),
+                        None => ("404 Not Found", "text/html", "<html>Not found</html>"),
+                    };
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\
+                         Connection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                });
+            }
+        });
+        Site { port, hits }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn hits(&self) -> Vec<String> {
+        self.hits.lock().unwrap().clone()
+    }
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+const XML: &str = "application/rss+xml";
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn page(head: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><title>A site</title>{head}</head><body><p>Hello</p></body></html>"
+    )
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn feed_count(store: &Path) -> usize {
+    let out = herald(store, &["feed", "list", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    rows.len()
+}
+
+#[test]
+fn a_404_a_page_naming_no_feed_and_plain_text_subscribe_nothing() {
+    let site = Site::start(vec![
+        ("/", HTML, page("<link rel=stylesheet href=/s.css>")),
+        ("/notes.txt", "text/plain", "Just some words.".into()),
+        ("/half.xml", XML, "<rss><channel><title>Half".into()),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let missing = herald(&store, &["feed", "add", &site.url("/gone.xml")]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("HTTP 404"),
+        "{}",
+        stderr(&missing)
+    );
+    let home = herald(&store, &["feed", "add", &site.url("/")]);
+    assert_eq!(home.status.code(), Some(1));
+    assert!(stderr(&home).contains("names no feed"), "{}", stderr(&home));
+    // Every common path was tried once, on the same site, and no other address.
+    let hits = site.hits();
+    for path in [
+        "/feed",
+        "/rss",
+        "/atom.xml",
+        "/feed.xml",
+        "/rss.xml",
+        "/index.xml",
+        "/feed.json",
+    ] {
+        assert_eq!(
+            hits.iter().filter(|h| *h == path).count(),
+            1,
+            "{path}: {hits:?}"
+        );
+    }
+    assert_eq!(hits.len(), 2 + 7, "{hits:?}");
+    let text = herald(&store, &["feed", "add", &site.url("/notes.txt")]);
+    assert!(
+        stderr(&text).contains("neither a feed nor a web page"),
+        "{}",
+        stderr(&text)
+    );
+    let half = herald(&store, &["feed", "add", &site.url("/half.xml")]);
+    assert_eq!(half.status.code(), Some(1));
+    assert_eq!(feed_count(&store), 0, "nothing was subscribed");
+}
+
+#[test]
+fn a_sites_page_leads_to_the_feed_it_names() {
+    let site = Site::start(vec![
+        (
+            "/blog/",
+            HTML,
+            page(
+                r#"<base href="/blog/posts/"><link rel="alternate" type="application/rss+xml"
+                   title="Posts" href="rss.xml">"#,
+            ),
+        ),
+        ("/blog/posts/rss.xml", XML, fixture("rss.xml")),
+        ("/plain/", HTML, page("")),
+        ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let out = herald(
+        &store,
+        &["feed", "add", &site.url("/blog/"), "--tag", "news"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("/blog/posts/rss.xml (named by the page)"),
+        "{}",
+        stdout(&out)
+    );
+    // A page naming none: the common path that is a feed.
+    let out = herald(&store, &["feed", "add", &site.url("/plain/")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("/atom.xml (found at a common feed address)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = herald(&store, &["feed", "list", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["url"], site.url("/blog/posts/rss.xml"));
+    assert_eq!(rows[0]["tags"], serde_json::json!(["news"]));
+    assert_eq!(rows[1]["url"], site.url("/atom.xml"));
+    // Given the feed's own address, it is subscribed to as it is.
+    let again = herald(&store, &["feed", "add", &site.url("/atom.xml")]);
+    assert!(stderr(&again).contains("already subscribed"));
+}
+
+#[test]
+fn several_feeds_are_listed_and_one_is_picked() {
+    let links: String = ["/rss.xml", "/missing.xml", "/atom.xml", "/rss.xml"]
+        .iter()
+        .map(|h| format!(r#"<link rel="alternate" type="application/rss+xml" href="{h}">"#))
+        .collect();
+    let site = Site::start(vec![
+        ("/", HTML, page(&links)),
+        ("/rss.xml", XML, fixture("rss.xml")),
+        ("/atom.xml", XML, fixture("atom.xml")),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let out = herald(&store, &["feed", "add", &site.url("/")]);
+    assert_eq!(out.status.code(), Some(1));
+    let listed = stdout(&out);
+    assert!(listed.contains("leads to 2 feeds"), "{listed}");
+    assert!(
+        listed.contains("  1  ") && listed.contains("  2  "),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("missing.xml"),
+        "only feeds are offered: {listed}"
+    );
+    assert!(stderr(&out).contains("--pick"), "{}", stderr(&out));
+    assert_eq!(feed_count(&store), 0);
+    let out = herald(&store, &["feed", "add", &site.url("/"), "--pick", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = herald(&store, &["feed", "add", &site.url("/"), "--pick", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["feed", "list", "--json"]).stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["url"], site.url("/atom.xml"));
+}
+
+#[test]
+fn a_page_naming_hundreds_of_feeds_costs_at_most_fifty_requests() {
+    let links: String = (0..300)
+        .map(|i| format!(r#"<link rel="alternate" type="application/rss+xml" href="/f{i}.xml">"#))
+        .collect();
+    let site = Site::start(vec![("/", HTML, page(&links))]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let out = herald(&store, &["feed", "add", &site.url("/")]);
+    assert_eq!(out.status.code(), Some(1));
+    let hits = site.hits();
+    // The page, fifty links, then the common paths.
+    assert_eq!(hits.len(), 1 + 50 + 7, "{hits:?}");
+    assert_eq!(feed_count(&store), 0);
+}
+
+#[test]
+fn tags_group_the_list_and_remove_keeps_starred_articles_and_other_feeds() {
+    let site = Site::start(vec![
+        ("/rss.xml", XML, fixture("rss.xml")),
+        ("/atom.xml", XML, fixture("atom.xml")),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let long = "A name far longer than any column could hold, on and on and on";
+    for args in [
+        vec![
+            "feed",
+            "add",
+            &site.url("/rss.xml"),
+            "--tag",
+            "news",
+            "--tag",
+            "daily",
+        ],
+        vec!["feed", "add", &site.url("/atom.xml"), "--name", long],
+    ] {
+        let out = herald(&store, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(herald(&store, &["fetch"]).status.success());
+    let set = herald(
+        &store,
+        &[
+            "feed", "set", "2", "--name", "Desk", "--tag", "news", "--untag", "none",
+        ],
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    assert!(stderr(&set).contains("had no tag none"));
+    assert_eq!(herald(&store, &["feed", "set", "2"]).status.code(), Some(1));
+    assert_eq!(
+        herald(&store, &["feed", "set", "9", "--tag", "x"])
+            .status
+            .code(),
+        Some(1)
+    );
+    let list = stdout(&herald(&store, &["feed", "list"]));
+    assert!(list.lines().all(|l| l.chars().count() <= 80), "{list}");
+    let heads: Vec<&str> = list.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(heads.len(), 2, "{list}");
+    assert!(heads[0].starts_with("daily  (1 feed,"), "{list}");
+    assert!(heads[1].starts_with("news  (2 feeds,"), "{list}");
+
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["feed", "list", "--json"]).stdout).unwrap();
+    assert_eq!(rows[0]["tags"], serde_json::json!(["daily", "news"]));
+    assert_eq!(rows[1]["name"], "Desk");
+    let (a_total, b_total) = (
+        rows[0]["total"].as_u64().unwrap(),
+        rows[1]["total"].as_u64().unwrap(),
+    );
+    assert!(a_total >= 2 && b_total >= 1, "{rows:?}");
+    assert_eq!(rows[0]["unread"], rows[0]["total"]);
+
+    // Star one article of the first feed, read another.
+    let first_name = rows[0]["name"].as_str().unwrap().to_owned();
+    {
+        let s = Store::open(&store).unwrap();
+        let mine: Vec<_> = s
+            .summaries(None, 0)
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.source == first_name)
+            .collect();
+        s.set_starred(mine[0].id, true).unwrap();
+        s.set_read(mine[1].id, true).unwrap();
+    }
+    // Not on a terminal: --yes is needed, and nothing is removed without it.
+    let refused = herald(&store, &["feed", "remove", "1"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
+    assert_eq!(feed_count(&store), 2);
+    let out = herald(&store, &["feed", "remove", &site.url("/rss.xml"), "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!(
+            "{} deleted, 1 starred article kept",
+            if a_total - 1 == 1 {
+                "1 article".to_owned()
+            } else {
+                format!("{} articles", a_total - 1)
+            }
+        )),
+        "{}",
+        stdout(&out)
+    );
+    let s = Store::open(&store).unwrap();
+    assert_eq!(
+        s.recount().unwrap(),
+        (s.count().unwrap(), s.count_unread().unwrap())
+    );
+    assert_eq!(
+        s.count().unwrap() as u64,
+        b_total + 1,
+        "the other feed's and the starred one"
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["feed", "list", "--json"]).stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0]["total"].as_u64(),
+        Some(b_total),
+        "the other feed is untouched"
+    );
+    assert_eq!(rows[0]["tags"], serde_json::json!(["news"]));
+    drop(s);
+    // With --include-starred nothing of the feed stays.
+    let out = herald(
+        &store,
+        &["feed", "remove", "2", "--yes", "--include-starred"],
+    );
+    assert!(out.status.success());
+    let s = Store::open(&store).unwrap();
+    assert_eq!(
+        s.count().unwrap(),
+        1,
+        "the starred article of the first feed"
+    );
+    assert_eq!(s.recount().unwrap(), (1, 1), "it was never read");
+    assert_eq!((s.count().unwrap(), s.count_unread().unwrap()), (1, 1));
+}
