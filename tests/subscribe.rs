@@ -385,3 +385,74 @@ fn tags_group_the_list_and_remove_keeps_starred_articles_and_other_feeds() {
     assert_eq!(s.recount().unwrap(), (1, 1), "it was never read");
     assert_eq!((s.count().unwrap(), s.count_unread().unwrap()), (1, 1));
 }
+
+#[test]
+fn opml_keeps_folders_as_tags_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    for args in [
+        vec!["feed", "add", "--no-check", "http://127.0.0.1:9/top.xml"],
+        vec![
+            "feed",
+            "add",
+            "--no-check",
+            "http://127.0.0.1:9/both.xml",
+            "--name",
+            "Both",
+            "--tag",
+            "news",
+            "--tag",
+            "tech & code",
+        ],
+        vec![
+            "feed",
+            "add",
+            "--no-check",
+            "http://127.0.0.1:9/one.xml",
+            "--tag",
+            "news",
+        ],
+    ] {
+        let out = herald(&store, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let exported = herald(&store, &["feed", "export"]).stdout;
+    let text = String::from_utf8_lossy(&exported);
+    assert!(text.contains("<outline text=\"tech &amp; code\""), "{text}");
+    let opml = dir.path().join("subs.opml");
+    std::fs::write(&opml, &exported).unwrap();
+    let other = dir.path().join("other.db");
+    let out = herald(&other, &["feed", "import", opml.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("subscribed to 3 of 3"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(herald(&other, &["feed", "export"]).stdout, exported);
+    let tags = |store: &Path| -> Vec<(String, serde_json::Value)> {
+        let rows: Vec<serde_json::Value> =
+            serde_json::from_slice(&herald(store, &["feed", "list", "--json"]).stdout).unwrap();
+        let mut all: Vec<(String, serde_json::Value)> = rows
+            .into_iter()
+            .map(|r| (r["url"].as_str().unwrap().to_owned(), r["tags"].clone()))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    };
+    assert_eq!(tags(&store), tags(&other));
+    assert_eq!(
+        tags(&other)[0],
+        (
+            "http://127.0.0.1:9/both.xml".to_owned(),
+            serde_json::json!(["news", "tech & code"])
+        )
+    );
+    // Importing again adds nothing and keeps the tags as they are.
+    let out = herald(&other, &["feed", "import", opml.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("subscribed to 0 of 3"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(herald(&other, &["feed", "export"]).stdout, exported);
+}

@@ -136,23 +136,40 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
                         );
                         continue;
                     }
-                    if store.feed_by_url(&o.url)?.is_none() {
-                        store.add_feed(&o.url, o.name.as_deref())?;
-                        added += 1;
+                    // A feed in several folders is listed once in each: its tags add up.
+                    let feed = match store.feed_by_url(&o.url)? {
+                        Some(feed) => feed,
+                        None => {
+                            added += 1;
+                            store.add_feed(&o.url, o.name.as_deref())?
+                        }
+                    };
+                    for tag in &o.tags {
+                        if let Err(err) = store.tag_feed(feed.id, tag) {
+                            errln!("{}: tag left out: {err:#}", printable(&o.url));
+                        }
                     }
                 }
                 Ok(())
             })?;
+            let mut distinct: Vec<&str> = outlines.iter().map(|o| o.url.as_str()).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
             outln!(
                 "subscribed to {added} of {} in the file",
-                count(outlines.len(), "feed", "feeds")
+                count(distinct.len(), "feed", "feeds")
             )?;
         }
         FeedCommand::Export => {
+            let mut tags: std::collections::HashMap<i64, Vec<String>> = Default::default();
+            for (id, tag) in store.all_tags()? {
+                tags.entry(id).or_default().push(tag);
+            }
             let outlines: Vec<crate::domain::opml::Outline> = store
                 .feeds()?
                 .into_iter()
                 .map(|f| crate::domain::opml::Outline {
+                    tags: tags.remove(&f.id).unwrap_or_default(),
                     url: f.url,
                     name: f.name,
                 })

@@ -69,6 +69,7 @@ impl Cache {
             feeds.push(Outline {
                 url,
                 name: name.map(|t| clean(&t)).filter(|t| !t.is_empty()),
+                tags: Vec::new(),
             });
         }
         Ok(feeds)
