@@ -456,3 +456,94 @@ fn opml_keeps_folders_as_tags_both_ways() {
     );
     assert_eq!(herald(&other, &["feed", "export"]).stdout, exported);
 }
+
+#[test]
+fn moving_in_from_newsboat_brings_the_tags_and_names_of_its_urls_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.db");
+    let conn = rusqlite::Connection::open(&cache).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE rss_feed (rssurl VARCHAR(1024) PRIMARY KEY NOT NULL, url VARCHAR(1024) NOT NULL,
+            title VARCHAR(1024) NOT NULL);
+         CREATE TABLE rss_item (id INTEGER PRIMARY KEY AUTOINCREMENT, guid VARCHAR(64) NOT NULL,
+            title VARCHAR(1024) NOT NULL, author VARCHAR(1024) NOT NULL, url VARCHAR(1024) NOT NULL,
+            feedurl VARCHAR(1024) NOT NULL, pubDate INTEGER NOT NULL, content VARCHAR(65535) NOT NULL,
+            unread INTEGER(1) NOT NULL, flags VARCHAR(52), deleted INTEGER(1) NOT NULL DEFAULT 0);
+         INSERT INTO rss_feed (rssurl, url, title) VALUES
+            ('https://harbour.example/rss.xml', 'https://harbour.example/', 'Harbour Wire'),
+            ('https://valley.example/atom.xml', 'https://valley.example/', 'Valley Desk');
+         INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, flags) VALUES
+            ('nb-1', 'Ferry timetable changes', '', 'https://harbour.example/t',
+             'https://harbour.example/rss.xml', 1740000000, '<p>New times.</p>', 1, '');",
+    )
+    .unwrap();
+    drop(conn);
+    std::fs::write(
+        dir.path().join("urls"),
+        "# newsboat's urls file\n\
+         https://harbour.example/rss.xml \"local news\" boats \"~The Harbour\" !hidden\n\
+         https://valley.example/atom.xml boats\n\
+         https://only-here.example/feed \"~Only here\"\n\
+         \"query:Unread Articles:unread = \\\"yes\\\"\"\n",
+    )
+    .unwrap();
+    let store = dir.path().join("s.db");
+    let out = herald(
+        &store,
+        &["import", "--from-newsboat", cache.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("tags and names from"),
+        "{}",
+        stdout(&out)
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["feed", "list", "--json"]).stdout).unwrap();
+    let got: Vec<(String, serde_json::Value, serde_json::Value)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["url"].as_str().unwrap().to_owned(),
+                r["name"].clone(),
+                r["tags"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "https://harbour.example/rss.xml".to_owned(),
+                serde_json::json!("The Harbour"),
+                serde_json::json!(["boats", "local news"])
+            ),
+            (
+                "https://valley.example/atom.xml".to_owned(),
+                serde_json::json!("Valley Desk"),
+                serde_json::json!(["boats"])
+            ),
+            (
+                "https://only-here.example/feed".to_owned(),
+                serde_json::json!("Only here"),
+                serde_json::json!([])
+            ),
+        ]
+    );
+    assert_eq!(rows[0]["unread"], 1);
+    let list = herald(&store, &["list", "--json"]);
+    let articles: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(
+        articles[0]["source"], "The Harbour",
+        "the renamed feed names its articles"
+    );
+    // Moving in again changes nothing.
+    let again = herald(
+        &store,
+        &["import", "--from-newsboat", cache.to_str().unwrap()],
+    );
+    assert!(again.status.success());
+    let rows_again: Vec<serde_json::Value> =
+        serde_json::from_slice(&herald(&store, &["feed", "list", "--json"]).stdout).unwrap();
+    assert_eq!(rows_again, rows);
+}

@@ -17,14 +17,28 @@ use crate::domain::text::printable;
 /// the rest go on; the exit status is then a failure, as for an import with a bad file.
 pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) -> Result<ExitCode> {
     let source = import::newsboat::Cache::open(cache)?;
-    let feeds = source.feeds()?;
-    let mut added = 0;
-    for feed in &feeds {
-        if store.feed_by_url(&feed.url)?.is_none() {
-            store.add_feed(&feed.url, feed.name.as_deref())?;
-            added += 1;
-        }
+    let mut feeds = source.feeds()?;
+    if let Some(urls) = import::newsboat::urls_file_for(cache) {
+        with_urls_file(&mut feeds, &urls)?;
     }
+    let mut added = 0;
+    store.batch(|| {
+        for feed in &feeds {
+            let id = match store.feed_by_url(&feed.url)? {
+                Some(known) => known.id,
+                None => {
+                    added += 1;
+                    store.add_feed(&feed.url, feed.name.as_deref())?.id
+                }
+            };
+            for tag in &feed.tags {
+                if let Err(err) = store.tag_feed(id, tag) {
+                    errln!("{}: tag left out: {err:#}", printable(&feed.url));
+                }
+            }
+        }
+        Ok(())
+    })?;
     let now = Timestamp::now();
     let mut counts = crate::domain::store::UpsertCounts::default();
     // Each article joins its feed, so that fetching the feed later updates it instead of
@@ -78,6 +92,55 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Takes the tags and names (`~Name`) of newsboat's `urls` file into `feeds`; a feed
+/// listed there but not in the cache joins them.
+fn with_urls_file(
+    feeds: &mut Vec<crate::domain::opml::Outline>,
+    urls: &std::path::Path,
+) -> Result<()> {
+    let size = std::fs::metadata(urls)
+        .with_context(|| format!("reading {}", urls.display()))?
+        .len();
+    if size > import::MAX_FILE_BYTES {
+        errln!(
+            "warning: {}: {size} bytes is over the {}-byte limit; its tags were left out",
+            urls.display(),
+            import::MAX_FILE_BYTES
+        );
+        return Ok(());
+    }
+    let bytes = std::fs::read(urls).with_context(|| format!("reading {}", urls.display()))?;
+    let lines = import::newsboat::parse_urls(&import::decode::decode(&bytes).text);
+    let mut at: std::collections::HashMap<String, usize> = feeds
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.url.clone(), i))
+        .collect();
+    for line in lines {
+        match at.get(&line.url) {
+            Some(&i) => {
+                if line.name.is_some() {
+                    feeds[i].name = line.name;
+                }
+                feeds[i].tags = line.tags;
+            }
+            None => {
+                at.insert(line.url.clone(), feeds.len());
+                feeds.push(crate::domain::opml::Outline {
+                    url: line.url,
+                    name: line.name,
+                    tags: line.tags,
+                });
+            }
+        }
+    }
+    outln!(
+        "newsboat: tags and names from {}",
+        printable(&urls.display().to_string())
+    )?;
+    Ok(())
 }
 
 pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCode> {
