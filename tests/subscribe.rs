@@ -58,6 +58,14 @@ impl Site {
                     let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
                     log.lock().unwrap().push(path.clone());
                     let (status, kind, body) = match routes.get(&path) {
+                        Some((kind, to)) if kind == "redirect" => {
+                            let _ = write!(
+                                stream,
+                                "HTTP/1.1 301 Moved Permanently\r\nLocation: {to}\r\n\
+                                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+                            );
+                            return;
+                        }
                         Some((kind, body)) => ("200 OK", kind.as_str(), body.as_str()),
                         None => ("404 Not Found", "text/html", "<html>Not found</html>"),
                     };
@@ -546,4 +554,36 @@ fn moving_in_from_newsboat_brings_the_tags_and_names_of_its_urls_file() {
     let rows_again: Vec<serde_json::Value> =
         serde_json::from_slice(&herald(&store, &["feed", "list", "--json"]).stdout).unwrap();
     assert_eq!(rows_again, rows);
+}
+
+#[test]
+fn links_resolve_against_the_page_redirected_to_and_a_huge_page_is_refused() {
+    let huge = format!("<html><head>{}</head></html>", " ".repeat(17 * 1024 * 1024));
+    let site = Site::start(vec![
+        ("/go", "redirect", "/blog/index.html".into()),
+        (
+            "/blog/index.html",
+            HTML,
+            page(r#"<link rel="alternate" type="application/atom+xml" href="feed.xml">"#),
+        ),
+        (
+            "/blog/feed.xml",
+            "application/atom+xml",
+            fixture("atom.xml"),
+        ),
+        ("/huge", HTML, huge),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let out = herald(&store, &["feed", "add", &site.url("/go")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&site.url("/blog/feed.xml")),
+        "{}",
+        stdout(&out)
+    );
+    let out = herald(&store, &["feed", "add", &site.url("/huge")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("16 MiB limit"), "{}", stderr(&out));
+    assert_eq!(feed_count(&store), 1);
 }
