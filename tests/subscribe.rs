@@ -587,3 +587,99 @@ fn links_resolve_against_the_page_redirected_to_and_a_huge_page_is_refused() {
     assert!(stderr(&out).contains("16 MiB limit"), "{}", stderr(&out));
     assert_eq!(feed_count(&store), 1);
 }
+
+/// The question on a real terminal: tmux runs `feed remove`, the test answers.
+#[test]
+fn remove_asks_on_a_terminal_and_only_yes_removes() {
+    use std::process::Command;
+    if !Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        panic!("tmux is needed for this test: apt-get install tmux (.ci/run does this)");
+    }
+    let site = Site::start(vec![("/rss.xml", XML, fixture("rss.xml"))]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    assert!(
+        herald(&store, &["feed", "add", &site.url("/rss.xml")])
+            .status
+            .success()
+    );
+    assert!(herald(&store, &["fetch"]).status.success());
+    let before = Store::open(&store).unwrap().count().unwrap();
+    assert!(before >= 2);
+    let socket = format!("herald-subscribe-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null"])
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .unwrap()
+    };
+    struct Kill<'a>(&'a dyn Fn(&[&str]) -> std::process::Output);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            let _ = (self.0)(&["kill-server"]);
+        }
+    }
+    let _kill = Kill(&tmux);
+    // Waits until `text` is on the screen `times` times.
+    let wait_for_n = |text: &str, times: usize| -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let out = tmux(&["capture-pane", "-p", "-t", "herald"]);
+            let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+            if screen.matches(text).count() >= times {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; the screen was:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let wait_for = |text: &str| wait_for_n(text, 1);
+    let command = format!(
+        "{bin} --store {s} feed remove 1; echo exit=$?; {bin} --store {s} feed remove 1; echo exit=$?; sleep 60",
+        bin = env!("CARGO_BIN_EXE_herald"),
+        s = store.display()
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "herald",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "sh",
+        "-c",
+        &command,
+    ]);
+    assert!(started.status.success(), "{}", stderr(&started));
+    let screen = wait_for("[y/N]");
+    assert!(
+        screen.contains(&format!(
+            "Remove Harbour Wire and its {before} articles (0 starred kept)? [y/N]"
+        )),
+        "{screen}"
+    );
+    tmux(&["send-keys", "-t", "herald", "n", "Enter"]);
+    wait_for("nothing was removed");
+    assert_eq!(Store::open(&store).unwrap().count().unwrap(), before);
+    wait_for_n("[y/N]", 2);
+    tmux(&["send-keys", "-t", "herald", "y", "Enter"]);
+    let screen = wait_for("unsubscribed from Harbour Wire");
+    assert!(
+        screen.contains(&format!("{before} articles deleted")),
+        "{screen}"
+    );
+    let s = Store::open(&store).unwrap();
+    assert_eq!(s.count().unwrap(), 0);
+    assert_eq!(s.recount().unwrap(), (0, 0));
+}
