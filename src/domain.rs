@@ -5,6 +5,7 @@
 //! Nothing here names `app`, `ui`, `tui`, `cli`, ratatui or crossterm (tests/shape.rs).
 
 pub mod clock;
+pub mod discover;
 pub mod fetch;
 pub mod import;
 pub mod message;

@@ -401,10 +401,16 @@ fn the_command_line_subscribes_fetches_and_moves_subscriptions_with_opml() {
         .status
         .success()
     );
+    // Not a feed: refused, unless told not to check (a feed that is down now).
+    let refused = herald(&store, &["feed", "add", &server.url("/broken.xml")]);
+    assert_eq!(refused.status.code(), Some(1));
     assert!(
-        herald(&store, &["feed", "add", &server.url("/broken.xml")])
-            .status
-            .success()
+        herald(
+            &store,
+            &["feed", "add", "--no-check", &server.url("/broken.xml")]
+        )
+        .status
+        .success()
     );
     let again = herald(&store, &["feed", "add", &server.url("/rss.xml")]);
     assert_eq!(again.status.code(), Some(1));
@@ -443,9 +449,14 @@ fn the_command_line_subscribes_fetches_and_moves_subscriptions_with_opml() {
     let listed = herald(&other, &["feed", "list", "--json"]);
     let feeds: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(feeds.len(), 4);
-    let removed = herald(&other, &["feed", "remove", "1"]);
+    let removed = herald(&other, &["feed", "remove", "1", "--yes"]);
     assert!(removed.status.success());
-    assert!(herald(&other, &["feed", "remove", "99"]).status.code() == Some(1));
+    assert!(
+        herald(&other, &["feed", "remove", "99", "--yes"])
+            .status
+            .code()
+            == Some(1)
+    );
 }
 
 #[test]

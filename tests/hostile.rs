@@ -114,9 +114,16 @@ fn nothing_an_article_holds_is_printed_raw() {
     assert_eq!(dangerous(&String::from_utf8_lossy(&out.stderr)), None);
     // Feed names too.
     assert!(
-        herald(&["feed", "add", "https://example.org/rss", "--name", TRICKS])
-            .status
-            .success()
+        herald(&[
+            "feed",
+            "add",
+            "https://example.org/rss",
+            "--no-check",
+            "--name",
+            TRICKS
+        ])
+        .status
+        .success()
     );
     for args in [
         &["feed", "list"][..],

@@ -63,7 +63,7 @@ fn store(dir: &Path) -> std::path::PathBuf {
         let url = format!("http://127.0.0.1:{port}/feed.xml");
         assert!(
             herald(&store)
-                .args(["feed", "add", &url])
+                .args(["feed", "add", "--no-check", &url])
                 .output()
                 .unwrap()
                 .status
@@ -103,8 +103,8 @@ fn every_command_exits_quietly_when_stdout_is_closed() {
         vec!["feed", "list", "--json"],
         vec!["feed", "export"],
         vec!["feed", "import", opml.to_str().unwrap()],
-        vec!["feed", "add", "http://127.0.0.1:4/b.xml"],
-        vec!["feed", "remove", "http://127.0.0.1:4/b.xml"],
+        vec!["feed", "add", "--no-check", "http://127.0.0.1:4/b.xml"],
+        vec!["feed", "remove", "--yes", "http://127.0.0.1:4/b.xml"],
         vec!["fetch", "--timeout", "5"],
         vec!["import", article.to_str().unwrap()],
         vec!["completions", "bash"],

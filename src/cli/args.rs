@@ -76,7 +76,8 @@ pub enum Command {
         #[arg(long, value_name = "CACHE_DB")]
         from_newsboat: Option<PathBuf>,
     },
-    /// Manage subscriptions: add, list, remove, and OPML import and export
+    /// Manage subscriptions: add (from a site's address), set names and tags, list,
+    /// remove, and OPML import and export
     Feed {
         #[command(subcommand)]
         action: FeedCommand,
@@ -165,24 +166,71 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum FeedCommand {
-    /// Subscribe to a feed (http or https)
+    /// Subscribe to a feed, given its address or its site's
+    ///
+    /// The address is fetched first. A feed (RSS, Atom, JSON Feed) is subscribed to. A
+    /// web page leads to the feeds its <link rel="alternate"> elements name, else to the
+    /// addresses sites commonly use (/feed, /rss, /atom.xml, /feed.xml, /rss.xml,
+    /// /index.xml, /feed.json): one found is subscribed to; several are listed, numbered,
+    /// for you to choose with --pick. An address that is no feed and names none, or that
+    /// answers an error, is refused and nothing is subscribed.
+    #[command(
+        after_help = "Examples:\n  herald feed add https://example.org/\n  herald feed add https://example.org/ --pick 2 --tag news\n  herald feed add https://example.org/rss.xml --name \"Harbour Wire\" --tag news --tag daily"
+    )]
     Add {
+        /// The feed's address, or the address of a page of its site (http or https)
         url: String,
         /// The name to show as the articles' source (default: the feed's own title)
-        #[arg(long)]
+        #[arg(long, value_name = "NAME")]
         name: Option<String>,
+        /// A tag (folder) for the feed; repeat for several
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// When the page names several feeds: subscribe to the Nth as listed
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        pick: Option<u16>,
+        /// Subscribe without fetching the address first (for a feed that is down now)
+        #[arg(long)]
+        no_check: bool,
     },
-    /// List the subscriptions
+    /// Change a subscription: its name, its tags
+    ///
+    /// Flags combine: herald feed set 3 --name Wire --tag news --untag old
+    Set {
+        /// The feed's url or its id from `herald feed list`
+        #[arg(value_name = "URL|ID")]
+        feed: String,
+        /// The name to show as its articles' source from the next fetch on
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Add a tag (folder); repeat for several
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Take a tag away; repeat for several
+        #[arg(long = "untag", value_name = "TAG")]
+        untags: Vec<String>,
+    },
+    /// List the subscriptions, by tag, with their unread and total articles
     List {
-        /// Print one JSON array of objects (id, url, name, last_fetched, last_error)
+        /// Print one JSON array of objects (id, url, name, tags, unread, total,
+        /// last_fetched, last_error)
         #[arg(long)]
         json: bool,
     },
-    /// Unsubscribe (the feed's articles stay)
+    /// Unsubscribe and delete the feed's articles (starred ones are kept)
+    ///
+    /// Asks first on a terminal; --yes answers for you, and is needed when standard input
+    /// is not a terminal.
     Remove {
         /// The feed's url or its id from `herald feed list`
         #[arg(value_name = "URL|ID")]
         feed: String,
+        /// Do not ask
+        #[arg(short, long)]
+        yes: bool,
+        /// Delete the starred articles too
+        #[arg(long)]
+        include_starred: bool,
     },
     /// Subscribe to every feed in an OPML file
     Import {

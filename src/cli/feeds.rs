@@ -7,7 +7,6 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 
 use super::args::FeedCommand;
-use super::output::write_json;
 use crate::domain::import;
 use crate::domain::message::count;
 use crate::domain::store::Store;
@@ -18,14 +17,28 @@ use crate::domain::text::printable;
 /// the rest go on; the exit status is then a failure, as for an import with a bad file.
 pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) -> Result<ExitCode> {
     let source = import::newsboat::Cache::open(cache)?;
-    let feeds = source.feeds()?;
-    let mut added = 0;
-    for feed in &feeds {
-        if store.feed_by_url(&feed.url)?.is_none() {
-            store.add_feed(&feed.url, feed.name.as_deref())?;
-            added += 1;
-        }
+    let mut feeds = source.feeds()?;
+    if let Some(urls) = import::newsboat::urls_file_for(cache) {
+        with_urls_file(&mut feeds, &urls)?;
     }
+    let mut added = 0;
+    store.batch(|| {
+        for feed in &feeds {
+            let id = match store.feed_by_url(&feed.url)? {
+                Some(known) => known.id,
+                None => {
+                    added += 1;
+                    store.add_feed(&feed.url, feed.name.as_deref())?.id
+                }
+            };
+            for tag in &feed.tags {
+                if let Err(err) = store.tag_feed(id, tag) {
+                    errln!("{}: tag left out: {err:#}", printable(&feed.url));
+                }
+            }
+        }
+        Ok(())
+    })?;
     let now = Timestamp::now();
     let mut counts = crate::domain::store::UpsertCounts::default();
     // Each article joins its feed, so that fetching the feed later updates it instead of
@@ -81,62 +94,76 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
     })
 }
 
-fn valid_feed_url(url: &str) -> Result<()> {
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("http://") || lower.starts_with("https://"))
-        || url.contains(char::is_whitespace)
-    {
-        bail!("`{url}` is not an http or https address");
+/// Takes the tags and names (`~Name`) of newsboat's `urls` file into `feeds`; a feed
+/// listed there but not in the cache joins them.
+fn with_urls_file(
+    feeds: &mut Vec<crate::domain::opml::Outline>,
+    urls: &std::path::Path,
+) -> Result<()> {
+    let size = std::fs::metadata(urls)
+        .with_context(|| format!("reading {}", urls.display()))?
+        .len();
+    if size > import::MAX_FILE_BYTES {
+        errln!(
+            "warning: {}: {size} bytes is over the {}-byte limit; its tags were left out",
+            urls.display(),
+            import::MAX_FILE_BYTES
+        );
+        return Ok(());
     }
+    let bytes = std::fs::read(urls).with_context(|| format!("reading {}", urls.display()))?;
+    let lines = import::newsboat::parse_urls(&import::decode::decode(&bytes).text);
+    let mut at: std::collections::HashMap<String, usize> = feeds
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.url.clone(), i))
+        .collect();
+    for line in lines {
+        match at.get(&line.url) {
+            Some(&i) => {
+                if line.name.is_some() {
+                    feeds[i].name = line.name;
+                }
+                feeds[i].tags = line.tags;
+            }
+            None => {
+                at.insert(line.url.clone(), feeds.len());
+                feeds.push(crate::domain::opml::Outline {
+                    url: line.url,
+                    name: line.name,
+                    tags: line.tags,
+                });
+            }
+        }
+    }
+    outln!(
+        "newsboat: tags and names from {}",
+        printable(&urls.display().to_string())
+    )?;
     Ok(())
 }
 
 pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCode> {
     match action {
-        FeedCommand::Add { url, name } => {
-            valid_feed_url(url)?;
-            let feed = store.add_feed(url, name.as_deref())?;
-            outln!("subscribed ({}): {}", feed.id, printable(&feed.url))?;
-        }
-        FeedCommand::List { json } => {
-            let feeds = store.feeds()?;
-            if *json {
-                let rows: Vec<serde_json::Value> = feeds
-                    .iter()
-                    .map(|f| {
-                        serde_json::json!({
-                            "id": f.id,
-                            "url": f.url,
-                            "name": f.name,
-                            "last_fetched": f.last_fetched
-                                .and_then(|s| Timestamp::from_second(s).ok())
-                                .map(|t| t.to_string()),
-                            "last_error": f.last_error,
-                        })
-                    })
-                    .collect();
-                write_json(&rows)?;
-            } else {
-                for f in feeds {
-                    let state = match (&f.last_error, f.last_fetched) {
-                        (Some(err), _) => format!("failed: {err}"),
-                        (None, Some(_)) => "ok".to_owned(),
-                        (None, None) => "not fetched yet".to_owned(),
-                    };
-                    outln!(
-                        "{:>4}  {}  {}  ({})",
-                        f.id,
-                        printable(f.name.as_deref().unwrap_or("-")),
-                        printable(&f.url),
-                        printable(&state)
-                    )?;
-                }
-            }
-        }
-        FeedCommand::Remove { feed } => {
-            let removed = store.remove_feed(feed)?;
-            outln!("unsubscribed from {}", printable(&removed.url))?;
-        }
+        FeedCommand::Add {
+            url,
+            name,
+            tags,
+            pick,
+            no_check,
+        } => return super::subscribe::add(store, url, name.as_deref(), tags, *pick, *no_check),
+        FeedCommand::Set {
+            feed,
+            name,
+            tags,
+            untags,
+        } => return super::subscribe::set(store, feed, name.as_deref(), tags, untags),
+        FeedCommand::List { json } => return super::subscribe::list(store, *json),
+        FeedCommand::Remove {
+            feed,
+            yes,
+            include_starred,
+        } => return super::subscribe::remove(store, feed, *yes, *include_starred),
         FeedCommand::Import { file } => {
             // Read whole, like the article formats, and refused past the same size.
             let size = std::fs::metadata(file)
@@ -165,30 +192,47 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
             // commit each.
             store.batch(|| {
                 for o in &outlines {
-                    if valid_feed_url(&o.url).is_err() {
+                    if super::subscribe::valid_feed_url(&o.url).is_err() {
                         errln!(
                             "skipped {}: not an http or https address",
                             printable(&o.url)
                         );
                         continue;
                     }
-                    if store.feed_by_url(&o.url)?.is_none() {
-                        store.add_feed(&o.url, o.name.as_deref())?;
-                        added += 1;
+                    // A feed in several folders is listed once in each: its tags add up.
+                    let feed = match store.feed_by_url(&o.url)? {
+                        Some(feed) => feed,
+                        None => {
+                            added += 1;
+                            store.add_feed(&o.url, o.name.as_deref())?
+                        }
+                    };
+                    for tag in &o.tags {
+                        if let Err(err) = store.tag_feed(feed.id, tag) {
+                            errln!("{}: tag left out: {err:#}", printable(&o.url));
+                        }
                     }
                 }
                 Ok(())
             })?;
+            let mut distinct: Vec<&str> = outlines.iter().map(|o| o.url.as_str()).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
             outln!(
                 "subscribed to {added} of {} in the file",
-                count(outlines.len(), "feed", "feeds")
+                count(distinct.len(), "feed", "feeds")
             )?;
         }
         FeedCommand::Export => {
+            let mut tags: std::collections::HashMap<i64, Vec<String>> = Default::default();
+            for (id, tag) in store.all_tags()? {
+                tags.entry(id).or_default().push(tag);
+            }
             let outlines: Vec<crate::domain::opml::Outline> = store
                 .feeds()?
                 .into_iter()
                 .map(|f| crate::domain::opml::Outline {
+                    tags: tags.remove(&f.id).unwrap_or_default(),
                     url: f.url,
                     name: f.name,
                 })

@@ -66,7 +66,7 @@ enum Fetched {
     },
 }
 
-fn agent(options: &Options) -> ureq::Agent {
+pub(crate) fn agent(options: &Options) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(options.timeout))
         .http_status_as_error(false)

@@ -7,7 +7,8 @@
 //! - `prepared`, `insert`: articles worked out as rows, then added (or removed);
 //!   `codec` compresses bodies, `links` keeps the links apart from them;
 //!   `counts` keeps the article and unread counts.
-//! - `feeds`: subscriptions, and feed items updated in place.
+//! - `feeds`: subscriptions, and feed items updated in place; `tags`: their tags
+//!   (folders) and per-feed counts.
 //! - `read`: list rows and whole articles back; `flags`: read, starred, positions;
 //!   `meta`: saved views and settings.
 //! - `search` (with `clause`): a parsed query as SQL over the word indexes.
@@ -32,6 +33,7 @@ mod prepared;
 mod read;
 mod schema;
 mod search;
+mod tags;
 #[cfg(test)]
 mod testing;
 mod transaction;
@@ -42,12 +44,13 @@ use rusqlite::Connection;
 
 pub use codec::{Codec, TRAIN_AT as TRAIN_DICTIONARY_AT};
 pub use fault::{Fault, hint};
-pub use feeds::{Feed, UpsertCounts};
+pub use feeds::{Feed, Removed, UpsertCounts};
 pub use insert::ImportCounts;
 pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
 pub use prepared::Prepared;
 pub(crate) use prepared::body_of;
 pub use search::{Found, RANK_LIMIT};
+pub use tags::{FeedCounts, MAX_TAG_CHARS, MAX_TAGS_PER_FEED, clean_tag};
 
 /// How many articles of one import share a transaction: large enough that commits cost
 /// little, small enough that the WAL stays modest during a huge import.

@@ -69,6 +69,7 @@ impl Cache {
             feeds.push(Outline {
                 url,
                 name: name.map(|t| clean(&t)).filter(|t| !t.is_empty()),
+                tags: Vec::new(),
             });
         }
         Ok(feeds)
@@ -227,9 +228,145 @@ fn article(
     )))
 }
 
+/// A subscription line of newsboat's `urls` file: `URL tag "tag two" "~Name"`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UrlsLine {
+    pub url: String,
+    /// From a `~Name` token: newsboat shows the feed under this name.
+    pub name: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// The most tokens read from one line of a `urls` file.
+const MAX_TOKENS: usize = 128;
+
+/// The subscriptions of a newsboat `urls` file with their tags and names. Comment lines
+/// (`#`), blank lines and lines that are not http or https (`"query:…"`, `exec:`,
+/// `filter:`) are left out; `!` tags (newsboat's hidden feeds) are ignored.
+pub fn parse_urls(text: &str) -> Vec<UrlsLine> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut tokens = tokens(line).into_iter();
+        let Some(url) = tokens.next() else { continue };
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://"))
+            || url.contains(char::is_whitespace)
+        {
+            continue;
+        }
+        let mut entry = UrlsLine {
+            url,
+            ..UrlsLine::default()
+        };
+        for token in tokens {
+            if let Some(name) = token.strip_prefix('~') {
+                let name = clean(name);
+                if !name.is_empty() {
+                    entry.name = Some(name);
+                }
+            } else if token.starts_with('!') || token.trim().is_empty() {
+                continue;
+            } else if !entry.tags.contains(&token) {
+                entry.tags.push(token);
+            }
+        }
+        out.push(entry);
+    }
+    out
+}
+
+/// A line's tokens as newsboat reads them: separated by white space, `"quoted"` ones
+/// holding spaces (with `\"` and `\\` inside), a `#` outside quotes ending the line.
+fn tokens(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = line.chars().peekable();
+    while out.len() < MAX_TOKENS {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let Some(&first) = chars.peek() else { break };
+        if first == '#' {
+            break;
+        }
+        let mut token = String::new();
+        if first == '"' {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => token.extend(chars.next()),
+                    c => token.push(c),
+                }
+            }
+        } else {
+            while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+                token.push(c);
+            }
+        }
+        out.push(token);
+    }
+    out
+}
+
+/// The `urls` file that goes with the newsboat cache at `cache`: beside it (newsboat's
+/// `~/.newsboat` layout), else, for a cache in a `newsboat` data folder (the XDG
+/// layout), `newsboat/urls` in the config folder (`$XDG_CONFIG_HOME`, else
+/// `~/.config`).
+pub fn urls_file_for(cache: &Path) -> Option<std::path::PathBuf> {
+    let folder = cache.parent()?;
+    let beside = folder.join("urls");
+    if beside.is_file() {
+        return Some(beside);
+    }
+    if folder.file_name()? != "newsboat" {
+        return None;
+    }
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")))?;
+    let path = config.join("newsboat").join("urls");
+    path.is_file().then_some(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_urls_file_gives_tags_and_names() {
+        let text = "# my feeds\n\
+            https://a.example/rss \"tag one\" tag2 \"~Renamed Feed\" !hidden tag2\n\
+            \n   https://b.example/atom.xml   # a comment \"not a tag\"\n\
+            \"query:Unread:unread = \\\"yes\\\"\"\n\
+            exec:~/bin/feed.sh news\n\
+            https://c.example/ \"say \\\"hi\\\"\" \"unterminated\n\
+            https://d.example/ \"~\"\n";
+        let lines = parse_urls(text);
+        assert_eq!(
+            lines,
+            [
+                UrlsLine {
+                    url: "https://a.example/rss".into(),
+                    name: Some("Renamed Feed".into()),
+                    tags: vec!["tag one".into(), "tag2".into()],
+                },
+                UrlsLine {
+                    url: "https://b.example/atom.xml".into(),
+                    ..UrlsLine::default()
+                },
+                UrlsLine {
+                    url: "https://c.example/".into(),
+                    name: None,
+                    tags: vec!["say \"hi\"".into(), "unterminated".into()],
+                },
+                UrlsLine {
+                    url: "https://d.example/".into(),
+                    ..UrlsLine::default()
+                },
+            ]
+        );
+        let crowded = format!("https://e.example/ {}", "t ".repeat(100_000));
+        assert!(tokens(&crowded).len() <= MAX_TOKENS);
+    }
 
     #[test]
     fn articles_are_handed_on_in_batches_as_they_are_read() {

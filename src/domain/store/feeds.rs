@@ -21,6 +21,15 @@ pub struct Feed {
     pub last_error: Option<String>,
 }
 
+/// What removing a subscription did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Removed {
+    /// Articles deleted.
+    pub articles: usize,
+    /// Starred articles kept, now without a feed.
+    pub starred_kept: usize,
+}
+
 /// What storing a batch of feed items did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct UpsertCounts {
@@ -66,18 +75,74 @@ impl Store {
             .optional()?)
     }
 
-    /// Removes a subscription by url or id; its articles stay.
-    pub fn remove_feed(&self, url_or_id: &str) -> Result<Feed> {
-        let feed = match url_or_id.parse::<i64>() {
-            Ok(id) => self.feeds()?.into_iter().find(|f| f.id == id),
-            Err(_) => self.feed_by_url(url_or_id)?,
+    /// The subscription `url_or_id` names (its address, or its id from `feed list`); none
+    /// is an error that says where to look.
+    pub fn find_feed(&self, url_or_id: &str) -> Result<Feed> {
+        let feed = match url_or_id.trim().parse::<i64>() {
+            Ok(id) => self
+                .conn
+                .query_row(
+                    "SELECT id, url, name, etag, last_modified, last_fetched, last_error
+                     FROM feeds WHERE id = ?1",
+                    [id],
+                    feed_from_row,
+                )
+                .optional()?,
+            Err(_) => self.feed_by_url(url_or_id.trim())?,
         };
-        let Some(feed) = feed else {
-            bail!("no subscription {url_or_id}; `herald feed list` shows them");
-        };
+        feed.with_context(|| format!("no subscription {url_or_id}; `herald feed list` shows them"))
+    }
+
+    /// Removes a subscription with its articles, in one transaction; starred articles
+    /// stay (without their feed) unless `include_starred`. Its tags go with it.
+    pub fn remove_feed(&self, id: i64, include_starred: bool) -> Result<Removed> {
+        let tx = self.write()?;
+        let mut removed = Removed::default();
+        {
+            let mut select = tx.prepare_cached(
+                "SELECT id, read = 0, starred != 0 FROM articles WHERE feed_id = ?1",
+            )?;
+            let mut delete_fts = tx.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?;
+            let mut delete_cjk = tx.prepare_cached("DELETE FROM articles_cjk WHERE rowid = ?1")?;
+            let mut delete = tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?;
+            let rows: Vec<(i64, bool, bool)> = select
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut unread = 0;
+            for (article, is_unread, starred) in rows {
+                if starred && !include_starred {
+                    removed.starred_kept += 1;
+                    continue;
+                }
+                delete_fts.execute([article])?;
+                delete_cjk.execute([article])?;
+                delete.execute([article])?;
+                removed.articles += 1;
+                unread += i64::from(is_unread);
+            }
+            super::counts::adjust_counts(&tx, -(removed.articles as i64), -unread)?;
+        }
+        let n = tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
+        if n == 0 {
+            bail!("no subscription {id}; `herald feed list` shows them");
+        }
+        tx.commit().context("removing the subscription")?;
+        Ok(removed)
+    }
+
+    /// Names subscription `id` (its articles' source from the next fetch on).
+    pub fn rename_feed(&self, id: i64, name: &str) -> Result<()> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || name.chars().any(crate::domain::text::is_unsafe) {
+            bail!("a feed's name must have some text and no control characters");
+        }
         self.conn
-            .execute("DELETE FROM feeds WHERE id = ?1", [feed.id])?;
-        Ok(feed)
+            .execute(
+                "UPDATE feeds SET name = ?2 WHERE id = ?1",
+                params![id, name],
+            )
+            .context("renaming the subscription")?;
+        Ok(())
     }
 
     /// Gives an unnamed subscription its feed's own title.
@@ -464,14 +529,35 @@ mod tests {
     }
 
     #[test]
-    fn a_feed_removed_and_added_again_finds_its_articles() {
+    fn a_feed_removed_and_added_again_finds_its_starred_articles() {
         let store = Store::open_in_memory().unwrap();
         let now = Timestamp::now();
         let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
         store
-            .upsert(Some(&a), &[item(Some("k"), None, "Kept", "A")], now)
+            .upsert(
+                Some(&a),
+                &[
+                    item(Some("k"), None, "Kept", "A"),
+                    item(Some("g"), None, "Gone", "A"),
+                ],
+                now,
+            )
             .unwrap();
-        store.remove_feed("https://a.example/rss").unwrap();
+        let kept = store
+            .summaries(None, 0)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.title == "Kept")
+            .unwrap();
+        store.set_starred(kept.id, true).unwrap();
+        let removed = store.remove_feed(a.id, false).unwrap();
+        assert_eq!((removed.articles, removed.starred_kept), (1, 1));
+        assert_eq!(store.recount().unwrap(), (1, 1));
+        assert_eq!(
+            (store.count().unwrap(), store.count_unread().unwrap()),
+            (1, 1)
+        );
+        assert!(fts_hits(&store, "gone") == 0, "its index entries go too");
         let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
         let counts = store
             .upsert(Some(&a), &[item(Some("k"), None, "Kept", "A")], now)

@@ -65,6 +65,7 @@ const STEPS: &[Step] = &[
         .slow("compressing article bodies, once; about 2 s per 10,000 articles"),
     Step::rust(links_as_data)
         .slow("moving links out of article bodies, once; about 3 s per 10,000 articles"),
+    Step::sql(TAGS),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -245,6 +246,17 @@ CREATE TABLE links (
     -- one address per line, `\` and newlines escaped; zstd-compressed when that is smaller
     urls BLOB NOT NULL
 );
+"#;
+
+const TAGS: &str = r#"
+-- Tags are folders: a feed has any number of them (store/tags.rs). Their own table, so
+-- the feeds table keeps its shape; removing a feed removes its tags.
+CREATE TABLE feed_tags (
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    tag     TEXT NOT NULL,
+    PRIMARY KEY (feed_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX feed_tags_by_tag ON feed_tags(tag, feed_id);
 "#;
 
 /// 2: the CJK bigram index, filled for the articles stored before it.
@@ -502,6 +514,29 @@ mod tests {
             rusqlite::params![id, title, body],
         )
         .unwrap();
+    }
+
+    /// Schema 10 adds tags: a store from before has none, its feeds stay, and tags
+    /// then work and go with their feed.
+    #[test]
+    fn a_store_before_tags_upgrades_and_takes_tags() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let mut conn = Connection::open(&path).unwrap();
+        build_at(&mut conn, 9);
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, name) VALUES (1, 'https://a.example/rss', 'Alpha');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let feed = store.find_feed("1").unwrap();
+        assert_eq!(feed.name.as_deref(), Some("Alpha"));
+        assert!(store.tags_of(1).unwrap().is_empty());
+        store.tag_feed(1, "news").unwrap();
+        assert_eq!(store.all_tags().unwrap(), [(1, "news".to_owned())]);
+        store.remove_feed(1, false).unwrap();
+        assert!(store.all_tags().unwrap().is_empty());
     }
 
     /// Schema 9 moves a body's links section into the links; the text before it, the

@@ -149,6 +149,18 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
         }
     }
     store.delete(page[8].id).unwrap();
+    // Managing subscriptions: tags, counts, renaming, removing with the articles.
+    let found = store.find_feed(&feed.id.to_string()).unwrap();
+    store.find_feed(&found.url).unwrap();
+    store.tag_feed(feed.id, "news").unwrap();
+    store.untag_feed(feed.id, "news").unwrap();
+    store.tag_feed(feed.id, "daily").unwrap();
+    store.tags_of(feed.id).unwrap();
+    store.all_tags().unwrap();
+    store.feed_counts(feed.id).unwrap();
+    store.rename_feed(feed.id, "Harbour").unwrap();
+    store.set_starred(page[9].id, true).unwrap();
+    store.remove_feed(feed.id, false).unwrap();
     store
         .conn
         .trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)
