@@ -7,7 +7,8 @@
 //! - `prepared`, `insert`: articles worked out as rows, then added (or removed);
 //!   `codec` compresses bodies, `links` keeps the links apart from them;
 //!   `counts` keeps the article and unread counts.
-//! - `feeds`: subscriptions, and feed items updated in place.
+//! - `feeds`: subscriptions, and feed items updated in place; `schedule`: when each
+//!   feed is due, its failures and the server's Retry-After.
 //! - `read`: list rows and whole articles back; `flags`: read, starred, positions;
 //!   `meta`: saved views and settings.
 //! - `search` (with `clause`): a parsed query as SQL over the word indexes.
@@ -30,6 +31,7 @@ mod open;
 mod plans;
 mod prepared;
 mod read;
+mod schedule;
 mod schema;
 mod search;
 #[cfg(test)]
@@ -47,6 +49,7 @@ pub use insert::ImportCounts;
 pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
 pub use prepared::Prepared;
 pub(crate) use prepared::body_of;
+pub use schedule::{Attempt, MAX_BACKOFF, Plan, backoff, parse_refresh, plan};
 pub use search::{Found, RANK_LIMIT};
 
 /// How many articles of one import share a transaction: large enough that commits cost

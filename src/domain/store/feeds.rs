@@ -19,6 +19,14 @@ pub struct Feed {
     pub last_modified: Option<String>,
     pub last_fetched: Option<i64>,
     pub last_error: Option<String>,
+    /// Seconds between fetches for this feed; `None` follows the config's `refresh`.
+    pub refresh: Option<i64>,
+    /// When the feed is due again (Unix seconds); `None` when never scheduled: due now.
+    pub next_due: Option<i64>,
+    /// Fetches that failed in a row since the last one that worked.
+    pub failures: u32,
+    /// No request before this (Unix seconds): the server's Retry-After.
+    pub retry_after: Option<i64>,
 }
 
 /// What storing a batch of feed items did.
@@ -47,7 +55,8 @@ impl Store {
 
     pub fn feeds(&self) -> Result<Vec<Feed>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url, name, etag, last_modified, last_fetched, last_error
+            "SELECT id, url, name, etag, last_modified, last_fetched, last_error,
+                 refresh, next_due, failures, retry_after
              FROM feeds ORDER BY id",
         )?;
         let rows = stmt.query_map([], feed_from_row)?;
@@ -58,7 +67,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, url, name, etag, last_modified, last_fetched, last_error
+                "SELECT id, url, name, etag, last_modified, last_fetched, last_error,
+                     refresh, next_due, failures, retry_after
                  FROM feeds WHERE url = ?1",
                 [url],
                 feed_from_row,
@@ -276,7 +286,8 @@ fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<
     Ok(true)
 }
 
-fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
+/// Reads a feed from a row of the columns the SELECTs above name, in their order.
+pub(super) fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
     Ok(Feed {
         id: row.get(0)?,
         url: row.get(1)?,
@@ -285,6 +296,10 @@ fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
         last_modified: row.get(4)?,
         last_fetched: row.get(5)?,
         last_error: row.get(6)?,
+        refresh: row.get(7)?,
+        next_due: row.get(8)?,
+        failures: row.get(9)?,
+        retry_after: row.get(10)?,
     })
 }
 
