@@ -55,6 +55,25 @@ impl Default for DateFormat {
     }
 }
 
+/// How long after a fetch a feed is due again, unless it has its own (`herald feed set
+/// FEED --refresh`): `90s`, `15m`, `2h`, `1d`, from one minute to 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Refresh(pub std::time::Duration);
+
+impl TryFrom<String> for Refresh {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        crate::domain::store::parse_refresh(&value).map(Refresh)
+    }
+}
+
+impl Default for Refresh {
+    fn default() -> Self {
+        Refresh(std::time::Duration::from_secs(30 * 60))
+    }
+}
+
 /// Key overrides: mode → action → keys.
 pub type KeyOverrides = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
@@ -67,6 +86,7 @@ pub struct Config {
     pub date_format: DateFormat,
     pub mark_read_on_open: bool,
     pub theme: ThemeName,
+    pub refresh: Refresh,
     pub keys: KeyOverrides,
 }
 
@@ -79,6 +99,7 @@ impl Default for Config {
             date_format: DateFormat::default(),
             mark_read_on_open: true,
             theme: ThemeName::Default,
+            refresh: Refresh::default(),
             keys: KeyOverrides::new(),
         }
     }
@@ -168,6 +189,7 @@ reader_width = 72
 date_format = "%Y-%m-%d"
 mark_read_on_open = false
 theme = "high-contrast"
+refresh = "2h"
 [keys.list]
 select_first = ["g g"]
 "#,
@@ -178,6 +200,10 @@ select_first = ["g g"]
         assert_eq!(config.date_format.0, "%Y-%m-%d");
         assert!(!config.mark_read_on_open);
         assert_eq!(config.theme, ThemeName::HighContrast);
+        assert_eq!(
+            config.refresh,
+            Refresh(std::time::Duration::from_secs(7200))
+        );
         assert_eq!(config.keys["list"]["select_first"], ["g g"]);
     }
 
@@ -194,6 +220,10 @@ select_first = ["g g"]
         assert!(e.contains("theme"), "{e}");
         let e = err("date_format = \"%Q\"\n");
         assert!(e.contains("date_format"), "{e}");
+        let e = err("refresh = \"5s\"\n");
+        assert!(e.contains("line 1") && e.contains("1m to 30d"), "{e}");
+        let e = err("refresh = 30\n");
+        assert!(e.contains("refresh"), "{e}");
         let e = err("[keys.lists]\nquit = [\"q\"]\n");
         assert!(e.contains("keys.lists"), "{e}");
     }

@@ -6,11 +6,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 
-use super::args::FeedCommand;
+use std::time::Duration;
+
+use super::args::{FeedCommand, FetchArgs, RefreshSetting};
 use super::output::write_json;
 use crate::domain::import;
 use crate::domain::message::count;
-use crate::domain::store::Store;
+use crate::domain::store::{Feed, Store};
 use crate::domain::text::printable;
 
 /// Moves a newsboat cache in: its subscriptions, then its articles a batch at a time, so
@@ -101,36 +103,32 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
         FeedCommand::List { json } => {
             let feeds = store.feeds()?;
             if *json {
-                let rows: Vec<serde_json::Value> = feeds
-                    .iter()
-                    .map(|f| {
-                        serde_json::json!({
-                            "id": f.id,
-                            "url": f.url,
-                            "name": f.name,
-                            "last_fetched": f.last_fetched
-                                .and_then(|s| Timestamp::from_second(s).ok())
-                                .map(|t| t.to_string()),
-                            "last_error": f.last_error,
-                        })
-                    })
-                    .collect();
+                let rows: Vec<serde_json::Value> = feeds.iter().map(feed_json).collect();
                 write_json(&rows)?;
             } else {
+                let now = Timestamp::now();
                 for f in feeds {
-                    let state = match (&f.last_error, f.last_fetched) {
-                        (Some(err), _) => format!("failed: {err}"),
-                        (None, Some(_)) => "ok".to_owned(),
-                        (None, None) => "not fetched yet".to_owned(),
-                    };
                     outln!(
                         "{:>4}  {}  {}  ({})",
                         f.id,
                         printable(f.name.as_deref().unwrap_or("-")),
                         printable(&f.url),
-                        printable(&state)
+                        printable(&feed_state(&f, now))
                     )?;
                 }
+            }
+        }
+        FeedCommand::Set { feed, settings } => {
+            let found = store.find_feed(feed)?;
+            if let Some(refresh) = settings.refresh {
+                let (every, said) = match refresh {
+                    RefreshSetting::Global => (None, "the config's refresh".to_owned()),
+                    RefreshSetting::Every(d) => (Some(d), format!("every {}", span(d.as_secs()))),
+                };
+                store
+                    .set_refresh(found.id, every)
+                    .with_context(|| format!("setting the refresh of {}", found.url))?;
+                outln!("{}: refreshed {said}", printable(&found.url))?;
             }
         }
         FeedCommand::Remove { feed } => {
@@ -199,24 +197,110 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCode> {
-    let feeds = store.feeds()?;
-    if feeds.is_empty() {
+/// One feed as `feed list --json` gives it.
+fn feed_json(f: &Feed) -> serde_json::Value {
+    serde_json::json!({
+        "id": f.id,
+        "url": f.url,
+        "name": f.name,
+        "last_fetched": rfc3339(f.last_fetched),
+        "last_error": f.last_error,
+        "refresh": f.refresh,
+        "next_due": rfc3339(f.next_due),
+        "failures": f.failures,
+        "retry_after": rfc3339(f.retry_after),
+    })
+}
+
+fn rfc3339(seconds: Option<i64>) -> Option<String> {
+    seconds
+        .and_then(|s| Timestamp::from_second(s).ok())
+        .map(|t| t.to_string())
+}
+
+/// A time as the person's clock shows it, to the minute.
+fn local(seconds: i64) -> String {
+    match Timestamp::from_second(seconds) {
+        Ok(t) => crate::domain::text::local_zone()
+            .to_datetime(t)
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => seconds.to_string(),
+    }
+}
+
+/// A number of seconds in its largest whole unit: 90s, 15m, 2h, 1d.
+fn span(seconds: u64) -> String {
+    match seconds {
+        s if s % 86_400 == 0 && s > 0 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 && s > 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 && s > 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// What `feed list` says of a feed: how its last fetch went and when it is due.
+fn feed_state(f: &Feed, now: Timestamp) -> String {
+    let mut parts = vec![match (&f.last_error, f.last_fetched) {
+        (Some(err), _) if f.failures > 1 => format!("failed {} times in a row: {err}", f.failures),
+        (Some(err), _) => format!("failed: {err}"),
+        (None, Some(_)) => "ok".to_owned(),
+        (None, None) => "not fetched yet".to_owned(),
+    }];
+    if let Some(until) = f.retry_after.filter(|t| *t > now.as_second()) {
+        parts.push(format!("the server asked to wait until {}", local(until)));
+    }
+    match f.next_due {
+        Some(due) if due > now.as_second() => parts.push(format!("next due {}", local(due))),
+        _ => parts.push("due now".to_owned()),
+    }
+    if let Some(refresh) = f.refresh {
+        parts.push(format!("refresh {}", span(refresh.unsigned_abs())));
+    }
+    parts.join("; ")
+}
+
+pub(super) fn fetch(store: &mut Store, args: &FetchArgs, refresh: Duration) -> Result<ExitCode> {
+    let now = Timestamp::now();
+    let all = store.feeds()?;
+    if all.is_empty() {
         outln!("no subscriptions yet: herald feed add URL")?;
         return Ok(ExitCode::SUCCESS);
     }
+    // A feed inside its server's Retry-After is never asked, whatever the command says.
+    let (held, askable): (Vec<Feed>, Vec<Feed>) = all
+        .into_iter()
+        .partition(|f| f.retry_after.is_some_and(|t| t > now.as_second()));
+    for f in &held {
+        outln!(
+            "{}: skipped: the server asked not to be asked again before {}",
+            printable(f.name.as_deref().unwrap_or(&f.url)),
+            local(f.retry_after.unwrap_or_default())
+        )?;
+    }
+    let feeds = if args.due {
+        store.due_feeds(now)?
+    } else {
+        askable
+    };
+    if feeds.is_empty() {
+        let next = match store.next_due_at()? {
+            Some(at) => format!("; the next is due at {}", local(at.as_second())),
+            None => String::new(),
+        };
+        outln!("nothing to fetch now{next}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let options = crate::domain::fetch::Options {
-        jobs: usize::from(jobs),
-        timeout: std::time::Duration::from_secs(timeout),
+        jobs: usize::from(args.jobs),
+        per_host: usize::from(args.per_host),
+        timeout: Duration::from_secs(args.timeout),
+        refresh,
         ..Default::default()
     };
     let show_progress = std::io::stderr().is_terminal();
-    let reports = crate::domain::fetch::fetch_all(
-        store,
-        feeds,
-        options,
-        Timestamp::now(),
-        &mut |done, total, _| {
+    let reports =
+        crate::domain::fetch::fetch_all(store, feeds, options, now, &mut |done, total, _| {
             if show_progress {
                 let width = 30;
                 let filled = done * width / total.max(1);
@@ -227,8 +311,7 @@ pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCo
                     " ".repeat(width.saturating_sub(filled))
                 );
             }
-        },
-    );
+        });
     if show_progress {
         errln!();
     }
@@ -253,6 +336,12 @@ pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCo
         "fetched {}: {new} new, {updated} updated, {failed} failed",
         count(reports.len(), "feed", "feeds")
     )?;
+    if !held.is_empty() {
+        outln!(
+            "skipped {} whose server asked to wait (Retry-After)",
+            count(held.len(), "feed", "feeds")
+        )?;
+    }
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -151,7 +151,7 @@ impl Store {
     }
 }
 
-/// A refresh as `herald feed set --refresh` and the config write it: a number with a
+/// A refresh as `herald feed set ID --refresh 2h` and the config write it: a number with a
 /// unit (`90s`, `15m`, `2h`, `1d`), from one minute to 30 days.
 pub fn parse_refresh(text: &str) -> Result<Duration, String> {
     let text = text.trim();
