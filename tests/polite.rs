@@ -488,6 +488,25 @@ fn retry_after_is_honoured_across_runs() {
     assert!(human.contains("next due"), "{human}");
 }
 
+/// fetch_all itself never asks a feed inside its Retry-After, whoever calls it (the
+/// reader's `R` included).
+#[test]
+fn fetch_all_never_asks_inside_a_retry_after() {
+    let server = Server::start();
+    let store = Store::open_in_memory().unwrap();
+    store.add_feed(&server.url("/limited.xml"), None).unwrap();
+    store.add_feed(&server.url("/fine.xml"), None).unwrap();
+    let now = Timestamp::from_second(1_800_000_000).unwrap();
+    assert_eq!(fetch_into(&store, options(), now).len(), 2);
+    let an_hour_less_a_second = Timestamp::from_second(now.as_second() + 3599).unwrap();
+    let reports = fetch_into(&store, options(), an_hour_less_a_second);
+    assert_eq!(reports.len(), 1);
+    assert_eq!(server.times_asked("/limited.xml"), 1);
+    let an_hour = Timestamp::from_second(now.as_second() + 3600).unwrap();
+    assert_eq!(fetch_into(&store, options(), an_hour).len(), 2);
+    assert_eq!(server.times_asked("/limited.xml"), 2);
+}
+
 /// A Retry-After of forty nines waits seven days, not forever.
 #[test]
 fn a_huge_retry_after_is_bounded_at_seven_days() {

@@ -270,7 +270,7 @@ pub(super) fn fetch(store: &mut Store, args: &FetchArgs, refresh: Duration) -> R
     // A feed inside its server's Retry-After is never asked, whatever the command says.
     let (held, askable): (Vec<Feed>, Vec<Feed>) = all
         .into_iter()
-        .partition(|f| f.retry_after.is_some_and(|t| t > now.as_second()));
+        .partition(|f| crate::domain::fetch::held_back(f, now));
     for f in &held {
         outln!(
             "{}: skipped: the server asked not to be asked again before {}",

@@ -209,8 +209,16 @@ fn store_arrived(
     batch
 }
 
-/// Fetches `feeds`, `options.jobs` at a time, storing what arrives. `progress` hears of
-/// each feed as it finishes (done so far, total, its report).
+/// Whether `feed`'s server asked not to be asked before a time still ahead of `now`.
+pub fn held_back(feed: &Feed, now: Timestamp) -> bool {
+    feed.retry_after.is_some_and(|t| t > now.as_second())
+}
+
+/// Fetches `feeds`, `options.jobs` at a time and at most `options.per_host` at once from
+/// one host, storing what arrives and scheduling each feed's next fetch. A feed inside
+/// its server's Retry-After is never asked: it is left out, with no report (callers
+/// that want to say so check [`held_back`] first). `progress` hears of each feed as it
+/// finishes (done so far, total, its report).
 pub fn fetch_all(
     store: &Store,
     feeds: Vec<Feed>,
@@ -218,6 +226,14 @@ pub fn fetch_all(
     now: Timestamp,
     progress: &mut dyn FnMut(usize, usize, &Report),
 ) -> Vec<Report> {
+    let (held, feeds): (Vec<Feed>, Vec<Feed>) = feeds.into_iter().partition(|f| held_back(f, now));
+    for feed in &held {
+        log::info!(
+            "{}: not asked: its server's Retry-After runs until {}",
+            feed.url,
+            feed.retry_after.unwrap_or_default()
+        );
+    }
     let total = feeds.len();
     let queue = Arc::new(hosts::Queue::new(feeds, options.per_host));
     let (sender, results) = channel();

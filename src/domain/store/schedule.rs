@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
@@ -116,8 +116,14 @@ impl Store {
             [],
             |r| r.get(0),
         )?;
-        at.map(|s| Timestamp::from_second(s).context("a feed's next_due is out of range"))
-            .transpose()
+        // A value past what a timestamp holds (a store edited by hand) is the end of time.
+        Ok(at.map(|s| {
+            Timestamp::from_second(s).unwrap_or(if s < 0 {
+                Timestamp::MIN
+            } else {
+                Timestamp::MAX
+            })
+        }))
     }
 
     /// The subscription `url_or_id` names: its url, or its id from `herald feed list`.
@@ -282,6 +288,17 @@ mod tests {
         assert_eq!(store.next_due_at().unwrap(), Some(at(2800)));
         let empty = Store::open_in_memory().unwrap();
         assert_eq!(empty.next_due_at().unwrap(), None);
+    }
+
+    #[test]
+    fn a_next_due_past_any_timestamp_is_the_end_of_time() {
+        let (store, _) = store_with(&["https://a.example/rss"]);
+        store
+            .connection()
+            .execute("UPDATE feeds SET next_due = ?1", [i64::MAX])
+            .unwrap();
+        assert_eq!(store.next_due_at().unwrap(), Some(Timestamp::MAX));
+        assert!(store.due_feeds(Timestamp::MAX).unwrap().is_empty());
     }
 
     #[test]
