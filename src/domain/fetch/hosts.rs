@@ -159,4 +159,34 @@ mod tests {
         assert_eq!(last.url, "https://a.example/3");
         assert!(queue.take().is_none());
     }
+
+    /// Taking a feed looks at no more hosts than are busy: 100,000 feeds on one host, or
+    /// each on its own, are handed out in linear time.
+    #[test]
+    fn a_hundred_thousand_feeds_are_handed_out_in_linear_time() {
+        for one_host in [true, false] {
+            let feeds: Vec<Feed> = (0..100_000)
+                .map(|i| match one_host {
+                    true => feed(&format!("https://one.example/{i}")),
+                    false => feed(&format!("https://h{i}.example/rss")),
+                })
+                .collect();
+            let started = std::time::Instant::now();
+            let queue = Queue::new(feeds, 2);
+            let mut taken = 0;
+            let mut held = Vec::new();
+            while let Some((_, host)) = queue.take() {
+                taken += 1;
+                held.push(host);
+                // Eight requests under way at a time, the oldest finishing first.
+                if held.len() == 8 || (one_host && held.len() == 2) {
+                    queue.done(&held.remove(0));
+                }
+            }
+            assert_eq!(taken, 100_000);
+            let took = started.elapsed();
+            eprintln!("100,000 feeds, one host: {one_host}: {took:?}");
+            assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+        }
+    }
 }
