@@ -593,7 +593,7 @@ fn fetch_due_asks_only_the_due_feeds() {
         "{}",
         String::from_utf8_lossy(&set.stderr)
     );
-    assert!(String::from_utf8_lossy(&set.stdout).contains("refreshed every 15m"));
+    assert!(String::from_utf8_lossy(&set.stdout).contains("fetched every 15m"));
     let list = herald(&path, &["feed", "list", "--json"]);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(rows[0]["refresh"], 900);

@@ -122,13 +122,13 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
             let found = store.find_feed(feed)?;
             if let Some(refresh) = settings.refresh {
                 let (every, said) = match refresh {
-                    RefreshSetting::Global => (None, "the config's refresh".to_owned()),
+                    RefreshSetting::Global => (None, "as the config's `refresh` says".to_owned()),
                     RefreshSetting::Every(d) => (Some(d), format!("every {}", span(d.as_secs()))),
                 };
                 store
                     .set_refresh(found.id, every)
                     .with_context(|| format!("setting the refresh of {}", found.url))?;
-                outln!("{}: refreshed {said}", printable(&found.url))?;
+                outln!("{}: fetched {said}", printable(&found.url))?;
             }
         }
         FeedCommand::Remove { feed } => {
