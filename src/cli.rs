@@ -12,6 +12,7 @@ pub mod logging;
 mod output;
 pub mod paths;
 mod run;
+mod schedule;
 mod subscribe;
 
 use std::process::ExitCode;

@@ -192,6 +192,7 @@ fn options() -> fetch::Options {
         jobs: 4,
         timeout: Duration::from_secs(2),
         max_bytes: 100 * 1024,
+        ..Default::default()
     }
 }
 

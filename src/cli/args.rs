@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -12,6 +12,7 @@ Examples:
   herald import today.jsonl a.txt    import JSON Lines and a plain-text article
   herald feed add https://example.org/rss.xml
   herald fetch                       fetch every subscription
+  herald fetch --due                 fetch the subscriptions that are due (for timers)
   herald import --from-newsboat ~/.local/share/newsboat/cache.db
   herald list --limit 10             the ten newest articles
   herald show 42 --width 72          read article 42 in the terminal
@@ -82,20 +83,21 @@ pub enum Command {
         #[command(subcommand)]
         action: FeedCommand,
     },
-    /// Fetch every subscribed feed and store the new and updated articles
+    /// Fetch the subscribed feeds and store the new and updated articles
     ///
-    /// Feeds are fetched several at once, each with a timeout and a size cap; a feed that
-    /// has not changed since the last fetch costs one conditional request (304). Prints
-    /// what each feed brought and the failures with their reasons; exit status 1 when any
-    /// feed failed (the others are stored).
-    Fetch {
-        /// How many feeds to fetch at once
-        #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=32))]
-        jobs: u16,
-        /// Seconds to wait for one feed
-        #[arg(long, default_value_t = 20, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
-        timeout: u64,
-    },
+    /// Feeds are fetched several at once, at most --per-host at a time from one host, each
+    /// with a timeout and a size cap; a feed that has not changed since the last fetch
+    /// costs one conditional request (304). Without --due every feed is fetched except
+    /// those whose server asked to wait (429 or 503 with Retry-After): they are listed
+    /// with the time they may be asked again. After a fetch a feed is due again after its
+    /// refresh (the config's `refresh`, default 30m, or `herald feed set ID --refresh 2h`);
+    /// after a failure it waits longer each time, up to a day. Prints what each feed
+    /// brought and the failures with their reasons; exit status 1 when any feed failed
+    /// (the others are stored).
+    #[command(
+        after_help = "Examples:\n  herald fetch\n  herald fetch --due          for cron or a systemd timer (see README)\n  herald fetch --jobs 8 --per-host 1"
+    )]
+    Fetch(FetchArgs),
     /// List articles, newest first (undated last)
     List {
         /// Print one JSON array of objects (id, source, title, authors, published, url,
@@ -193,27 +195,26 @@ pub enum FeedCommand {
         #[arg(long)]
         no_check: bool,
     },
-    /// Change a subscription: its name, its tags
+    /// Change a subscription: its name, its tags, how often it is fetched
     ///
-    /// Flags combine: herald feed set 3 --name Wire --tag news --untag old
+    /// Flags combine: herald feed set 3 --name Wire --tag news --untag old --refresh 15m
+    #[command(after_help = "Examples:
+  herald feed set 3 --refresh 15m
+  herald feed set https://example.org/rss.xml --refresh off
+  herald feed set 3 --name Wire --tag news --untag old")]
     Set {
         /// The feed's url or its id from `herald feed list`
         #[arg(value_name = "URL|ID")]
         feed: String,
-        /// The name to show as its articles' source from the next fetch on
-        #[arg(long, value_name = "NAME")]
-        name: Option<String>,
-        /// Add a tag (folder); repeat for several
-        #[arg(long = "tag", value_name = "TAG")]
-        tags: Vec<String>,
-        /// Take a tag away; repeat for several
-        #[arg(long = "untag", value_name = "TAG")]
-        untags: Vec<String>,
+        #[command(flatten)]
+        settings: FeedSettings,
     },
-    /// List the subscriptions, by tag, with their unread and total articles
+    /// List the subscriptions by tag: unread and total articles, when each is due, its
+    /// last error
     List {
         /// Print one JSON array of objects (id, url, name, tags, unread, total,
-        /// last_fetched, last_error)
+        /// last_fetched, last_error, refresh in seconds or null for the config's,
+        /// next_due, failures in a row, retry_after); times are RFC 3339, null when unset
         #[arg(long)]
         json: bool,
     },
@@ -239,6 +240,58 @@ pub enum FeedCommand {
     },
     /// Print the subscriptions as OPML
     Export,
+}
+
+/// `herald fetch`'s options.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct FetchArgs {
+    /// How many feeds to fetch at once
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub jobs: u16,
+    /// At most this many requests at once to one host (its name, whatever the port)
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub per_host: u16,
+    /// Seconds to wait for one feed
+    #[arg(long, default_value_t = 20, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// Only the feeds that are due: never fetched, or their refresh (or backoff) has
+    /// passed, and outside any Retry-After
+    #[arg(long)]
+    pub due: bool,
+}
+
+/// What `herald feed set` changes; at least one.
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = true)]
+pub struct FeedSettings {
+    /// The name to show as its articles' source from the next fetch on
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Add a tag (folder); repeat for several
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Take a tag away; repeat for several
+    #[arg(long = "untag", value_name = "TAG")]
+    pub untags: Vec<String>,
+    /// How long after a fetch the feed is due again: 90s, 15m, 2h, 1d (1m to 30d), or
+    /// `off` to follow the config's `refresh` again
+    #[arg(long, value_name = "DURATION", value_parser = refresh_setting)]
+    pub refresh: Option<RefreshSetting>,
+}
+
+/// A feed's refresh as `--refresh` gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshSetting {
+    /// The config's `refresh`.
+    Global,
+    Every(std::time::Duration),
+}
+
+fn refresh_setting(text: &str) -> Result<RefreshSetting, String> {
+    if text.trim().eq_ignore_ascii_case("off") {
+        return Ok(RefreshSetting::Global);
+    }
+    crate::domain::store::parse_refresh(text).map(RefreshSetting::Every)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -73,6 +73,25 @@ impl TryFrom<i64> for MarkReadAfter {
     }
 }
 
+/// How long after a fetch a feed is due again, unless it has its own (`herald feed set
+/// FEED --refresh`): `90s`, `15m`, `2h`, `1d`, from one minute to 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Refresh(pub std::time::Duration);
+
+impl TryFrom<String> for Refresh {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        crate::domain::store::parse_refresh(&value).map(Refresh)
+    }
+}
+
+impl Default for Refresh {
+    fn default() -> Self {
+        Refresh(std::time::Duration::from_secs(30 * 60))
+    }
+}
+
 /// Key overrides: mode → action → keys.
 pub type KeyOverrides = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
@@ -86,6 +105,7 @@ pub struct Config {
     pub mark_read_on_open: bool,
     pub mark_read_after: Option<MarkReadAfter>,
     pub theme: ThemeName,
+    pub refresh: Refresh,
     pub keys: KeyOverrides,
 }
 
@@ -99,6 +119,7 @@ impl Default for Config {
             mark_read_on_open: true,
             mark_read_after: None,
             theme: ThemeName::Default,
+            refresh: Refresh::default(),
             keys: KeyOverrides::new(),
         }
     }
@@ -189,6 +210,7 @@ date_format = "%Y-%m-%d"
 mark_read_on_open = false
 mark_read_after = 4
 theme = "high-contrast"
+refresh = "2h"
 [keys.list]
 select_first = ["g g"]
 "#,
@@ -208,6 +230,10 @@ select_first = ["g g"]
             assert!(format!("{err:#}").contains("1 to 3600"), "{bad}: {err:#}");
         }
         assert_eq!(config.theme, ThemeName::HighContrast);
+        assert_eq!(
+            config.refresh,
+            Refresh(std::time::Duration::from_secs(7200))
+        );
         assert_eq!(config.keys["list"]["select_first"], ["g g"]);
     }
 
@@ -224,6 +250,10 @@ select_first = ["g g"]
         assert!(e.contains("theme"), "{e}");
         let e = err("date_format = \"%Q\"\n");
         assert!(e.contains("date_format"), "{e}");
+        let e = err("refresh = \"5s\"\n");
+        assert!(e.contains("line 1") && e.contains("1m to 30d"), "{e}");
+        let e = err("refresh = 30\n");
+        assert!(e.contains("refresh"), "{e}");
         let e = err("[keys.lists]\nquit = [\"q\"]\n");
         assert!(e.contains("keys.lists"), "{e}");
     }

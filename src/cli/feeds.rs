@@ -6,10 +6,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 
-use super::args::FeedCommand;
+use std::time::Duration;
+
+use super::args::{FeedCommand, FetchArgs, RefreshSetting};
+use super::schedule::local;
 use crate::domain::import;
 use crate::domain::message::count;
-use crate::domain::store::Store;
+use crate::domain::store::{Feed, Store};
 use crate::domain::text::printable;
 
 /// Moves a newsboat cache in: its subscriptions, then its articles a batch at a time, so
@@ -152,12 +155,31 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
             pick,
             no_check,
         } => return super::subscribe::add(store, url, name.as_deref(), tags, *pick, *no_check),
-        FeedCommand::Set {
-            feed,
-            name,
-            tags,
-            untags,
-        } => return super::subscribe::set(store, feed, name.as_deref(), tags, untags),
+        FeedCommand::Set { feed, settings } => {
+            let found = store.find_feed(feed)?;
+            if settings.name.is_some() || !settings.tags.is_empty() || !settings.untags.is_empty() {
+                super::subscribe::set(
+                    store,
+                    feed,
+                    settings.name.as_deref(),
+                    &settings.tags,
+                    &settings.untags,
+                )?;
+            }
+            if let Some(refresh) = settings.refresh {
+                let (every, said) = match refresh {
+                    RefreshSetting::Global => (None, "as the config's `refresh` says".to_owned()),
+                    RefreshSetting::Every(d) => (
+                        Some(d),
+                        format!("every {}", super::schedule::span(d.as_secs())),
+                    ),
+                };
+                store
+                    .set_refresh(found.id, every)
+                    .with_context(|| format!("setting the refresh of {}", found.url))?;
+                outln!("{}: fetched {said}", printable(&found.url))?;
+            }
+        }
         FeedCommand::List { json } => return super::subscribe::list(store, *json),
         FeedCommand::Remove {
             feed,
@@ -243,24 +265,47 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCode> {
-    let feeds = store.feeds()?;
-    if feeds.is_empty() {
+pub(super) fn fetch(store: &mut Store, args: &FetchArgs, refresh: Duration) -> Result<ExitCode> {
+    let now = Timestamp::now();
+    let all = store.feeds()?;
+    if all.is_empty() {
         outln!("no subscriptions yet: herald feed add URL")?;
         return Ok(ExitCode::SUCCESS);
     }
+    // A feed inside its server's Retry-After is never asked, whatever the command says.
+    let (held, askable): (Vec<Feed>, Vec<Feed>) = all
+        .into_iter()
+        .partition(|f| crate::domain::fetch::held_back(f, now));
+    for f in &held {
+        outln!(
+            "{}: skipped: the server asked not to be asked again before {}",
+            printable(f.name.as_deref().unwrap_or(&f.url)),
+            local(f.retry_after.unwrap_or_default())
+        )?;
+    }
+    let feeds = if args.due {
+        store.due_feeds(now)?
+    } else {
+        askable
+    };
+    if feeds.is_empty() {
+        let next = match store.next_due_at()? {
+            Some(at) => format!("; the next is due at {}", local(at.as_second())),
+            None => String::new(),
+        };
+        outln!("nothing to fetch now{next}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let options = crate::domain::fetch::Options {
-        jobs: usize::from(jobs),
-        timeout: std::time::Duration::from_secs(timeout),
+        jobs: usize::from(args.jobs),
+        per_host: usize::from(args.per_host),
+        timeout: Duration::from_secs(args.timeout),
+        refresh,
         ..Default::default()
     };
     let show_progress = std::io::stderr().is_terminal();
-    let reports = crate::domain::fetch::fetch_all(
-        store,
-        feeds,
-        options,
-        Timestamp::now(),
-        &mut |done, total, _| {
+    let reports =
+        crate::domain::fetch::fetch_all(store, feeds, options, now, &mut |done, total, _| {
             if show_progress {
                 let width = 30;
                 let filled = done * width / total.max(1);
@@ -271,8 +316,7 @@ pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCo
                     " ".repeat(width.saturating_sub(filled))
                 );
             }
-        },
-    );
+        });
     if show_progress {
         errln!();
     }
@@ -297,6 +341,12 @@ pub(super) fn fetch(store: &mut Store, jobs: u16, timeout: u64) -> Result<ExitCo
         "fetched {}: {new} new, {updated} updated, {failed} failed",
         count(reports.len(), "feed", "feeds")
     )?;
+    if !held.is_empty() {
+        outln!(
+            "skipped {} whose server asked to wait (Retry-After)",
+            count(held.len(), "feed", "feeds")
+        )?;
+    }
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

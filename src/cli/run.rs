@@ -34,7 +34,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             from_newsboat,
         } => articles::import(&mut open(&cli)?, paths, from_newsboat.as_deref()),
         Command::Feed { action } => feeds::feed_command(&open(&cli)?, action),
-        Command::Fetch { jobs, timeout } => feeds::fetch(&mut open(&cli)?, *jobs, *timeout),
+        Command::Fetch(args) => {
+            let config = Config::load(cli.config.as_deref())?;
+            feeds::fetch(&mut open_store(&cli, &config)?, args, config.refresh.0)
+        }
         Command::List { json, limit } => done(articles::list(&open(&cli)?, *json, *limit)),
         Command::Show { id, width, json } => done(articles::show(&open(&cli)?, *id, *width, *json)),
         Command::Search {

@@ -163,18 +163,13 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
             .iter()
             .map(|f| {
                 let c = counts.get(&f.id).copied().unwrap_or_default();
-                serde_json::json!({
-                    "id": f.id,
-                    "url": f.url,
-                    "name": f.name,
-                    "tags": tags_of(f.id),
-                    "unread": c.unread,
-                    "total": c.total,
-                    "last_fetched": f.last_fetched
-                        .and_then(|s| Timestamp::from_second(s).ok())
-                        .map(|t| t.to_string()),
-                    "last_error": f.last_error,
-                })
+                let mut row = super::schedule::feed_json(f);
+                if let Some(fields) = row.as_object_mut() {
+                    fields.insert("tags".into(), tags_of(f.id).into());
+                    fields.insert("unread".into(), c.unread.into());
+                    fields.insert("total".into(), c.total.into());
+                }
+                row
             })
             .collect();
         write_json(&rows)?;
@@ -198,6 +193,7 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
         groups.push((None, untagged));
     }
     let headed = groups.iter().any(|(t, _)| t.is_some());
+    let now = Timestamp::now();
     for (tag, members) in groups {
         if headed {
             let unread: usize = members
@@ -213,11 +209,7 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
         }
         for f in members {
             let c = counts.get(&f.id).copied().unwrap_or_default();
-            let state = match (&f.last_error, f.last_fetched) {
-                (Some(err), _) => format!("failed: {err}"),
-                (None, Some(_)) => "ok".to_owned(),
-                (None, None) => "not fetched".to_owned(),
-            };
+            let state = super::schedule::feed_state(f, now);
             let name = printable(f.name.as_deref().unwrap_or("-")).into_owned();
             let name = truncate(&name, 36);
             let pad = 36usize.saturating_sub(crate::domain::text::width(&name));
@@ -230,6 +222,14 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
                 truncate(&printable(&state), 20)
             )?;
             outln!("      {}", truncate(&printable(&f.url), 74))?;
+            if state.len() > 20 {
+                // The schedule and a whole error do not fit beside the counts: below,
+                // wrapped to the width of the listing, never cut.
+                let filled = crate::domain::text::fill(&[printable(&state).into_owned()], 74);
+                for line in filled.lines() {
+                    outln!("      {line}")?;
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

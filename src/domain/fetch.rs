@@ -3,24 +3,34 @@
 //! that has not changed costs one 304. Parsing happens on the fetching threads; the one
 //! store connection writes.
 
-use std::collections::VecDeque;
+mod hosts;
+mod http;
+
+use std::sync::Arc;
 use std::sync::mpsc::channel;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
+#[cfg(test)]
+use anyhow::anyhow;
 use jiff::Timestamp;
 
-use crate::domain::import::feed;
-use crate::domain::model::NewArticle;
-use crate::domain::store::{Feed, Store, UpsertCounts};
+use crate::domain::store::{Attempt, Feed, Store, UpsertCounts};
+pub use hosts::host_of;
+use http::Fetched;
+pub(crate) use http::agent;
+pub use http::{MAX_RETRY_AFTER, Refused, USER_AGENT, retry_after};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub jobs: usize,
     pub timeout: Duration,
-    /// A response larger than this is refused.
+    /// A response larger than this, counted after decompression, is refused.
     pub max_bytes: u64,
+    /// At most this many requests at once to one host, whatever `jobs` is.
+    pub per_host: usize,
+    /// How long after a fetch a feed without its own refresh is due again.
+    pub refresh: Duration,
 }
 
 impl Default for Options {
@@ -29,6 +39,8 @@ impl Default for Options {
             jobs: 4,
             timeout: Duration::from_secs(20),
             max_bytes: 16 * 1024 * 1024,
+            per_host: 2,
+            refresh: Duration::from_secs(30 * 60),
         }
     }
 }
@@ -55,102 +67,20 @@ impl Report {
     }
 }
 
-/// What the network half hands the store half.
-enum Fetched {
-    NotModified,
-    Feed {
-        articles: Vec<NewArticle>,
-        title: Option<String>,
-        etag: Option<String>,
-        last_modified: Option<String>,
-    },
-}
-
-pub(crate) fn agent(options: &Options) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(options.timeout))
-        .http_status_as_error(false)
-        .max_redirects(5)
-        .user_agent(concat!("herald/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into()
-}
-
-fn fetch(agent: &ureq::Agent, feed: &Feed, options: &Options) -> Result<Fetched> {
-    let mut request = agent.get(&feed.url);
-    if let Some(etag) = &feed.etag {
-        request = request.header("If-None-Match", etag);
-    }
-    if let Some(modified) = &feed.last_modified {
-        request = request.header("If-Modified-Since", modified);
-    }
-    let mut response = request.call().map_err(|err| anyhow!("{err}"))?;
-    let status = response.status().as_u16();
-    if status == 304 {
-        return Ok(Fetched::NotModified);
-    }
-    if !(200..300).contains(&status) {
-        return Err(anyhow!("the server answered HTTP {status}"));
-    }
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let (etag, last_modified) = (header("etag"), header("last-modified"));
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(options.max_bytes)
-        .read_to_vec()
-        .map_err(|err| match err {
-            ureq::Error::BodyExceedsLimit(_) => anyhow!(
-                "the feed is larger than the {} MiB limit",
-                options.max_bytes / (1024 * 1024)
-            ),
-            other => anyhow!("{other}"),
-        })?;
-    let mut parsed = feed::parse(&bytes, feed.name.as_deref())?;
-    if parsed.dropped > 0 {
-        log::warn!(
-            "{}: {} items; kept the first {}",
-            feed.url,
-            parsed.items,
-            parsed.items - parsed.dropped
-        );
-    }
-    for article in &mut parsed.articles {
-        for warning in crate::domain::import::cap(article) {
-            log::info!("{}: {}: {warning}", feed.url, article.title);
-        }
-    }
-    Ok(Fetched::Feed {
-        articles: parsed.articles,
-        title: parsed.title,
-        etag,
-        last_modified,
-    })
-}
-
 /// How many fetched items one store transaction takes at most.
 const BATCH_ITEMS: usize = 2_000;
-
-impl Fetched {
-    fn items(&self) -> usize {
-        match self {
-            Fetched::NotModified => 0,
-            Fetched::Feed { articles, .. } => articles.len(),
-        }
-    }
-}
 
 /// Stores what fetching one feed brought and records the outcome on the feed. Every
 /// store write that fails is logged and makes the outcome a failure that says what was
 /// stored and what was not: a store that cannot record its fetches (a full disk, a
 /// read-only file) needs attention, even when the articles went in.
-fn store_one(store: &Store, feed: Feed, result: Result<Fetched>, now: Timestamp) -> Report {
+fn store_one(
+    store: &Store,
+    feed: Feed,
+    result: Result<Fetched>,
+    now: Timestamp,
+    refresh: Duration,
+) -> Report {
     let mut failed_writes: Vec<String> = Vec::new();
     let mut write = |what: &str, done: Result<()>| {
         if let Err(err) = done {
@@ -167,6 +97,10 @@ fn store_one(store: &Store, feed: Feed, result: Result<Fetched>, now: Timestamp)
             write(
                 "recording the fetch",
                 store.record_fetch(feed.id, None, None, None, now),
+            );
+            write(
+                "scheduling the next fetch",
+                store.schedule(&feed, Attempt::Succeeded, refresh, now),
             );
             Outcome::NotModified
         }
@@ -192,6 +126,10 @@ fn store_one(store: &Store, feed: Feed, result: Result<Fetched>, now: Timestamp)
                 {
                     write("naming the feed", store.name_feed(feed.id, title));
                 }
+                write(
+                    "scheduling the next fetch",
+                    store.schedule(&feed, Attempt::Succeeded, refresh, now),
+                );
                 Outcome::Stored(counts)
             }
             Err(err) => {
@@ -208,6 +146,14 @@ fn store_one(store: &Store, feed: Feed, result: Result<Fetched>, now: Timestamp)
             write(
                 "recording the error",
                 store.record_fetch(feed.id, None, None, Some(&reason), now),
+            );
+            let attempt = match err.downcast_ref::<Refused>() {
+                Some(refused) => Attempt::Refused(refused.wait),
+                None => Attempt::Failed,
+            };
+            write(
+                "scheduling the next fetch",
+                store.schedule(&feed, attempt, refresh, now),
             );
             Outcome::Failed(reason)
         }
@@ -239,11 +185,12 @@ fn store_arrived(
     store: &Store,
     arrived: Vec<(Feed, Result<Fetched>)>,
     now: Timestamp,
+    refresh: Duration,
 ) -> Vec<Report> {
     let mut batch: Vec<Report> = Vec::with_capacity(arrived.len());
     let committed = store.batch(|| {
         for (feed, result) in arrived {
-            batch.push(store_one(store, feed, result, now));
+            batch.push(store_one(store, feed, result, now, refresh));
         }
         Ok(())
     });
@@ -263,8 +210,16 @@ fn store_arrived(
     batch
 }
 
-/// Fetches `feeds`, `options.jobs` at a time, storing what arrives. `progress` hears of
-/// each feed as it finishes (done so far, total, its report).
+/// Whether `feed`'s server asked not to be asked before a time still ahead of `now`.
+pub fn held_back(feed: &Feed, now: Timestamp) -> bool {
+    feed.retry_after.is_some_and(|t| t > now.as_second())
+}
+
+/// Fetches `feeds`, `options.jobs` at a time and at most `options.per_host` at once from
+/// one host, storing what arrives and scheduling each feed's next fetch. A feed inside
+/// its server's Retry-After is never asked: it is left out, with no report (callers
+/// that want to say so check [`held_back`] first). `progress` hears of each feed as it
+/// finishes (done so far, total, its report).
 pub fn fetch_all(
     store: &Store,
     feeds: Vec<Feed>,
@@ -272,20 +227,29 @@ pub fn fetch_all(
     now: Timestamp,
     progress: &mut dyn FnMut(usize, usize, &Report),
 ) -> Vec<Report> {
+    let (held, feeds): (Vec<Feed>, Vec<Feed>) = feeds.into_iter().partition(|f| held_back(f, now));
+    for feed in &held {
+        log::info!(
+            "{}: not asked: its server's Retry-After runs until {}",
+            feed.url,
+            feed.retry_after.unwrap_or_default()
+        );
+    }
     let total = feeds.len();
-    let queue = Arc::new(Mutex::new(feeds.into_iter().collect::<VecDeque<_>>()));
+    let queue = Arc::new(hosts::Queue::new(feeds, options.per_host));
     let (sender, results) = channel();
-    let agent = agent(&options);
+    let agent = http::agent(&options);
     let mut workers = Vec::new();
     for _ in 0..options.jobs.clamp(1, 32).min(total.max(1)) {
         let queue = Arc::clone(&queue);
         let sender = sender.clone();
         let agent = agent.clone();
         workers.push(std::thread::spawn(move || {
-            loop {
-                let next = queue.lock().ok().and_then(|mut q| q.pop_front());
-                let Some(feed) = next else { break };
-                let result = fetch(&agent, &feed, &options);
+            while let Some((feed, host)) = queue.take() {
+                // Frees the host's slot however the fetch ends, a panic included.
+                let slot = hosts::Slot::new(&queue, host);
+                let result = http::fetch(&agent, &feed, &options);
+                drop(slot);
                 if sender.send((feed, result)).is_err() {
                     break;
                 }
@@ -307,7 +271,7 @@ pub fn fetch_all(
                 Err(_) => break,
             }
         }
-        for report in store_arrived(store, ready, now) {
+        for report in store_arrived(store, ready, now, options.refresh) {
             progress(reports.len() + 1, total, &report);
             reports.push(report);
         }
@@ -321,6 +285,9 @@ pub fn fetch_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::model::NewArticle;
+
+    const REFRESH: Duration = Duration::from_secs(1800);
 
     fn now() -> Timestamp {
         Timestamp::from_second(1_750_000_000).unwrap()
@@ -368,7 +335,7 @@ mod tests {
     #[test]
     fn stored_items_whose_fetch_cannot_be_recorded_are_reported() {
         let (store, feed) = store_that_cannot_record();
-        let report = store_one(&store, feed, Ok(fetched(&["One", "Two"])), now());
+        let report = store_one(&store, feed, Ok(fetched(&["One", "Two"])), now(), REFRESH);
         let reason = failure(&report);
         assert!(reason.contains("2 new"), "{reason}");
         assert!(reason.contains("cannot be written"), "{reason}");
@@ -378,7 +345,7 @@ mod tests {
     #[test]
     fn a_not_modified_feed_whose_fetch_cannot_be_recorded_is_reported() {
         let (store, feed) = store_that_cannot_record();
-        let report = store_one(&store, feed, Ok(Fetched::NotModified), now());
+        let report = store_one(&store, feed, Ok(Fetched::NotModified), now(), REFRESH);
         assert!(failure(&report).contains("cannot be written"));
     }
 
@@ -390,6 +357,7 @@ mod tests {
             feed,
             Err(anyhow!("the server answered HTTP 500")),
             now(),
+            REFRESH,
         );
         let reason = failure(&report);
         assert!(reason.contains("HTTP 500"), "{reason}");
@@ -405,7 +373,7 @@ mod tests {
             .pragma_update(None, "query_only", true)
             .unwrap();
         for result in [Ok(Fetched::NotModified), Ok(fetched(&["One"]))] {
-            let report = store_one(&store, feed.clone(), result, now());
+            let report = store_one(&store, feed.clone(), result, now(), REFRESH);
             assert!(
                 failure(&report).contains("readonly"),
                 "{:?}",
@@ -418,7 +386,7 @@ mod tests {
     fn a_fetch_that_stores_and_records_is_stored() {
         let store = Store::open_in_memory().unwrap();
         let feed = store.add_feed("https://a.example/rss", None).unwrap();
-        let report = store_one(&store, feed, Ok(fetched(&["One"])), now());
+        let report = store_one(&store, feed, Ok(fetched(&["One"])), now(), REFRESH);
         assert!(matches!(report.outcome, Outcome::Stored(c) if c.new == 1));
         let feed = store.feed_by_url("https://a.example/rss").unwrap().unwrap();
         assert_eq!(feed.etag.as_deref(), Some("\"v1\""));
@@ -452,6 +420,7 @@ mod tests {
                 (c, Err(anyhow!("the server answered HTTP 500"))),
             ],
             now(),
+            REFRESH,
         );
         for report in &reports {
             assert!(

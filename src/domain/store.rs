@@ -8,7 +8,8 @@
 //!   `codec` compresses bodies, `links` keeps the links apart from them;
 //!   `counts` keeps the article and unread counts.
 //! - `feeds`: subscriptions, and feed items updated in place; `tags`: their tags
-//!   (folders) and per-feed counts.
+//!   (folders) and per-feed counts; `schedule`: when each feed is due, its failures
+//!   and the server's Retry-After.
 //! - `read`: list rows and whole articles back; `flags`: read, starred, positions;
 //!   `meta`: saved views and settings.
 //! - `search` (with `clause`): a parsed query as SQL over the word indexes.
@@ -31,6 +32,7 @@ mod open;
 mod plans;
 mod prepared;
 mod read;
+mod schedule;
 mod schema;
 mod search;
 mod tags;
@@ -49,6 +51,7 @@ pub use insert::ImportCounts;
 pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
 pub use prepared::Prepared;
 pub(crate) use prepared::body_of;
+pub use schedule::{Attempt, MAX_BACKOFF, Plan, backoff, parse_refresh, plan};
 pub use search::{Found, RANK_LIMIT};
 pub use tags::{FeedCounts, MAX_TAG_CHARS, MAX_TAGS_PER_FEED, clean_tag};
 

@@ -19,6 +19,14 @@ pub struct Feed {
     pub last_modified: Option<String>,
     pub last_fetched: Option<i64>,
     pub last_error: Option<String>,
+    /// Seconds between fetches for this feed; `None` follows the config's `refresh`.
+    pub refresh: Option<i64>,
+    /// When the feed is due again (Unix seconds); `None` when never scheduled: due now.
+    pub next_due: Option<i64>,
+    /// Fetches that failed in a row since the last one that worked.
+    pub failures: u32,
+    /// No request before this (Unix seconds): the server's Retry-After.
+    pub retry_after: Option<i64>,
 }
 
 /// What removing a subscription did.
@@ -56,7 +64,8 @@ impl Store {
 
     pub fn feeds(&self) -> Result<Vec<Feed>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url, name, etag, last_modified, last_fetched, last_error
+            "SELECT id, url, name, etag, last_modified, last_fetched, last_error,
+                 refresh, next_due, failures, retry_after
              FROM feeds ORDER BY id",
         )?;
         let rows = stmt.query_map([], feed_from_row)?;
@@ -67,30 +76,13 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, url, name, etag, last_modified, last_fetched, last_error
+                "SELECT id, url, name, etag, last_modified, last_fetched, last_error,
+                     refresh, next_due, failures, retry_after
                  FROM feeds WHERE url = ?1",
                 [url],
                 feed_from_row,
             )
             .optional()?)
-    }
-
-    /// The subscription `url_or_id` names (its address, or its id from `feed list`); none
-    /// is an error that says where to look.
-    pub fn find_feed(&self, url_or_id: &str) -> Result<Feed> {
-        let feed = match url_or_id.trim().parse::<i64>() {
-            Ok(id) => self
-                .conn
-                .query_row(
-                    "SELECT id, url, name, etag, last_modified, last_fetched, last_error
-                     FROM feeds WHERE id = ?1",
-                    [id],
-                    feed_from_row,
-                )
-                .optional()?,
-            Err(_) => self.feed_by_url(url_or_id.trim())?,
-        };
-        feed.with_context(|| format!("no subscription {url_or_id}; `herald feed list` shows them"))
     }
 
     /// Removes a subscription with its articles, in one transaction; starred articles
@@ -341,7 +333,8 @@ fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<
     Ok(true)
 }
 
-fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
+/// Reads a feed from a row of the columns the SELECTs above name, in their order.
+pub(super) fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
     Ok(Feed {
         id: row.get(0)?,
         url: row.get(1)?,
@@ -350,6 +343,10 @@ fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
         last_modified: row.get(4)?,
         last_fetched: row.get(5)?,
         last_error: row.get(6)?,
+        refresh: row.get(7)?,
+        next_due: row.get(8)?,
+        failures: row.get(9)?,
+        retry_after: row.get(10)?,
     })
 }
 

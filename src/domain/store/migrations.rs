@@ -66,6 +66,7 @@ const STEPS: &[Step] = &[
     Step::rust(links_as_data)
         .slow("moving links out of article bodies, once; about 3 s per 10,000 articles"),
     Step::sql(TAGS),
+    Step::sql(SCHEDULE),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -257,6 +258,16 @@ CREATE TABLE feed_tags (
     PRIMARY KEY (feed_id, tag)
 ) WITHOUT ROWID;
 CREATE INDEX feed_tags_by_tag ON feed_tags(tag, feed_id);
+"#;
+
+const SCHEDULE: &str = r#"
+-- Each feed's schedule (store/schedule.rs): its own refresh in seconds (NULL: the
+-- config's), when it is due next (NULL: never fetched, due now), the failures in a row
+-- that grow its delay, and the server's Retry-After, before which no request is made.
+ALTER TABLE feeds ADD COLUMN refresh INTEGER;
+ALTER TABLE feeds ADD COLUMN next_due INTEGER;
+ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feeds ADD COLUMN retry_after INTEGER;
 "#;
 
 /// 2: the CJK bigram index, filled for the articles stored before it.
@@ -491,6 +502,32 @@ mod tests {
             )
             .unwrap();
         assert_eq!(automerge, 16);
+    }
+
+    /// A store from before schedules keeps its subscriptions, each due now.
+    #[test]
+    fn feeds_get_a_schedule_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let mut conn = Connection::open(&path).unwrap();
+        build_at(&mut conn, CURRENT_VERSION - 1);
+        conn.execute_batch(
+            "INSERT INTO feeds (url, name, etag, last_fetched)
+             VALUES ('https://a.example/rss', 'Alpha', '\"v1\"', 1000);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let feeds = store.feeds().unwrap();
+        assert_eq!(feeds.len(), 1);
+        let feed = &feeds[0];
+        assert_eq!(feed.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(
+            (feed.refresh, feed.next_due, feed.failures, feed.retry_after),
+            (None, None, 0, None)
+        );
+        let now = jiff::Timestamp::from_second(2000).unwrap();
+        assert_eq!(store.due_feeds(now).unwrap().len(), 1, "due now");
     }
 
     /// Stores an article as schema 8 did: its body, with any links section, compressed
