@@ -1,5 +1,6 @@
 //! herald: a terminal news reader. The library holds everything; `main.rs` only calls in.
 
+#![forbid(unsafe_code)]
 // No panics outside tests: errors become messages (see STYLE.md).
 #![cfg_attr(
     not(test),
