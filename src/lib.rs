@@ -8,6 +8,7 @@
 //! - `tui`: the terminal shell: the event loop, the terminal, the threads, the effects.
 //! - `cli`: the command line, the config file, and the commands that print.
 
+#![forbid(unsafe_code)]
 // No panics outside tests: errors become messages (see STYLE.md).
 #![cfg_attr(
     not(test),

@@ -1,5 +1,7 @@
 //! The `herald` binary.
 
+#![forbid(unsafe_code)]
+
 fn main() -> std::process::ExitCode {
     herald::cli::main()
 }
