@@ -15,6 +15,7 @@ pub mod marks;
 mod pointer;
 pub mod prompt;
 pub mod reader;
+mod refresh;
 pub mod report;
 mod search;
 mod start;
@@ -84,6 +85,10 @@ pub struct App {
     pub history: undo::History,
     /// True while a background fetch runs.
     pub fetching: bool,
+    /// True while that fetch is a refresh the app started by itself, not `R`.
+    refreshing: bool,
+    /// When the next feed is due, as the store last said.
+    next_fetch: Option<jiff::Timestamp>,
     /// The article a preview was asked for and has not arrived yet.
     previewing: Option<ArticleId>,
     /// When the previewed article is to be marked read (`mark_read_after`).
@@ -129,6 +134,8 @@ impl App {
             pending_keys: Vec::new(),
             history: undo::History::default(),
             fetching: false,
+            refreshing: false,
+            next_fetch: None,
             previewing: None,
             read_deadline: None,
             last_click: None,
@@ -277,12 +284,15 @@ impl App {
             }
             Action::FetchFeeds => {
                 self.fetching = true;
+                self.refreshing = false;
                 self.status = Some("Fetching feeds…".into());
                 effects.push(Effect::FetchFeeds);
             }
             Action::Reload => {
                 let keep = self.list.selected_row().map(|r| r.id);
                 effects.push(Effect::Refresh { keep });
+                // Feeds added or fetched by another herald change when the next is due.
+                effects.push(Effect::CheckSchedule);
             }
             Action::OpenLink => match &self.reader {
                 Some(r) if !r.article.links.is_empty() => {

@@ -750,6 +750,7 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         search,
         store_path: path.clone(),
         events,
+        fetch: herald::domain::fetch::Options::default(),
     };
     background.fetch_feeds();
     let mut progress = Vec::new();
@@ -779,6 +780,35 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         store.count().unwrap(),
         2,
         "written through the thread's own connection"
+    );
+    // Then when the next feed is due, for the reader to wake at.
+    let next = match received.recv_timeout(Duration::from_secs(20)).unwrap() {
+        Event::Report(Report::Scheduled(Some(at))) => at,
+        other => panic!("expected the schedule, got {other:?}"),
+    };
+    assert!(
+        next > jiff::Timestamp::now(),
+        "nothing is due right after a fetch"
+    );
+
+    // A refresh fetches only what is due: a feed added now (never fetched) is, the two
+    // just fetched are not.
+    store.add_feed(&server.url("/atom.xml"), None).unwrap();
+    background.fetch_due();
+    let done = loop {
+        match received.recv_timeout(Duration::from_secs(20)).unwrap() {
+            Event::Report(Report::FetchProgress { .. }) => {}
+            Event::Report(done @ Report::FetchDone { .. }) => break done,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    let Report::FetchDone { new, failures, .. } = done else {
+        unreachable!()
+    };
+    assert_eq!(new, 1, "only the new feed's item");
+    assert!(
+        failures.is_empty(),
+        "the broken feed was not due: {failures:?}"
     );
 }
 

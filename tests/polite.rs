@@ -347,10 +347,7 @@ fn requests_name_herald_and_gzip_and_brotli_bodies_are_read() {
         assert_eq!(a.host, "127.0.0.1");
         assert_eq!(
             a.user_agent,
-            format!(
-                "herald/{} (+https://github.com/herald-reader/herald)",
-                env!("CARGO_PKG_VERSION")
-            )
+            format!("herald/{}", env!("CARGO_PKG_VERSION"))
         );
         assert!(a.accept_encoding.contains("gzip"), "{a:?}");
         assert!(a.accept_encoding.contains("br"), "{a:?}");

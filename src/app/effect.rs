@@ -39,6 +39,11 @@ pub enum Effect {
     FindNextUnread(Option<ArticleId>),
     /// Put text on the clipboard through the terminal (OSC 52).
     CopyToClipboard(String),
+    /// Ask the store when the next feed is due; the answer is `Report::Scheduled`.
+    CheckSchedule,
+    /// Fetch the feeds that are due, in the background; the end comes back as
+    /// `Report::FetchDone`, then `Report::Scheduled` with the next time.
+    FetchDue,
     /// Fetch every feed in the background; progress and the end come back as reports.
     FetchFeeds,
     /// Count the store again and find where `keep` now sits.

@@ -70,13 +70,8 @@ impl App {
         };
     }
 
-    /// When the app next needs to hear the time (`Report::Tick`), if ever.
-    pub fn deadline(&self) -> Option<Timestamp> {
-        self.read_deadline.map(|d| d.at)
-    }
-
     /// Marks the shown article read once it has been shown for `mark_read_after`.
-    pub(super) fn tick(&mut self, effects: &mut Vec<Effect>) {
+    pub(super) fn read_tick(&mut self, effects: &mut Vec<Effect>) {
         let Some(deadline) = self.read_deadline else {
             return;
         };

@@ -21,6 +21,9 @@ pub enum Report {
     ArticlePreviewed(Box<Article>),
     /// Time has passed: a deadline the app set (`App::deadline`) may be due.
     Tick,
+    /// When the next feed is due (`None`: none is), from the store: at start and after
+    /// each fetch.
+    Scheduled(Option<jiff::Timestamp>),
     /// Rows of the list, loaded from the store from index `start`.
     RowsLoaded {
         start: usize,
@@ -75,7 +78,11 @@ impl App {
             }
             Report::ArticleLoaded(article) => self.article_loaded(*article, &mut effects),
             Report::ArticlePreviewed(article) => self.article_previewed(*article, &mut effects),
-            Report::Tick => self.tick(&mut effects),
+            Report::Tick => {
+                self.read_tick(&mut effects);
+                self.fetch_tick(&mut effects);
+            }
+            Report::Scheduled(at) => self.scheduled(at),
             Report::RowsLoaded { start, rows } => self.list.fill(start, rows),
             Report::Notify(message) => self.status = Some(message),
             Report::SearchDone { generation, result } => self.search_done(generation, result),
@@ -109,8 +116,10 @@ impl App {
             }
             Report::NothingToFetch => {
                 self.fetching = false;
-                self.status =
-                    Some("No feeds to fetch yet: add one with herald feed add URL".into());
+                if !std::mem::take(&mut self.refreshing) {
+                    self.status =
+                        Some("No feeds to fetch yet: add one with herald feed add URL".into());
+                }
             }
             Report::FetchDone {
                 new,
@@ -118,15 +127,18 @@ impl App {
                 failures,
             } => {
                 self.fetching = false;
-                let mut message = format!("Fetched: {new} new, {updated} updated");
-                if !failures.is_empty() {
-                    message.push_str(&format!(
-                        ", {} failed ({})",
-                        failures.len(),
-                        failures.join("; ")
-                    ));
+                if self.worth_saying(new, updated, failures.len()) {
+                    let mut message = format!("Fetched: {new} new, {updated} updated");
+                    if !failures.is_empty() {
+                        message.push_str(&format!(
+                            ", {} failed ({})",
+                            failures.len(),
+                            failures.join("; ")
+                        ));
+                    }
+                    self.status = Some(message);
                 }
-                self.status = Some(message);
+                self.refreshing = false;
                 let keep = self.list.selected_row().map(|r| r.id);
                 effects.push(Effect::Refresh { keep });
             }

@@ -106,6 +106,7 @@ pub struct Config {
     pub mark_read_after: Option<MarkReadAfter>,
     pub theme: ThemeName,
     pub refresh: Refresh,
+    pub fetch_on_start: bool,
     pub keys: KeyOverrides,
 }
 
@@ -120,6 +121,7 @@ impl Default for Config {
             mark_read_after: None,
             theme: ThemeName::Default,
             refresh: Refresh::default(),
+            fetch_on_start: false,
             keys: KeyOverrides::new(),
         }
     }

@@ -71,6 +71,11 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
             mark_read_after: config.mark_read_after.map(|m| m.0),
         },
         theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
+        fetch: crate::domain::fetch::Options {
+            refresh: config.refresh.0,
+            ..crate::domain::fetch::Options::default()
+        },
+        fetch_on_start: config.fetch_on_start,
         #[cfg(debug_assertions)]
         debug_panic: cli.debug_panic,
     };

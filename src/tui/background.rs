@@ -13,33 +13,82 @@ pub struct Background {
     pub search: Sender<SearchRequest>,
     pub store_path: std::path::PathBuf,
     pub events: Sender<Event>,
+    /// How fetches run: jobs, timeout, the per-host limit, the config's refresh.
+    pub fetch: crate::domain::fetch::Options,
 }
 
 impl Background {
     /// Fetches every feed on a thread of its own; progress and the result arrive as
     /// reports, so keys keep working the whole time.
     pub fn fetch_feeds(&self) {
+        self.spawn_fetch(Which::All);
+    }
+
+    /// Fetches the feeds that are due, the same way.
+    pub fn fetch_due(&self) {
+        self.spawn_fetch(Which::Due);
+    }
+
+    fn spawn_fetch(&self, which: Which) {
         let path = self.store_path.clone();
         let events = self.events.clone();
+        let options = self.fetch;
         std::thread::spawn(move || {
-            let done = match Store::open(&path) {
-                Ok(store) => fetch_feeds_with(&store, &mut |done, total| {
-                    let _ = events.send(Event::Report(Report::FetchProgress { done, total }));
-                }),
-                Err(err) => Report::FetchDone {
-                    new: 0,
-                    updated: 0,
-                    failures: vec![crate::domain::message::error_chain(&err)],
-                },
+            let (done, next) = match Store::open(&path) {
+                Ok(store) => {
+                    let done = fetch_with(&store, which, options, &mut |done, total| {
+                        let _ = events.send(Event::Report(Report::FetchProgress { done, total }));
+                    });
+                    (done, next_due(&store))
+                }
+                Err(err) => (
+                    Report::FetchDone {
+                        new: 0,
+                        updated: 0,
+                        failures: vec![crate::domain::message::error_chain(&err)],
+                    },
+                    None,
+                ),
             };
             let _ = events.send(Event::Report(done));
+            let _ = events.send(Event::Report(Report::Scheduled(next)));
         });
     }
 }
 
-/// Fetches every feed of `store`, reporting progress; the summary as a report.
-pub fn fetch_feeds_with(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> Report {
-    let feeds = match store.feeds() {
+/// Every feed (`R`), or only those due (a refresh the app started by itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    All,
+    Due,
+}
+
+/// When the next feed is due, as the store says; a store that cannot say gives no time,
+/// so the app does not wake for it (the failure is logged).
+pub fn next_due(store: &Store) -> Option<jiff::Timestamp> {
+    store.next_due_at().unwrap_or_else(|err| {
+        log::error!(
+            "reading when feeds are due: {}",
+            crate::domain::message::error_chain(&err)
+        );
+        None
+    })
+}
+
+/// Fetches the feeds of `store` that `which` says, reporting progress; the summary as a
+/// report.
+pub fn fetch_with(
+    store: &Store,
+    which: Which,
+    options: crate::domain::fetch::Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
+    let now = jiff::Timestamp::now();
+    let feeds = match which {
+        Which::All => store.feeds(),
+        Which::Due => store.due_feeds(now),
+    };
+    let feeds = match feeds {
         Ok(feeds) => feeds,
         Err(err) => {
             return Report::FetchDone {
@@ -52,13 +101,10 @@ pub fn fetch_feeds_with(store: &Store, progress: &mut dyn FnMut(usize, usize)) -
     if feeds.is_empty() {
         return Report::NothingToFetch;
     }
-    let reports = crate::domain::fetch::fetch_all(
-        store,
-        feeds,
-        crate::domain::fetch::Options::default(),
-        jiff::Timestamp::now(),
-        &mut |done, total, _| progress(done, total),
-    );
+    let reports =
+        crate::domain::fetch::fetch_all(store, feeds, options, now, &mut |done, total, _| {
+            progress(done, total)
+        });
     let (mut new, mut updated, mut failures) = (0, 0, Vec::new());
     for report in &reports {
         match &report.outcome {

@@ -61,6 +61,10 @@ pub fn run_effects(
                         background.fetch_feeds();
                         continue;
                     }
+                    Effect::FetchDue => {
+                        background.fetch_due();
+                        continue;
+                    }
                     _ => {}
                 }
             }
@@ -111,7 +115,20 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             Some((id, row)) => Some(Report::GoToArticle { id, row }),
             None => Some(Report::Notify("No unread articles".into())),
         },
-        Effect::FetchFeeds => Some(background::fetch_feeds_with(store, &mut |_, _| {})),
+        Effect::CheckSchedule => Some(Report::Scheduled(background::next_due(store))),
+        // Without background threads (tests, in-memory stores) a fetch runs here.
+        Effect::FetchFeeds => Some(background::fetch_with(
+            store,
+            background::Which::All,
+            crate::domain::fetch::Options::default(),
+            &mut |_, _| {},
+        )),
+        Effect::FetchDue => Some(background::fetch_with(
+            store,
+            background::Which::Due,
+            crate::domain::fetch::Options::default(),
+            &mut |_, _| {},
+        )),
         Effect::Refresh { keep } => Some(Report::Refreshed {
             total: store.count()?,
             unread: store.count_unread()?,

@@ -49,6 +49,8 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     });
     run_effects(&store, &mut app, opened, None);
     let mut pending = app.apply(Report::ViewsLoaded(store.views()?));
+    // When the next feed is due: the app wakes then and fetches what is due.
+    pending.extend(app.apply(Report::Scheduled(super::background::next_due(&store))));
     loop {
         run_effects(
             &store,
@@ -68,7 +70,13 @@ pub fn run(store: Store, options: Options) -> Result<()> {
                 search: worker::spawn(path.to_path_buf(), sender.clone()),
                 store_path: path.to_path_buf(),
                 events: sender.clone(),
+                fetch: options.fetch,
             });
+            if options.fetch_on_start {
+                pending.extend(app.update(Action::FetchFeeds));
+                // The effects run at the top of the loop, with the threads now started.
+                continue;
+            }
         }
         if let Some(path) = first_frame_report.take() {
             report_first_frame(&path, &app)?;
