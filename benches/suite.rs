@@ -214,6 +214,7 @@ fn main() -> anyhow::Result<()> {
                 "longest article ({words} words): first frame {open:.2} ms; scroll frame {scroll:.3} ms"
             );
         }
+        follow_keys(&store, n)?;
     }
     if std::env::var_os("HERALD_BENCH_SKIP_DAILY").is_none() {
         println!("== the daily loop");
@@ -221,5 +222,40 @@ fn main() -> anyhow::Result<()> {
         daily_sizes.extend(sizes.iter().copied().filter(|&n| n != 10_000));
         daily::run(&daily_sizes)?;
     }
+    Ok(())
+}
+
+/// The reader following the selection: `j` 300 times down the list at 120x40, each key's
+/// update, the article it selects read from the store and laid out, and the frame drawn.
+/// Target (#14): at most 16 ms a key.
+fn follow_keys(store: &Store, n: usize) -> anyhow::Result<()> {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
+    let mut app = App::new(Start::new(
+        Keymap::default_keymap()?,
+        Rect::new(0, 0, 120, 40),
+    ));
+    let effects = app.apply(Report::Refreshed {
+        total: store.count()?,
+        unread: store.count_unread()?,
+        selected_row: None,
+    });
+    herald::tui::run_effects(store, &mut app, effects, None);
+    let mut times = Vec::new();
+    for _ in 0..300.min(n.saturating_sub(1)) {
+        let started = Instant::now();
+        let effects = app.update(Action::SelectNext);
+        herald::tui::run_effects(store, &mut app, effects, None);
+        terminal.draw(|f| herald::ui::render(&app, &herald::ui::theme::DEFAULT, f))?;
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    let shown = app.reader.as_ref().map(|r| r.article.summary.id);
+    let selected = app.list.selected_row().map(|r| r.id);
+    anyhow::ensure!(shown == selected, "the reader did not follow the selection");
+    let worst = times.iter().copied().fold(0.0, f64::max);
+    println!(
+        "reader following the selection: {:.2} ms median, {worst:.2} ms worst per key ({} keys, article loaded and frame drawn)",
+        median(times.clone()),
+        times.len()
+    );
     Ok(())
 }
