@@ -19,6 +19,7 @@ mod refresh;
 pub mod report;
 mod search;
 mod start;
+mod subscribe;
 pub mod undo;
 pub mod view;
 
@@ -89,6 +90,8 @@ pub struct App {
     refreshing: bool,
     /// When the next feed is due, as the store last said.
     next_fetch: Option<jiff::Timestamp>,
+    /// The feeds a site named, while the person picks one.
+    feed_choices: Vec<crate::domain::discover::Candidate>,
     /// The article a preview was asked for and has not arrived yet.
     previewing: Option<ArticleId>,
     /// When the previewed article is to be marked read (`mark_read_after`).
@@ -136,6 +139,7 @@ impl App {
             fetching: false,
             refreshing: false,
             next_fetch: None,
+            feed_choices: Vec::new(),
             previewing: None,
             read_deadline: None,
             last_click: None,
@@ -288,6 +292,7 @@ impl App {
                 self.status = Some("Fetching feeds…".into());
                 effects.push(Effect::FetchFeeds);
             }
+            Action::AddFeed => self.ask_feed_address(),
             Action::Reload => {
                 let keep = self.list.selected_row().map(|r| r.id);
                 effects.push(Effect::Refresh { keep });

@@ -64,6 +64,8 @@ pub enum Action {
     CopyLink,
     /// Fetch every subscribed feed in the background.
     FetchFeeds,
+    /// Subscribe to a feed by its address or its site's, found in the background.
+    AddFeed,
     /// Read the store again: articles another herald added appear.
     Reload,
     /// Open link N of the article (its links are numbered in the text).
@@ -187,6 +189,12 @@ pub static ACTIONS: &[Spec] = &[
     spec(Action::CopyLink, "copy_link", "copy the link", None),
     spec(Action::OpenLink, "open_link", "open link number N", None),
     spec(Action::FetchFeeds, "fetch_feeds", "fetch all feeds", None),
+    spec(
+        Action::AddFeed,
+        "add_feed",
+        "add a feed (its address or its site's)",
+        None,
+    ),
     spec(
         Action::Reload,
         "reload",

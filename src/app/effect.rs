@@ -39,6 +39,11 @@ pub enum Effect {
     FindNextUnread(Option<ArticleId>),
     /// Put text on the clipboard through the terminal (OSC 52).
     CopyToClipboard(String),
+    /// Look for feeds at an address (a feed, or a site's page that names some); the
+    /// answer is `Report::FeedsFound`.
+    Discover(String),
+    /// Subscribe to this feed; `Report::Subscribed` follows, or a notice why not.
+    Subscribe(String),
     /// Ask the store when the next feed is due; the answer is `Report::Scheduled`.
     CheckSchedule,
     /// Fetch the feeds that are due, in the background; the end comes back as

@@ -12,6 +12,10 @@ pub enum PromptKind {
     ConfirmMarkAll(usize),
     /// The number of a link in the open article.
     OpenLink,
+    /// The address of a feed or of its site.
+    AddFeed,
+    /// Which of the feeds a site named (`App::feed_choices`).
+    PickFeed,
 }
 
 impl PromptKind {
@@ -22,6 +26,8 @@ impl PromptKind {
             PromptKind::SaveView => "Save view as: ",
             PromptKind::ConfirmMarkAll(_) => "",
             PromptKind::OpenLink => "Open link number: ",
+            PromptKind::AddFeed => "Add feed: ",
+            PromptKind::PickFeed => "Which feed? ",
         }
     }
 }

@@ -21,6 +21,13 @@ pub enum Report {
     ArticlePreviewed(Box<Article>),
     /// Time has passed: a deadline the app set (`App::deadline`) may be due.
     Tick,
+    /// The feeds found at an address typed after `a`, or why none.
+    FeedsFound {
+        address: String,
+        found: Result<Vec<crate::domain::discover::Candidate>, String>,
+    },
+    /// A feed was subscribed to; its name as the list will show it.
+    Subscribed(String),
     /// When the next feed is due (`None`: none is), from the store: at start and after
     /// each fetch.
     Scheduled(Option<jiff::Timestamp>),
@@ -83,6 +90,10 @@ impl App {
                 self.fetch_tick(&mut effects);
             }
             Report::Scheduled(at) => self.scheduled(at),
+            Report::FeedsFound { address, found } => {
+                self.feeds_found(&address, found, &mut effects);
+            }
+            Report::Subscribed(name) => self.subscribed(name, &mut effects),
             Report::RowsLoaded { start, rows } => self.list.fill(start, rows),
             Report::Notify(message) => self.status = Some(message),
             Report::SearchDone { generation, result } => self.search_done(generation, result),

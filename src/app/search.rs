@@ -154,7 +154,9 @@ impl App {
             PromptKind::Find
             | PromptKind::SaveView
             | PromptKind::ConfirmMarkAll(_)
-            | PromptKind::OpenLink => {}
+            | PromptKind::OpenLink
+            | PromptKind::AddFeed
+            | PromptKind::PickFeed => {}
         }
     }
 
@@ -206,6 +208,8 @@ impl App {
                 });
             }
             PromptKind::ConfirmMarkAll(_) => effects.push(self.mark_all_effect()),
+            PromptKind::AddFeed => self.look_for_feeds(&prompt.input, effects),
+            PromptKind::PickFeed => self.pick_feed(&prompt.input, effects),
             PromptKind::OpenLink => {
                 let links = self
                     .reader
@@ -274,7 +278,11 @@ impl App {
                     reader.set_marks(Vec::new(), false);
                 }
             }
-            PromptKind::SaveView | PromptKind::ConfirmMarkAll(_) | PromptKind::OpenLink => {}
+            PromptKind::PickFeed => self.feed_choices.clear(),
+            PromptKind::SaveView
+            | PromptKind::ConfirmMarkAll(_)
+            | PromptKind::OpenLink
+            | PromptKind::AddFeed => {}
         }
     }
 

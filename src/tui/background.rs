@@ -29,6 +29,17 @@ impl Background {
         self.spawn_fetch(Which::Due);
     }
 
+    /// Looks for feeds at `address` on a thread of its own: the network never holds up a
+    /// key. The answer arrives as `Report::FeedsFound`.
+    pub fn discover(&self, address: String) {
+        let events = self.events.clone();
+        let options = self.fetch;
+        std::thread::spawn(move || {
+            let found = look_for_feeds(&address, options);
+            let _ = events.send(Event::Report(Report::FeedsFound { address, found }));
+        });
+    }
+
     fn spawn_fetch(&self, which: Which) {
         let path = self.store_path.clone();
         let events = self.events.clone();
@@ -124,4 +135,13 @@ pub fn fetch_with(
         updated,
         failures,
     }
+}
+
+/// The feeds at `address`, or why there are none, in words for the status line.
+pub fn look_for_feeds(
+    address: &str,
+    options: crate::domain::fetch::Options,
+) -> Result<Vec<crate::domain::discover::Candidate>, String> {
+    crate::domain::discover::discover(address, &options)
+        .map_err(|err| crate::domain::message::error_chain(&err))
 }

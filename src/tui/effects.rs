@@ -65,6 +65,10 @@ pub fn run_effects(
                         background.fetch_due();
                         continue;
                     }
+                    Effect::Discover(address) => {
+                        background.discover(address.clone());
+                        continue;
+                    }
                     _ => {}
                 }
             }
@@ -115,6 +119,20 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             Some((id, row)) => Some(Report::GoToArticle { id, row }),
             None => Some(Report::Notify("No unread articles".into())),
         },
+        Effect::Discover(address) => Some(Report::FeedsFound {
+            found: background::look_for_feeds(&address, crate::domain::fetch::Options::default()),
+            address,
+        }),
+        Effect::Subscribe(url) => Some(match store.feed_by_url(&url)? {
+            Some(feed) => Report::Notify(format!(
+                "Already subscribed to {}",
+                feed.name.as_deref().unwrap_or(&feed.url)
+            )),
+            None => {
+                let feed = store.add_feed(&url, None)?;
+                Report::Subscribed(feed.name.unwrap_or(feed.url))
+            }
+        }),
         Effect::CheckSchedule => Some(Report::Scheduled(background::next_due(store))),
         // Without background threads (tests, in-memory stores) a fetch runs here.
         Effect::FetchFeeds => Some(background::fetch_with(

@@ -97,6 +97,16 @@ fn short(action: &Action) -> &'static str {
         .unwrap_or_else(|| action.description())
 }
 
+/// The feeds a site named, numbered, as titles (else addresses) side by side.
+fn feed_choices(app: &App) -> String {
+    app.feed_choices()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} {}", i + 1, c.title.as_deref().unwrap_or(&c.url)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// The prompt line: what is typed, then an error or the count of matches at the right.
 /// The terminal cursor sits at the end of the input.
 fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &mut Frame) {
@@ -115,6 +125,11 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
         (None, PromptKind::SaveView) => ("Enter saves · Esc cancels".to_owned(), theme.hint),
         (None, PromptKind::ConfirmMarkAll(_)) => ("y yes · n no".to_owned(), theme.hint),
         (None, PromptKind::OpenLink) => ("Enter opens · Esc cancels".to_owned(), theme.hint),
+        (None, PromptKind::AddFeed) => (
+            "a feed's address or its site's · Enter adds".to_owned(),
+            theme.hint,
+        ),
+        (None, PromptKind::PickFeed) => (feed_choices(app), theme.hint),
     };
     let question;
     let label = match prompt.kind {

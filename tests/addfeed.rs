@@ -1,0 +1,158 @@
+//! Adding a feed from the reader: `a`, an address, Enter. A site's page leads to its feed,
+//! several are offered by number, and an address with no feed adds nothing.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+
+use common::{Harness, fixtures};
+
+fn rss(title: &str, item: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>\
+         <item><guid>{item}</guid><title>{item}</title>\
+         <pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate>\
+         <description>Text of {item}.</description></item></channel></rss>"
+    )
+}
+
+/// A site: `/` names one feed, `/two` names two, the feeds, and 404 for the rest.
+fn serve() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(200) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let n = stream.read(&mut request).unwrap_or(0);
+            let line = String::from_utf8_lossy(&request[..n]);
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            let link = |href: &str, title: &str| {
+                format!(
+                    "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"{title}\" href=\"{href}\">"
+                )
+            };
+            let (status, kind, body) = match path.as_str() {
+                "/" => (
+                    "200 OK",
+                    "text/html",
+                    format!(
+                        "<html><head>{}</head><body>Quay</body></html>",
+                        link("/feed.xml", "Quay Post")
+                    ),
+                ),
+                "/two" => (
+                    "200 OK",
+                    "text/html",
+                    format!(
+                        "<html><head>{}{}</head><body>Quay</body></html>",
+                        link("/feed.xml", "Quay Post"),
+                        link("/other.xml", "Quay Notices")
+                    ),
+                ),
+                "/feed.xml" => (
+                    "200 OK",
+                    "application/rss+xml",
+                    rss("Quay Post", "Crane back in service"),
+                ),
+                "/other.xml" => (
+                    "200 OK",
+                    "application/rss+xml",
+                    rss("Quay Notices", "Berth four closed"),
+                ),
+                _ => ("404 Not Found", "text/plain", "not here".to_owned()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+fn add(h: &mut Harness, address: &str) {
+    h.keys("a");
+    h.type_text(address);
+    h.keys("enter");
+}
+
+#[test]
+fn a_sites_address_subscribes_to_its_feed_and_fetches_it() {
+    let port = serve();
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    add(&mut h, &format!("http://127.0.0.1:{port}/"));
+    let feeds = h.store.feeds().unwrap();
+    assert_eq!(feeds.len(), 1);
+    assert_eq!(feeds[0].url, format!("http://127.0.0.1:{port}/feed.xml"));
+    assert_eq!(
+        h.app.list.total, 7,
+        "fetched at once: its article is in the list"
+    );
+    let status = h.app.status.clone().unwrap_or_default();
+    assert!(status.contains("Fetched: 1 new"), "{status}");
+    // The same address again: already subscribed, nothing doubled.
+    add(&mut h, &format!("http://127.0.0.1:{port}/"));
+    assert!(
+        h.app
+            .status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Already subscribed")
+    );
+    assert_eq!(h.store.feeds().unwrap().len(), 1);
+}
+
+#[test]
+fn several_feeds_are_offered_by_number() {
+    let port = serve();
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    add(&mut h, &format!("http://127.0.0.1:{port}/two"));
+    assert!(
+        h.store.feeds().unwrap().is_empty(),
+        "nothing until one is chosen"
+    );
+    let bottom = h.screen().lines().last().unwrap().to_owned();
+    assert!(bottom.starts_with("Which feed?"), "{bottom}");
+    assert!(bottom.contains("1 Quay Post · 2 Quay Notices"), "{bottom}");
+    h.type_text("2");
+    h.keys("enter");
+    let feeds = h.store.feeds().unwrap();
+    assert_eq!(feeds.len(), 1);
+    assert!(feeds[0].url.ends_with("/other.xml"));
+    // A number out of range adds nothing and says why.
+    add(&mut h, &format!("http://127.0.0.1:{port}/two"));
+    h.type_text("9");
+    h.keys("enter");
+    assert_eq!(h.store.feeds().unwrap().len(), 1);
+    assert!(
+        h.app
+            .status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("choose 1 to 2")
+    );
+}
+
+#[test]
+fn an_address_with_no_feed_adds_nothing_and_says_why() {
+    let port = serve();
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    add(&mut h, &format!("http://127.0.0.1:{port}/missing"));
+    assert!(h.store.feeds().unwrap().is_empty());
+    let status = h.app.status.clone().unwrap_or_default();
+    assert!(status.starts_with("No feed added:"), "{status}");
+    add(&mut h, "");
+    assert_eq!(
+        h.app.status.as_deref(),
+        Some("No address: nothing was added")
+    );
+    // Esc leaves the question without adding anything.
+    h.keys("a");
+    h.type_text("http://127.0.0.1:9/");
+    h.keys("esc");
+    assert!(h.app.prompt.is_none());
+    assert!(h.store.feeds().unwrap().is_empty());
+}
