@@ -90,6 +90,8 @@ pub struct App {
     refreshing: bool,
     /// When the next feed is due, as the store last said.
     next_fetch: Option<jiff::Timestamp>,
+    /// When the app last started a refresh by itself.
+    last_refresh: Option<jiff::Timestamp>,
     /// The feeds a site named, while the person picks one.
     feed_choices: Vec<crate::domain::discover::Candidate>,
     /// The article a preview was asked for and has not arrived yet.
@@ -139,6 +141,7 @@ impl App {
             fetching: false,
             refreshing: false,
             next_fetch: None,
+            last_refresh: None,
             feed_choices: Vec::new(),
             previewing: None,
             read_deadline: None,

@@ -79,3 +79,20 @@ fn the_earlier_of_two_deadlines_wakes_the_app() {
     h.report(Report::Tick);
     assert_eq!(h.app.deadline(), Some(at(600)));
 }
+
+/// A schedule that does not move on (a store that cannot record its fetches) must not
+/// make the app ask again at once, over and over: refreshes are a minute apart at least.
+#[test]
+fn a_schedule_stuck_in_the_past_is_not_a_tight_loop() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.app.clock = Clock::Fixed(at(0));
+    h.report(Report::Scheduled(Some(at(0))));
+    h.report(Report::Tick);
+    // The refresh ran (nothing was due in this store); the store says "due" again.
+    h.report(Report::Scheduled(Some(at(0))));
+    assert_eq!(
+        h.app.deadline(),
+        Some(at(60)),
+        "not before a minute has passed"
+    );
+}

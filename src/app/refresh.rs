@@ -3,14 +3,22 @@
 //! fetched in the background. A fetch the person started (`R`) is never doubled, and a
 //! refresh that brought nothing leaves the status line alone.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use super::{App, Effect};
+
+/// The shortest time between two refreshes the app starts by itself. Should a feed's
+/// schedule fail to move on (a store that cannot record a fetch), this keeps the app from
+/// asking its server again and again.
+pub const MIN_GAP: SignedDuration = SignedDuration::from_secs(60);
 
 impl App {
     /// When the next feed is due, as the store last said; `None`: no feed is.
     pub(super) fn scheduled(&mut self, at: Option<Timestamp>) {
-        self.next_fetch = at;
+        self.next_fetch = match (at, self.last_refresh) {
+            (Some(at), Some(last)) => Some(at.max(last + MIN_GAP)),
+            (at, _) => at,
+        };
     }
 
     /// Starts the background fetch of the due feeds once their time has come.
@@ -23,6 +31,7 @@ impl App {
         }
         // Asked once: the next time comes with the fetch's end.
         self.next_fetch = None;
+        self.last_refresh = Some(self.clock.now());
         self.fetching = true;
         self.refreshing = true;
         effects.push(Effect::FetchDue);
