@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod layout;
 pub mod list;
 pub mod marks;
+mod navigate;
 mod pointer;
 pub mod prompt;
 pub mod reader;
@@ -371,34 +372,6 @@ impl App {
     /// How far the help can scroll on this screen.
     fn help_max_scroll(&self) -> usize {
         layout::help_max_scroll(self.size, help::lines(&self.keymap).len())
-    }
-
-    /// From the reader, the next or previous article of the list, opened in its place.
-    fn step_article(&mut self, delta: isize, effects: &mut Vec<Effect>) {
-        let height = self.list_height();
-        let before = self.list.selected;
-        self.list.move_by(delta, height);
-        if self.list.selected == before {
-            self.status = Some(if delta > 0 {
-                "This is the last article".into()
-            } else {
-                "This is the first article".into()
-            });
-        } else if let Some(row) = self.list.selected_row() {
-            effects.push(Effect::LoadArticle(row.id));
-        }
-    }
-
-    fn toggle_zoom(&mut self) {
-        if self.reader.is_some() {
-            self.zoomed = !self.zoomed;
-            if self.zoomed {
-                self.focus = Focus::Reader;
-            }
-            self.relayout();
-        } else {
-            self.status = Some("Open an article to zoom the reader".into());
-        }
     }
 
     fn copy_link(&mut self, effects: &mut Vec<Effect>) {
