@@ -5,6 +5,7 @@
 
 pub mod action;
 mod effect;
+pub mod fetch_log;
 mod flags;
 pub mod follow;
 pub mod help;
@@ -56,6 +57,10 @@ pub struct App {
     pub focus: Focus,
     pub zoomed: bool,
     pub help_open: bool,
+    /// The fetch log is open over the panes (`L`); it scrolls like the help.
+    pub log_open: bool,
+    pub log_scroll: usize,
+    pub fetch_log: fetch_log::FetchLog,
     /// Lines the help screen is scrolled by.
     pub help_scroll: usize,
     pub status: Option<String>,
@@ -121,6 +126,9 @@ impl App {
             focus: Focus::List,
             zoomed: false,
             help_open: false,
+            log_open: false,
+            log_scroll: 0,
+            fetch_log: fetch_log::FetchLog::default(),
             help_scroll: 0,
             status: None,
             total,
@@ -152,7 +160,7 @@ impl App {
 
     /// The keymap context for the current state.
     pub fn context(&self) -> Context {
-        if self.help_open {
+        if self.help_open || self.log_open {
             Context::Help
         } else if self.prompt.is_some() {
             Context::Prompt
@@ -234,6 +242,17 @@ impl App {
             Action::PageUp => self.page(-1, 1),
             Action::HalfPageDown => self.page(1, 2),
             Action::HalfPageUp => self.page(-1, 2),
+            Action::ScrollDown if self.log_open => {
+                self.log_scroll = (self.log_scroll + 1).min(self.log_max_scroll());
+            }
+            Action::ScrollUp if self.log_open => {
+                self.log_scroll = self.log_scroll.saturating_sub(1);
+            }
+            Action::ShowFetchLog => {
+                self.help_open = false;
+                self.log_open = true;
+                self.log_scroll = 0;
+            }
             Action::ScrollDown if self.help_open => {
                 self.help_scroll = (self.help_scroll + 1).min(self.help_max_scroll());
             }
@@ -320,10 +339,14 @@ impl App {
                 None => {}
             },
             Action::ShowHelp => {
+                self.log_open = false;
                 self.help_open = true;
                 self.help_scroll = 0;
             }
-            Action::CloseHelp => self.help_open = false,
+            Action::CloseHelp => {
+                self.help_open = false;
+                self.log_open = false;
+            }
             Action::Quit | Action::ForceQuit => {
                 self.save_position(&mut effects);
                 self.quit = true;

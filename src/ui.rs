@@ -1,5 +1,6 @@
 //! Drawing: reads the `App` and paints a frame. Nothing here changes state.
 
+pub mod fetch_log;
 pub mod help;
 pub mod list;
 pub mod reader;
@@ -39,6 +40,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     if app.help_open {
         help::render(app, frame.area(), theme, frame);
     }
+    if app.log_open {
+        fetch_log::render(app, frame.area(), theme, frame);
+    }
 }
 
 /// A pane's one-line title bar; the focused pane's is marked with `▶` as well as styled.
@@ -75,5 +79,5 @@ pub fn title_bar(
 }
 
 pub(crate) fn focused(app: &App, focus: Focus) -> bool {
-    !app.help_open && app.focus == focus
+    !app.help_open && !app.log_open && app.focus == focus
 }

@@ -66,6 +66,8 @@ pub enum Action {
     FetchFeeds,
     /// Subscribe to a feed by its address or its site's, found in the background.
     AddFeed,
+    /// Every fetch error since herald started, in full.
+    ShowFetchLog,
     /// Read the store again: articles another herald added appear.
     Reload,
     /// Open link N of the article (its links are numbered in the text).
@@ -193,6 +195,12 @@ pub static ACTIONS: &[Spec] = &[
         Action::AddFeed,
         "add_feed",
         "add a feed (its address or its site's)",
+        None,
+    ),
+    spec(
+        Action::ShowFetchLog,
+        "show_fetch_log",
+        "fetch errors, in full",
         None,
     ),
     spec(

@@ -21,6 +21,7 @@ impl App {
         let following = self.focus == Focus::List
             && self.prompt.is_none()
             && !self.help_open
+            && !self.log_open
             && self.panes().reader.is_some();
         if !following {
             return;

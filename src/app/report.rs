@@ -5,6 +5,8 @@
 use ratatui::layout::Rect;
 
 use super::{App, ArticleList, Effect, Focus, Reader, marks, undo, view};
+use crate::app::action::Action;
+use crate::app::keymap::Context;
 use crate::domain::model::{Article, ArticleId, SavedView, Summary};
 use crate::domain::store::Found;
 
@@ -138,11 +140,17 @@ impl App {
                 failures,
             } => {
                 self.fetching = false;
+                self.log_failures(&failures);
                 if self.worth_saying(new, updated, failures.len()) {
                     let mut message = format!("Fetched: {new} new, {updated} updated");
                     if !failures.is_empty() {
+                        // A summary: the reasons in full are in the fetch log.
+                        let key = self
+                            .keymap
+                            .key_for(Context::List, &Action::ShowFetchLog)
+                            .unwrap_or_else(|| "L".into());
                         message.push_str(&format!(
-                            ", {} failed ({})",
+                            ", {} failed ({key} shows why): {}",
                             failures.len(),
                             failures.join("; ")
                         ));
