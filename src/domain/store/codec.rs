@@ -124,12 +124,7 @@ impl Codec {
             .ok()
             .and_then(|d| d.encoder.as_ref().map(|(_, e)| Arc::clone(e)));
         let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(text.len()));
-        let done = COMPRESSOR.with(|cell| {
-            let mut cell = cell.borrow_mut();
-            let cctx = match &mut *cell {
-                Some(cctx) => cctx,
-                None => cell.insert(CCtx::try_create()?),
-            };
+        let done = with_compressor(|cctx| {
             match &dictionary {
                 Some(d) => cctx.compress_using_cdict(&mut out, text.as_bytes(), d),
                 None => cctx.compress(&mut out, text.as_bytes(), LEVEL),
@@ -315,18 +310,24 @@ impl Codec {
 /// reads either: UTF-8 never starts with zstd's magic number.
 pub fn compress_small(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(text.len()));
-    let done = COMPRESSOR.with(|cell| {
+    let done = with_compressor(|cctx| cctx.compress(&mut out, text.as_bytes(), LEVEL).ok());
+    match done {
+        Some(_) if out.len() < text.len() => out,
+        _ => text.as_bytes().to_vec(),
+    }
+}
+
+/// Runs `work` with this thread's compression context, made on first use; `None` when
+/// zstd cannot make one (out of memory) or `work` fails.
+fn with_compressor(work: impl FnOnce(&mut CCtx<'static>) -> Option<usize>) -> Option<usize> {
+    COMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
         let cctx = match &mut *cell {
             Some(cctx) => cctx,
             None => cell.insert(CCtx::try_create()?),
         };
-        cctx.compress(&mut out, text.as_bytes(), LEVEL).ok()
-    });
-    match done {
-        Some(_) if out.len() < text.len() => out,
-        _ => text.as_bytes().to_vec(),
-    }
+        work(cctx)
+    })
 }
 
 /// Up to `SAMPLES` texts, each cut to `SAMPLE_BYTES`, to train a dictionary on.
