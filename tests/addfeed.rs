@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpListener;
 
-use common::{Harness, fixtures};
+use common::{Harness, fixtures, respond};
 
 fn rss(title: &str, item: &str) -> String {
     format!(
@@ -63,10 +63,11 @@ fn serve() -> u16 {
                 ),
                 _ => ("404 Not Found", "text/plain", "not here".to_owned()),
             };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
+            respond(
+                &mut stream,
+                status,
+                &[("Content-Type", kind.to_owned())],
+                body.as_bytes(),
             );
         }
     });

@@ -2,8 +2,9 @@
 //! feeds: formats, rich HTML, a malformed feed, one over the size cap, one slower than
 //! the timeout, a 304 on the second request, redirects; OPML round trip; newsboat.
 
+use common::respond;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,19 +33,6 @@ struct Server {
     hits: Arc<Mutex<HashMap<String, usize>>>,
     not_modified: Arc<AtomicUsize>,
     changing: Arc<AtomicUsize>,
-}
-
-fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body);
 }
 
 impl Server {

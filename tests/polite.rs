@@ -4,8 +4,9 @@
 //! 429 and 503 with Retry-After honoured across runs, growing delays after failures,
 //! `fetch --due`, `feed set --refresh` and `feed list --json`.
 
+use common::respond;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -99,19 +100,6 @@ fn rss(title: &str) -> String {
          <item><guid>{title}-2</guid><title>{title} two</title><description>Second.</description></item>\
          </channel></rss>"
     )
-}
-
-fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body);
 }
 
 fn handle(mut stream: TcpStream, log: &Mutex<Log>) {

@@ -239,3 +239,23 @@ pub fn is_root() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// Answers an HTTP request on `stream` with `status`, `headers` and `body`, then closes:
+/// the loopback servers of the feed tests all speak this much HTTP.
+pub fn respond(
+    stream: &mut std::net::TcpStream,
+    status: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) {
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = std::io::Write::write_all(stream, head.as_bytes());
+    let _ = std::io::Write::write_all(stream, body);
+}
