@@ -6,7 +6,7 @@
 //! - `transaction`: every write an immediate transaction, or a savepoint in a batch.
 //! - `prepared`, `insert`: articles worked out as rows, then added (or removed);
 //!   `codec` compresses bodies, `links` keeps the links apart from them;
-//!   `counts` keeps the article and unread counts.
+//!   `counts` keeps the article and unread counts, `sources` the same per source.
 //! - `feeds`: subscriptions, and feed items updated in place; `tags`: their tags
 //!   (folders) and per-feed counts; `schedule`: when each feed is due, its failures
 //!   and the server's Retry-After.
@@ -35,6 +35,7 @@ mod read;
 mod schedule;
 mod schema;
 mod search;
+mod sources;
 mod tags;
 #[cfg(test)]
 mod testing;
@@ -53,6 +54,7 @@ pub use prepared::Prepared;
 pub(crate) use prepared::body_of;
 pub use schedule::{Attempt, MAX_BACKOFF, Plan, backoff, parse_refresh, plan};
 pub use search::{Found, RANK_LIMIT};
+pub use sources::{MAX_LOCAL_SOURCES, SourceCount};
 pub use tags::{FeedCounts, MAX_TAG_CHARS, MAX_TAGS_PER_FEED, clean_tag};
 
 /// How many articles of one import share a transaction: large enough that commits cost

@@ -92,18 +92,23 @@ impl Store {
         let mut removed = Removed::default();
         {
             let mut select = tx.prepare_cached(
-                "SELECT id, read = 0, starred != 0 FROM articles WHERE feed_id = ?1",
+                "SELECT id, read = 0, starred != 0, source FROM articles WHERE feed_id = ?1",
             )?;
             let mut delete_fts = tx.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?;
             let mut delete_cjk = tx.prepare_cached("DELETE FROM articles_cjk WHERE rowid = ?1")?;
             let mut delete = tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?;
-            let rows: Vec<(i64, bool, bool)> = select
-                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            let rows: Vec<(i64, bool, bool, String)> = select
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut unread = 0;
-            for (article, is_unread, starred) in rows {
+            let mut tally = super::sources::Tally::default();
+            for (article, is_unread, starred, source) in rows {
+                // Every article leaves the feed: deleted, or kept as one of no feed
+                // (the schema sets its feed to NULL), counted under its source text.
+                tally.add(Some(id), "", -1, -i64::from(is_unread));
                 if starred && !include_starred {
                     removed.starred_kept += 1;
+                    tally.add(None, &source, 1, i64::from(is_unread));
                     continue;
                 }
                 delete_fts.execute([article])?;
@@ -113,6 +118,7 @@ impl Store {
                 unread += i64::from(is_unread);
             }
             super::counts::adjust_counts(&tx, -(removed.articles as i64), -unread)?;
+            tally.apply(&tx)?;
         }
         let n = tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
         if n == 0 {
@@ -291,6 +297,19 @@ fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<
     )?;
     if same {
         return Ok(false);
+    }
+    // An article of no feed is counted under its source text (store/sources.rs): a feed
+    // file whose title changed moves its items to the new source.
+    let (feed, source, unread): (Option<i64>, String, bool) = tx.query_row(
+        "SELECT feed_id, source, read = 0 FROM articles WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if feed.is_none() && source != row.source {
+        let mut tally = super::sources::Tally::default();
+        tally.add(None, &source, -1, -i64::from(unread));
+        tally.add(None, &row.source, 1, i64::from(unread));
+        tally.apply(tx)?;
     }
     tx.execute(
         "UPDATE articles SET title = ?2, authors = ?3, source = ?4, published = ?5,

@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Store;
 use super::counts::adjust_counts;
+use super::sources::Tally;
 use crate::domain::model::{ArticleId, Position};
 
 impl Store {
@@ -29,14 +30,24 @@ impl Store {
     pub fn set_read_many(&self, ids: &[ArticleId], read: bool) -> Result<()> {
         let tx = self.write()?;
         let mut changed = 0;
+        let step = if read { -1 } else { 1 };
+        let mut tally = Tally::default();
         {
-            let mut update =
-                tx.prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1 AND read != ?2")?;
+            let mut update = tx.prepare_cached(
+                "UPDATE articles SET read = ?2 WHERE id = ?1 AND read != ?2
+                 RETURNING feed_id, source",
+            )?;
             for id in ids {
-                changed += update.execute(params![id, read])? as i64;
+                let mut rows = update.query(params![id, read])?;
+                while let Some(row) = rows.next()? {
+                    let source: String = row.get(1)?;
+                    tally.add(row.get(0)?, &source, 0, step);
+                    changed += 1;
+                }
             }
         }
-        adjust_counts(&tx, 0, if read { -changed } else { changed })?;
+        adjust_counts(&tx, 0, step * changed)?;
+        tally.apply(&tx)?;
         tx.commit().context("saving the read marks")?;
         Ok(())
     }
@@ -52,17 +63,25 @@ impl Store {
                     .query_map([], |r| r.get(0))?
                     .collect::<rusqlite::Result<Vec<ArticleId>>>()?;
                 tx.execute("UPDATE articles SET read = 1 WHERE read = 0", [])?;
+                super::sources::all_read(&tx)?;
                 ids
             }
             Some(ids) => {
-                let mut update =
-                    tx.prepare_cached("UPDATE articles SET read = 1 WHERE id = ?1 AND read = 0")?;
+                let mut update = tx.prepare_cached(
+                    "UPDATE articles SET read = 1 WHERE id = ?1 AND read = 0
+                     RETURNING feed_id, source",
+                )?;
                 let mut changed = Vec::new();
+                let mut tally = Tally::default();
                 for id in ids {
-                    if update.execute([id])? == 1 {
+                    let mut rows = update.query([id])?;
+                    while let Some(row) = rows.next()? {
+                        let source: String = row.get(1)?;
+                        tally.add(row.get(0)?, &source, 0, -1);
                         changed.push(*id);
                     }
                 }
+                tally.apply(&tx)?;
                 changed
             }
         };

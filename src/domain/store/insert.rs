@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::counts::adjust_counts;
+use super::sources::Tally;
 use super::{Codec, Prepared, Store};
 use crate::domain::model::{ArticleId, NewArticle};
 
@@ -84,16 +85,21 @@ impl Store {
     /// Removes an article and its index entry.
     pub fn delete(&mut self, id: ArticleId) -> Result<()> {
         let tx = self.write()?;
-        let unread: Option<bool> = tx
-            .query_row("SELECT read = 0 FROM articles WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+        let row: Option<(bool, Option<i64>, String)> = tx
+            .query_row(
+                "SELECT read = 0, feed_id, source FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?;
         tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
         tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
         tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
-        if let Some(unread) = unread {
+        if let Some((unread, feed, source)) = row {
             adjust_counts(&tx, -1, -i64::from(unread))?;
+            let mut tally = Tally::default();
+            tally.add(feed, &source, -1, -i64::from(unread));
+            tally.apply(&tx)?;
         }
         tx.commit().context("deleting the article")?;
         Ok(())
@@ -112,6 +118,7 @@ pub(super) fn insert_prepared(
     codec.save_pending(tx)?;
     let mut counts = ImportCounts::default();
     let mut unread = 0;
+    let mut tally = Tally::default();
     let mut insert = tx.prepare_cached(
         "INSERT INTO articles (dedup_key, guid, source, title, authors, published,
              sort_key, url, summary, added, read, starred, feed_id)
@@ -160,11 +167,13 @@ pub(super) fn insert_prepared(
             }
             counts.imported += 1;
             unread += i64::from(!row.read);
+            tally.add(row.feed_id, &row.source, 1, i64::from(!row.read));
         } else {
             counts.already_present += 1;
         }
     }
     adjust_counts(tx, counts.imported as i64, unread)?;
+    tally.apply(tx)?;
     Ok(counts)
 }
 

@@ -67,6 +67,7 @@ const STEPS: &[Step] = &[
         .slow("moving links out of article bodies, once; about 3 s per 10,000 articles"),
     Step::sql(TAGS),
     Step::sql(SCHEDULE),
+    Step::sql(super::sources::SOURCE_COUNTS),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -510,7 +511,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("herald.db");
         let mut conn = Connection::open(&path).unwrap();
-        build_at(&mut conn, CURRENT_VERSION - 1);
+        build_at(&mut conn, 10);
         conn.execute_batch(
             "INSERT INTO feeds (url, name, etag, last_fetched)
              VALUES ('https://a.example/rss', 'Alpha', '\"v1\"', 1000);",
@@ -528,6 +529,29 @@ mod tests {
         );
         let now = jiff::Timestamp::from_second(2000).unwrap();
         assert_eq!(store.due_feeds(now).unwrap().len(), 1, "due now");
+    }
+
+    /// Schema 12 keeps counts per source: a store from before gets them from its
+    /// articles, feeds and files alike.
+    #[test]
+    fn counts_per_source_are_worked_out_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let mut conn = Connection::open(&path).unwrap();
+        build_at(&mut conn, 11);
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url) VALUES (7, 'https://a.example/rss');
+             INSERT INTO articles (dedup_key, source, title, authors, sort_key, added, read, feed_id)
+             VALUES ('a', 'Alpha', 'One', '', 5, 0, 0, 7), ('b', 'Alpha', 'Two', '', 5, 0, 1, 7),
+                    ('c', 'Desk', 'Three', '', 5, 0, 0, NULL);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let kept = store.source_counts().unwrap();
+        assert_eq!(kept, store.recount_sources().unwrap());
+        assert_eq!((kept[0].feed_id, kept[0].total, kept[0].unread), (Some(7), 2, 1));
+        assert_eq!((kept[1].source.as_str(), kept[1].unread), ("Desk", 1));
     }
 
     /// Stores an article as schema 8 did: its body, with any links section, compressed
