@@ -6,7 +6,7 @@ pub mod highlight;
 pub mod query;
 pub mod spelling;
 
-pub use query::{Query, QueryError, parse};
+pub use query::{Query, QueryError, Within, parse};
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -84,8 +84,21 @@ pub struct Group {
     pub any_of: Vec<Term>,
 }
 
+/// Where the articles come from: the source chosen in the sources pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Within {
+    /// One feed's articles.
+    Feed(i64),
+    /// The articles of every feed with this tag.
+    Tag(String),
+    /// Articles of no feed with this source text: imported files, the samples.
+    Local(String),
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
+    /// Only the articles of this source; `None`: all of them.
+    pub within: Option<Within>,
     /// Every group must match.
     pub groups: Vec<Group>,
     /// No term here may match.

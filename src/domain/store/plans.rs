@@ -158,6 +158,20 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
     store.tags_of(feed.id).unwrap();
     store.all_tags().unwrap();
     store.feed_counts(feed.id).unwrap();
+    // The sources pane: its counts, and each kind of source chosen, alone or searched.
+    store.source_counts().unwrap();
+    for within in [
+        search::Within::Feed(feed.id),
+        search::Within::Tag("daily".into()),
+        search::Within::Local("Harbour".into()),
+    ] {
+        for text in ["", "ferry", "is:unread"] {
+            let mut query = search::parse(text, now, false).unwrap();
+            query.within = Some(within.clone());
+            let found = store.search(&query, Order::Newest).unwrap();
+            assert!(text == "is:unread" || !found.ids.is_empty(), "{within:?} {text}");
+        }
+    }
     store.rename_feed(feed.id, "Harbour").unwrap();
     store.set_starred(page[9].id, true).unwrap();
     store.remove_feed(feed.id, false).unwrap();

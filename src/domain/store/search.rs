@@ -6,7 +6,7 @@ use rusqlite::types::Value;
 use super::Store;
 use super::clause::Clause;
 use crate::domain::model::{ArticleId, Summary};
-use crate::domain::search::query::{Query, Term};
+use crate::domain::search::query::{Query, Term, Within};
 use crate::domain::search::{Order, cjk};
 
 /// The FTS5 expression for one term in the word index, or `None` when the term has no
@@ -67,6 +67,41 @@ fn in_cjk(expr: String) -> Clause {
     )
 }
 
+/// The condition for a source, and for a source text the words the word index holds
+/// for it, which narrow the rows to check from the whole archive to that source's (and
+/// the few others that share its words).
+fn within_clause(within: &Within) -> (Clause, Option<String>) {
+    match within {
+        Within::Feed(id) => (
+            Clause::new("a.feed_id = ?", vec![Value::Integer(*id)]),
+            None,
+        ),
+        Within::Tag(tag) => (
+            Clause::new(
+                "a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)",
+                vec![Value::Text(tag.clone())],
+            ),
+            None,
+        ),
+        Within::Local(source) => {
+            let words: Vec<String> = source
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .take(8)
+                .map(|w| format!("\"{w}\""))
+                .collect();
+            let expr = (!words.is_empty()).then(|| format!("source : ({})", words.join(" AND ")));
+            (
+                Clause::new(
+                    "a.feed_id IS NULL AND a.source = ?",
+                    vec![Value::Text(source.clone())],
+                ),
+                expr,
+            )
+        }
+    }
+}
+
 fn plan(query: &Query) -> Plan {
     let mut filter = Clause::always();
     let mut main_groups = Vec::new();
@@ -103,6 +138,11 @@ fn plan(query: &Query) -> Plan {
         } else if let Some(expr) = word_expression(term) {
             excluded_words.push(expr);
         }
+    }
+    if let Some(within) = &query.within {
+        let (clause, words) = within_clause(within);
+        filter = filter.and(clause);
+        main_groups.extend(words);
     }
     let mut main = None;
     if main_groups.is_empty() {
@@ -324,6 +364,40 @@ mod tests {
         assert!(ids(&s, "is:read").is_empty());
         assert!(ids(&s, "is:starred").is_empty());
         assert_eq!(ids(&s, ""), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_source_chosen_narrows_every_query_to_it() {
+        let store = store();
+        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        let other = store.add_feed("https://b.example/rss", None).unwrap();
+        let item = |guid: &str, title: &str| NewArticle {
+            guid: Some(guid.into()),
+            source: "Harbour Daily".into(),
+            title: title.into(),
+            paragraphs: vec!["A ferry story from the feed.".into()],
+            ..Default::default()
+        };
+        store.upsert(Some(&feed), &[item("f1", "Feed ferry")], jiff::Timestamp::UNIX_EPOCH).unwrap();
+        store.upsert(Some(&other), &[item("f2", "Other ferry")], jiff::Timestamp::UNIX_EPOCH).unwrap();
+        store.tag_feed(other.id, "boats").unwrap();
+        let within = |within: Within, text: &str| {
+            let mut q = parse(text, "2025-01-15T00:00:00Z".parse().unwrap(), false).unwrap();
+            q.within = Some(within);
+            store.search(&q, Order::Newest).unwrap().ids.into_iter().map(|i| i.0).collect::<Vec<_>>()
+        };
+        // Local "Harbour Daily" is the two imported articles, not the feed items whose
+        // source text is the same.
+        assert_eq!(within(Within::Local("Harbour Daily".into()), ""), [1, 2]);
+        assert_eq!(within(Within::Local("Harbour Daily".into()), "storm"), [2]);
+        assert_eq!(within(Within::Local("Harbour".into()), ""), Vec::<i64>::new());
+        assert_eq!(within(Within::Local("Field Notes".into()), ""), [4]);
+        assert_eq!(within(Within::Local("—".into()), ""), Vec::<i64>::new());
+        assert_eq!(within(Within::Feed(feed.id), ""), [5]);
+        assert_eq!(within(Within::Feed(feed.id), "ferry"), [5]);
+        assert_eq!(within(Within::Feed(feed.id), "storm"), Vec::<i64>::new());
+        assert_eq!(within(Within::Tag("boats".into()), ""), [6]);
+        assert_eq!(within(Within::Tag("none".into()), ""), Vec::<i64>::new());
     }
 
     #[test]
