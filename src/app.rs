@@ -4,6 +4,7 @@
 //! effects for the caller to run; neither does I/O.
 
 pub mod action;
+mod choose;
 mod effect;
 pub mod fetch_log;
 mod flags;
@@ -11,6 +12,7 @@ pub mod follow;
 pub mod help;
 pub mod keymap;
 pub mod layout;
+mod links;
 pub mod list;
 pub mod marks;
 mod navigate;
@@ -20,6 +22,7 @@ pub mod reader;
 mod refresh;
 pub mod report;
 mod search;
+pub mod sources;
 mod start;
 mod subscribe;
 pub mod undo;
@@ -45,6 +48,7 @@ pub use view::View;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
+    Sources,
     List,
     Reader,
 }
@@ -52,6 +56,7 @@ pub enum Focus {
 #[derive(Debug, Clone)]
 pub struct App {
     pub keymap: Keymap,
+    pub sources: sources::SourcesPane,
     pub list: ArticleList,
     pub reader: Option<Reader>,
     pub focus: Focus,
@@ -118,9 +123,15 @@ impl App {
             zone,
             clock,
             size,
+            first_run,
         } = start;
         App {
             keymap,
+            sources: sources::SourcesPane {
+                choice: settings.sources,
+                first_run,
+                ..Default::default()
+            },
             list: ArticleList::new(total),
             reader: None,
             focus: Focus::List,
@@ -166,6 +177,7 @@ impl App {
             Context::Prompt
         } else {
             match self.focus {
+                Focus::Sources => Context::Sources,
                 Focus::List => Context::List,
                 Focus::Reader => Context::Reader,
             }
@@ -206,7 +218,8 @@ impl App {
     }
 
     pub fn panes(&self) -> layout::Panes {
-        layout::panes(self.size, self.zoomed, self.settings.layout)
+        let sources = self.sources.visible(self.size.width);
+        layout::panes(self.size, self.zoomed, self.settings.layout, sources)
     }
 
     pub(super) fn list_height(&self) -> usize {
@@ -232,6 +245,10 @@ impl App {
         let mut effects = Vec::new();
         // A new request replaces the last message: it was about the last one.
         self.status = None;
+        if self.update_sources(&action, &mut effects) {
+            self.keep_counts_fresh(&mut effects);
+            return effects;
+        }
         let height = self.list_height();
         match action {
             Action::SelectNext => self.list.move_by(1, height),
@@ -282,6 +299,7 @@ impl App {
             Action::FocusNext => {
                 self.focus = match self.focus {
                     Focus::List if self.reader.is_some() => Focus::Reader,
+                    Focus::Reader if self.panes().sources.is_some() => Focus::Sources,
                     _ => Focus::List,
                 };
                 if self.focus == Focus::List {
@@ -322,22 +340,9 @@ impl App {
                 // Feeds added or fetched by another herald change when the next is due.
                 effects.push(Effect::CheckSchedule);
             }
-            Action::OpenLink => match &self.reader {
-                Some(r) if !r.article.links.is_empty() => {
-                    self.prompt = Some(Prompt::new(PromptKind::OpenLink, String::new()));
-                }
-                Some(_) => self.status = Some("This article has no numbered links".into()),
-                None => {}
-            },
+            Action::OpenLink => self.ask_link_number(),
             Action::CopyLink => self.copy_link(&mut effects),
-            Action::OpenInBrowser => match self.target().map(|s| s.url.clone()) {
-                Some(Some(url)) => {
-                    self.status = Some(format!("Opening {url}"));
-                    effects.push(Effect::OpenUrl(url));
-                }
-                Some(None) => self.status = Some("This article has no link".into()),
-                None => {}
-            },
+            Action::OpenInBrowser => self.open_in_browser(&mut effects),
             Action::ShowHelp => {
                 self.log_open = false;
                 self.help_open = true;
@@ -375,9 +380,16 @@ impl App {
             Action::FindPrev => self.step_find(false),
             Action::SaveView => self.ask_view_name(),
             Action::ShowView(number) => self.show_view(number, &mut effects),
+            // Handled by `update_sources`, or meaningless outside the sources pane.
+            Action::ToggleSources
+            | Action::FocusSources
+            | Action::RenameSource
+            | Action::TagSource
+            | Action::RemoveSource => {}
         }
         self.load_missing_rows(&mut effects);
         self.follow_selection(&mut effects);
+        self.keep_counts_fresh(&mut effects);
         effects
     }
 
@@ -397,23 +409,6 @@ impl App {
         layout::help_max_scroll(self.size, help::lines(&self.keymap).len())
     }
 
-    fn copy_link(&mut self, effects: &mut Vec<Effect>) {
-        match self.target().map(|s| s.url.clone()) {
-            // A link with a line break or a bidi override would paste other than it
-            // reads (into a shell, say): only a plain web address is copied.
-            Some(Some(url)) if crate::domain::text::plain_web_address(&url).is_none() => {
-                self.status =
-                    Some("Not copied: the link is not a plain http or https address".into());
-            }
-            Some(Some(url)) => {
-                self.status = Some(format!("Copied {url}"));
-                effects.push(Effect::CopyToClipboard(url));
-            }
-            Some(None) => self.status = Some("This article has no link".into()),
-            None => {}
-        }
-    }
-
     /// The article that read, star and open act on: the open one in the reader, else the
     /// selected row.
     pub(super) fn target(&self) -> Option<&Summary> {
@@ -426,26 +421,6 @@ impl App {
     pub(super) fn save_position(&self, effects: &mut Vec<Effect>) {
         if let Some(r) = &self.reader {
             effects.push(Effect::SavePosition(r.article.summary.id, r.position()));
-        }
-    }
-
-    fn page(&mut self, direction: isize, divisor: usize) {
-        match (self.focus, &mut self.reader) {
-            (Focus::Reader, Some(r)) => {
-                let step = (r.height / divisor).max(1) as isize;
-                r.scroll_by(direction * step);
-            }
-            _ => {
-                let height = self.list_height();
-                let step = (height / divisor).max(1) as isize;
-                self.list.move_by(direction * step, height);
-            }
-        }
-    }
-
-    fn scroll_reader(&mut self, lines: isize) {
-        if let Some(r) = &mut self.reader {
-            r.scroll_by(lines);
         }
     }
 

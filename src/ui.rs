@@ -4,6 +4,7 @@ pub mod fetch_log;
 pub mod help;
 pub mod list;
 pub mod reader;
+pub mod sources;
 pub mod status;
 pub mod theme;
 
@@ -18,19 +19,14 @@ use theme::Theme;
 /// Draws the whole screen from `app`, in the colours of `theme`.
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     let panes = app.panes();
+    if let Some(area) = panes.sources {
+        sources::render(app, area, theme, frame);
+        rule(frame, area, theme);
+    }
     if let Some(area) = panes.list {
         list::render(app, area, theme, frame);
         if panes.side_by_side {
-            let rule = Rect {
-                x: area.right(),
-                width: 1,
-                ..area
-            };
-            let lines: Vec<Line> = (0..rule.height).map(|_| Line::raw("│")).collect();
-            frame.render_widget(
-                ratatui::widgets::Paragraph::new(lines).style(theme.rule),
-                rule,
-            );
+            rule(frame, area, theme);
         }
     }
     if let Some(area) = panes.reader {
@@ -43,6 +39,23 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     if app.log_open {
         fetch_log::render(app, frame.area(), theme, frame);
     }
+}
+
+/// The one-column rule at the right of `pane`.
+fn rule(frame: &mut Frame, pane: Rect, theme: &Theme) {
+    let rule = Rect {
+        x: pane.right(),
+        width: 1,
+        ..pane
+    };
+    if rule.right() > frame.area().right() {
+        return;
+    }
+    let lines: Vec<Line> = (0..rule.height).map(|_| Line::raw("│")).collect();
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(lines).style(theme.rule),
+        rule,
+    );
 }
 
 /// A pane's one-line title bar; the focused pane's is marked with `▶` as well as styled.

@@ -17,7 +17,9 @@ fn harness_with(config: &str, width: u16, height: u16) -> Harness {
         date_format: config.date_format.0.clone(),
         mark_read_on_open: config.mark_read_on_open,
         mark_read_after: config.mark_read_after.map(|m| m.0),
+        sources: config.sources,
     };
+    h.app.sources.choice = config.sources;
     h.resize(width, height);
     h
 }

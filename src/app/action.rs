@@ -68,6 +68,16 @@ pub enum Action {
     AddFeed,
     /// Every fetch error since herald started, in full.
     ShowFetchLog,
+    /// Show or hide the sources pane (feeds, tags, views, files, with unread counts).
+    ToggleSources,
+    /// Move to the sources pane, showing it if hidden.
+    FocusSources,
+    /// Rename the feed under the sources pane's cursor.
+    RenameSource,
+    /// Edit the tags (folders) of the feed under the cursor.
+    TagSource,
+    /// Unsubscribe from the feed, or delete the files' source, under the cursor (asks).
+    RemoveSource,
     /// Read the store again: articles another herald added appear.
     Reload,
     /// Open link N of the article (its links are numbered in the text).
@@ -196,6 +206,36 @@ pub static ACTIONS: &[Spec] = &[
         "add_feed",
         "add a feed (its address or its site's)",
         None,
+    ),
+    spec(
+        Action::ToggleSources,
+        "toggle_sources",
+        "show / hide the sources pane",
+        Some("sources"),
+    ),
+    spec(
+        Action::FocusSources,
+        "focus_sources",
+        "to the sources pane",
+        None,
+    ),
+    spec(
+        Action::RenameSource,
+        "rename_source",
+        "rename the feed",
+        Some("rename"),
+    ),
+    spec(
+        Action::TagSource,
+        "tag_source",
+        "tag the feed (folders)",
+        Some("tag"),
+    ),
+    spec(
+        Action::RemoveSource,
+        "remove_source",
+        "remove the feed or files (asks)",
+        Some("remove"),
     ),
     spec(
         Action::ShowFetchLog,

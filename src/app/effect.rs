@@ -51,6 +51,15 @@ pub enum Effect {
     FetchDue,
     /// Fetch every feed in the background; progress and the end come back as reports.
     FetchFeeds,
+    /// Read the sources pane's lines: `Report::SourcesLoaded`.
+    LoadSources,
+    /// Unsubscribe (starred articles kept); `Report::SourcesChanged` follows.
+    RemoveFeed(i64),
+    /// Delete the articles of no feed with this source (starred ones kept).
+    RemoveLocal(String),
+    RenameFeed(i64, String),
+    /// Give the feed exactly these tags.
+    SetTags(i64, Vec<String>),
     /// Count the store again and find where `keep` now sits.
     Refresh {
         keep: Option<ArticleId>,

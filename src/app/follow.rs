@@ -18,7 +18,9 @@ impl App {
     /// Asks for the selected article when the reader should show it and does not yet: the
     /// list has the focus, nothing covers it, and the reader pane is on screen.
     pub(super) fn follow_selection(&mut self, effects: &mut Vec<Effect>) {
+        // A new store's reader says how to begin until the person moves.
         let following = self.focus == Focus::List
+            && !self.sources.first_run
             && self.prompt.is_none()
             && !self.help_open
             && !self.log_open

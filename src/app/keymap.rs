@@ -22,6 +22,7 @@ const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Context {
     Global,
+    Sources,
     List,
     Reader,
     Prompt,
@@ -29,7 +30,8 @@ pub enum Context {
 }
 
 impl Context {
-    pub(crate) const ALL: [(Context, &'static str); 5] = [
+    pub(crate) const ALL: [(Context, &'static str); 6] = [
+        (Context::Sources, "sources"),
         (Context::List, "list"),
         (Context::Reader, "reader"),
         (Context::Prompt, "prompt"),
@@ -40,6 +42,7 @@ impl Context {
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Anywhere",
+            Context::Sources => "Sources pane",
             Context::List => "Article list",
             Context::Reader => "Reader",
             Context::Prompt => "Search and find prompts",
@@ -95,7 +98,7 @@ impl Keymap {
         for name in tables.keys() {
             if !Context::ALL.iter().any(|(_, n)| n == name) {
                 bail!(
-                    "[{name}] is not a keymap section (use global, list, reader, prompt or help)"
+                    "[{name}] is not a keymap section (use global, sources, list, reader, prompt or help)"
                 );
             }
         }

@@ -22,6 +22,8 @@ pub enum LayoutChoice {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Panes {
+    /// The sources pane, at the left, when it is shown.
+    pub sources: Option<Rect>,
     /// `None` when the reader is zoomed.
     pub list: Option<Rect>,
     pub reader: Option<Rect>,
@@ -29,23 +31,43 @@ pub struct Panes {
     pub side_by_side: bool,
 }
 
-pub fn panes(area: Rect, zoomed: bool, choice: LayoutChoice) -> Panes {
+/// The sources pane's width: a sixth of the screen, within reason, and never more than
+/// a third of it.
+fn sources_width(width: u16) -> u16 {
+    (width / 6).clamp(22, 34).min(width / 3)
+}
+
+/// Where the panes go. With `sources`, the sources pane takes a column at the left and
+/// the list and the reader share the rest as they would the whole screen.
+pub fn panes(area: Rect, zoomed: bool, choice: LayoutChoice, sources: bool) -> Panes {
     let [body, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     if zoomed {
         return Panes {
+            sources: None,
             list: None,
             reader: Some(body),
             status,
             side_by_side: false,
         };
     }
+    let (sources, body) = if sources && body.width >= 3 {
+        let [left, _, rest] = Layout::horizontal([
+            Constraint::Length(sources_width(body.width)),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(body);
+        (Some(left), rest)
+    } else {
+        (None, body)
+    };
     let side = match choice {
-        LayoutChoice::Auto => area.width >= SIDE_BY_SIDE_MIN_WIDTH,
+        LayoutChoice::Auto => body.width >= SIDE_BY_SIDE_MIN_WIDTH,
         LayoutChoice::Side => true,
         LayoutChoice::Stacked => false,
     };
     if side {
-        let list_width = (area.width * 2 / 5).clamp(34.min(area.width / 2), 72);
+        let list_width = (body.width * 2 / 5).clamp(34.min(body.width / 2), 72);
         // One column between the panes for a rule.
         let [list, _, reader] = Layout::horizontal([
             Constraint::Length(list_width),
@@ -54,6 +76,7 @@ pub fn panes(area: Rect, zoomed: bool, choice: LayoutChoice) -> Panes {
         ])
         .areas(body);
         Panes {
+            sources,
             list: Some(list),
             reader: Some(reader),
             status,
@@ -63,6 +86,7 @@ pub fn panes(area: Rect, zoomed: bool, choice: LayoutChoice) -> Panes {
         let [list, reader] =
             Layout::vertical([Constraint::Percentage(40), Constraint::Min(0)]).areas(body);
         Panes {
+            sources,
             list: Some(list),
             reader: Some(reader),
             status,
@@ -148,21 +172,51 @@ mod tests {
 
     #[test]
     fn wide_is_side_by_side_narrow_is_stacked_zoom_is_reader_only() {
-        let wide = panes(Rect::new(0, 0, 120, 40), false, LayoutChoice::Auto);
+        let wide = panes(Rect::new(0, 0, 120, 40), false, LayoutChoice::Auto, false);
         assert!(wide.side_by_side);
         let (l, r) = (wide.list.unwrap(), wide.reader.unwrap());
         assert_eq!(l.y, r.y);
         assert_eq!(l.width + 1 + r.width, 120);
-        let narrow = panes(Rect::new(0, 0, 80, 24), false, LayoutChoice::Auto);
+        let narrow = panes(Rect::new(0, 0, 80, 24), false, LayoutChoice::Auto, false);
         assert!(!narrow.side_by_side);
         assert!(narrow.list.unwrap().bottom() <= narrow.reader.unwrap().y);
-        let zoomed = panes(Rect::new(0, 0, 80, 24), true, LayoutChoice::Auto);
+        let zoomed = panes(Rect::new(0, 0, 80, 24), true, LayoutChoice::Auto, false);
         assert_eq!(zoomed.list, None);
         assert_eq!(zoomed.reader.unwrap().height, 23);
-        let forced = panes(Rect::new(0, 0, 80, 24), false, LayoutChoice::Side);
+        let forced = panes(Rect::new(0, 0, 80, 24), false, LayoutChoice::Side, false);
         assert!(forced.side_by_side);
-        let stacked = panes(Rect::new(0, 0, 200, 50), false, LayoutChoice::Stacked);
+        let stacked = panes(
+            Rect::new(0, 0, 200, 50),
+            false,
+            LayoutChoice::Stacked,
+            false,
+        );
         assert!(!stacked.side_by_side);
+    }
+
+    #[test]
+    fn sources_take_a_column_at_the_left_and_the_rest_lays_out_as_before() {
+        let three = panes(Rect::new(0, 0, 140, 40), false, LayoutChoice::Auto, true);
+        let (s, l, r) = (
+            three.sources.unwrap(),
+            three.list.unwrap(),
+            three.reader.unwrap(),
+        );
+        assert!(three.side_by_side, "three panes side by side at 140");
+        assert_eq!((s.x, s.width), (0, 23));
+        assert_eq!(l.x, s.right() + 1);
+        assert_eq!(r.right(), 140);
+        for (w, h) in [(20, 5), (80, 24), (200, 50), (2, 2)] {
+            let p = panes(Rect::new(0, 0, w, h), false, LayoutChoice::Auto, true);
+            if let Some(s) = p.sources {
+                assert!(s.right() <= p.list.unwrap().x, "{w}x{h}");
+            }
+            assert!(p.reader.unwrap().right() <= w);
+        }
+        assert_eq!(
+            panes(Rect::new(0, 0, 140, 40), true, LayoutChoice::Auto, true).sources,
+            None
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Moving between articles from the reader, and giving the reader the whole screen.
+//! Moving between articles from the reader, paging and scrolling, and giving the reader
+//! the whole screen.
 
 use super::{App, Effect, Focus};
 
@@ -28,6 +29,26 @@ impl App {
             self.relayout();
         } else {
             self.status = Some("Open an article to zoom the reader".into());
+        }
+    }
+
+    pub(super) fn page(&mut self, direction: isize, divisor: usize) {
+        match (self.focus, &mut self.reader) {
+            (Focus::Reader, Some(r)) => {
+                let step = (r.height / divisor).max(1) as isize;
+                r.scroll_by(direction * step);
+            }
+            _ => {
+                let height = self.list_height();
+                let step = (height / divisor).max(1) as isize;
+                self.list.move_by(direction * step, height);
+            }
+        }
+    }
+
+    pub(super) fn scroll_reader(&mut self, lines: isize) {
+        if let Some(r) = &mut self.reader {
+            r.scroll_by(lines);
         }
     }
 }

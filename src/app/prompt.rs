@@ -16,6 +16,12 @@ pub enum PromptKind {
     AddFeed,
     /// Which of the feeds a site named (`App::feed_choices`).
     PickFeed,
+    /// A new name for the feed under the sources pane's cursor.
+    RenameFeed,
+    /// Its tags, separated by commas.
+    TagFeed,
+    /// Remove the source under the cursor? y/n (the question is `SourcesPane::question`).
+    ConfirmRemove,
 }
 
 impl PromptKind {
@@ -28,6 +34,9 @@ impl PromptKind {
             PromptKind::OpenLink => "Open link number: ",
             PromptKind::AddFeed => "Add feed: ",
             PromptKind::PickFeed => "Which feed? ",
+            PromptKind::RenameFeed => "Rename to: ",
+            PromptKind::TagFeed => "Tags (commas between): ",
+            PromptKind::ConfirmRemove => "",
         }
     }
 }

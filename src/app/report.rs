@@ -38,6 +38,10 @@ pub enum Report {
         start: usize,
         rows: Vec<Summary>,
     },
+    /// The sources pane's content, from the store's kept counts.
+    SourcesLoaded(super::sources::Overview),
+    /// A source was renamed, tagged or removed: what to say.
+    SourcesChanged(String),
     /// A message for the status bar, such as an error from the store.
     Notify(String),
     /// A search's answer; `generation` tells whether it is still wanted.
@@ -98,10 +102,13 @@ impl App {
             Report::Subscribed(name) => self.subscribed(name, &mut effects),
             Report::RowsLoaded { start, rows } => self.list.fill(start, rows),
             Report::Notify(message) => self.status = Some(message),
+            Report::SourcesLoaded(overview) => self.sources_loaded(overview),
+            Report::SourcesChanged(message) => self.sources_changed(message, &mut effects),
             Report::SearchDone { generation, result } => self.search_done(generation, result),
             Report::ViewsLoaded(saved) => {
                 self.views = view::built_in();
                 self.views.extend(saved);
+                effects.push(Effect::LoadSources);
             }
             Report::MarkedRead(ids) => {
                 let count = ids.len();
@@ -169,6 +176,7 @@ impl App {
         }
         self.load_missing_rows(&mut effects);
         self.follow_selection(&mut effects);
+        self.keep_counts_fresh(&mut effects);
         effects
     }
 
@@ -203,6 +211,7 @@ impl App {
     ) {
         self.total = total;
         self.unread = unread;
+        effects.push(Effect::LoadSources);
         if self.view.is_all() {
             // The same article stays selected, wherever new ones pushed it.
             let selected = selected_row.unwrap_or(self.list.selected);

@@ -26,7 +26,9 @@ impl App {
 
     /// A character typed: an answer to a yes/no question, or text for the prompt.
     pub(super) fn insert_char(&mut self, c: char, effects: &mut Vec<Effect>) {
-        if let Some(PromptKind::ConfirmMarkAll(_)) = self.prompt.as_ref().map(|p| p.kind) {
+        if let Some(PromptKind::ConfirmMarkAll(_) | PromptKind::ConfirmRemove) =
+            self.prompt.as_ref().map(|p| p.kind)
+        {
             match c {
                 'y' | 'Y' => self.submit_prompt(effects),
                 'n' | 'N' => self.cancel_prompt(),
@@ -156,14 +158,19 @@ impl App {
             | PromptKind::ConfirmMarkAll(_)
             | PromptKind::OpenLink
             | PromptKind::AddFeed
-            | PromptKind::PickFeed => {}
+            | PromptKind::PickFeed
+            | PromptKind::RenameFeed
+            | PromptKind::TagFeed
+            | PromptKind::ConfirmRemove => {}
         }
     }
 
     /// The view with its query read again from its text, so that `since:1d` counts
     /// back from now rather than from when the view was first shown.
     pub(super) fn reread(&self, mut view: View) -> View {
-        if let Ok(query) = search::parse(&view.text, self.clock.now(), view.typed) {
+        if let Ok(mut query) = search::parse(&view.text, self.clock.now(), view.typed) {
+            // The source chosen in the sources pane is not in the text.
+            query.within = view.query.within.take();
             view.query = query;
         }
         view
@@ -210,6 +217,9 @@ impl App {
             PromptKind::ConfirmMarkAll(_) => effects.push(self.mark_all_effect()),
             PromptKind::AddFeed => self.look_for_feeds(&prompt.input, effects),
             PromptKind::PickFeed => self.pick_feed(&prompt.input, effects),
+            PromptKind::RenameFeed | PromptKind::TagFeed | PromptKind::ConfirmRemove => {
+                self.source_prompt_done(prompt.kind, &prompt.input, effects);
+            }
             PromptKind::OpenLink => {
                 let links = self
                     .reader
@@ -279,6 +289,9 @@ impl App {
                 }
             }
             PromptKind::PickFeed => self.feed_choices.clear(),
+            PromptKind::RenameFeed | PromptKind::TagFeed | PromptKind::ConfirmRemove => {
+                self.sources.target = None;
+            }
             PromptKind::SaveView
             | PromptKind::ConfirmMarkAll(_)
             | PromptKind::OpenLink

@@ -18,6 +18,8 @@ pub struct Settings {
     /// Mark an article read once the reader has shown it this many seconds beside the
     /// list; `None`: only opening it marks it read.
     pub mark_read_after: Option<u32>,
+    /// The sources pane: by width, always or never (the key toggles it anyway).
+    pub sources: super::sources::SourcesChoice,
 }
 
 impl Default for Settings {
@@ -28,6 +30,7 @@ impl Default for Settings {
             date_format: "%d %b %y".into(),
             mark_read_on_open: true,
             mark_read_after: None,
+            sources: super::sources::SourcesChoice::Auto,
         }
     }
 }
@@ -41,6 +44,8 @@ pub struct Start {
     pub zone: jiff::tz::TimeZone,
     pub clock: Clock,
     pub size: Rect,
+    /// A new default store: the reader says how to begin.
+    pub first_run: bool,
 }
 
 impl Start {
@@ -52,6 +57,7 @@ impl Start {
             zone: jiff::tz::TimeZone::UTC,
             clock: Clock::Fixed(Timestamp::UNIX_EPOCH),
             size,
+            first_run: false,
         }
     }
 }

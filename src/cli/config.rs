@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 pub use crate::app::layout::LayoutChoice;
+pub use crate::app::sources::SourcesChoice;
 pub use crate::ui::theme::ThemeName;
 
 /// A reader width cap, checked when the file is read so the error names its line.
@@ -100,6 +101,8 @@ pub type KeyOverrides = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 pub struct Config {
     pub store: Option<PathBuf>,
     pub layout: LayoutChoice,
+    /// The sources pane: "auto" (from 140 columns), "show" or "hide".
+    pub sources: SourcesChoice,
     pub reader_width: ReaderWidth,
     pub date_format: DateFormat,
     pub mark_read_on_open: bool,
@@ -115,6 +118,7 @@ impl Default for Config {
         Config {
             store: None,
             layout: LayoutChoice::Auto,
+            sources: SourcesChoice::Auto,
             reader_width: ReaderWidth::default(),
             date_format: DateFormat::default(),
             mark_read_on_open: true,
@@ -207,6 +211,7 @@ mod tests {
             r#"
 store = "/tmp/x.db"
 layout = "stacked"
+sources = "hide"
 reader_width = 72
 date_format = "%Y-%m-%d"
 mark_read_on_open = false
@@ -219,6 +224,7 @@ select_first = ["g g"]
         )
         .unwrap();
         assert_eq!(config.layout, LayoutChoice::Stacked);
+        assert_eq!(config.sources, SourcesChoice::Hide);
         assert_eq!(config.reader_width, ReaderWidth(72));
         assert_eq!(config.date_format.0, "%Y-%m-%d");
         assert!(!config.mark_read_on_open);

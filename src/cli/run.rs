@@ -69,6 +69,7 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
             date_format: config.date_format.0.clone(),
             mark_read_on_open: config.mark_read_on_open,
             mark_read_after: config.mark_read_after.map(|m| m.0),
+            sources: config.sources,
         },
         theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
         fetch: crate::domain::fetch::Options {

@@ -6,7 +6,9 @@ use anyhow::Result;
 use super::background::{self, Background};
 use super::system;
 use super::worker::SearchRequest;
+use crate::app::sources::Overview;
 use crate::app::{App, Effect, Report};
+use crate::domain::message::count;
 use crate::domain::store::Store;
 
 /// The meta key holding the id of the article open when herald last closed.
@@ -155,6 +157,55 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 None => None,
             },
         }),
+        Effect::LoadSources => Some(Report::SourcesLoaded(Overview::from_parts(
+            store.feeds()?,
+            store.all_tags()?,
+            store.source_counts()?,
+        ))),
+        Effect::RemoveFeed(id) => {
+            let removed = store.remove_feed(id, false)?;
+            let mut message = format!(
+                "Unsubscribed; {} deleted",
+                count(removed.articles, "article", "articles")
+            );
+            if removed.starred_kept > 0 {
+                message.push_str(&format!(", {} starred kept", removed.starred_kept));
+            }
+            Some(Report::SourcesChanged(message))
+        }
+        Effect::RemoveLocal(source) => {
+            let (deleted, kept) = store.remove_local_source(&source)?;
+            let mut message = format!(
+                "{source}: {} deleted",
+                count(deleted, "article", "articles")
+            );
+            if kept > 0 {
+                message.push_str(&format!(", {kept} starred kept"));
+            }
+            Some(Report::SourcesChanged(message))
+        }
+        Effect::RenameFeed(id, name) => {
+            store.rename_feed(id, &name)?;
+            Some(Report::SourcesChanged(format!("Renamed to {name}")))
+        }
+        Effect::SetTags(id, tags) => {
+            let before = store.tags_of(id)?;
+            let mut wanted = Vec::new();
+            for tag in &tags {
+                wanted.push(crate::domain::store::clean_tag(tag)?);
+            }
+            for tag in before.iter().filter(|t| !wanted.contains(t)) {
+                store.untag_feed(id, tag)?;
+            }
+            for tag in &wanted {
+                store.tag_feed(id, tag)?;
+            }
+            Some(Report::SourcesChanged(if wanted.is_empty() {
+                "No tags: the feed is listed under Feeds".into()
+            } else {
+                format!("Tags: {}", wanted.join(", "))
+            }))
+        }
         Effect::CopyToClipboard(text) => {
             system::copy_to_clipboard(&text)?;
             None

@@ -16,6 +16,19 @@ use crate::domain::text::printable;
 
 pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     let is_focused = focused(app, Focus::Reader);
+    if app.reader.is_none() && app.sources.first_run {
+        title_bar(frame, area, "Welcome", "", is_focused, theme);
+        let inner = layout::pane_inner(area);
+        frame.render_widget(
+            Paragraph::new(welcome(app, theme)).wrap(ratatui::widgets::Wrap { trim: false }),
+            Rect {
+                x: inner.x.saturating_add(1),
+                width: inner.width.saturating_sub(2),
+                ..inner
+            },
+        );
+        return;
+    }
     let Some(reader) = &app.reader else {
         title_bar(frame, area, "Reader", "", is_focused, theme);
         let open = app
@@ -132,4 +145,43 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     if is_focused {
         frame.set_cursor_position(Position::new(text.x, text.y));
     }
+}
+
+/// What a new store's reader says: how to add feeds, bring subscriptions, and remove the
+/// samples, with the keys as bound.
+fn welcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let key = |context, action: Action, default: &str| {
+        app.keymap
+            .key_for(context, &action)
+            .unwrap_or_else(|| default.to_owned())
+    };
+    let add = key(Context::List, Action::AddFeed, "a");
+    let sources = key(Context::List, Action::ToggleSources, "S");
+    let remove = key(Context::Sources, Action::RemoveSource, "d");
+    let help = key(Context::List, Action::ShowHelp, "?");
+    let samples = crate::domain::samples::SOURCE;
+    vec![
+        Line::styled("Welcome to herald.", theme.title),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(format!("{add} "), theme.help_key),
+            Span::raw(
+                "adds a feed: type its address, or just its site's, and herald finds the feed.",
+            ),
+        ]),
+        Line::raw(""),
+        Line::raw("Bring your subscriptions from the command line:"),
+        Line::styled("  herald feed import subscriptions.opml", theme.help_key),
+        Line::styled("  herald import --from-newsboat", theme.help_key),
+        Line::raw(""),
+        Line::raw(format!(
+            "The articles listed now are samples, under \"{samples}\" in the sources pane \
+             ({sources} shows it): press {remove} on that line to remove them for good."
+        )),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(format!("{help} "), theme.help_key),
+            Span::raw("lists every key. Move in the list to start reading."),
+        ]),
+    ]
 }

@@ -75,6 +75,13 @@ fn hints(app: &App) -> String {
             Action::FocusList,
             Action::ShowHelp,
         ],
+        Context::Sources => &[
+            Action::FocusNext,
+            Action::RenameSource,
+            Action::TagSource,
+            Action::RemoveSource,
+            Action::ToggleSources,
+        ],
         Context::Help | Context::Global => &[Action::CloseHelp],
         Context::Prompt => &[Action::SubmitPrompt, Action::CancelPrompt],
     };
@@ -130,6 +137,12 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
             theme.hint,
         ),
         (None, PromptKind::PickFeed) => (feed_choices(app), theme.hint),
+        (None, PromptKind::RenameFeed) => ("Enter renames · Esc cancels".to_owned(), theme.hint),
+        (None, PromptKind::TagFeed) => (
+            "a feed is listed under each of its tags · Enter keeps".to_owned(),
+            theme.hint,
+        ),
+        (None, PromptKind::ConfirmRemove) => ("y yes · n no".to_owned(), theme.hint),
     };
     let question;
     let label = match prompt.kind {
@@ -137,6 +150,7 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
             question = format!("Mark {} read? ", count(n, "article", "articles"));
             question.as_str()
         }
+        PromptKind::ConfirmRemove => app.sources.question.as_str(),
         kind => kind.label(),
     };
     // Keep the end of a long input in view: that is where the typing happens.

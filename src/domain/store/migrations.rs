@@ -550,7 +550,10 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let kept = store.source_counts().unwrap();
         assert_eq!(kept, store.recount_sources().unwrap());
-        assert_eq!((kept[0].feed_id, kept[0].total, kept[0].unread), (Some(7), 2, 1));
+        assert_eq!(
+            (kept[0].feed_id, kept[0].total, kept[0].unread),
+            (Some(7), 2, 1)
+        );
         assert_eq!((kept[1].source.as_str(), kept[1].unread), ("Desk", 1));
     }
 

@@ -169,7 +169,10 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
             let mut query = search::parse(text, now, false).unwrap();
             query.within = Some(within.clone());
             let found = store.search(&query, Order::Newest).unwrap();
-            assert!(text == "is:unread" || !found.ids.is_empty(), "{within:?} {text}");
+            assert!(
+                text == "is:unread" || !found.ids.is_empty(),
+                "{within:?} {text}"
+            );
         }
     }
     store.rename_feed(feed.id, "Harbour").unwrap();

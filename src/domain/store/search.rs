@@ -378,19 +378,40 @@ mod tests {
             paragraphs: vec!["A ferry story from the feed.".into()],
             ..Default::default()
         };
-        store.upsert(Some(&feed), &[item("f1", "Feed ferry")], jiff::Timestamp::UNIX_EPOCH).unwrap();
-        store.upsert(Some(&other), &[item("f2", "Other ferry")], jiff::Timestamp::UNIX_EPOCH).unwrap();
+        store
+            .upsert(
+                Some(&feed),
+                &[item("f1", "Feed ferry")],
+                jiff::Timestamp::UNIX_EPOCH,
+            )
+            .unwrap();
+        store
+            .upsert(
+                Some(&other),
+                &[item("f2", "Other ferry")],
+                jiff::Timestamp::UNIX_EPOCH,
+            )
+            .unwrap();
         store.tag_feed(other.id, "boats").unwrap();
         let within = |within: Within, text: &str| {
             let mut q = parse(text, "2025-01-15T00:00:00Z".parse().unwrap(), false).unwrap();
             q.within = Some(within);
-            store.search(&q, Order::Newest).unwrap().ids.into_iter().map(|i| i.0).collect::<Vec<_>>()
+            store
+                .search(&q, Order::Newest)
+                .unwrap()
+                .ids
+                .into_iter()
+                .map(|i| i.0)
+                .collect::<Vec<_>>()
         };
         // Local "Harbour Daily" is the two imported articles, not the feed items whose
         // source text is the same.
         assert_eq!(within(Within::Local("Harbour Daily".into()), ""), [1, 2]);
         assert_eq!(within(Within::Local("Harbour Daily".into()), "storm"), [2]);
-        assert_eq!(within(Within::Local("Harbour".into()), ""), Vec::<i64>::new());
+        assert_eq!(
+            within(Within::Local("Harbour".into()), ""),
+            Vec::<i64>::new()
+        );
         assert_eq!(within(Within::Local("Field Notes".into()), ""), [4]);
         assert_eq!(within(Within::Local("—".into()), ""), Vec::<i64>::new());
         assert_eq!(within(Within::Feed(feed.id), ""), [5]);

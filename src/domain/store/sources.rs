@@ -124,6 +124,42 @@ impl Store {
             .context("reading the counts per source")
     }
 
+    /// Deletes the articles of no feed whose source is `source` (the samples, a folder's
+    /// files), in one transaction; starred ones stay. Returns (deleted, starred kept).
+    pub fn remove_local_source(&self, source: &str) -> Result<(usize, usize)> {
+        let tx = self.write()?;
+        let rows: Vec<(i64, bool, bool)> = tx
+            .prepare_cached(
+                "SELECT id, read = 0, starred != 0 FROM articles
+                 WHERE feed_id IS NULL AND source = ?1",
+            )?
+            .query_map([source], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let (mut deleted, mut kept, mut unread) = (0, 0, 0);
+        {
+            let mut delete_fts = tx.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?;
+            let mut delete_cjk = tx.prepare_cached("DELETE FROM articles_cjk WHERE rowid = ?1")?;
+            let mut delete = tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?;
+            for (id, is_unread, starred) in rows {
+                if starred {
+                    kept += 1;
+                    continue;
+                }
+                delete_fts.execute([id])?;
+                delete_cjk.execute([id])?;
+                delete.execute([id])?;
+                deleted += 1;
+                unread += i64::from(is_unread);
+            }
+        }
+        super::counts::adjust_counts(&tx, -(deleted as i64), -unread)?;
+        let mut tally = Tally::default();
+        tally.add(None, source, -(deleted as i64), -unread);
+        tally.apply(&tx)?;
+        tx.commit().context("deleting the source's articles")?;
+        Ok((deleted, kept))
+    }
+
     /// The counts worked out the slow way; the kept ones must agree (for tests).
     pub fn recount_sources(&self) -> Result<Vec<SourceCount>> {
         let mut stmt = self.conn.prepare(
@@ -167,14 +203,25 @@ mod tests {
     }
 
     fn assert_agree(store: &Store, step: &str) {
-        assert_eq!(kept(store), store.recount_sources().unwrap(), "after {step}");
+        assert_eq!(
+            kept(store),
+            store.recount_sources().unwrap(),
+            "after {step}"
+        );
     }
 
     #[test]
     fn kept_counts_follow_every_kind_of_write() {
         let mut store = Store::open_in_memory().unwrap();
         store
-            .import(&[article("1", "Desk"), article("2", "Desk"), article("3", "Notes")], now())
+            .import(
+                &[
+                    article("1", "Desk"),
+                    article("2", "Desk"),
+                    article("3", "Notes"),
+                ],
+                now(),
+            )
             .unwrap();
         assert_agree(&store, "an import");
         let a = store.add_feed("https://a.example/rss", None).unwrap();
@@ -190,12 +237,19 @@ mod tests {
         assert_agree(&store, "an update in place");
         // A feed file's items take the file's title as their source: a new title moves
         // them to the new source.
-        store.upsert_file(Some("f"), &[article("p", "Old title")], now()).unwrap();
-        store.upsert_file(Some("f"), &[article("p", "New title")], now()).unwrap();
+        store
+            .upsert_file(Some("f"), &[article("p", "Old title")], now())
+            .unwrap();
+        store
+            .upsert_file(Some("f"), &[article("p", "New title")], now())
+            .unwrap();
         assert_agree(&store, "a feed file renamed");
         assert!(kept(&store).iter().all(|s| s.source != "Old title"));
 
-        let ids = store.search(&Default::default(), Default::default()).unwrap().ids;
+        let ids = store
+            .search(&Default::default(), Default::default())
+            .unwrap()
+            .ids;
         store.set_read(ids[0], true).unwrap();
         store.set_read(ids[0], true).unwrap();
         store.set_read_many(&ids[1..3], true).unwrap();
@@ -223,7 +277,46 @@ mod tests {
         assert_agree(&store, "removing a feed");
         store.remove_feed(b.id, true).unwrap();
         assert_agree(&store, "removing a feed with its starred articles");
-        assert!(kept(&store).iter().all(|s| s.total > 0), "{:?}", kept(&store));
+        // Removing a source of files: its starred article stays, the rest go.
+        store
+            .import(&[article("4", "Desk"), article("5", "Desk")], now())
+            .unwrap();
+        let desk = store
+            .search(&Default::default(), Default::default())
+            .unwrap()
+            .ids;
+        let starred = desk
+            .into_iter()
+            .find(|id| {
+                store
+                    .summary(*id)
+                    .unwrap()
+                    .is_some_and(|s| s.source == "Desk")
+            })
+            .unwrap();
+        store.set_starred(starred, true).unwrap();
+        let desk_total = store
+            .recount_sources()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.source == "Desk")
+            .unwrap()
+            .total;
+        assert_eq!(
+            store.remove_local_source("Desk").unwrap(),
+            (desk_total - 1, 1)
+        );
+        assert_agree(&store, "removing a source of files");
+        assert_eq!(store.remove_local_source("Nowhere").unwrap(), (0, 0));
+        assert_eq!(
+            store.recount().unwrap(),
+            (store.count().unwrap(), store.count_unread().unwrap())
+        );
+        assert!(
+            kept(&store).iter().all(|s| s.total > 0),
+            "{:?}",
+            kept(&store)
+        );
     }
 
     #[test]
@@ -234,9 +327,14 @@ mod tests {
             .collect();
         store.import(&many, now()).unwrap();
         let feed = store.add_feed("https://a.example/rss", None).unwrap();
-        store.upsert(Some(&feed), &[article("f", "A")], now()).unwrap();
+        store
+            .upsert(Some(&feed), &[article("f", "A")], now())
+            .unwrap();
         let listed = store.source_counts().unwrap();
-        assert_eq!(listed.iter().filter(|s| s.feed_id.is_none()).count(), MAX_LOCAL_SOURCES + 1);
+        assert_eq!(
+            listed.iter().filter(|s| s.feed_id.is_none()).count(),
+            MAX_LOCAL_SOURCES + 1
+        );
         assert!(listed.iter().any(|s| s.feed_id == Some(feed.id)));
     }
 }

@@ -1,0 +1,387 @@
+//! The sources pane's content: All, Unread, Starred, the saved views, each tag with its
+//! feeds under it, the feeds without a tag, and the sources of articles of no feed
+//! (imported files, the samples), each with its unread count where the store keeps one.
+//! Built from the store's kept counts (`Overview`), so it costs the same in any archive.
+
+use serde::Deserialize;
+
+use crate::domain::model::SavedView;
+use crate::domain::store::{Feed, SourceCount};
+
+/// Where the sources pane stands: the config file's `sources`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourcesChoice {
+    /// Beside the list and the reader from [`SOURCES_MIN_WIDTH`] columns.
+    #[default]
+    Auto,
+    Show,
+    Hide,
+}
+
+/// Three panes from this width, with `sources = "auto"`.
+pub const SOURCES_MIN_WIDTH: u16 = 140;
+
+/// One subscription as the pane shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedLine {
+    pub id: i64,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub total: usize,
+    pub unread: usize,
+    /// The last fetch's error, while the feed is failing.
+    pub failing: Option<String>,
+}
+
+/// What the store says about its sources: read from small tables only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overview {
+    pub feeds: Vec<FeedLine>,
+    /// Sources of articles of no feed: (source, total, unread).
+    pub local: Vec<(String, usize, usize)>,
+    /// True when there are more such sources than the store lists.
+    pub more_local: bool,
+}
+
+impl Overview {
+    /// Puts together the store's feeds, their tags (by feed id) and the kept counts.
+    pub fn from_parts(
+        feeds: Vec<Feed>,
+        tags: Vec<(i64, String)>,
+        counts: Vec<SourceCount>,
+    ) -> Overview {
+        let mut overview = Overview::default();
+        for feed in feeds {
+            let counted = counts.iter().find(|c| c.feed_id == Some(feed.id));
+            let mut feed_tags: Vec<String> = tags
+                .iter()
+                .filter(|(id, _)| *id == feed.id)
+                .map(|(_, tag)| tag.clone())
+                .collect();
+            feed_tags.sort();
+            overview.feeds.push(FeedLine {
+                id: feed.id,
+                name: feed.name.unwrap_or(feed.url),
+                tags: feed_tags,
+                total: counted.map_or(0, |c| c.total),
+                unread: counted.map_or(0, |c| c.unread),
+                failing: feed.last_error,
+            });
+        }
+        let local: Vec<&SourceCount> = counts.iter().filter(|c| c.feed_id.is_none()).collect();
+        overview.more_local = local.len() > crate::domain::store::MAX_LOCAL_SOURCES;
+        overview.local = local
+            .into_iter()
+            .take(crate::domain::store::MAX_LOCAL_SOURCES)
+            .map(|c| (c.source.clone(), c.total, c.unread))
+            .collect();
+        overview
+    }
+}
+
+/// What choosing a line shows in the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A view by its number (1 All, 2 Unread, 3 Starred, then the saved ones).
+    View(u8),
+    Tag(String),
+    Feed(i64),
+    Local(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// A group's title; the cursor passes over it.
+    Heading(&'static str),
+    Source {
+        source: Source,
+        label: String,
+        /// 1 for a feed under its tag.
+        depth: u8,
+        unread: Option<usize>,
+        failing: bool,
+    },
+    /// The store lists only so many sources of no feed.
+    More,
+}
+
+impl Line {
+    pub fn source(&self) -> Option<&Source> {
+        match self {
+            Line::Source { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The lines, in the pane's order, from the views, the overview and the total unread.
+pub fn lines(views: &[SavedView], overview: &Overview, unread: usize) -> Vec<Line> {
+    let source = |source, label: &str, depth, unread, failing| Line::Source {
+        source,
+        label: label.to_owned(),
+        depth,
+        unread,
+        failing,
+    };
+    let mut out = Vec::new();
+    for (i, view) in views.iter().enumerate().take(usize::from(u8::MAX)) {
+        let count = match i {
+            0 | 1 => Some(unread),
+            _ => None,
+        };
+        if i == 3 {
+            out.push(Line::Heading("Views"));
+        }
+        out.push(source(
+            Source::View(i as u8 + 1),
+            &view.name,
+            0,
+            count,
+            false,
+        ));
+    }
+    let mut tags: Vec<&str> = overview
+        .feeds
+        .iter()
+        .flat_map(|f| f.tags.iter().map(String::as_str))
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    if !tags.is_empty() {
+        out.push(Line::Heading("Tags"));
+    }
+    for tag in tags {
+        let feeds: Vec<&FeedLine> = overview
+            .feeds
+            .iter()
+            .filter(|f| f.tags.iter().any(|t| t == tag))
+            .collect();
+        let unread = feeds.iter().map(|f| f.unread).sum();
+        out.push(source(
+            Source::Tag(tag.to_owned()),
+            tag,
+            0,
+            Some(unread),
+            false,
+        ));
+        for feed in feeds {
+            out.push(feed_line(feed, 1));
+        }
+    }
+    let untagged: Vec<&FeedLine> = overview
+        .feeds
+        .iter()
+        .filter(|f| f.tags.is_empty())
+        .collect();
+    if !untagged.is_empty() {
+        out.push(Line::Heading("Feeds"));
+        out.extend(untagged.into_iter().map(|f| feed_line(f, 0)));
+    }
+    if !overview.local.is_empty() {
+        out.push(Line::Heading("Files"));
+        for (name, _, unread) in &overview.local {
+            out.push(source(
+                Source::Local(name.clone()),
+                name,
+                0,
+                Some(*unread),
+                false,
+            ));
+        }
+        if overview.more_local {
+            out.push(Line::More);
+        }
+    }
+    out
+}
+
+fn feed_line(feed: &FeedLine, depth: u8) -> Line {
+    Line::Source {
+        source: Source::Feed(feed.id),
+        label: feed.name.clone(),
+        depth,
+        unread: Some(feed.unread),
+        failing: feed.failing.is_some(),
+    }
+}
+
+/// The pane's state: its lines, the cursor, and what a prompt started from it acts on.
+#[derive(Debug, Clone, Default)]
+pub struct SourcesPane {
+    pub choice: SourcesChoice,
+    /// Shown or hidden by the key, whatever the width.
+    pub toggled: Option<bool>,
+    pub overview: Overview,
+    pub lines: Vec<Line>,
+    pub selected: usize,
+    pub offset: usize,
+    /// The source a rename, tag or remove prompt is about, and the question asked.
+    pub target: Option<Source>,
+    pub question: String,
+    /// A new store: the reader says how to begin until the person moves.
+    pub first_run: bool,
+}
+
+impl SourcesPane {
+    pub fn visible(&self, width: u16) -> bool {
+        self.toggled.unwrap_or(match self.choice {
+            SourcesChoice::Auto => width >= SOURCES_MIN_WIDTH,
+            SourcesChoice::Show => true,
+            SourcesChoice::Hide => false,
+        })
+    }
+
+    /// New lines; the cursor stays on the same source where it still is.
+    pub fn set_lines(&mut self, lines: Vec<Line>) {
+        let current = self.selected_source().cloned();
+        self.lines = lines;
+        self.selected = current
+            .and_then(|c| self.lines.iter().position(|l| l.source() == Some(&c)))
+            .unwrap_or(0);
+    }
+
+    pub fn selected_source(&self) -> Option<&Source> {
+        self.lines.get(self.selected).and_then(Line::source)
+    }
+
+    /// Moves the cursor by `by` sources (headings are passed over), within the lines.
+    /// Returns true when it moved.
+    pub fn move_by(&mut self, by: isize, height: usize) -> bool {
+        let selectable: Vec<usize> = (0..self.lines.len())
+            .filter(|i| self.lines[*i].source().is_some())
+            .collect();
+        let Some(at) = selectable.iter().position(|i| *i >= self.selected) else {
+            return false;
+        };
+        let to = (at as isize + by).clamp(0, selectable.len() as isize - 1) as usize;
+        let before = self.selected;
+        self.selected = selectable[to];
+        self.scroll_into_view(height);
+        before != self.selected
+    }
+
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        // A heading just above the first source stays in sight.
+        if self.offset == 1 && self.selected < height {
+            self.offset = 0;
+        }
+    }
+
+    /// The feed line of `id`.
+    pub fn feed(&self, id: i64) -> Option<&FeedLine> {
+        self.overview.feeds.iter().find(|f| f.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(id: i64, name: &str, tags: &[&str], unread: usize, failing: bool) -> FeedLine {
+        FeedLine {
+            id,
+            name: name.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            total: unread + 1,
+            unread,
+            failing: failing.then(|| "HTTP 500".into()),
+        }
+    }
+
+    fn labels(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| match l {
+                Line::Heading(h) => format!("# {h}"),
+                Line::Source {
+                    label,
+                    depth,
+                    unread,
+                    failing,
+                    ..
+                } => format!(
+                    "{}{label}{}{}",
+                    "  ".repeat(usize::from(*depth)),
+                    unread.map(|u| format!(" {u}")).unwrap_or_default(),
+                    if *failing { " !" } else { "" }
+                ),
+                Line::More => "…".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_group_feeds_under_tags_then_the_rest() {
+        let views = crate::app::view::built_in();
+        let overview = Overview {
+            feeds: vec![
+                feed(1, "Alpha", &["tech"], 3, false),
+                feed(2, "Beta", &[], 1, true),
+                feed(3, "Gamma", &["news", "tech"], 2, false),
+            ],
+            local: vec![("herald samples".into(), 14, 14)],
+            more_local: false,
+        };
+        assert_eq!(
+            labels(&lines(&views, &overview, 20)),
+            [
+                "All 20",
+                "Unread 20",
+                "Starred",
+                "# Tags",
+                "news 2",
+                "  Gamma 2",
+                "tech 5",
+                "  Alpha 3",
+                "  Gamma 2",
+                "# Feeds",
+                "Beta 1 !",
+                "# Files",
+                "herald samples 14"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_cursor_passes_over_headings_and_stays_on_its_source() {
+        let views = crate::app::view::built_in();
+        let overview = Overview {
+            feeds: vec![
+                feed(1, "Alpha", &[], 0, false),
+                feed(2, "Beta", &[], 0, false),
+            ],
+            ..Default::default()
+        };
+        let mut pane = SourcesPane::default();
+        pane.set_lines(lines(&views, &overview, 0));
+        assert!(pane.move_by(3, 10));
+        assert_eq!(pane.selected_source(), Some(&Source::Feed(1)));
+        assert!(pane.move_by(-1, 10));
+        assert_eq!(pane.selected_source(), Some(&Source::View(3)));
+        assert!(pane.move_by(1, 10));
+        assert!(!pane.move_by(9, 10) || pane.selected_source() == Some(&Source::Feed(2)));
+        // A new feed added before it: the cursor stays on Beta.
+        let mut more = overview.clone();
+        more.feeds.insert(0, feed(9, "Aardvark", &[], 0, false));
+        pane.set_lines(lines(&views, &more, 0));
+        assert_eq!(pane.selected_source(), Some(&Source::Feed(2)));
+    }
+
+    #[test]
+    fn visible_by_width_unless_chosen_or_toggled() {
+        let mut pane = SourcesPane::default();
+        assert!(!pane.visible(139));
+        assert!(pane.visible(140));
+        pane.choice = SourcesChoice::Hide;
+        assert!(!pane.visible(200));
+        pane.toggled = Some(true);
+        assert!(pane.visible(20));
+    }
+}
