@@ -16,10 +16,11 @@ pub struct ReadDeadline {
 
 impl App {
     /// Asks for the selected article when the reader should show it and does not yet: the
-    /// list has the focus, nothing covers it, and the reader pane is on screen.
+    /// list (or the sources pane beside it) has the focus, nothing covers it, and the
+    /// reader pane is on screen.
     pub(super) fn follow_selection(&mut self, effects: &mut Vec<Effect>) {
         // A new store's reader says how to begin until the person moves.
-        let following = self.focus == Focus::List
+        let following = matches!(self.focus, Focus::List | Focus::Sources)
             && !self.sources.first_run
             && self.prompt.is_none()
             && !self.help_open
@@ -52,7 +53,7 @@ impl App {
             self.previewing = None;
         }
         let still_selected = self.list.selected_row().is_some_and(|row| row.id == id);
-        if !still_selected || self.focus != Focus::List {
+        if !still_selected || !matches!(self.focus, Focus::List | Focus::Sources) {
             return;
         }
         self.save_position(effects);
