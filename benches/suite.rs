@@ -14,9 +14,10 @@ mod corpus;
 #[path = "support/daily.rs"]
 mod daily;
 
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+#[path = "support/frame.rs"]
+mod frame;
+
+use std::time::Instant;
 
 use herald::app::action::Action;
 use herald::app::keymap::Keymap;
@@ -30,63 +31,6 @@ use ratatui::layout::Rect;
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
-}
-
-/// Starts herald in tmux on `store`, waits for its first-frame report; returns (inner ms,
-/// outer ms, peak RSS KiB).
-fn first_frame(store: &Path, dir: &Path, run: usize) -> anyhow::Result<(f64, f64, u64)> {
-    let report = dir.join(format!("first-frame-{run}.txt"));
-    let _ = std::fs::remove_file(&report);
-    let socket = format!("herald-suite-{}-{run}", std::process::id());
-    let command = format!(
-        "HERALD_FIRST_FRAME_REPORT={} {} --store {}",
-        report.display(),
-        env!("CARGO_BIN_EXE_herald"),
-        store.display()
-    );
-    let started = Instant::now();
-    let status = Command::new("tmux")
-        .args([
-            "-L",
-            &socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "120",
-            "-y",
-            "40",
-        ])
-        .arg(&command)
-        .status()?;
-    anyhow::ensure!(status.success(), "tmux could not start (is it installed?)");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let text = loop {
-        if let Ok(text) = std::fs::read_to_string(&report)
-            && text.contains("rows=")
-        {
-            break text;
-        }
-        anyhow::ensure!(Instant::now() < deadline, "no first frame within 30 s");
-        std::thread::sleep(Duration::from_millis(1));
-    };
-    let outer = started.elapsed().as_secs_f64() * 1e3;
-    let _ = Command::new("tmux")
-        .args(["-L", &socket, "kill-server"])
-        .stderr(std::process::Stdio::null())
-        .status();
-    let field = |name: &str| -> f64 {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.0)
-    };
-    Ok((
-        field("first_frame_ms="),
-        outer,
-        field("peak_rss_kib=") as u64,
-    ))
 }
 
 fn main() -> anyhow::Result<()> {
@@ -151,7 +95,7 @@ fn main() -> anyhow::Result<()> {
         let mut outer = Vec::new();
         let mut rss = 0;
         for run in 0..15 {
-            let (i, o, r) = first_frame(&path, dir.path(), run)?;
+            let (i, o, r) = frame::first_frame(&path, dir.path(), run, (120, 40))?;
             inner.push(i);
             outer.push(o);
             rss = rss.max(r);

@@ -16,7 +16,7 @@ use herald::domain::store::Store;
 
 use super::corpus;
 
-const FEEDS: usize = 50;
+pub const FEEDS: usize = 50;
 const ITEMS: usize = 100;
 
 pub fn feed_xml(n: usize) -> String {
@@ -54,7 +54,7 @@ fn quick_escape(text: &str) -> String {
 /// Serves `/feed/N.xml`. While `etags` is on it also sends an ETag, and answers 304 when
 /// the client already has it. Stops after the requests the benchmark makes or ten
 /// minutes.
-fn serve(feeds: Arc<Vec<String>>, etags: Arc<AtomicBool>, requests: usize) -> u16 {
+pub fn serve(feeds: Arc<Vec<String>>, etags: Arc<AtomicBool>, requests: usize) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding a local port");
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
     std::thread::spawn(move || {
