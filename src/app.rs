@@ -5,6 +5,7 @@
 
 pub mod action;
 mod choose;
+pub mod columns;
 mod effect;
 pub mod fetch_log;
 mod flags;
@@ -418,8 +419,15 @@ impl App {
         }
     }
 
+    /// Saves where the reader is, when that moved since the article was loaded: moving
+    /// through the list with the reader following must not write to the store at each
+    /// key, where a fetch's write would make the key wait.
     pub(super) fn save_position(&self, effects: &mut Vec<Effect>) {
-        if let Some(r) = &self.reader {
+        if let Some(r) = self
+            .reader
+            .as_ref()
+            .filter(|r| r.position() != r.article.position)
+        {
             effects.push(Effect::SavePosition(r.article.summary.id, r.position()));
         }
     }

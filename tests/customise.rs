@@ -15,6 +15,10 @@ fn harness_with(config: &str, width: u16, height: u16) -> Harness {
         layout: config.layout,
         reader_width: config.reader_width.0,
         date_format: config.date_format.0.clone(),
+        columns: herald::app::columns::Columns {
+            fields: config.list_columns.0.clone(),
+            source_width: config.source_width.map(|w| w.0),
+        },
         mark_read_on_open: config.mark_read_on_open,
         mark_read_after: config.mark_read_after.map(|m| m.0),
         sources: config.sources,
@@ -291,4 +295,31 @@ mod cli {
         );
         assert!(log.contains("line 2"), "{log}");
     }
+}
+
+#[test]
+fn the_list_shows_the_columns_the_config_names_in_its_order() {
+    let h = harness_with(
+        "list_columns = [\"date\", \"title\", \"author\"]\nsource_width = 10\nsources = \"hide\"\n",
+        120,
+        30,
+    );
+    let screen = h.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Tram line reaches"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    // The date first, then the title, then the author cut to ten columns; no source.
+    let date = row.find("01 Jun 25").unwrap_or_else(|| panic!("{row}"));
+    let title = row.find("Tram line").unwrap();
+    let author = row.find("Test Writ…").unwrap_or_else(|| panic!("{row}"));
+    assert!(date < title && title < author, "{row}");
+    assert!(!row.contains("City Wire"), "{row}");
+    assert!(!row.contains('●'), "no flags column: {row}");
+
+    // The default columns: the source at a fixed width, the title taking the rest.
+    let h = harness_with("source_width = 6\nsources = \"hide\"\n", 120, 30);
+    let screen = h.screen();
+    let row = screen.lines().find(|l| l.contains("Tram line")).unwrap();
+    assert!(row.contains("City … Tram line"), "{row}");
 }

@@ -4,7 +4,8 @@
 mod common;
 
 use common::{Harness, fixtures};
-use herald::app::{Focus, Report};
+use herald::app::action::Action;
+use herald::app::{Effect, Focus, Report};
 use herald::domain::clock::Clock;
 
 fn shown(h: &Harness) -> Option<String> {
@@ -118,4 +119,52 @@ fn a_view_with_nothing_in_it_leaves_the_reader_empty() {
     h.keys("esc");
     h.keys("1");
     assert_eq!(shown(&h), Some(selected(&h)), "back to all: shown again");
+}
+
+/// Moving down the list with the reader following reads articles and writes nothing: a
+/// write would wait for the lock behind a background fetch, and so would the key.
+#[test]
+fn following_the_selection_writes_nothing() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    let writes = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Effect::SavePosition(..)
+                        | Effect::SetRead(..)
+                        | Effect::SetStarred(..)
+                        | Effect::SetReadMany(..)
+                        | Effect::RememberOpen(..)
+                )
+            })
+            .count()
+    };
+    for _ in 0..4 {
+        let effects = h.app.update(Action::SelectNext);
+        assert_eq!(writes(&effects), 0, "{effects:?}");
+        let id = h.app.list.selected_row().unwrap().id;
+        let article = h.store.article(id).unwrap().unwrap();
+        let effects = h.app.apply(Report::ArticlePreviewed(Box::new(article)));
+        assert_eq!(writes(&effects), 0, "{effects:?}");
+        assert_eq!(
+            h.app.reader.as_ref().map(|r| r.article.summary.id),
+            Some(id)
+        );
+    }
+    // Scrolled, then moved on: that position is worth keeping, and is saved.
+    h.app.update(Action::SelectFirst);
+    while !selected(&h).starts_with("Mapping the channel") {
+        h.app.update(Action::SelectNext);
+    }
+    let id = h.app.list.selected_row().unwrap().id;
+    let article = h.store.article(id).unwrap().unwrap();
+    h.app.apply(Report::ArticlePreviewed(Box::new(article)));
+    h.app.reader.as_mut().unwrap().scroll_by(12);
+    let mut effects = h.app.update(Action::SelectNext);
+    let id = h.app.list.selected_row().unwrap().id;
+    let article = h.store.article(id).unwrap().unwrap();
+    effects.extend(h.app.apply(Report::ArticlePreviewed(Box::new(article))));
+    assert_eq!(writes(&effects), 1, "{effects:?}");
 }

@@ -14,6 +14,8 @@ pub struct Settings {
     pub layout: LayoutChoice,
     pub reader_width: u16,
     pub date_format: String,
+    /// The list's columns.
+    pub columns: super::columns::Columns,
     pub mark_read_on_open: bool,
     /// Mark an article read once the reader has shown it this many seconds beside the
     /// list; `None`: only opening it marks it read.
@@ -28,6 +30,7 @@ impl Default for Settings {
             layout: LayoutChoice::Auto,
             reader_width: layout::READABLE_WIDTH,
             date_format: "%d %b %y".into(),
+            columns: super::columns::Columns::default(),
             mark_read_on_open: true,
             mark_read_after: None,
             sources: super::sources::SourcesChoice::Auto,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+pub use crate::app::columns::{Column, Columns};
 pub use crate::app::layout::LayoutChoice;
 pub use crate::app::sources::SourcesChoice;
 pub use crate::ui::theme::ThemeName;
@@ -53,6 +54,40 @@ impl TryFrom<String> for DateFormat {
 impl Default for DateFormat {
     fn default() -> Self {
         DateFormat("%d %b %y".into())
+    }
+}
+
+/// The list's columns, in order (`list_columns = ["flags", "source", "title", "date"]`):
+/// checked when the file is read, so the error names its line.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Vec<Column>")]
+pub struct ListColumns(pub Vec<Column>);
+
+impl TryFrom<Vec<Column>> for ListColumns {
+    type Error = String;
+    fn try_from(value: Vec<Column>) -> Result<Self, Self::Error> {
+        Columns::new(value, None).map(|c| ListColumns(c.fields))
+    }
+}
+
+impl Default for ListColumns {
+    fn default() -> Self {
+        ListColumns(Columns::default().fields)
+    }
+}
+
+/// The source and author columns' width (`source_width = 14`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct SourceWidth(pub u16);
+
+impl TryFrom<i64> for SourceWidth {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        let width = u16::try_from(value).unwrap_or(0);
+        Columns::new(Columns::default().fields, Some(width))
+            .map(|_| SourceWidth(width))
+            .map_err(|_| format!("source_width must be from 4 to 60 columns, not {value}"))
     }
 }
 
@@ -105,6 +140,8 @@ pub struct Config {
     pub sources: SourcesChoice,
     pub reader_width: ReaderWidth,
     pub date_format: DateFormat,
+    pub list_columns: ListColumns,
+    pub source_width: Option<SourceWidth>,
     pub mark_read_on_open: bool,
     pub mark_read_after: Option<MarkReadAfter>,
     pub theme: ThemeName,
@@ -121,6 +158,8 @@ impl Default for Config {
             sources: SourcesChoice::Auto,
             reader_width: ReaderWidth::default(),
             date_format: DateFormat::default(),
+            list_columns: ListColumns::default(),
+            source_width: None,
             mark_read_on_open: true,
             mark_read_after: None,
             theme: ThemeName::Default,
@@ -212,6 +251,8 @@ mod tests {
 store = "/tmp/x.db"
 layout = "stacked"
 sources = "hide"
+list_columns = ["flags", "author", "title"]
+source_width = 12
 reader_width = 72
 date_format = "%Y-%m-%d"
 mark_read_on_open = false
@@ -225,6 +266,11 @@ select_first = ["g g"]
         .unwrap();
         assert_eq!(config.layout, LayoutChoice::Stacked);
         assert_eq!(config.sources, SourcesChoice::Hide);
+        assert_eq!(
+            config.list_columns.0,
+            [Column::Flags, Column::Author, Column::Title]
+        );
+        assert_eq!(config.source_width, Some(SourceWidth(12)));
         assert_eq!(config.reader_width, ReaderWidth(72));
         assert_eq!(config.date_format.0, "%Y-%m-%d");
         assert!(!config.mark_read_on_open);
@@ -256,6 +302,12 @@ select_first = ["g g"]
         assert!(e.contains("line 3") && e.contains("diagonal"), "{e}");
         let e = err("theme = 3\n");
         assert!(e.contains("theme"), "{e}");
+        let e = err("list_columns = [\"source\", \"date\"]\n");
+        assert!(e.contains("needs \"title\""), "{e}");
+        let e = err("list_columns = [\"title\", \"colour\"]\n");
+        assert!(e.contains("colour"), "{e}");
+        let e = err("source_width = 900\n");
+        assert!(e.contains("source_width must be from 4 to 60"), "{e}");
         let e = err("date_format = \"%Q\"\n");
         assert!(e.contains("date_format"), "{e}");
         let e = err("refresh = \"5s\"\n");

@@ -67,6 +67,10 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
             layout: config.layout,
             reader_width: config.reader_width.0,
             date_format: config.date_format.0.clone(),
+            columns: crate::app::columns::Columns {
+                fields: config.list_columns.0.clone(),
+                source_width: config.source_width.map(|w| w.0),
+            },
             mark_read_on_open: config.mark_read_on_open,
             mark_read_after: config.mark_read_after.map(|m| m.0),
             sources: config.sources,

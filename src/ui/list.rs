@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
 use super::{focused, title_bar};
+use crate::app::columns::Column;
 use crate::app::layout;
 use crate::app::{App, Focus};
 use crate::domain::model::Summary;
@@ -79,7 +80,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
             usize::from(inner.width),
             theme,
             &terms,
-            &app.settings.date_format,
+            &app.settings,
             &app.zone,
         );
         if selected {
@@ -96,24 +97,23 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
     }
 }
 
-/// `●★ Source    Title…  03 Dec 24`, fitted to `width` columns by display width, with
-/// the words of `terms` highlighted in the title.
+/// The fewest columns the title keeps: a column that would leave it less is not shown.
+const MIN_TITLE: usize = 17;
+
+/// `●★ Source    Title…  03 Dec 24` (or the columns the config names, in its order),
+/// fitted to `width` columns by display width, with the words of `terms` highlighted in
+/// the title. The title takes the room the others leave; a narrow list drops the other
+/// columns, last named first, before the title gets shorter than [`MIN_TITLE`].
 pub fn row_line(
     row: &Summary,
     width: usize,
     theme: &Theme,
     terms: &[&Term],
-    date_format: &str,
+    settings: &crate::app::Settings,
     zone: &jiff::tz::TimeZone,
 ) -> Line<'static> {
     let weight = if row.read { theme.read } else { theme.unread };
-    let marks = format!(
-        "{}{}",
-        if row.read { ' ' } else { '●' },
-        if row.starred { '★' } else { ' ' }
-    );
-    let mut spans = vec![Span::styled(marks, weight)];
-    let mut remaining = width.saturating_sub(2);
+    let date_format = settings.date_format.as_str();
     let date = row
         .published
         .and_then(|p| jiff::fmt::strtime::format(date_format, text::shown_time(&p, zone)).ok())
@@ -125,39 +125,75 @@ pub fn row_line(
         .filter(|d| text::width(d) <= MAX_DATE_WIDTH)
         .unwrap_or_default();
     let date_width = text::width(&date).max(DATE_WIDTH.min(text::width(date_format) + 1));
-    let show_date = width >= 30 + date_width;
-    let show_source = width >= 30;
-    if show_date {
-        remaining = remaining.saturating_sub(date_width + 1);
+    let columns = &settings.columns;
+    let name_width = columns.name_width(width);
+    let room = |column: Column| match column {
+        Column::Flags => 2,
+        Column::Source | Column::Author => name_width + 1,
+        Column::Date => date_width + 1,
+        Column::Title => 0,
+    };
+    // Flags always; the others while the title keeps its least.
+    let mut shown: Vec<Column> = columns.fields.clone();
+    loop {
+        let used: usize = shown.iter().map(|c| room(*c)).sum();
+        if width.saturating_sub(used + 1) >= MIN_TITLE {
+            break;
+        }
+        match shown
+            .iter()
+            .rposition(|c| !matches!(c, Column::Title | Column::Flags))
+        {
+            Some(i) => {
+                shown.remove(i);
+            }
+            None => break,
+        }
     }
-    if show_source {
-        let source_width = (width / 5).clamp(8, 18);
-        let source = text::truncate(&printable(&row.source), source_width).into_owned();
-        let pad = source_width.saturating_sub(text::width(&source));
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(source, theme.source));
-        spans.push(Span::raw(" ".repeat(pad)));
-        remaining = remaining.saturating_sub(source_width + 1);
-    }
-    if remaining > 1 {
-        let title = text::truncate(&printable(&row.title), remaining - 1).into_owned();
-        let pad = (remaining - 1).saturating_sub(text::width(&title));
-        spans.push(Span::raw(" "));
-        spans.extend(marked_spans(
-            &title,
-            &highlight::find(&title, terms.iter().copied()),
-            weight,
-            weight.patch(theme.highlight),
-        ));
-        spans.push(Span::raw(" ".repeat(pad)));
-    }
-    if show_date {
-        spans.push(Span::raw(" "));
-        let pad = date_width.saturating_sub(text::width(&date));
-        spans.push(Span::styled(
-            format!("{}{date}", " ".repeat(pad)),
-            theme.date,
-        ));
+    let used: usize = shown.iter().map(|c| room(*c)).sum();
+    let title_room = width.saturating_sub(used);
+    let mut spans = Vec::new();
+    let name = |text: &str| {
+        let cut = text::truncate(&printable(text), name_width).into_owned();
+        let pad = name_width.saturating_sub(text::width(&cut));
+        format!(" {cut}{}", " ".repeat(pad))
+    };
+    for column in shown {
+        match column {
+            Column::Flags => spans.push(Span::styled(
+                format!(
+                    "{}{}",
+                    if row.read { ' ' } else { '●' },
+                    if row.starred { '★' } else { ' ' }
+                ),
+                weight,
+            )),
+            Column::Source => spans.push(Span::styled(name(&row.source), theme.source)),
+            Column::Author => spans.push(Span::styled(
+                name(row.authors.first().map_or("", String::as_str)),
+                theme.source,
+            )),
+            Column::Date => {
+                let pad = date_width.saturating_sub(text::width(&date));
+                spans.push(Span::styled(
+                    format!(" {}{date}", " ".repeat(pad)),
+                    theme.date,
+                ));
+            }
+            Column::Title if title_room > 1 => {
+                let title = text::truncate(&printable(&row.title), title_room - 1).into_owned();
+                let pad = (title_room - 1).saturating_sub(text::width(&title));
+                spans.push(Span::raw(" "));
+                spans.extend(marked_spans(
+                    &title,
+                    &highlight::find(&title, terms.iter().copied()),
+                    weight,
+                    weight.patch(theme.highlight),
+                ));
+                spans.push(Span::raw(" ".repeat(pad)));
+            }
+            Column::Title => {}
+        }
     }
     Line::from(spans)
 }
