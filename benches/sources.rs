@@ -160,7 +160,12 @@ fn keys_during_fetch(path: &std::path::Path) -> anyhow::Result<()> {
         let started = Instant::now();
         herald::domain::fetch::fetch_all(
             &store,
-            store.due_feeds(jiff::Timestamp::now())?,
+            // The 50 served here, not the archive's feeds (addresses nobody answers).
+            store
+                .feeds()?
+                .into_iter()
+                .filter(|f| f.url.starts_with("http://127.0.0.1"))
+                .collect(),
             herald::domain::fetch::Options {
                 per_host: 4,
                 ..herald::domain::fetch::Options::default()

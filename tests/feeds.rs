@@ -734,8 +734,10 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         .unwrap();
     let (events, received) = std::sync::mpsc::channel();
     let (search, _requests) = std::sync::mpsc::channel();
+    let (counts, _) = std::sync::mpsc::channel();
     let background = herald::tui::Background {
         search,
+        counts,
         store_path: path.clone(),
         events,
         fetch: herald::domain::fetch::Options::default(),

@@ -302,3 +302,28 @@ fn snapshots_with_the_sources_pane() {
         insta::assert_snapshot!(format!("sources_{width}x{height}"), h.screen());
     }
 }
+
+#[test]
+fn starred_and_saved_views_show_their_unread_counts() {
+    let mut h = harness(160, 40);
+    let id = h.app.list.selected_row().unwrap().id;
+    h.store.set_starred(id, true).unwrap();
+    h.store.save_view("Trams", "tram OR line").unwrap();
+    let views = h.store.views().unwrap();
+    h.report(herald::app::Report::ViewsLoaded(views));
+    let lines = labels(&h);
+    assert!(lines.contains(&"Starred 1".to_owned()), "{lines:?}");
+    assert!(lines.contains(&"# Views".to_owned()), "{lines:?}");
+    assert!(lines.contains(&"Trams 2".to_owned()), "{lines:?}");
+    // Read one of them: the view's count follows.
+    h.keys("h");
+    while h.app.sources.selected_source() != Some(&Source::View(4)) {
+        h.keys("j");
+    }
+    h.keys("tab m");
+    assert!(
+        labels(&h).contains(&"Trams 1".to_owned()),
+        "{:?}",
+        labels(&h)
+    );
+}

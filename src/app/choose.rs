@@ -236,9 +236,41 @@ impl App {
     }
 
     /// The store's sources as they are now: the pane's lines, the cursor kept.
-    pub(super) fn sources_loaded(&mut self, overview: Overview) {
-        let lines = sources::lines(&self.views, &overview, self.unread);
+    pub(super) fn sources_loaded(&mut self, overview: Overview, effects: &mut Vec<Effect>) {
         self.sources.overview = overview;
+        self.relist_sources();
+        // Starred and the saved views have no kept counts: they are counted apart, in the
+        // background, and their lines show the counts when they come.
+        let now = self.clock.now();
+        let views: Vec<(u8, Query)> = self
+            .views
+            .iter()
+            .enumerate()
+            .skip(2)
+            .filter_map(|(i, view)| {
+                let mut query = crate::domain::search::parse(&view.query, now, false).ok()?;
+                query.read = Some(false);
+                Some((u8::try_from(i + 1).ok()?, query))
+            })
+            .collect();
+        if !views.is_empty() {
+            effects.push(Effect::CountViews(views));
+        }
+    }
+
+    /// The views' unread counts, counted in the background.
+    pub(super) fn views_counted(&mut self, counts: Vec<(u8, usize)>) {
+        self.sources.view_counts = counts;
+        self.relist_sources();
+    }
+
+    fn relist_sources(&mut self) {
+        let lines = sources::lines(
+            &self.views,
+            &self.sources.overview,
+            self.unread,
+            &self.sources.view_counts,
+        );
         self.sources.set_lines(lines);
         let height = self.sources_height();
         self.sources.scroll_into_view(height);

@@ -53,6 +53,9 @@ pub enum Effect {
     FetchFeeds,
     /// Read the sources pane's lines: `Report::SourcesLoaded`.
     LoadSources,
+    /// Count the articles each of these views (by number) finds, in the background:
+    /// `Report::ViewsCounted`.
+    CountViews(Vec<(u8, Query)>),
     /// Unsubscribe (starred articles kept); `Report::SourcesChanged` follows.
     RemoveFeed(i64),
     /// Delete the articles of no feed with this source (starred ones kept).

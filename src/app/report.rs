@@ -40,6 +40,8 @@ pub enum Report {
     },
     /// The sources pane's content, from the store's kept counts.
     SourcesLoaded(super::sources::Overview),
+    /// The unread articles in each view from Starred on, by the view's number.
+    ViewsCounted(Vec<(u8, usize)>),
     /// A source was renamed, tagged or removed: what to say.
     SourcesChanged(String),
     /// A message for the status bar, such as an error from the store.
@@ -102,13 +104,15 @@ impl App {
             Report::Subscribed(name) => self.subscribed(name, &mut effects),
             Report::RowsLoaded { start, rows } => self.list.fill(start, rows),
             Report::Notify(message) => self.status = Some(message),
-            Report::SourcesLoaded(overview) => self.sources_loaded(overview),
+            Report::SourcesLoaded(overview) => self.sources_loaded(overview, &mut effects),
+            Report::ViewsCounted(counts) => self.views_counted(counts),
             Report::SourcesChanged(message) => self.sources_changed(message, &mut effects),
             Report::SearchDone { generation, result } => self.search_done(generation, result),
             Report::ViewsLoaded(saved) => {
                 self.views = view::built_in();
                 self.views.extend(saved);
-                effects.push(Effect::LoadSources);
+                let overview = self.sources.overview.clone();
+                self.sources_loaded(overview, &mut effects);
             }
             Report::MarkedRead(ids) => {
                 let count = ids.len();

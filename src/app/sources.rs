@@ -52,13 +52,17 @@ impl Overview {
         counts: Vec<SourceCount>,
     ) -> Overview {
         let mut overview = Overview::default();
+        let by_feed: std::collections::HashMap<i64, &SourceCount> = counts
+            .iter()
+            .filter_map(|c| c.feed_id.map(|id| (id, c)))
+            .collect();
+        let mut tags_of: std::collections::HashMap<i64, Vec<String>> = Default::default();
+        for (id, tag) in tags {
+            tags_of.entry(id).or_default().push(tag);
+        }
         for feed in feeds {
-            let counted = counts.iter().find(|c| c.feed_id == Some(feed.id));
-            let mut feed_tags: Vec<String> = tags
-                .iter()
-                .filter(|(id, _)| *id == feed.id)
-                .map(|(_, tag)| tag.clone())
-                .collect();
+            let counted = by_feed.get(&feed.id);
+            let mut feed_tags = tags_of.remove(&feed.id).unwrap_or_default();
             feed_tags.sort();
             overview.feeds.push(FeedLine {
                 id: feed.id,
@@ -115,8 +119,14 @@ impl Line {
     }
 }
 
-/// The lines, in the pane's order, from the views, the overview and the total unread.
-pub fn lines(views: &[SavedView], overview: &Overview, unread: usize) -> Vec<Line> {
+/// The lines, in the pane's order, from the views, the overview, the total unread and
+/// the unread counts of the views beyond the first two (worked out in the background).
+pub fn lines(
+    views: &[SavedView],
+    overview: &Overview,
+    unread: usize,
+    view_counts: &[(u8, usize)],
+) -> Vec<Line> {
     let source = |source, label: &str, depth, unread, failing| Line::Source {
         source,
         label: label.to_owned(),
@@ -126,20 +136,18 @@ pub fn lines(views: &[SavedView], overview: &Overview, unread: usize) -> Vec<Lin
     };
     let mut out = Vec::new();
     for (i, view) in views.iter().enumerate().take(usize::from(u8::MAX)) {
+        let number = i as u8 + 1;
         let count = match i {
             0 | 1 => Some(unread),
-            _ => None,
+            _ => view_counts
+                .iter()
+                .find(|(n, _)| *n == number)
+                .map(|(_, c)| *c),
         };
         if i == 3 {
             out.push(Line::Heading("Views"));
         }
-        out.push(source(
-            Source::View(i as u8 + 1),
-            &view.name,
-            0,
-            count,
-            false,
-        ));
+        out.push(source(Source::View(number), &view.name, 0, count, false));
     }
     let mut tags: Vec<&str> = overview
         .feeds
@@ -221,6 +229,8 @@ pub struct SourcesPane {
     pub question: String,
     /// A new store: the reader says how to begin until the person moves.
     pub first_run: bool,
+    /// Unread articles in each view from Starred on, by number, as last counted.
+    pub view_counts: Vec<(u8, usize)>,
 }
 
 impl SourcesPane {
@@ -330,11 +340,11 @@ mod tests {
             more_local: false,
         };
         assert_eq!(
-            labels(&lines(&views, &overview, 20)),
+            labels(&lines(&views, &overview, 20, &[(3, 2)])),
             [
                 "All 20",
                 "Unread 20",
-                "Starred",
+                "Starred 2",
                 "# Tags",
                 "news 2",
                 "  Gamma 2",
@@ -360,7 +370,7 @@ mod tests {
             ..Default::default()
         };
         let mut pane = SourcesPane::default();
-        pane.set_lines(lines(&views, &overview, 0));
+        pane.set_lines(lines(&views, &overview, 0, &[]));
         assert!(pane.move_by(3, 10));
         assert_eq!(pane.selected_source(), Some(&Source::Feed(1)));
         assert!(pane.move_by(-1, 10));
@@ -370,7 +380,7 @@ mod tests {
         // A new feed added before it: the cursor stays on Beta.
         let mut more = overview.clone();
         more.feeds.insert(0, feed(9, "Aardvark", &[], 0, false));
-        pane.set_lines(lines(&views, &more, 0));
+        pane.set_lines(lines(&views, &more, 0, &[]));
         assert_eq!(pane.selected_source(), Some(&Source::Feed(2)));
     }
 

@@ -11,6 +11,8 @@ use crate::domain::store::Store;
 /// The threads that work beside the event loop, each with its own store connection.
 pub struct Background {
     pub search: Sender<SearchRequest>,
+    /// The views to count for the sources pane; only the newest request is worked on.
+    pub counts: Sender<Vec<(u8, crate::domain::search::Query)>>,
     pub store_path: std::path::PathBuf,
     pub events: Sender<Event>,
     /// How fetches run: jobs, timeout, the per-host limit, the config's refresh.

@@ -71,6 +71,9 @@ pub fn run_effects(
                         background.discover(address.clone());
                         continue;
                     }
+                    Effect::CountViews(views) if background.counts.send(views.clone()).is_ok() => {
+                        continue;
+                    }
                     _ => {}
                 }
             }
@@ -162,6 +165,12 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             store.all_tags()?,
             store.source_counts()?,
         ))),
+        // Before the threads start (the first frame), counting would delay it by a walk
+        // of the archive: the loop asks again once they run. In memory (tests), count here.
+        Effect::CountViews(_) if store.path().is_some() => None,
+        Effect::CountViews(views) => Some(Report::ViewsCounted(super::worker::count_views(
+            store, &views,
+        )?)),
         Effect::RemoveFeed(id) => {
             let removed = store.remove_feed(id, false)?;
             let mut message = format!(

@@ -69,10 +69,13 @@ pub fn run(store: Store, options: Options) -> Result<()> {
         if background.is_none() {
             background = store.path().map(|path| Background {
                 search: worker::spawn(path.to_path_buf(), sender.clone()),
+                counts: worker::spawn_counter(path.to_path_buf(), sender.clone()),
                 store_path: path.to_path_buf(),
                 events: sender.clone(),
                 fetch: options.fetch,
             });
+            // The views' counts, which wait for the counter thread (see effects.rs).
+            pending.push(Effect::LoadSources);
             if options.fetch_on_start {
                 pending.extend(app.update(Action::FetchFeeds));
                 // The effects run at the top of the loop, with the threads now started.
