@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use herald::app::action::Action;
 use herald::app::keymap::{Key, Keymap};
 use herald::app::{App, Effect, Report, Start};
