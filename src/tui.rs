@@ -13,6 +13,7 @@ mod event_loop;
 pub mod system;
 pub mod terminal;
 pub mod worker;
+pub mod writer;
 
 pub use background::Background;
 pub use effects::run_effects;

@@ -741,6 +741,7 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         store_path: path.clone(),
         events,
         fetch: herald::domain::fetch::Options::default(),
+        writer: None,
     };
     background.fetch_feeds();
     let mut progress = Vec::new();

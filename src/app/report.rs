@@ -40,6 +40,8 @@ pub enum Report {
     },
     /// The sources pane's content, from the store's kept counts.
     SourcesLoaded(super::sources::Overview),
+    /// The writer thread saved what it was given: the counts may have changed.
+    Saved,
     /// The unread articles in each view from Starred on, by the view's number.
     ViewsCounted(Vec<(u8, usize)>),
     /// A source was renamed, tagged or removed: what to say.
@@ -106,6 +108,10 @@ impl App {
             Report::Notify(message) => self.status = Some(message),
             Report::SourcesLoaded(overview) => self.sources_loaded(overview, &mut effects),
             Report::ViewsCounted(counts) => self.views_counted(counts),
+            Report::Saved if self.panes().sources.is_some() => {
+                effects.push(Effect::LoadSources);
+            }
+            Report::Saved => {}
             Report::SourcesChanged(message) => self.sources_changed(message, &mut effects),
             Report::SearchDone { generation, result } => self.search_done(generation, result),
             Report::ViewsLoaded(saved) => {

@@ -17,9 +17,19 @@ pub struct Background {
     pub events: Sender<Event>,
     /// How fetches run: jobs, timeout, the per-host limit, the config's refresh.
     pub fetch: crate::domain::fetch::Options,
+    /// Saves read and starred marks and positions off the loop's thread; `None`: the
+    /// loop saves them itself.
+    pub writer: Option<super::writer::Writer>,
 }
 
 impl Background {
+    /// Lets every change handed to the writer be saved, then stops.
+    pub fn finish(self) {
+        if let Some(writer) = self.writer {
+            writer.finish();
+        }
+    }
+
     /// Fetches every feed on a thread of its own; progress and the result arrive as
     /// reports, so keys keep working the whole time.
     pub fn fetch_feeds(&self) {

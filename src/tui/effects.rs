@@ -6,13 +6,11 @@ use anyhow::Result;
 use super::background::{self, Background};
 use super::system;
 use super::worker::SearchRequest;
+use super::writer::{failure_message, is_write, write};
 use crate::app::sources::Overview;
 use crate::app::{App, Effect, Report};
 use crate::domain::message::count;
 use crate::domain::store::Store;
-
-/// The meta key holding the id of the article open when herald last closed.
-pub const LAST_OPEN: &str = "last_open";
 
 /// Drops every preview but the last: a key held down moves the selection many rows in one
 /// batch, and only the row it stops on is worth reading from the store.
@@ -77,22 +75,37 @@ pub fn run_effects(
                     _ => {}
                 }
             }
+            if let Some(writer) = background.and_then(|b| b.writer.as_ref())
+                && is_write(&effect)
+            {
+                match writer.send(vec![effect]) {
+                    Ok(()) => continue,
+                    // The writer is gone: save it here.
+                    Err(mut back) => {
+                        if let Some(effect) = back.pop() {
+                            next.extend(report_failure(app, write(store, effect)));
+                        }
+                        continue;
+                    }
+                }
+            }
             let result = run_effect(store, effect);
             match result {
                 Ok(Some(report)) => next.extend(app.apply(report)),
                 Ok(None) => {}
                 Err(err) => {
-                    log::error!("{}", crate::domain::message::error_chain(&err));
-                    let mut message =
-                        format!("Error: {}", crate::domain::message::error_chain(&err));
-                    if let Some(hint) = crate::domain::store::hint(&err) {
-                        message = format!("{message}. {hint}");
-                    }
-                    next.extend(app.apply(Report::Notify(message)));
+                    next.extend(app.apply(Report::Notify(failure_message(&err))));
                 }
             }
         }
         effects = next;
+    }
+}
+
+fn report_failure(app: &mut App, result: Result<()>) -> Vec<Effect> {
+    match result {
+        Ok(()) => Vec::new(),
+        Err(err) => app.apply(Report::Notify(failure_message(&err))),
     }
 }
 
@@ -115,10 +128,6 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 .search(&query, order)
                 .map_err(|e| crate::domain::message::error_chain(&e)),
         }),
-        Effect::SetReadMany(ids, read) => {
-            store.set_read_many(&ids, read)?;
-            None
-        }
         Effect::MarkAllRead(ids) => Some(Report::MarkedRead(store.mark_all_read(ids.as_deref())?)),
         Effect::FindNextUnread(after) => match store.next_unread(after)? {
             Some((id, row)) => Some(Report::GoToArticle { id, row }),
@@ -215,6 +224,14 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 format!("Tags: {}", wanted.join(", "))
             }))
         }
+        Effect::SetRead(..)
+        | Effect::SetStarred(..)
+        | Effect::SetReadMany(..)
+        | Effect::SavePosition(..)
+        | Effect::RememberOpen(..) => {
+            write(store, effect)?;
+            None
+        }
         Effect::CopyToClipboard(text) => {
             system::copy_to_clipboard(&text)?;
             None
@@ -232,22 +249,6 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 "Article {id} is no longer in the store"
             ))),
         },
-        Effect::SetRead(id, read) => {
-            store.set_read(id, read)?;
-            None
-        }
-        Effect::SetStarred(id, starred) => {
-            store.set_starred(id, starred)?;
-            None
-        }
-        Effect::SavePosition(id, position) => {
-            store.save_position(id, position)?;
-            None
-        }
-        Effect::RememberOpen(id) => {
-            store.set_meta(LAST_OPEN, &id.to_string())?;
-            None
-        }
         Effect::OpenUrl(url) => {
             system::open_url(&url)?;
             None

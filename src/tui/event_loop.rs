@@ -12,10 +12,11 @@ use ratatui::layout::Rect;
 
 use super::Options;
 use super::background::Background;
-use super::effects::{LAST_OPEN, run_effects};
+use super::effects::run_effects;
 use super::event::{self, Event};
 use super::terminal::TerminalGuard;
 use super::worker;
+use super::writer::LAST_OPEN;
 use crate::app::action::Action;
 use crate::app::{App, Effect, Report, Start};
 use crate::domain::clock::Clock;
@@ -73,6 +74,10 @@ pub fn run(store: Store, options: Options) -> Result<()> {
                 store_path: path.to_path_buf(),
                 events: sender.clone(),
                 fetch: options.fetch,
+                writer: Some(super::writer::Writer::spawn(
+                    path.to_path_buf(),
+                    sender.clone(),
+                )),
             });
             // The views' counts, which wait for the counter thread (see effects.rs).
             pending.push(Effect::LoadSources);
@@ -98,9 +103,17 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             Waited::Failed { effects, reason } => {
                 // Save what quitting saves (the reading position), then say why.
                 run_effects(&store, &mut app, effects, None);
+                if let Some(background) = background.take() {
+                    background.finish();
+                }
                 anyhow::bail!("reading the terminal failed: {reason}");
             }
         }
+    }
+    // What the writer was given (the last reading position, a mark made just before
+    // quitting) is saved before herald ends.
+    if let Some(background) = background {
+        background.finish();
     }
     Ok(())
 }

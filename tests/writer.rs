@@ -1,0 +1,87 @@
+//! A mark made in the reader while another process holds the store's write lock (a cron
+//! fetch, an import) does not make the key wait: the writer thread saves it once the lock
+//! is free, and the app hears that it was saved.
+
+mod common;
+
+use std::sync::mpsc::channel;
+use std::time::Duration;
+
+use common::fixtures;
+use herald::app::action::Action;
+use herald::app::keymap::Keymap;
+use herald::app::{App, Report, Start};
+use herald::domain::store::Store;
+use herald::tui::event::Event;
+use herald::tui::writer::Writer;
+use herald::tui::{Background, run_effects};
+use ratatui::layout::Rect;
+
+#[test]
+fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let store = Store::open(&path).unwrap();
+    store
+        .import(
+            &fixtures(),
+            jiff::Timestamp::from_second(1_750_000_000).unwrap(),
+        )
+        .unwrap();
+    let (events, received) = channel();
+    let background = Background {
+        search: channel().0,
+        counts: channel().0,
+        store_path: path.clone(),
+        events: events.clone(),
+        fetch: herald::domain::fetch::Options::default(),
+        writer: Some(Writer::spawn(path.clone(), events)),
+    };
+    let mut app = App::new(Start::new(
+        Keymap::default_keymap().unwrap(),
+        Rect::new(0, 0, 120, 30),
+    ));
+    let effects = app.apply(Report::Refreshed {
+        total: store.count().unwrap(),
+        unread: store.count_unread().unwrap(),
+        selected_row: None,
+    });
+    run_effects(&store, &mut app, effects, Some(&background));
+    let id = app.list.selected_row().unwrap().id;
+
+    // Another process takes the write lock and keeps it for two seconds.
+    let (locked, holding) = channel();
+    let blocker_path = path.clone();
+    let blocker = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&blocker_path).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        locked.send(()).unwrap();
+        std::thread::sleep(Duration::from_secs(2));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    holding.recv().unwrap();
+    let effects = app.update(Action::ToggleStar);
+    run_effects(&store, &mut app, effects, Some(&background));
+    // The key is done and the app shows the star; the store cannot have it yet, as the
+    // lock is still held: the write was handed over, not waited for.
+    assert!(app.list.selected_row().unwrap().starred);
+    assert!(!store.summary(id).unwrap().unwrap().starred);
+    loop {
+        match received.recv_timeout(Duration::from_secs(30)).unwrap() {
+            Event::Report(Report::Saved) => break,
+            Event::Report(Report::Notify(message)) => panic!("{message}"),
+            _ => {}
+        }
+    }
+    assert!(
+        store.summary(id).unwrap().unwrap().starred,
+        "saved once the lock was free"
+    );
+    blocker.join().unwrap();
+
+    // Quitting waits for what was handed over: the last change is not lost.
+    let effects = app.update(Action::ToggleRead);
+    run_effects(&store, &mut app, effects, Some(&background));
+    background.finish();
+    assert!(store.summary(id).unwrap().unwrap().read);
+}
