@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 use super::codec::{self, Codec};
@@ -62,8 +62,8 @@ impl Store {
         // a batch; every write transaction is IMMEDIATE, so this wait is what it gets.
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Nothing is written before the file is known to be herald's (or blank).
-        schema::prepare(&mut conn)?;
-        conn.pragma_update(None, "journal_mode", "wal")?;
+        schema::prepare(&mut conn).context("preparing the schema")?;
+        use_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "normal")?;
         conn.pragma_update(None, "foreign_keys", "on")?;
         // The dictionary is read when first needed: reading a body loads it on demand
@@ -85,10 +85,71 @@ impl Store {
     }
 }
 
+/// Switches the store to WAL, which lets readers and a writer work at once. SQLite does
+/// not wait (no busy handler) when another process holds the file in the old mode, as
+/// two heralds creating one store at once do: retried here, within the busy timeout.
+fn use_wal(conn: &Connection) -> Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get::<_, String>(0)) {
+            // In memory the mode stays "memory": nothing to share there.
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory") => {
+                return Ok(());
+            }
+            // The switch can also fail quietly, answering the old mode.
+            Ok(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok(mode) => bail!(
+                "the store stayed in the {mode} journal mode: another process holds it; try again"
+            ),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(err) => return Err(err).context("switching the store to WAL"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::store::testing::{article, now};
+
+    /// Many heralds creating one store at once: each opens it, none reports it locked.
+    /// (Before the retry, about one trial in thirty failed with "database is locked" when
+    /// switching to WAL; a chance test, so it runs many trials.)
+    #[test]
+    fn many_opening_a_new_store_at_once_all_succeed() {
+        for trial in 0..40 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("herald.db");
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+            let openers: Vec<_> = (0..6)
+                .map(|_| {
+                    let (path, barrier) = (path.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        let store = Store::open(&path)?;
+                        store.add_feed(
+                            &format!("https://{trial}.example/{:?}", std::thread::current().id()),
+                            None,
+                        )?;
+                        anyhow::Ok(())
+                    })
+                })
+                .collect();
+            for opener in openers {
+                opener
+                    .join()
+                    .unwrap()
+                    .unwrap_or_else(|e| panic!("trial {trial}: {e:#}"));
+            }
+        }
+    }
 
     #[test]
     fn another_programs_database_is_refused_unchanged_to_the_byte() {
