@@ -182,6 +182,15 @@ pub fn page_with(
             index += 1;
         }
     }
+    // A date written only in the article's header, which the text leaves out.
+    if published.is_none()
+        && let Ok(selector) = Selector::parse("article header p, .dateline, .date, .byline, .meta")
+    {
+        published = document.select(&selector).take(8).find_map(|e| {
+            let text = clean(&e.text().collect::<String>());
+            meta::date_line(&text).or_else(|| meta::byline_date(&text))
+        });
+    }
     // Nothing but images and link numbers is no text to read.
     if converted.paragraphs.iter().all(|p| p.starts_with('[')) {
         return None;
