@@ -31,6 +31,10 @@ pub const MAX_READABILITY_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_READABILITY_DEPTH: usize = 160;
 /// The most elements given to dom_smoothie (a 500 KB article page has about 10,000).
 pub const MAX_READABILITY_ELEMENTS: usize = 40_000;
+/// The most text (in bytes) given to dom_smoothie: its scoring costs several times
+/// herald's own search per byte of text, and an article of more than 40,000 words reads
+/// as well by herald's search. 500 KB of text took 50-150 ms by dom_smoothie.
+pub const MAX_READABILITY_TEXT: usize = 256 * 1024;
 /// Fewer words than this is a teaser, a paywall or a page that builds its text with
 /// JavaScript, not the article.
 pub const MIN_WORDS: usize = 60;
@@ -139,12 +143,15 @@ fn readability(page: &str, document: &Html, base: &str) -> Result<Converted, &'s
     if page.len() > MAX_READABILITY_BYTES {
         return Err("the page is too large for readability");
     }
-    let (depth, elements) = measure(document);
+    let (depth, elements, text) = measure(document);
     if depth > MAX_READABILITY_DEPTH {
         return Err("the page nests too deep for readability");
     }
     if elements > MAX_READABILITY_ELEMENTS {
         return Err("the page has too many elements for readability");
+    }
+    if text > MAX_READABILITY_TEXT {
+        return Err("the page has too much text for readability");
     }
     let config = Config {
         max_elements_to_parse: MAX_READABILITY_ELEMENTS,
@@ -169,10 +176,10 @@ fn readability(page: &str, document: &Html, base: &str) -> Result<Converted, &'s
     Ok(converted)
 }
 
-/// The deepest nesting and the count of elements of a parsed page, in one iterative
-/// pass.
-pub fn measure(document: &Html) -> (usize, usize) {
-    let (mut depth, mut deepest, mut elements) = (0usize, 0usize, 0usize);
+/// The deepest nesting, the count of elements and the bytes of text outside scripts
+/// and styles of a parsed page, in one iterative pass.
+pub fn measure(document: &Html) -> (usize, usize, usize) {
+    let (mut depth, mut deepest, mut elements, mut text) = (0usize, 0usize, 0usize, 0usize);
     for edge in document.tree.root().traverse() {
         match edge {
             Edge::Open(node) if matches!(node.value(), Node::Element(_)) => {
@@ -183,10 +190,22 @@ pub fn measure(document: &Html) -> (usize, usize) {
             Edge::Close(node) if matches!(node.value(), Node::Element(_)) => {
                 depth = depth.saturating_sub(1);
             }
+            Edge::Open(node) => {
+                if let Node::Text(t) = node.value()
+                    && !node
+                        .parent()
+                        .and_then(|p| p.value().as_element())
+                        .is_some_and(|e| {
+                            matches!(e.name(), "script" | "style" | "noscript" | "template")
+                        })
+                {
+                    text += t.len();
+                }
+            }
             _ => {}
         }
     }
-    (deepest, elements)
+    (deepest, elements, text)
 }
 
 /// Whether the page says it needs JavaScript (a `<noscript>` asking for it, or an

@@ -128,7 +128,16 @@ fn teasers_and_pages_that_need_javascript_fail_and_say_why() {
 
 #[test]
 fn measuring_is_iterative_and_counts_elements() {
-    let document = scraper::Html::parse_document("<div><p>a</p><p><b>b</b></p></div>");
-    // html, head, body, div, p, p, b.
-    assert_eq!(measure(&document), (5, 7));
+    let document = scraper::Html::parse_document(
+        "<div><p>a</p><p><b>bc</b></p></div><script>let x = 1;</script>",
+    );
+    // html, head, body, div, p, p, b, script; the text of a and bc.
+    assert_eq!(measure(&document), (5, 8, 3));
+    // An article of more text than readability is given: herald's own search.
+    let long = article(MAX_READABILITY_TEXT / WORDS.len() + 10);
+    let got = extract(&long, "https://wire.example/long").unwrap();
+    assert_eq!(
+        got.method,
+        Method::Own("the page has too much text for readability")
+    );
 }
