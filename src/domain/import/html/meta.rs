@@ -226,6 +226,32 @@ fn is_month(lower: &str) -> bool {
     lower.len() >= 3 && (lower == "sept" || MONTHS.iter().any(|m| m.starts_with(lower)))
 }
 
+/// A line of the article's metadata that gives its date: a date line, or a date among
+/// short pieces parted by `·`, `|` or `—` (`March 3, 2026 · 4 min read`).
+pub(super) fn dated_line(paragraph: &str) -> Option<Published> {
+    if paragraph.len() > MAX_LINE {
+        return None;
+    }
+    let pieces: Vec<&str> = paragraph.split(['·', '|', '—']).map(str::trim).collect();
+    let date = pieces.iter().find_map(|p| date_line(p))?;
+    pieces
+        .iter()
+        .all(|p| p.split_whitespace().count() <= 4 || date_line(p).is_some())
+        .then_some(date)
+}
+
+/// Whether a paragraph is one short link and nothing else: `Village [1]`.
+pub(super) fn lone_link(paragraph: &str) -> bool {
+    let Some((text, number)) = paragraph.rsplit_once(" [") else {
+        return false;
+    };
+    number
+        .strip_suffix(']')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && !text.contains('[')
+        && (1..=3).contains(&text.split_whitespace().count())
+}
+
 /// Whether a paragraph is a byline: `By Ana Lima`, the authors' names alone, or either
 /// with a date after a separator (`By Ana Lima · March 3, 2026`).
 pub(super) fn byline(paragraph: &str, authors: &[String]) -> bool {
@@ -271,13 +297,23 @@ mod tests {
             ("Posted on Mar. 5, 2026 at 4:10 PM", "2026-03-05"),
             ("Tuesday", ""),
             ("Tuesday, March 3, 2026", "2026-03-03"),
+            ("March 3, 2026 · 4 min read", "2026-03-03"),
             ("The march began on 3 May 2026 at noon.", ""),
             ("May 2026", ""),
             ("12 boats, 3 ferries", ""),
         ] {
-            let found = date_line(line).map(|p| p.rfc3339()[..10].to_owned());
+            let found = dated_line(line).map(|p| p.rfc3339()[..10].to_owned());
             assert_eq!(found.unwrap_or_default(), date, "{line}");
         }
+    }
+
+    #[test]
+    fn a_lone_short_link_is_a_kicker() {
+        assert!(lone_link("Village [1]"));
+        assert!(lone_link("Local news [12]"));
+        assert!(!lone_link("See the map [1] of the quay [2]"));
+        assert!(!lone_link("The ferry returns to the island in April [3]"));
+        assert!(!lone_link("[image 2: gull]"));
     }
 
     #[test]

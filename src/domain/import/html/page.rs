@@ -163,12 +163,25 @@ pub fn page_with(
     // The title usually opens the article body too, and a byline and a date line
     // follow it: they are the article's fields, not its text. A date written only
     // there is the article's date.
+    // Short lines above the title (a kicker, a tag, a breadcrumb) are furniture.
+    let top = converted.paragraphs.len().min(TOP_LINES);
+    if let Some(at) = converted.paragraphs[..top]
+        .iter()
+        .position(|p| p.trim_start_matches('#').trim() == title)
+        && converted.paragraphs[..at]
+            .iter()
+            .all(|p| p.split_whitespace().count() <= 6)
+    {
+        converted.paragraphs.drain(..at);
+    }
     let mut index = 0;
     while index < converted.paragraphs.len().min(TOP_LINES) {
         let p = converted.paragraphs[index].trim_start_matches('#').trim();
-        let date = meta::date_line(p);
+        let date = meta::dated_line(p);
         let is_byline = meta::byline(p, &authors);
-        if p == title || date.is_some() || is_byline {
+        // A tag or section link opening the text: `Village [1]`.
+        let kicker = index == 0 && meta::lone_link(p);
+        if p == title || date.is_some() || is_byline || kicker {
             if is_byline {
                 if authors.is_empty() {
                     let names = p.split(['·', '|', '—']).next().unwrap_or_default();
@@ -188,7 +201,7 @@ pub fn page_with(
     {
         published = document.select(&selector).take(8).find_map(|e| {
             let text = clean(&e.text().collect::<String>());
-            meta::date_line(&text).or_else(|| meta::byline_date(&text))
+            meta::dated_line(&text).or_else(|| meta::byline_date(&text))
         });
     }
     // Nothing but images and link numbers is no text to read.
