@@ -329,7 +329,7 @@ impl App {
                 Some(_) => self.status = Some("This article has no numbered links".into()),
                 None => {}
             },
-            Action::CopyLink => self.copy_link(&mut effects),
+            a @ (Action::CopyLink | Action::FetchFullText) => self.article_action(a, &mut effects),
             Action::OpenInBrowser => match self.target().map(|s| s.url.clone()) {
                 Some(Some(url)) => {
                     self.status = Some(format!("Opening {url}"));

@@ -51,6 +51,9 @@ pub enum Effect {
     FetchDue,
     /// Fetch every feed in the background; progress and the end come back as reports.
     FetchFeeds,
+    /// Fetch this article's page in the background and keep its full article as the
+    /// text; the end comes back as `Report::FullTextFetched`.
+    FetchFullText(ArticleId),
     /// Count the store again and find where `keep` now sits.
     Refresh {
         keep: Option<ArticleId>,

@@ -40,6 +40,24 @@ impl Background {
         });
     }
 
+    /// Fetches article `id`'s full article on a thread of its own (`x`); the end
+    /// arrives as `Report::FullTextFetched`.
+    pub fn fetch_full_text(&self, id: crate::domain::model::ArticleId) {
+        let path = self.store_path.clone();
+        let events = self.events.clone();
+        let options = self.fetch;
+        std::thread::spawn(move || {
+            let report = match Store::open(&path) {
+                Ok(store) => full_text(&store, id, options),
+                Err(err) => Report::FullTextFetched {
+                    id,
+                    outcome: Err(crate::domain::message::error_chain(&err)),
+                },
+            };
+            let _ = events.send(Event::Report(report));
+        });
+    }
+
     fn spawn_fetch(&self, which: Which) {
         let path = self.store_path.clone();
         let events = self.events.clone();
@@ -117,6 +135,20 @@ pub fn fetch_with(
             progress(done, total)
         });
     let (mut new, mut updated, mut failures) = (0, 0, Vec::new());
+    // The full articles of the new items of feeds with `full_text` on.
+    match crate::domain::fetch::fetch_waiting(store, options, now, &mut |_, _, _| {}) {
+        Ok(pages) => {
+            for page in pages {
+                if let crate::domain::fetch::PageOutcome::Failed(reason) = page.outcome {
+                    failures.push(format!("{}: full article: {reason}", page.page.title));
+                }
+            }
+        }
+        Err(err) => failures.push(format!(
+            "full articles: {}",
+            crate::domain::message::error_chain(&err)
+        )),
+    }
     for report in &reports {
         match &report.outcome {
             crate::domain::fetch::Outcome::Stored(c) => {
@@ -135,6 +167,24 @@ pub fn fetch_with(
         updated,
         failures,
     }
+}
+
+/// Fetches article `id`'s full article now, as a report for the app.
+pub fn full_text(
+    store: &Store,
+    id: crate::domain::model::ArticleId,
+    options: crate::domain::fetch::Options,
+) -> Report {
+    use crate::domain::fetch::PageOutcome;
+    let outcome = match crate::domain::fetch::fetch_one(store, id, options, jiff::Timestamp::now())
+    {
+        Ok(report) => match report.outcome {
+            PageOutcome::Stored(words) => Ok(words),
+            PageOutcome::Failed(reason) | PageOutcome::Deferred(reason) => Err(reason),
+        },
+        Err(err) => Err(crate::domain::message::error_chain(&err)),
+    };
+    Report::FullTextFetched { id, outcome }
 }
 
 /// The feeds at `address`, or why there are none, in words for the status line.

@@ -69,6 +69,10 @@ pub fn run_effects(
                         background.discover(address.clone());
                         continue;
                     }
+                    Effect::FetchFullText(id) => {
+                        background.fetch_full_text(*id);
+                        continue;
+                    }
                     _ => {}
                 }
             }
@@ -146,6 +150,11 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             background::Which::Due,
             crate::domain::fetch::Options::default(),
             &mut |_, _| {},
+        )),
+        Effect::FetchFullText(id) => Some(background::full_text(
+            store,
+            id,
+            crate::domain::fetch::Options::default(),
         )),
         Effect::Refresh { keep } => Some(Report::Refreshed {
             total: store.count()?,
