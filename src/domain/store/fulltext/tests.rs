@@ -156,3 +156,28 @@ fn a_page_no_longer_than_the_feed_keeps_the_feed_text_and_says_why() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn removing_a_feed_removes_its_full_text_records() {
+    let store = Store::open_in_memory().unwrap();
+    let feed = store.add_feed("https://wire.example/rss", None).unwrap();
+    store.set_full_text(feed.id, true).unwrap();
+    let feed = store.find_feed(&feed.id.to_string()).unwrap();
+    store
+        .upsert(
+            Some(&feed),
+            &[item("w1", "One", "Teaser."), item("w2", "Two", "Teaser.")],
+            now(),
+        )
+        .unwrap();
+    let id = store.waiting_full_texts(1).unwrap()[0].id;
+    store
+        .record_full_text_failure(id, "HTTP 404", now())
+        .unwrap();
+    store.remove_feed(feed.id, true).unwrap();
+    let rows: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM full_texts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 0);
+}
