@@ -116,7 +116,29 @@ fn handle(mut stream: TcpStream, port: u16, log: &Mutex<Log>) {
         log.most_at_once = log.most_at_once.max(log.busy);
     }
     let html = [("Content-Type", "text/html; charset=utf-8".to_owned())];
-    if let Some(n) = path.strip_prefix("/a/") {
+    if path.starts_with("/b/") {
+        respond(
+            &mut stream,
+            "429 Too Many Requests",
+            &[("Retry-After", "120".into())],
+            b"slow down",
+        );
+    } else if path == "/limited.xml" {
+        let items: String = (1..=3)
+            .map(|n| {
+                format!(
+                    "<item><guid>b{n}</guid><title>Busy {n}</title>\
+                     <link>http://127.0.0.1:{port}/b/{n}</link>\
+                     <description>Teaser {n}.</description></item>"
+                )
+            })
+            .collect();
+        let feed = format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Busy</title>\
+             {items}</channel></rss>"
+        );
+        respond(&mut stream, "200 OK", &[], feed.as_bytes());
+    } else if let Some(n) = path.strip_prefix("/a/") {
         // Slow enough that the fetching threads overlap.
         std::thread::sleep(Duration::from_millis(150));
         match n {
@@ -235,4 +257,50 @@ fn a_teaser_feed_with_full_text_gets_whole_searchable_articles_politely() {
         .filter(|(p, _)| p.starts_with("/a/"))
         .count();
     assert_eq!(pages, 7);
+}
+
+#[test]
+fn a_site_that_asks_to_wait_is_asked_once_and_its_pages_wait_for_the_next_fetch() {
+    let (port, log) = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("herald.db");
+    let url = format!("http://127.0.0.1:{port}/limited.xml");
+    assert!(
+        herald(&db, &["feed", "add", &url, "--no-check"])
+            .status
+            .success()
+    );
+    assert!(
+        herald(&db, &["feed", "set", "1", "--full-text", "on"])
+            .status
+            .success()
+    );
+    let out = herald(&db, &["fetch", "--jobs", "1", "--per-host", "1"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "full articles: 0 fetched, 0 failed, 3 pages waiting for their server's Retry-After"
+        ),
+        "{stdout}"
+    );
+    let asked = |log: &Mutex<Log>| {
+        log.lock()
+            .unwrap()
+            .asked
+            .iter()
+            .filter(|(p, _)| p.starts_with("/b/"))
+            .count()
+    };
+    assert_eq!(
+        asked(&log),
+        1,
+        "one 429, then no more requests to that site"
+    );
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.waiting_full_texts(10).unwrap().len(), 3);
+    drop(store);
+    // Its Retry-After (two minutes) holds across runs: the next fetch asks nothing.
+    let out = herald(&db, &["fetch", "--jobs", "1", "--per-host", "1"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("full articles"));
+    assert_eq!(asked(&log), 1);
 }

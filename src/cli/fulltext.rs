@@ -47,7 +47,7 @@ pub(super) fn fetch_waiting_pages(
     }
     let later = if deferred > 0 {
         format!(
-            ", {} left for the next fetch (its server asked to wait)",
+            ", {} waiting for their server's Retry-After",
             count(deferred, "page", "pages")
         )
     } else {

@@ -6,9 +6,10 @@
 //! that answers 429 or 503 with Retry-After is asked nothing more in this run: its
 //! pages stay waiting for the next.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
@@ -30,7 +31,7 @@ pub enum PageOutcome {
     Stored(usize),
     /// The feed's text stays, for this reason (recorded on the article).
     Failed(String),
-    /// Not asked now (its server asked to wait); it waits for the next fetch.
+    /// Not asked now (its server asked to wait); it waits for a fetch after the wait.
     Deferred(String),
 }
 
@@ -50,7 +51,8 @@ impl Addressed for Waiting {
 enum Got {
     Article(NewArticle),
     Failed(String),
-    Deferred(String),
+    /// The server asked to wait this long (for this page or another of its host's).
+    Deferred(String, Duration),
 }
 
 /// Fetches the pages of the items waiting for them, up to [`MAX_PAGES`], newest first.
@@ -61,7 +63,7 @@ pub fn fetch_waiting(
     now: Timestamp,
     progress: &mut dyn FnMut(usize, usize, &PageReport),
 ) -> Result<Vec<PageReport>> {
-    let waiting = store.waiting_full_texts(MAX_PAGES)?;
+    let waiting = store.due_full_texts(MAX_PAGES, now)?;
     Ok(fetch_pages(store, waiting, options, now, progress))
 }
 
@@ -98,7 +100,8 @@ pub fn fetch_pages(
 ) -> Vec<PageReport> {
     let total = pages.len();
     let queue = Arc::new(hosts::Queue::new(pages, options.per_host));
-    let refused: Arc<Mutex<HashSet<String>>> = Arc::default();
+    // Hosts that answered 429 or 503 with Retry-After in this run, and the wait.
+    let refused: Arc<Mutex<HashMap<String, Duration>>> = Arc::default();
     let (sender, results) = channel();
     let agent = http::agent(&options);
     let mut workers = Vec::new();
@@ -113,17 +116,17 @@ pub fn fetch_pages(
             while let Some((page, host)) = queue.take() {
                 // Frees the host's slot however the fetch ends, a panic included.
                 let slot = hosts::Slot::new(&queue, host.clone());
-                let waiting = refused.lock().is_ok_and(|r| r.contains(&host));
-                let fetched = if waiting {
-                    Err(Got::Deferred("its server asked to wait".into()))
+                let wait = refused.lock().ok().and_then(|r| r.get(&host).copied());
+                let fetched = if let Some(wait) = wait {
+                    Err(Got::Deferred("its server asked to wait".into(), wait))
                 } else {
                     http::page(&agent, &page.url, &options).map_err(|err| {
                         match err.downcast_ref::<Refused>() {
                             Some(r) => {
-                                if let Ok(mut set) = refused.lock() {
-                                    set.insert(host.clone());
+                                if let Ok(mut hosts) = refused.lock() {
+                                    hosts.insert(host.clone(), r.wait);
                                 }
-                                Got::Deferred(r.to_string())
+                                Got::Deferred(r.to_string(), r.wait)
                             }
                             None => Got::Failed(crate::domain::message::error_chain(&err)),
                         }
@@ -174,7 +177,15 @@ fn store_page(store: &Store, page: &Waiting, got: Got, now: Timestamp) -> PageOu
             )),
         },
         Got::Failed(reason) => PageOutcome::Failed(reason),
-        Got::Deferred(reason) => return PageOutcome::Deferred(reason),
+        Got::Deferred(reason, wait) => {
+            let until = now
+                .checked_add(jiff::SignedDuration::try_from(wait).unwrap_or_default())
+                .unwrap_or(now);
+            if let Err(err) = store.defer_full_text(page.id, until) {
+                log::error!("{}: recording the wait: {err:#}", page.url);
+            }
+            return PageOutcome::Deferred(reason);
+        }
     };
     if let PageOutcome::Failed(reason) = &outcome {
         log::warn!("{}: full article: {reason}", page.url);

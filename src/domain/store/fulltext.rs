@@ -80,6 +80,37 @@ impl Store {
             .context("reading the articles waiting for their full text")
     }
 
+    /// Up to `limit` items waiting for their page whose server asked for no wait past
+    /// `now`, newest first: the pages a fetch asks for.
+    pub fn due_full_texts(&self, limit: usize, now: Timestamp) -> Result<Vec<Waiting>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.id, a.url, a.title FROM full_texts t JOIN articles a ON a.id = t.id
+             WHERE t.tried IS NULL AND coalesce(t.not_before, 0) <= ?2 AND a.url IS NOT NULL
+             ORDER BY t.id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit as i64, now.as_second()], |r| {
+            Ok(Waiting {
+                id: r.get(0)?,
+                url: r.get(1)?,
+                title: r.get(2)?,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .context("reading the articles waiting for their full text")
+    }
+
+    /// Item `id`'s page waits, not to be asked before `until` (its server's Retry-After).
+    pub fn defer_full_text(&self, id: ArticleId, until: Timestamp) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO full_texts (id, not_before) VALUES (?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET not_before = ?2",
+            params![id, until.as_second()],
+        )?;
+        tx.commit()
+            .context("recording when to ask for the page again")
+    }
+
     /// Where article `id`'s full text stands; `None` when it was never asked for.
     pub fn full_text(&self, id: ArticleId) -> Result<Option<FullText>> {
         let row: Option<(Option<i64>, Option<String>)> = self

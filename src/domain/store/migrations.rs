@@ -276,12 +276,14 @@ const FULL_TEXT: &str = r#"
 -- full_text = 1 has each new item's page fetched and its article stored as the body,
 -- the feed's own text kept as the summary. A row here is an item whose page is waiting
 -- (tried IS NULL) or was tried: error NULL when the body is the full article, else why
--- the feed's text was kept.
+-- the feed's text was kept. A waiting page whose server answered Retry-After is not
+-- asked before not_before.
 ALTER TABLE feeds ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE full_texts (
     id    INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     tried INTEGER,
-    error TEXT
+    error TEXT,
+    not_before INTEGER
 );
 CREATE INDEX full_texts_waiting ON full_texts(id) WHERE tried IS NULL;
 "#;
