@@ -278,9 +278,7 @@ fn a_site_that_asks_to_wait_is_asked_once_and_its_pages_wait_for_the_next_fetch(
     let out = herald(&db, &["fetch", "--jobs", "1", "--per-host", "1"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains(
-            "full articles: 0 fetched, 0 failed, 3 pages waiting for their server's Retry-After"
-        ),
+        stdout.contains("full articles: 0 fetched, 0 failed, 3 pages left for a later fetch"),
         "{stdout}"
     );
     let asked = |log: &Mutex<Log>| {
@@ -303,4 +301,44 @@ fn a_site_that_asks_to_wait_is_asked_once_and_its_pages_wait_for_the_next_fetch(
     let out = herald(&db, &["fetch", "--jobs", "1", "--per-host", "1"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("full articles"));
     assert_eq!(asked(&log), 1);
+}
+
+#[test]
+fn no_page_is_started_once_the_time_for_pages_has_run_out() {
+    let (port, log) = serve();
+    let store = Store::open_in_memory().unwrap();
+    let feed = store
+        .add_feed(&format!("http://127.0.0.1:{port}/feed.xml"), None)
+        .unwrap();
+    store.set_full_text(feed.id, true).unwrap();
+    let feed = store.find_feed("1").unwrap();
+    let items: Vec<herald::domain::model::NewArticle> = (1..=4)
+        .map(|n| herald::domain::model::NewArticle {
+            guid: Some(n.to_string()),
+            title: format!("Item {n}"),
+            source: "Teasers".into(),
+            url: Some(format!("http://127.0.0.1:{port}/a/{n}")),
+            paragraphs: vec!["Teaser.".into()],
+            ..Default::default()
+        })
+        .collect();
+    store
+        .upsert(Some(&feed), &items, jiff::Timestamp::now())
+        .unwrap();
+    let waiting = store.waiting_full_texts(10).unwrap();
+    let reports = herald::domain::fetch::fetch_pages_within(
+        &store,
+        waiting,
+        herald::domain::fetch::Options::default(),
+        jiff::Timestamp::now(),
+        Duration::ZERO,
+        &mut |_, _, _| {},
+    );
+    assert_eq!(reports.len(), 4);
+    assert!(reports.iter().all(|r| matches!(
+        &r.outcome,
+        herald::domain::fetch::PageOutcome::Deferred(why) if why.contains("ran out")
+    )));
+    assert!(log.lock().unwrap().asked.is_empty(), "nothing asked");
+    assert_eq!(store.waiting_full_texts(10).unwrap().len(), 4, "all wait");
 }

@@ -47,8 +47,9 @@ pub(super) fn fetch_waiting_pages(
     }
     let later = if deferred > 0 {
         format!(
-            ", {} waiting for their server's Retry-After",
-            count(deferred, "page", "pages")
+            ", {} left for a later fetch (a server's Retry-After, or the {} s for pages ran out)",
+            count(deferred, "page", "pages"),
+            crate::domain::fetch::MAX_RUN.as_secs()
         )
     } else {
         String::new()

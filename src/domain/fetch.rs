@@ -22,7 +22,10 @@ pub use hosts::host_of;
 use http::Fetched;
 pub(crate) use http::agent;
 pub use http::{MAX_RETRY_AFTER, Refused, USER_AGENT, retry_after};
-pub use pages::{MAX_PAGES, PageOutcome, PageReport, fetch_one, fetch_pages, fetch_waiting};
+pub use pages::{
+    MAX_PAGES, MAX_RUN, PageOutcome, PageReport, fetch_one, fetch_pages, fetch_pages_within,
+    fetch_waiting,
+};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {

@@ -24,6 +24,10 @@ use crate::domain::store::{Kept, Store, Waiting};
 /// The most pages one fetch asks for; the rest wait for the next.
 pub const MAX_PAGES: usize = 100;
 
+/// No page is started after this long: 100 pages of one slow host, two at a time,
+/// could otherwise hold a fetch for half an hour. The rest wait for the next fetch.
+pub const MAX_RUN: Duration = Duration::from_secs(120);
+
 /// What fetching one article's page came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageOutcome {
@@ -53,6 +57,8 @@ enum Got {
     Failed(String),
     /// The server asked to wait this long (for this page or another of its host's).
     Deferred(String, Duration),
+    /// Not asked in this run, for this reason; it waits for the next.
+    Later(String),
 }
 
 /// Fetches the pages of the items waiting for them, up to [`MAX_PAGES`], newest first.
@@ -90,7 +96,8 @@ pub fn fetch_one(
         .context("fetching the page gave no answer")
 }
 
-/// Fetches `pages`, stores what each gives, and reports each.
+/// Fetches `pages`, stores what each gives, and reports each; none is started after
+/// [`MAX_RUN`].
 pub fn fetch_pages(
     store: &Store,
     pages: Vec<Waiting>,
@@ -98,6 +105,19 @@ pub fn fetch_pages(
     now: Timestamp,
     progress: &mut dyn FnMut(usize, usize, &PageReport),
 ) -> Vec<PageReport> {
+    fetch_pages_within(store, pages, options, now, MAX_RUN, progress)
+}
+
+/// As [`fetch_pages`], starting no page after `budget`.
+pub fn fetch_pages_within(
+    store: &Store,
+    pages: Vec<Waiting>,
+    options: Options,
+    now: Timestamp,
+    budget: Duration,
+    progress: &mut dyn FnMut(usize, usize, &PageReport),
+) -> Vec<PageReport> {
+    let deadline = std::time::Instant::now() + budget;
     let total = pages.len();
     let queue = Arc::new(hosts::Queue::new(pages, options.per_host));
     // Hosts that answered 429 or 503 with Retry-After in this run, and the wait.
@@ -117,7 +137,9 @@ pub fn fetch_pages(
                 // Frees the host's slot however the fetch ends, a panic included.
                 let slot = hosts::Slot::new(&queue, host.clone());
                 let wait = refused.lock().ok().and_then(|r| r.get(&host).copied());
-                let fetched = if let Some(wait) = wait {
+                let fetched = if std::time::Instant::now() >= deadline {
+                    Err(Got::Later("the fetch's time for pages ran out".into()))
+                } else if let Some(wait) = wait {
                     Err(Got::Deferred("its server asked to wait".into(), wait))
                 } else {
                     http::page(&agent, &page.url, &options).map_err(|err| {
@@ -186,6 +208,7 @@ fn store_page(store: &Store, page: &Waiting, got: Got, now: Timestamp) -> PageOu
             }
             return PageOutcome::Deferred(reason);
         }
+        Got::Later(reason) => return PageOutcome::Deferred(reason),
     };
     if let PageOutcome::Failed(reason) = &outcome {
         log::warn!("{}: full article: {reason}", page.url);
