@@ -88,7 +88,12 @@ fn x_fetches_the_full_article_on_screen_and_a_failure_keeps_the_text() {
     let article = h.store.article(id).unwrap().unwrap();
     // The figure, then the six paragraphs; no tag, byline or date line.
     assert_eq!(article.paragraphs.len(), 7, "{:?}", article.paragraphs);
-    assert!(article.paragraphs[0].starts_with("[image 2: Apple trees"));
+    assert!(article.paragraphs[0].starts_with("[image 1: Apple trees"));
+    // The tag's link went with the tag: the image is link 1.
+    assert_eq!(
+        article.links,
+        ["https://crossnotes.example/content/images/orchard.jpg"]
+    );
     assert!(article.paragraphs[2].contains("printed a map of the orchard"));
     assert!(reader.article.paragraphs.starts_with(&article.paragraphs));
     assert_eq!(

@@ -122,6 +122,7 @@ pub fn extract(page: &str, address: &str) -> Result<Extracted, Failure> {
     };
     if method == Method::Readability {
         article.paragraphs.retain(|p| !furniture::is_furniture(p));
+        html::renumber(&mut article.paragraphs, &mut article.links);
     }
     let words: usize = article
         .paragraphs

@@ -6,10 +6,12 @@ mod convert;
 mod meta;
 mod page;
 mod parse;
+mod renumber;
 mod table;
 
 pub use convert::{Converted, to_text, to_text_at};
 pub use page::{page_to_article, page_with};
+pub use renumber::renumber;
 
 #[cfg(test)]
 mod tests {

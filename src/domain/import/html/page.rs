@@ -208,6 +208,7 @@ pub fn page_with(
     if converted.paragraphs.iter().all(|p| p.starts_with('[')) {
         return None;
     }
+    super::renumber(&mut converted.paragraphs, &mut converted.links);
     Some(NewArticle {
         source,
         title,
