@@ -190,6 +190,10 @@ fn a_teaser_feed_with_full_text_gets_whole_searchable_articles_politely() {
     let out = herald(&db, &["feed", "set", "1", "--full-text", "on"]);
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("full article is fetched"));
+    let out = herald(&db, &["feed", "list"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("/feed.xml  (full articles)"));
+    let out = herald(&db, &["feed", "list", "--json"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"full_text\": true"));
     let out = herald(&db, &["fetch", "--jobs", "4", "--per-host", "2"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
