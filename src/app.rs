@@ -342,7 +342,7 @@ impl App {
                 effects.push(Effect::CheckSchedule);
             }
             Action::OpenLink => self.ask_link_number(),
-            Action::CopyLink => self.copy_link(&mut effects),
+            a @ (Action::CopyLink | Action::FetchFullText) => self.article_action(a, &mut effects),
             Action::OpenInBrowser => self.open_in_browser(&mut effects),
             Action::ShowHelp => {
                 self.log_open = false;

@@ -8,6 +8,7 @@ mod args;
 mod articles;
 pub mod config;
 mod feeds;
+mod fulltext;
 pub mod logging;
 mod output;
 pub mod paths;

@@ -1,11 +1,13 @@
 //! The domain: what herald knows and does without a screen. Articles (`model`), the SQLite
 //! store (`store`), the query language and its matching (`search`), the importers
-//! (`import`, `opml`), fetching feeds (`fetch`), and the text rules every layer shares
+//! (`import`, `opml`), fetching feeds (`fetch`), the article in a fetched page
+//! (`extract`), and the text rules every layer shares
 //! (`text`: display width, wrapping, printable; `message`: how counts and errors read).
 //! Nothing here names `app`, `ui`, `tui`, `cli`, ratatui or crossterm (tests/shape.rs).
 
 pub mod clock;
 pub mod discover;
+pub mod extract;
 pub mod fetch;
 pub mod import;
 pub mod message;

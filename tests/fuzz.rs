@@ -98,6 +98,14 @@ const HTML: &[&str] = &[
     "<script>",
     "</script>",
     "<table><tr><td>",
+    "</td><th>",
+    "<caption>",
+    "</table>",
+    "<img src=\"/i.png\" alt=\"y\">",
+    "<link rel=canonical href=\"https://x/\">",
+    "<script type=\"application/ld+json\">{\"@type\":\"Article\",\"headline\":\"h\"}</script>",
+    "Published March 3, 2026",
+    "By Ana Lima · ",
     "<br>",
     "&amp;",
     "&#x1b;",
@@ -206,6 +214,11 @@ proptest! {
             );
         }
         let _ = html::page_to_article(&input, "fuzz");
+        if let Ok(got) = herald::domain::extract::extract(&input, "https://x.example/a") {
+            for p in &got.article.paragraphs {
+                prop_assert!(!p.contains("\n\n"), "a paragraph break inside {p:?}");
+            }
+        }
     }
 
     #[test]

@@ -62,6 +62,9 @@ pub enum Action {
     NextUnread,
     /// Copy the article's link to the clipboard (OSC 52: works over ssh and tmux).
     CopyLink,
+    /// Fetch the full article from the article's web page, in the background, and keep
+    /// it as its text (for feeds that carry only a teaser).
+    FetchFullText,
     /// Fetch every subscribed feed in the background.
     FetchFeeds,
     /// Subscribe to a feed by its address or its site's, found in the background.
@@ -199,6 +202,12 @@ pub static ACTIONS: &[Spec] = &[
         None,
     ),
     spec(Action::CopyLink, "copy_link", "copy the link", None),
+    spec(
+        Action::FetchFullText,
+        "fetch_full_text",
+        "fetch the full article from its page",
+        None,
+    ),
     spec(Action::OpenLink, "open_link", "open link number N", None),
     spec(Action::FetchFeeds, "fetch_feeds", "fetch all feeds", None),
     spec(

@@ -63,6 +63,9 @@ pub enum Effect {
     RenameFeed(i64, String),
     /// Give the feed exactly these tags.
     SetTags(i64, Vec<String>),
+    /// Fetch this article's page in the background and keep its full article as the
+    /// text; the end comes back as `Report::FullTextFetched`.
+    FetchFullText(ArticleId),
     /// Count the store again and find where `keep` now sits.
     Refresh {
         keep: Option<ArticleId>,

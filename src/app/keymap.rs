@@ -246,8 +246,8 @@ mod tests {
             Some(Action::CloseHelp)
         );
         assert_eq!(map.action(Context::List, &question), Some(Action::ShowHelp));
-        let x = press(KeyCode::Char('x'), KeyModifiers::NONE);
-        assert_eq!(map.action(Context::List, &x), None);
+        let w = press(KeyCode::Char('w'), KeyModifiers::NONE);
+        assert_eq!(map.action(Context::List, &w), None);
     }
 
     #[test]

@@ -10,6 +10,8 @@ use crate::app::keymap::Context;
 use crate::domain::model::{Article, ArticleId, SavedView, Summary};
 use crate::domain::store::Found;
 
+mod fulltext;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Report {
     /// The terminal has this size now.
@@ -21,6 +23,12 @@ pub enum Report {
     ArticleLoaded(Box<Article>),
     /// The article asked for by `Effect::PreviewArticle`: show it beside the list.
     ArticlePreviewed(Box<Article>),
+    /// The full article of `id` asked for by `Effect::FetchFullText`: stored, of this
+    /// many words, or why the text stays as it was.
+    FullTextFetched {
+        id: ArticleId,
+        outcome: Result<usize, String>,
+    },
     /// Time has passed: a deadline the app set (`App::deadline`) may be due.
     Tick,
     /// The feeds found at an address typed after `a`, or why none.
@@ -95,6 +103,9 @@ impl App {
             }
             Report::ArticleLoaded(article) => self.article_loaded(*article, &mut effects),
             Report::ArticlePreviewed(article) => self.article_previewed(*article, &mut effects),
+            Report::FullTextFetched { id, outcome } => {
+                self.full_text_fetched(id, outcome, &mut effects);
+            }
             Report::Tick => {
                 self.read_tick(&mut effects);
                 self.fetch_tick(&mut effects);

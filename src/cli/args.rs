@@ -195,13 +195,15 @@ pub enum FeedCommand {
         #[arg(long)]
         no_check: bool,
     },
-    /// Change a subscription: its name, its tags, how often it is fetched
+    /// Change a subscription: its name, its tags, how often it is fetched, whether its
+    /// full articles are fetched
     ///
     /// Flags combine: herald feed set 3 --name Wire --tag news --untag old --refresh 15m
     #[command(after_help = "Examples:
   herald feed set 3 --refresh 15m
   herald feed set https://example.org/rss.xml --refresh off
-  herald feed set 3 --name Wire --tag news --untag old")]
+  herald feed set 3 --name Wire --tag news --untag old
+  herald feed set 3 --full-text on")]
     Set {
         /// The feed's url or its id from `herald feed list`
         #[arg(value_name = "URL|ID")]
@@ -214,7 +216,8 @@ pub enum FeedCommand {
     List {
         /// Print one JSON array of objects (id, url, name, tags, unread, total,
         /// last_fetched, last_error, refresh in seconds or null for the config's,
-        /// next_due, failures in a row, retry_after); times are RFC 3339, null when unset
+        /// next_due, failures in a row, retry_after, full_text); times are RFC 3339, null
+        /// when unset
         #[arg(long)]
         json: bool,
     },
@@ -277,6 +280,20 @@ pub struct FeedSettings {
     /// `off` to follow the config's `refresh` again
     #[arg(long, value_name = "DURATION", value_parser = refresh_setting)]
     pub refresh: Option<RefreshSetting>,
+    /// `on`: for a feed that carries only a teaser, after each fetch herald fetches every
+    /// new item's web page (politely, as feeds), extracts the article and keeps it as the
+    /// body, searchable and offline; the feed's text stays as the summary. A page that
+    /// fails (paywall, JavaScript, 404) keeps the feed's text. `off` stops it.
+    #[arg(long, value_name = "on|off", value_parser = on_off)]
+    pub full_text: Option<bool>,
+}
+
+fn on_off(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "on" | "yes" | "true" => Ok(true),
+        "off" | "no" | "false" => Ok(false),
+        _ => Err(format!("`{text}` is neither on nor off")),
+    }
 }
 
 /// A feed's refresh as `--refresh` gives it.

@@ -179,6 +179,17 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
                     .with_context(|| format!("setting the refresh of {}", found.url))?;
                 outln!("{}: fetched {said}", printable(&found.url))?;
             }
+            if let Some(on) = settings.full_text {
+                store
+                    .set_full_text(found.id, on)
+                    .with_context(|| format!("setting full articles for {}", found.url))?;
+                let said = if on {
+                    "each new item's full article is fetched from the next fetch on"
+                } else {
+                    "full articles are no longer fetched"
+                };
+                outln!("{}: {said}", printable(&found.url))?;
+            }
         }
         FeedCommand::List { json } => return super::subscribe::list(store, *json),
         FeedCommand::Remove {
@@ -341,6 +352,7 @@ pub(super) fn fetch(store: &mut Store, args: &FetchArgs, refresh: Duration) -> R
         "fetched {}: {new} new, {updated} updated, {failed} failed",
         count(reports.len(), "feed", "feeds")
     )?;
+    super::fulltext::fetch_waiting_pages(store, options, now, show_progress)?;
     if !held.is_empty() {
         outln!(
             "skipped {} whose server asked to wait (Retry-After)",

@@ -16,6 +16,7 @@ pub(super) fn feed_json(f: &Feed) -> serde_json::Value {
         "next_due": rfc3339(f.next_due),
         "failures": f.failures,
         "retry_after": rfc3339(f.retry_after),
+        "full_text": f.full_text,
     })
 }
 

@@ -221,7 +221,12 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
                 c.total,
                 truncate(&printable(&state), 20)
             )?;
-            outln!("      {}", truncate(&printable(&f.url), 74))?;
+            let (width, mark) = if f.full_text {
+                (58, "  (full articles)")
+            } else {
+                (74, "")
+            };
+            outln!("      {}{mark}", truncate(&printable(&f.url), width))?;
             if state.len() > 20 {
                 // The schedule and a whole error do not fit beside the counts: below,
                 // wrapped to the width of the listing, never cut.

@@ -1,10 +1,12 @@
 //! Fetching subscriptions over HTTP and HTTPS (ureq with rustls: nothing to install):
 //! several at once, each with a timeout, a size cap and a conditional request, so a feed
 //! that has not changed costs one 304. Parsing happens on the fetching threads; the one
-//! store connection writes.
+//! store connection writes. `pages` fetches the full articles of teaser-only feeds the
+//! same way.
 
 mod hosts;
 mod http;
+mod pages;
 
 use std::sync::Arc;
 use std::sync::mpsc::channel;
@@ -20,6 +22,10 @@ pub use hosts::host_of;
 use http::Fetched;
 pub(crate) use http::agent;
 pub use http::{MAX_RETRY_AFTER, Refused, USER_AGENT, retry_after};
+pub use pages::{
+    MAX_PAGES, MAX_RUN, PageOutcome, PageReport, fetch_one, fetch_pages, fetch_pages_within,
+    fetch_waiting,
+};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {

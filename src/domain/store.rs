@@ -7,7 +7,9 @@
 //! - `prepared`, `insert`: articles worked out as rows, then added (or removed);
 //!   `codec` compresses bodies, `links` keeps the links apart from them;
 //!   `counts` keeps the article and unread counts, `sources` the same per source.
-//! - `feeds`: subscriptions, and feed items updated in place; `tags`: their tags
+//! - `feeds`: subscriptions, and feed items updated in place; `fulltext`: the full
+//!   articles fetched for teaser-only feeds, kept as bodies; `rewrite`: an article's
+//!   content replaced in place, its word indexes with it; `tags`: their tags
 //!   (folders) and per-feed counts; `schedule`: when each feed is due, its failures
 //!   and the server's Retry-After.
 //! - `read`: list rows and whole articles back; `flags`: read, starred, positions;
@@ -23,6 +25,7 @@ mod diagnostics;
 mod fault;
 mod feeds;
 mod flags;
+mod fulltext;
 mod insert;
 mod links;
 mod meta;
@@ -32,6 +35,7 @@ mod open;
 mod plans;
 mod prepared;
 mod read;
+mod rewrite;
 mod schedule;
 mod schema;
 mod search;
@@ -48,6 +52,7 @@ use rusqlite::Connection;
 pub use codec::{Codec, TRAIN_AT as TRAIN_DICTIONARY_AT};
 pub use fault::{Fault, hint};
 pub use feeds::{Feed, Removed, UpsertCounts};
+pub use fulltext::{FullText, Kept, Waiting};
 pub use insert::ImportCounts;
 pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
 pub use prepared::Prepared;

@@ -1,12 +1,26 @@
 //! The threads that work beside the event loop: the search worker and feed fetches, each
 //! with its own store connection, reporting back on the loop's channel.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
 
 use super::event::Event;
 use super::worker::SearchRequest;
 use crate::app::Report;
 use crate::domain::store::Store;
+
+/// Full articles being fetched for `x`: at most the per-host limit at once, so a key
+/// held down cannot send a site a burst of requests (or start a thread per press).
+static FULL_TEXTS_UNDER_WAY: AtomicUsize = AtomicUsize::new(0);
+
+/// One of [`FULL_TEXTS_UNDER_WAY`], given back when dropped, a panic included.
+struct UnderWay;
+
+impl Drop for UnderWay {
+    fn drop(&mut self) {
+        FULL_TEXTS_UNDER_WAY.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// The threads that work beside the event loop, each with its own store connection.
 pub struct Background {
@@ -49,6 +63,35 @@ impl Background {
         std::thread::spawn(move || {
             let found = look_for_feeds(&address, options);
             let _ = events.send(Event::Report(Report::FeedsFound { address, found }));
+        });
+    }
+
+    /// Fetches article `id`'s full article on a thread of its own (`x`); the end
+    /// arrives as `Report::FullTextFetched`.
+    pub fn fetch_full_text(&self, id: crate::domain::model::ArticleId) {
+        let path = self.store_path.clone();
+        let events = self.events.clone();
+        let options = self.fetch;
+        let under_way = UnderWay;
+        if FULL_TEXTS_UNDER_WAY.fetch_add(1, Ordering::SeqCst) >= options.per_host.max(1) {
+            drop(under_way);
+            let busy = "full articles are being fetched already; try again when they are in";
+            let _ = events.send(Event::Report(Report::FullTextFetched {
+                id,
+                outcome: Err(busy.into()),
+            }));
+            return;
+        }
+        std::thread::spawn(move || {
+            let _under_way = under_way;
+            let report = match Store::open(&path) {
+                Ok(store) => full_text(&store, id, options),
+                Err(err) => Report::FullTextFetched {
+                    id,
+                    outcome: Err(crate::domain::message::error_chain(&err)),
+                },
+            };
+            let _ = events.send(Event::Report(report));
         });
     }
 
@@ -129,6 +172,20 @@ pub fn fetch_with(
             progress(done, total)
         });
     let (mut new, mut updated, mut failures) = (0, 0, Vec::new());
+    // The full articles of the new items of feeds with `full_text` on.
+    match crate::domain::fetch::fetch_waiting(store, options, now, &mut |_, _, _| {}) {
+        Ok(pages) => {
+            for page in pages {
+                if let crate::domain::fetch::PageOutcome::Failed(reason) = page.outcome {
+                    failures.push(format!("{}: full article: {reason}", page.page.title));
+                }
+            }
+        }
+        Err(err) => failures.push(format!(
+            "full articles: {}",
+            crate::domain::message::error_chain(&err)
+        )),
+    }
     for report in &reports {
         match &report.outcome {
             crate::domain::fetch::Outcome::Stored(c) => {
@@ -149,6 +206,24 @@ pub fn fetch_with(
     }
 }
 
+/// Fetches article `id`'s full article now, as a report for the app.
+pub fn full_text(
+    store: &Store,
+    id: crate::domain::model::ArticleId,
+    options: crate::domain::fetch::Options,
+) -> Report {
+    use crate::domain::fetch::PageOutcome;
+    let outcome = match crate::domain::fetch::fetch_one(store, id, options, jiff::Timestamp::now())
+    {
+        Ok(report) => match report.outcome {
+            PageOutcome::Stored(words) => Ok(words),
+            PageOutcome::Failed(reason) | PageOutcome::Deferred(reason) => Err(reason),
+        },
+        Err(err) => Err(crate::domain::message::error_chain(&err)),
+    };
+    Report::FullTextFetched { id, outcome }
+}
+
 /// The feeds at `address`, or why there are none, in words for the status line.
 pub fn look_for_feeds(
     address: &str,
@@ -156,4 +231,41 @@ pub fn look_for_feeds(
 ) -> Result<Vec<crate::domain::discover::Candidate>, String> {
     crate::domain::discover::discover(address, &options)
         .map_err(|err| crate::domain::message::error_chain(&err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::ArticleId;
+
+    /// With as many `x` fetches under way as the per-host limit, another is refused at
+    /// once and says why; nothing is started and the count is as it was.
+    #[test]
+    fn x_fetches_beyond_the_per_host_limit_are_refused_at_once() {
+        let (search, _searches) = std::sync::mpsc::channel();
+        let (events, reports) = std::sync::mpsc::channel();
+        let background = Background {
+            search,
+            counts: std::sync::mpsc::channel().0,
+            writer: None,
+            store_path: std::path::PathBuf::from("/nonexistent/herald.db"),
+            events,
+            fetch: crate::domain::fetch::Options {
+                per_host: 2,
+                ..Default::default()
+            },
+        };
+        FULL_TEXTS_UNDER_WAY.store(2, Ordering::SeqCst);
+        background.fetch_full_text(ArticleId(7));
+        let report = reports.recv_timeout(std::time::Duration::from_secs(5));
+        assert_eq!(FULL_TEXTS_UNDER_WAY.load(Ordering::SeqCst), 2);
+        FULL_TEXTS_UNDER_WAY.store(0, Ordering::SeqCst);
+        match report {
+            Ok(Event::Report(Report::FullTextFetched { id, outcome })) => {
+                assert_eq!(id, ArticleId(7));
+                assert!(outcome.unwrap_err().contains("already"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

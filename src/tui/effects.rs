@@ -72,6 +72,10 @@ pub fn run_effects(
                     Effect::CountViews(views) if background.counts.send(views.clone()).is_ok() => {
                         continue;
                     }
+                    Effect::FetchFullText(id) => {
+                        background.fetch_full_text(*id);
+                        continue;
+                    }
                     _ => {}
                 }
             }
@@ -160,6 +164,11 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             background::Which::Due,
             crate::domain::fetch::Options::default(),
             &mut |_, _| {},
+        )),
+        Effect::FetchFullText(id) => Some(background::full_text(
+            store,
+            id,
+            crate::domain::fetch::Options::default(),
         )),
         Effect::Refresh { keep } => Some(Report::Refreshed {
             total: store.count()?,

@@ -16,25 +16,36 @@ pub fn host_of(url: &str) -> String {
         .unwrap_or_else(|| url.to_owned())
 }
 
-pub(super) struct Queue {
-    state: Mutex<State>,
+/// What the queue hands out: anything with an address (a feed, an article's page).
+pub(super) trait Addressed {
+    fn address(&self) -> &str;
+}
+
+impl Addressed for Feed {
+    fn address(&self) -> &str {
+        &self.url
+    }
+}
+
+pub(super) struct Queue<T = Feed> {
+    state: Mutex<State<T>>,
     changed: Condvar,
     per_host: usize,
 }
 
-struct State {
+struct State<T> {
     /// Hosts in turn, each with its queued feeds; a host leaves when it has none left.
-    hosts: VecDeque<(String, VecDeque<Feed>)>,
+    hosts: VecDeque<(String, VecDeque<T>)>,
     /// Requests under way, by host.
     busy: HashMap<String, usize>,
 }
 
-impl Queue {
-    pub(super) fn new(feeds: Vec<Feed>, per_host: usize) -> Queue {
-        let mut hosts: VecDeque<(String, VecDeque<Feed>)> = VecDeque::new();
+impl<T: Addressed> Queue<T> {
+    pub(super) fn new(feeds: Vec<T>, per_host: usize) -> Queue<T> {
+        let mut hosts: VecDeque<(String, VecDeque<T>)> = VecDeque::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for feed in feeds {
-            let host = host_of(&feed.url);
+            let host = host_of(feed.address());
             match index.get(&host) {
                 Some(&i) => hosts[i].1.push_back(feed),
                 None => {
@@ -57,7 +68,7 @@ impl Queue {
     /// host is full. `None` when the queue is empty (or broken by a panicked worker).
     /// Hosts take turns, and at most `jobs` of them are busy, so finding one with room
     /// looks at no more than `jobs + 1` hosts.
-    pub(super) fn take(&self) -> Option<(Feed, String)> {
+    pub(super) fn take(&self) -> Option<(T, String)> {
         let mut state = self.state.lock().ok()?;
         loop {
             if state.hosts.is_empty() {
@@ -93,18 +104,18 @@ impl Queue {
 }
 
 /// A request under way to one host: its slot is given back when this is dropped.
-pub(super) struct Slot<'a> {
-    queue: &'a Queue,
+pub(super) struct Slot<'a, T: Addressed = Feed> {
+    queue: &'a Queue<T>,
     host: String,
 }
 
-impl<'a> Slot<'a> {
-    pub(super) fn new(queue: &'a Queue, host: String) -> Slot<'a> {
+impl<'a, T: Addressed> Slot<'a, T> {
+    pub(super) fn new(queue: &'a Queue<T>, host: String) -> Slot<'a, T> {
         Slot { queue, host }
     }
 }
 
-impl Drop for Slot<'_> {
+impl<T: Addressed> Drop for Slot<'_, T> {
     fn drop(&mut self) {
         self.queue.done(&self.host);
     }
@@ -127,6 +138,7 @@ mod tests {
             next_due: None,
             failures: 0,
             retry_after: None,
+            full_text: false,
         }
     }
 

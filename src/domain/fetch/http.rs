@@ -154,6 +154,55 @@ pub(super) fn fetch(agent: &ureq::Agent, feed: &Feed, options: &Options) -> Resu
     })
 }
 
+/// An article's web page, as text: asked for as HTML, refused past `options.max_bytes`
+/// (counted after decompression), a 429 or 503 with Retry-After as [`Refused`], any
+/// other answer but success, or a body that is not HTML, as an error saying which.
+pub(super) fn page(agent: &ureq::Agent, url: &str, options: &Options) -> Result<String> {
+    let mut response = agent
+        .get(url)
+        .header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
+        .call()
+        .map_err(|err| anyhow!("{err}"))?;
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    if (status == 429 || status == 503)
+        && let Some(wait) = header("retry-after").and_then(|v| retry_after(&v, Timestamp::now()))
+    {
+        return Err(Refused { status, wait }.into());
+    }
+    if !(200..300).contains(&status) {
+        return Err(anyhow!("the server answered HTTP {status}"));
+    }
+    let kind = header("content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !kind.is_empty() && !kind.contains("html") {
+        return Err(anyhow!(
+            "the address gives {}, not a web page",
+            kind.split(';').next().unwrap_or_default().trim()
+        ));
+    }
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(options.max_bytes)
+        .read_to_vec()
+        .map_err(|err| match err {
+            ureq::Error::BodyExceedsLimit(_) => anyhow!(
+                "the page is larger than the {} MiB limit (counted after decompression)",
+                options.max_bytes / (1024 * 1024)
+            ),
+            other => anyhow!("{other}"),
+        })?;
+    Ok(crate::domain::import::decode::decode(&bytes).text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,11 +3,15 @@
 //! byline and date, and `parse` builds the tree both walk.
 
 mod convert;
+mod meta;
 mod page;
 mod parse;
+mod renumber;
+mod table;
 
-pub use convert::{Converted, to_text};
-pub use page::page_to_article;
+pub use convert::{Converted, to_text, to_text_at};
+pub use page::{page_to_article, page_with};
+pub use renumber::renumber;
 
 #[cfg(test)]
 mod tests {

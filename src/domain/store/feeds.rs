@@ -27,6 +27,8 @@ pub struct Feed {
     pub failures: u32,
     /// No request before this (Unix seconds): the server's Retry-After.
     pub retry_after: Option<i64>,
+    /// Each new item's page is fetched and its article stored as the body.
+    pub full_text: bool,
 }
 
 /// What removing a subscription did.
@@ -65,7 +67,7 @@ impl Store {
     pub fn feeds(&self) -> Result<Vec<Feed>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, url, name, etag, last_modified, last_fetched, last_error,
-                 refresh, next_due, failures, retry_after
+                 refresh, next_due, failures, retry_after, full_text
              FROM feeds ORDER BY id",
         )?;
         let rows = stmt.query_map([], feed_from_row)?;
@@ -77,7 +79,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT id, url, name, etag, last_modified, last_fetched, last_error,
-                     refresh, next_due, failures, retry_after
+                     refresh, next_due, failures, retry_after, full_text
                  FROM feeds WHERE url = ?1",
                 [url],
                 feed_from_row,
@@ -182,7 +184,8 @@ impl Store {
         added: Timestamp,
     ) -> Result<UpsertCounts> {
         let scope = feed.map(|f| (Some(f.id), feed_scope(&f.url)));
-        self.upsert_scoped(scope, articles, added)
+        let full_text = feed.filter(|f| f.full_text).map(|f| f.id);
+        self.upsert_scoped(scope, articles, added, full_text)
     }
 
     /// As [`Store::upsert`] for a feed file imported from disk, which has no
@@ -196,7 +199,7 @@ impl Store {
         added: Timestamp,
     ) -> Result<UpsertCounts> {
         let scope = identity.map(|i| (None, format!("file{}", feed_scope(i))));
-        self.upsert_scoped(scope, articles, added)
+        self.upsert_scoped(scope, articles, added, None)
     }
 
     fn upsert_scoped(
@@ -204,10 +207,16 @@ impl Store {
         scope: Option<(Option<i64>, String)>,
         articles: &[NewArticle],
         added: Timestamp,
+        full_text: Option<i64>,
     ) -> Result<UpsertCounts> {
         let mut counts = UpsertCounts::default();
         let mut fresh = Vec::new();
         let tx = self.write()?;
+        // The items added after this id are new: with `full_text`, their pages wait.
+        let before = match full_text {
+            Some(_) => super::fulltext::last_id(&tx)?,
+            None => 0,
+        };
         {
             let mut by_key =
                 tx.prepare_cached("SELECT id, source FROM articles WHERE dedup_key = ?1")?;
@@ -257,7 +266,9 @@ impl Store {
                 }
                 match found {
                     Some(id) => {
-                        if update_article(&tx, id, &row)? {
+                        let codec = self.loaded_codec()?;
+                        let kept = super::fulltext::keeping_full_text(self, codec, id, article)?;
+                        if super::rewrite::update_article(&tx, id, kept.as_ref().unwrap_or(&row))? {
                             counts.updated += 1;
                         } else {
                             counts.unchanged += 1;
@@ -269,87 +280,14 @@ impl Store {
         }
         self.train_when_due(&tx, &fresh)?;
         let inserted = super::insert::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
+        if let Some(feed_id) = full_text {
+            super::fulltext::mark_waiting(&tx, feed_id, before)?;
+        }
         tx.commit().context("saving the feed items")?;
         counts.new += inserted.imported;
         counts.unchanged += inserted.already_present;
         Ok(counts)
     }
-}
-
-/// Rewrites an article's content and index entries; state and position stay. Returns
-/// false when nothing had changed.
-fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<bool> {
-    let same: bool = tx.query_row(
-        "SELECT a.title = ?2 AND a.authors = ?3 AND a.source = ?4 AND b.body = ?5
-           AND a.published IS ?6 AND l.urls IS ?7
-         FROM articles a JOIN bodies b ON b.id = a.id LEFT JOIN links l ON l.id = a.id
-         WHERE a.id = ?1",
-        params![
-            id,
-            row.title,
-            row.authors,
-            row.source,
-            row.stored,
-            row.published,
-            row.stored_links
-        ],
-        |r| r.get(0),
-    )?;
-    if same {
-        return Ok(false);
-    }
-    // An article of no feed is counted under its source text (store/sources.rs): a feed
-    // file whose title changed moves its items to the new source.
-    let (feed, source, unread): (Option<i64>, String, bool) = tx.query_row(
-        "SELECT feed_id, source, read = 0 FROM articles WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    if feed.is_none() && source != row.source {
-        let mut tally = super::sources::Tally::default();
-        tally.add(None, &source, -1, -i64::from(unread));
-        tally.add(None, &row.source, 1, i64::from(unread));
-        tally.apply(tx)?;
-    }
-    tx.execute(
-        "UPDATE articles SET title = ?2, authors = ?3, source = ?4, published = ?5,
-             sort_key = ?6, url = coalesce(?7, url), summary = ?8 WHERE id = ?1",
-        params![
-            id,
-            row.title,
-            row.authors,
-            row.source,
-            row.published,
-            row.sort_key,
-            row.url,
-            row.summary
-        ],
-    )?;
-    tx.execute(
-        "UPDATE bodies SET body = ?2 WHERE id = ?1",
-        params![id, row.stored],
-    )?;
-    // The item's links now, replacing any it had.
-    tx.execute("DELETE FROM links WHERE id = ?1", [id])?;
-    if let Some(urls) = &row.stored_links {
-        tx.execute(
-            "INSERT INTO links (id, urls) VALUES (?1, ?2)",
-            params![id, urls],
-        )?;
-    }
-    tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
-    tx.execute(
-        "INSERT INTO articles_fts (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, row.title, row.authors, row.source, row.words()],
-    )?;
-    tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
-    if let Some(cjk) = &row.cjk {
-        tx.execute(
-            "INSERT INTO articles_cjk (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, cjk[0], cjk[1], cjk[2], cjk[3]],
-        )?;
-    }
-    Ok(true)
 }
 
 /// Reads a feed from a row of the columns the SELECTs above name, in their order.
@@ -366,6 +304,7 @@ pub(super) fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
         next_due: row.get(8)?,
         failures: row.get(9)?,
         retry_after: row.get(10)?,
+        full_text: row.get(11)?,
     })
 }
 

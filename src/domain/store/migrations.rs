@@ -68,6 +68,7 @@ const STEPS: &[Step] = &[
     Step::sql(TAGS),
     Step::sql(SCHEDULE),
     Step::sql(super::sources::SOURCE_COUNTS),
+    Step::sql(FULL_TEXT),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -269,6 +270,23 @@ ALTER TABLE feeds ADD COLUMN refresh INTEGER;
 ALTER TABLE feeds ADD COLUMN next_due INTEGER;
 ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE feeds ADD COLUMN retry_after INTEGER;
+"#;
+
+const FULL_TEXT: &str = r#"
+-- Full articles for feeds that carry only a teaser (store/fulltext.rs): a feed with
+-- full_text = 1 has each new item's page fetched and its article stored as the body,
+-- the feed's own text kept as the summary. A row here is an item whose page is waiting
+-- (tried IS NULL) or was tried: error NULL when the body is the full article, else why
+-- the feed's text was kept. A waiting page whose server answered Retry-After is not
+-- asked before not_before.
+ALTER TABLE feeds ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE full_texts (
+    id    INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    tried INTEGER,
+    error TEXT,
+    not_before INTEGER
+);
+CREATE INDEX full_texts_waiting ON full_texts(id) WHERE tried IS NULL;
 "#;
 
 /// 2: the CJK bigram index, filled for the articles stored before it.
@@ -503,6 +521,49 @@ mod tests {
             )
             .unwrap();
         assert_eq!(automerge, 16);
+    }
+
+    /// A store from before full articles keeps its feeds, none fetching full
+    /// articles, and its articles; a feed then turns it on and its items wait.
+    #[test]
+    fn a_store_before_full_articles_upgrades_and_takes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let mut conn = Connection::open(&path).unwrap();
+        let version = STEPS.len() - 1 - steps_after_full_text();
+        build_at(&mut conn, version as i64);
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, name) VALUES (1, 'https://a.example/rss', 'Alpha');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let feed = store.find_feed("1").unwrap();
+        assert!(!feed.full_text);
+        store.set_full_text(1, true).unwrap();
+        let feed = store.find_feed("1").unwrap();
+        assert!(feed.full_text);
+        let item = crate::domain::model::NewArticle {
+            guid: Some("1".into()),
+            title: "Teaser".into(),
+            source: "Alpha".into(),
+            url: Some("https://a.example/1".into()),
+            paragraphs: vec!["Short.".into()],
+            ..Default::default()
+        };
+        store
+            .upsert(Some(&feed), &[item], jiff::Timestamp::UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(store.waiting_full_texts(5).unwrap().len(), 1);
+    }
+
+    /// How many steps were appended after the full-text step (none when it is last).
+    fn steps_after_full_text() -> usize {
+        STEPS
+            .iter()
+            .rev()
+            .position(|s| matches!(s.work, Work::Sql(sql) if sql == FULL_TEXT))
+            .unwrap()
     }
 
     /// A store from before schedules keeps its subscriptions, each due now.

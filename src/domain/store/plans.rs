@@ -95,6 +95,24 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
     store.name_feed(feed.id, "Harbour feed").unwrap();
     store.feeds().unwrap();
     store.feed_by_url("https://example.org/rss").unwrap();
+    // Full articles: a feed that keeps them, its new items waiting, a page stored, a
+    // page failed, a page deferred, and the feed fetched again.
+    store.set_full_text(feed.id, true).unwrap();
+    let full = store.find_feed(&feed.id.to_string()).unwrap();
+    let fresh: Vec<NewArticle> = (2000..2003).map(|i| article(i, true)).collect();
+    store.upsert(Some(&full), &fresh, now).unwrap();
+    let waiting = store.due_full_texts(100, now).unwrap();
+    let page = NewArticle {
+        paragraphs: vec!["A much longer text than the feed's teaser had. ".repeat(10)],
+        ..article(3000, false)
+    };
+    store.store_full_text(waiting[0].id, &page, now).unwrap();
+    store
+        .record_full_text_failure(waiting[1].id, "HTTP 404", now)
+        .unwrap();
+    store.defer_full_text(waiting[2].id, now).unwrap();
+    store.full_text(waiting[0].id).unwrap();
+    store.upsert(Some(&full), &fresh, now).unwrap();
     // The import path.
     store.import(&[article(1000, false)], now).unwrap();
     // The reader: start-up, moving, opening, marking, views, searching.

@@ -11,6 +11,7 @@ use scraper::node::Element;
 use scraper::{ElementRef, Node};
 
 use super::parse;
+use super::table::{Drawn, Table};
 use crate::domain::import::limits::MAX_LINK_CHARS;
 use crate::domain::import::tidy::clean;
 
@@ -88,6 +89,12 @@ pub(super) struct Writer {
     /// each: a list is one paragraph, so it reads as a list and not as a run of
     /// paragraphs with blank lines between them.
     list_lines: Vec<String>,
+    /// The page's address, against which relative links and images are resolved.
+    base: Option<url::Url>,
+    /// The outermost table being gathered, and how many tables are open (a table in a
+    /// cell is read as that cell's text).
+    table: Option<Table>,
+    table_depth: usize,
 }
 
 /// Marks a `<br>` in the text being gathered. Text nodes never hold NUL (the HTML parser
@@ -107,13 +114,27 @@ impl Writer {
             skip,
             numbers: HashMap::new(),
             list_lines: Vec::new(),
+            base: None,
+            table: None,
+            table_depth: 0,
         }
+    }
+
+    /// Resolves relative links and images against `base` (a page's address).
+    pub(super) fn with_base(mut self, base: Option<&str>) -> Writer {
+        self.base = base.and_then(|b| url::Url::parse(b).ok());
+        self
     }
 
     /// Ends the text being gathered as a paragraph. A `<br>` in it is a line break
     /// inside the paragraph; two or more in a row (an old way to write paragraphs) end
     /// it and start the next.
     fn flush(&mut self) {
+        if self.table_depth > 0 {
+            // Inside a table a block only parts words: the cell is one line.
+            self.line.push(' ');
+            return;
+        }
         let line = std::mem::take(&mut self.line);
         let mut lines: Vec<String> = Vec::new();
         let mut blank = false;
@@ -164,6 +185,14 @@ impl Writer {
             .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
             .collect();
         let href = href.trim();
+        let resolved;
+        let href = match &self.base {
+            Some(base) if !href.is_empty() && !href.starts_with('#') => {
+                resolved = base.join(href).map(String::from).unwrap_or_default();
+                resolved.as_str()
+            }
+            _ => href,
+        };
         if href
             .chars()
             .any(|c| c.is_whitespace() || crate::domain::text::is_unsafe(c))
@@ -233,15 +262,18 @@ impl Writer {
         if (self.skip)(element) {
             return false;
         }
+        if self.table_depth > 0
+            && let Some(keep) = self.open_in_table(name)
+        {
+            return keep;
+        }
         match name {
             "br" => self.line.push(BREAK),
-            "img" => {
-                let alt = element.attr("alt").map(clean).unwrap_or_default();
-                if alt.is_empty() {
-                    self.line.push_str(" [image] ");
-                } else {
-                    self.line.push_str(&format!(" [image: {alt}] "));
-                }
+            "img" => self.image(element),
+            "table" => {
+                self.flush();
+                self.table_depth = 1;
+                self.table = Some(Table::default());
             }
             "pre" => {
                 self.flush();
@@ -306,6 +338,14 @@ impl Writer {
             return;
         };
         let name = element.name();
+        if self.table_depth > 0 && name != "a" {
+            match name {
+                "table" | "tr" | "td" | "th" | "caption" => self.close_in_table(name),
+                _ if BLOCKS.contains(&name) => self.line.push(' '),
+                _ => {}
+            }
+            return;
+        }
         match name {
             "a" => {
                 if let Some(n) = element
@@ -327,7 +367,6 @@ impl Writer {
                 self.flush();
                 self.quote_depth -= 1;
             }
-            "td" | "th" => self.line.push_str(" · "),
             "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.flush(),
             _ if BLOCKS.contains(&name) => self.flush(),
             _ => {}
@@ -340,21 +379,98 @@ impl Writer {
     }
 
     pub(super) fn finish(mut self) -> Converted {
-        self.flush();
-        // A table row ends with its separator; tidy it.
-        for p in &mut self.out.paragraphs {
-            if let Some(stripped) = p.strip_suffix(" ·") {
-                *p = stripped.to_owned();
-            }
+        // A table left open by the end of the input.
+        if self.table_depth > 0 {
+            self.table_depth = 1;
+            self.close_in_table("table");
         }
+        self.flush();
         self.out
+    }
+
+    /// An image: `[image N: alt]`, where `N` numbers its address among the links (when
+    /// it has one to list), or `[image: alt]`.
+    fn image(&mut self, element: &Element) {
+        let alt = element.attr("alt").map(clean).unwrap_or_default();
+        let src = ["src", "data-src"]
+            .iter()
+            .filter_map(|a| element.attr(a))
+            .find(|s| !s.trim().is_empty() && !s.trim_start().starts_with("data:"));
+        let number = src.and_then(|s| self.link_number(s.trim()));
+        let text = match (number, alt.is_empty()) {
+            (Some(n), false) => format!(" [image {n}: {alt}] "),
+            (Some(n), true) => format!(" [image {n}] "),
+            (None, false) => format!(" [image: {alt}] "),
+            (None, true) => " [image] ".to_owned(),
+        };
+        self.line.push_str(&text);
+    }
+
+    /// Starts an element inside a table: `Some` when the table handled it (rows, cells,
+    /// blocks that only part words), `None` for what reads as anywhere else.
+    fn open_in_table(&mut self, name: &str) -> Option<bool> {
+        match name {
+            "table" => self.table_depth += 1,
+            "tr" if self.table_depth == 1 => {
+                self.line.clear();
+                if let Some(table) = &mut self.table {
+                    table.start_row();
+                }
+            }
+            "td" | "th" | "caption" if self.table_depth == 1 => self.line.clear(),
+            "br" => self.line.push(' '),
+            _ if BLOCKS.contains(&name) || name == "td" || name == "th" => self.line.push(' '),
+            _ => return None,
+        }
+        Some(true)
+    }
+
+    /// Ends a row, a cell, a caption or a table; the outermost table is drawn.
+    fn close_in_table(&mut self, name: &str) {
+        if self.table_depth > 1 {
+            if name == "table" {
+                self.table_depth -= 1;
+            }
+            self.line.push(' ');
+            return;
+        }
+        let text = clean(&std::mem::take(&mut self.line).replace(BREAK, " "));
+        let Some(table) = &mut self.table else {
+            return;
+        };
+        match name {
+            "td" | "th" => table.add_cell(text, name == "th"),
+            "caption" => table.caption = Some(text).filter(|t| !t.is_empty()),
+            "table" => {
+                self.table_depth = 0;
+                let Some(table) = self.table.take() else {
+                    return;
+                };
+                let quote = self.quote_mark();
+                match table.draw() {
+                    Drawn::Block(block) => self.emit(format!("{quote}{block}")),
+                    Drawn::Paragraphs(paragraphs) => {
+                        for p in paragraphs {
+                            self.emit(format!("{quote}{p}"));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
 /// Converts an HTML fragment (a feed item's body) to paragraphs.
 pub fn to_text(html: &str) -> Converted {
+    to_text_at(html, None)
+}
+
+/// Converts an HTML fragment found at `base` (a page's address): relative links and
+/// images resolve against it.
+pub fn to_text_at(html: &str, base: Option<&str>) -> Converted {
     let fragment = parse::fragment(html);
-    let mut writer = Writer::new(|_| false);
+    let mut writer = Writer::new(|_| false).with_base(base);
     writer.write(fragment.tree.root());
     writer.finish()
 }

@@ -6,7 +6,8 @@ use ego_tree::iter::Edge;
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Node, Selector};
 
-use super::convert::Writer;
+use super::convert::{Converted, Writer};
+use super::meta::{self, TOP_LINES};
 use super::parse;
 use crate::domain::import::date::parse_loose;
 use crate::domain::import::tidy::{clean, name_case};
@@ -101,58 +102,113 @@ fn first_text(html: &Html, selector: &str) -> Option<String> {
 /// states them, without navigation, ads and comment boxes. `None` when the page has no
 /// readable text.
 pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> {
+    page_with(html, fallback_source, None, |_, _| None)
+}
+
+/// A page as [`page_to_article`] reads it, with its text from `main` when that finds
+/// it (given the parsed page and its address), else from herald's own search for the
+/// article. `address` is where the page was fetched from, when it was: the address the
+/// page gives itself comes first.
+pub fn page_with(
+    html: &str,
+    fallback_source: &str,
+    address: Option<&str>,
+    main: impl FnOnce(&Html, Option<&str>) -> Option<Converted>,
+) -> Option<NewArticle> {
     let document = parse::document(html);
+    let linked = meta::linked_data(&document).unwrap_or_default();
     let title = meta(&document, &["og:title", "twitter:title"])
+        .or(linked.headline)
         .or_else(|| first_text(&document, "h1"))
         .or_else(|| first_text(&document, "title"))?;
     let source = meta(&document, &["og:site_name", "application-name"])
         .unwrap_or_else(|| fallback_source.to_owned());
-    let authors: Vec<String> = meta(&document, &["author", "article:author", "byl"])
-        .or_else(|| first_text(&document, "[rel=author], .byline, .author"))
-        .map(|a| {
-            let a = a.trim_start_matches("By ").trim_start_matches("by ");
-            a.split([',', '&'])
-                .flat_map(|p| p.split(" and "))
-                .map(clean)
-                .filter(|p| !p.is_empty())
-                .map(|p| name_case(&p))
-                .collect()
-        })
-        .unwrap_or_default();
-    let published: Option<Published> = meta(
+    let mut authors = linked.authors;
+    if authors.is_empty() {
+        authors = meta(&document, &["author", "article:author", "byl"])
+            .or_else(|| first_text(&document, "[rel=author], .byline, .author"))
+            .map(|a| split_authors(&a))
+            .unwrap_or_default();
+    }
+    let mut published: Option<Published> = meta(
         &document,
         &["article:published_time", "date", "pubdate", "dc.date"],
     )
+    .and_then(|d| parse_loose(&d))
+    .or(linked.published)
     .or_else(|| {
         let selector = Selector::parse("time[datetime]").ok()?;
         document
             .select(&selector)
-            .find_map(|t| t.value().attr("datetime").map(str::to_owned))
-    })
-    .and_then(|d| parse_loose(&d));
-    let url = meta(&document, &["og:url"]);
+            .find_map(|t| t.value().attr("datetime").and_then(parse_loose))
+    });
+    let url = meta::canonical(&document, meta(&document, &["og:url"]))
+        .or(linked.url)
+        .or_else(|| address.map(str::to_owned));
 
-    let main = ["article", "main", "[role=main]"]
+    let mut converted = match main(&document, url.as_deref()) {
+        Some(converted) => converted,
+        None => {
+            let main = ["article", "main", "[role=main]"]
+                .iter()
+                .filter_map(|s| Selector::parse(s).ok())
+                .find_map(|s| document.select(&s).next())
+                .or_else(|| densest_block(&document));
+            let root = main.map_or(document.tree.root(), |e| *e);
+            let mut writer = Writer::new(is_furniture).with_base(url.as_deref());
+            writer.write(root);
+            writer.finish()
+        }
+    };
+    // The title usually opens the article body too, and a byline and a date line
+    // follow it: they are the article's fields, not its text. A date written only
+    // there is the article's date.
+    // Short lines above the title (a kicker, a tag, a breadcrumb) are furniture.
+    let top = converted.paragraphs.len().min(TOP_LINES);
+    if let Some(at) = converted.paragraphs[..top]
         .iter()
-        .filter_map(|s| Selector::parse(s).ok())
-        .find_map(|s| document.select(&s).next())
-        .or_else(|| densest_block(&document));
-    let root = main.map_or(document.tree.root(), |e| *e);
-    let mut writer = Writer::new(is_furniture);
-    writer.write(root);
-    let mut converted = writer.finish();
-    // The title usually opens the article body too.
-    if converted
-        .paragraphs
-        .first()
-        .is_some_and(|p| p.trim_start_matches('#').trim() == title)
+        .position(|p| p.trim_start_matches('#').trim() == title)
+        && converted.paragraphs[..at]
+            .iter()
+            .all(|p| p.split_whitespace().count() <= 6)
     {
-        converted.paragraphs.remove(0);
+        converted.paragraphs.drain(..at);
+    }
+    let mut index = 0;
+    while index < converted.paragraphs.len().min(TOP_LINES) {
+        let p = converted.paragraphs[index].trim_start_matches('#').trim();
+        let date = meta::dated_line(p);
+        let is_byline = meta::byline(p, &authors);
+        // A tag or section link opening the text: `Village [1]`.
+        let kicker = index == 0 && meta::lone_link(p);
+        if p == title || date.is_some() || is_byline || kicker {
+            if is_byline {
+                if authors.is_empty() {
+                    let names = p.split(['·', '|', '—']).next().unwrap_or_default();
+                    authors = split_authors(names);
+                }
+                published = published.or_else(|| meta::byline_date(p));
+            }
+            published = published.or(date);
+            converted.paragraphs.remove(index);
+        } else {
+            index += 1;
+        }
+    }
+    // A date written only in the article's header, which the text leaves out.
+    if published.is_none()
+        && let Ok(selector) = Selector::parse("article header p, .dateline, .date, .byline, .meta")
+    {
+        published = document.select(&selector).take(8).find_map(|e| {
+            let text = clean(&e.text().collect::<String>());
+            meta::dated_line(&text).or_else(|| meta::byline_date(&text))
+        });
     }
     // Nothing but images and link numbers is no text to read.
     if converted.paragraphs.iter().all(|p| p.starts_with('[')) {
         return None;
     }
+    super::renumber(&mut converted.paragraphs, &mut converted.links);
     Some(NewArticle {
         source,
         title,
@@ -163,6 +219,21 @@ pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> 
         links: converted.links,
         ..Default::default()
     })
+}
+
+/// Names as a byline writes them: `By ANA LIMA and Bo Chen, Ed Park`.
+fn split_authors(text: &str) -> Vec<String> {
+    let text = text.trim();
+    let text = text
+        .strip_prefix("By ")
+        .or_else(|| text.strip_prefix("by "))
+        .unwrap_or(text);
+    text.split([',', '&'])
+        .flat_map(|p| p.split(" and "))
+        .map(clean)
+        .filter(|p| !p.is_empty())
+        .map(|p| name_case(&p))
+        .collect()
 }
 
 /// The element holding the most paragraph text: the article on a page without `<article>`.
@@ -284,5 +355,60 @@ mod tests {
             assert_eq!(found.as_deref(), Some(title), "{page}");
         }
         assert_eq!(first_text(&Html::parse_document("<h1> </h1>"), "h1"), None);
+    }
+
+    #[test]
+    fn a_saved_page_keeps_its_canonical_address_and_says_its_byline_and_date_once() {
+        let page = r#"<html><head><title>Quay works | Wire</title>
+<link rel="stylesheet" href="/s.css"><link rel="canonical" href="https://wire.example/quay-works">
+<meta property="og:url" content="https://wire.example/other"></head><body><article>
+<h1>Quay works</h1><p class="meta">By Ana Lima · Published March 3, 2026</p>
+<p>Updated March 4, 2026</p><p>The quay closes for a month.</p>
+<p>See the <a href="/map">map</a> and <img src="/img/quay.jpg" alt="The quay"></p>
+</article></body></html>"#;
+        let a = page_to_article(page, "Saved").unwrap();
+        assert_eq!(a.url.as_deref(), Some("https://wire.example/quay-works"));
+        assert_eq!(a.authors, ["Ana Lima"]);
+        assert_eq!(a.published.unwrap().rfc3339(), "2026-03-03T00:00:00-00:00");
+        assert_eq!(
+            a.paragraphs,
+            [
+                "The quay closes for a month.",
+                "See the map [1] and [image 2: The quay]"
+            ]
+        );
+        assert_eq!(
+            a.links,
+            [
+                "https://wire.example/map",
+                "https://wire.example/img/quay.jpg"
+            ]
+        );
+        // og:url when there is no canonical link.
+        let og = page.replace("rel=\"canonical\"", "rel=\"alternate\"");
+        let a = page_to_article(&og, "Saved").unwrap();
+        assert_eq!(a.url.as_deref(), Some("https://wire.example/other"));
+    }
+
+    #[test]
+    fn a_page_with_only_json_ld_metadata_gets_its_headline_authors_and_date() {
+        let page = r#"<html><head><script type="application/ld+json">
+{"@context":"https://schema.org","@type":"NewsArticle","headline":"Night ferry returns",
+ "author":{"@type":"Person","name":"Bo Chen"},"datePublished":"2026-02-10T06:30:00+01:00",
+ "url":"https://ferry.example/night"}</script></head>
+<body><div><p>Bo Chen</p><p>The night ferry is back on the timetable from Monday.</p>
+<p>Tickets cost the same as before.</p></div></body></html>"#;
+        let a = page_to_article(page, "Saved").unwrap();
+        assert_eq!(a.title, "Night ferry returns");
+        assert_eq!(a.authors, ["Bo Chen"]);
+        assert_eq!(a.published.unwrap().rfc3339(), "2026-02-10T06:30:00+01:00");
+        assert_eq!(a.url.as_deref(), Some("https://ferry.example/night"));
+        assert_eq!(
+            a.paragraphs,
+            [
+                "The night ferry is back on the timetable from Monday.",
+                "Tickets cost the same as before."
+            ]
+        );
     }
 }
