@@ -327,3 +327,41 @@ fn starred_and_saved_views_show_their_unread_counts() {
         labels(&h)
     );
 }
+
+#[test]
+fn a_bad_tag_list_changes_nothing_and_says_why() {
+    let mut h = harness(160, 40);
+    h.keys("h");
+    while !labels(&h)[h.app.sources.selected].starts_with("Dead Feed") {
+        h.keys("j");
+    }
+    let too_many: Vec<String> = (0..150).map(|i| format!("t{i}")).collect();
+    h.keys("t");
+    h.type_text(&format!("keep, {}", too_many.join(",")));
+    h.keys("enter");
+    let status = h.app.status.clone().unwrap_or_default();
+    assert!(status.contains("at most 100 tags"), "{status}");
+    let dead = h
+        .store
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name.as_deref() == Some("Dead Feed"))
+        .unwrap();
+    assert!(
+        h.store.tags_of(dead.id).unwrap().is_empty(),
+        "nothing changed"
+    );
+    // A control character in a tag: refused, nothing changed either.
+    h.keys("t");
+    h.type_text("fine, bad\u{7}tag");
+    h.keys("enter");
+    assert!(h.store.tags_of(dead.id).unwrap().is_empty());
+    assert!(
+        h.app
+            .status
+            .clone()
+            .unwrap_or_default()
+            .contains("control characters")
+    );
+}

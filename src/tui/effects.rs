@@ -217,10 +217,19 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
         }
         Effect::SetTags(id, tags) => {
             let before = store.tags_of(id)?;
-            let mut wanted = Vec::new();
+            // Every tag checked before any is changed: a bad one changes nothing.
+            let mut wanted: Vec<String> = Vec::new();
             for tag in &tags {
-                wanted.push(crate::domain::store::clean_tag(tag)?);
+                let tag = crate::domain::store::clean_tag(tag)?;
+                if !wanted.contains(&tag) {
+                    wanted.push(tag);
+                }
             }
+            anyhow::ensure!(
+                wanted.len() <= crate::domain::store::MAX_TAGS_PER_FEED,
+                "a feed holds at most {} tags; nothing was changed",
+                crate::domain::store::MAX_TAGS_PER_FEED
+            );
             for tag in before.iter().filter(|t| !wanted.contains(t)) {
                 store.untag_feed(id, tag)?;
             }
