@@ -28,6 +28,18 @@ impl Store {
                 break;
             }
         }
+        // The last merges free the segments they read: 0.34 KiB per article at 100,000,
+        // at the end of the file. A store made with `auto_vacuum = INCREMENTAL` gives
+        // them back; in others this does nothing, and later writes reuse them.
+        let tx = self.write()?;
+        {
+            // It frees a page per step (a row each): stepped to the end.
+            let mut vacuum = tx.prepare("PRAGMA incremental_vacuum")?;
+            let mut pages = vacuum.query([])?;
+            while pages.next()?.is_some() {}
+        }
+        tx.commit()
+            .context("giving the word index's freed pages back")?;
         Ok(())
     }
 

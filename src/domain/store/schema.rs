@@ -117,6 +117,9 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
     // Takes effect only while the file is new; large pages suit long article rows and
     // the full-text index's segments.
     conn.pragma_update(None, "page_size", 16384)?;
+    // Also only while the file is new: free pages can be given back to the disk without
+    // rewriting the file (see `Store::settle_word_index`).
+    conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)
         .context("waiting to set up the store")?;
     // Another process may have done the work while this one waited for the lock.
@@ -164,5 +167,44 @@ mod tests {
             .unwrap();
         let err = prepare(&mut conn).unwrap_err().to_string();
         assert!(err.contains("upgrade herald"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod vacuum_tests {
+    use crate::domain::store::Store;
+
+    /// A new store can give free pages back without rewriting the file.
+    #[test]
+    fn a_new_store_vacuums_incrementally() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("v.db")).unwrap();
+        let mode: i64 = store
+            .connection()
+            .query_row("PRAGMA auto_vacuum", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, 2, "incremental");
+        let free = || -> i64 {
+            store
+                .connection()
+                .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+                .unwrap()
+        };
+        for batch in 0..40 {
+            let articles: Vec<_> = (0..50)
+                .map(|i| {
+                    let mut a =
+                        crate::domain::store::testing::article(&format!("{batch} {i}"), None);
+                    a.paragraphs = vec![(0..300).map(|j| format!("w{batch}x{i}y{j} ")).collect()];
+                    a
+                })
+                .collect();
+            store
+                .import(&articles, crate::domain::store::testing::now())
+                .unwrap();
+        }
+        assert!(free() > 0, "merging freed pages");
+        store.settle_word_index().unwrap();
+        assert_eq!(free(), 0, "and gave them back");
     }
 }
