@@ -79,9 +79,41 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
     );
     blocker.join().unwrap();
 
+    // Mark all read under the lock: the key is done at once, the store is unchanged
+    // until the lock is free, then the answer comes back as a report.
+    let unread = store.count_unread().unwrap();
+    let (locked, holding) = channel();
+    let blocker_path = path.clone();
+    let blocker = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&blocker_path).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        locked.send(()).unwrap();
+        std::thread::sleep(Duration::from_secs(1));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    holding.recv().unwrap();
+    let effects = app.update(Action::MarkAllRead);
+    run_effects(&store, &mut app, effects, Some(&background));
+    assert_eq!(store.count_unread().unwrap(), unread);
+    let marked = loop {
+        match received.recv_timeout(Duration::from_secs(30)).unwrap() {
+            Event::Report(report @ Report::MarkedRead(_)) => break report,
+            Event::Report(Report::Notify(message)) => panic!("{message}"),
+            _ => {}
+        }
+    };
+    let effects = app.apply(marked);
+    run_effects(&store, &mut app, effects, Some(&background));
+    assert_eq!(store.count_unread().unwrap(), 0);
+    assert!(app.status.clone().unwrap_or_default().starts_with("Marked"));
+    blocker.join().unwrap();
+
     // Quitting waits for what was handed over: the last change is not lost.
     let effects = app.update(Action::ToggleRead);
     run_effects(&store, &mut app, effects, Some(&background));
     background.finish();
-    assert!(store.summary(id).unwrap().unwrap().read);
+    assert!(
+        !store.summary(id).unwrap().unwrap().read,
+        "unread again, as asked"
+    );
 }

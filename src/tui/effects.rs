@@ -9,7 +9,6 @@ use super::worker::SearchRequest;
 use super::writer::{failure_message, is_write, write};
 use crate::app::sources::Overview;
 use crate::app::{App, Effect, Report};
-use crate::domain::message::count;
 use crate::domain::store::Store;
 
 /// Drops every preview but the last: a key held down moves the selection many rows in one
@@ -79,20 +78,20 @@ pub fn run_effects(
                     _ => {}
                 }
             }
-            if let Some(writer) = background.and_then(|b| b.writer.as_ref())
+            let effect = if let Some(writer) = background.and_then(|b| b.writer.as_ref())
                 && is_write(&effect)
             {
                 match writer.send(vec![effect]) {
                     Ok(()) => continue,
-                    // The writer is gone: save it here.
-                    Err(mut back) => {
-                        if let Some(effect) = back.pop() {
-                            next.extend(report_failure(app, write(store, effect)));
-                        }
-                        continue;
-                    }
+                    // The writer is gone: write it here.
+                    Err(mut back) => match back.pop() {
+                        Some(effect) => effect,
+                        None => continue,
+                    },
                 }
-            }
+            } else {
+                effect
+            };
             let result = run_effect(store, effect);
             match result {
                 Ok(Some(report)) => next.extend(app.apply(report)),
@@ -103,13 +102,6 @@ pub fn run_effects(
             }
         }
         effects = next;
-    }
-}
-
-fn report_failure(app: &mut App, result: Result<()>) -> Vec<Effect> {
-    match result {
-        Ok(()) => Vec::new(),
-        Err(err) => app.apply(Report::Notify(failure_message(&err))),
     }
 }
 
@@ -132,7 +124,6 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 .search(&query, order)
                 .map_err(|e| crate::domain::message::error_chain(&e)),
         }),
-        Effect::MarkAllRead(ids) => Some(Report::MarkedRead(store.mark_all_read(ids.as_deref())?)),
         Effect::FindNextUnread(after) => match store.next_unread(after)? {
             Some((id, row)) => Some(Report::GoToArticle { id, row }),
             None => Some(Report::Notify("No unread articles".into())),
@@ -140,16 +131,6 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
         Effect::Discover(address) => Some(Report::FeedsFound {
             found: background::look_for_feeds(&address, crate::domain::fetch::Options::default()),
             address,
-        }),
-        Effect::Subscribe(url) => Some(match store.feed_by_url(&url)? {
-            Some(feed) => Report::Notify(format!(
-                "Already subscribed to {}",
-                feed.name.as_deref().unwrap_or(&feed.url)
-            )),
-            None => {
-                let feed = store.add_feed(&url, None)?;
-                Report::Subscribed(feed.name.unwrap_or(feed.url))
-            }
         }),
         Effect::CheckSchedule => Some(Report::Scheduled(background::next_due(store))),
         // Without background threads (tests, in-memory stores) a fetch runs here.
@@ -189,73 +170,20 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
         Effect::CountViews(views) => Some(Report::ViewsCounted(super::worker::count_views(
             store, &views,
         )?)),
-        Effect::RemoveFeed(id) => {
-            let removed = store.remove_feed(id, false)?;
-            let mut message = format!(
-                "Unsubscribed; {} deleted",
-                count(removed.articles, "article", "articles")
-            );
-            if removed.starred_kept > 0 {
-                message.push_str(&format!(", {} starred kept", removed.starred_kept));
-            }
-            Some(Report::SourcesChanged(message))
-        }
-        Effect::RemoveLocal(source) => {
-            let (deleted, kept) = store.remove_local_source(&source)?;
-            let mut message = format!(
-                "{source}: {} deleted",
-                count(deleted, "article", "articles")
-            );
-            if kept > 0 {
-                message.push_str(&format!(", {kept} starred kept"));
-            }
-            Some(Report::SourcesChanged(message))
-        }
-        Effect::RenameFeed(id, name) => {
-            store.rename_feed(id, &name)?;
-            Some(Report::SourcesChanged(format!("Renamed to {name}")))
-        }
-        Effect::SetTags(id, tags) => {
-            let before = store.tags_of(id)?;
-            // Every tag checked before any is changed: a bad one changes nothing.
-            let mut wanted: Vec<String> = Vec::new();
-            for tag in &tags {
-                let tag = crate::domain::store::clean_tag(tag)?;
-                if !wanted.contains(&tag) {
-                    wanted.push(tag);
-                }
-            }
-            anyhow::ensure!(
-                wanted.len() <= crate::domain::store::MAX_TAGS_PER_FEED,
-                "a feed holds at most {} tags; nothing was changed",
-                crate::domain::store::MAX_TAGS_PER_FEED
-            );
-            for tag in before.iter().filter(|t| !wanted.contains(t)) {
-                store.untag_feed(id, tag)?;
-            }
-            for tag in &wanted {
-                store.tag_feed(id, tag)?;
-            }
-            Some(Report::SourcesChanged(if wanted.is_empty() {
-                "No tags: the feed is listed under Feeds".into()
-            } else {
-                format!("Tags: {}", wanted.join(", "))
-            }))
-        }
         Effect::SetRead(..)
         | Effect::SetStarred(..)
         | Effect::SetReadMany(..)
         | Effect::SavePosition(..)
-        | Effect::RememberOpen(..) => {
-            write(store, effect)?;
-            None
-        }
+        | Effect::RememberOpen(..)
+        | Effect::MarkAllRead(..)
+        | Effect::Subscribe(..)
+        | Effect::RemoveFeed(..)
+        | Effect::RemoveLocal(..)
+        | Effect::RenameFeed(..)
+        | Effect::SetTags(..)
+        | Effect::SaveView(..) => write(store, effect)?,
         Effect::CopyToClipboard(text) => {
             system::copy_to_clipboard(&text)?;
-            None
-        }
-        Effect::SaveView(view) => {
-            store.save_view(&view.name, &view.query)?;
             None
         }
         Effect::PreviewArticle(id) => store

@@ -1,5 +1,5 @@
 //! The writer: a thread with its own store connection that saves what a person changes
-//! in the reader (read and starred marks, reading positions). Its writes take the store's
+//! in the reader (read and starred marks, reading positions, subscriptions, views). Its writes take the store's
 //! write lock, which a fetch or an import in another process may hold for a while; on
 //! the loop's thread a key would wait for it. The app has already changed its state, so
 //! nothing waits for the answer; a failure comes back as a message, and each batch saved
@@ -13,6 +13,7 @@ use super::event::Event;
 use crate::app::{Effect, Report};
 use anyhow::Result;
 
+use crate::domain::message::count;
 use crate::domain::store::Store;
 
 /// The meta key holding the id of the article open when herald last closed.
@@ -44,9 +45,12 @@ impl Writer {
                 }
                 let Some(store) = &store else { continue };
                 for effect in batch {
-                    if let Err(err) = write(store, effect) {
-                        let message = failure_message(&err);
-                        let _ = events.send(Event::Report(Report::Notify(message)));
+                    let report = match write(store, effect) {
+                        Ok(report) => report,
+                        Err(err) => Some(Report::Notify(failure_message(&err))),
+                    };
+                    if let Some(report) = report {
+                        let _ = events.send(Event::Report(report));
                     }
                 }
                 if events.send(Event::Report(Report::Saved)).is_err() {
@@ -83,7 +87,9 @@ pub fn failure_message(err: &anyhow::Error) -> String {
     message
 }
 
-/// The effects that only save a change the app has made already: the writer thread's.
+/// The effects that write to the store: the writer thread's, so that no key waits for
+/// the write lock. Most save a change the app has made already; the others (mark all
+/// read, subscribe, remove, rename, tag) answer with a report when done.
 pub fn is_write(effect: &Effect) -> bool {
     matches!(
         effect,
@@ -92,17 +98,108 @@ pub fn is_write(effect: &Effect) -> bool {
             | Effect::SetReadMany(..)
             | Effect::SavePosition(..)
             | Effect::RememberOpen(..)
+            | Effect::MarkAllRead(..)
+            | Effect::Subscribe(..)
+            | Effect::RemoveFeed(..)
+            | Effect::RemoveLocal(..)
+            | Effect::RenameFeed(..)
+            | Effect::SetTags(..)
+            | Effect::SaveView(..)
     )
 }
 
-/// Saves one change ([`is_write`]); other effects are not writes and do nothing here.
-pub fn write(store: &Store, effect: Effect) -> Result<()> {
-    match effect {
-        Effect::SetRead(id, read) => store.set_read(id, read),
-        Effect::SetStarred(id, starred) => store.set_starred(id, starred),
-        Effect::SetReadMany(ids, read) => store.set_read_many(&ids, read),
-        Effect::SavePosition(id, position) => store.save_position(id, position),
-        Effect::RememberOpen(id) => store.set_meta(LAST_OPEN, &id.to_string()),
-        _ => Ok(()),
-    }
+/// Carries out one write ([`is_write`]), with the report it answers with, if any; other
+/// effects are not writes and do nothing here.
+pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
+    Ok(match effect {
+        Effect::SetRead(id, read) => {
+            store.set_read(id, read)?;
+            None
+        }
+        Effect::SetStarred(id, starred) => {
+            store.set_starred(id, starred)?;
+            None
+        }
+        Effect::SetReadMany(ids, read) => {
+            store.set_read_many(&ids, read)?;
+            None
+        }
+        Effect::SavePosition(id, position) => {
+            store.save_position(id, position)?;
+            None
+        }
+        Effect::RememberOpen(id) => {
+            store.set_meta(LAST_OPEN, &id.to_string())?;
+            None
+        }
+        Effect::MarkAllRead(ids) => Some(Report::MarkedRead(store.mark_all_read(ids.as_deref())?)),
+        Effect::Subscribe(url) => Some(match store.feed_by_url(&url)? {
+            Some(feed) => Report::Notify(format!(
+                "Already subscribed to {}",
+                feed.name.as_deref().unwrap_or(&feed.url)
+            )),
+            None => {
+                let feed = store.add_feed(&url, None)?;
+                Report::Subscribed(feed.name.unwrap_or(feed.url))
+            }
+        }),
+        Effect::RemoveFeed(id) => {
+            let removed = store.remove_feed(id, false)?;
+            let mut message = format!(
+                "Unsubscribed; {} deleted",
+                count(removed.articles, "article", "articles")
+            );
+            if removed.starred_kept > 0 {
+                message.push_str(&format!(", {} starred kept", removed.starred_kept));
+            }
+            Some(Report::SourcesChanged(message))
+        }
+        Effect::RemoveLocal(source) => {
+            let (deleted, kept) = store.remove_local_source(&source)?;
+            let mut message = format!(
+                "{source}: {} deleted",
+                count(deleted, "article", "articles")
+            );
+            if kept > 0 {
+                message.push_str(&format!(", {kept} starred kept"));
+            }
+            Some(Report::SourcesChanged(message))
+        }
+        Effect::RenameFeed(id, name) => {
+            store.rename_feed(id, &name)?;
+            Some(Report::SourcesChanged(format!("Renamed to {name}")))
+        }
+        Effect::SetTags(id, tags) => {
+            let before = store.tags_of(id)?;
+            // Every tag checked before any is changed: a bad one changes nothing.
+            let mut wanted: Vec<String> = Vec::new();
+            for tag in &tags {
+                let tag = crate::domain::store::clean_tag(tag)?;
+                if !wanted.contains(&tag) {
+                    wanted.push(tag);
+                }
+            }
+            anyhow::ensure!(
+                wanted.len() <= crate::domain::store::MAX_TAGS_PER_FEED,
+                "a feed holds at most {} tags; nothing was changed",
+                crate::domain::store::MAX_TAGS_PER_FEED
+            );
+            for tag in before.iter().filter(|t| !wanted.contains(t)) {
+                store.untag_feed(id, tag)?;
+            }
+            for tag in &wanted {
+                store.tag_feed(id, tag)?;
+            }
+            Some(Report::SourcesChanged(if wanted.is_empty() {
+                "No tags: the feed is listed under Feeds".into()
+            } else {
+                format!("Tags: {}", wanted.join(", "))
+            }))
+        }
+        Effect::SaveView(view) => {
+            store.save_view(&view.name, &view.query)?;
+            None
+        }
+        _ => None,
+    })
 }
