@@ -6,6 +6,7 @@
 mod errors;
 mod args;
 mod articles;
+mod changes;
 pub mod config;
 mod feeds;
 mod fulltext;

@@ -144,6 +144,40 @@ pub enum Command {
         #[arg(long)]
         newest: bool,
     },
+    /// Mark articles read or unread, starred or not
+    ///
+    /// By id, or every article a query finds. Exit status 0 when done, 1 when some ids are
+    /// not in the store (the others are marked), 2 for a query that does not parse.
+    #[command(
+        after_help = "Examples:\n  herald mark read 12 14\n  herald mark read --query 'source:Wire since:2d'\n  herald mark star 7 --json"
+    )]
+    Mark {
+        #[arg(value_enum)]
+        mark: super::changes::Mark,
+        #[command(flatten)]
+        targets: super::changes::Targets,
+    },
+    /// Delete articles for good
+    ///
+    /// Each leaves the store and its word index, and is remembered so that a refetch or a
+    /// re-import does not bring it back. By id, or with --query and --yes. Exit status 0
+    /// when done, 1 when some ids are not in the store (the others are deleted), 2 for a
+    /// query that does not parse or a query without --yes.
+    #[command(
+        after_help = "Examples:\n  herald delete 12 14\n  herald delete --query 'source:Ads' --yes --json"
+    )]
+    Delete {
+        #[command(flatten)]
+        targets: super::changes::Targets,
+        /// Delete what the query finds without asking
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Saved views: list, add, rename, remove
+    View {
+        #[command(subcommand)]
+        action: super::changes::ViewCommand,
+    },
     /// Print a shell completion script
     ///
     /// bash: herald completions bash > ~/.local/share/bash-completion/completions/herald

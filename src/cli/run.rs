@@ -46,6 +46,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             limit,
             newest,
         } => articles::search(&open(&cli)?, query, *json, *limit, *newest),
+        Command::Mark { mark, targets } => super::changes::mark(&open(&cli)?, *mark, targets),
+        Command::Delete { targets, yes } => super::changes::delete(&open(&cli)?, targets, *yes),
+        Command::View { action } => super::changes::view(&open(&cli)?, action),
         Command::Export {
             format: ExportFormat::Jsonl,
         } => done(articles::export_jsonl(&open(&cli)?)),

@@ -26,6 +26,19 @@ impl Store {
         Ok(())
     }
 
+    /// Stars or unstars every article in `ids`, in one transaction.
+    pub fn set_starred_many(&self, ids: &[ArticleId], starred: bool) -> Result<()> {
+        let tx = self.write()?;
+        {
+            let mut update = tx.prepare_cached("UPDATE articles SET starred = ?2 WHERE id = ?1")?;
+            for id in ids {
+                update.execute(params![id, starred])?;
+            }
+        }
+        tx.commit().context("saving the stars")?;
+        Ok(())
+    }
+
     /// Sets the read flag of every article in `ids`, in one transaction.
     pub fn set_read_many(&self, ids: &[ArticleId], read: bool) -> Result<()> {
         let tx = self.write()?;

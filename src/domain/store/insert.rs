@@ -136,6 +136,11 @@ pub(super) fn insert_prepared(
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for row in rows {
+        // Deleted for good: a refetch or a re-import does not bring it back.
+        if super::delete::was_deleted(tx, &row.dedup_key)? {
+            counts.already_present += 1;
+            continue;
+        }
         let changed = insert.execute(params![
             row.dedup_key,
             row.guid,

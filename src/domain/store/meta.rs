@@ -35,6 +35,34 @@ impl Store {
         Ok(())
     }
 
+    /// Renames a view; false when there is none of that name. A view of the new name
+    /// already there is an error.
+    pub fn rename_view(&self, old: &str, new: &str) -> Result<bool> {
+        let taken = self
+            .conn
+            .query_row("SELECT 1 FROM views WHERE name = ?1", [new], |_| Ok(()))
+            .optional()?
+            .is_some();
+        anyhow::ensure!(!taken || old == new, "there is a view named {new} already");
+        let n = self
+            .conn
+            .execute(
+                "UPDATE views SET name = ?2 WHERE name = ?1",
+                params![old, new],
+            )
+            .context("renaming the view")?;
+        Ok(n > 0)
+    }
+
+    /// Removes a view; false when there is none of that name.
+    pub fn remove_view(&self, name: &str) -> Result<bool> {
+        let n = self
+            .conn
+            .execute("DELETE FROM views WHERE name = ?1", [name])
+            .context("removing the view")?;
+        Ok(n > 0)
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn

@@ -69,6 +69,7 @@ const STEPS: &[Step] = &[
     Step::sql(SCHEDULE),
     Step::sql(super::sources::SOURCE_COUNTS),
     Step::sql(FULL_TEXT),
+    Step::sql(super::delete::DELETED),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;

@@ -1,0 +1,251 @@
+//! The commands that change articles and views: `herald mark`, `herald delete` and
+//! `herald view`, for scripts and people. Each prints what it did, or one JSON object with
+//! `--json`. Exit status: 0 done; 1 some ids are not in the store (the others are done);
+//! 2 a query that does not parse, or a delete by query without `--yes`.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::output::write_json;
+use crate::domain::model::ArticleId;
+use crate::domain::search::Order;
+use crate::domain::store::Store;
+use crate::domain::text::printable;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mark {
+    Read,
+    Unread,
+    Star,
+    Unstar,
+}
+
+/// Which articles: ids, or every article a query finds.
+#[derive(Debug, Args)]
+pub struct Targets {
+    /// Article ids, as `herald list` shows them
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "query",
+        conflicts_with = "query"
+    )]
+    pub ids: Vec<i64>,
+    /// Every article this query finds instead, in the search language (`is:unread
+    /// source:Wire`, `"a phrase" since:7d`)
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Print one JSON object: the ids changed, left as they were, and not in the store
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ViewCommand {
+    /// The saved views in order (the reader's keys 4 to 9 and the sources pane)
+    List {
+        /// Print one JSON array of objects (name, query)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a query as a view (a view of the same name is replaced, keeping its place)
+    Add { name: String, query: String },
+    /// Rename a view
+    Rename { name: String, new_name: String },
+    /// Remove a view
+    Remove { name: String },
+}
+
+/// What a change did, as `--json` prints it.
+#[derive(Debug, Default, Serialize)]
+struct Changed {
+    changed: Vec<i64>,
+    unchanged: Vec<i64>,
+    missing: Vec<i64>,
+}
+
+/// The ids to act on, or the exit status for a query that does not parse.
+fn targets(
+    store: &Store,
+    targets: &Targets,
+) -> Result<std::result::Result<Vec<ArticleId>, ExitCode>> {
+    let Some(text) = &targets.query else {
+        return Ok(Ok(targets.ids.iter().map(|id| ArticleId(*id)).collect()));
+    };
+    match crate::domain::search::parse(text, Timestamp::now(), false) {
+        Ok(query) => Ok(Ok(store.search(&query, Order::Newest)?.ids)),
+        Err(err) => {
+            errln!("herald: {}", printable(&format!("bad query: {err}")));
+            Ok(Err(ExitCode::from(2)))
+        }
+    }
+}
+
+fn finish(done: &Changed, json: bool, verb: &str) -> Result<ExitCode> {
+    if json {
+        write_json(done)?;
+    } else {
+        outln!(
+            "{verb}: {}, {} already so",
+            crate::domain::message::count(done.changed.len(), "article", "articles"),
+            done.unchanged.len()
+        )?;
+    }
+    if done.missing.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let ids: Vec<String> = done.missing.iter().map(i64::to_string).collect();
+    errln!(
+        "herald: not in the store: {} (see `herald list`)",
+        ids.join(", ")
+    );
+    Ok(ExitCode::from(1))
+}
+
+/// herald mark: read, unread, star or unstar, by ids or by a query.
+pub fn mark(store: &Store, mark: Mark, given: &Targets) -> Result<ExitCode> {
+    let ids = match targets(store, given)? {
+        Ok(ids) => ids,
+        Err(code) => return Ok(code),
+    };
+    let mut done = Changed::default();
+    let mut to_change = Vec::new();
+    for id in ids {
+        let Some(summary) = store.summary(id)? else {
+            done.missing.push(id.0);
+            continue;
+        };
+        let already = match mark {
+            Mark::Read => summary.read,
+            Mark::Unread => !summary.read,
+            Mark::Star => summary.starred,
+            Mark::Unstar => !summary.starred,
+        };
+        if already {
+            done.unchanged.push(id.0);
+        } else {
+            to_change.push(id);
+            done.changed.push(id.0);
+        }
+    }
+    match mark {
+        Mark::Read | Mark::Unread => store.set_read_many(&to_change, mark == Mark::Read)?,
+        Mark::Star | Mark::Unstar => store.set_starred_many(&to_change, mark == Mark::Star)?,
+    }
+    let verb = match mark {
+        Mark::Read => "Marked read",
+        Mark::Unread => "Marked unread",
+        Mark::Star => "Starred",
+        Mark::Unstar => "Unstarred",
+    };
+    finish(&done, given.json, verb)
+}
+
+/// herald delete: by ids, or by a query with --yes.
+pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
+    let ids = match targets(store, given)? {
+        Ok(ids) => ids,
+        Err(code) => return Ok(code),
+    };
+    if given.query.is_some() && !yes {
+        errln!(
+            "herald: the query finds {}; nothing was deleted. Add --yes to delete them for good",
+            crate::domain::message::count(ids.len(), "article", "articles")
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let gone = store.delete_many(&ids)?;
+    let done = Changed {
+        changed: gone.deleted.iter().map(|id| id.0).collect(),
+        unchanged: Vec::new(),
+        missing: gone.missing.iter().map(|id| id.0).collect(),
+    };
+    if given.json {
+        write_json(&done)?;
+    } else {
+        outln!(
+            "Deleted {} for good (a refetch does not bring them back)",
+            crate::domain::message::count(done.changed.len(), "article", "articles")
+        )?;
+    }
+    if done.missing.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let ids: Vec<String> = done.missing.iter().map(i64::to_string).collect();
+    errln!(
+        "herald: not in the store: {} (see `herald list`)",
+        ids.join(", ")
+    );
+    Ok(ExitCode::from(1))
+}
+
+/// herald view (list, add, rename, remove): exit status 1 for a view that is not there, 2
+/// for a query that does not parse.
+pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
+    match action {
+        ViewCommand::List { json } => {
+            let views = store.views()?;
+            if *json {
+                let rows: Vec<_> = views
+                    .iter()
+                    .map(|v| serde_json::json!({"name": v.name, "query": v.query}))
+                    .collect();
+                write_json(&rows)?;
+            } else {
+                for (i, v) in views.iter().enumerate() {
+                    outln!(
+                        "{:>3}  {}  {}",
+                        i + 4,
+                        printable(&v.name),
+                        printable(&v.query)
+                    )?;
+                }
+            }
+        }
+        ViewCommand::Add { name, query } => {
+            if let Err(err) = crate::domain::search::parse(query, Timestamp::now(), false) {
+                errln!("herald: {}", printable(&format!("bad query: {err}")));
+                return Ok(ExitCode::from(2));
+            }
+            anyhow::ensure!(
+                !name.trim().is_empty() && !name.chars().any(crate::domain::text::is_unsafe),
+                "a view's name must have some text and no control characters"
+            );
+            store.save_view(name.trim(), query)?;
+            outln!("Saved the view {}", printable(name.trim()))?;
+        }
+        ViewCommand::Rename { name, new_name } => {
+            anyhow::ensure!(
+                !new_name.trim().is_empty()
+                    && !new_name.chars().any(crate::domain::text::is_unsafe),
+                "a view's name must have some text and no control characters"
+            );
+            if !store.rename_view(name, new_name.trim())? {
+                errln!(
+                    "herald: no view named {} (see `herald view list`)",
+                    printable(name)
+                );
+                return Ok(ExitCode::from(1));
+            }
+            outln!(
+                "Renamed {} to {}",
+                printable(name),
+                printable(new_name.trim())
+            )?;
+        }
+        ViewCommand::Remove { name } => {
+            if !store.remove_view(name)? {
+                errln!(
+                    "herald: no view named {} (see `herald view list`)",
+                    printable(name)
+                );
+                return Ok(ExitCode::from(1));
+            }
+            outln!("Removed the view {}", printable(name))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
