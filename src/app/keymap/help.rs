@@ -13,6 +13,19 @@ pub struct HelpRow {
     pub description: &'static str,
 }
 
+/// What `action` does in `context`: its help line, in the words of the sources pane
+/// where moving means moving between sources.
+fn described(context: Context, action: &Action) -> &'static str {
+    match (context, action) {
+        (Context::Sources, Action::SelectNext) => "next source (the list follows)",
+        (Context::Sources, Action::SelectPrev) => "previous source",
+        (Context::Sources, Action::SelectFirst) => "first source",
+        (Context::Sources, Action::SelectLast) => "last source",
+        (Context::Sources, Action::FocusNext) => "to the list",
+        _ => action.description(),
+    }
+}
+
 impl Keymap {
     /// Every action with its keys, grouped by context, for the help screen.
     pub fn help(&self) -> Vec<HelpRow> {
@@ -21,14 +34,14 @@ impl Keymap {
             // Rows that would read the same (the saved views on 4 to 9) share one line.
             match rows.iter_mut().find(|(r, a)| {
                 r.context == b.context
-                    && (**a == b.action || r.description == b.action.description())
+                    && (**a == b.action || r.description == described(b.context, &b.action))
             }) {
                 Some((row, _)) => row.keys.push(sequence_label(&b.keys)),
                 None => rows.push((
                     HelpRow {
                         context: b.context,
                         keys: vec![sequence_label(&b.keys)],
-                        description: b.action.description(),
+                        description: described(b.context, &b.action),
                     },
                     &b.action,
                 )),
@@ -68,7 +81,7 @@ impl Keymap {
                     mode,
                     name,
                     vec![sequence_label(&b.keys)],
-                    b.action.description(),
+                    described(b.context, &b.action),
                 )),
             }
         }
