@@ -365,3 +365,21 @@ fn a_bad_tag_list_changes_nothing_and_says_why() {
             .contains("control characters")
     );
 }
+
+#[test]
+fn views_beyond_the_number_keys_are_reached_from_the_pane() {
+    let mut h = harness(160, 40);
+    for i in 1..=12 {
+        h.store
+            .save_view(&format!("V{i}"), if i == 12 { "lights" } else { "tram" })
+            .unwrap();
+    }
+    let views = h.store.views().unwrap();
+    h.report(herald::app::Report::ViewsLoaded(views));
+    h.keys("h");
+    while h.app.sources.selected_source() != Some(&Source::View(15)) {
+        h.keys("j");
+    }
+    assert_eq!(h.app.view.name, "V12");
+    assert_eq!(list_titles(&h), ["New pier lights"]);
+}
