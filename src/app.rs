@@ -6,6 +6,7 @@
 pub mod action;
 mod choose;
 pub mod columns;
+mod deletion;
 mod effect;
 pub mod fetch_log;
 mod flags;
@@ -319,6 +320,7 @@ impl App {
                 }
             }
             Action::ToggleStar => self.toggle_star(&mut effects),
+            Action::DeleteArticle => self.delete_target(&mut effects),
             Action::Undo => self.undo(&mut effects),
             Action::MarkAllRead => self.mark_all_read(&mut effects),
             Action::NextUnread => {

@@ -19,6 +19,7 @@ fn cases() -> u32 {
 /// The keys a person presses, the ones that open prompts and confirmations included
 /// (but not those that reach outside the test: a browser, the network).
 const KEYS: &[&str] = &[
+    "D",
     "j",
     "k",
     "g",

@@ -54,8 +54,10 @@ pub enum Action {
     SaveView,
     /// Switch to view N (1 all, 2 unread, 3 starred, then saved views).
     ShowView(u8),
-    /// Take back the last change of read or starred state.
+    /// Take back the last change of read or starred state, or the last deletion.
     Undo,
+    /// Delete the article for good (`u` puts it back in the same session).
+    DeleteArticle,
     /// Mark every article in the view read (asks first when that is more than a screen).
     MarkAllRead,
     /// The next unread article, in any source, opened in the reader.
@@ -264,7 +266,18 @@ pub static ACTIONS: &[Spec] = &[
         "next unread article",
         None,
     ),
-    spec(Action::Undo, "undo", "undo the last read/star change", None),
+    spec(
+        Action::Undo,
+        "undo",
+        "undo the last read/star change or delete",
+        None,
+    ),
+    spec(
+        Action::DeleteArticle,
+        "delete_article",
+        "delete the article (u puts it back)",
+        None,
+    ),
     spec(
         Action::MarkAllRead,
         "mark_all_read",

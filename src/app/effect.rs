@@ -51,6 +51,10 @@ pub enum Effect {
     FetchDue,
     /// Fetch every feed in the background; progress and the end come back as reports.
     FetchFeeds,
+    /// Delete these articles for good, keeping them whole: `Report::TakenOut`.
+    TakeOut(Vec<crate::domain::model::ArticleId>),
+    /// Put back articles taken out (undo of a delete).
+    PutBack(Vec<crate::domain::store::TakenOut>),
     /// Read the sources pane's lines: `Report::SourcesLoaded`.
     LoadSources,
     /// Count the articles each of these views (by number) finds, in the background:

@@ -13,6 +13,7 @@ impl App {
                 flag: undo::Flag::Starred,
                 ids: vec![id],
                 before: !starred,
+                taken: Vec::new(),
             });
             effects.push(Effect::SetStarred(id, starred));
         }
@@ -74,6 +75,7 @@ impl App {
             flag: undo::Flag::Read,
             ids: vec![id],
             before: !read,
+            taken: Vec::new(),
         });
         effects.push(Effect::SetRead(id, read));
     }
@@ -93,12 +95,27 @@ impl App {
             self.status = Some("Nothing to undo".into());
             return;
         };
+        if change.flag == undo::Flag::Deleted {
+            let n = change.taken.len();
+            self.unread += change
+                .taken
+                .iter()
+                .filter(|t| !t.article.summary.read)
+                .count();
+            effects.push(Effect::PutBack(change.taken));
+            self.status = Some(match n {
+                1 => "Undone: the article is back".into(),
+                n => format!("Undone: {n} articles are back"),
+            });
+            return;
+        }
         let before = change.before;
         let count = change.ids.len();
         for id in &change.ids {
             match change.flag {
                 undo::Flag::Read => self.for_each_copy(*id, |s| s.read = before),
                 undo::Flag::Starred => self.for_each_copy(*id, |s| s.starred = before),
+                undo::Flag::Deleted => {}
             }
         }
         match change.flag {
@@ -115,12 +132,15 @@ impl App {
                     effects.push(Effect::SetStarred(id, before));
                 }
             }
+            // Returned above.
+            undo::Flag::Deleted => {}
         }
         let what = match (change.flag, before) {
             (undo::Flag::Read, true) => "read again",
             (undo::Flag::Read, false) => "unread again",
             (undo::Flag::Starred, true) => "starred again",
             (undo::Flag::Starred, false) => "unstarred again",
+            (undo::Flag::Deleted, _) => "back",
         };
         self.status = Some(match count {
             1 => format!("Undone: the article is {what}"),

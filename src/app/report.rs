@@ -48,6 +48,8 @@ pub enum Report {
     },
     /// The sources pane's content, from the store's kept counts.
     SourcesLoaded(super::sources::Overview),
+    /// Articles deleted with `D`, whole, for undo.
+    TakenOut(Vec<crate::domain::store::TakenOut>),
     /// The writer thread saved what it was given: the counts may have changed.
     Saved,
     /// The unread articles in each view from Starred on, by the view's number.
@@ -119,6 +121,7 @@ impl App {
             Report::Notify(message) => self.status = Some(message),
             Report::SourcesLoaded(overview) => self.sources_loaded(overview, &mut effects),
             Report::ViewsCounted(counts) => self.views_counted(counts),
+            Report::TakenOut(taken) => self.taken_out(taken, &mut effects),
             Report::Saved if self.panes().sources.is_some() => {
                 effects.push(Effect::LoadSources);
             }
@@ -141,6 +144,7 @@ impl App {
                     flag: undo::Flag::Read,
                     ids,
                     before: false,
+                    taken: Vec::new(),
                 });
                 self.status = Some(format!("Marked {count} read; u undoes"));
             }

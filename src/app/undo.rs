@@ -1,19 +1,25 @@
-//! Undo for read and starred state: each change remembers what it replaced.
+//! Undo for read and starred state, and for deletions: each change remembers what it
+//! replaced (a deletion, the articles whole).
 
 use crate::domain::model::ArticleId;
+use crate::domain::store::TakenOut;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flag {
     Read,
     Starred,
+    /// The articles were deleted (`D`); `taken` holds them.
+    Deleted,
 }
 
 /// One undoable step: the articles it touched, the flag, and the value before.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub flag: Flag,
     pub ids: Vec<ArticleId>,
     pub before: bool,
+    /// What a deletion took out, to put back.
+    pub taken: Vec<TakenOut>,
 }
 
 /// How many steps are kept.

@@ -51,7 +51,7 @@ use std::path::PathBuf;
 use rusqlite::Connection;
 
 pub use codec::{Codec, TRAIN_AT as TRAIN_DICTIONARY_AT};
-pub use delete::Deleted;
+pub use delete::{Deleted, TakenOut};
 pub use fault::{Fault, hint};
 pub use feeds::{Feed, Removed, UpsertCounts};
 pub use fulltext::{FullText, Kept, Waiting};

@@ -181,7 +181,9 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
         | Effect::RemoveLocal(..)
         | Effect::RenameFeed(..)
         | Effect::SetTags(..)
-        | Effect::SaveView(..) => write(store, effect)?,
+        | Effect::SaveView(..)
+        | Effect::TakeOut(..)
+        | Effect::PutBack(..) => write(store, effect)?,
         Effect::CopyToClipboard(text) => {
             system::copy_to_clipboard(&text)?;
             None

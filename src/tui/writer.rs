@@ -105,6 +105,8 @@ pub fn is_write(effect: &Effect) -> bool {
             | Effect::RenameFeed(..)
             | Effect::SetTags(..)
             | Effect::SaveView(..)
+            | Effect::TakeOut(..)
+            | Effect::PutBack(..)
     )
 }
 
@@ -199,6 +201,14 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
         Effect::SaveView(view) => {
             store.save_view(&view.name, &view.query)?;
             None
+        }
+        Effect::TakeOut(ids) => Some(Report::TakenOut(store.take_out(&ids)?)),
+        Effect::PutBack(taken) => {
+            let back = store.put_back(&taken)?;
+            Some(Report::SourcesChanged(format!(
+                "Put back {}",
+                count(back.len(), "article", "articles")
+            )))
         }
         _ => None,
     })

@@ -6,8 +6,9 @@ use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
+use super::prepared::Prepared;
 use super::sources::Tally;
-use crate::domain::model::ArticleId;
+use crate::domain::model::{Article, ArticleId, NewArticle};
 
 /// Schema step: the identities of deleted articles.
 pub(super) const DELETED: &str = r#"
@@ -77,13 +78,94 @@ impl Store {
     }
 }
 
-/// True when an article with `dedup_key` was deleted: it is not stored again.
-pub(super) fn was_deleted(tx: &rusqlite::Connection, dedup_key: &str) -> Result<bool> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM deleted WHERE dedup_key = ?1")?
-        .query_row(params![dedup_key], |_| Ok(()))
-        .optional()?
-        .is_some())
+/// An article taken out by [`Store::take_out`], with what puts it back as it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TakenOut {
+    pub article: Article,
+    dedup_key: String,
+    feed_id: Option<i64>,
+}
+
+impl Store {
+    /// Deletes `ids` as [`Store::delete_many`] does, and returns them whole, so that an
+    /// undo in the same session can put them back ([`Store::put_back`]).
+    pub fn take_out(&self, ids: &[ArticleId]) -> Result<Vec<TakenOut>> {
+        let mut taken = Vec::new();
+        for id in ids {
+            let Some(article) = self.article(*id)? else {
+                continue;
+            };
+            let (dedup_key, feed_id) = self.conn.query_row(
+                "SELECT dedup_key, feed_id FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            taken.push(TakenOut {
+                article,
+                dedup_key,
+                feed_id,
+            });
+        }
+        self.delete_many(ids)?;
+        Ok(taken)
+    }
+
+    /// Puts back articles taken out: the same id, identity, feed, text, links, marks and
+    /// reading position, found by search again; forgotten as deleted.
+    pub fn put_back(&self, taken: &[TakenOut]) -> Result<Vec<ArticleId>> {
+        let codec = self.loaded_codec()?.clone();
+        let tx = self.write()?;
+        let mut ids = Vec::new();
+        for one in taken {
+            tx.execute("DELETE FROM deleted WHERE dedup_key = ?1", [&one.dedup_key])?;
+            let a = &one.article;
+            let new = NewArticle {
+                guid: a.guid.clone(),
+                source: a.summary.source.clone(),
+                title: a.summary.title.clone(),
+                authors: a.summary.authors.clone(),
+                published: a.summary.published,
+                url: a.summary.url.clone(),
+                summary: a.summary_text.clone(),
+                paragraphs: a.paragraphs.clone(),
+                links: a.links.clone(),
+                read: a.summary.read,
+                starred: a.summary.starred,
+            };
+            let mut row = Prepared::new(&new, &codec);
+            row.dedup_key = one.dedup_key.clone();
+            row.feed_id = one.feed_id;
+            // Under its own id again, so undo history and selections that name it still
+            // do; unless a newer article took that id meanwhile (ids are reused from
+            // the top), then under a new one.
+            let free = tx
+                .query_row(
+                    "SELECT 1 FROM articles WHERE id = ?1",
+                    [a.summary.id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_none();
+            row.id = free.then_some(a.summary.id.0);
+            super::insert::insert_prepared(&tx, std::slice::from_ref(&row), a.added, &codec)?;
+            let id: Option<ArticleId> = tx
+                .query_row(
+                    "SELECT id FROM articles WHERE dedup_key = ?1",
+                    [&one.dedup_key],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = id {
+                tx.execute(
+                    "UPDATE articles SET pos_paragraph = ?2, pos_offset = ?3 WHERE id = ?1",
+                    params![id, a.position.paragraph as i64, a.position.offset as i64],
+                )?;
+                ids.push(id);
+            }
+        }
+        tx.commit().context("putting the articles back")?;
+        Ok(ids)
+    }
 }
 
 #[cfg(test)]
@@ -135,5 +217,84 @@ mod tests {
         store.import(&[item("local")], now()).unwrap();
         assert_eq!(store.count().unwrap(), 2);
         assert_eq!(store.remembered_deletions().unwrap(), 2);
+    }
+
+    #[test]
+    fn taken_out_articles_are_put_back_as_they_were() {
+        let store = Store::open_in_memory().unwrap();
+        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        let mut one = item("1");
+        one.links = vec!["https://a.example/more".into()];
+        store
+            .upsert(Some(&feed), &[one.clone(), item("2")], now())
+            .unwrap();
+        let ids = store
+            .search(&Default::default(), Default::default())
+            .unwrap()
+            .ids;
+        let id = ids
+            .iter()
+            .copied()
+            .find(|id| store.article(*id).unwrap().unwrap().links.len() == 1)
+            .unwrap();
+        store.set_starred(id, true).unwrap();
+        store.set_read(id, true).unwrap();
+        let before = store.article(id).unwrap().unwrap();
+        let taken = store.take_out(&[id]).unwrap();
+        assert_eq!(store.count().unwrap(), 1);
+        let back = store.put_back(&taken).unwrap();
+        assert_eq!(back, [id], "under its own id");
+        let after = store.article(back[0]).unwrap().unwrap();
+        assert_eq!(
+            (
+                after.summary.title.as_str(),
+                after.summary.read,
+                after.summary.starred
+            ),
+            (before.summary.title.as_str(), true, true)
+        );
+        assert_eq!(after.links, before.links);
+        assert_eq!(after.paragraphs, before.paragraphs);
+        assert_eq!(store.recount().unwrap(), (2, 1));
+        assert_eq!(
+            store.source_counts().unwrap(),
+            store.recount_sources().unwrap()
+        );
+        assert_eq!(store.remembered_deletions().unwrap(), 0);
+        // The newest article taken out, its id taken by a newer one: put back under a
+        // new id.
+        let top: i64 = store
+            .connection()
+            .query_row("SELECT max(id) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        let top_title = store
+            .article(ArticleId(top))
+            .unwrap()
+            .unwrap()
+            .summary
+            .title;
+        let taken = store.take_out(&[ArticleId(top)]).unwrap();
+        store.import(&[item("newer")], now()).unwrap();
+        let newer: i64 = store
+            .connection()
+            .query_row("SELECT max(id) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(newer, top, "its id was reused");
+        let back = store.put_back(&taken).unwrap();
+        assert_ne!(back, [ArticleId(top)]);
+        assert_eq!(store.count().unwrap(), 3);
+        assert_eq!(
+            store.article(back[0]).unwrap().unwrap().summary.title,
+            top_title
+        );
+        // Its feed's next fetch finds it, rather than adding it again.
+        let counts = store.upsert(Some(&feed), &[one], now()).unwrap();
+        assert_eq!(counts.new, 0);
+        let ferry = crate::domain::search::parse("ferry", now(), false).unwrap();
+        assert_eq!(
+            store.search(&ferry, Default::default()).unwrap().ids.len(),
+            3,
+            "the two put back and the newer one"
+        );
     }
 }

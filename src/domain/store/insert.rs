@@ -121,8 +121,8 @@ pub(super) fn insert_prepared(
     let mut tally = Tally::default();
     let mut insert = tx.prepare_cached(
         "INSERT INTO articles (dedup_key, guid, source, title, authors, published,
-             sort_key, url, summary, added, read, starred, feed_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             sort_key, url, summary, added, read, starred, feed_id, id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT(dedup_key) DO NOTHING",
     )?;
     let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, body) VALUES (?1, ?2)")?;
@@ -137,7 +137,7 @@ pub(super) fn insert_prepared(
     )?;
     for row in rows {
         // Deleted for good: a refetch or a re-import does not bring it back.
-        if super::delete::was_deleted(tx, &row.dedup_key)? {
+        if was_deleted(tx, &row.dedup_key)? {
             counts.already_present += 1;
             continue;
         }
@@ -155,6 +155,7 @@ pub(super) fn insert_prepared(
             row.read,
             row.starred,
             row.feed_id,
+            row.id,
         ])?;
         if changed == 1 {
             let id = tx.last_insert_rowid();
@@ -180,6 +181,16 @@ pub(super) fn insert_prepared(
     adjust_counts(tx, counts.imported as i64, unread)?;
     tally.apply(tx)?;
     Ok(counts)
+}
+
+/// True when an article with `dedup_key` was deleted for good (the `deleted` table of
+/// store/delete.rs): it is not stored again.
+fn was_deleted(tx: &rusqlite::Connection, dedup_key: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM deleted WHERE dedup_key = ?1")?
+        .query_row(params![dedup_key], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 #[cfg(test)]

@@ -32,6 +32,9 @@ pub struct Prepared {
     pub(super) stored_links: Option<Vec<u8>>,
     pub(super) cjk: Option<[String; 4]>,
     pub(super) feed_id: Option<i64>,
+    /// The id to store it under: an article put back keeps the one it had; `None`, the
+    /// next free one.
+    pub(super) id: Option<i64>,
 }
 
 impl Prepared {
@@ -60,6 +63,7 @@ impl Prepared {
             stored_links: links::pack(&article.links),
             cjk,
             feed_id: None,
+            id: None,
         }
     }
 
