@@ -31,6 +31,8 @@ pub struct Options {
     pub fetch: crate::domain::fetch::Options,
     /// Fetch every feed once the first screen is drawn.
     pub fetch_on_start: bool,
+    /// The config's `after_fetch` command; empty for none.
+    pub after_fetch: Vec<String>,
     #[cfg(debug_assertions)]
     pub debug_panic: bool,
 }

@@ -36,6 +36,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
         events: events.clone(),
         fetch: herald::domain::fetch::Options::default(),
         writer: Some(Writer::spawn(path.clone(), events)),
+        after_fetch: Vec::new(),
     };
     let mut app = App::new(Start::new(
         Keymap::default_keymap().unwrap(),

@@ -147,6 +147,9 @@ pub struct Config {
     pub theme: ThemeName,
     pub refresh: Refresh,
     pub fetch_on_start: bool,
+    /// Run after a fetch that brought new articles: a program and its arguments, never
+    /// a shell (see domain/fetch/after.rs).
+    pub after_fetch: Vec<String>,
     pub keys: KeyOverrides,
 }
 
@@ -165,6 +168,7 @@ impl Default for Config {
             theme: ThemeName::Default,
             refresh: Refresh::default(),
             fetch_on_start: false,
+            after_fetch: Vec::new(),
             keys: KeyOverrides::new(),
         }
     }

@@ -276,7 +276,12 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn fetch(store: &mut Store, args: &FetchArgs, refresh: Duration) -> Result<ExitCode> {
+pub(super) fn fetch(
+    store: &mut Store,
+    args: &FetchArgs,
+    refresh: Duration,
+    after_fetch: &[String],
+) -> Result<ExitCode> {
     let now = Timestamp::now();
     let all = store.feeds()?;
     if all.is_empty() {
@@ -315,6 +320,7 @@ pub(super) fn fetch(store: &mut Store, args: &FetchArgs, refresh: Duration) -> R
         ..Default::default()
     };
     let show_progress = std::io::stderr().is_terminal();
+    let before = crate::domain::fetch::after::newest_id(store)?;
     let reports =
         crate::domain::fetch::fetch_all(store, feeds, options, now, &mut |done, total, _| {
             if show_progress {
@@ -353,6 +359,18 @@ pub(super) fn fetch(store: &mut Store, args: &FetchArgs, refresh: Duration) -> R
         count(reports.len(), "feed", "feeds")
     )?;
     super::fulltext::fetch_waiting_pages(store, options, now, show_progress)?;
+    let brought = crate::domain::fetch::after::Brought {
+        new,
+        updated,
+        failed,
+        titles: crate::domain::fetch::after::new_titles(store, before)?,
+    };
+    if let Err(err) = crate::domain::fetch::after::run(after_fetch, &brought) {
+        errln!(
+            "herald: {}",
+            printable(&crate::domain::message::error_chain(&err))
+        );
+    }
     if !held.is_empty() {
         outln!(
             "skipped {} whose server asked to wait (Retry-After)",

@@ -36,7 +36,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Feed { action } => feeds::feed_command(&open(&cli)?, action),
         Command::Fetch(args) => {
             let config = Config::load(cli.config.as_deref())?;
-            feeds::fetch(&mut open_store(&cli, &config)?, args, config.refresh.0)
+            feeds::fetch(
+                &mut open_store(&cli, &config)?,
+                args,
+                config.refresh.0,
+                &config.after_fetch,
+            )
         }
         Command::List { json, limit } => done(articles::list(&open(&cli)?, *json, *limit)),
         Command::Show { id, width, json } => done(articles::show(&open(&cli)?, *id, *width, *json)),
@@ -84,6 +89,7 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
             ..crate::domain::fetch::Options::default()
         },
         fetch_on_start: config.fetch_on_start,
+        after_fetch: config.after_fetch.clone(),
         #[cfg(debug_assertions)]
         debug_panic: cli.debug_panic,
     };

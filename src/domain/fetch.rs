@@ -4,6 +4,7 @@
 //! store connection writes. `pages` fetches the full articles of teaser-only feeds the
 //! same way.
 
+pub mod after;
 mod hosts;
 mod http;
 mod pages;

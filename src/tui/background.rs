@@ -34,6 +34,9 @@ pub struct Background {
     /// Saves read and starred marks and positions off the loop's thread; `None`: the
     /// loop saves them itself.
     pub writer: Option<super::writer::Writer>,
+    /// The config's `after_fetch` command (empty: none), run when a fetch brought new
+    /// articles.
+    pub after_fetch: Vec<String>,
 }
 
 impl Background {
@@ -99,12 +102,30 @@ impl Background {
         let path = self.store_path.clone();
         let events = self.events.clone();
         let options = self.fetch;
+        let after_fetch = self.after_fetch.clone();
         std::thread::spawn(move || {
             let (done, next) = match Store::open(&path) {
                 Ok(store) => {
+                    let before = crate::domain::fetch::after::newest_id(&store).unwrap_or(0);
                     let done = fetch_with(&store, which, options, &mut |done, total| {
                         let _ = events.send(Event::Report(Report::FetchProgress { done, total }));
                     });
+                    if let Report::FetchDone {
+                        new,
+                        updated,
+                        failures,
+                    } = &done
+                        && let Err(err) = run_after_fetch(
+                            &store,
+                            &after_fetch,
+                            before,
+                            (*new, *updated, failures.len()),
+                        )
+                    {
+                        let message = crate::domain::message::error_chain(&err);
+                        log::error!("{message}");
+                        let _ = events.send(Event::Report(Report::Notify(message)));
+                    }
                     (done, next_due(&store))
                 }
                 Err(err) => (
@@ -120,6 +141,26 @@ impl Background {
             let _ = events.send(Event::Report(Report::Scheduled(next)));
         });
     }
+}
+
+/// Runs the `after_fetch` command for a fetch that brought `counts` (new, updated,
+/// failed), with the titles of the articles stored after `before`.
+fn run_after_fetch(
+    store: &Store,
+    command: &[String],
+    before: i64,
+    (new, updated, failed): (usize, usize, usize),
+) -> anyhow::Result<()> {
+    if command.is_empty() || new == 0 {
+        return Ok(());
+    }
+    let brought = crate::domain::fetch::after::Brought {
+        new,
+        updated,
+        failed,
+        titles: crate::domain::fetch::after::new_titles(store, before)?,
+    };
+    crate::domain::fetch::after::run(command, &brought).map(|_| ())
 }
 
 /// Every feed (`R`), or only those due (a refresh the app started by itself).
@@ -248,6 +289,7 @@ mod tests {
             search,
             counts: std::sync::mpsc::channel().0,
             writer: None,
+            after_fetch: Vec::new(),
             store_path: std::path::PathBuf::from("/nonexistent/herald.db"),
             events,
             fetch: crate::domain::fetch::Options {

@@ -78,6 +78,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
                     path.to_path_buf(),
                     sender.clone(),
                 )),
+                after_fetch: options.after_fetch.clone(),
             });
             // The views' counts, which wait for the counter thread (see effects.rs).
             pending.push(Effect::LoadSources);

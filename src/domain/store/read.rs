@@ -37,6 +37,24 @@ impl Store {
         Ok(stmt.query_row([id], summary_from_row).optional()?)
     }
 
+    /// The highest article id (0 in an empty store): by the primary key, at once.
+    pub fn newest_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// The titles of the first `limit` articles with ids after `after`, oldest first.
+    pub fn titles_after(&self, after: ArticleId, limit: usize) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT title FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+        let rows = stmt.query_map(rusqlite::params![after, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+    }
+
     pub fn article(&self, id: ArticleId) -> Result<Option<Article>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_TABLES} WHERE id = ?1"
