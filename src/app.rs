@@ -125,13 +125,11 @@ impl App {
             zone,
             clock,
             size,
-            first_run,
         } = start;
         App {
             keymap,
             sources: sources::SourcesPane {
                 choice: settings.sources,
-                first_run,
                 ..Default::default()
             },
             list: ArticleList::new(total),

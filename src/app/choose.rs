@@ -237,7 +237,19 @@ impl App {
 
     /// The store's sources as they are now: the pane's lines, the cursor kept.
     pub(super) fn sources_loaded(&mut self, overview: Overview, effects: &mut Vec<Effect>) {
+        if !std::mem::replace(&mut self.sources.loaded, true) {
+            self.sources.first_run = overview.feeds.is_empty()
+                && overview
+                    .local
+                    .iter()
+                    .all(|(name, ..)| name == SAMPLES_SOURCE);
+        }
         self.sources.overview = overview;
+        self.views_changed(effects);
+    }
+
+    /// The lines again, and the views counted again: the overview or the views changed.
+    pub(super) fn views_changed(&mut self, effects: &mut Vec<Effect>) {
         self.relist_sources();
         // Starred and the saved views have no kept counts: they are counted apart, in the
         // background, and their lines show the counts when they come.

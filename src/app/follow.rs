@@ -53,6 +53,10 @@ impl App {
             self.previewing = None;
         }
         let still_selected = self.list.selected_row().is_some_and(|row| row.id == id);
+        // Asked for before the first overview said the store is new: the welcome stays.
+        if self.sources.first_run {
+            return;
+        }
         if !still_selected || !matches!(self.focus, Focus::List | Focus::Sources) {
             return;
         }

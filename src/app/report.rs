@@ -131,8 +131,7 @@ impl App {
             Report::ViewsLoaded(saved) => {
                 self.views = view::built_in();
                 self.views.extend(saved);
-                let overview = self.sources.overview.clone();
-                self.sources_loaded(overview, &mut effects);
+                self.views_changed(&mut effects);
             }
             Report::MarkedRead(ids) => {
                 let count = ids.len();

@@ -227,8 +227,11 @@ pub struct SourcesPane {
     /// The source a rename, tag or remove prompt is about, and the question asked.
     pub target: Option<Source>,
     pub question: String,
-    /// A new store: the reader says how to begin until the person moves.
+    /// A new store: the reader says how to begin until the person moves. Decided by
+    /// the first overview (no feeds, nothing but the samples), so start-up reads no more.
     pub first_run: bool,
+    /// Whether an overview has come yet.
+    pub loaded: bool,
     /// Unread articles in each view from Starred on, by number, as last counted.
     pub view_counts: Vec<(u8, usize)>,
 }

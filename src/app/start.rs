@@ -47,8 +47,6 @@ pub struct Start {
     pub zone: jiff::tz::TimeZone,
     pub clock: Clock,
     pub size: Rect,
-    /// A new default store: the reader says how to begin.
-    pub first_run: bool,
 }
 
 impl Start {
@@ -60,7 +58,6 @@ impl Start {
             zone: jiff::tz::TimeZone::UTC,
             clock: Clock::Fixed(Timestamp::UNIX_EPOCH),
             size,
-            first_run: false,
         }
     }
 }

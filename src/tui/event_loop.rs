@@ -33,7 +33,6 @@ pub fn run(store: Store, options: Options) -> Result<()> {
         zone: crate::domain::text::local_zone(),
         clock: Clock::System,
         size: Rect::new(0, 0, size.width, size.height),
-        first_run: first_run(&store)?,
     });
     let (sender, events) = event::spawn();
     // The worker threads start after the first frame: their own connections would
@@ -239,16 +238,6 @@ fn report_first_frame(path: &std::ffi::OsStr, app: &App) -> Result<()> {
         app.list.total
     );
     std::fs::write(path, report).context("writing the first-frame report")
-}
-
-/// A store with no feeds that holds nothing but the samples (or nothing): the reader
-/// opens on how to begin.
-fn first_run(store: &Store) -> Result<bool> {
-    let only_samples = store
-        .source_counts()?
-        .iter()
-        .all(|s| s.feed_id.is_none() && s.source == crate::domain::samples::SOURCE);
-    Ok(only_samples && store.feeds()?.is_empty())
 }
 
 #[cfg(test)]

@@ -160,7 +160,13 @@ fn welcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let remove = key(Context::Sources, Action::RemoveSource, "d");
     let help = key(Context::List, Action::ShowHelp, "?");
     let samples = crate::domain::samples::SOURCE;
-    vec![
+    let has_samples = app
+        .sources
+        .overview
+        .local
+        .iter()
+        .any(|(name, ..)| name == samples);
+    let mut lines = vec![
         Line::styled("Welcome to herald.", theme.title),
         Line::raw(""),
         Line::from(vec![
@@ -174,14 +180,20 @@ fn welcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Line::styled("  herald feed import subscriptions.opml", theme.help_key),
         Line::styled("  herald import --from-newsboat", theme.help_key),
         Line::raw(""),
-        Line::raw(format!(
-            "The articles listed now are samples, under \"{samples}\" in the sources pane \
-             ({sources} shows it): press {remove} on that line to remove them for good."
-        )),
-        Line::raw(""),
         Line::from(vec![
             Span::styled(format!("{help} "), theme.help_key),
             Span::raw("lists every key. Move in the list to start reading."),
         ]),
-    ]
+    ];
+    if has_samples {
+        lines.insert(
+            lines.len() - 1,
+            Line::raw(format!(
+                "The articles listed now are samples, under \"{samples}\" in the sources pane \
+             ({sources} shows it): press {remove} on that line to remove them for good."
+            )),
+        );
+        lines.insert(lines.len() - 1, Line::raw(""));
+    }
+    lines
 }
