@@ -17,6 +17,22 @@ use herald::tui::writer::Writer;
 use herald::tui::{Background, run_effects};
 use ratatui::layout::Rect;
 
+/// Another process's transaction: takes the store's write lock, returns once it holds
+/// it, and lets go after `for_how_long`.
+fn hold_write_lock(path: &std::path::Path, for_how_long: Duration) -> std::thread::JoinHandle<()> {
+    let (locked, holding) = channel();
+    let path = path.to_owned();
+    let blocker = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        locked.send(()).unwrap();
+        std::thread::sleep(for_how_long);
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    holding.recv().unwrap();
+    blocker
+}
+
 #[test]
 fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
     let dir = tempfile::tempdir().unwrap();
@@ -51,16 +67,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
     let id = app.list.selected_row().unwrap().id;
 
     // Another process takes the write lock and keeps it for two seconds.
-    let (locked, holding) = channel();
-    let blocker_path = path.clone();
-    let blocker = std::thread::spawn(move || {
-        let conn = rusqlite::Connection::open(&blocker_path).unwrap();
-        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-        locked.send(()).unwrap();
-        std::thread::sleep(Duration::from_secs(2));
-        conn.execute_batch("COMMIT").unwrap();
-    });
-    holding.recv().unwrap();
+    let blocker = hold_write_lock(&path, Duration::from_secs(2));
     let effects = app.update(Action::ToggleStar);
     run_effects(&store, &mut app, effects, Some(&background));
     // The key is done and the app shows the star; the store cannot have it yet, as the
@@ -83,16 +90,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
     // Mark all read under the lock: the key is done at once, the store is unchanged
     // until the lock is free, then the answer comes back as a report.
     let unread = store.count_unread().unwrap();
-    let (locked, holding) = channel();
-    let blocker_path = path.clone();
-    let blocker = std::thread::spawn(move || {
-        let conn = rusqlite::Connection::open(&blocker_path).unwrap();
-        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-        locked.send(()).unwrap();
-        std::thread::sleep(Duration::from_secs(1));
-        conn.execute_batch("COMMIT").unwrap();
-    });
-    holding.recv().unwrap();
+    let blocker = hold_write_lock(&path, Duration::from_secs(1));
     let effects = app.update(Action::MarkAllRead);
     run_effects(&store, &mut app, effects, Some(&background));
     assert_eq!(store.count_unread().unwrap(), unread);
