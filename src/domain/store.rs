@@ -36,6 +36,7 @@ mod open;
 mod plans;
 mod prepared;
 mod read;
+mod reindex;
 mod rewrite;
 mod schedule;
 mod schema;
