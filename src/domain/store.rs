@@ -37,7 +37,9 @@ mod plans;
 mod prepared;
 mod read;
 mod reindex;
+mod retention;
 mod rewrite;
+mod rules;
 mod schedule;
 mod schema;
 mod search;
@@ -60,6 +62,8 @@ pub use insert::ImportCounts;
 pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
 pub use prepared::Prepared;
 pub(crate) use prepared::body_of;
+pub use retention::{FeedPruned, Limit, Pruned, Retention, check_limit};
+pub use rules::{MAX_RULES, Rule, RuleAction, RuleRun};
 pub use schedule::{Attempt, MAX_BACKOFF, Plan, backoff, parse_refresh, plan};
 pub use search::{Found, RANK_LIMIT};
 pub use sources::{MAX_LOCAL_SOURCES, SourceCount};
@@ -80,6 +84,8 @@ pub struct Store {
     train_at: std::cell::Cell<usize>,
     /// Inside [`Store::batch`]: writes are savepoints of its transaction.
     batching: std::cell::Cell<bool>,
+    /// Inside a batch: the last id before the first article it stored, for the rules.
+    new_after: std::cell::Cell<Option<i64>>,
     /// Whether `codec` has read the store's dictionaries.
     codec_loaded: std::cell::Cell<bool>,
 }

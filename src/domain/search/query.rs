@@ -16,6 +16,7 @@ pub const SYNTAX: &[(&str, &str)] = &[
     ("ferry OR boat", "either word"),
     ("title: author: source:", "in that field only"),
     ("is:unread is:read is:starred", "by state"),
+    ("tag:news, is:hidden", "tagged; hidden by a rule"),
     ("after:2024-12-01 before:2025", "by date"),
     ("since:7d since:2w", "in the last days, weeks"),
     ("終電, 지하철", "inside CJK text too"),
@@ -108,6 +109,10 @@ pub struct Query {
     /// Published at or after / before these instants (Unix seconds).
     pub after: Option<i64>,
     pub before: Option<i64>,
+    /// `is:hidden`: only the articles a rule hid; otherwise they are left out.
+    pub hidden: bool,
+    /// `tag:NAME`: articles a rule tagged, or whose feed has the tag.
+    pub tag: Option<String>,
 }
 
 impl Query {
@@ -305,7 +310,7 @@ fn term(body: &str) -> Result<Term, QueryError> {
                 "source" => Field::Source,
                 other => {
                     return Err(error(format!(
-                        "`{other}:` is not a field; use title:, author:, source:, is:, \
+                        "`{other}:` is not a field; use title:, author:, source:, tag:, is:, \
                          after:, before: or since: (quote the text to search for it)"
                     )));
                 }
@@ -330,6 +335,8 @@ fn term(body: &str) -> Result<Term, QueryError> {
 enum Filter {
     Read(bool),
     Starred(bool),
+    Hidden,
+    Tag(String),
     After(i64),
     Before(i64),
 }
@@ -339,6 +346,8 @@ impl Filter {
         match self {
             Filter::Read(r) => query.read = Some(r),
             Filter::Starred(s) => query.starred = Some(s),
+            Filter::Hidden => query.hidden = true,
+            Filter::Tag(tag) => query.tag = Some(tag),
             Filter::After(t) => query.after = Some(query.after.map_or(t, |a| a.max(t))),
             Filter::Before(t) => query.before = Some(query.before.map_or(t, |b| b.min(t))),
         }
@@ -356,12 +365,15 @@ fn filter(body: &str, now: Timestamp) -> Result<Option<Filter>, QueryError> {
             "read" => Filter::Read(true),
             "starred" | "star" => Filter::Starred(true),
             "unstarred" => Filter::Starred(false),
+            "hidden" => Filter::Hidden,
             _ => {
                 return Err(error(format!(
-                    "`is:{value}` is not a flag; use is:unread, is:read or is:starred"
+                    "`is:{value}` is not a flag; use is:unread, is:read, is:starred or is:hidden"
                 )));
             }
         },
+        "tag" if !value.trim().is_empty() => Filter::Tag(value.trim().to_owned()),
+        "tag" => return Err(error("`tag:` needs a tag's name after it")),
         "after" => Filter::After(day(value, "after")?),
         "before" => Filter::Before(day(value, "before")?),
         "since" => Filter::After(since(value, now)?),

@@ -212,11 +212,9 @@ impl Store {
         let mut counts = UpsertCounts::default();
         let mut fresh = Vec::new();
         let tx = self.write()?;
-        // The items added after this id are new: with `full_text`, their pages wait.
-        let before = match full_text {
-            Some(_) => super::fulltext::last_id(&tx)?,
-            None => 0,
-        };
+        // The items added after this id are new: the rules see them, and with
+        // `full_text` their pages wait.
+        let before = super::fulltext::last_id(&tx)?;
         {
             let mut by_key =
                 tx.prepare_cached("SELECT id, source FROM articles WHERE dedup_key = ?1")?;
@@ -280,6 +278,9 @@ impl Store {
         }
         self.train_when_due(&tx, &fresh)?;
         let inserted = super::insert::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
+        if inserted.imported > 0 {
+            self.stored_new_after(before)?;
+        }
         if let Some(feed_id) = full_text {
             super::fulltext::mark_waiting(&tx, feed_id, before)?;
         }

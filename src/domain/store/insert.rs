@@ -41,7 +41,11 @@ impl Store {
     pub fn import_prepared(&self, rows: &[Prepared], added: Timestamp) -> Result<ImportCounts> {
         let tx = self.write()?;
         self.train_when_due(&tx, rows)?;
+        let before = super::fulltext::last_id(&tx)?;
         let counts = insert_prepared(&tx, rows, added, self.loaded_codec()?)?;
+        if counts.imported > 0 {
+            self.stored_new_after(before)?;
+        }
         tx.commit().context("committing the import")?;
         Ok(counts)
     }

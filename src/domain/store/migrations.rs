@@ -72,6 +72,7 @@ const STEPS: &[Step] = &[
     Step::sql(super::delete::DELETED),
     Step::rust(super::reindex::body_first)
         .slow("rebuilding the word index smaller, once; about 4 s per 10,000 articles"),
+    Step::sql(super::rules::RULES),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -463,7 +464,7 @@ mod tests {
                     |r| r.get(0),
                 )
                 .unwrap();
-            assert_eq!(columns, 4, "the date index holds read and starred");
+            assert_eq!(columns, 5, "the date index holds read, starred and hidden");
         }
     }
 

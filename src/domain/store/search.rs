@@ -76,13 +76,7 @@ fn within_clause(within: &Within) -> (Clause, Option<String>) {
             Clause::new("a.feed_id = ?", vec![Value::Integer(*id)]),
             None,
         ),
-        Within::Tag(tag) => (
-            Clause::new(
-                "a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)",
-                vec![Value::Text(tag.clone())],
-            ),
-            None,
-        ),
+        Within::Tag(tag) => (tagged(tag), None),
         Within::Local(source) => {
             let words: Vec<String> = source
                 .split(|c: char| !c.is_alphanumeric())
@@ -100,6 +94,16 @@ fn within_clause(within: &Within) -> (Clause, Option<String>) {
             )
         }
     }
+}
+
+/// The articles whose feed has `tag`, or that a rule tagged with it; case aside, as
+/// words are.
+fn tagged(tag: &str) -> Clause {
+    Clause::new(
+        "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ? COLLATE NOCASE)
+          OR a.id IN (SELECT id FROM article_tags WHERE tag = ? COLLATE NOCASE))",
+        vec![Value::Text(tag.to_owned()), Value::Text(tag.to_owned())],
+    )
 }
 
 fn plan(query: &Query) -> Plan {
@@ -162,6 +166,11 @@ fn plan(query: &Query) -> Plan {
     }
     if let Some(starred) = query.starred {
         filter = filter.and(flag("a.starred = ?", starred));
+    }
+    // What a rule hid is in no list but the one that asks for it.
+    filter = filter.and(flag("a.hidden = ?", query.hidden));
+    if let Some(tag) = &query.tag {
+        filter = filter.and(tagged(tag));
     }
     if let Some(after) = query.after {
         filter = filter.and(Clause::new("a.sort_key >= ?", vec![Value::Integer(after)]));
@@ -255,6 +264,35 @@ impl Store {
             })
             .collect();
         Ok(Found { ids, ranked: false })
+    }
+
+    /// The articles with ids above `after` that `query` finds, by id: what a rule
+    /// catches among new rows. The word index is asked for rows past `after` only, which
+    /// it finds without reading the postings before them.
+    pub(super) fn matching_after(&self, query: &Query, after: i64) -> Result<Vec<ArticleId>> {
+        let Plan { main, filter } = plan(query);
+        let (sql, clause) = match main {
+            None => {
+                let clause = Clause::new("a.id > ?", vec![Value::Integer(after)]).and(filter);
+                let sql = format!(
+                    "SELECT a.id FROM articles a WHERE {} ORDER BY a.id",
+                    clause.sql()
+                );
+                (sql, clause)
+            }
+            Some(main) => {
+                let clause = Clause::new("articles_fts MATCH ?", vec![Value::Text(main)])
+                    .and(Clause::new("f.rowid > ?", vec![Value::Integer(after)]))
+                    .and(filter);
+                let sql = format!(
+                    "SELECT a.id FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid
+                     WHERE {} ORDER BY f.rowid",
+                    clause.sql()
+                );
+                (sql, clause)
+            }
+        };
+        self.ids(&sql, clause.into_params())
     }
 
     fn ids(&self, sql: &str, params: Vec<Value>) -> Result<Vec<ArticleId>> {

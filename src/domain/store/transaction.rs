@@ -82,11 +82,38 @@ impl Store {
         }
         let tx = self.write()?;
         self.batching.set(true);
-        let result = work();
+        let result = work().and_then(|value| {
+            // The rules run once over everything the batch added, not once per feed.
+            if let Some(after) = self.new_after.take() {
+                self.rules_on_new(after)?;
+            }
+            Ok(value)
+        });
+        self.new_after.set(None);
         self.batching.set(false);
         let value = result?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Runs `work` inside the transaction already open on this connection: the writes
+    /// in it become savepoints of that transaction.
+    pub(super) fn inside_open<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        let was = self.batching.replace(true);
+        let result = work();
+        self.batching.set(was);
+        result
+    }
+
+    /// Called inside a write that stored new articles, all with ids above `after`: the
+    /// rules run on them now, or at the end of the batch this write is part of.
+    pub(super) fn stored_new_after(&self, after: i64) -> Result<()> {
+        if self.batching.get() {
+            let earliest = self.new_after.get().map_or(after, |a| a.min(after));
+            self.new_after.set(Some(earliest));
+            return Ok(());
+        }
+        self.inside_open(|| self.rules_on_new(after))
     }
 }
 

@@ -1,0 +1,570 @@
+//! Rules: a query in the search language and what to do with what it finds (mark read,
+//! star, hide, tag, delete). They act on new articles as they are stored, whichever way
+//! they come (import, fetch, sync), inside the same transaction, and over the archive on
+//! demand. Each rule is checked against the new rows only: its query is planned once per
+//! write and the word index is asked for rows past the last id before it.
+
+use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use crate::domain::model::ArticleId;
+use crate::domain::search::{Query, parse};
+
+/// Schema step: rules, hidden articles, tags given by rules, and retention per feed.
+pub(super) const RULES: &str = r#"
+-- Rules (store/rules.rs), applied in `position` order; `caught` counts what each acted on.
+CREATE TABLE rules (
+    id       INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    query    TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    tag      TEXT,
+    caught   INTEGER NOT NULL DEFAULT 0
+);
+-- Hidden by a rule: in no list but `is:hidden`.
+ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE article_tags (
+    id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (tag, id)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_of ON article_tags(id);
+-- Retention per feed (store/retention.rs): NULL follows the config; 0 keeps everything.
+ALTER TABLE feeds ADD COLUMN keep_days INTEGER;
+ALTER TABLE feeds ADD COLUMN max_items INTEGER;
+-- The date index holds `hidden` too, so that lists, which leave hidden articles out,
+-- still walk it without reading the table.
+DROP INDEX articles_newest;
+CREATE INDEX articles_newest ON articles(sort_key DESC, id DESC, read, starred, hidden);
+-- A feed's articles by date: retention finds what is past a feed's limits without
+-- sorting the feed's rows.
+CREATE INDEX articles_feed_date ON articles(feed_id, sort_key);
+"#;
+
+/// At most this many rules: each is a query per write of new articles.
+pub const MAX_RULES: usize = 1_000;
+
+/// What a rule does with what its query finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleAction {
+    MarkRead,
+    Star,
+    /// Marks read and leaves it out of every list but `is:hidden`.
+    Hide,
+    Tag(String),
+    /// Deletes for good, remembering the identity (a refetch does not bring it back).
+    Delete,
+}
+
+impl RuleAction {
+    fn stored(&self) -> (&'static str, Option<&str>) {
+        match self {
+            RuleAction::MarkRead => ("read", None),
+            RuleAction::Star => ("star", None),
+            RuleAction::Hide => ("hide", None),
+            RuleAction::Tag(tag) => ("tag", Some(tag)),
+            RuleAction::Delete => ("delete", None),
+        }
+    }
+
+    fn from_stored(action: &str, tag: Option<String>) -> Result<RuleAction> {
+        Ok(match (action, tag) {
+            ("read", _) => RuleAction::MarkRead,
+            ("star", _) => RuleAction::Star,
+            ("hide", _) => RuleAction::Hide,
+            ("tag", Some(tag)) => RuleAction::Tag(tag),
+            ("delete", _) => RuleAction::Delete,
+            (other, _) => bail!("a stored rule has an action herald does not know: `{other}`"),
+        })
+    }
+
+    /// As `herald rule list` and the reader show it: `mark read`, `tag news`.
+    pub fn describe(&self) -> String {
+        match self {
+            RuleAction::MarkRead => "mark read".into(),
+            RuleAction::Star => "star".into(),
+            RuleAction::Hide => "hide".into(),
+            RuleAction::Tag(tag) => format!("tag {tag}"),
+            RuleAction::Delete => "delete".into(),
+        }
+    }
+
+    /// The query narrowed to the articles the action would change, so that a rule run
+    /// over the archive counts only those.
+    fn narrow(&self, mut query: Query) -> Query {
+        match self {
+            RuleAction::MarkRead => query.read = query.read.or(Some(false)),
+            RuleAction::Star => query.starred = query.starred.or(Some(false)),
+            RuleAction::Hide | RuleAction::Tag(_) | RuleAction::Delete => {}
+        }
+        query
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub id: i64,
+    pub query: String,
+    pub action: RuleAction,
+    /// How many articles it has acted on.
+    pub caught: i64,
+}
+
+/// What one rule found (and, unless a dry run, acted on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRun {
+    pub rule: Rule,
+    pub ids: Vec<ArticleId>,
+}
+
+/// Parses a rule's query as the search does, refusing what would catch every article.
+fn checked_query(text: &str) -> Result<Query> {
+    let query = parse(text, Timestamp::now(), false)
+        .map_err(|err| anyhow::anyhow!("the rule's query `{text}` does not parse: {err}"))?;
+    if query.is_empty() {
+        bail!("a rule's query must narrow something down: `{text}` finds every article");
+    }
+    Ok(query)
+}
+
+impl Store {
+    /// Adds a rule at the end of the list.
+    pub fn add_rule(&self, query: &str, action: RuleAction) -> Result<Rule> {
+        checked_query(query)?;
+        let action = checked_action(action)?;
+        let tx = self.write()?;
+        let count: i64 = tx.query_row("SELECT count(*) FROM rules", [], |r| r.get(0))?;
+        if count as usize >= MAX_RULES {
+            bail!("there are already {MAX_RULES} rules; remove some first (herald rule list)");
+        }
+        let (name, tag) = action.stored();
+        tx.execute(
+            "INSERT INTO rules (position, query, action, tag)
+             VALUES ((SELECT coalesce(max(position), 0) + 1 FROM rules), ?1, ?2, ?3)",
+            params![query, name, tag],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit().context("saving the rule")?;
+        Ok(Rule {
+            id,
+            query: query.to_owned(),
+            action,
+            caught: 0,
+        })
+    }
+
+    /// The rules, in the order they apply.
+    pub fn rules(&self) -> Result<Vec<Rule>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, query, action, tag, caught FROM rules ORDER BY position, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?;
+        let mut rules = Vec::new();
+        for row in rows {
+            let (id, query, action, tag, caught) = row?;
+            rules.push(Rule {
+                id,
+                query,
+                action: RuleAction::from_stored(&action, tag)?,
+                caught,
+            });
+        }
+        Ok(rules)
+    }
+
+    fn rule(&self, id: i64) -> Result<Rule> {
+        self.rules()?
+            .into_iter()
+            .find(|r| r.id == id)
+            .with_context(|| format!("there is no rule {id} (herald rule list)"))
+    }
+
+    /// Changes a rule's query, its action, or both; its count starts again.
+    pub fn edit_rule(
+        &self,
+        id: i64,
+        query: Option<&str>,
+        action: Option<RuleAction>,
+    ) -> Result<Rule> {
+        let old = self.rule(id)?;
+        let query = query.unwrap_or(&old.query);
+        checked_query(query)?;
+        let action = checked_action(action.unwrap_or(old.action))?;
+        let (name, tag) = action.stored();
+        self.conn
+            .execute(
+                "UPDATE rules SET query = ?2, action = ?3, tag = ?4, caught = 0 WHERE id = ?1",
+                params![id, query, name, tag],
+            )
+            .context("saving the rule")?;
+        self.rule(id)
+    }
+
+    /// Moves a rule to `position` (1 is first; past the end is last).
+    pub fn move_rule(&self, id: i64, position: usize) -> Result<()> {
+        let mut order: Vec<i64> = self.rules()?.iter().map(|r| r.id).collect();
+        let from = order
+            .iter()
+            .position(|r| *r == id)
+            .with_context(|| format!("there is no rule {id} (herald rule list)"))?;
+        let moved = order.remove(from);
+        order.insert(position.saturating_sub(1).min(order.len()), moved);
+        let tx = self.write()?;
+        {
+            let mut update = tx.prepare("UPDATE rules SET position = ?2 WHERE id = ?1")?;
+            for (index, rule) in order.iter().enumerate() {
+                update.execute(params![rule, index as i64 + 1])?;
+            }
+        }
+        tx.commit().context("reordering the rules")
+    }
+
+    pub fn remove_rule(&self, id: i64) -> Result<()> {
+        let removed = self
+            .conn
+            .execute("DELETE FROM rules WHERE id = ?1", [id])
+            .context("removing the rule")?;
+        if removed == 0 {
+            bail!("there is no rule {id} (herald rule list)");
+        }
+        Ok(())
+    }
+
+    /// Runs every rule over the whole archive, in order; with `dry_run`, only says what
+    /// each would act on (each rule then sees the archive as it is, not as the rules
+    /// before it would leave it).
+    pub fn apply_rules(&self, dry_run: bool) -> Result<Vec<RuleRun>> {
+        let mut runs = Vec::new();
+        for rule in self.rules()? {
+            let query = rule.action.narrow(checked_query(&rule.query)?);
+            let ids = self.matching_after(&query, i64::MIN)?;
+            if !dry_run {
+                let tx = self.write()?;
+                self.inside_open(|| self.act(&rule, &ids))?;
+                tx.commit().context("applying the rule")?;
+            }
+            runs.push(RuleRun { rule, ids });
+        }
+        Ok(runs)
+    }
+
+    /// Applies the rules to the articles stored after `after` (an id), inside the write
+    /// in progress. A rule that fails is logged and left out; the articles stay stored.
+    pub(super) fn rules_on_new(&self, after: i64) -> Result<()> {
+        let any: Option<i64> = self
+            .conn
+            .query_row("SELECT 1 FROM rules LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        if any.is_none() {
+            return Ok(());
+        }
+        for rule in self.rules()? {
+            let run = || -> Result<()> {
+                let query = checked_query(&rule.query)?;
+                let ids = self.matching_after(&query, after)?;
+                if !ids.is_empty() {
+                    self.inside_open(|| self.act(&rule, &ids))?;
+                }
+                Ok(())
+            };
+            if let Err(err) = run() {
+                log::warn!(
+                    "rule {} (`{}`) was not applied: {err:#}",
+                    rule.id,
+                    rule.query
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Does what `rule` says to `ids`, and counts them.
+    fn act(&self, rule: &Rule, ids: &[ArticleId]) -> Result<()> {
+        let tx = self.write()?;
+        match &rule.action {
+            RuleAction::MarkRead => self.set_read_many(ids, true)?,
+            RuleAction::Star => self.set_starred_many(ids, true)?,
+            RuleAction::Hide => {
+                self.set_read_many(ids, true)?;
+                let mut hide = tx.prepare_cached("UPDATE articles SET hidden = 1 WHERE id = ?1")?;
+                for id in ids {
+                    hide.execute([id])?;
+                }
+            }
+            RuleAction::Tag(tag) => {
+                let mut add = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO article_tags (id, tag) VALUES (?1, ?2)",
+                )?;
+                for id in ids {
+                    add.execute(params![id, tag])?;
+                }
+            }
+            RuleAction::Delete => {
+                self.delete_many(ids)?;
+            }
+        }
+        tx.execute(
+            "UPDATE rules SET caught = caught + ?2 WHERE id = ?1",
+            params![rule.id, ids.len() as i64],
+        )?;
+        tx.commit()
+    }
+
+    /// The tags rules gave articles, with how many articles have each.
+    pub fn article_tags(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT tag, count(*) FROM article_tags GROUP BY tag ORDER BY tag")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn checked_action(action: RuleAction) -> Result<RuleAction> {
+    Ok(match action {
+        RuleAction::Tag(tag) => RuleAction::Tag(super::tags::clean_tag(&tag)?),
+        other => other,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::NewArticle;
+    use crate::domain::search::Order;
+    use crate::domain::store::testing::now;
+
+    fn item(guid: &str, source: &str, title: &str, body: &str) -> NewArticle {
+        NewArticle {
+            guid: Some(guid.into()),
+            source: source.into(),
+            title: title.into(),
+            paragraphs: vec![body.into()],
+            ..Default::default()
+        }
+    }
+
+    fn found(store: &Store, query: &str) -> Vec<i64> {
+        let query = parse(query, now(), false).unwrap();
+        let mut ids: Vec<i64> = store
+            .search(&query, Order::Newest)
+            .unwrap()
+            .ids
+            .iter()
+            .map(|id| id.0)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    fn id_of(store: &Store, guid: &str) -> Option<i64> {
+        store
+            .conn
+            .query_row(
+                "SELECT id FROM articles WHERE dedup_key LIKE '%' || ?1",
+                [format!("guid:{guid}")],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap()
+    }
+
+    fn flags(store: &Store, id: i64) -> (bool, bool, bool) {
+        store
+            .conn
+            .query_row(
+                "SELECT read, starred, hidden FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    }
+
+    fn with_every_action(store: &Store) {
+        store.add_rule("ferry", RuleAction::MarkRead).unwrap();
+        store.add_rule("title:harbour", RuleAction::Star).unwrap();
+        store.add_rule("source:Adverts", RuleAction::Hide).unwrap();
+        store
+            .add_rule("storm OR gale", RuleAction::Tag("Weather".into()))
+            .unwrap();
+        store.add_rule("casino", RuleAction::Delete).unwrap();
+    }
+
+    fn batch() -> Vec<NewArticle> {
+        vec![
+            item("1", "Wire", "Late boats", "The ferry ran late again."),
+            item("2", "Wire", "Harbour news", "Cranes and quays."),
+            item("3", "Adverts", "Buy now", "Everything must go."),
+            item("4", "Wire", "Coast", "A gale is on its way."),
+            item("5", "Wire", "Win big", "The new casino opens."),
+            item("6", "Wire", "Plain", "Nothing for any rule."),
+        ]
+    }
+
+    fn check_every_action(store: &Store) {
+        let id = |g| id_of(store, g).unwrap();
+        assert_eq!(flags(store, id("1")), (true, false, false), "marked read");
+        assert_eq!(flags(store, id("2")), (false, true, false), "starred");
+        assert_eq!(
+            flags(store, id("3")),
+            (true, false, true),
+            "hidden and read"
+        );
+        assert_eq!(found(store, "tag:weather"), vec![id("4")], "tagged");
+        assert_eq!(id_of(store, "5"), None, "deleted");
+        assert_eq!(flags(store, id("6")), (false, false, false), "untouched");
+        // Hidden: in no list but is:hidden.
+        assert!(!found(store, "everything").contains(&id("3")));
+        assert!(!found(store, "").contains(&id("3")));
+        assert_eq!(found(store, "is:hidden"), vec![id("3")]);
+        let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
+        assert_eq!(caught, [1, 1, 1, 1, 1]);
+        // The kept counts agree with a recount after what the rules did.
+        assert_eq!(
+            store.source_counts().unwrap(),
+            store.recount_sources().unwrap()
+        );
+        assert_eq!(
+            store.recount().unwrap(),
+            (store.count().unwrap(), store.count_unread().unwrap())
+        );
+    }
+
+    #[test]
+    fn each_action_acts_on_import() {
+        let store = Store::open_in_memory().unwrap();
+        with_every_action(&store);
+        store.import(&batch(), now()).unwrap();
+        check_every_action(&store);
+        // Deleted by a rule: importing it again does not bring it back.
+        store.import(&batch()[4..5], now()).unwrap();
+        assert_eq!(id_of(&store, "5"), None);
+    }
+
+    #[test]
+    fn each_action_acts_on_a_fetch_in_one_batch() {
+        let store = Store::open_in_memory().unwrap();
+        with_every_action(&store);
+        let feed = store
+            .add_feed("https://wire.example/rss", Some("Wire"))
+            .unwrap();
+        let other = store
+            .add_feed("https://ads.example/rss", Some("Adverts"))
+            .unwrap();
+        let items = batch();
+        store
+            .batch(|| {
+                store.upsert(Some(&feed), &[items[0].clone(), items[1].clone()], now())?;
+                store.upsert(Some(&other), &items[2..3], now())?;
+                store.upsert(Some(&feed), &items[3..], now())
+            })
+            .unwrap();
+        check_every_action(&store);
+        // Fetched again: the deleted item stays deleted, nothing is caught twice.
+        let wire: Vec<NewArticle> = [0, 1, 3, 4, 5].iter().map(|i| items[*i].clone()).collect();
+        store.upsert(Some(&feed), &wire, now()).unwrap();
+        store.upsert(Some(&other), &items[2..3], now()).unwrap();
+        assert_eq!(id_of(&store, "5"), None);
+        let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
+        assert_eq!(caught, [1, 1, 1, 1, 1]);
+    }
+
+    /// A rule acts on new articles only: what the archive held before stays as it was
+    /// until `apply_rules`.
+    #[test]
+    fn rules_act_on_new_articles_only_until_applied() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .import(&[item("old", "Wire", "Old", "An old ferry story.")], now())
+            .unwrap();
+        store.add_rule("ferry", RuleAction::MarkRead).unwrap();
+        store
+            .import(&[item("new", "Wire", "New", "A new ferry story.")], now())
+            .unwrap();
+        let old = id_of(&store, "old").unwrap();
+        let new = id_of(&store, "new").unwrap();
+        assert!(!flags(&store, old).0);
+        assert!(flags(&store, new).0);
+
+        let dry = store.apply_rules(true).unwrap();
+        assert_eq!(dry[0].ids, [ArticleId(old)]);
+        assert!(!flags(&store, old).0, "a dry run changes nothing");
+        let done = store.apply_rules(false).unwrap();
+        assert_eq!(done[0].ids, [ArticleId(old)]);
+        assert!(flags(&store, old).0);
+        assert_eq!(store.rules().unwrap()[0].caught, 2);
+        // Nothing left to change: a second run finds nothing.
+        assert!(store.apply_rules(false).unwrap()[0].ids.is_empty());
+    }
+
+    #[test]
+    fn rules_are_listed_edited_moved_and_removed() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.add_rule("ferry", RuleAction::MarkRead).unwrap();
+        let b = store.add_rule("storm", RuleAction::Star).unwrap();
+        let c = store.add_rule("casino", RuleAction::Delete).unwrap();
+        let order = |s: &Store| s.rules().unwrap().iter().map(|r| r.id).collect::<Vec<_>>();
+        assert_eq!(order(&store), [a.id, b.id, c.id]);
+        store.move_rule(c.id, 1).unwrap();
+        assert_eq!(order(&store), [c.id, a.id, b.id]);
+        store.move_rule(c.id, 99).unwrap();
+        assert_eq!(order(&store), [a.id, b.id, c.id]);
+        let edited = store
+            .edit_rule(
+                b.id,
+                Some("storm OR gale"),
+                Some(RuleAction::Tag(" weather ".into())),
+            )
+            .unwrap();
+        assert_eq!(edited.query, "storm OR gale");
+        assert_eq!(edited.action, RuleAction::Tag("weather".into()));
+        store.remove_rule(a.id).unwrap();
+        assert_eq!(order(&store), [b.id, c.id]);
+        assert!(
+            store
+                .remove_rule(a.id)
+                .unwrap_err()
+                .to_string()
+                .contains("no rule")
+        );
+        assert!(store.move_rule(a.id, 1).is_err());
+    }
+
+    #[test]
+    fn bad_rules_are_refused_with_the_reason() {
+        let store = Store::open_in_memory().unwrap();
+        let err = |q: &str, a: RuleAction| store.add_rule(q, a).unwrap_err().to_string();
+        assert!(err("title:", RuleAction::Hide).contains("does not parse"));
+        assert!(err("", RuleAction::Delete).contains("every article"));
+        assert!(err("ferry", RuleAction::Tag("  ".into())).contains("tag"));
+        assert!(store.rules().unwrap().is_empty());
+    }
+
+    /// A rule whose stored query no longer parses (made by a later build, say) is left
+    /// out with a warning; the articles are stored and the other rules run.
+    #[test]
+    fn a_broken_rule_does_not_stop_the_import() {
+        let store = Store::open_in_memory().unwrap();
+        store.add_rule("ferry", RuleAction::Star).unwrap();
+        store.add_rule("harbour", RuleAction::Star).unwrap();
+        store
+            .conn
+            .execute("UPDATE rules SET query = 'title:' WHERE position = 1", [])
+            .unwrap();
+        store
+            .import(&[item("1", "Wire", "Harbour", "A ferry.")], now())
+            .unwrap();
+        let id = id_of(&store, "1").unwrap();
+        assert_eq!(flags(&store, id), (false, true, false));
+    }
+}
