@@ -13,6 +13,7 @@ mod fulltext;
 pub mod logging;
 mod output;
 pub mod paths;
+mod rules;
 mod run;
 mod schedule;
 mod subscribe;

@@ -173,6 +173,20 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Rules: what a query finds among new articles is marked read, starred, hidden,
+    /// tagged or deleted as they arrive (add, list, edit, move, remove, apply)
+    Rule {
+        #[command(subcommand)]
+        action: super::rules::RuleCommand,
+    },
+    /// Delete the feeds' articles past their retention limits now
+    ///
+    /// The limits are the config's [retention] (keep_days, max_items, keep_unread) and each
+    /// feed's own (herald feed set FEED --keep-days 30 --max-items 500); a fetch applies
+    /// them too. Starred articles are always kept; imported files are never pruned. A
+    /// pruned article is remembered, so a refetch does not bring it back.
+    #[command(after_help = "Examples:\n  herald prune --dry-run\n  herald prune --json")]
+    Prune(super::rules::PruneArgs),
     /// Saved views: list, add, rename, remove
     View {
         #[command(subcommand)]
@@ -320,6 +334,34 @@ pub struct FeedSettings {
     /// fails (paywall, JavaScript, 404) keeps the feed's text. `off` stops it.
     #[arg(long, value_name = "on|off", value_parser = on_off)]
     pub full_text: Option<bool>,
+    /// Keep its articles this many days (0: forever), or `off` to follow the config's
+    /// [retention]; starred ones are always kept
+    #[arg(long, value_name = "DAYS|off", value_parser = days_limit)]
+    pub keep_days: Option<crate::domain::store::Limit>,
+    /// Keep its newest N articles (0: all), or `off` to follow the config's [retention]
+    #[arg(long, value_name = "N|off", value_parser = items_limit)]
+    pub max_items: Option<crate::domain::store::Limit>,
+}
+
+fn limit(text: &str, what: &str) -> Result<crate::domain::store::Limit, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let value: u32 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is neither a number of {what} nor off"))?;
+    crate::domain::store::check_limit(value, what)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+fn days_limit(text: &str) -> Result<crate::domain::store::Limit, String> {
+    limit(text, "days")
+}
+
+fn items_limit(text: &str) -> Result<crate::domain::store::Limit, String> {
+    limit(text, "items")
 }
 
 fn on_off(text: &str) -> Result<bool, String> {

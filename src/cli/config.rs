@@ -128,6 +128,56 @@ impl Default for Refresh {
     }
 }
 
+/// `[retention]`: how long the feeds' articles are kept, unless a feed has its own
+/// limits (`herald feed set FEED --keep-days N --max-items N`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    pub keep_days: Option<RetentionDays>,
+    pub max_items: Option<RetentionItems>,
+    pub keep_unread: bool,
+}
+
+impl RetentionConfig {
+    pub fn limits(&self) -> crate::domain::store::Retention {
+        crate::domain::store::Retention {
+            keep_days: self.keep_days.map(|d| d.0).filter(|d| *d > 0),
+            max_items: self.max_items.map(|n| n.0).filter(|n| *n > 0),
+            keep_unread: self.keep_unread,
+        }
+    }
+}
+
+/// Days, checked when the file is read so the error names its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct RetentionDays(pub u32);
+
+impl TryFrom<i64> for RetentionDays {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        u32::try_from(value)
+            .map_err(|_| format!("keep_days must be from 0 (forever) to 36500, not {value}"))
+            .and_then(|d| crate::domain::store::check_limit(d, "days").map_err(|e| e.to_string()))
+            .map(RetentionDays)
+    }
+}
+
+/// Items, checked when the file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct RetentionItems(pub u32);
+
+impl TryFrom<i64> for RetentionItems {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        u32::try_from(value)
+            .map_err(|_| format!("max_items must be from 0 (all) to 1000000, not {value}"))
+            .and_then(|n| crate::domain::store::check_limit(n, "items").map_err(|e| e.to_string()))
+            .map(RetentionItems)
+    }
+}
+
 /// Key overrides: mode → action → keys.
 pub type KeyOverrides = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
@@ -150,6 +200,8 @@ pub struct Config {
     /// Run after a fetch that brought new articles: a program and its arguments, never
     /// a shell (see domain/fetch/after.rs).
     pub after_fetch: Vec<String>,
+    /// How long the feeds' articles are kept.
+    pub retention: RetentionConfig,
     pub keys: KeyOverrides,
 }
 
@@ -169,6 +221,7 @@ impl Default for Config {
             refresh: Refresh::default(),
             fetch_on_start: false,
             after_fetch: Vec::new(),
+            retention: RetentionConfig::default(),
             keys: KeyOverrides::new(),
         }
     }

@@ -190,6 +190,23 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
                 };
                 outln!("{}: {said}", printable(&found.url))?;
             }
+            if settings.keep_days.is_some() || settings.max_items.is_some() {
+                store
+                    .set_feed_retention(found.id, settings.keep_days, settings.max_items)
+                    .with_context(|| format!("setting how long {} is kept", found.url))?;
+                let (days, items) = store.feed_retention(found.id)?;
+                let say = |limit: Option<u32>, unit: &str, none: &str| match limit {
+                    None => "as the config's [retention] says".to_owned(),
+                    Some(0) => none.to_owned(),
+                    Some(n) => format!("{n} {unit}"),
+                };
+                outln!(
+                    "{}: kept {}, at most {}; starred articles always",
+                    printable(&found.url),
+                    say(days, "days", "forever"),
+                    say(items, "articles", "every article"),
+                )?;
+            }
         }
         FeedCommand::List { json } => return super::subscribe::list(store, *json),
         FeedCommand::Remove {
@@ -279,9 +296,9 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
 pub(super) fn fetch(
     store: &mut Store,
     args: &FetchArgs,
-    refresh: Duration,
-    after_fetch: &[String],
+    config: &super::config::Config,
 ) -> Result<ExitCode> {
+    let (refresh, after_fetch) = (config.refresh.0, &config.after_fetch);
     let now = Timestamp::now();
     let all = store.feeds()?;
     if all.is_empty() {
@@ -359,6 +376,17 @@ pub(super) fn fetch(
         count(reports.len(), "feed", "feeds")
     )?;
     super::fulltext::fetch_waiting_pages(store, options, now, show_progress)?;
+    let options = crate::domain::fetch::Options {
+        retention: config.retention.limits(),
+        ..options
+    };
+    let pruned = crate::domain::fetch::prune_after(store, &options, now)?;
+    if pruned > 0 {
+        outln!(
+            "pruned {} past the retention limits (starred ones kept)",
+            count(pruned, "article", "articles")
+        )?;
+    }
     let brought = crate::domain::fetch::after::Brought {
         new,
         updated,

@@ -36,12 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Feed { action } => feeds::feed_command(&open(&cli)?, action),
         Command::Fetch(args) => {
             let config = Config::load(cli.config.as_deref())?;
-            feeds::fetch(
-                &mut open_store(&cli, &config)?,
-                args,
-                config.refresh.0,
-                &config.after_fetch,
-            )
+            feeds::fetch(&mut open_store(&cli, &config)?, args, &config)
         }
         Command::List { json, limit } => done(articles::list(&open(&cli)?, *json, *limit)),
         Command::Show { id, width, json } => done(articles::show(&open(&cli)?, *id, *width, *json)),
@@ -54,6 +49,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Mark { mark, targets } => super::changes::mark(&open(&cli)?, *mark, targets),
         Command::Delete { targets, yes } => super::changes::delete(&open(&cli)?, targets, *yes),
         Command::View { action } => super::changes::view(&open(&cli)?, action),
+        Command::Rule { action } => super::rules::rule(&open(&cli)?, action),
+        Command::Prune(args) => {
+            let config = Config::load(cli.config.as_deref())?;
+            super::rules::prune(
+                &open_store(&cli, &config)?,
+                &config.retention.limits(),
+                args,
+            )
+        }
         Command::Export {
             format: ExportFormat::Jsonl,
         } => done(articles::export_jsonl(&open(&cli)?)),
@@ -86,6 +90,7 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
         theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
         fetch: crate::domain::fetch::Options {
             refresh: config.refresh.0,
+            retention: config.retention.limits(),
             ..crate::domain::fetch::Options::default()
         },
         fetch_on_start: config.fetch_on_start,

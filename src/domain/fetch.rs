@@ -38,6 +38,8 @@ pub struct Options {
     pub per_host: usize,
     /// How long after a fetch a feed without its own refresh is due again.
     pub refresh: Duration,
+    /// The config's retention, applied after a fetch (with each feed's own limits).
+    pub retention: crate::domain::store::Retention,
 }
 
 impl Default for Options {
@@ -48,8 +50,19 @@ impl Default for Options {
             max_bytes: 16 * 1024 * 1024,
             per_host: 2,
             refresh: Duration::from_secs(30 * 60),
+            retention: crate::domain::store::Retention::default(),
         }
     }
+}
+
+/// Applies the retention limits after a fetch, when there are any: the config's in
+/// `options` or a feed's own. Returns how many articles went.
+pub fn prune_after(store: &Store, options: &Options, now: Timestamp) -> Result<usize> {
+    let global = options.retention;
+    if global == crate::domain::store::Retention::default() && !store.has_feed_retention()? {
+        return Ok(0);
+    }
+    Ok(store.prune(&global, now, false)?.total())
 }
 
 /// What fetching one feed came to.

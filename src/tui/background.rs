@@ -110,6 +110,13 @@ impl Background {
                     let done = fetch_with(&store, which, options, &mut |done, total| {
                         let _ = events.send(Event::Report(Report::FetchProgress { done, total }));
                     });
+                    if let Err(err) =
+                        crate::domain::fetch::prune_after(&store, &options, jiff::Timestamp::now())
+                    {
+                        let message = crate::domain::message::error_chain(&err);
+                        log::error!("pruning after the fetch: {message}");
+                        let _ = events.send(Event::Report(Report::Notify(message)));
+                    }
                     if let Report::FetchDone {
                         new,
                         updated,

@@ -97,6 +97,15 @@ impl Store {
         )?)
     }
 
+    /// Whether any feed has limits of its own (so a fetch prunes even with no config).
+    pub fn has_feed_retention(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM feeds WHERE keep_days > 0 OR max_items > 0)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Finds what the limits let go in every feed, and deletes it unless `dry_run`.
     pub fn prune(&self, global: &Retention, now: Timestamp, dry_run: bool) -> Result<Pruned> {
         let feeds: Vec<(i64, String, Limit, Limit)> = {

@@ -1,0 +1,349 @@
+//! `herald rule` (add, list, edit, move, remove, apply) and `herald prune`: what a person
+//! never wants to see, and how long articles are kept. Each prints what it did, or one
+//! JSON value with `--json`. Exit status: 0 done; 1 a rule that is not there, or a store
+//! error; 2 a query that does not parse.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use jiff::Timestamp;
+use serde_json::json;
+
+use super::output::write_json;
+use crate::domain::store::{Pruned, Retention, Rule, RuleAction, RuleRun, Store};
+use crate::domain::text::printable;
+
+#[derive(Debug, Subcommand)]
+pub enum RuleCommand {
+    /// Add a rule: what QUERY finds among new articles (imported, fetched, synced) is
+    /// marked read, starred, hidden, tagged or deleted as they are stored
+    #[command(after_help = "Examples:
+  herald rule add 'source:Adverts' --hide
+  herald rule add 'title:sponsored OR casino' --delete
+  herald rule add 'rust release' --tag rust
+  herald rule add 'author:\"Ana Lima\"' --star")]
+    Add {
+        /// A query in the search language (`herald search --help`)
+        query: String,
+        #[command(flatten)]
+        action: ActionArgs,
+        /// Print the rule as one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+    /// The rules in the order they apply, with how many articles each has caught
+    List {
+        /// Print one JSON array of objects (id, position, query, action, tag, caught)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a rule's query or action (its count starts again)
+    Edit {
+        /// The rule's id, as `herald rule list` shows it
+        id: i64,
+        /// The new query
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        #[command(flatten)]
+        action: OptionalAction,
+    },
+    /// Move a rule to another place in the order (1 is first)
+    Move {
+        id: i64,
+        #[arg(value_name = "POSITION", value_parser = clap::value_parser!(u32).range(1..))]
+        position: u32,
+    },
+    /// Remove a rule (what it already did stays done)
+    Remove { id: i64 },
+    /// Run every rule over the whole archive, in order
+    Apply {
+        /// Say what each rule would act on, changing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print one JSON array of objects (id, query, action, tag, ids)
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The one action a new rule takes.
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = false)]
+pub struct ActionArgs {
+    /// Mark what it finds read
+    #[arg(long)]
+    mark_read: bool,
+    /// Star it
+    #[arg(long)]
+    star: bool,
+    /// Hide it: marked read and in no list but the Hidden view (is:hidden)
+    #[arg(long)]
+    hide: bool,
+    /// Tag it (found with tag:NAME and under the tag in the sources pane)
+    #[arg(long, value_name = "NAME")]
+    tag: Option<String>,
+    /// Delete it for good (a refetch does not bring it back)
+    #[arg(long)]
+    delete: bool,
+}
+
+/// `herald rule edit`'s action: at most one.
+#[derive(Debug, Clone, Args)]
+#[group(required = false, multiple = false)]
+pub struct OptionalAction {
+    #[arg(long)]
+    mark_read: bool,
+    #[arg(long)]
+    star: bool,
+    #[arg(long)]
+    hide: bool,
+    #[arg(long, value_name = "NAME")]
+    tag: Option<String>,
+    #[arg(long)]
+    delete: bool,
+}
+
+fn chosen(
+    mark_read: bool,
+    star: bool,
+    hide: bool,
+    tag: &Option<String>,
+    delete: bool,
+) -> Option<RuleAction> {
+    if let Some(tag) = tag {
+        return Some(RuleAction::Tag(tag.clone()));
+    }
+    [
+        (mark_read, RuleAction::MarkRead),
+        (star, RuleAction::Star),
+        (hide, RuleAction::Hide),
+        (delete, RuleAction::Delete),
+    ]
+    .into_iter()
+    .find_map(|(on, action)| on.then_some(action))
+}
+
+/// `herald prune`'s options.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct PruneArgs {
+    /// Say what would go, deleting nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object: dry_run, total, and per feed its id, name and the ids
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn rule_json(rule: &Rule, position: usize) -> serde_json::Value {
+    let tag = match &rule.action {
+        RuleAction::Tag(tag) => Some(tag.as_str()),
+        _ => None,
+    };
+    let action = match &rule.action {
+        RuleAction::MarkRead => "mark-read",
+        RuleAction::Star => "star",
+        RuleAction::Hide => "hide",
+        RuleAction::Tag(_) => "tag",
+        RuleAction::Delete => "delete",
+    };
+    json!({
+        "id": rule.id,
+        "position": position,
+        "query": rule.query,
+        "action": action,
+        "tag": tag,
+        "caught": rule.caught,
+    })
+}
+
+fn print_rule(rule: &Rule, position: usize) -> Result<()> {
+    outln!(
+        "{position:>3}. rule {}: {}  ->  {}  ({} caught)",
+        rule.id,
+        printable(&rule.query),
+        printable(&rule.action.describe()),
+        rule.caught
+    )?;
+    Ok(())
+}
+
+/// A query that does not parse is exit status 2, as in `herald search`.
+fn refused(err: &anyhow::Error) -> Option<ExitCode> {
+    let text = format!("{err:#}");
+    if text.contains("does not parse") || text.contains("finds every article") {
+        errln!("herald: {}", printable(&text));
+        return Some(ExitCode::from(2));
+    }
+    None
+}
+
+pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
+    match command {
+        RuleCommand::Add {
+            query,
+            action,
+            json,
+        } => {
+            let a = action;
+            let Some(chosen) = chosen(a.mark_read, a.star, a.hide, &a.tag, a.delete) else {
+                anyhow::bail!(
+                    "say what the rule does: --mark-read, --star, --hide, --tag or --delete"
+                );
+            };
+            let rule = match store.add_rule(query, chosen) {
+                Ok(rule) => rule,
+                Err(err) => return refused(&err).ok_or(err),
+            };
+            let position = store.rules()?.len();
+            if *json {
+                write_json(&rule_json(&rule, position))?;
+            } else {
+                outln!(
+                    "Added rule {}: new articles that `{}` finds: {}. `herald rule apply` runs it over the archive too",
+                    rule.id,
+                    printable(&rule.query),
+                    rule.action.describe()
+                )?;
+            }
+        }
+        RuleCommand::List { json } => {
+            let rules = store.rules()?;
+            if *json {
+                let rows: Vec<_> = rules
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| rule_json(r, i + 1))
+                    .collect();
+                write_json(&rows)?;
+            } else if rules.is_empty() {
+                outln!(
+                    "no rules yet: add one with `herald rule add QUERY --hide` (see `herald rule add --help`)"
+                )?;
+            } else {
+                for (i, rule) in rules.iter().enumerate() {
+                    print_rule(rule, i + 1)?;
+                }
+            }
+        }
+        RuleCommand::Edit { id, query, action } => {
+            let a = action;
+            let new_action = chosen(a.mark_read, a.star, a.hide, &a.tag, a.delete);
+            if query.is_none() && new_action.is_none() {
+                anyhow::bail!("say what to change: --query, or an action (--hide, --tag NAME, …)");
+            }
+            let rule = match store.edit_rule(*id, query.as_deref(), new_action) {
+                Ok(rule) => rule,
+                Err(err) => return refused(&err).map_or_else(|| missing(err), Ok),
+            };
+            outln!(
+                "Rule {}: {}  ->  {}",
+                rule.id,
+                printable(&rule.query),
+                rule.action.describe()
+            )?;
+        }
+        RuleCommand::Move { id, position } => {
+            if let Err(err) = store.move_rule(*id, *position as usize) {
+                return missing(err);
+            }
+            for (i, rule) in store.rules()?.iter().enumerate() {
+                print_rule(rule, i + 1)?;
+            }
+        }
+        RuleCommand::Remove { id } => {
+            if let Err(err) = store.remove_rule(*id) {
+                return missing(err);
+            }
+            outln!("Removed rule {id}")?;
+        }
+        RuleCommand::Apply { dry_run, json } => {
+            let runs = store.apply_rules(*dry_run)?;
+            print_runs(&runs, *dry_run, *json)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A rule that is not there: exit status 1, the reason on standard error.
+fn missing(err: anyhow::Error) -> Result<ExitCode> {
+    if format!("{err:#}").contains("no rule") {
+        errln!("herald: {}", printable(&format!("{err:#}")));
+        return Ok(ExitCode::from(1));
+    }
+    Err(err)
+}
+
+fn print_runs(runs: &[RuleRun], dry_run: bool, json: bool) -> Result<()> {
+    if json {
+        let rows: Vec<_> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, run)| {
+                let mut row = rule_json(&run.rule, i + 1);
+                row["ids"] = json!(run.ids.iter().map(|id| id.0).collect::<Vec<_>>());
+                row
+            })
+            .collect();
+        return write_json(&rows);
+    }
+    let verb = if dry_run { "would act on" } else { "acted on" };
+    for run in runs {
+        outln!(
+            "rule {} ({}  ->  {}): {verb} {}",
+            run.rule.id,
+            printable(&run.rule.query),
+            run.rule.action.describe(),
+            crate::domain::message::count(run.ids.len(), "article", "articles")
+        )?;
+    }
+    if runs.is_empty() {
+        outln!(
+            "no rules yet: add one with `herald rule add QUERY --hide` (see `herald rule add --help`)"
+        )?;
+    }
+    Ok(())
+}
+
+/// herald prune: the retention limits applied now.
+pub fn prune(store: &Store, retention: &Retention, args: &PruneArgs) -> Result<ExitCode> {
+    let pruned = store.prune(retention, Timestamp::now(), args.dry_run)?;
+    print_pruned(&pruned, args.dry_run, args.json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn print_pruned(pruned: &Pruned, dry_run: bool, json: bool) -> Result<()> {
+    if json {
+        let feeds: Vec<_> = pruned
+            .feeds
+            .iter()
+            .map(|f| {
+                json!({
+                    "feed_id": f.feed_id,
+                    "name": f.name,
+                    "ids": f.ids.iter().map(|id| id.0).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        return write_json(&json!({
+            "dry_run": dry_run,
+            "total": pruned.total(),
+            "feeds": feeds,
+        }));
+    }
+    let verb = if dry_run { "would go" } else { "deleted" };
+    for feed in &pruned.feeds {
+        outln!(
+            "{}: {} {verb}",
+            printable(&feed.name),
+            crate::domain::message::count(feed.ids.len(), "article", "articles")
+        )?;
+    }
+    let total = crate::domain::message::count(pruned.total(), "article", "articles");
+    if dry_run {
+        outln!("{total} would go (nothing was deleted: run without --dry-run)")?;
+    } else {
+        outln!("pruned {total}; starred articles are always kept")?;
+    }
+    Ok(())
+}
