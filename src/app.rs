@@ -23,6 +23,7 @@ pub mod prompt;
 pub mod reader;
 mod refresh;
 pub mod report;
+mod rules;
 mod search;
 pub mod sources;
 mod start;
@@ -380,6 +381,7 @@ impl App {
             Action::FindNext => self.step_find(true),
             Action::FindPrev => self.step_find(false),
             Action::SaveView => self.ask_view_name(),
+            Action::AddRule => self.ask_rule_action(),
             Action::ShowView(number) => self.show_view(number, &mut effects),
             // Handled by `update_sources`, or meaningless outside the sources pane.
             Action::ToggleSources

@@ -103,7 +103,7 @@ pub fn serve(feeds: Arc<Vec<String>>, etags: Arc<AtomicBool>, requests: usize) -
 }
 
 /// One fetch of every subscription: wall time, items stored, unchanged, 304s, failures.
-fn fetch_round(store: &Store) -> anyhow::Result<(f64, usize, usize, usize, usize)> {
+pub fn fetch_round(store: &Store) -> anyhow::Result<(f64, usize, usize, usize, usize)> {
     let started = Instant::now();
     let reports = fetch::fetch_all(
         store,

@@ -52,6 +52,9 @@ pub enum Action {
     FindPrev,
     /// Keep the current search as a named view.
     SaveView,
+    /// Make a rule of the current search: what it finds among new articles is marked
+    /// read, starred, hidden, tagged or deleted.
+    AddRule,
     /// Switch to view N (1 all, 2 unread, 3 starred, then saved views).
     ShowView(u8),
     /// Take back the last change of read or starred state, or the last deletion.
@@ -314,6 +317,12 @@ pub static ACTIONS: &[Spec] = &[
         Action::SaveView,
         "save_view",
         "save the search as a view",
+        None,
+    ),
+    spec(
+        Action::AddRule,
+        "add_rule",
+        "make a rule of the search (read, star, hide, tag, delete new ones)",
         None,
     ),
     spec(Action::ShowView(1), "show_view_1", "all articles", None),

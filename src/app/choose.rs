@@ -103,6 +103,21 @@ impl App {
                 self.focus = Focus::Sources;
                 return;
             }
+            Source::Hidden => {
+                let view = View {
+                    name: label,
+                    text: "is:hidden".into(),
+                    query: Query {
+                        hidden: true,
+                        ..Query::default()
+                    },
+                    order: Order::Newest,
+                    ranked: false,
+                    typed: false,
+                };
+                self.run_search(view, effects);
+                return;
+            }
             Source::Tag(tag) => Within::Tag(tag),
             Source::Feed(id) => {
                 if let Some(error) = self.sources.feed(id).and_then(|f| f.failing.clone()) {

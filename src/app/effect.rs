@@ -30,6 +30,8 @@ pub enum Effect {
         order: Order,
     },
     SaveView(SavedView),
+    /// Keep a rule; `Report::SourcesChanged` says so, or a notice why not.
+    AddRule(String, crate::domain::store::RuleAction),
     /// Set the read flag of many articles at once (undo of a mark-all).
     SetReadMany(Vec<ArticleId>, bool),
     /// Mark read these articles (`None`: every unread article); the ones that changed

@@ -8,6 +8,8 @@ pub enum PromptKind {
     Find,
     /// Name the current search to keep it as a view.
     SaveView,
+    /// What a rule made of the current search does.
+    AddRule,
     /// Mark this many articles read? y/n.
     ConfirmMarkAll(usize),
     /// The number of a link in the open article.
@@ -30,6 +32,7 @@ impl PromptKind {
             PromptKind::Search => "/",
             PromptKind::Find => "Find: ",
             PromptKind::SaveView => "Save view as: ",
+            PromptKind::AddRule => "Rule for this search: ",
             PromptKind::ConfirmMarkAll(_) => "",
             PromptKind::OpenLink => "Open link number: ",
             PromptKind::AddFeed => "Add feed: ",

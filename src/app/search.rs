@@ -155,6 +155,7 @@ impl App {
             }
             PromptKind::Find
             | PromptKind::SaveView
+            | PromptKind::AddRule
             | PromptKind::ConfirmMarkAll(_)
             | PromptKind::OpenLink
             | PromptKind::AddFeed
@@ -241,6 +242,7 @@ impl App {
                     }
                 }
             }
+            PromptKind::AddRule => self.submit_rule(&prompt.input, effects),
             PromptKind::SaveView => {
                 let name = prompt.input.trim().to_owned();
                 if name.is_empty() {
@@ -293,6 +295,7 @@ impl App {
                 self.sources.target = None;
             }
             PromptKind::SaveView
+            | PromptKind::AddRule
             | PromptKind::ConfirmMarkAll(_)
             | PromptKind::OpenLink
             | PromptKind::AddFeed => {}

@@ -42,6 +42,10 @@ pub struct Overview {
     pub local: Vec<(String, usize, usize)>,
     /// True when there are more such sources than the store lists.
     pub more_local: bool,
+    /// Whether a rule hid articles, or hides them: the Hidden line is shown.
+    pub hidden: bool,
+    /// The tags rules give articles, listed with the feeds' tags.
+    pub rule_tags: Vec<String>,
 }
 
 impl Overview {
@@ -89,6 +93,8 @@ impl Overview {
 pub enum Source {
     /// A view by its number (1 All, 2 Unread, 3 Starred, then the saved ones).
     View(u8),
+    /// The articles rules hid (`is:hidden`).
+    Hidden,
     Tag(String),
     Feed(i64),
     Local(String),
@@ -148,11 +154,15 @@ pub fn lines(
             out.push(Line::Heading("Views"));
         }
         out.push(source(Source::View(number), &view.name, 0, count, false));
+        if i == 2 && overview.hidden {
+            out.push(source(Source::Hidden, "Hidden", 0, None, false));
+        }
     }
     let mut tags: Vec<&str> = overview
         .feeds
         .iter()
         .flat_map(|f| f.tags.iter().map(String::as_str))
+        .chain(overview.rule_tags.iter().map(String::as_str))
         .collect();
     tags.sort_unstable();
     tags.dedup();
@@ -165,14 +175,9 @@ pub fn lines(
             .iter()
             .filter(|f| f.tags.iter().any(|t| t == tag))
             .collect();
-        let unread = feeds.iter().map(|f| f.unread).sum();
-        out.push(source(
-            Source::Tag(tag.to_owned()),
-            tag,
-            0,
-            Some(unread),
-            false,
-        ));
+        // A tag only rules give has no kept count: its articles are counted nowhere.
+        let unread = (!feeds.is_empty()).then(|| feeds.iter().map(|f| f.unread).sum());
+        out.push(source(Source::Tag(tag.to_owned()), tag, 0, unread, false));
         for feed in feeds {
             out.push(feed_line(feed, 1));
         }
@@ -341,6 +346,7 @@ mod tests {
             ],
             local: vec![("herald samples".into(), 14, 14)],
             more_local: false,
+            ..Overview::default()
         };
         assert_eq!(
             labels(&lines(&views, &overview, 20, &[(3, 2)])),

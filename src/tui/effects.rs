@@ -159,11 +159,11 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 None => None,
             },
         }),
-        Effect::LoadSources => Some(Report::SourcesLoaded(Overview::from_parts(
-            store.feeds()?,
-            store.all_tags()?,
-            store.source_counts()?,
-        ))),
+        Effect::LoadSources => Some(Report::SourcesLoaded(Overview {
+            hidden: store.has_hidden()?,
+            rule_tags: store.rule_tags()?,
+            ..Overview::from_parts(store.feeds()?, store.all_tags()?, store.source_counts()?)
+        })),
         // Before the threads start (the first frame), counting would delay it by a walk
         // of the archive: the loop asks again once they run. In memory (tests), count here.
         Effect::CountViews(_) if store.path().is_some() => None,
@@ -182,6 +182,7 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
         | Effect::RenameFeed(..)
         | Effect::SetTags(..)
         | Effect::SaveView(..)
+        | Effect::AddRule(..)
         | Effect::TakeOut(..)
         | Effect::PutBack(..) => write(store, effect)?,
         Effect::CopyToClipboard(text) => {

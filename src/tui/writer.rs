@@ -105,6 +105,7 @@ pub fn is_write(effect: &Effect) -> bool {
             | Effect::RenameFeed(..)
             | Effect::SetTags(..)
             | Effect::SaveView(..)
+            | Effect::AddRule(..)
             | Effect::TakeOut(..)
             | Effect::PutBack(..)
     )
@@ -201,6 +202,15 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
         Effect::SaveView(view) => {
             store.save_view(&view.name, &view.query)?;
             None
+        }
+        Effect::AddRule(query, action) => {
+            let rule = store.add_rule(&query, action)?;
+            Some(Report::SourcesChanged(format!(
+                "Rule {}: new articles that \"{}\" finds: {} (herald rule apply for the archive)",
+                rule.id,
+                rule.query,
+                rule.action.describe()
+            )))
         }
         Effect::TakeOut(ids) => Some(Report::TakenOut(store.take_out(&ids)?)),
         Effect::PutBack(taken) => {

@@ -130,6 +130,10 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
             (count(matches, "match", "matches"), theme.counts)
         }
         (None, PromptKind::SaveView) => ("Enter saves · Esc cancels".to_owned(), theme.hint),
+        (None, PromptKind::AddRule) => (
+            "read, star, hide, tag NAME or delete the new ones it finds".to_owned(),
+            theme.hint,
+        ),
         (None, PromptKind::ConfirmMarkAll(_)) => ("y yes · n no".to_owned(), theme.hint),
         (None, PromptKind::OpenLink) => ("Enter opens · Esc cancels".to_owned(), theme.hint),
         (None, PromptKind::AddFeed) => (

@@ -122,7 +122,7 @@ impl Store {
             found = self
                 .conn
                 .query_row(
-                    "SELECT id FROM articles WHERE read = 0
+                    "SELECT id FROM articles WHERE read = 0 AND hidden = 0
                        AND (sort_key < ?1 OR (sort_key = ?1 AND id < ?2))
                      ORDER BY sort_key DESC, id DESC LIMIT 1",
                     params![sort_key, id],
@@ -134,7 +134,8 @@ impl Store {
             found = self
                 .conn
                 .query_row(
-                    "SELECT id FROM articles WHERE read = 0 ORDER BY sort_key DESC, id DESC LIMIT 1",
+                    "SELECT id FROM articles WHERE read = 0 AND hidden = 0
+                     ORDER BY sort_key DESC, id DESC LIMIT 1",
                     [],
                     |r| r.get(0),
                 )
@@ -171,7 +172,7 @@ impl Store {
         };
         let before: i64 = self.conn.query_row(
             "SELECT count(*) FROM articles
-             WHERE sort_key > ?1 OR (sort_key = ?1 AND id > ?2)",
+             WHERE (sort_key > ?1 OR (sort_key = ?1 AND id > ?2)) AND hidden = 0",
             params![sort_key, id],
             |r| r.get(0),
         )?;

@@ -18,10 +18,11 @@ const ARTICLE_COLUMNS: &str = "articles.id, source, title, authors, published, u
 const ARTICLE_TABLES: &str = "articles JOIN bodies USING (id) LEFT JOIN links USING (id)";
 
 impl Store {
-    /// Newest first, undated last; `limit` rows from `offset`.
+    /// Newest first, undated last; `limit` rows from `offset`. What a rule hid is left
+    /// out (the date index holds `hidden`, so skipping it reads no row).
     pub fn summaries(&self, limit: Option<usize>, offset: usize) -> Result<Vec<Summary>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles
+            "SELECT {SUMMARY_COLUMNS} FROM articles WHERE hidden = 0
              ORDER BY sort_key DESC, id DESC LIMIT ?1 OFFSET ?2"
         ))?;
         let limit = limit.map_or(-1, |l| l as i64);

@@ -38,6 +38,8 @@ ALTER TABLE feeds ADD COLUMN max_items INTEGER;
 -- still walk it without reading the table.
 DROP INDEX articles_newest;
 CREATE INDEX articles_newest ON articles(sort_key DESC, id DESC, read, starred, hidden);
+-- Whether anything is hidden, without a walk.
+CREATE INDEX articles_hidden ON articles(id) WHERE hidden = 1;
 -- A feed's articles by date: retention finds what is past a feed's limits without
 -- sorting the feed's rows.
 CREATE INDEX articles_feed_date ON articles(feed_id, sort_key);
@@ -320,12 +322,24 @@ impl Store {
         tx.commit()
     }
 
-    /// The tags rules gave articles, with how many articles have each.
-    pub fn article_tags(&self) -> Result<Vec<(String, i64)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT tag, count(*) FROM article_tags GROUP BY tag ORDER BY tag")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    /// Whether the Hidden view has anything to show, or may soon: a hidden article or a
+    /// rule that hides.
+    pub fn has_hidden(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM articles WHERE hidden = 1)
+                 OR EXISTS (SELECT 1 FROM rules WHERE action = 'hide')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The tags that rules give, for the sources pane (read from the rules, so that it
+    /// costs nothing however many articles have them).
+    pub fn rule_tags(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT tag FROM rules WHERE action = 'tag' AND tag IS NOT NULL ORDER BY tag",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
