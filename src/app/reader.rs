@@ -337,6 +337,7 @@ mod tests {
             summary_text: None,
             paragraphs,
             links: Vec::new(),
+            enclosures: Vec::new(),
             added: jiff::Timestamp::UNIX_EPOCH,
             position: Position::default(),
         }

@@ -213,6 +213,7 @@ mod tests {
             summary_text: None,
             paragraphs: paragraphs.iter().map(|p| (*p).to_owned()).collect(),
             links: links.iter().map(|l| (*l).to_owned()).collect(),
+            enclosures: Vec::new(),
             added: jiff::Timestamp::UNIX_EPOCH,
             position: Position::default(),
         }

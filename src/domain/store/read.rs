@@ -94,6 +94,7 @@ impl Store {
                 .as_deref()
                 .map(links::decode)
                 .unwrap_or_default(),
+            enclosures: super::enclosures::of(&self.conn, summary.id.0)?,
             added: Timestamp::from_second(added).unwrap_or(Timestamp::UNIX_EPOCH),
             position: Position {
                 paragraph: row.get::<_, i64>(12)?.max(0) as usize,

@@ -1,0 +1,306 @@
+//! The enclosures of a feed's items. RSS `<enclosure>`, Media RSS `media:content` (with
+//! iTunes' `itunes:duration`) and Atom's `<link rel="enclosure">` come from feed-rs's
+//! model; JSON Feed `attachments` are read here, because feed-rs refuses a whole feed
+//! over one attachment it cannot type (a size of `-1` or `99999999999999999999999`, a
+//! missing `mime_type`) and drops `duration_in_seconds`.
+
+use serde_json::Value;
+
+use crate::domain::enclosure::{self, Enclosure};
+
+/// The enclosures feed-rs found in one entry, in the document's order, with `seconds`
+/// (the item's `itunes:duration`) for those that give no duration of their own. Not yet
+/// bounded: `limits::cap` keeps the first few, with a warning.
+pub fn of_entry(entry: &feed_rs::model::Entry, seconds: Option<u64>) -> Vec<Enclosure> {
+    let mut found = Vec::new();
+    // iTunes gives the episode's duration on the item, not on its enclosure.
+    let item_seconds = entry
+        .media
+        .iter()
+        .find_map(|m| m.duration)
+        .or(seconds.map(std::time::Duration::from_secs));
+    for object in &entry.media {
+        for content in &object.content {
+            let Some(url) = &content.url else { continue };
+            let seconds = content.duration.or(object.duration).or(item_seconds);
+            found.extend(Enclosure::checked(
+                url.as_str(),
+                content.content_type.as_ref().map(|m| m.as_str()),
+                content.size,
+                seconds.map(|d| d.as_secs()),
+            ));
+        }
+    }
+    for link in &entry.links {
+        if is_enclosure(link) {
+            found.extend(Enclosure::checked(
+                &link.href,
+                link.media_type.as_deref(),
+                link.length,
+                None,
+            ));
+        }
+    }
+    found
+}
+
+/// Each item's `itunes:duration`, by the item's place in the document; empty when the
+/// document does not use the iTunes namespace. feed-rs reads the element but keeps it
+/// only beside other iTunes elements of the item, so herald reads it itself.
+pub fn itunes_durations(document: &[u8]) -> Vec<Option<u64>> {
+    use quick_xml::events::Event;
+    use quick_xml::name::{Namespace, ResolveResult};
+    const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+    if !document
+        .windows(ITUNES.len())
+        .any(|w| w == ITUNES.as_bytes())
+    {
+        return Vec::new();
+    }
+    let is_item =
+        |name: &str| name.eq_ignore_ascii_case("item") || name.eq_ignore_ascii_case("entry");
+    let mut reader = quick_xml::NsReader::from_reader(document);
+    // As feed-rs and the item trimmer set it, so the three agree on where items end.
+    reader.config_mut().trim_markup_names_in_closing_tags = true;
+    let mut durations = Vec::new();
+    let mut depth = 0usize;
+    let mut item_depth: Option<usize> = None;
+    let mut text: Option<String> = None;
+    loop {
+        match reader.read_resolved_event() {
+            Err(_) | Ok((_, Event::Eof)) => break,
+            Ok((ns, Event::Start(e))) => {
+                depth += 1;
+                if item_depth.is_none() && is_item(e.local_name().as_ref()) {
+                    item_depth = Some(depth);
+                    durations.push(None);
+                } else if item_depth == Some(depth - 1)
+                    && e.local_name().as_ref() == "duration"
+                    && matches!(ns, ResolveResult::Bound(Namespace(n)) if n == ITUNES)
+                {
+                    text = Some(String::new());
+                }
+            }
+            Ok((_, Event::Empty(e)))
+                if item_depth.is_none() && is_item(e.local_name().as_ref()) =>
+            {
+                durations.push(None);
+            }
+            Ok((_, Event::Text(t))) => {
+                if let Some(text) = text.as_mut().filter(|t| t.len() < 64) {
+                    text.push_str(&t.xml10_content());
+                }
+            }
+            Ok((_, Event::End(_))) => {
+                if let (Some(read), Some(last)) = (text.take(), durations.last_mut()) {
+                    *last = enclosure::duration(&read);
+                }
+                if item_depth == Some(depth) {
+                    item_depth = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    durations
+}
+
+/// Whether a link of an entry is an Atom enclosure rather than the article's address.
+pub fn is_enclosure(link: &feed_rs::model::Link) -> bool {
+    link.rel
+        .as_deref()
+        .is_some_and(|rel| rel.trim().eq_ignore_ascii_case("enclosure"))
+}
+
+/// A JSON Feed with attachments: the document with them taken out (for feed-rs) and each
+/// item's attachments as enclosures, by the item's place in `items`. `None` when the
+/// document is not JSON or has no attachments, and it goes to feed-rs as it is.
+pub fn json_attachments(document: &[u8]) -> Option<(Vec<u8>, Vec<Vec<Enclosure>>)> {
+    let first = document.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' || !document.windows(11).any(|w| w == b"attachments") {
+        return None;
+    }
+    let mut value: Value = serde_json::from_slice(document).ok()?;
+    let items = value.get_mut("items")?.as_array_mut()?;
+    let mut found = Vec::with_capacity(items.len());
+    for item in items.iter_mut() {
+        let attachments = item
+            .as_object_mut()
+            .and_then(|item| item.remove("attachments"));
+        let list = match attachments {
+            Some(Value::Array(list)) => list.iter().filter_map(attachment).collect(),
+            _ => Vec::new(),
+        };
+        found.push(list);
+    }
+    Some((serde_json::to_vec(&value).ok()?, found))
+}
+
+/// One JSON Feed attachment, read leniently: a field of the wrong kind is unknown.
+fn attachment(value: &Value) -> Option<Enclosure> {
+    lenient(
+        value,
+        ["url", "mime_type", "size_in_bytes", "duration_in_seconds"],
+    )
+}
+
+/// One enclosure as `herald export` and `show --json` write it: `{url, type, bytes,
+/// seconds}`, read as leniently as an attachment.
+pub fn exported(value: &Value) -> Option<Enclosure> {
+    lenient(value, ["url", "type", "bytes", "seconds"])
+}
+
+/// An enclosure from the object `value` with its address, type, size and duration
+/// under the keys `keys`; a field of the wrong kind is unknown.
+fn lenient(value: &Value, keys: [&str; 4]) -> Option<Enclosure> {
+    let text = |key: &str| value.get(key).and_then(Value::as_str);
+    let count = |key: &str| match value.get(key)? {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0 && *f < 1e18)
+                .map(|f| f.round() as u64)
+        }),
+        Value::String(s) => enclosure::number(s),
+        _ => None,
+    };
+    Enclosure::checked(
+        text(keys[0])?,
+        text(keys[1]),
+        count(keys[2]),
+        count(keys[3]),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::import::feed::parse;
+    use crate::domain::import::limits::cap;
+
+    #[test]
+    fn rss_enclosures_with_itunes_durations_and_media_content() {
+        let rss = r#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+  xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Harbour Radio</title>
+<item><guid>ep1</guid><title>Episode one</title><link>https://radio.example/ep1</link>
+<enclosure url="https://radio.example/ep1.mp3" length="12345678" type="audio/mpeg"/>
+<itunes:duration>1:02:03</itunes:duration></item>
+<item><guid>ep2</guid><title>Episode two</title>
+<enclosure url="https://radio.example/ep2.mp3" length="99999999999999999999999" type="audio/mpeg"/>
+<enclosure url="file:///etc/passwd" length="1" type="audio/mpeg"/>
+<enclosure url="https://radio.example/ep2.ogg" length="-4" type="nonsense"/>
+<itunes:duration>an hour</itunes:duration></item>
+<item><guid>v1</guid><title>Video</title>
+<media:content url="https://radio.example/v1.mp4" type="video/mp4" fileSize="2048" duration="95"/>
+</item></channel></rss>"#;
+        let feed = parse(rss.as_bytes(), None).unwrap();
+        let one = &feed.articles[0].enclosures;
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].url, "https://radio.example/ep1.mp3");
+        assert_eq!(one[0].mime.as_deref(), Some("audio/mpeg"));
+        assert_eq!(
+            (one[0].bytes, one[0].seconds),
+            (Some(12_345_678), Some(3723))
+        );
+        assert_eq!(
+            feed.articles[0].url.as_deref(),
+            Some("https://radio.example/ep1")
+        );
+        let two = &feed.articles[1].enclosures;
+        let urls: Vec<&str> = two.iter().map(|e| e.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://radio.example/ep2.mp3",
+                "https://radio.example/ep2.ogg"
+            ]
+        );
+        assert!(two.iter().all(|e| e.bytes.is_none() && e.seconds.is_none()));
+        assert_eq!(two[1].mime, None);
+        let video = &feed.articles[2].enclosures;
+        assert_eq!(video.len(), 1);
+        assert_eq!(video[0].mime.as_deref(), Some("video/mp4"));
+        assert_eq!(video[0].seconds, Some(95));
+    }
+
+    #[test]
+    fn atom_enclosure_links_are_enclosures_not_the_articles_address() {
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>Quay</title><id>urn:q</id>
+<entry><id>urn:q1</id><title>Tide talk</title>
+<link rel="enclosure" href="https://quay.example/t.ogg" type="audio/ogg" length="4096"/>
+<link rel="alternate" href="https://quay.example/t"/>
+<link rel="enclosure" href="https://quay.example/t.opus" length="lots"/></entry></feed>"#;
+        let feed = parse(atom.as_bytes(), None).unwrap();
+        let a = &feed.articles[0];
+        assert_eq!(a.url.as_deref(), Some("https://quay.example/t"));
+        assert_eq!(a.enclosures.len(), 2);
+        assert_eq!(a.enclosures[0].mime.as_deref(), Some("audio/ogg"));
+        assert_eq!(a.enclosures[0].bytes, Some(4096));
+        assert_eq!(a.enclosures[1].url, "https://quay.example/t.opus");
+        assert_eq!(a.enclosures[1].bytes, None);
+    }
+
+    #[test]
+    fn json_feed_attachments_even_odd_ones_do_not_sink_the_feed() {
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "Pier Cast",
+            "items": [
+              {"id": "p1", "title": "One", "url": "https://pier.example/1",
+               "attachments": [{"url": "https://pier.example/1.m4a", "mime_type": "audio/x-m4a",
+                 "size_in_bytes": 2000000, "duration_in_seconds": 61.4}]},
+              {"id": "p2", "title": "Two", "content_text": "x",
+               "attachments": [{"url": "https://pier.example/2.mp3",
+                 "size_in_bytes": 99999999999999999999999, "duration_in_seconds": -3},
+                 {"url": "https://pier.example/2b.mp3", "mime_type": 7, "size_in_bytes": "12"},
+                 {"mime_type": "audio/mpeg"}, "junk"]},
+              {"id": "p3", "title": "Three", "attachments": "not a list"}]}"#;
+        let feed = parse(json.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles.len(), 3);
+        let one = &feed.articles[0].enclosures;
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].mime.as_deref(), Some("audio/x-m4a"));
+        assert_eq!((one[0].bytes, one[0].seconds), (Some(2_000_000), Some(61)));
+        assert_eq!(
+            feed.articles[0].url.as_deref(),
+            Some("https://pier.example/1")
+        );
+        let two = &feed.articles[1].enclosures;
+        assert_eq!(two.len(), 2);
+        assert_eq!(
+            (two[0].bytes, two[0].seconds, two[0].mime.as_ref()),
+            (None, None, None)
+        );
+        assert_eq!(two[1].bytes, Some(12));
+        assert!(feed.articles[2].enclosures.is_empty());
+    }
+
+    /// 100,000 enclosures in one item, each address a megabyte long, or a mere few:
+    /// the article keeps 32 with a warning, the long ones none.
+    #[test]
+    fn a_hundred_thousand_enclosures_keep_the_first_thirty_two() {
+        let mut rss = String::from(
+            "<rss version=\"2.0\"><channel><title>Flood</title><item><guid>f</guid><title>Flood</title>",
+        );
+        for i in 0..100_000 {
+            rss.push_str(&format!(
+                "<enclosure url=\"https://f.example/{i}.mp3\" length=\"{i}\" type=\"audio/mpeg\"/>"
+            ));
+        }
+        rss.push_str("</item><item><guid>g</guid><title>Long</title>");
+        let long = format!("https://f.example/{}", "a".repeat(1 << 20));
+        rss.push_str(&format!("<enclosure url=\"{long}\" type=\"audio/mpeg\"/>"));
+        rss.push_str("</item></channel></rss>");
+        let mut feed = parse(rss.as_bytes(), None).unwrap();
+        let warnings = cap(&mut feed.articles[0]);
+        assert_eq!(feed.articles[0].enclosures.len(), 32);
+        assert_eq!(
+            feed.articles[0].enclosures[31].url,
+            "https://f.example/31.mp3"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w == "100000 enclosures; kept the first 32"),
+            "{warnings:?}"
+        );
+        assert!(feed.articles[1].enclosures.is_empty());
+    }
+}
