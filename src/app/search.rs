@@ -157,6 +157,7 @@ impl App {
             | PromptKind::SaveView
             | PromptKind::ConfirmMarkAll(_)
             | PromptKind::OpenLink
+            | PromptKind::OpenEnclosure
             | PromptKind::AddFeed
             | PromptKind::PickFeed
             | PromptKind::RenameFeed
@@ -220,6 +221,7 @@ impl App {
             PromptKind::RenameFeed | PromptKind::TagFeed | PromptKind::ConfirmRemove => {
                 self.source_prompt_done(prompt.kind, &prompt.input, effects);
             }
+            PromptKind::OpenEnclosure => self.open_enclosure(&prompt.input, effects),
             PromptKind::OpenLink => {
                 let links = self
                     .reader
@@ -295,6 +297,7 @@ impl App {
             PromptKind::SaveView
             | PromptKind::ConfirmMarkAll(_)
             | PromptKind::OpenLink
+            | PromptKind::OpenEnclosure
             | PromptKind::AddFeed => {}
         }
     }

@@ -1,6 +1,11 @@
 //! Enclosures: the files a feed item carries (a podcast's audio, a video, an image), as
 //! herald keeps them: an http(s) address, a MIME type, a size and a duration when known,
-//! each checked once here so that nonsense becomes "unknown" and never an error.
+//! each checked once here so that nonsense becomes "unknown" and never an error; and
+//! which program opens one (`openers`).
+
+pub mod openers;
+
+pub use openers::Openers;
 
 /// The most enclosures one article keeps; a podcast item has one, a gallery a few dozen.
 pub const MAX_ENCLOSURES: usize = 32;

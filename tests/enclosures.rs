@@ -1,0 +1,200 @@
+//! Enclosures from RSS `<enclosure>`, Atom `rel="enclosure"` and JSON Feed `attachments`,
+//! listed in the reader and opened with `e` and a number by the opener the config gives
+//! their type: here a recording script, which proves the address arrives as one
+//! argument, exactly, whatever it holds (`;`, `$(...)`, quotes): no shell ever sees it.
+//! Without a matching opener, `$BROWSER`; a missing program is a status message.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::Harness;
+use herald::app::Effect;
+use herald::app::action::Action;
+use herald::cli::config::Config;
+use herald::domain::import::feed::parse;
+use herald::domain::model::NewArticle;
+
+/// A script that writes its arguments, each ended by a NUL byte, to `out`.
+fn recorder(dir: &Path, out: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("record.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\0' \"$@\" > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
+            out.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+/// The arguments the recorder got, once it has written them.
+fn recorded(out: &Path) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !out.exists() {
+        assert!(Instant::now() < deadline, "the opener never ran");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let bytes = std::fs::read(out).unwrap();
+    std::fs::remove_file(out).unwrap();
+    bytes
+        .split(|b| *b == 0)
+        .filter(|a| !a.is_empty())
+        .map(|a| String::from_utf8(a.to_vec()).unwrap())
+        .collect()
+}
+
+/// A reader on `article` with `config`'s openers.
+fn harness(article: NewArticle, config: &str) -> Harness {
+    let config = Config::parse(config).unwrap();
+    let mut h = Harness::new(&[article], 80, 24);
+    h.app.settings.openers = config.openers().unwrap();
+    h.keys("enter");
+    h
+}
+
+/// An address with everything a shell would act on.
+const HOSTILE: &str =
+    "https://cast.example/ep;touch${IFS}pwned;$(touch pwned)`id`%20a'b\"c.mp3?q=1&r=|x";
+
+fn xml_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+}
+
+fn rss() -> NewArticle {
+    let doc = format!(
+        "<rss version=\"2.0\"><channel><title>Cast</title><item><guid>r1</guid>\
+         <title>RSS episode</title><link>https://cast.example/r1</link>\
+         <enclosure url=\"{}\" length=\"12345678\" type=\"audio/mpeg\"/></item></channel></rss>",
+        xml_escaped(HOSTILE)
+    );
+    parse(doc.as_bytes(), None).unwrap().articles.remove(0)
+}
+
+fn atom() -> NewArticle {
+    let doc = format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Cast</title><id>urn:c</id>\
+         <entry><id>urn:a1</id><title>Atom episode</title>\
+         <link rel=\"alternate\" href=\"https://cast.example/a1\"/>\
+         <link rel=\"enclosure\" href=\"{}\" type=\"audio/ogg\" length=\"4096\"/></entry></feed>",
+        xml_escaped(HOSTILE)
+    );
+    parse(doc.as_bytes(), None).unwrap().articles.remove(0)
+}
+
+fn json() -> NewArticle {
+    let doc = serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Cast",
+        "items": [{"id": "j1", "title": "JSON episode", "url": "https://cast.example/j1",
+            "attachments": [{"url": HOSTILE, "mime_type": "audio/x-m4a",
+                "size_in_bytes": 2_000_000, "duration_in_seconds": 3723}]}]
+    });
+    parse(doc.to_string().as_bytes(), None)
+        .unwrap()
+        .articles
+        .remove(0)
+}
+
+#[test]
+fn e_and_a_number_runs_the_opener_with_the_address_as_one_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("argv");
+    let script = recorder(dir.path(), &out);
+    let config = format!(
+        "[openers]\n\"audio/*\" = [\"{}\", \"--no-video\", \"two words\"]\n\
+         \"*/*\" = [\"/nonexistent/never\"]\n",
+        script.display()
+    );
+    for (format, article) in [("RSS", rss()), ("Atom", atom()), ("JSON Feed", json())] {
+        let url = article.enclosures[0].url.clone();
+        assert!(
+            url.contains(";touch") && url.contains("$(touch"),
+            "{format}: {url}"
+        );
+        let mut h = harness(article, &config);
+        h.keys("e");
+        h.type_text("1");
+        h.keys("enter");
+        assert_eq!(
+            recorded(&out),
+            ["--no-video", "two words", url.as_str()],
+            "{format}: the address is one argument, as stored"
+        );
+        let status = h.app.status.clone().unwrap_or_default();
+        assert!(
+            status.starts_with("Opening https://cast.example/ep"),
+            "{status}"
+        );
+        assert!(!dir.path().join("pwned").exists() && !Path::new("pwned").exists());
+    }
+    // JSON Feed keeps the address exactly as written: quotes, backticks and all.
+    let mut h = harness(json(), &config);
+    h.keys("e");
+    h.type_text("e1");
+    h.keys("enter");
+    assert_eq!(recorded(&out)[2], HOSTILE);
+}
+
+#[test]
+fn no_matching_opener_means_the_browser_and_a_missing_program_a_status() {
+    let mut video = rss();
+    video.enclosures[0].mime = Some("video/mp4".into());
+    // No pattern for video: the browser, as links open.
+    let mut h = harness(video.clone(), "[openers]\n\"audio/*\" = [\"mpv\"]\n");
+    h.keys("e");
+    h.type_text("1");
+    let effects = h.app.update(Action::SubmitPrompt);
+    assert_eq!(effects, [Effect::OpenUrl(video.enclosures[0].url.clone())]);
+    // A program that is not there: said in the status line, and nothing else happens.
+    let mut h = harness(
+        video,
+        "[openers]\n\"video/*\" = [\"/nonexistent/player\"]\n",
+    );
+    h.keys("e");
+    h.type_text("1");
+    h.keys("enter");
+    let status = h.app.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("starting /nonexistent/player"),
+        "the status says what failed: {status}"
+    );
+    // A number past the list, and an article without enclosures.
+    h.keys("e");
+    h.type_text("7");
+    h.keys("enter");
+    let status = h.app.status.clone().unwrap_or_default();
+    assert_eq!(status, "No enclosure 7: this article has enclosures 1 to 1");
+    let mut plain = rss();
+    plain.enclosures.clear();
+    let mut h = harness(plain, "");
+    h.keys("e");
+    assert!(h.app.prompt.is_none());
+    assert_eq!(
+        h.app.status.as_deref(),
+        Some("This article has no enclosures")
+    );
+}
+
+#[test]
+fn the_reader_lists_enclosures_with_type_size_and_duration() {
+    let mut article = json();
+    article.enclosures[0].url = "https://cast.example/harbour-talk.m4a".into();
+    article
+        .enclosures
+        .push(herald::domain::enclosure::Enclosure {
+            url: "https://cast.example/harbour-map.png".into(),
+            mime: Some("image/png".into()),
+            bytes: Some(512),
+            seconds: None,
+        });
+    article.paragraphs = vec!["The harbour master on the new tide tables.".into()];
+    let h = harness(article, "");
+    insta::assert_snapshot!("reader_enclosures_80x24", h.screen());
+}
