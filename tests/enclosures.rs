@@ -198,3 +198,127 @@ fn the_reader_lists_enclosures_with_type_size_and_duration() {
     let h = harness(article, "");
     insta::assert_snapshot!("reader_enclosures_80x24", h.screen());
 }
+
+/// Serves `documents` (path, content type, body) on 127.0.0.1 for at most 20 requests.
+fn serve(documents: Vec<(&'static str, &'static str, Vec<u8>)>) -> u16 {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(20) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let n = stream.read(&mut request).unwrap_or(0);
+            let line = String::from_utf8_lossy(&request[..n]).into_owned();
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            match documents.iter().find(|(p, _, _)| *p == path) {
+                Some((_, kind, body)) => common::respond(
+                    &mut stream,
+                    "200 OK",
+                    &[("Content-Type", (*kind).to_owned())],
+                    body,
+                ),
+                None => common::respond(&mut stream, "404 Not Found", &[], b"gone"),
+            }
+        }
+    });
+    port
+}
+
+/// Fetched over HTTP and shown by the real binary: 100,000 enclosures in one item keep
+/// 32, a 1 MB address is left out, an absurd length is unknown; RSS and JSON Feed alike.
+#[test]
+fn hostile_feeds_are_bounded_from_fetch_to_show() {
+    let long = format!("https://flood.example/{}", "a".repeat(1 << 20));
+    let mut rss = String::from(
+        "<rss version=\"2.0\"><channel><title>Flood</title><item><guid>many</guid>\
+         <title>Many</title>",
+    );
+    for i in 0..100_000 {
+        rss.push_str(&format!(
+            "<enclosure url=\"https://flood.example/{i}.mp3\" length=\"{i}\" type=\"audio/mpeg\"/>"
+        ));
+    }
+    rss.push_str(&format!(
+        "</item><item><guid>odd</guid><title>Odd</title>\
+         <enclosure url=\"{long}\" type=\"audio/mpeg\"/>\
+         <enclosure url=\"https://flood.example/odd.mp3\" length=\"99999999999999999999999\" \
+         type=\"audio/mpeg\"/></item></channel></rss>"
+    ));
+    let attachments: Vec<serde_json::Value> = (0..100_000)
+        .map(|i| serde_json::json!({"url": format!("https://flood.example/{i}.m4a"), "mime_type": "audio/x-m4a"}))
+        .collect();
+    let json = serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1", "title": "Flood JSON",
+        "items": [
+            {"id": "jmany", "title": "JSON many", "attachments": attachments},
+            {"id": "jodd", "title": "JSON odd", "attachments": [
+                {"url": long, "mime_type": "audio/mpeg"},
+                {"url": "https://flood.example/jodd.mp3", "mime_type": "audio/mpeg",
+                 "size_in_bytes": 99999999999999999999999.0_f64, "duration_in_seconds": -1}]}]
+    });
+    let port = serve(vec![
+        ("/flood.xml", "application/rss+xml", rss.into_bytes()),
+        (
+            "/flood.json",
+            "application/feed+json",
+            json.to_string().into_bytes(),
+        ),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("herald.db");
+    for path in ["/flood.xml", "/flood.json"] {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        let out = common::herald_at(&store, &["feed", "add", &url, "--no-check"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let started = Instant::now();
+    let out = common::herald_at(&store, &["fetch"]);
+    eprintln!("fetching both floods took {:?}", started.elapsed());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Vec<serde_json::Value> =
+        serde_json::from_slice(&common::herald_at(&store, &["list", "--json"]).stdout).unwrap();
+    let id_of = |title: &str| {
+        list.iter()
+            .find(|a| a["title"] == title)
+            .unwrap_or_else(|| panic!("{title} in {list:?}"))["id"]
+            .to_string()
+    };
+    let shown = |title: &str| -> serde_json::Value {
+        let out = common::herald_at(&store, &["show", &id_of(title), "--json"]);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["enclosures"].clone()
+    };
+    for (title, last) in [
+        ("Many", "https://flood.example/31.mp3"),
+        ("JSON many", "https://flood.example/31.m4a"),
+    ] {
+        let kept = shown(title);
+        assert_eq!(kept.as_array().unwrap().len(), 32, "{title}");
+        assert_eq!(kept[31]["url"], last);
+    }
+    for (title, url) in [
+        ("Odd", "https://flood.example/odd.mp3"),
+        ("JSON odd", "https://flood.example/jodd.mp3"),
+    ] {
+        assert_eq!(
+            shown(title),
+            serde_json::json!([{"url": url, "type": "audio/mpeg", "bytes": null, "seconds": null}]),
+            "{title}"
+        );
+    }
+    // Plain `show` lists them after the text.
+    let out = common::herald_at(&store, &["show", &id_of("Odd"), "--width", "100"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.ends_with("Enclosures:\n\n[e1] https://flood.example/odd.mp3 (audio/mpeg)\n"),
+        "{text}"
+    );
+}
