@@ -171,12 +171,9 @@ pub fn bound(enclosures: &mut Vec<Enclosure>) -> Option<String> {
         }
     }
     *enclosures = kept;
-    (more > 0).then(|| {
-        format!(
-            "{} enclosures; kept the first {MAX_ENCLOSURES}",
-            MAX_ENCLOSURES + more
-        )
-    })
+    // Parsers stop one past the cap, so the number there were is not known here.
+    (more > 0)
+        .then(|| format!("more than {MAX_ENCLOSURES} enclosures; kept the first {MAX_ENCLOSURES}"))
 }
 
 #[cfg(test)]

@@ -4,13 +4,15 @@
 //! over one attachment it cannot type (a size of `-1` or `99999999999999999999999`, a
 //! missing `mime_type`) and drops `duration_in_seconds`.
 
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::domain::enclosure::{self, Enclosure};
+use crate::domain::enclosure::{self, Enclosure, MAX_ENCLOSURES};
 
 /// The enclosures feed-rs found in one entry, in the document's order, with `seconds`
-/// (the item's `itunes:duration`) for those that give no duration of their own. Not yet
-/// bounded: `limits::cap` keeps the first few, with a warning.
+/// (the item's `itunes:duration`) for those that give no duration of their own: at most
+/// one past [`MAX_ENCLOSURES`], so that `limits::cap` can say it cut the list.
 pub fn of_entry(entry: &feed_rs::model::Entry, seconds: Option<u64>) -> Vec<Enclosure> {
     let mut found = Vec::new();
     // iTunes gives the episode's duration on the item, not on its enclosure.
@@ -21,6 +23,9 @@ pub fn of_entry(entry: &feed_rs::model::Entry, seconds: Option<u64>) -> Vec<Encl
         .or(seconds.map(std::time::Duration::from_secs));
     for object in &entry.media {
         for content in &object.content {
+            if found.len() > MAX_ENCLOSURES {
+                return found;
+            }
             let Some(url) = &content.url else { continue };
             let seconds = content.duration.or(object.duration).or(item_seconds);
             found.extend(Enclosure::checked(
@@ -32,6 +37,9 @@ pub fn of_entry(entry: &feed_rs::model::Entry, seconds: Option<u64>) -> Vec<Encl
         }
     }
     for link in &entry.links {
+        if found.len() > MAX_ENCLOSURES {
+            break;
+        }
         if is_enclosure(link) {
             found.extend(Enclosure::checked(
                 &link.href,
@@ -113,28 +121,141 @@ pub fn is_enclosure(link: &feed_rs::model::Link) -> bool {
         .is_some_and(|rel| rel.trim().eq_ignore_ascii_case("enclosure"))
 }
 
-/// A JSON Feed with attachments: the document with them taken out (for feed-rs) and each
-/// item's attachments as enclosures, by the item's place in `items`. `None` when the
-/// document is not JSON or has no attachments, and it goes to feed-rs as it is.
+/// A JSON Feed with attachments: the document with them hidden from feed-rs (their key
+/// overwritten in place) and each item's attachments as enclosures, by the item's place
+/// in `items`. `None` when the document is not JSON or has no attachments, and it goes
+/// to feed-rs as it is. Read item by item with no model of the whole document: past
+/// [`MAX_ENCLOSURES`] (and one more, so the cap can say so) an item's attachments are
+/// skipped unread.
 pub fn json_attachments(document: &[u8]) -> Option<(Vec<u8>, Vec<Vec<Enclosure>>)> {
     let first = document.iter().find(|b| !b.is_ascii_whitespace())?;
     if *first != b'{' || !document.windows(11).any(|w| w == b"attachments") {
         return None;
     }
-    let mut value: Value = serde_json::from_slice(document).ok()?;
-    let items = value.get_mut("items")?.as_array_mut()?;
-    let mut found = Vec::with_capacity(items.len());
-    for item in items.iter_mut() {
-        let attachments = item
-            .as_object_mut()
-            .and_then(|item| item.remove("attachments"));
-        let list = match attachments {
-            Some(Value::Array(list)) => list.iter().filter_map(attachment).collect(),
-            _ => Vec::new(),
-        };
-        found.push(list);
+    let found = serde_json::from_slice::<JsonDocument>(document)
+        .map(|d| d.items.into_iter().map(|i| i.attachments.0).collect())
+        .unwrap_or_default();
+    let mut hidden = document.to_vec();
+    hide_keys(&mut hidden, "attachments");
+    Some((hidden, found))
+}
+
+/// The part of a JSON Feed read here: nothing but each item's attachments.
+#[derive(Deserialize)]
+struct JsonDocument {
+    #[serde(default)]
+    items: Vec<JsonItem>,
+}
+
+#[derive(Deserialize)]
+struct JsonItem {
+    #[serde(default)]
+    attachments: Attachments,
+}
+
+/// An item's attachments, at most one past the cap; anything but a list is none.
+#[derive(Default)]
+struct Attachments(Vec<Enclosure>);
+
+impl<'de> Deserialize<'de> for Attachments {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AttachmentsVisitor)
     }
-    Some((serde_json::to_vec(&value).ok()?, found))
+}
+
+struct AttachmentsVisitor;
+
+impl<'de> Visitor<'de> for AttachmentsVisitor {
+    type Value = Attachments;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of attachments")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Attachments, A::Error> {
+        let mut kept = Vec::new();
+        while kept.len() <= MAX_ENCLOSURES {
+            match seq.next_element::<Value>()? {
+                Some(value) => kept.extend(attachment(&value)),
+                None => return Ok(Attachments(kept)),
+            }
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Attachments(kept))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attachments, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Attachments::default())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Attachments, E> {
+        Ok(Attachments::default())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Attachments, E> {
+        Ok(Attachments::default())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Attachments, E> {
+        Ok(Attachments::default())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Attachments, E> {
+        Ok(Attachments::default())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Attachments, E> {
+        Ok(Attachments::default())
+    }
+
+    fn visit_unit<E>(self) -> Result<Attachments, E> {
+        Ok(Attachments::default())
+    }
+}
+
+/// Overwrites every object key of `document` that reads `name` with underscores, the
+/// same length, so a parser that looks for `name` finds nothing and the rest of the
+/// document stays byte for byte. A byte scanner: it tracks strings and nothing else.
+fn hide_keys(document: &mut [u8], name: &str) {
+    let mut at = 0;
+    while at < document.len() {
+        if document[at] != b'"' {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        let mut escaped = false;
+        let mut has_escape = false;
+        at += 1;
+        while at < document.len() {
+            match document[at] {
+                _ if escaped => escaped = false,
+                b'\\' => {
+                    escaped = true;
+                    has_escape = true;
+                }
+                b'"' => break,
+                _ => {}
+            }
+            at += 1;
+        }
+        if at >= document.len() {
+            break;
+        }
+        let end = at;
+        at += 1;
+        let is_key = document[at..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':');
+        if !is_key {
+            continue;
+        }
+        let raw = &document[start..=end];
+        let matches = &raw[1..raw.len() - 1] == name.as_bytes()
+            || (has_escape && serde_json::from_slice::<String>(raw).is_ok_and(|k| k == name));
+        if matches {
+            document[start + 1..end].fill(b'_');
+        }
+    }
 }
 
 /// One JSON Feed attachment, read leniently: a field of the wrong kind is unknown.
@@ -298,9 +419,46 @@ mod tests {
         assert!(
             warnings
                 .iter()
-                .any(|w| w == "100000 enclosures; kept the first 32"),
+                .any(|w| w == "more than 32 enclosures; kept the first 32"),
             "{warnings:?}"
         );
         assert!(feed.articles[1].enclosures.is_empty());
+    }
+
+    #[test]
+    fn attachment_keys_are_hidden_in_place_and_only_keys() {
+        let mut doc = br#"{"attachments": 1, "x": "attachments", "a\u0074tachments" : [], "y": ["attachments"], "z": "unterminated"#.to_vec();
+        let before = doc.len();
+        super::hide_keys(&mut doc, "attachments");
+        let text = String::from_utf8(doc).unwrap();
+        assert_eq!(text.len(), before);
+        assert_eq!(
+            text,
+            r#"{"___________": 1, "x": "attachments", "________________" : [], "y": ["attachments"], "z": "unterminated"#
+        );
+    }
+
+    /// 100,000 attachments in one item are read one at a time and skipped past the cap,
+    /// so memory is the document's and a few enclosures.
+    #[test]
+    fn a_flood_of_attachments_is_skipped_not_modelled() {
+        let many: Vec<String> = (0..100_000)
+            .map(|i| {
+                format!(
+                    "{{\"url\": \"https://f.example/{i}.m4a\", \"mime_type\": \"audio/x-m4a\"}}"
+                )
+            })
+            .collect();
+        let doc = format!(
+            "{{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"F\", \
+             \"items\": [{{\"id\": \"1\", \"title\": \"One\", \"attachments\": [{}]}}]}}",
+            many.join(",")
+        );
+        let (hidden, found) = super::json_attachments(doc.as_bytes()).unwrap();
+        assert_eq!(hidden.len(), doc.len());
+        assert_eq!(found[0].len(), 33, "one past the cap, for the warning");
+        let mut feed = parse(doc.as_bytes(), None).unwrap();
+        assert!(!cap(&mut feed.articles[0]).is_empty());
+        assert_eq!(feed.articles[0].enclosures.len(), 32);
     }
 }
