@@ -119,9 +119,9 @@ fn e_and_a_number_runs_the_opener_with_the_address_as_one_argument() {
             "{format}: {url}"
         );
         let mut h = harness(article, &config);
-        h.keys("e");
-        h.type_text("1");
-        h.keys("enter");
+        // One enclosure: its number opens it at once.
+        h.keys("e 1");
+        assert!(h.app.prompt.is_none());
         assert_eq!(
             recorded(&out),
             ["--no-video", "two words", url.as_str()],
@@ -138,8 +138,23 @@ fn e_and_a_number_runs_the_opener_with_the_address_as_one_argument() {
     let mut h = harness(json(), &config);
     h.keys("e");
     h.type_text("e1");
-    h.keys("enter");
     assert_eq!(recorded(&out)[2], HOSTILE);
+    // Twelve: `1` could be the start of 10, 11 or 12, so Enter opens it; 12 opens at once.
+    let mut twelve = json();
+    twelve.enclosures = (1..=12)
+        .map(|i| herald::domain::enclosure::Enclosure {
+            url: format!("https://cast.example/{i}.mp3"),
+            mime: Some("audio/mpeg".into()),
+            ..Default::default()
+        })
+        .collect();
+    let mut h = harness(twelve, &config);
+    h.keys("e 1");
+    assert!(h.app.prompt.is_some(), "waits for a second digit");
+    h.keys("enter");
+    assert_eq!(recorded(&out)[2], "https://cast.example/1.mp3");
+    h.keys("e 1 2");
+    assert_eq!(recorded(&out)[2], "https://cast.example/12.mp3");
 }
 
 #[test]
@@ -149,26 +164,21 @@ fn no_matching_opener_means_the_browser_and_a_missing_program_a_status() {
     // No pattern for video: the browser, as links open.
     let mut h = harness(video.clone(), "[openers]\n\"audio/*\" = [\"mpv\"]\n");
     h.keys("e");
-    h.type_text("1");
-    let effects = h.app.update(Action::SubmitPrompt);
+    let effects = h.app.update(Action::InsertChar('1'));
     assert_eq!(effects, [Effect::OpenUrl(video.enclosures[0].url.clone())]);
     // A program that is not there: said in the status line, and nothing else happens.
     let mut h = harness(
         video,
         "[openers]\n\"video/*\" = [\"/nonexistent/player\"]\n",
     );
-    h.keys("e");
-    h.type_text("1");
-    h.keys("enter");
+    h.keys("e 1");
     let status = h.app.status.clone().unwrap_or_default();
     assert!(
         status.contains("starting /nonexistent/player"),
         "the status says what failed: {status}"
     );
     // A number past the list, and an article without enclosures.
-    h.keys("e");
-    h.type_text("7");
-    h.keys("enter");
+    h.keys("e 7 enter");
     let status = h.app.status.clone().unwrap_or_default();
     assert_eq!(status, "No enclosure 7: this article has enclosures 1 to 1");
     let mut plain = rss();

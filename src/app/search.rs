@@ -98,6 +98,12 @@ impl App {
         };
         edit(prompt);
         let (kind, input) = (prompt.kind, prompt.input.clone());
+        if kind == PromptKind::OpenEnclosure {
+            if self.is_whole_enclosure_number(&input) {
+                self.submit_prompt(effects);
+            }
+            return;
+        }
         if kind == PromptKind::Find {
             // Find is literal, as in a browser: the words as one phrase, the last one
             // matching as a prefix while it is being typed.
