@@ -10,6 +10,10 @@ use serde_json::Value;
 
 use crate::domain::enclosure::{self, Enclosure, MAX_ENCLOSURES};
 
+mod xml;
+
+pub use xml::{itunes_durations, trim_xml_enclosures};
+
 /// The enclosures feed-rs found in one entry, in the document's order, with `seconds`
 /// (the item's `itunes:duration`) for those that give no duration of their own: at most
 /// one past [`MAX_ENCLOSURES`], so that `limits::cap` can say it cut the list.
@@ -50,68 +54,6 @@ pub fn of_entry(entry: &feed_rs::model::Entry, seconds: Option<u64>) -> Vec<Encl
         }
     }
     found
-}
-
-/// Each item's `itunes:duration`, by the item's place in the document; empty when the
-/// document does not use the iTunes namespace. feed-rs reads the element but keeps it
-/// only beside other iTunes elements of the item, so herald reads it itself.
-pub fn itunes_durations(document: &[u8]) -> Vec<Option<u64>> {
-    use quick_xml::events::Event;
-    use quick_xml::name::{Namespace, ResolveResult};
-    const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
-    if !document
-        .windows(ITUNES.len())
-        .any(|w| w == ITUNES.as_bytes())
-    {
-        return Vec::new();
-    }
-    let is_item =
-        |name: &str| name.eq_ignore_ascii_case("item") || name.eq_ignore_ascii_case("entry");
-    let mut reader = quick_xml::NsReader::from_reader(document);
-    // As feed-rs and the item trimmer set it, so the three agree on where items end.
-    reader.config_mut().trim_markup_names_in_closing_tags = true;
-    let mut durations = Vec::new();
-    let mut depth = 0usize;
-    let mut item_depth: Option<usize> = None;
-    let mut text: Option<String> = None;
-    loop {
-        match reader.read_resolved_event() {
-            Err(_) | Ok((_, Event::Eof)) => break,
-            Ok((ns, Event::Start(e))) => {
-                depth += 1;
-                if item_depth.is_none() && is_item(e.local_name().as_ref()) {
-                    item_depth = Some(depth);
-                    durations.push(None);
-                } else if item_depth == Some(depth - 1)
-                    && e.local_name().as_ref() == "duration"
-                    && matches!(ns, ResolveResult::Bound(Namespace(n)) if n == ITUNES)
-                {
-                    text = Some(String::new());
-                }
-            }
-            Ok((_, Event::Empty(e)))
-                if item_depth.is_none() && is_item(e.local_name().as_ref()) =>
-            {
-                durations.push(None);
-            }
-            Ok((_, Event::Text(t))) => {
-                if let Some(text) = text.as_mut().filter(|t| t.len() < 64) {
-                    text.push_str(&t.xml10_content());
-                }
-            }
-            Ok((_, Event::End(_))) => {
-                if let (Some(read), Some(last)) = (text.take(), durations.last_mut()) {
-                    *last = enclosure::duration(&read);
-                }
-                if item_depth == Some(depth) {
-                    item_depth = None;
-                }
-                depth = depth.saturating_sub(1);
-            }
-            _ => {}
-        }
-    }
-    durations
 }
 
 /// Whether a link of an entry is an Atom enclosure rather than the article's address.

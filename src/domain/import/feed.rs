@@ -62,6 +62,14 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
         }
         None => (bytes, Vec::new()),
     };
+    // Enclosures past the cap (and one more, so the cap can say so) never reach feed-rs.
+    let document = match super::enclosures::trim_xml_enclosures(
+        &document,
+        crate::domain::enclosure::MAX_ENCLOSURES + 1,
+    ) {
+        Some(cut) => Cow::Owned(cut),
+        None => document,
+    };
     let durations = super::enclosures::itunes_durations(&document);
     let feed = crate::domain::panics::contain(|| feed_rs::parser::parse(&document[..]))
         .map_err(|panic| {
