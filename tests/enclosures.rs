@@ -332,3 +332,62 @@ fn hostile_feeds_are_bounded_from_fetch_to_show() {
         "{text}"
     );
 }
+
+/// The real binary in a terminal, with the opener set in a config file: Enter opens the
+/// article, `e 1` runs the recorder with the address as one argument; `e 2`, whose
+/// opener is missing, is said in the status line and herald goes on.
+#[test]
+fn in_a_terminal_the_configured_opener_gets_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("argv");
+    let script = recorder(dir.path(), &out);
+    let feed = dir.path().join("cast.xml");
+    std::fs::write(
+        &feed,
+        format!(
+            "<rss version=\"2.0\"><channel><title>Cast</title><item><guid>t1</guid>\
+             <title>Terminal episode</title><description>Notes.</description>\
+             <enclosure url=\"{}\" length=\"12345678\" type=\"audio/mpeg\"/>\
+             <enclosure url=\"https://cast.example/t1.mp4\" type=\"video/mp4\"/>\
+             </item></channel></rss>",
+            xml_escaped(HOSTILE)
+        ),
+    )
+    .unwrap();
+    let store = dir.path().join("herald.db");
+    let imported = common::herald_at(&store, &["import", feed.to_str().unwrap()]);
+    assert!(imported.status.success(), "{imported:?}");
+    let shown = common::herald_at(&store, &["show", "1", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let url = json["enclosures"][0]["url"].as_str().unwrap().to_owned();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[openers]\n\"audio/*\" = [\"{}\", \"--no-video\"]\n\"video/*\" = [\"/nonexistent/player\"]\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    let command = format!(
+        "{} --store {} --config {}; sleep 30",
+        env!("CARGO_BIN_EXE_herald"),
+        store.display(),
+        config.display()
+    );
+    let tmux = common::tmux::Tmux::start(&command, 100, 30);
+    tmux.wait_for("the list", |s| s.contains("Terminal episode"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the enclosures", |s| {
+        s.contains("[e2] https://cast.example/t1.mp4")
+    });
+    tmux.keys(&["e"]);
+    tmux.wait_for("the prompt", |s| s.contains("Open enclosure number:"));
+    tmux.keys(&["1"]);
+    assert_eq!(recorded(&out), ["--no-video", url.as_str()]);
+    tmux.keys(&["e", "2"]);
+    tmux.wait_for("the failure", |s| {
+        s.contains("starting /nonexistent/player")
+    });
+    tmux.keys(&["C-c"]);
+}
