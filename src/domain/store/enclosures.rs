@@ -58,6 +58,15 @@ pub(super) fn replace(tx: &Connection, id: i64, enclosures: &[Enclosure]) -> Res
     Ok(true)
 }
 
+/// The ids of the articles that have enclosures: a walk over every article (an export)
+/// looks up only theirs. As many as such articles, a few bytes each.
+pub(super) fn holders(conn: &Connection) -> Result<std::collections::HashSet<i64>> {
+    let mut select = conn.prepare_cached("SELECT DISTINCT id FROM enclosures")?;
+    let ids = select.query_map([], |r| r.get(0))?;
+    ids.collect::<rusqlite::Result<_>>()
+        .context("reading which articles have enclosures")
+}
+
 /// The enclosures of the article `id`, in order.
 pub(super) fn of(conn: &Connection, id: i64) -> Result<Vec<Enclosure>> {
     let mut select = conn.prepare_cached(
