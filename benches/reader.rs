@@ -48,6 +48,7 @@ fn big_article() -> Article {
         summary_text: None,
         paragraphs,
         links: Vec::new(),
+        enclosures: Vec::new(),
         added: jiff::Timestamp::UNIX_EPOCH,
         position: Position::default(),
     }

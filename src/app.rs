@@ -8,6 +8,7 @@ mod choose;
 pub mod columns;
 mod deletion;
 mod effect;
+mod enclosures;
 pub mod fetch_log;
 mod flags;
 pub mod follow;
@@ -343,6 +344,7 @@ impl App {
                 effects.push(Effect::CheckSchedule);
             }
             Action::OpenLink => self.ask_link_number(),
+            Action::OpenEnclosure => self.ask_enclosure_number(),
             a @ (Action::CopyLink | Action::FetchFullText) => self.article_action(a, &mut effects),
             Action::OpenInBrowser => self.open_in_browser(&mut effects),
             Action::ShowHelp => {

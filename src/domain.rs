@@ -1,4 +1,5 @@
-//! The domain: what herald knows and does without a screen. Articles (`model`), the SQLite
+//! The domain: what herald knows and does without a screen. Articles (`model`) and the
+//! files they carry (`enclosure`), the SQLite
 //! store (`store`), the query language and its matching (`search`), the importers
 //! (`import`, `opml`), fetching feeds (`fetch`), the article in a fetched page
 //! (`extract`), and the text rules every layer shares
@@ -7,6 +8,7 @@
 
 pub mod clock;
 pub mod discover;
+pub mod enclosure;
 pub mod extract;
 pub mod fetch;
 pub mod import;

@@ -22,6 +22,7 @@ fn harness_with(config: &str, width: u16, height: u16) -> Harness {
         mark_read_on_open: config.mark_read_on_open,
         mark_read_after: config.mark_read_after.map(|m| m.0),
         sources: config.sources,
+        openers: config.openers().unwrap(),
     };
     h.app.sources.choice = config.sources;
     h.resize(width, height);

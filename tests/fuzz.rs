@@ -144,6 +144,21 @@ const FEED: &[&str] = &[
     "<![CDATA[",
     "]]>",
     "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [",
+    "<enclosure url=\"https://a.example/x\" length=\"5\" type=\"audio/mpeg\"/>",
+    "<enclosure url=\"",
+    "<rss xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" \
+     xmlns:media=\"http://search.yahoo.com/mrss/\">",
+    "<itunes:duration>",
+    "</itunes:duration>",
+    "1:02:03",
+    "<media:content url=\"https://m.example/x\">",
+    "</media:content>",
+    "<link rel=\"enclosure\" href=\"https://a.example/e\"/>",
+    "{\"id\": \"1\", \"title\": \"t\", \"attachments\": [",
+    "{\"url\": \"https://a.example/a\", \"mime_type\": \"audio/mpeg\", \"size_in_bytes\": ",
+    "99999999999999999999999",
+    "\"a\\u0074tachments\":",
+    "]}",
 ];
 const QUERY: &[&str] = &[
     " ",
@@ -225,6 +240,20 @@ proptest! {
     fn feeds(input in shaped(FEED)) {
         let _ = import::feed::parse(input.as_bytes(), None);
         let _ = import::feed::looks_like_feed(&input);
+    }
+
+    /// The scanners that read enclosures before feed-rs does: a low cap, so they cut.
+    #[test]
+    fn enclosure_scanners(input in shaped(FEED)) {
+        use herald::domain::import::enclosures;
+        let bytes = input.as_bytes();
+        if let Some(cut) = enclosures::trim_xml_enclosures(bytes, 1) {
+            prop_assert!(cut.len() < bytes.len());
+        }
+        if let Some((hidden, _)) = enclosures::json_attachments(bytes) {
+            prop_assert_eq!(hidden.len(), bytes.len());
+        }
+        let _ = enclosures::itunes_durations(bytes);
     }
 
     #[test]

@@ -90,6 +90,9 @@ pub enum Action {
     Reload,
     /// Open link N of the article (its links are numbered in the text).
     OpenLink,
+    /// Open enclosure N of the article with the program its type is given in the
+    /// config's `[openers]`, else `$BROWSER`.
+    OpenEnclosure,
     /// Quit from the list.
     Quit,
     /// Quit from anywhere.
@@ -214,6 +217,12 @@ pub static ACTIONS: &[Spec] = &[
         None,
     ),
     spec(Action::OpenLink, "open_link", "open link number N", None),
+    spec(
+        Action::OpenEnclosure,
+        "open_enclosure",
+        "open enclosure number N (podcast, video) with its opener",
+        None,
+    ),
     spec(Action::FetchFeeds, "fetch_feeds", "fetch all feeds", None),
     spec(
         Action::AddFeed,

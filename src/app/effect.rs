@@ -22,6 +22,12 @@ pub enum Effect {
     SavePosition(ArticleId, Position),
     RememberOpen(ArticleId),
     OpenUrl(String),
+    /// Run `argv` (an opener from the config) with `url` as one more argument, never
+    /// through a shell.
+    OpenWith {
+        argv: Vec<String>,
+        url: String,
+    },
     /// Run a search; the answer comes back as `Report::SearchDone` with `generation`, and
     /// answers to older generations are dropped.
     Search {

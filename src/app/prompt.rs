@@ -14,6 +14,8 @@ pub enum PromptKind {
     ConfirmMarkAll(usize),
     /// The number of a link in the open article.
     OpenLink,
+    /// The number of an enclosure of the open article.
+    OpenEnclosure,
     /// The address of a feed or of its site.
     AddFeed,
     /// Which of the feeds a site named (`App::feed_choices`).
@@ -35,6 +37,7 @@ impl PromptKind {
             PromptKind::AddRule => "Rule for this search: ",
             PromptKind::ConfirmMarkAll(_) => "",
             PromptKind::OpenLink => "Open link number: ",
+            PromptKind::OpenEnclosure => "Open enclosure number: ",
             PromptKind::AddFeed => "Add feed: ",
             PromptKind::PickFeed => "Which feed? ",
             PromptKind::RenameFeed => "Rename to: ",

@@ -87,6 +87,10 @@ impl Reader {
         // indexes; `article.links` stays the one list `o`/`open_link` reads.
         let section = crate::domain::model::link_list(&article.links);
         article.paragraphs.extend(section);
+        // Then the enclosures, `[e1]`, `[e2]`, … with their type, size and duration;
+        // `article.enclosures` stays the list `open_enclosure` reads.
+        let enclosures = crate::domain::enclosure::enclosure_list(&article.enclosures);
+        article.paragraphs.extend(enclosures);
         let mut reader = Reader {
             article,
             meta,
@@ -337,6 +341,7 @@ mod tests {
             summary_text: None,
             paragraphs,
             links: Vec::new(),
+            enclosures: Vec::new(),
             added: jiff::Timestamp::UNIX_EPOCH,
             position: Position::default(),
         }

@@ -98,6 +98,12 @@ impl App {
         };
         edit(prompt);
         let (kind, input) = (prompt.kind, prompt.input.clone());
+        if kind == PromptKind::OpenEnclosure {
+            if self.is_whole_enclosure_number(&input) {
+                self.submit_prompt(effects);
+            }
+            return;
+        }
         if kind == PromptKind::Find {
             // Find is literal, as in a browser: the words as one phrase, the last one
             // matching as a prefix while it is being typed.
@@ -158,6 +164,7 @@ impl App {
             | PromptKind::AddRule
             | PromptKind::ConfirmMarkAll(_)
             | PromptKind::OpenLink
+            | PromptKind::OpenEnclosure
             | PromptKind::AddFeed
             | PromptKind::PickFeed
             | PromptKind::RenameFeed
@@ -221,6 +228,7 @@ impl App {
             PromptKind::RenameFeed | PromptKind::TagFeed | PromptKind::ConfirmRemove => {
                 self.source_prompt_done(prompt.kind, &prompt.input, effects);
             }
+            PromptKind::OpenEnclosure => self.open_enclosure(&prompt.input, effects),
             PromptKind::OpenLink => {
                 let links = self
                     .reader
@@ -298,6 +306,7 @@ impl App {
             | PromptKind::AddRule
             | PromptKind::ConfirmMarkAll(_)
             | PromptKind::OpenLink
+            | PromptKind::OpenEnclosure
             | PromptKind::AddFeed => {}
         }
     }

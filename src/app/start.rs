@@ -22,6 +22,8 @@ pub struct Settings {
     pub mark_read_after: Option<u32>,
     /// The sources pane: by width, always or never (the key toggles it anyway).
     pub sources: super::sources::SourcesChoice,
+    /// Which program opens an enclosure, by its type (the config's `[openers]`).
+    pub openers: crate::domain::enclosure::Openers,
 }
 
 impl Default for Settings {
@@ -34,6 +36,7 @@ impl Default for Settings {
             mark_read_on_open: true,
             mark_read_after: None,
             sources: super::sources::SourcesChoice::Auto,
+            openers: crate::domain::enclosure::Openers::default(),
         }
     }
 }

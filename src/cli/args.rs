@@ -38,6 +38,12 @@ pub struct Cli {
     pub samples: bool,
 
     /// The config file to read instead of $XDG_CONFIG_HOME/herald/config.toml
+    ///
+    /// Every option is described in README.md and assets/config.example.toml. Among them,
+    /// [openers] says which program opens an enclosure (e and its number in the reader)
+    /// by MIME type, the most specific pattern winning: "audio/*" = ["mpv", "--no-video"],
+    /// "video/mp4" = ["vlc"]. The address is added as one more argument, never through a
+    /// shell; an enclosure no pattern matches opens in $BROWSER.
     #[arg(long, global = true, env = "HERALD_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
@@ -115,8 +121,9 @@ pub enum Command {
         /// Wrap to this many columns (default: the terminal's width, or 80)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(10..))]
         width: Option<u16>,
-        /// Print one JSON object: the `list --json` keys plus `paragraphs` (and `links`,
-        /// when the article has any)
+        /// Print one JSON object: the `list --json` keys plus `paragraphs`, `links` (when
+        /// the article has any) and `enclosures` (always: [{url, type, bytes, seconds}],
+        /// null where unknown)
         #[arg(long)]
         json: bool,
     },

@@ -202,6 +202,9 @@ pub struct Config {
     pub after_fetch: Vec<String>,
     /// How long the feeds' articles are kept.
     pub retention: RetentionConfig,
+    /// Which program opens an enclosure: MIME pattern → program and arguments, the
+    /// address appended as one more argument, never through a shell.
+    pub openers: BTreeMap<String, Vec<String>>,
     pub keys: KeyOverrides,
 }
 
@@ -222,6 +225,7 @@ impl Default for Config {
             fetch_on_start: false,
             after_fetch: Vec::new(),
             retention: RetentionConfig::default(),
+            openers: BTreeMap::new(),
             keys: KeyOverrides::new(),
         }
     }
@@ -236,7 +240,14 @@ impl Config {
                 bail!("[keys.{mode}] is not a mode; use global, list, reader, prompt or help");
             }
         }
+        crate::domain::enclosure::Openers::from_table(&config.openers)
+            .map_err(anyhow::Error::msg)?;
         Ok(config)
+    }
+
+    /// The `[openers]` table, checked (as `parse` checked it already).
+    pub fn openers(&self) -> Result<crate::domain::enclosure::Openers> {
+        crate::domain::enclosure::Openers::from_table(&self.openers).map_err(anyhow::Error::msg)
     }
 
     /// Reads the config: `explicit` must exist; the default location may be absent.
@@ -373,5 +384,42 @@ select_first = ["g g"]
         assert!(e.contains("refresh"), "{e}");
         let e = err("[keys.lists]\nquit = [\"q\"]\n");
         assert!(e.contains("keys.lists"), "{e}");
+        let e = err("[openers]\n\"audio\" = [\"mpv\"]\n");
+        assert!(
+            e.contains("[openers] \"audio\" is not a MIME pattern"),
+            "{e}"
+        );
+        let e = err("[openers]\n\"audio/*\" = []\n");
+        assert!(e.contains("names no program"), "{e}");
+        let e = err("[openers]\n\"audio/*\" = \"mpv --no-video\"\n");
+        assert!(e.contains("line 2") && e.contains("audio/*"), "{e}");
+    }
+
+    #[test]
+    fn openers_are_read_and_chosen_by_type() {
+        let config = Config::parse(
+            "[openers]\n\"audio/*\" = [\"mpv\", \"--no-video\"]\n\"video/mp4\" = [\"vlc\"]\n",
+        )
+        .unwrap();
+        let openers = config.openers().unwrap();
+        assert_eq!(
+            openers.choose(Some("audio/ogg")).unwrap(),
+            ["mpv", "--no-video"]
+        );
+        assert_eq!(openers.choose(Some("video/mp4")).unwrap(), ["vlc"]);
+        assert_eq!(openers.choose(Some("image/png")), None);
+    }
+
+    /// A config error names the file, the line and the key.
+    #[test]
+    fn a_bad_opener_names_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[openers]\n\"audio/*\" = [\"\"]\n").unwrap();
+        let e = format!("{:#}", Config::load(Some(&path)).unwrap_err());
+        assert!(
+            e.contains(&path.display().to_string()) && e.contains("\"audio/*\""),
+            "{e}"
+        );
     }
 }

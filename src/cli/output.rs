@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::domain::enclosure::Enclosure;
 use crate::domain::model::{Article, Summary};
 use crate::domain::store::Store;
 use crate::domain::text::{self, printable};
@@ -46,7 +47,8 @@ pub(super) fn print_article(article: &Article, width: usize) -> Result<()> {
     Ok(())
 }
 
-/// An article as `herald show` prints it: title, byline, link, the body and its links.
+/// An article as `herald show` prints it: title, byline, link, the body, its links and
+/// its enclosures.
 fn write_article(
     out: &mut impl Write,
     article: &Article,
@@ -83,6 +85,13 @@ fn write_article(
             writeln!(out)?;
         }
         write!(out, "{}", text::fill(&links, width))?;
+    }
+    let enclosures = crate::domain::enclosure::enclosure_list(&article.enclosures);
+    if !enclosures.is_empty() {
+        if !article.paragraphs.is_empty() || !article.links.is_empty() {
+            writeln!(out)?;
+        }
+        write!(out, "{}", text::fill(&enclosures, width))?;
     }
     Ok(())
 }
@@ -140,6 +149,8 @@ pub(super) struct JsonArticle<'a> {
     paragraphs: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     links: &'a [String],
+    /// Always there, empty or not.
+    enclosures: Vec<JsonEnclosure<'a>>,
 }
 
 impl<'a> From<&'a Article> for JsonArticle<'a> {
@@ -148,6 +159,29 @@ impl<'a> From<&'a Article> for JsonArticle<'a> {
             summary: JsonSummary::from(&a.summary),
             paragraphs: &a.paragraphs,
             links: &a.links,
+            enclosures: a.enclosures.iter().map(JsonEnclosure::from).collect(),
+        }
+    }
+}
+
+/// An enclosure in `show --json` and `export`: `null` where unknown. `import` reads the
+/// same keys back.
+#[derive(Serialize)]
+pub(super) struct JsonEnclosure<'a> {
+    url: &'a str,
+    #[serde(rename = "type")]
+    mime: Option<&'a str>,
+    bytes: Option<u64>,
+    seconds: Option<u64>,
+}
+
+impl<'a> From<&'a Enclosure> for JsonEnclosure<'a> {
+    fn from(e: &'a Enclosure) -> Self {
+        JsonEnclosure {
+            url: &e.url,
+            mime: e.mime.as_deref(),
+            bytes: e.bytes,
+            seconds: e.seconds,
         }
     }
 }
@@ -169,6 +203,8 @@ pub(super) struct ExportRecord<'a> {
     paragraphs: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     links: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    enclosures: Vec<JsonEnclosure<'a>>,
     read: bool,
     starred: bool,
 }
@@ -186,6 +222,7 @@ impl<'a> From<&'a Article> for ExportRecord<'a> {
             summary: a.summary_text.as_deref(),
             paragraphs: &a.paragraphs,
             links: &a.links,
+            enclosures: a.enclosures.iter().map(JsonEnclosure::from).collect(),
             read: a.summary.read,
             starred: a.summary.starred,
         }
@@ -213,6 +250,7 @@ mod tests {
             summary_text: None,
             paragraphs: paragraphs.iter().map(|p| (*p).to_owned()).collect(),
             links: links.iter().map(|l| (*l).to_owned()).collect(),
+            enclosures: Vec::new(),
             added: jiff::Timestamp::UNIX_EPOCH,
             position: Position::default(),
         }
@@ -283,5 +321,53 @@ mod tests {
             .unwrap();
         assert_eq!(back.paragraphs, exported.paragraphs);
         assert_eq!(back.links, exported.links);
+    }
+
+    fn with_enclosures(a: Article) -> Article {
+        Article {
+            enclosures: vec![
+                Enclosure {
+                    url: "https://harbour.example/talk.mp3".into(),
+                    mime: Some("audio/mpeg".into()),
+                    bytes: Some(12_345_678),
+                    seconds: Some(3723),
+                },
+                Enclosure {
+                    url: "https://harbour.example/map.png".into(),
+                    ..Default::default()
+                },
+            ],
+            ..a
+        }
+    }
+
+    #[test]
+    fn enclosures_print_after_the_links_and_in_json() {
+        let a = with_enclosures(article(&["Talk."], &["https://harbour.example/times"]));
+        assert!(shown(&a, 80).ends_with(
+            "[1] https://harbour.example/times\n\nEnclosures:\n\n\
+             [e1] https://harbour.example/talk.mp3 (audio/mpeg, 12.3 MB, 1:02:03)\n\n\
+             [e2] https://harbour.example/map.png\n"
+        ));
+        let json = serde_json::to_value(JsonArticle::from(&a)).unwrap();
+        assert_eq!(
+            json["enclosures"],
+            serde_json::json!([
+                {"url": "https://harbour.example/talk.mp3", "type": "audio/mpeg",
+                 "bytes": 12_345_678, "seconds": 3723},
+                {"url": "https://harbour.example/map.png", "type": null,
+                 "bytes": null, "seconds": null}
+            ])
+        );
+        let plain = serde_json::to_value(JsonArticle::from(&article(&["x"], &[]))).unwrap();
+        assert_eq!(plain["enclosures"], serde_json::json!([]));
+        // An export imports back with them.
+        let line = serde_json::to_string(&ExportRecord::from(&a)).unwrap();
+        let back = crate::domain::import::json::parse_line(&line, 1, "x")
+            .unwrap()
+            .unwrap();
+        assert_eq!(back.enclosures, a.enclosures);
+        let none = serde_json::to_value(ExportRecord::from(&article(&["x"], &[]))).unwrap();
+        assert!(none.get("enclosures").is_none());
     }
 }

@@ -86,6 +86,7 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
             mark_read_on_open: config.mark_read_on_open,
             mark_read_after: config.mark_read_after.map(|m| m.0),
             sources: config.sources,
+            openers: config.openers()?,
         },
         theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
         fetch: crate::domain::fetch::Options {

@@ -8,6 +8,7 @@
 pub mod date;
 pub mod decode;
 mod detect;
+pub mod enclosures;
 pub mod feed;
 mod file;
 pub mod html;

@@ -108,6 +108,9 @@ pub struct NewArticle {
     pub paragraphs: Vec<String>,
     /// The addresses the text numbers as `[1]`, `[2]`, … in order: data, never text in the body.
     pub links: Vec<String>,
+    /// The files the item carries (podcast audio, video), at most
+    /// [`crate::domain::enclosure::MAX_ENCLOSURES`] once capped.
+    pub enclosures: Vec<crate::domain::enclosure::Enclosure>,
     /// Set by an export being imported back; fresh imports start unread and unstarred.
     pub read: bool,
     pub starred: bool,
@@ -199,6 +202,8 @@ pub struct Article {
     pub paragraphs: Vec<String>,
     /// The addresses the text numbers as `[1]`, `[2]`, … in order.
     pub links: Vec<String>,
+    /// The files it carries, in the feed's order.
+    pub enclosures: Vec<crate::domain::enclosure::Enclosure>,
     pub added: Timestamp,
     pub position: Position,
 }

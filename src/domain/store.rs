@@ -5,7 +5,8 @@
 //!   `schema` tells what a file holds, `migrations` lists the steps that upgrade it.
 //! - `transaction`: every write an immediate transaction, or a savepoint in a batch.
 //! - `prepared`, `insert`: articles worked out as rows, then added (or removed);
-//!   `codec` compresses bodies, `links` keeps the links apart from them;
+//!   `codec` compresses bodies, `links` keeps the links apart from them,
+//!   `enclosures` the files an article carries;
 //!   `counts` keeps the article and unread counts, `sources` the same per source.
 //! - `feeds`: subscriptions, and feed items updated in place; `fulltext`: the full
 //!   articles fetched for teaser-only feeds, kept as bodies; `rewrite`: an article's
@@ -23,6 +24,7 @@ mod codec;
 mod counts;
 mod delete;
 mod diagnostics;
+mod enclosures;
 mod fault;
 mod feeds;
 mod flags;

@@ -202,6 +202,10 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             system::open_url(&url)?;
             None
         }
+        Effect::OpenWith { argv, url } => {
+            system::open_with(&argv, &url)?;
+            None
+        }
     })
 }
 

@@ -44,6 +44,29 @@ pub fn open_url_with(browser: Option<&str>, url: &str) -> Result<()> {
     Ok(())
 }
 
+/// Runs an opener from the config's `[openers]`: `argv[0]` with the rest of `argv` and
+/// then `url` as its arguments, each one argument as given, never through a shell.
+pub fn open_with(argv: &[String], url: &str) -> Result<()> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        anyhow::bail!("only http and https enclosures are opened");
+    }
+    let Some((program, args)) = argv.split_first() else {
+        anyhow::bail!("the opener names no program; see [openers] in the config");
+    };
+    let mut child = Command::new(program)
+        .args(args)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("starting {program} (the opener from [openers] in the config)"))?;
+    // Reaped when it exits, so it leaves no zombie behind.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
+
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. It travels
 /// with the terminal's own output, so it works over ssh, and through tmux with
 /// `set-clipboard on`.

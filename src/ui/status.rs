@@ -135,7 +135,9 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
             theme.hint,
         ),
         (None, PromptKind::ConfirmMarkAll(_)) => ("y yes · n no".to_owned(), theme.hint),
-        (None, PromptKind::OpenLink) => ("Enter opens · Esc cancels".to_owned(), theme.hint),
+        (None, PromptKind::OpenLink | PromptKind::OpenEnclosure) => {
+            ("Enter opens · Esc cancels".to_owned(), theme.hint)
+        }
         (None, PromptKind::AddFeed) => (
             "a feed's address or its site's · Enter adds".to_owned(),
             theme.hint,

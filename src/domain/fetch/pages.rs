@@ -53,7 +53,7 @@ impl Addressed for Waiting {
 
 /// What a fetching thread hands the storing one.
 enum Got {
-    Article(NewArticle),
+    Article(Box<NewArticle>),
     Failed(String),
     /// The server asked to wait this long (for this page or another of its host's).
     Deferred(String, Duration),
@@ -157,7 +157,7 @@ pub fn fetch_pages_within(
                 drop(slot);
                 let got = match fetched {
                     Ok(text) => match extract(&text, &page.url) {
-                        Ok(extracted) => Got::Article(extracted.article),
+                        Ok(extracted) => Got::Article(Box::new(extracted.article)),
                         Err(failure) => Got::Failed(failure.to_string()),
                     },
                     Err(got) => got,

@@ -50,8 +50,28 @@ pub fn parse(bytes: &[u8], source: Option<&str>) -> Result<ParsedFeed> {
 /// given (a subscription's name); otherwise the feed's own title does.
 pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
     let trimmed = trim_items(without_declaration(text).as_bytes(), MAX_ITEMS);
-    let trimmed_items = trimmed.items;
-    let feed = crate::domain::panics::contain(|| feed_rs::parser::parse(&trimmed.bytes[..]))
+    let Trimmed {
+        bytes,
+        items: trimmed_items,
+    } = trimmed;
+    // A JSON Feed's attachments are read apart, and feed-rs gets the rest.
+    let (document, mut attachments) = match super::enclosures::json_attachments(&bytes) {
+        Some((document, attachments)) => {
+            drop(bytes);
+            (Cow::Owned(document), attachments)
+        }
+        None => (bytes, Vec::new()),
+    };
+    // Enclosures past the cap (and one more, so the cap can say so) never reach feed-rs.
+    let document = match super::enclosures::trim_xml_enclosures(
+        &document,
+        crate::domain::enclosure::MAX_ENCLOSURES + 1,
+    ) {
+        Some(cut) => Cow::Owned(cut),
+        None => document,
+    };
+    let durations = super::enclosures::itunes_durations(&document);
+    let feed = crate::domain::panics::contain(|| feed_rs::parser::parse(&document[..]))
         .map_err(|panic| {
             anyhow!("not a feed herald can read: the feed parser failed on it ({panic})")
         })?
@@ -71,7 +91,7 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
         .map(str::to_owned)
         .or_else(|| title.clone())
         .unwrap_or_else(|| "Feed".to_owned());
-    drop(trimmed);
+    drop(document);
     // The count the scan made, unless feed-rs found more (it knows more of the formats).
     let items = trimmed_items.max(feed.entries.len());
     let dropped = items.saturating_sub(MAX_ITEMS);
@@ -79,7 +99,8 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
         .entries
         .into_iter()
         .take(MAX_ITEMS)
-        .filter_map(|entry| {
+        .enumerate()
+        .filter_map(|(at, entry)| {
             let body = entry
                 .content
                 .as_ref()
@@ -87,7 +108,21 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
                 .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
                 .unwrap_or_default();
             let converted = html::to_text(&body);
-            let url = entry.links.first().map(|l| l.href.trim().to_owned());
+            // The article's address: its first link that is not an enclosure.
+            let url = entry
+                .links
+                .iter()
+                .find(|l| !super::enclosures::is_enclosure(l))
+                .or(entry.links.first())
+                .map(|l| l.href.trim().to_owned());
+            let seconds = durations.get(at).copied().flatten();
+            let mut enclosures = super::enclosures::of_entry(&entry, seconds);
+            enclosures.extend(
+                attachments
+                    .get_mut(at)
+                    .map(std::mem::take)
+                    .unwrap_or_default(),
+            );
             let title = entry
                 .title
                 .as_ref()
@@ -128,6 +163,7 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
                 summary,
                 paragraphs: converted.paragraphs,
                 links: converted.links,
+                enclosures,
                 read: false,
                 starred: false,
             })

@@ -301,6 +301,8 @@ struct Record {
     body: Option<String>,
     paragraphs: Option<Vec<String>>,
     links: Option<Vec<String>>,
+    /// As `herald export` and `show --json` write them: `{url, type, bytes, seconds}`.
+    enclosures: Option<Vec<serde_json::Value>>,
     read: Option<bool>,
     starred: Option<bool>,
 }
@@ -365,6 +367,12 @@ impl Record {
             summary: self.summary.map(|s| clean(&s)).filter(|s| !s.is_empty()),
             paragraphs,
             links,
+            enclosures: self
+                .enclosures
+                .unwrap_or_default()
+                .iter()
+                .filter_map(super::enclosures::exported)
+                .collect(),
             read: self.read.unwrap_or(false),
             starred: self.starred.unwrap_or(false),
         })

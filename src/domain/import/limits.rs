@@ -100,6 +100,7 @@ pub fn cap(article: &mut NewArticle) -> Vec<String> {
     }
     cap_body(&mut article.paragraphs, &mut warnings);
     cap_links(&mut article.links, &mut warnings);
+    warnings.extend(crate::domain::enclosure::bound(&mut article.enclosures));
     warnings
 }
 

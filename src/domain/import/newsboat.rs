@@ -15,6 +15,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::html;
 use super::limits::cap;
 use super::tidy::clean;
+use crate::domain::enclosure::Enclosure;
 use crate::domain::model::{NewArticle, Published};
 use crate::domain::opml::Outline;
 
@@ -45,6 +46,17 @@ impl Cache {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Whether `table` has the column `column` (false when it cannot tell).
+    fn has_column(&self, table: &str, column: &str) -> bool {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+                [table, column],
+                |_| Ok(()),
+            )
+            .is_ok()
     }
 
     fn not_newsboat(&self) -> String {
@@ -90,12 +102,21 @@ impl Cache {
             .iter()
             .filter_map(|f| f.name.as_deref().map(|n| (f.url.as_str(), n)))
             .collect();
+        // Caches from before newsboat kept enclosures have no such columns.
+        let enclosure_columns = if self.has_column("rss_item", "enclosure_url")
+            && self.has_column("rss_item", "enclosure_type")
+        {
+            "enclosure_url, enclosure_type"
+        } else {
+            "NULL, NULL"
+        };
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT id, guid, title, author, url, feedurl, pubDate, content, unread, flags
-                 FROM rss_item WHERE deleted = 0 ORDER BY id",
-            )
+            .prepare(&format!(
+                "SELECT id, guid, title, author, url, feedurl, pubDate, content, unread, flags,
+                    {enclosure_columns}
+                 FROM rss_item WHERE deleted = 0 ORDER BY id"
+            ))
             .with_context(|| self.not_newsboat())?;
         let mut rows = stmt.query([])?;
         let mut counts = Rows::default();
@@ -165,8 +186,19 @@ fn article(
     row: &rusqlite::Row<'_>,
     names: &HashMap<&str, &str>,
 ) -> Result<Option<(String, NewArticle)>, String> {
-    const COLUMNS: [&str; 10] = [
-        "id", "guid", "title", "author", "url", "feedurl", "pubDate", "content", "unread", "flags",
+    const COLUMNS: [&str; 12] = [
+        "id",
+        "guid",
+        "title",
+        "author",
+        "url",
+        "feedurl",
+        "pubDate",
+        "content",
+        "unread",
+        "flags",
+        "enclosure_url",
+        "enclosure_type",
     ];
     let value = |i: usize| {
         row.get_ref(i)
@@ -185,6 +217,13 @@ fn article(
     let content = text_at(7)?;
     let unread = number_at(8)?;
     let flags = text_at(9)?;
+    // newsboat keeps one enclosure an item; a column it cannot read is no enclosure.
+    let enclosures = match (text_at(10), text_at(11)) {
+        (Ok(Some(url)), mime) => {
+            Enclosure::checked(&url, mime.ok().flatten().as_deref(), None, None)
+        }
+        _ => None,
+    };
     let html::Converted { paragraphs, links } =
         html::to_text(content.as_deref().unwrap_or_default());
     if title.is_empty() && paragraphs.is_empty() {
@@ -222,6 +261,7 @@ fn article(
             summary: None,
             paragraphs,
             links,
+            enclosures: enclosures.into_iter().collect(),
             read: unread == Some(0),
             starred: flags.is_some_and(|f| !f.trim().is_empty()),
         },
@@ -426,5 +466,51 @@ mod tests {
             }
         );
         assert_eq!(titles[3], "Level [1] 4.");
+    }
+
+    #[test]
+    fn an_items_enclosure_comes_along() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE rss_feed (rssurl TEXT, title TEXT);
+             CREATE TABLE rss_item (id INTEGER PRIMARY KEY, guid TEXT, title TEXT, author TEXT,
+                url TEXT, feedurl TEXT, pubDate INTEGER, content TEXT, unread INTEGER,
+                flags TEXT, deleted INTEGER DEFAULT 0, enclosure_url VARCHAR(1024),
+                enclosure_type VARCHAR(1024));
+             INSERT INTO rss_item (id, guid, title, feedurl, unread, enclosure_url, enclosure_type)
+             VALUES (1, 'a', 'Podcast', 'https://p.example/rss', 1,
+                     'https://p.example/a.mp3', 'audio/mpeg'),
+                    (2, 'b', 'Plain', 'https://p.example/rss', 1, '', ''),
+                    (3, 'c', 'Local', 'https://p.example/rss', 1, 'file:///etc/passwd', NULL),
+                    (4, 'd', 'Blob', 'https://p.example/rss', 1, x'00ff', 'audio/mpeg');",
+        )
+        .unwrap();
+        drop(conn);
+        let cache = Cache::open(&path).unwrap();
+        let mut seen = Vec::new();
+        cache
+            .articles(
+                &[],
+                10,
+                &mut |batch| {
+                    seen.extend(batch.iter().map(|a| a.1.enclosures.clone()));
+                    Ok(())
+                },
+                &mut |detail, _| panic!("{detail}"),
+            )
+            .unwrap();
+        assert_eq!(seen.len(), 4);
+        assert_eq!(
+            seen[0],
+            [Enclosure {
+                url: "https://p.example/a.mp3".into(),
+                mime: Some("audio/mpeg".into()),
+                bytes: None,
+                seconds: None,
+            }]
+        );
+        assert!(seen[1..].iter().all(Vec::is_empty));
     }
 }

@@ -129,6 +129,7 @@ impl Store {
                 summary: a.summary_text.clone(),
                 paragraphs: a.paragraphs.clone(),
                 links: a.links.clone(),
+                enclosures: a.enclosures.clone(),
                 read: a.summary.read,
                 starred: a.summary.starred,
             };

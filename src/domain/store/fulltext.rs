@@ -196,6 +196,7 @@ fn with_body(current: &Article, feed_text: &[String], page: &NewArticle) -> NewA
         summary: Some(body_of(feed_text)),
         paragraphs: page.paragraphs.clone(),
         links: page.links.clone(),
+        enclosures: current.enclosures.clone(),
         read: s.read,
         starred: s.starred,
     }

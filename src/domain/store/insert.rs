@@ -171,6 +171,7 @@ pub(super) fn insert_prepared(
             if let Some(urls) = &row.stored_links {
                 insert_links.execute(params![id, urls])?;
             }
+            super::enclosures::write(tx, id, &row.enclosures)?;
             index.execute(params![id, row.title, row.authors, row.source, row.words()])?;
             if let Some(cjk) = &row.cjk {
                 cjk_index.execute(params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;

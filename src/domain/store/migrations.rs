@@ -73,6 +73,7 @@ const STEPS: &[Step] = &[
     Step::rust(super::reindex::body_first)
         .slow("rebuilding the word index smaller, once; about 4 s per 10,000 articles"),
     Step::sql(super::rules::RULES),
+    Step::sql(super::enclosures::ENCLOSURES),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -794,5 +795,54 @@ mod tests {
             assert_eq!(ids, expected, "{words}");
         }
         store.fts_integrity_check().unwrap();
+    }
+
+    /// A store from before enclosures keeps its articles, and they and new ones take
+    /// enclosures.
+    #[test]
+    fn a_store_before_enclosures_upgrades_and_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let mut conn = Connection::open(&path).unwrap();
+        let before = STEPS
+            .iter()
+            .position(
+                |s| matches!(s.work, Work::Sql(sql) if sql == super::super::enclosures::ENCLOSURES),
+            )
+            .unwrap();
+        build_at(&mut conn, before as i64);
+        conn.execute(
+            "INSERT INTO articles (id, dedup_key, source, title, authors, sort_key, added)
+             VALUES (1, 'guid:old', 'Wire', 'Old', '', 5, 0)",
+            [],
+        )
+        .unwrap();
+        conn.execute("INSERT INTO bodies (id, body) VALUES (1, 'Old body.')", [])
+            .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let old = store.article(ArticleId(1)).unwrap().unwrap();
+        assert!(old.enclosures.is_empty());
+        let cast = crate::domain::enclosure::Enclosure {
+            url: "https://cast.example/1.mp3".into(),
+            mime: Some("audio/mpeg".into()),
+            bytes: Some(1),
+            seconds: None,
+        };
+        let item = crate::domain::model::NewArticle {
+            guid: Some("new".into()),
+            title: "New".into(),
+            source: "Cast".into(),
+            enclosures: vec![cast.clone()],
+            ..Default::default()
+        };
+        store.import(&[item], jiff::Timestamp::UNIX_EPOCH).unwrap();
+        let id: ArticleId = store
+            .connection()
+            .query_row("SELECT id FROM articles WHERE guid = 'new'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(store.article(id).unwrap().unwrap().enclosures, [cast]);
     }
 }

@@ -30,6 +30,7 @@ pub struct Prepared {
     pub(super) links: Vec<String>,
     /// The links as stored, when there are any.
     pub(super) stored_links: Option<Vec<u8>>,
+    pub(super) enclosures: Vec<crate::domain::enclosure::Enclosure>,
     pub(super) cjk: Option<[String; 4]>,
     pub(super) feed_id: Option<i64>,
     /// The id to store it under: an article put back keeps the one it had; `None`, the
@@ -61,6 +62,7 @@ impl Prepared {
             stored,
             links: article.links.clone(),
             stored_links: links::pack(&article.links),
+            enclosures: article.enclosures.clone(),
             cjk,
             feed_id: None,
             id: None,

@@ -62,7 +62,7 @@ impl Store {
         ))?;
         let mut rows = stmt.query([id])?;
         match rows.next()? {
-            Some(row) => Ok(Some(self.article_from_row(row)?)),
+            Some(row) => Ok(Some(self.article_from_row(row, &|_| true)?)),
             None => Ok(None),
         }
     }
@@ -73,13 +73,20 @@ impl Store {
             "SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_TABLES} ORDER BY id"
         ))?;
         let mut rows = stmt.query([])?;
+        // Enclosures are looked up only for the articles that have some.
+        let holders = super::enclosures::holders(&self.conn)?;
         while let Some(row) = rows.next()? {
-            each(self.article_from_row(row)?)?;
+            each(self.article_from_row(row, &|id| holders.contains(&id))?)?;
         }
         Ok(())
     }
 
-    fn article_from_row(&self, row: &Row<'_>) -> Result<Article> {
+    /// The article in `row`, its enclosures read when `has_enclosures` says it may have some.
+    fn article_from_row(
+        &self,
+        row: &Row<'_>,
+        has_enclosures: &dyn Fn(i64) -> bool,
+    ) -> Result<Article> {
         let summary = summary_from_row(row)?;
         let body = self
             .body_text(row.get_ref(10)?)
@@ -95,6 +102,11 @@ impl Store {
                 .as_deref()
                 .map(links::decode)
                 .unwrap_or_default(),
+            enclosures: if has_enclosures(summary.id.0) {
+                super::enclosures::of(&self.conn, summary.id.0)?
+            } else {
+                Vec::new()
+            },
             added: Timestamp::from_second(added).unwrap_or(Timestamp::UNIX_EPOCH),
             position: Position {
                 paragraph: row.get::<_, i64>(12)?.max(0) as usize,

@@ -1,6 +1,6 @@
-//! Rewriting a stored article in place: its row, body, links and both word indexes, as
-//! a feed's changed item or a fetched full article replaces its content. Read and
-//! starred state and the reader's position stay.
+//! Rewriting a stored article in place: its row, body, links, enclosures and both word
+//! indexes, as a feed's changed item or a fetched full article replaces its content.
+//! Read and starred state and the reader's position stay.
 
 use anyhow::Result;
 use rusqlite::params;
@@ -26,8 +26,10 @@ pub(super) fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared)
         ],
         |r| r.get(0),
     )?;
+    // The item's enclosures now, replacing any it had.
+    let enclosures_changed = super::enclosures::replace(tx, id, &row.enclosures)?;
     if same {
-        return Ok(false);
+        return Ok(enclosures_changed);
     }
     // An article of no feed is counted under its source text (store/sources.rs): a feed
     // file whose title changed moves its items to the new source.
