@@ -278,23 +278,33 @@ pub fn fetch_all(
     }
     drop(sender);
     let mut reports = Vec::with_capacity(total);
-    while let Ok(first) = results.recv() {
-        // The feeds that have arrived meanwhile share one transaction.
-        let mut ready = vec![first];
-        let mut items = ready[0].1.as_ref().map_or(0, Fetched::items);
-        while items < BATCH_ITEMS {
-            match results.try_recv() {
-                Ok(next) => {
-                    items += next.1.as_ref().map_or(0, Fetched::items);
-                    ready.push(next);
+    store.with_rules_deferred(|| {
+        while let Ok(first) = results.recv() {
+            // The feeds that have arrived meanwhile share one transaction.
+            let mut ready = vec![first];
+            let mut items = ready[0].1.as_ref().map_or(0, Fetched::items);
+            while items < BATCH_ITEMS {
+                match results.try_recv() {
+                    Ok(next) => {
+                        items += next.1.as_ref().map_or(0, Fetched::items);
+                        ready.push(next);
+                    }
+                    Err(_) => break,
                 }
-                Err(_) => break,
+            }
+            for report in store_arrived(store, ready, now, options.refresh) {
+                progress(reports.len() + 1, total, &report);
+                reports.push(report);
             }
         }
-        for report in store_arrived(store, ready, now, options.refresh) {
-            progress(reports.len() + 1, total, &report);
-            reports.push(report);
-        }
+    });
+    // The rules, once over every feed's new articles. Should this fail, the store keeps
+    // where they start, and the next write applies them.
+    if let Err(err) = store.apply_pending_rules() {
+        log::error!(
+            "applying the rules after the fetch: {}",
+            crate::domain::message::error_chain(&err)
+        );
     }
     for worker in workers {
         let _ = worker.join();

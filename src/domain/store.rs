@@ -86,8 +86,8 @@ pub struct Store {
     train_at: std::cell::Cell<usize>,
     /// Inside [`Store::batch`]: writes are savepoints of its transaction.
     batching: std::cell::Cell<bool>,
-    /// Inside a batch: the last id before the first article it stored, for the rules.
-    new_after: std::cell::Cell<Option<i64>>,
+    /// While a fetch stores its feeds: the rules wait for `apply_pending_rules`.
+    rules_deferred: std::cell::Cell<bool>,
     /// Whether `codec` has read the store's dictionaries.
     codec_loaded: std::cell::Cell<bool>,
 }

@@ -76,7 +76,7 @@ impl Store {
             codec,
             train_at: std::cell::Cell::new(codec::TRAIN_AT),
             batching: std::cell::Cell::new(false),
-            new_after: std::cell::Cell::new(None),
+            rules_deferred: std::cell::Cell::new(false),
             codec_loaded: std::cell::Cell::new(false),
         })
     }

@@ -263,13 +263,6 @@ impl Store {
     /// Applies the rules to the articles stored after `after` (an id), inside the write
     /// in progress. A rule that fails is logged and left out; the articles stay stored.
     pub(super) fn rules_on_new(&self, after: i64) -> Result<()> {
-        let any: Option<i64> = self
-            .conn
-            .query_row("SELECT 1 FROM rules LIMIT 1", [], |r| r.get(0))
-            .optional()?;
-        if any.is_none() {
-            return Ok(());
-        }
         for rule in self.rules()? {
             let run = || -> Result<()> {
                 let query = checked_query(&rule.query)?;
@@ -320,6 +313,16 @@ impl Store {
             params![rule.id, ids.len() as i64],
         )?;
         tx.commit()
+    }
+
+    /// Whether there are any rules.
+    pub(super) fn has_rules(&self) -> Result<bool> {
+        let any: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT 1 FROM rules LIMIT 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(any.is_some())
     }
 
     /// Whether the Hidden view has anything to show, or may soon: a hidden article or a
@@ -491,6 +494,46 @@ mod tests {
         assert_eq!(id_of(&store, "5"), None);
         let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
         assert_eq!(caught, [1, 1, 1, 1, 1]);
+    }
+
+    /// A fetch defers the rules to its end; a process that dies before then leaves the
+    /// note of where the unruled articles start in the store, and the next write applies
+    /// the rules to them too.
+    #[test]
+    fn deferred_rules_apply_at_the_end_or_at_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let store = Store::open(&path).unwrap();
+        store.add_rule("ferry", RuleAction::Star).unwrap();
+        let feed = store.add_feed("https://wire.example/rss", None).unwrap();
+        store.with_rules_deferred(|| {
+            store
+                .upsert(Some(&feed), &[item("1", "Wire", "A", "The ferry.")], now())
+                .unwrap();
+            store
+                .upsert(Some(&feed), &[item("2", "Wire", "B", "Another ferry.")], now())
+                .unwrap();
+        });
+        let one = id_of(&store, "1").unwrap();
+        assert!(!flags(&store, one).1, "not yet");
+        store.apply_pending_rules().unwrap();
+        assert!(flags(&store, one).1);
+        assert!(flags(&store, id_of(&store, "2").unwrap()).1);
+
+        // Dies before applying them: the next write does.
+        store.with_rules_deferred(|| {
+            store
+                .upsert(Some(&feed), &[item("3", "Wire", "C", "A third ferry.")], now())
+                .unwrap();
+        });
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        store
+            .import(&[item("4", "Files", "D", "Nothing to see.")], now())
+            .unwrap();
+        assert!(flags(&store, id_of(&store, "3").unwrap()).1);
+        assert!(!flags(&store, id_of(&store, "4").unwrap()).1);
+        assert_eq!(store.rules().unwrap()[0].caught, 3);
     }
 
     /// A rule acts on new articles only: what the archive held before stays as it was

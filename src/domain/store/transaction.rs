@@ -2,7 +2,7 @@
 //! batch, as a savepoint of the batch's transaction; rolled back unless committed.
 
 use anyhow::{Context, Result};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::Store;
 
@@ -82,14 +82,7 @@ impl Store {
         }
         let tx = self.write()?;
         self.batching.set(true);
-        let result = work().and_then(|value| {
-            // The rules run once over everything the batch added, not once per feed.
-            if let Some(after) = self.new_after.take() {
-                self.rules_on_new(after)?;
-            }
-            Ok(value)
-        });
-        self.new_after.set(None);
+        let result = work();
         self.batching.set(false);
         let value = result?;
         tx.commit()?;
@@ -106,14 +99,60 @@ impl Store {
     }
 
     /// Called inside a write that stored new articles, all with ids above `after`: the
-    /// rules run on them now, or at the end of the batch this write is part of.
+    /// rules run on them now, or, while they are deferred (a fetch), the store notes in
+    /// this same transaction where the unruled articles start, for
+    /// [`Store::apply_pending_rules`]. Noted in the store, so that a process that dies
+    /// before then leaves the next write to apply them.
     pub(super) fn stored_new_after(&self, after: i64) -> Result<()> {
-        if self.batching.get() {
-            let earliest = self.new_after.get().map_or(after, |a| a.min(after));
-            self.new_after.set(Some(earliest));
+        if !self.has_rules()? {
+            return Ok(());
+        }
+        let noted = self.take_unruled()?;
+        let after = noted.map_or(after, |n| n.min(after));
+        if self.rules_deferred.get() {
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('rules_after', ?1)",
+                [after.to_string()],
+            )?;
             return Ok(());
         }
         self.inside_open(|| self.rules_on_new(after))
+    }
+
+    /// Runs `work` with the rules deferred: the writes in it only note their new
+    /// articles, and [`Store::apply_pending_rules`] then checks them all at once. A fetch
+    /// stores its feeds in several transactions; each rule is a query of the word index,
+    /// whose cost is in its lookups, not in the rows, so once per fetch instead of once
+    /// per transaction.
+    pub fn with_rules_deferred<T>(&self, work: impl FnOnce() -> T) -> T {
+        let was = self.rules_deferred.replace(true);
+        let value = work();
+        self.rules_deferred.set(was);
+        value
+    }
+
+    /// Applies the rules to the articles stored while they were deferred (or before a
+    /// process died that had deferred them), in one write.
+    pub fn apply_pending_rules(&self) -> Result<()> {
+        let tx = self.write()?;
+        if let Some(after) = self.take_unruled()? {
+            self.inside_open(|| self.rules_on_new(after))?;
+        }
+        tx.commit()
+            .context("applying the rules to the new articles")
+    }
+
+    /// Where the articles not yet checked by the rules start, forgetting it.
+    fn take_unruled(&self) -> Result<Option<i64>> {
+        let noted: Option<String> = self
+            .conn
+            .query_row(
+                "DELETE FROM meta WHERE key = 'rules_after' RETURNING value",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(noted.and_then(|n| n.parse().ok()))
     }
 }
 
