@@ -24,7 +24,7 @@ use std::time::Instant;
 use herald::domain::search::{Order, parse};
 use herald::domain::store::{RuleAction, Store};
 
-const TRIALS: usize = 5;
+const TRIALS: usize = 9;
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);

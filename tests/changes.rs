@@ -193,5 +193,24 @@ fn views_are_listed_added_renamed_and_removed_beyond_nine() {
         .collect();
     assert_eq!(names.len(), 11);
     assert_eq!(names.last().map(String::as_str), Some("Twelve"));
+    // Reordered: the twelfth first, on key 4.
+    assert!(
+        herald(&path, &["view", "move", "Twelve", "1"])
+            .status
+            .success()
+    );
+    let names: Vec<String> = json(&herald(&path, &["view", "list", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names[0], "Twelve");
+    assert_eq!(names[1], "View 1");
+    assert_eq!(names.len(), 11);
+    assert_eq!(
+        herald(&path, &["view", "move", "Nope", "1"]).status.code(),
+        Some(1)
+    );
     assert!(!names.contains(&"View 3".to_owned()));
 }

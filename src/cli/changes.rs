@@ -55,6 +55,12 @@ pub enum ViewCommand {
     Add { name: String, query: String },
     /// Rename a view
     Rename { name: String, new_name: String },
+    /// Move a view to another place (1 is first, on key 4)
+    Move {
+        name: String,
+        #[arg(value_parser = clap::value_parser!(u32).range(1..))]
+        position: u32,
+    },
     /// Remove a view
     Remove { name: String },
 }
@@ -235,6 +241,23 @@ pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
                 printable(name),
                 printable(new_name.trim())
             )?;
+        }
+        ViewCommand::Move { name, position } => {
+            if !store.move_view(name, *position as usize)? {
+                errln!(
+                    "herald: no view named {} (see `herald view list`)",
+                    printable(name)
+                );
+                return Ok(ExitCode::from(1));
+            }
+            for (i, v) in store.views()?.iter().enumerate() {
+                outln!(
+                    "{:>3}  {}  {}",
+                    i + 4,
+                    printable(&v.name),
+                    printable(&v.query)
+                )?;
+            }
         }
         ViewCommand::Remove { name } => {
             if !store.remove_view(name)? {

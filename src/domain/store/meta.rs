@@ -54,6 +54,26 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Moves a view to `position` among the saved views (1 is first, on key 4; past the
+    /// end is last); false when there is none of that name.
+    pub fn move_view(&self, name: &str, position: usize) -> Result<bool> {
+        let mut order: Vec<String> = self.views()?.into_iter().map(|v| v.name).collect();
+        let Some(from) = order.iter().position(|n| n == name) else {
+            return Ok(false);
+        };
+        let moved = order.remove(from);
+        order.insert(position.saturating_sub(1).min(order.len()), moved);
+        let tx = self.write()?;
+        {
+            let mut update = tx.prepare("UPDATE views SET position = ?2 WHERE name = ?1")?;
+            for (index, view) in order.iter().enumerate() {
+                update.execute(params![view, index as i64 + 1])?;
+            }
+        }
+        tx.commit().context("reordering the views")?;
+        Ok(true)
+    }
+
     /// Removes a view; false when there is none of that name.
     pub fn remove_view(&self, name: &str) -> Result<bool> {
         let n = self

@@ -511,7 +511,11 @@ mod tests {
                 .upsert(Some(&feed), &[item("1", "Wire", "A", "The ferry.")], now())
                 .unwrap();
             store
-                .upsert(Some(&feed), &[item("2", "Wire", "B", "Another ferry.")], now())
+                .upsert(
+                    Some(&feed),
+                    &[item("2", "Wire", "B", "Another ferry.")],
+                    now(),
+                )
                 .unwrap();
         });
         let one = id_of(&store, "1").unwrap();
@@ -523,7 +527,11 @@ mod tests {
         // Dies before applying them: the next write does.
         store.with_rules_deferred(|| {
             store
-                .upsert(Some(&feed), &[item("3", "Wire", "C", "A third ferry.")], now())
+                .upsert(
+                    Some(&feed),
+                    &[item("3", "Wire", "C", "A third ferry.")],
+                    now(),
+                )
                 .unwrap();
         });
         drop(store);
