@@ -173,6 +173,11 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Accounts on sync servers (Miniflux, Google Reader API): add, list, remove
+    Account {
+        #[command(subcommand)]
+        action: super::accounts::AccountCommand,
+    },
     /// Saved views: list, add, rename, remove
     View {
         #[command(subcommand)]

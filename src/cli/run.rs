@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Mark { mark, targets } => super::changes::mark(&open(&cli)?, *mark, targets),
         Command::Delete { targets, yes } => super::changes::delete(&open(&cli)?, targets, *yes),
         Command::View { action } => super::changes::view(&open(&cli)?, action),
+        Command::Account { action } => super::accounts::account_command(&open(&cli)?, action),
         Command::Export {
             format: ExportFormat::Jsonl,
         } => done(articles::export_jsonl(&open(&cli)?)),

@@ -7,6 +7,8 @@
 //! - `prepared`, `insert`: articles worked out as rows, then added (or removed);
 //!   `codec` compresses bodies, `links` keeps the links apart from them;
 //!   `counts` keeps the article and unread counts, `sources` the same per source.
+//! - `accounts`: sync servers' accounts (never their secrets), and the schema step
+//!   that adds them with the outbox of changes waiting to be pushed.
 //! - `feeds`: subscriptions, and feed items updated in place; `fulltext`: the full
 //!   articles fetched for teaser-only feeds, kept as bodies; `rewrite`: an article's
 //!   content replaced in place, its word indexes with it; `tags`: their tags
@@ -18,6 +20,7 @@
 //! - `fault`: what a failure means, from SQLite's error code; `diagnostics`: checks and
 //!   where the bytes go. `plans` (a test) checks every daily statement's query plan.
 
+mod accounts;
 mod clause;
 mod codec;
 mod counts;
@@ -50,6 +53,9 @@ use std::path::PathBuf;
 
 use rusqlite::Connection;
 
+pub use accounts::{
+    Account, AccountKind, AccountRemoved, MAX_ACCOUNT_NAME, NewAccount, SecretSource,
+};
 pub use codec::{Codec, TRAIN_AT as TRAIN_DICTIONARY_AT};
 pub use delete::{Deleted, TakenOut};
 pub use fault::{Fault, hint};

@@ -70,6 +70,7 @@ const STEPS: &[Step] = &[
     Step::sql(super::sources::SOURCE_COUNTS),
     Step::sql(FULL_TEXT),
     Step::sql(super::delete::DELETED),
+    Step::sql(super::accounts::SYNC),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -722,5 +723,34 @@ mod tests {
         }
         assert_eq!(store.integrity_check().unwrap(), "ok");
         store.fts_integrity_check().unwrap();
+    }
+
+    /// The sync step: a store from before accounts keeps its feeds, all local, and
+    /// takes accounts and the outbox.
+    #[test]
+    fn a_store_before_accounts_upgrades_with_its_feeds_local() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let mut conn = Connection::open(&path).unwrap();
+        let sync = STEPS
+            .iter()
+            .position(|s| matches!(s.work, Work::Sql(sql) if sql == super::super::accounts::SYNC))
+            .unwrap();
+        build_at(&mut conn, sync as i64);
+        conn.execute_batch(
+            "INSERT INTO feeds (url, name) VALUES ('https://a.example/rss', 'Alpha');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let feeds = store.feeds().unwrap();
+        assert_eq!(feeds.len(), 1);
+        assert_eq!(store.feed_account(feeds[0].id).unwrap(), None, "local");
+        assert!(store.accounts().unwrap().is_empty());
+        let waiting: i64 = store
+            .connection()
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(waiting, 0);
     }
 }

@@ -1,0 +1,6 @@
+//! Two-way sync with self-hosted readers (issue #17). Local-first: every change a person
+//! makes is applied to the store and recorded in its outbox in the same transaction
+//! (store/outbox.rs); a sync pushes the outbox, then pulls what changed on the server.
+//! `secret` gets an account's password or token when a sync needs it, never storing it.
+
+pub mod secret;
