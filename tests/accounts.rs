@@ -43,7 +43,6 @@ fn accounts_are_added_listed_and_removed_without_their_secrets() {
             "--secret-command",
             "pass",
             "show",
-            "--clip",
             "rss",
         ],
     );
@@ -58,7 +57,7 @@ fn accounts_are_added_listed_and_removed_without_their_secrets() {
     assert_eq!(listed[1]["kind"], "greader");
     assert_eq!(
         listed[1]["secret_command"],
-        serde_json::json!(["pass", "show", "--clip", "rss"])
+        serde_json::json!(["pass", "show", "rss"])
     );
     assert_eq!(listed[1]["waiting"], 0);
 

@@ -1,5 +1,5 @@
 //! `herald account`: the accounts on sync servers (Miniflux, Google Reader API) whose
-//! feeds and read state `herald sync` keeps in step with the store.
+//! feeds and read state a sync keeps in step with the store.
 
 use std::process::ExitCode;
 
@@ -19,10 +19,11 @@ pub enum AccountCommand {
     /// an environment variable that holds it (--secret-env), or a command that prints it
     /// on its first line (--secret-command, run without a shell, e.g. `pass show
     /// reader`). Without --user the secret is an API token (Miniflux: Settings > API
-    /// Keys). Nothing is asked of the server until `herald sync`.
+    /// Keys). Nothing is asked of the server until a sync.
     #[command(after_help = "Examples:
-  herald account add home --kind miniflux --url https://reader.example.org --secret-env MINIFLUX_TOKEN
-  herald account add phone --kind greader --url https://rss.example.org/api/greader.php --user ana --secret-command pass show freshrss")]
+  herald account add home --kind miniflux --url https://rss.example.org --secret-command pass rss
+  herald account add fr --kind greader --url https://fr.example/api/greader.php --user ana \
+  --secret-env PW")]
     Add(AddAccount),
     /// List the accounts: server, user, where the secret comes from, feeds, changes
     /// waiting to be pushed, the last sync and its error
@@ -43,7 +44,7 @@ pub enum AccountCommand {
 /// `herald account add`'s arguments.
 #[derive(Debug, Args)]
 pub struct AddAccount {
-    /// The account's name, for `herald sync NAME` (letters, digits, `-`, `_`, `.`)
+    /// The account's name (letters, digits, `-`, `_`, `.`)
     pub name: String,
     /// The server's protocol
     #[arg(long, value_enum)]
@@ -63,9 +64,10 @@ pub struct AddAccount {
         conflicts_with = "secret_command"
     )]
     pub secret_env: Option<String>,
-    /// A command that prints the password or token on its first line; every argument
-    /// after it is the command's
-    #[arg(long, value_name = "CMD", num_args = 1.., allow_hyphen_values = true)]
+    /// A command that prints the password or token on its first line: the words after
+    /// it, up to the next option, are the program and its arguments (for a command with
+    /// arguments that begin with `-`, put it in a script and name the script)
+    #[arg(long, value_name = "CMD", num_args = 1..)]
     pub secret_command: Option<Vec<String>>,
 }
 
@@ -112,11 +114,10 @@ pub fn account_command(store: &Store, action: &AccountCommand) -> Result<ExitCod
                 secret,
             })?;
             outln!(
-                "added account {} ({} at {}); `herald sync {}` brings its feeds",
+                "added account {} ({} at {})",
                 account.name,
                 account.kind.as_str(),
                 printable(&account.url),
-                account.name
             )?;
         }
         AccountCommand::List { json } => list(store, *json)?,

@@ -33,7 +33,7 @@ ALTER TABLE feeds ADD COLUMN account_id INTEGER REFERENCES accounts(id) ON DELET
 ALTER TABLE feeds ADD COLUMN remote_id TEXT;
 CREATE UNIQUE INDEX feeds_remote ON feeds(account_id, remote_id) WHERE remote_id IS NOT NULL;
 -- Local changes to an account's articles and feeds, written in the same transaction as
--- the change, pushed in order by `herald sync` and deleted once the server has them.
+-- the change, pushed in order by a sync and deleted once the server has them.
 -- remote_id is the item's id on the server when the change was made (a removed feed's
 -- row is gone by the time it is pushed); value is the url, name or tag of the change.
 CREATE TABLE outbox (
