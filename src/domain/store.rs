@@ -8,7 +8,8 @@
 //!   `codec` compresses bodies, `links` keeps the links apart from them;
 //!   `counts` keeps the article and unread counts, `sources` the same per source.
 //! - `accounts`: sync servers' accounts (never their secrets), and the schema step
-//!   that adds them with the outbox of changes waiting to be pushed.
+//!   that adds them with the outbox of changes waiting to be pushed; `outbox`: each
+//!   change to an account's article or feed, queued in the change's own transaction.
 //! - `feeds`: subscriptions, and feed items updated in place; `fulltext`: the full
 //!   articles fetched for teaser-only feeds, kept as bodies; `rewrite`: an article's
 //!   content replaced in place, its word indexes with it; `tags`: their tags
@@ -35,6 +36,7 @@ mod links;
 mod meta;
 mod migrations;
 mod open;
+mod outbox;
 #[cfg(test)]
 mod plans;
 mod prepared;
@@ -63,6 +65,7 @@ pub use feeds::{Feed, Removed, UpsertCounts};
 pub use fulltext::{FullText, Kept, Waiting};
 pub use insert::ImportCounts;
 pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
+pub use outbox::{Change, Pending};
 pub use prepared::Prepared;
 pub(crate) use prepared::body_of;
 pub use schedule::{Attempt, MAX_BACKOFF, Plan, backoff, parse_refresh, plan};
