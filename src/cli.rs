@@ -17,6 +17,7 @@ pub mod paths;
 mod run;
 mod schedule;
 mod subscribe;
+mod sync;
 
 use std::process::ExitCode;
 

@@ -55,6 +55,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Delete { targets, yes } => super::changes::delete(&open(&cli)?, targets, *yes),
         Command::View { action } => super::changes::view(&open(&cli)?, action),
         Command::Account { action } => super::accounts::account_command(&open(&cli)?, action),
+        Command::Sync { name, timeout } => {
+            super::sync::sync(&open(&cli)?, name.as_deref(), *timeout)
+        }
         Command::Export {
             format: ExportFormat::Jsonl,
         } => done(articles::export_jsonl(&open(&cli)?)),

@@ -9,7 +9,8 @@
 //!   `counts` keeps the article and unread counts, `sources` the same per source.
 //! - `accounts`: sync servers' accounts (never their secrets), and the schema step
 //!   that adds them with the outbox of changes waiting to be pushed; `outbox`: each
-//!   change to an account's article or feed, queued in the change's own transaction.
+//!   change to an account's article or feed, queued in the change's own transaction;
+//!   `remote`: the server's state written back without queueing it.
 //! - `feeds`: subscriptions, and feed items updated in place; `fulltext`: the full
 //!   articles fetched for teaser-only feeds, kept as bodies; `rewrite`: an article's
 //!   content replaced in place, its word indexes with it; `tags`: their tags
@@ -41,6 +42,7 @@ mod outbox;
 mod plans;
 mod prepared;
 mod read;
+mod remote;
 mod rewrite;
 mod schedule;
 mod schema;
@@ -68,6 +70,7 @@ pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
 pub use outbox::{Change, Pending};
 pub use prepared::Prepared;
 pub(crate) use prepared::body_of;
+pub use remote::{AccountArticle, ServerFlags};
 pub use schedule::{Attempt, MAX_BACKOFF, Plan, backoff, parse_refresh, plan};
 pub use search::{Found, RANK_LIMIT};
 pub use sources::{MAX_LOCAL_SOURCES, SourceCount};

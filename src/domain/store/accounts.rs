@@ -354,12 +354,16 @@ impl Store {
 
     /// Records how a sync of account `id` ended: when, and the error if it failed.
     pub fn record_sync(&self, id: i64, at: i64, error: Option<&str>) -> Result<()> {
-        let sql = if error.is_some() {
-            "UPDATE accounts SET last_error = ?3 WHERE id = ?1"
-        } else {
-            "UPDATE accounts SET last_sync = ?2, last_error = NULL WHERE id = ?1"
+        match error {
+            Some(error) => self.conn.execute(
+                "UPDATE accounts SET last_error = ?2 WHERE id = ?1",
+                params![id, error],
+            )?,
+            None => self.conn.execute(
+                "UPDATE accounts SET last_sync = ?2, last_error = NULL WHERE id = ?1",
+                params![id, at],
+            )?,
         };
-        self.conn.execute(sql, params![id, at, error])?;
         Ok(())
     }
 
