@@ -581,3 +581,27 @@ fn needs_miniflux_a_server_stopped_mid_sync_loses_nothing() {
         ]
     );
 }
+
+/// A subscription the server refuses (nothing answers at its address) fails the sync,
+/// naming it and how to drop it; it waits in the outbox until removed, and then the sync
+/// completes.
+#[test]
+fn needs_miniflux_a_refused_subscription_waits_until_removed() {
+    let user = miniflux().user("refused");
+    let herald = Herald::new(&user, &user.url);
+    let dead = "http://127.0.0.1:9/gone.xml";
+    herald.ok(&["feed", "add", dead, "--account", "home", "--no-check"]);
+    let out = herald.run(&["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("account home"), "{said}");
+    assert!(
+        said.contains(&format!("herald feed remove {dead}")),
+        "{said}"
+    );
+    assert_eq!(herald.waiting(), 1);
+    herald.ok(&["feed", "remove", dead, "--yes"]);
+    herald.ok(&["sync"]);
+    assert_eq!(herald.waiting(), 0);
+    assert_eq!(user.ok("GET", "/v1/feeds", None), json!([]));
+}

@@ -172,10 +172,10 @@ fn push_feed_change(
                     // Already there (subscribed on another device): adopt it.
                     match client.feeds()?.into_iter().find(|f| f.feed_url == url) {
                         Some(found) => found.id,
-                        None => return Err(err).with_context(|| format!("subscribing to {url}")),
+                        None => return Err(err).with_context(|| refused_subscription(url)),
                     }
                 }
-                Err(err) => return Err(err).with_context(|| format!("subscribing to {url}")),
+                Err(err) => return Err(err).with_context(|| refused_subscription(url)),
             };
             store.set_feed_account(feed_id, Some(account.id), Some(&id.to_string()))?;
         }
@@ -203,6 +203,41 @@ fn push_feed_change(
     Ok(())
 }
 
+fn refused_subscription(url: &str) -> String {
+    format!("subscribing to {url} (it waits in the outbox; `herald feed remove {url}` drops it)")
+}
+
+/// A server's feed title as a feed's name: printable, one line, at most 200 characters;
+/// its address when it has none.
+fn feed_name(title: &str, url: &str) -> String {
+    let spaced: String = title
+        .chars()
+        .map(|c| {
+            if crate::domain::text::is_unsafe(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let name: String = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name: String = name.chars().take(200).collect();
+    if name.is_empty() {
+        url.to_owned()
+    } else {
+        name
+    }
+}
+
+/// Whether the server's feed address is one herald can keep: http(s), no white space or
+/// control characters, not absurdly long.
+fn usable_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && url.len() <= 4096
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// Brings the account's feeds in step with the server's; returns them by server id.
 fn pull_feeds(
     store: &Store,
@@ -222,6 +257,15 @@ fn pull_feeds(
     let mut seen = HashSet::new();
     for server in &remote {
         seen.insert(server.id);
+        if !usable_url(&server.feed_url) {
+            log::warn!(
+                "account {}: skipped the server's feed {}",
+                account.name,
+                server.id
+            );
+            continue;
+        }
+        let title = feed_name(&server.title, &server.feed_url);
         let tag = server
             .category
             .as_ref()
@@ -229,7 +273,7 @@ fn pull_feeds(
             .filter(|t| *t != "All");
         if let Some(feed) = by_remote.get(&server.id) {
             if !waiting_feeds.contains(&feed.id) {
-                store.apply_server_feed(feed.id, &server.title, tag)?;
+                store.apply_server_feed(feed.id, &title, tag)?;
             }
             continue;
         }
@@ -245,13 +289,13 @@ fn pull_feeds(
                 store.add_server_feed(
                     account.id,
                     &server.feed_url,
-                    &server.title,
+                    &title,
                     &server.id.to_string(),
                 )?
             }
         };
         store.set_feed_account(feed.id, Some(account.id), Some(&server.id.to_string()))?;
-        store.apply_server_feed(feed.id, &server.title, tag)?;
+        store.apply_server_feed(feed.id, &title, tag)?;
         by_remote.insert(server.id, feed);
     }
     // Gone from the server, and not waiting to be pushed: unsubscribed elsewhere.
@@ -358,4 +402,32 @@ fn reconcile(store: &Store, account: &Account, client: &Client, done: &mut Synce
     }
     done.flags = store.apply_server_flags(&flags)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_servers_feed_titles_and_addresses_are_made_safe() {
+        assert_eq!(
+            feed_name("  Harbour\u{1b}[31m  Wire\n", "u"),
+            "Harbour [31m Wire"
+        );
+        assert_eq!(
+            feed_name("\u{202e}", "https://x.example/"),
+            "https://x.example/"
+        );
+        assert_eq!(feed_name(&"w".repeat(10_000), "u").chars().count(), 200);
+        assert!(usable_url("https://example.org/feed.xml"));
+        for bad in [
+            "file:///etc/passwd",
+            "https://a b",
+            "javascript:alert(1)",
+            "https://x\n",
+        ] {
+            assert!(!usable_url(bad), "{bad}");
+        }
+        assert!(!usable_url(&format!("https://{}", "a".repeat(5000))));
+    }
 }
