@@ -537,8 +537,8 @@ fn needs_miniflux_a_server_stopped_mid_sync_loses_nothing() {
         "/v1/feeds",
         Some(json!({"feed_url": format!("http://127.0.0.1:{port}/5.xml")})),
     );
-    // Requests: 1 me, 2 PUT read, 3 PUT starred (done, never answered).
-    let proxy = Proxy::start(&user.url, 3);
+    // The push's requests: 1 PUT read, 2 PUT starred (done, never answered).
+    let proxy = Proxy::start(&user.url, 2);
     let through = format!("http://127.0.0.1:{}", proxy.port);
     let herald = Herald::new(&user, &through);
     proxy.healed.store(1, Ordering::SeqCst);
@@ -553,6 +553,8 @@ fn needs_miniflux_a_server_stopped_mid_sync_loses_nothing() {
     assert!(said.contains("account home"), "{said}");
     assert!(said.contains("2 changes wait for the next sync"), "{said}");
     assert_eq!(herald.waiting(), 2);
+    let starred: Vec<bool> = user.entries().iter().map(|e| e.3).collect();
+    assert_eq!(starred, [false, true], "the server starred it, unanswered");
 
     proxy.healed.store(1, Ordering::SeqCst);
     herald.ok(&["sync"]);

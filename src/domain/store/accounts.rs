@@ -24,6 +24,8 @@ CREATE TABLE accounts (
     secret_command TEXT,
     -- server time (Unix seconds) up to which changes have been pulled: changed_after
     synced_until   INTEGER,
+    -- the highest entry id pulled: newer entries are asked for by id
+    last_entry     INTEGER,
     last_sync      INTEGER,
     last_error     TEXT
 );
@@ -104,6 +106,8 @@ pub struct Account {
     pub secret: SecretSource,
     /// Server time (Unix seconds) up to which changes have been pulled.
     pub synced_until: Option<i64>,
+    /// The highest entry id pulled.
+    pub last_entry: Option<i64>,
     /// When the last sync that worked ended (Unix seconds).
     pub last_sync: Option<i64>,
     pub last_error: Option<String>,
@@ -195,7 +199,7 @@ impl NewAccount {
 }
 
 const COLUMNS: &str = "id, name, kind, url, user, secret_env, secret_command, synced_until,
-     last_sync, last_error";
+     last_sync, last_error, last_entry";
 
 fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Account, String)> {
     let kind: String = row.get(2)?;
@@ -219,6 +223,7 @@ fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Account, Strin
             synced_until: row.get(7)?,
             last_sync: row.get(8)?,
             last_error: row.get(9)?,
+            last_entry: row.get(10)?,
         },
         kind,
     ))
@@ -367,11 +372,12 @@ impl Store {
         Ok(())
     }
 
-    /// Saves the server time up to which account `id`'s changes have been pulled.
-    pub fn set_synced_until(&self, id: i64, until: i64) -> Result<()> {
+    /// Saves how far account `id`'s pull went: the server time up to which changes
+    /// have been pulled, and the highest entry id.
+    pub fn set_synced_until(&self, id: i64, until: i64, last_entry: i64) -> Result<()> {
         self.conn.execute(
-            "UPDATE accounts SET synced_until = ?2 WHERE id = ?1",
-            params![id, until],
+            "UPDATE accounts SET synced_until = ?2, last_entry = ?3 WHERE id = ?1",
+            params![id, until, last_entry],
         )?;
         Ok(())
     }

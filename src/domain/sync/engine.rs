@@ -56,7 +56,6 @@ fn run(store: &Store, account: &Account, secret: String, timeout: Duration) -> R
         bail!("syncing with the Google Reader API is not built yet; only --kind miniflux syncs");
     }
     let client = Client::new(account, secret, timeout);
-    client.me().context("signing in")?;
     let mut done = Synced::default();
     push(store, account, &client, &mut done).context("pushing local changes")?;
     let feeds = pull_feeds(store, account, &client, &mut done).context("pulling the feeds")?;
@@ -326,21 +325,67 @@ fn pull_entries(
     feeds: &HashMap<i64, Feed>,
     done: &mut Synced,
 ) -> Result<()> {
-    let since = account.synced_until.unwrap_or(0);
-    let mut after_id = 0;
-    let mut newest = since;
-    let pages = miniflux::MAX_IDS / PAGE;
-    for _ in 0..pages {
-        let page = client.changed_entries(since, after_id)?;
+    let last = account.last_entry.unwrap_or(0);
+    let mut mark = Mark {
+        newest: account.synced_until.unwrap_or(0),
+        last,
+        skipped: None,
+    };
+    // New entries by id, then (after a first sync) the older ones changed since the last
+    // sync. changed_after is strict: an entry changed in the same second as the newest
+    // one seen, after this pull read it, has its read and starred state brought by the
+    // reconciliation; only a change of its text waits for its next change.
+    pull_pages(store, client, feeds, done, &mut mark, (0, last, None))?;
+    if let Some(since) = account.synced_until {
+        pull_pages(
+            store,
+            client,
+            feeds,
+            done,
+            &mut mark,
+            (since, 0, Some(last + 1)),
+        )?;
+    }
+    // An entry of a feed this sync did not know (added on the server meanwhile) is
+    // asked for again next time.
+    let last = match mark.skipped {
+        Some(skipped) => mark.last.min(skipped - 1),
+        None => mark.last,
+    };
+    store.set_synced_until(account.id, mark.newest, last)?;
+    Ok(())
+}
+
+/// How far a pull went: the newest change and the highest entry id seen, and the
+/// lowest id of an entry left for want of its feed.
+struct Mark {
+    newest: i64,
+    last: i64,
+    skipped: Option<i64>,
+}
+
+/// Every page of `(changed_after, after_id, before_id)`, stored feed by feed.
+fn pull_pages(
+    store: &Store,
+    client: &Client,
+    feeds: &HashMap<i64, Feed>,
+    done: &mut Synced,
+    mark: &mut Mark,
+    (since, mut after_id, before): (i64, i64, Option<i64>),
+) -> Result<()> {
+    for _ in 0..miniflux::MAX_IDS / PAGE {
+        let page = client.changed_entries(since, after_id, before)?;
         let count = page.entries.len();
         let mut by_feed: HashMap<i64, Vec<NewArticle>> = HashMap::new();
         for entry in &page.entries {
             after_id = after_id.max(entry.id);
+            mark.last = mark.last.max(entry.id);
             if let Some(at) = entry::changed_at(entry) {
-                newest = newest.max(at);
+                mark.newest = mark.newest.max(at);
             }
             let Some(feed) = feeds.get(&entry.feed_id) else {
-                continue; // a feed this sync did not see: the next one will
+                mark.skipped = Some(mark.skipped.map_or(entry.id, |s| s.min(entry.id)));
+                continue;
             };
             let source = feed.name.as_deref().unwrap_or(&feed.url);
             by_feed
@@ -360,11 +405,6 @@ fn pull_entries(
             Ok(())
         })?;
         if count < PAGE {
-            // Entries changed in the second the last one did may come after it: the
-            // next sync asks from the second before.
-            if newest > since {
-                store.set_synced_until(account.id, newest - 1)?;
-            }
             return Ok(());
         }
     }

@@ -289,13 +289,21 @@ impl Client {
         Ok(())
     }
 
-    /// One page of the entries changed after `changed_after` (Unix seconds), in id
-    /// order after `after_id`.
-    pub fn changed_entries(&self, changed_after: i64, after_id: i64) -> Result<Entries> {
+    /// One page of entries in id order after `after_id`: those changed after
+    /// `changed_after` (Unix seconds) when it is above 0, below `before_id` when given.
+    pub fn changed_entries(
+        &self,
+        changed_after: i64,
+        after_id: i64,
+        before_id: Option<i64>,
+    ) -> Result<Entries> {
         let mut path =
             format!("/v1/entries?order=id&direction=asc&limit={PAGE}&after_entry_id={after_id}");
         if changed_after > 0 {
             path.push_str(&format!("&changed_after={changed_after}"));
+        }
+        if let Some(before) = before_id {
+            path.push_str(&format!("&before_entry_id={before}"));
         }
         let page: Entries = self.get(&path, MAX_PAGE_BYTES)?;
         if page.entries.len() > PAGE {
@@ -400,6 +408,7 @@ mod tests {
             user: Some("ana".into()),
             secret: SecretSource::Env("X".into()),
             synced_until: None,
+            last_entry: None,
             last_sync: None,
             last_error: None,
         };
@@ -445,7 +454,7 @@ mod tests {
         many.push_str("]}");
         let many: &'static str = Box::leak(many.into_boxed_str());
         let err = client(server("200 OK", many, None))
-            .changed_entries(0, 0)
+            .changed_entries(0, 0, None)
             .unwrap_err();
         assert!(err.to_string().contains("entries for a page of"), "{err:#}");
 

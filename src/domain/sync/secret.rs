@@ -105,6 +105,7 @@ mod tests {
             user: Some("ana".into()),
             secret,
             synced_until: None,
+            last_entry: None,
             last_sync: None,
             last_error: None,
         }
