@@ -49,6 +49,8 @@ CREATE TABLE outbox (
     made       INTEGER NOT NULL
 );
 CREATE INDEX outbox_by_account ON outbox(account_id, id);
+-- A new read or star change replaces the article's earlier one (store/outbox.rs).
+CREATE INDEX outbox_by_article ON outbox(article_id) WHERE article_id IS NOT NULL;
 "#;
 
 /// The longest account name, in characters.
