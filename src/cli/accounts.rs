@@ -75,7 +75,8 @@ pub struct AddAccount {
 pub enum Kind {
     /// Miniflux's own API
     Miniflux,
-    /// The Google Reader API (FreshRSS, Miniflux, Inoreader, The Old Reader, ...)
+    /// The Google Reader API (FreshRSS, Miniflux, Inoreader, The Old Reader, ...): kept,
+    /// but its sync is not built yet
     Greader,
 }
 
@@ -119,6 +120,9 @@ pub fn account_command(store: &Store, action: &AccountCommand) -> Result<ExitCod
                 account.kind.as_str(),
                 printable(&account.url),
             )?;
+            if account.kind == AccountKind::GReader {
+                errln!("herald: note: syncing Google Reader API accounts is not built yet");
+            }
         }
         AccountCommand::List { json } => list(store, *json)?,
         AccountCommand::Remove { name } => {

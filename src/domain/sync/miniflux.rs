@@ -157,6 +157,23 @@ impl Client {
         };
         let mut response = sent.map_err(|err| anyhow!("{method} {url}: {err}"))?;
         let code = response.status().as_u16();
+        if (300..400).contains(&code) {
+            let to = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(|v| {
+                    crate::domain::text::printable(v)
+                        .chars()
+                        .take(300)
+                        .collect()
+                })
+                .unwrap_or_else(|| "elsewhere".to_owned());
+            bail!(
+                "{method} {url}: the server redirects (HTTP {code}) to {to}; give the account \
+                 the address it redirects to (`herald account remove` it, then add it again)"
+            );
+        }
         let bytes = response
             .body_mut()
             .with_config()
@@ -457,6 +474,18 @@ mod tests {
             .changed_entries(0, 0, None)
             .unwrap_err();
         assert!(err.to_string().contains("entries for a page of"), "{err:#}");
+
+        // The status line carries the Location header with it.
+        let moved = server(
+            "301 Moved Permanently\r\nLocation: https://rss.example.org/v1/feeds",
+            "",
+            None,
+        );
+        let err = client(moved).feeds().unwrap_err();
+        assert!(
+            format!("{err:#}").contains("redirects (HTTP 301) to https://rss.example.org"),
+            "{err:#}"
+        );
 
         let long = "e".repeat(10_000);
         let body: &'static str =
