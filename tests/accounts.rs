@@ -40,6 +40,8 @@ fn accounts_are_added_listed_and_removed_without_their_secrets() {
             "greader",
             "--url",
             "https://rss.example.org/api/greader.php",
+            "--user",
+            "ana",
             "--secret-command",
             "pass",
             "show",

@@ -747,3 +747,169 @@ fn big_feed_server(items: usize) -> u16 {
     });
     port
 }
+
+impl Miniflux {
+    /// Switches the Google Reader API on for this user, with its own password: Miniflux
+    /// does it only in its web interface, so the test writes the setting in its
+    /// database (HERALD_TEST_MINIFLUX_DATABASE_URL, bcrypt from pgcrypto).
+    fn enable_greader(&self) {
+        let db = std::env::var("HERALD_TEST_MINIFLUX_DATABASE_URL").unwrap_or_else(|_| {
+            panic!(
+                "HERALD_TEST_MINIFLUX_DATABASE_URL is not set: run the tests as \
+                 `scripts/with-servers cargo test --locked`"
+            )
+        });
+        // Names and passwords here are the tests' own: letters, digits and `-`.
+        assert!(
+            (self.user.clone() + &self.password)
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        );
+        let sql = format!(
+            "UPDATE integrations SET googlereader_enabled = 't', \
+             googlereader_username = '{user}', \
+             googlereader_password = crypt('{password}', gen_salt('bf')) \
+             WHERE user_id = (SELECT id FROM users WHERE username = '{user}')",
+            user = self.user,
+            password = self.password
+        );
+        let out = std::process::Command::new("psql")
+            .args([&db, "-v", "ON_ERROR_STOP=1", "-q", "-c", &sql])
+            .output()
+            .expect("psql (PostgreSQL's client) is needed to switch the Google Reader API on");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// The Google Reader API, against Miniflux's: subscribed on the server → in herald;
+/// read and starred in herald → on the server; read on the server → in herald;
+/// subscribed, renamed, tagged and removed in herald → on the server; a wrong password.
+#[test]
+fn needs_miniflux_the_google_reader_api_syncs_both_ways() {
+    let user = miniflux().user("greader");
+    user.enable_greader();
+    let port = feed_server(3);
+    user.ok(
+        "POST",
+        "/v1/feeds",
+        Some(json!({"feed_url": format!("http://127.0.0.1:{port}/7.xml")})),
+    );
+    let herald = Herald::empty();
+    herald.ok(&[
+        "account",
+        "add",
+        "home",
+        "--kind",
+        "greader",
+        "--url",
+        &user.url,
+        "--user",
+        &user.user,
+        "--secret-command",
+        "echo",
+        &user.password,
+    ]);
+    let said = herald.ok(&["sync"]);
+    assert!(said.contains("feeds +1 -0, entries 3 new"), "{said}");
+    let titles: Vec<String> = herald.articles().into_iter().map(|a| a.0).collect();
+    assert_eq!(
+        titles,
+        ["Feed 7 story 1", "Feed 7 story 2", "Feed 7 story 3"]
+    );
+    let again = herald.ok(&["sync"]);
+    assert!(
+        again.contains("entries 0 new 0 updated, 0 marks"),
+        "{again}"
+    );
+
+    herald.ok(&["mark", "read", &herald.id("Feed 7 story 1")]);
+    herald.ok(&["mark", "star", &herald.id("Feed 7 story 2")]);
+    herald.ok(&["sync"]);
+    assert_eq!(herald.waiting(), 0);
+    let server = user.entries();
+    assert_eq!(
+        server
+            .iter()
+            .map(|e| (e.0.as_str(), e.2, e.3))
+            .collect::<Vec<_>>(),
+        [
+            ("Feed 7 story 1", true, false),
+            ("Feed 7 story 2", false, true),
+            ("Feed 7 story 3", false, false)
+        ]
+    );
+    let three = user.entry_id("Feed 7 story 3");
+    user.ok(
+        "PUT",
+        "/v1/entries",
+        Some(json!({"entry_ids": [three], "status": "read"})),
+    );
+    herald.ok(&["sync"]);
+    let read: Vec<bool> = herald.articles().iter().map(|a| a.2).collect();
+    assert_eq!(read, [true, false, true]);
+
+    let url = format!("http://127.0.0.1:{port}/8.xml");
+    herald.ok(&[
+        "feed",
+        "add",
+        &url,
+        "--account",
+        "home",
+        "--no-check",
+        "--tag",
+        "news",
+    ]);
+    herald.ok(&["sync"]);
+    let feeds = user.ok("GET", "/v1/feeds", None);
+    let added = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["feed_url"] == url.as_str())
+        .expect("subscribed on the server");
+    assert_eq!(added["category"]["title"], "news");
+    let titles: Vec<String> = herald.articles().into_iter().map(|a| a.0).collect();
+    assert_eq!(titles.len(), 6, "{titles:?}");
+    herald.ok(&["feed", "set", &url, "--name", "Eight"]);
+    herald.ok(&["sync"]);
+    let feeds = user.ok("GET", "/v1/feeds", None);
+    assert!(
+        feeds
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["title"] == "Eight"),
+        "{feeds}"
+    );
+    herald.ok(&["feed", "remove", &url, "--yes"]);
+    herald.ok(&["sync"]);
+    let feeds = user.ok("GET", "/v1/feeds", None);
+    assert_eq!(feeds.as_array().unwrap().len(), 1, "{feeds}");
+
+    let wrong = Herald::empty();
+    wrong.ok(&[
+        "account",
+        "add",
+        "home",
+        "--kind",
+        "greader",
+        "--url",
+        &user.url,
+        "--user",
+        &user.user,
+        "--secret-command",
+        "echo",
+        "wrong-password",
+    ]);
+    let out = wrong.run(&["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("account home") && said.contains("HTTP 401"),
+        "{said}"
+    );
+}

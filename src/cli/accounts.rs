@@ -49,8 +49,8 @@ pub struct AddAccount {
     /// The server's protocol
     #[arg(long, value_enum)]
     pub kind: Kind,
-    /// The server's address (Miniflux: its root; Google Reader API: the API's address,
-    /// e.g. https://host/api/greader.php for FreshRSS)
+    /// The server's address (Miniflux: its root, for either kind; Google Reader API
+    /// elsewhere: the API's address, e.g. https://host/api/greader.php for FreshRSS)
     #[arg(long, value_name = "URL")]
     pub url: String,
     /// The user name (without it, the secret is an API token)
@@ -75,8 +75,8 @@ pub struct AddAccount {
 pub enum Kind {
     /// Miniflux's own API
     Miniflux,
-    /// The Google Reader API (FreshRSS, Miniflux, Inoreader, The Old Reader, ...): kept,
-    /// but its sync is not built yet
+    /// The Google Reader API (FreshRSS, Miniflux, Inoreader, The Old Reader, ...); needs
+    /// --user
     Greader,
 }
 
@@ -120,9 +120,6 @@ pub fn account_command(store: &Store, action: &AccountCommand) -> Result<ExitCod
                 account.kind.as_str(),
                 printable(&account.url),
             )?;
-            if account.kind == AccountKind::GReader {
-                errln!("herald: note: syncing Google Reader API accounts is not built yet");
-            }
         }
         AccountCommand::List { json } => list(store, *json)?,
         AccountCommand::Remove { name } => {

@@ -163,6 +163,9 @@ impl NewAccount {
                  --secret-env or --secret-command, so that it is never written in plain text"
             );
         }
+        if self.kind == AccountKind::GReader && self.user.is_none() {
+            bail!("a Google Reader API account needs --user: it signs in with a user and password");
+        }
         if let Some(user) = &self.user
             && (user.is_empty() || user.len() > 256 || user.chars().any(char::is_control))
         {
@@ -376,7 +379,12 @@ impl Store {
 
     /// Saves how far account `id`'s pull went: the server time up to which changes
     /// have been pulled, and the highest entry id.
-    pub fn set_synced_until(&self, id: i64, until: i64, last_entry: i64) -> Result<()> {
+    pub fn set_synced_until(
+        &self,
+        id: i64,
+        until: Option<i64>,
+        last_entry: Option<i64>,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE accounts SET synced_until = ?2, last_entry = ?3 WHERE id = ?1",
             params![id, until, last_entry],
@@ -460,6 +468,14 @@ mod tests {
                     ..miniflux("x")
                 },
                 "http",
+            ),
+            (
+                NewAccount {
+                    kind: AccountKind::GReader,
+                    user: None,
+                    ..miniflux("x")
+                },
+                "needs --user",
             ),
             (
                 NewAccount {

@@ -1,23 +1,24 @@
-//! One sync of a Miniflux account: push the outbox (feed changes in order, then each
-//! article's last read and star state, in batches, each batch deleted from the outbox
-//! once the server has it), pull the feeds and folders, pull the entries changed since
-//! the last sync (paged, stored through the store's normal insert path), then reconcile
-//! the server's unread and starred ID lists with the store. A local change not yet
-//! pushed wins over the server's state; otherwise the server wins.
+//! One sync of an account, whatever its server's protocol ([`Server`]): push the outbox
+//! (feed changes in order, then each article's last read and star state, in batches,
+//! each batch deleted from the outbox once the server has it), pull the feeds and
+//! folders, pull the new and changed entries (paged, stored through the store's normal
+//! insert path), then reconcile the server's unread and starred ID lists with the store.
+//! A local change not yet pushed wins over the server's state; otherwise the server wins.
 //!
 //! Stopped anywhere (the server gone, the network down), nothing is lost: what was not
-//! pushed stays in the outbox, and the pull's high-water mark moves only after a pull
-//! that finished, so the next sync does the rest.
+//! pushed stays in the outbox, and the pull's mark moves only after a pull that
+//! finished, so the next sync does the rest.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use super::entry;
-use super::miniflux::{self, Category, Client, PAGE};
-use crate::domain::model::NewArticle;
+use super::greader::GReader;
+use super::miniflux::Client;
+use super::miniflux_server::Miniflux;
+use super::server::{Mark, Server};
 use crate::domain::store::{Account, AccountKind, Change, Feed, Pending, ServerFlags, Store};
 
 /// How many outbox rows one push batch takes.
@@ -40,7 +41,8 @@ pub struct Synced {
 
 /// Syncs `account`, whose secret is `secret`. The error names the account.
 pub fn sync(store: &Store, account: &Account, secret: String, timeout: Duration) -> Result<Synced> {
-    let result = run(store, account, secret, timeout);
+    let result =
+        connect(account, secret, timeout).and_then(|server| run(store, account, server.as_ref()));
     let now = Timestamp::now().as_second();
     let recorded = match &result {
         Ok(_) => store.record_sync(account.id, now, None),
@@ -51,21 +53,24 @@ pub fn sync(store: &Store, account: &Account, secret: String, timeout: Duration)
     Ok(done)
 }
 
-fn run(store: &Store, account: &Account, secret: String, timeout: Duration) -> Result<Synced> {
-    if account.kind != AccountKind::Miniflux {
-        bail!("syncing with the Google Reader API is not built yet; only --kind miniflux syncs");
-    }
-    let client = Client::new(account, secret, timeout);
+fn connect(account: &Account, secret: String, timeout: Duration) -> Result<Box<dyn Server>> {
+    Ok(match account.kind {
+        AccountKind::Miniflux => Box::new(Miniflux::new(Client::new(account, secret, timeout))),
+        AccountKind::GReader => Box::new(GReader::login(account, &secret, timeout)?),
+    })
+}
+
+/// Pushes, then pulls, through `server`.
+pub fn run(store: &Store, account: &Account, server: &dyn Server) -> Result<Synced> {
     let mut done = Synced::default();
-    push(store, account, &client, &mut done).context("pushing local changes")?;
-    let feeds = pull_feeds(store, account, &client, &mut done).context("pulling the feeds")?;
-    pull_entries(store, account, &client, &feeds, &mut done).context("pulling the entries")?;
-    reconcile(store, account, &client, &mut done).context("reconciling read and starred")?;
+    push(store, account, server, &mut done).context("pushing local changes")?;
+    let feeds = pull_feeds(store, account, server, &mut done).context("pulling the feeds")?;
+    pull_entries(store, account, server, &feeds, &mut done).context("pulling the entries")?;
+    reconcile(store, account, server, &mut done).context("reconciling read and starred")?;
     Ok(done)
 }
 
-fn push(store: &Store, account: &Account, client: &Client, done: &mut Synced) -> Result<()> {
-    let mut categories: Option<Vec<Category>> = None;
+fn push(store: &Store, account: &Account, server: &dyn Server, done: &mut Synced) -> Result<()> {
     loop {
         let batch = store.pending(account.id, PUSH_BATCH)?;
         if batch.is_empty() {
@@ -73,18 +78,18 @@ fn push(store: &Store, account: &Account, client: &Client, done: &mut Synced) ->
         }
         // Feed changes in order, each marked done as it lands.
         for change in batch.iter().filter(|p| p.article.is_none()) {
-            push_feed_change(store, account, client, change, &mut categories)?;
+            push_feed_change(store, account, server, change)?;
             store.pushed(&[change.id])?;
             done.pushed += 1;
         }
         // Each article's last state in the batch: the form sent is absolute, so sending
         // it again after a failure changes nothing.
-        let mut read: HashMap<i64, bool> = HashMap::new();
-        let mut starred: HashMap<i64, bool> = HashMap::new();
+        let mut read: HashMap<String, bool> = HashMap::new();
+        let mut starred: HashMap<String, bool> = HashMap::new();
         let mut ids = Vec::new();
         for change in batch.iter().filter(|p| p.article.is_some()) {
             ids.push(change.id);
-            let Some(remote) = change.remote_id.as_deref().and_then(|r| r.parse().ok()) else {
+            let Some(remote) = change.remote_id.clone() else {
                 continue; // an article the server never sent: nothing to tell it
             };
             match change.change {
@@ -95,22 +100,20 @@ fn push(store: &Store, account: &Account, client: &Client, done: &mut Synced) ->
                 _ => None,
             };
         }
+        let with = |map: &HashMap<String, bool>, value: bool| -> Vec<String> {
+            map.iter()
+                .filter(|e| *e.1 == value)
+                .map(|e| e.0.clone())
+                .collect()
+        };
         for value in [true, false] {
-            let these: Vec<i64> = read
-                .iter()
-                .filter(|e| *e.1 == value)
-                .map(|e| *e.0)
-                .collect();
+            let these = with(&read, value);
             if !these.is_empty() {
-                client.set_read(&these, value)?;
+                server.set_read(&these, value)?;
             }
-            let these: Vec<i64> = starred
-                .iter()
-                .filter(|e| *e.1 == value)
-                .map(|e| *e.0)
-                .collect();
+            let these = with(&starred, value);
             if !these.is_empty() {
-                client.set_starred(&these, value)?;
+                server.set_starred(&these, value)?;
             }
         }
         store.pushed(&ids)?;
@@ -118,85 +121,47 @@ fn push(store: &Store, account: &Account, client: &Client, done: &mut Synced) ->
     }
 }
 
-/// The category titled `title`, made when the server has none.
-fn category(
-    client: &Client,
-    cache: &mut Option<Vec<Category>>,
-    title: Option<&str>,
-) -> Result<i64> {
-    let all = match cache {
-        Some(all) => all,
-        None => cache.insert(client.categories()?),
-    };
-    let Some(title) = title else {
-        return Ok(all.first().map_or(0, |c| c.id));
-    };
-    if let Some(found) = all.iter().find(|c| c.title == title) {
-        return Ok(found.id);
-    }
-    let made = client.create_category(title)?;
-    all.push(made.clone());
-    Ok(made.id)
-}
-
 fn push_feed_change(
     store: &Store,
     account: &Account,
-    client: &Client,
+    server: &dyn Server,
     change: &Pending,
-    categories: &mut Option<Vec<Category>>,
 ) -> Result<()> {
     let Some(feed_id) = change.feed else {
         return Ok(());
     };
     // The feed's server id now (a subscription pushed earlier in this sync has one).
     let current = store.feed_account(feed_id)?;
-    let remote: Option<i64> = change
+    let remote: Option<String> = change
         .remote_id
         .clone()
-        .or_else(|| current.as_ref().and_then(|c| c.1.clone()))
-        .and_then(|r| r.parse().ok());
+        .or_else(|| current.as_ref().and_then(|c| c.1.clone()));
     let value = change.value.as_deref();
-    match change.change {
-        Change::Subscribe => {
-            if current.is_none() || remote.is_some() {
-                return Ok(()); // unsubscribed since, or already there
+    match (change.change, remote) {
+        (Change::Subscribe, None) => {
+            if current.is_none() {
+                return Ok(()); // unsubscribed since
             }
             let url = value.unwrap_or_default();
             let tags = store.tags_of(feed_id)?;
-            let cat = category(client, categories, tags.first().map(String::as_str))?;
-            let id = match client.create_feed(url, cat) {
-                Ok(id) => id,
-                Err(err) if miniflux::is_status(&err, 400) => {
-                    // Already there (subscribed on another device): adopt it.
-                    match client.feeds()?.into_iter().find(|f| f.feed_url == url) {
-                        Some(found) => found.id,
-                        None => return Err(err).with_context(|| refused_subscription(url)),
-                    }
-                }
-                Err(err) => return Err(err).with_context(|| refused_subscription(url)),
-            };
-            store.set_feed_account(feed_id, Some(account.id), Some(&id.to_string()))?;
+            let id = server
+                .subscribe(url, tags.first().map(String::as_str))
+                .with_context(|| refused_subscription(url))?;
+            store.set_feed_account(feed_id, Some(account.id), Some(&id))?;
         }
-        Change::Unsubscribe => {
-            if let Some(remote) = remote {
-                client.delete_feed(remote)?;
+        (Change::Unsubscribe, Some(remote)) => server.unsubscribe(&remote)?,
+        (Change::Rename, Some(remote)) => {
+            if let Some(title) = value {
+                server.rename(&remote, title)?;
             }
         }
-        Change::Rename => {
-            if let Some(remote) = remote {
-                client.update_feed(remote, value, None)?;
-            }
+        (Change::Tag | Change::Untag, Some(remote)) => {
+            // One folder per feed on these servers: the feed's first tag, else the
+            // default.
+            let tags = store.tags_of(feed_id)?;
+            server.move_to(&remote, tags.first().map(String::as_str))?;
         }
-        Change::Tag | Change::Untag => {
-            if let Some(remote) = remote {
-                // A Miniflux feed is in one category: the feed's first tag, else the
-                // first category.
-                let tags = store.tags_of(feed_id)?;
-                let cat = category(client, categories, tags.first().map(String::as_str))?;
-                client.update_feed(remote, None, Some(cat))?;
-            }
-        }
+        // Already there, never there, or not a feed change.
         _ => {}
     }
     Ok(())
@@ -241,42 +206,44 @@ fn usable_url(url: &str) -> bool {
 fn pull_feeds(
     store: &Store,
     account: &Account,
-    client: &Client,
+    server: &dyn Server,
     done: &mut Synced,
-) -> Result<HashMap<i64, Feed>> {
-    let remote = client.feeds()?;
+) -> Result<HashMap<String, Feed>> {
+    let remote = server.feeds()?;
+    if remote.len() > super::miniflux::MAX_FEEDS {
+        anyhow::bail!(
+            "the server lists more than {} feeds",
+            super::miniflux::MAX_FEEDS
+        );
+    }
     let (_, waiting_feeds) = store.waiting_items(account.id)?;
     let local = store.account_feeds(account.id)?;
-    let mut by_remote: HashMap<i64, Feed> = HashMap::new();
+    let mut by_remote: HashMap<String, Feed> = HashMap::new();
     for (feed, id) in &local {
-        if let Some(id) = id.as_deref().and_then(|i| i.parse().ok()) {
-            by_remote.insert(id, feed.clone());
+        if let Some(id) = id {
+            by_remote.insert(id.clone(), feed.clone());
         }
     }
     let mut seen = HashSet::new();
-    for server in &remote {
-        seen.insert(server.id);
-        if !usable_url(&server.feed_url) {
+    for theirs in &remote {
+        seen.insert(theirs.id.clone());
+        if !usable_url(&theirs.url) {
             log::warn!(
                 "account {}: skipped the server's feed {}",
                 account.name,
-                server.id
+                theirs.id
             );
             continue;
         }
-        let title = feed_name(&server.title, &server.feed_url);
-        let tag = server
-            .category
-            .as_ref()
-            .map(|c| c.title.as_str())
-            .filter(|t| *t != "All");
-        if let Some(feed) = by_remote.get(&server.id) {
+        let title = feed_name(&theirs.title, &theirs.url);
+        let tag = theirs.folder.as_deref();
+        if let Some(feed) = by_remote.get(&theirs.id) {
             if !waiting_feeds.contains(&feed.id) {
                 store.apply_server_feed(feed.id, &title, tag)?;
             }
             continue;
         }
-        let feed = match store.feed_by_url(&server.feed_url)? {
+        let feed = match store.feed_by_url(&theirs.url)? {
             Some(feed) => match store.feed_account(feed.id)? {
                 // A local feed, or this account's waiting to be pushed: it is this one.
                 None => feed,
@@ -285,26 +252,19 @@ fn pull_feeds(
             },
             None => {
                 done.feeds_added += 1;
-                store.add_server_feed(
-                    account.id,
-                    &server.feed_url,
-                    &title,
-                    &server.id.to_string(),
-                )?
+                store.add_server_feed(account.id, &theirs.url, &title, &theirs.id)?
             }
         };
-        store.set_feed_account(feed.id, Some(account.id), Some(&server.id.to_string()))?;
+        store.set_feed_account(feed.id, Some(account.id), Some(&theirs.id))?;
         store.apply_server_feed(feed.id, &title, tag)?;
-        by_remote.insert(server.id, feed);
+        by_remote.insert(theirs.id.clone(), feed);
     }
     // Gone from the server, and not waiting to be pushed: unsubscribed elsewhere.
     for (feed, id) in &local {
-        let Some(id) = id.as_deref().and_then(|i| i.parse::<i64>().ok()) else {
-            continue;
-        };
-        if !seen.contains(&id) && !waiting_feeds.contains(&feed.id) {
+        let Some(id) = id else { continue };
+        if !seen.contains(id) && !waiting_feeds.contains(&feed.id) {
             store.remove_server_feed(feed.id)?;
-            by_remote.remove(&id);
+            by_remote.remove(id);
             done.feeds_removed += 1;
         }
     }
@@ -321,82 +281,38 @@ fn pull_feeds(
 fn pull_entries(
     store: &Store,
     account: &Account,
-    client: &Client,
-    feeds: &HashMap<i64, Feed>,
+    server: &dyn Server,
+    feeds: &HashMap<String, Feed>,
     done: &mut Synced,
 ) -> Result<()> {
-    let last = account.last_entry.unwrap_or(0);
-    let mut mark = Mark {
-        newest: account.synced_until.unwrap_or(0),
-        last,
-        skipped: None,
+    let known: HashSet<String> = store
+        .account_articles(account.id)?
+        .into_iter()
+        .filter_map(|a| a.remote_id)
+        .collect();
+    let mark = Mark {
+        since: account.synced_until,
+        last: account.last_entry,
     };
-    // New entries by id, then (after a first sync) the older ones changed since the last
-    // sync. changed_after is strict: an entry changed in the same second as the newest
-    // one seen, after this pull read it, has its read and starred state brought by the
-    // reconciliation; only a change of its text waits for its next change.
-    pull_pages(store, client, feeds, done, &mut mark, (0, last, None))?;
-    if let Some(since) = account.synced_until {
-        pull_pages(
-            store,
-            client,
-            feeds,
-            done,
-            &mut mark,
-            (since, 0, Some(last + 1)),
-        )?;
-    }
-    // An entry of a feed this sync did not know (added on the server meanwhile) is
-    // asked for again next time.
-    let last = match mark.skipped {
-        Some(skipped) => mark.last.min(skipped - 1),
-        None => mark.last,
-    };
-    store.set_synced_until(account.id, mark.newest, last)?;
-    Ok(())
-}
-
-/// How far a pull went: the newest change and the highest entry id seen, and the
-/// lowest id of an entry left for want of its feed.
-struct Mark {
-    newest: i64,
-    last: i64,
-    skipped: Option<i64>,
-}
-
-/// Every page of `(changed_after, after_id, before_id)`, stored feed by feed.
-fn pull_pages(
-    store: &Store,
-    client: &Client,
-    feeds: &HashMap<i64, Feed>,
-    done: &mut Synced,
-    mark: &mut Mark,
-    (since, mut after_id, before): (i64, i64, Option<i64>),
-) -> Result<()> {
-    for _ in 0..miniflux::MAX_IDS / PAGE {
-        let page = client.changed_entries(since, after_id, before)?;
-        let count = page.entries.len();
-        let mut by_feed: HashMap<i64, Vec<NewArticle>> = HashMap::new();
-        for entry in &page.entries {
-            after_id = after_id.max(entry.id);
-            mark.last = mark.last.max(entry.id);
-            if let Some(at) = entry::changed_at(entry) {
-                mark.newest = mark.newest.max(at);
-            }
+    let mut store_page = |entries: Vec<super::server::ServerEntry>| -> Result<Vec<String>> {
+        let mut by_feed: HashMap<&str, Vec<_>> = HashMap::new();
+        let mut left = Vec::new();
+        for entry in &entries {
             let Some(feed) = feeds.get(&entry.feed_id) else {
-                mark.skipped = Some(mark.skipped.map_or(entry.id, |s| s.min(entry.id)));
+                left.extend(entry.article.guid.clone());
                 continue;
             };
-            let source = feed.name.as_deref().unwrap_or(&feed.url);
+            let mut article = entry.article.clone();
+            article.source = feed.name.clone().unwrap_or_else(|| feed.url.clone());
             by_feed
-                .entry(entry.feed_id)
+                .entry(entry.feed_id.as_str())
                 .or_default()
-                .push(entry::article(entry, source));
+                .push(article);
         }
         let now = Timestamp::now();
         store.batch(|| {
             for (feed_id, articles) in &by_feed {
-                if let Some(feed) = feeds.get(feed_id) {
+                if let Some(feed) = feeds.get(*feed_id) {
                     let counts = store.upsert(Some(feed), articles, now)?;
                     done.new += counts.new;
                     done.updated += counts.updated;
@@ -404,34 +320,38 @@ fn pull_pages(
             }
             Ok(())
         })?;
-        if count < PAGE {
-            return Ok(());
-        }
-    }
-    bail!(
-        "the server has more than {} changed entries",
-        miniflux::MAX_IDS
-    )
+        Ok(left)
+    };
+    let next = server.pull(mark, &|id| known.contains(id), &mut store_page)?;
+    store.set_synced_until(account.id, next.since, next.last)?;
+    Ok(())
 }
 
-fn reconcile(store: &Store, account: &Account, client: &Client, done: &mut Synced) -> Result<()> {
-    let unread: HashSet<i64> = client.ids("status=unread")?.into_iter().collect();
-    let starred: HashSet<i64> = client.ids("starred=true")?.into_iter().collect();
+fn reconcile(
+    store: &Store,
+    account: &Account,
+    server: &dyn Server,
+    done: &mut Synced,
+) -> Result<()> {
+    let unread = server.unread_ids()?;
+    let starred = server.starred_ids()?;
     let (waiting, _) = store.waiting_items(account.id)?;
     let mut flags = Vec::new();
     for article in store.account_articles(account.id)? {
         if waiting.contains(&article.id) {
             continue; // a local change not pushed yet wins
         }
+        // Server ids are numbers (Miniflux's, and the Google Reader API's short form):
+        // an article kept from before its feed joined the account has the feed's guid.
         let Some(remote) = article
             .remote_id
-            .as_deref()
-            .and_then(|r| r.parse::<i64>().ok())
+            .as_ref()
+            .filter(|r| r.parse::<i64>().is_ok())
         else {
             continue;
         };
-        let read = !unread.contains(&remote);
-        let star = starred.contains(&remote);
+        let read = !unread.contains(remote);
+        let star = starred.contains(remote);
         if read != article.read || star != article.starred {
             flags.push(ServerFlags {
                 id: article.id,
