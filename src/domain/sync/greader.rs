@@ -325,3 +325,111 @@ impl Server for GReader {
         Ok(self.ids(STARRED, None)?.into_iter().collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::store::{AccountKind, SecretSource};
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+
+    /// A loopback server answering each request by its path's first match in `routes`
+    /// (a status and a body), else 404.
+    fn server(routes: Vec<(&'static str, &'static str, String)>) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(16) {
+                let mut stream = stream.unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                let _ = reader.read_line(&mut first);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let path = first.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let (status, answer) = routes
+                    .iter()
+                    .find(|(prefix, _, _)| path.starts_with(prefix))
+                    .map(|(_, s, b)| (*s, b.clone()))
+                    .unwrap_or(("404 Not Found", String::new()));
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+            }
+        });
+        format!("http://127.0.0.1:{port}")
+    }
+
+    fn account(url: String) -> Account {
+        Account {
+            id: 1,
+            name: "fr".into(),
+            kind: AccountKind::GReader,
+            url,
+            user: Some("ana".into()),
+            secret: SecretSource::Env("X".into()),
+            synced_until: None,
+            last_sync: None,
+            last_error: None,
+            last_entry: None,
+        }
+    }
+
+    const LOGIN: (&str, &str) = ("/accounts/ClientLogin", "200 OK");
+
+    #[test]
+    fn sign_in_refused_or_without_a_token_is_a_clear_error() {
+        let refused = server(vec![(
+            "/accounts/ClientLogin",
+            "401 Unauthorized",
+            "Error=BadAuthentication".into(),
+        )]);
+        let err = GReader::login(&account(refused), "pw", Duration::from_secs(10))
+            .err()
+            .unwrap();
+        assert!(
+            format!("{err:#}").contains("refused the user and secret"),
+            "{err:#}"
+        );
+        let odd = server(vec![(LOGIN.0, LOGIN.1, "SID=x\n".into())]);
+        let err = GReader::login(&account(odd), "pw", Duration::from_secs(10))
+            .err()
+            .unwrap();
+        assert!(format!("{err:#}").contains("no Auth= line"), "{err:#}");
+    }
+
+    #[test]
+    fn answers_past_their_bounds_are_refused() {
+        let huge = format!(
+            "{{\"subscriptions\":[{}]}}",
+            " ".repeat(MAX_BYTES as usize + 10)
+        );
+        let url = server(vec![
+            (LOGIN.0, LOGIN.1, "Auth=t\n".into()),
+            ("/reader/api/0/subscription/list", "200 OK", huge),
+            ("/reader/api/0/token", "200 OK", "T".into()),
+            (
+                "/reader/api/0/stream/items/contents",
+                "200 OK",
+                r#"{"items":[{"id":"1","origin":{"streamId":"feed/1"}},{"id":"2","origin":{"streamId":"feed/1"}}]}"#.into(),
+            ),
+        ]);
+        let server = GReader::login(&account(url), "pw", Duration::from_secs(20)).unwrap();
+        let err = server.feeds().unwrap_err();
+        assert!(format!("{err:#}").contains("larger than 16 MiB"), "{err:#}");
+        let err = server.contents(&["1".to_owned()]).err().unwrap();
+        assert!(err.to_string().contains("2 items for 1 asked"), "{err:#}");
+    }
+}
