@@ -4,6 +4,7 @@
 // First, so the printing macros it defines are in scope in the modules after it.
 #[macro_use]
 mod errors;
+mod accounts;
 mod args;
 mod articles;
 mod changes;
@@ -17,6 +18,7 @@ mod rules;
 mod run;
 mod schedule;
 mod subscribe;
+mod sync;
 
 use std::process::ExitCode;
 

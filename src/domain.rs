@@ -2,7 +2,7 @@
 //! files they carry (`enclosure`), the SQLite
 //! store (`store`), the query language and its matching (`search`), the importers
 //! (`import`, `opml`), fetching feeds (`fetch`), the article in a fetched page
-//! (`extract`), and the text rules every layer shares
+//! (`extract`), two-way sync with reader servers (`sync`), and the text rules every layer shares
 //! (`text`: display width, wrapping, printable; `message`: how counts and errors read).
 //! Nothing here names `app`, `ui`, `tui`, `cli`, ratatui or crossterm (tests/shape.rs).
 
@@ -19,4 +19,5 @@ pub mod panics;
 pub mod samples;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod text;

@@ -151,6 +151,25 @@ pub enum Command {
         #[arg(long)]
         newest: bool,
     },
+    /// Sync with the accounts' servers: push the changes made here, pull theirs
+    ///
+    /// Every change made in herald to an account's articles and feeds (read, star, mark
+    /// all read, subscribe, unsubscribe, rename, tag) was kept in the store's outbox when
+    /// it was made; a sync sends them (a change sent twice is no change), then brings the
+    /// server's feeds and folders, the entries changed since the last sync, and its
+    /// unread and starred lists. A change made here and not yet sent wins over the
+    /// server's; otherwise the server's state wins. Nothing is lost when the server is
+    /// down: what was not sent waits for the next sync. Exit status 0 when every account
+    /// was pushed and pulled, 1 (with the account and the reason) otherwise.
+    #[command(after_help = "Examples:\n  herald sync\n  herald sync home")]
+    Sync {
+        /// Only this account (default: every account)
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+        /// Seconds to wait for one answer from a server
+        #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+    },
     /// Mark articles read or unread, starred or not
     ///
     /// By id, or every article a query finds. Exit status 0 when done, 1 when some ids are
@@ -194,6 +213,11 @@ pub enum Command {
     /// pruned article is remembered, so a refetch does not bring it back.
     #[command(after_help = "Examples:\n  herald prune --dry-run\n  herald prune --json")]
     Prune(super::rules::PruneArgs),
+    /// Accounts on sync servers (Miniflux, Google Reader API): add, list, remove
+    Account {
+        #[command(subcommand)]
+        action: super::accounts::AccountCommand,
+    },
     /// Saved views: list, add, rename, remove
     View {
         #[command(subcommand)]
@@ -249,6 +273,10 @@ pub enum FeedCommand {
         /// Subscribe without fetching the address first (for a feed that is down now)
         #[arg(long)]
         no_check: bool,
+        /// Subscribe under this sync account (`herald account list`): the next `herald
+        /// sync` subscribes on its server too, and the server fetches the feed
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
     },
     /// Change a subscription: its name, its tags, how often it is fetched, whether its
     /// full articles are fetched

@@ -154,7 +154,17 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
             tags,
             pick,
             no_check,
-        } => return super::subscribe::add(store, url, name.as_deref(), tags, *pick, *no_check),
+            account,
+        } => {
+            return super::subscribe::add(
+                store,
+                url,
+                name.as_deref(),
+                tags,
+                (*pick, *no_check),
+                account.as_deref(),
+            );
+        }
         FeedCommand::Set { feed, settings } => {
             let found = store.find_feed(feed)?;
             if settings.name.is_some() || !settings.tags.is_empty() || !settings.untags.is_empty() {

@@ -58,6 +58,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 args,
             )
         }
+        Command::Account { action } => super::accounts::account_command(&open(&cli)?, action),
+        Command::Sync { name, timeout } => {
+            super::sync::sync(&open(&cli)?, name.as_deref(), *timeout)
+        }
         Command::Export {
             format: ExportFormat::Jsonl,
         } => done(articles::export_jsonl(&open(&cli)?)),

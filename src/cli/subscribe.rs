@@ -30,10 +30,18 @@ pub(super) fn add(
     url: &str,
     name: Option<&str>,
     tags: &[String],
-    pick: Option<u16>,
-    no_check: bool,
+    (pick, no_check): (Option<u16>, bool),
+    account: Option<&str>,
 ) -> Result<ExitCode> {
     valid_feed_url(url)?;
+    let account = match account {
+        Some(name) => Some(
+            store
+                .account(name)?
+                .with_context(|| format!("no account {name}; `herald account list` shows them"))?,
+        ),
+        None => None,
+    };
     let tags: Vec<String> = tags.iter().map(|t| clean_tag(t)).collect::<Result<_>>()?;
     if store.feed_by_url(url)?.is_some() {
         bail!("already subscribed to {}", printable(url));
@@ -73,7 +81,10 @@ pub(super) fn add(
         }
     };
     let feed = store.batch(|| {
-        let feed = store.add_feed(&chosen.url, name)?;
+        let feed = match &account {
+            Some(account) => store.add_account_feed(account.id, &chosen.url, name)?,
+            None => store.add_feed(&chosen.url, name)?,
+        };
         for tag in &tags {
             store.tag_feed(feed.id, tag)?;
         }

@@ -247,7 +247,10 @@ pub fn fetch_all(
     now: Timestamp,
     progress: &mut dyn FnMut(usize, usize, &Report),
 ) -> Vec<Report> {
-    let (held, feeds): (Vec<Feed>, Vec<Feed>) = feeds.into_iter().partition(|f| held_back(f, now));
+    // An account's feeds are fetched by its server and come in through `herald sync`.
+    let synced = store.synced_feed_ids().unwrap_or_default();
+    let feeds = feeds.into_iter().filter(|f| !synced.contains(&f.id));
+    let (held, feeds): (Vec<Feed>, Vec<Feed>) = feeds.partition(|f| held_back(f, now));
     for feed in &held {
         log::info!(
             "{}: not asked: its server's Retry-After runs until {}",

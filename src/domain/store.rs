@@ -8,6 +8,10 @@
 //!   `codec` compresses bodies, `links` keeps the links apart from them,
 //!   `enclosures` the files an article carries;
 //!   `counts` keeps the article and unread counts, `sources` the same per source.
+//! - `accounts`: sync servers' accounts (never their secrets), and the schema step
+//!   that adds them with the outbox of changes waiting to be pushed; `outbox`: each
+//!   change to an account's article or feed, queued in the change's own transaction;
+//!   `remote`: the server's state written back without queueing it.
 //! - `feeds`: subscriptions, and feed items updated in place; `fulltext`: the full
 //!   articles fetched for teaser-only feeds, kept as bodies; `rewrite`: an article's
 //!   content replaced in place, its word indexes with it; `tags`: their tags
@@ -19,6 +23,7 @@
 //! - `fault`: what a failure means, from SQLite's error code; `diagnostics`: checks and
 //!   where the bytes go. `plans` (a test) checks every daily statement's query plan.
 
+mod accounts;
 mod clause;
 mod codec;
 mod counts;
@@ -34,11 +39,13 @@ mod links;
 mod meta;
 mod migrations;
 mod open;
+mod outbox;
 #[cfg(test)]
 mod plans;
 mod prepared;
 mod read;
 mod reindex;
+mod remote;
 mod retention;
 mod rewrite;
 mod rules;
@@ -55,6 +62,9 @@ use std::path::PathBuf;
 
 use rusqlite::Connection;
 
+pub use accounts::{
+    Account, AccountKind, AccountRemoved, MAX_ACCOUNT_NAME, NewAccount, SecretSource,
+};
 pub use codec::{Codec, TRAIN_AT as TRAIN_DICTIONARY_AT};
 pub use delete::{Deleted, TakenOut};
 pub use fault::{Fault, hint};
@@ -62,8 +72,10 @@ pub use feeds::{Feed, Removed, UpsertCounts};
 pub use fulltext::{FullText, Kept, Waiting};
 pub use insert::ImportCounts;
 pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
+pub use outbox::{Change, Pending};
 pub use prepared::Prepared;
 pub(crate) use prepared::body_of;
+pub use remote::{AccountArticle, ServerFlags};
 pub use retention::{FeedPruned, Limit, Pruned, Retention, check_limit};
 pub use rules::{MAX_RULES, Rule, RuleAction, RuleRun};
 pub use schedule::{Attempt, MAX_BACKOFF, Plan, backoff, parse_refresh, plan};

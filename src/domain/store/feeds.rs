@@ -122,6 +122,7 @@ impl Store {
             super::counts::adjust_counts(&tx, -(removed.articles as i64), -unread)?;
             tally.apply(&tx)?;
         }
+        super::outbox::feed(&tx, id, super::outbox::Change::Unsubscribe, None)?;
         let n = tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
         if n == 0 {
             bail!("no subscription {id}; `herald feed list` shows them");
@@ -136,13 +137,14 @@ impl Store {
         if name.is_empty() || name.chars().any(crate::domain::text::is_unsafe) {
             bail!("a feed's name must have some text and no control characters");
         }
-        self.conn
-            .execute(
-                "UPDATE feeds SET name = ?2 WHERE id = ?1",
-                params![id, name],
-            )
-            .context("renaming the subscription")?;
-        Ok(())
+        let tx = self.write()?;
+        tx.execute(
+            "UPDATE feeds SET name = ?2 WHERE id = ?1",
+            params![id, name],
+        )
+        .context("renaming the subscription")?;
+        super::outbox::feed(&tx, id, super::outbox::Change::Rename, Some(&name))?;
+        tx.commit().context("renaming the subscription")
     }
 
     /// Gives an unnamed subscription its feed's own title.

@@ -17,24 +17,26 @@ impl Store {
     }
 
     pub fn set_starred(&self, id: ArticleId, starred: bool) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE articles SET starred = ?2 WHERE id = ?1",
-                params![id, starred],
-            )
-            .context("saving the star")?;
-        Ok(())
+        self.set_starred_many(&[id], starred)
+            .context("saving the star")
     }
 
-    /// Stars or unstars every article in `ids`, in one transaction.
+    /// Stars or unstars every article in `ids`, in one transaction (queued for their
+    /// accounts' servers: store/outbox.rs).
     pub fn set_starred_many(&self, ids: &[ArticleId], starred: bool) -> Result<()> {
         let tx = self.write()?;
+        let mut changed = Vec::new();
         {
-            let mut update = tx.prepare_cached("UPDATE articles SET starred = ?2 WHERE id = ?1")?;
+            let mut update = tx.prepare_cached(
+                "UPDATE articles SET starred = ?2 WHERE id = ?1 AND starred != ?2",
+            )?;
             for id in ids {
-                update.execute(params![id, starred])?;
+                if update.execute(params![id, starred])? > 0 {
+                    changed.push(*id);
+                }
             }
         }
+        super::outbox::articles(&tx, &changed, super::outbox::Change::star(starred))?;
         tx.commit().context("saving the stars")?;
         Ok(())
     }
@@ -45,6 +47,7 @@ impl Store {
         let mut changed = 0;
         let step = if read { -1 } else { 1 };
         let mut tally = Tally::default();
+        let mut queued = Vec::new();
         {
             let mut update = tx.prepare_cached(
                 "UPDATE articles SET read = ?2 WHERE id = ?1 AND read != ?2
@@ -56,9 +59,11 @@ impl Store {
                     let source: String = row.get(1)?;
                     tally.add(row.get(0)?, &source, 0, step);
                     changed += 1;
+                    queued.push(*id);
                 }
             }
         }
+        super::outbox::articles(&tx, &queued, super::outbox::Change::read(read))?;
         adjust_counts(&tx, 0, step * changed)?;
         tally.apply(&tx)?;
         tx.commit().context("saving the read marks")?;
@@ -75,6 +80,7 @@ impl Store {
                 let ids = stmt
                     .query_map([], |r| r.get(0))?
                     .collect::<rusqlite::Result<Vec<ArticleId>>>()?;
+                super::outbox::all_unread(&tx)?;
                 tx.execute("UPDATE articles SET read = 1 WHERE read = 0", [])?;
                 super::sources::all_read(&tx)?;
                 ids
@@ -95,6 +101,7 @@ impl Store {
                     }
                 }
                 tally.apply(&tx)?;
+                super::outbox::articles(&tx, &changed, super::outbox::Change::Read)?;
                 changed
             }
         };

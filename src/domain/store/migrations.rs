@@ -74,6 +74,7 @@ const STEPS: &[Step] = &[
         .slow("rebuilding the word index smaller, once; about 4 s per 10,000 articles"),
     Step::sql(super::rules::RULES),
     Step::sql(super::enclosures::ENCLOSURES),
+    Step::sql(super::accounts::SYNC),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -844,5 +845,34 @@ mod tests {
             })
             .unwrap();
         assert_eq!(store.article(id).unwrap().unwrap().enclosures, [cast]);
+    }
+
+    /// The sync step: a store from before accounts keeps its feeds, all local, and
+    /// takes accounts and the outbox.
+    #[test]
+    fn a_store_before_accounts_upgrades_with_its_feeds_local() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let mut conn = Connection::open(&path).unwrap();
+        let sync = STEPS
+            .iter()
+            .position(|s| matches!(s.work, Work::Sql(sql) if sql == super::super::accounts::SYNC))
+            .unwrap();
+        build_at(&mut conn, sync as i64);
+        conn.execute_batch(
+            "INSERT INTO feeds (url, name) VALUES ('https://a.example/rss', 'Alpha');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let feeds = store.feeds().unwrap();
+        assert_eq!(feeds.len(), 1);
+        assert_eq!(store.feed_account(feeds[0].id).unwrap(), None, "local");
+        assert!(store.accounts().unwrap().is_empty());
+        let waiting: i64 = store
+            .connection()
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(waiting, 0);
     }
 }

@@ -48,21 +48,27 @@ impl Store {
         if tags.len() >= MAX_TAGS_PER_FEED {
             bail!("a feed holds at most {MAX_TAGS_PER_FEED} tags");
         }
-        self.conn
-            .prepare_cached("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?1, ?2)")?
+        let tx = self.write()?;
+        tx.prepare_cached("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?1, ?2)")?
             .execute(params![id, tag])
             .context("saving the tag")?;
+        super::outbox::feed(&tx, id, super::outbox::Change::Tag, Some(&tag))?;
+        tx.commit().context("saving the tag")?;
         Ok(tag)
     }
 
     /// Takes the tag from feed `id`; false when it did not have it.
     pub fn untag_feed(&self, id: i64, tag: &str) -> Result<bool> {
         let tag = clean_tag(tag)?;
-        let n = self
-            .conn
+        let tx = self.write()?;
+        let n = tx
             .prepare_cached("DELETE FROM feed_tags WHERE feed_id = ?1 AND tag = ?2")?
             .execute(params![id, tag])
             .context("removing the tag")?;
+        if n > 0 {
+            super::outbox::feed(&tx, id, super::outbox::Change::Untag, Some(&tag))?;
+        }
+        tx.commit().context("removing the tag")?;
         Ok(n > 0)
     }
 

@@ -1,0 +1,58 @@
+//! `herald sync [NAME]`: each account in turn, or the one named; one line per account
+//! saying what moved, or why it failed. Exit status 0 when all were pushed and pulled.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+use crate::domain::store::Store;
+use crate::domain::sync;
+use crate::domain::text::printable;
+
+pub fn sync(store: &Store, name: Option<&str>, timeout: u64) -> Result<ExitCode> {
+    let accounts = match name {
+        Some(name) => match store.account(name)? {
+            Some(account) => vec![account],
+            None => bail!("no account {name}; `herald account list` shows them"),
+        },
+        None => store.accounts()?,
+    };
+    if accounts.is_empty() {
+        bail!("no accounts to sync; `herald account add --help` says how to add one");
+    }
+    let mut failed = false;
+    for account in accounts {
+        let result = sync::secret::secret(&account)
+            .and_then(|secret| sync::sync(store, &account, secret, Duration::from_secs(timeout)));
+        match result {
+            Ok(done) => {
+                outln!(
+                    "{}: pushed {}, feeds +{} -{}, entries {} new {} updated, {} marks from the server",
+                    account.name,
+                    done.pushed,
+                    done.feeds_added,
+                    done.feeds_removed,
+                    done.new,
+                    done.updated,
+                    done.flags
+                )?;
+            }
+            Err(err) => {
+                failed = true;
+                let (_, waiting) = store.account_counts(account.id)?;
+                errln!(
+                    "herald: {}",
+                    printable(&format!(
+                        "{err:#} ({waiting} changes wait for the next sync)"
+                    ))
+                );
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,435 @@
+//! The Google Reader API (FreshRSS, Miniflux, Inoreader, The Old Reader, ...) as a
+//! [`Server`]: ClientLogin for a session token, `edit-tag` for read and starred (the
+//! absolute add/remove form), `subscription/*` for feeds and their label (folder), and
+//! pulls by ID list: every id of the reading list, diffed with the store's, and only
+//! the contents of the new ones fetched. Every answer is capped, every request timed.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde::de::DeserializeOwned;
+
+use super::greader_items::{Contents, ItemIds, Subscriptions, item_entry, short_id};
+use super::miniflux::{self, MAX_BYTES, MAX_PAGE_BYTES, Status};
+use super::server::{Mark, Server, ServerEntry, ServerFeed};
+use crate::domain::fetch::USER_AGENT;
+use crate::domain::store::Account;
+
+const READING_LIST: &str = "user/-/state/com.google/reading-list";
+const READ: &str = "user/-/state/com.google/read";
+const STARRED: &str = "user/-/state/com.google/starred";
+const LABEL: &str = "user/-/label/";
+/// Ids per ID-list page, per `edit-tag`, per contents request.
+const ID_PAGE: usize = 10_000;
+const EDIT_BATCH: usize = 250;
+const CONTENTS_BATCH: usize = 100;
+
+/// A Google Reader API server, signed in.
+pub struct GReader {
+    agent: ureq::Agent,
+    base: String,
+    auth: String,
+    /// The token POSTs carry, asked for once.
+    token: RefCell<Option<String>>,
+}
+
+impl GReader {
+    /// Signs in with the account's user and `secret` (ClientLogin).
+    pub fn login(account: &Account, secret: &str, timeout: Duration) -> Result<GReader> {
+        let Some(user) = &account.user else {
+            bail!("a Google Reader API account needs --user (`herald account add` it again)");
+        };
+        let mut server = GReader {
+            agent: ureq::Agent::config_builder()
+                .timeout_global(Some(timeout))
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .user_agent(USER_AGENT)
+                .build()
+                .into(),
+            base: account.url.trim_end_matches('/').to_owned(),
+            auth: String::new(),
+            token: RefCell::new(None),
+        };
+        let form = vec![("Email", user.as_str()), ("Passwd", secret)];
+        let bytes = server
+            .call("/accounts/ClientLogin", Some(&form), MAX_BYTES)
+            .context("signing in")?;
+        let text = String::from_utf8_lossy(&bytes);
+        let Some(auth) = text.lines().find_map(|l| l.strip_prefix("Auth=")) else {
+            bail!("signing in: the server's answer has no Auth= line");
+        };
+        server.auth = format!("GoogleLogin auth={}", auth.trim());
+        Ok(server)
+    }
+
+    /// A GET (no form) or a POST (form); the answer's body when it is a success.
+    fn call(&self, path: &str, form: Option<&[(&str, &str)]>, limit: u64) -> Result<Vec<u8>> {
+        let url = format!("{}{path}", self.base);
+        let method = if form.is_some() { "POST" } else { "GET" };
+        let sent = match form {
+            Some(form) => {
+                let mut request = self.agent.post(&url);
+                if !self.auth.is_empty() {
+                    request = request.header("Authorization", &self.auth);
+                }
+                request.send_form(form.iter().copied())
+            }
+            None => self
+                .agent
+                .get(&url)
+                .header("Authorization", &self.auth)
+                .call(),
+        };
+        let mut response = sent.map_err(|err| anyhow!("{method} {url}: {err}"))?;
+        let code = response.status().as_u16();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(limit)
+            .read_to_vec()
+            .map_err(|err| match err {
+                ureq::Error::BodyExceedsLimit(_) => {
+                    anyhow!(
+                        "{method} {url}: the answer is larger than {} MiB",
+                        limit >> 20
+                    )
+                }
+                other => anyhow!("{method} {url}: {other}"),
+            })?;
+        if !(200..300).contains(&code) {
+            let message: String = String::from_utf8_lossy(&bytes)
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(300)
+                .collect();
+            let message = if message.trim_start().starts_with('<') {
+                String::new()
+            } else {
+                message
+            };
+            return Err(Status { code, message }).with_context(|| format!("{method} {url}"));
+        }
+        Ok(bytes)
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str, limit: u64) -> Result<T> {
+        let bytes = self.call(path, None, limit)?;
+        serde_json::from_slice(&bytes).with_context(|| {
+            format!(
+                "GET {}{path}: not the JSON the Google Reader API answers",
+                self.base
+            )
+        })
+    }
+
+    /// A POST with the session's write token.
+    fn post(&self, path: &str, form: &[(&str, &str)], limit: u64) -> Result<Vec<u8>> {
+        let token = self.token()?;
+        let mut form = form.to_vec();
+        form.push(("T", &token));
+        self.call(path, Some(&form), limit)
+    }
+
+    fn token(&self) -> Result<String> {
+        if let Some(token) = self.token.borrow().as_ref() {
+            return Ok(token.clone());
+        }
+        let bytes = self.call("/reader/api/0/token", None, MAX_BYTES)?;
+        let token = String::from_utf8_lossy(&bytes).trim().to_owned();
+        if token.is_empty() || token.len() > 1024 {
+            bail!("the server's write token is empty or too long");
+        }
+        *self.token.borrow_mut() = Some(token.clone());
+        Ok(token)
+    }
+
+    /// Adds or removes `tag` on these items, a batch at a time.
+    fn edit_tag(&self, ids: &[String], tag: &str, add: bool) -> Result<()> {
+        for chunk in ids.chunks(EDIT_BATCH) {
+            let mut form: Vec<(&str, &str)> = chunk.iter().map(|i| ("i", i.as_str())).collect();
+            form.push((if add { "a" } else { "r" }, tag));
+            self.post("/reader/api/0/edit-tag", &form, MAX_BYTES)?;
+        }
+        Ok(())
+    }
+
+    /// Every item id of `stream` (less those with `exclude`), a page at a time.
+    fn ids(&self, stream: &str, exclude: Option<&str>) -> Result<Vec<String>> {
+        let mut all = Vec::new();
+        let mut continuation = String::new();
+        loop {
+            let mut path = format!(
+                "/reader/api/0/stream/items/ids?output=json&s={}&n={ID_PAGE}",
+                encode(stream)
+            );
+            if let Some(exclude) = exclude {
+                path.push_str(&format!("&xt={}", encode(exclude)));
+            }
+            if !continuation.is_empty() {
+                path.push_str(&format!("&c={}", encode(&continuation)));
+            }
+            let page: ItemIds = self.get(&path, MAX_BYTES)?;
+            let got = page.item_refs.len();
+            all.extend(page.item_refs.into_iter().filter_map(|r| short_id(&r.id)));
+            if all.len() > miniflux::MAX_IDS {
+                bail!(
+                    "the server lists more than {} items in {stream}",
+                    miniflux::MAX_IDS
+                );
+            }
+            continuation = match page.continuation {
+                Some(serde_json::Value::String(c)) => c,
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                _ => String::new(),
+            };
+            if continuation.is_empty() || got == 0 {
+                return Ok(all);
+            }
+        }
+    }
+
+    /// The items `ids`, as entries of their feeds.
+    fn contents(&self, ids: &[String]) -> Result<Vec<ServerEntry>> {
+        let form: Vec<(&str, &str)> = ids.iter().map(|i| ("i", i.as_str())).collect();
+        let bytes = self.post(
+            "/reader/api/0/stream/items/contents?output=json",
+            &form,
+            MAX_PAGE_BYTES,
+        )?;
+        let contents: Contents = serde_json::from_slice(&bytes)
+            .context("stream/items/contents: not the JSON the Google Reader API answers")?;
+        if contents.items.len() > ids.len() {
+            bail!(
+                "the server sent {} items for {} asked",
+                contents.items.len(),
+                ids.len()
+            );
+        }
+        Ok(contents.items.into_iter().filter_map(item_entry).collect())
+    }
+}
+
+/// `text` for a query string: everything but unreserved characters percent-encoded.
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+fn label(folder: &str) -> String {
+    format!("{LABEL}{folder}")
+}
+
+impl Server for GReader {
+    fn set_read(&self, ids: &[String], read: bool) -> Result<()> {
+        self.edit_tag(ids, READ, read)
+    }
+
+    fn set_starred(&self, ids: &[String], starred: bool) -> Result<()> {
+        self.edit_tag(ids, STARRED, starred)
+    }
+
+    fn subscribe(&self, url: &str, folder: Option<&str>) -> Result<String> {
+        if let Some(found) = self.feeds()?.into_iter().find(|f| f.url == url) {
+            return Ok(found.id);
+        }
+        let stream = format!("feed/{url}");
+        let mut form = vec![("ac", "subscribe"), ("s", stream.as_str())];
+        let folder = folder.map(label);
+        if let Some(folder) = &folder {
+            form.push(("a", folder.as_str()));
+        }
+        self.post("/reader/api/0/subscription/edit", &form, MAX_BYTES)?;
+        match self.feeds()?.into_iter().find(|f| f.url == url) {
+            Some(found) => Ok(found.id),
+            None => bail!("the server took the subscription but does not list it"),
+        }
+    }
+
+    fn unsubscribe(&self, id: &str) -> Result<()> {
+        if !self.feeds()?.iter().any(|f| f.id == id) {
+            return Ok(()); // gone already
+        }
+        let form = [("ac", "unsubscribe"), ("s", id)];
+        self.post("/reader/api/0/subscription/edit", &form, MAX_BYTES)?;
+        Ok(())
+    }
+
+    fn rename(&self, id: &str, title: &str) -> Result<()> {
+        let form = [("ac", "edit"), ("s", id), ("t", title)];
+        self.post("/reader/api/0/subscription/edit", &form, MAX_BYTES)?;
+        Ok(())
+    }
+
+    fn move_to(&self, id: &str, folder: Option<&str>) -> Result<()> {
+        // Without a folder the feed stays where it is: these servers keep every feed in
+        // one.
+        let Some(folder) = folder else {
+            return Ok(());
+        };
+        let folder = label(folder);
+        let form = [("ac", "edit"), ("s", id), ("a", folder.as_str())];
+        self.post("/reader/api/0/subscription/edit", &form, MAX_BYTES)?;
+        Ok(())
+    }
+
+    fn feeds(&self) -> Result<Vec<ServerFeed>> {
+        let list: Subscriptions =
+            self.get("/reader/api/0/subscription/list?output=json", MAX_BYTES)?;
+        Ok(list
+            .subscriptions
+            .into_iter()
+            .map(|s| {
+                let folder = s.categories.into_iter().find_map(|c| {
+                    c.label
+                        .or_else(|| c.id.rsplit_once("/label/").map(|(_, l)| l.to_owned()))
+                });
+                ServerFeed {
+                    url: if s.url.is_empty() {
+                        s.id.strip_prefix("feed/").unwrap_or_default().to_owned()
+                    } else {
+                        s.url
+                    },
+                    id: s.id,
+                    title: s.title,
+                    folder: folder.filter(|f| f != "All"),
+                }
+            })
+            .collect())
+    }
+
+    fn pull(
+        &self,
+        mark: Mark,
+        known: &dyn Fn(&str) -> bool,
+        store: &mut dyn FnMut(Vec<ServerEntry>) -> Result<Vec<String>>,
+    ) -> Result<Mark> {
+        let new: Vec<String> = self
+            .ids(READING_LIST, None)?
+            .into_iter()
+            .filter(|id| !known(id))
+            .collect();
+        for chunk in new.chunks(CONTENTS_BATCH) {
+            let entries = self.contents(chunk)?;
+            store(entries)?;
+        }
+        Ok(mark)
+    }
+
+    fn unread_ids(&self) -> Result<HashSet<String>> {
+        Ok(self.ids(READING_LIST, Some(READ))?.into_iter().collect())
+    }
+
+    fn starred_ids(&self) -> Result<HashSet<String>> {
+        Ok(self.ids(STARRED, None)?.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::store::{AccountKind, SecretSource};
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+
+    /// A loopback server answering each request by its path's first match in `routes`
+    /// (a status and a body), else 404.
+    fn server(routes: Vec<(&'static str, &'static str, String)>) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(16) {
+                let mut stream = stream.unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                let _ = reader.read_line(&mut first);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let path = first.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let (status, answer) = routes
+                    .iter()
+                    .find(|(prefix, _, _)| path.starts_with(prefix))
+                    .map(|(_, s, b)| (*s, b.clone()))
+                    .unwrap_or(("404 Not Found", String::new()));
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+            }
+        });
+        format!("http://127.0.0.1:{port}")
+    }
+
+    fn account(url: String) -> Account {
+        Account {
+            id: 1,
+            name: "fr".into(),
+            kind: AccountKind::GReader,
+            url,
+            user: Some("ana".into()),
+            secret: SecretSource::Env("X".into()),
+            synced_until: None,
+            last_sync: None,
+            last_error: None,
+            last_entry: None,
+        }
+    }
+
+    const LOGIN: (&str, &str) = ("/accounts/ClientLogin", "200 OK");
+
+    #[test]
+    fn sign_in_refused_or_without_a_token_is_a_clear_error() {
+        let refused = server(vec![(
+            "/accounts/ClientLogin",
+            "401 Unauthorized",
+            "Error=BadAuthentication".into(),
+        )]);
+        let err = GReader::login(&account(refused), "pw", Duration::from_secs(10))
+            .err()
+            .unwrap();
+        assert!(
+            format!("{err:#}").contains("refused the user and secret"),
+            "{err:#}"
+        );
+        let odd = server(vec![(LOGIN.0, LOGIN.1, "SID=x\n".into())]);
+        let err = GReader::login(&account(odd), "pw", Duration::from_secs(10))
+            .err()
+            .unwrap();
+        assert!(format!("{err:#}").contains("no Auth= line"), "{err:#}");
+    }
+
+    #[test]
+    fn answers_past_their_bounds_are_refused() {
+        let huge = format!(
+            "{{\"subscriptions\":[{}]}}",
+            " ".repeat(MAX_BYTES as usize + 10)
+        );
+        let url = server(vec![
+            (LOGIN.0, LOGIN.1, "Auth=t\n".into()),
+            ("/reader/api/0/subscription/list", "200 OK", huge),
+            ("/reader/api/0/token", "200 OK", "T".into()),
+            (
+                "/reader/api/0/stream/items/contents",
+                "200 OK",
+                r#"{"items":[{"id":"1","origin":{"streamId":"feed/1"}},{"id":"2","origin":{"streamId":"feed/1"}}]}"#.into(),
+            ),
+        ]);
+        let server = GReader::login(&account(url), "pw", Duration::from_secs(20)).unwrap();
+        let err = server.feeds().unwrap_err();
+        assert!(format!("{err:#}").contains("larger than 16 MiB"), "{err:#}");
+        let err = server.contents(&["1".to_owned()]).err().unwrap();
+        assert!(err.to_string().contains("2 items for 1 asked"), "{err:#}");
+    }
+}

@@ -1,0 +1,115 @@
+//! `herald account`: add, list and remove accounts on sync servers from the command line;
+//! the secret is never stored, only where to get it.
+
+mod common;
+
+use common::herald_at as herald;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn accounts_are_added_listed_and_removed_without_their_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("herald.db");
+    let add = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "home",
+            "--kind",
+            "miniflux",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--user",
+            "ana",
+            "--secret-env",
+            "HERALD_TEST_SECRET",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    let add = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "phone",
+            "--kind",
+            "greader",
+            "--url",
+            "https://rss.example.org/api/greader.php",
+            "--user",
+            "ana",
+            "--secret-command",
+            "pass",
+            "show",
+            "rss",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+
+    let list = herald(&store, &["account", "list", "--json"]);
+    assert!(list.status.success(), "{}", text(&list.stderr));
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "home");
+    assert_eq!(listed[0]["url"], "http://127.0.0.1:9");
+    assert_eq!(listed[0]["secret_env"], "HERALD_TEST_SECRET");
+    assert_eq!(listed[1]["kind"], "greader");
+    assert_eq!(
+        listed[1]["secret_command"],
+        serde_json::json!(["pass", "show", "rss"])
+    );
+    assert_eq!(listed[1]["waiting"], 0);
+
+    // A password in the address would be stored in plain text: refused.
+    let leaky = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "leak",
+            "--kind",
+            "miniflux",
+            "--url",
+            "https://ana:hunter2@reader.example.org",
+            "--secret-env",
+            "X",
+        ],
+    );
+    assert_eq!(leaky.status.code(), Some(1));
+    assert!(
+        text(&leaky.stderr).contains("plain text"),
+        "{}",
+        text(&leaky.stderr)
+    );
+    assert!(!text(&leaky.stderr).contains("hunter2"));
+    // A secret source is required, and only one.
+    let none = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "x",
+            "--kind",
+            "miniflux",
+            "--url",
+            "https://r.example.org",
+        ],
+    );
+    assert_eq!(none.status.code(), Some(2));
+
+    let removed = herald(&store, &["account", "remove", "phone"]);
+    assert!(removed.status.success(), "{}", text(&removed.stderr));
+    let again = herald(&store, &["account", "remove", "phone"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("no account phone"));
+    let list = herald(&store, &["account", "list"]);
+    let shown = text(&list.stdout);
+    assert!(
+        shown.contains("home  miniflux http://127.0.0.1:9 as ana"),
+        "{shown}"
+    );
+    assert!(!shown.contains("phone"), "{shown}");
+}
