@@ -943,3 +943,76 @@ fn needs_miniflux_the_google_reader_api_syncs_both_ways() {
         "{said}"
     );
 }
+
+/// The reader: `R` syncs the account in the background (here, with no threads, at once)
+/// along with the fetch; the account and its feed are in the sources pane; a read mark
+/// made in the reader waits in the outbox, the status bar says so, and the next `R`
+/// pushes it to the server.
+#[test]
+fn needs_miniflux_the_reader_syncs_on_r_and_shows_the_account() {
+    use herald::app::action::Action;
+    use herald::app::keymap::Keymap;
+    use herald::app::sources::Source;
+    use herald::app::{App, Report, Start};
+    let user = miniflux().user("reader");
+    let port = feed_server(2);
+    user.ok(
+        "POST",
+        "/v1/feeds",
+        Some(json!({"feed_url": format!("http://127.0.0.1:{port}/4.xml")})),
+    );
+    let herald = Herald::new(&user, &user.url);
+    let store = herald::domain::store::Store::open(&herald.store).unwrap();
+    let app = App::new(Start::new(
+        Keymap::default_keymap().unwrap(),
+        ratatui::layout::Rect::new(0, 0, 160, 40),
+    ));
+    let mut h = common::Harness { store, app };
+    h.report(Report::Refreshed {
+        total: 0,
+        unread: 0,
+        selected_row: None,
+    });
+    h.act(Action::FetchFeeds);
+    let titles: Vec<String> = (0..h.app.list.total)
+        .filter_map(|i| h.app.list.row(i).map(|r| r.title.clone()))
+        .collect();
+    assert_eq!(titles.len(), 2, "{titles:?} {:?}", h.app.status);
+    assert!(titles.iter().all(|t| t.starts_with("Feed 4 story")));
+    let lines = &h.app.sources.lines;
+    let account = lines
+        .iter()
+        .position(|l| matches!(l.source(), Some(Source::Account(_))))
+        .expect("the account in the pane");
+    assert!(
+        matches!(lines[account + 1].source(), Some(Source::Feed(_))),
+        "its feed under it"
+    );
+    assert!(!h.screen().contains("to sync"));
+
+    // Read here: waiting, and said so; pushed by the next R.
+    h.keys("tab");
+    h.act(Action::ToggleRead);
+    herald::tui::run_effects(
+        &h.store,
+        &mut h.app,
+        vec![herald::app::Effect::LoadSources],
+        None,
+    );
+    let screen = h.screen();
+    assert!(screen.contains("1 to sync"), "{screen}");
+    assert_eq!(user.entries().iter().filter(|e| e.2).count(), 0);
+    h.act(Action::FetchFeeds);
+    assert_eq!(
+        user.entries().iter().filter(|e| e.2).count(),
+        1,
+        "pushed by R"
+    );
+    herald::tui::run_effects(
+        &h.store,
+        &mut h.app,
+        vec![herald::app::Effect::LoadSources],
+        None,
+    );
+    assert!(!h.screen().contains("to sync"));
+}

@@ -126,6 +126,19 @@ impl App {
                 Within::Feed(id)
             }
             Source::Local(name) => Within::Local(name),
+            Source::Account(id) => {
+                if let Some(error) = self
+                    .sources
+                    .overview
+                    .accounts
+                    .iter()
+                    .find(|a| a.id == id)
+                    .and_then(|a| a.error.clone())
+                {
+                    self.status = Some(format!("{label}: the last sync failed: {error}"));
+                }
+                Within::Account(id)
+            }
         };
         let view = View {
             name: label,

@@ -32,6 +32,19 @@ pub struct FeedLine {
     pub unread: usize,
     /// The last fetch's error, while the feed is failing.
     pub failing: Option<String>,
+    /// The sync account it belongs to; `None`: a local feed.
+    pub account: Option<i64>,
+}
+
+/// A sync account as the pane and the status bar show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountLine {
+    pub id: i64,
+    pub name: String,
+    /// Changes made here that wait to be pushed to its server.
+    pub waiting: usize,
+    /// Why the last sync failed, until one works.
+    pub error: Option<String>,
 }
 
 /// What the store says about its sources: read from small tables only.
@@ -46,6 +59,8 @@ pub struct Overview {
     pub hidden: bool,
     /// The tags rules give articles, listed with the feeds' tags.
     pub rule_tags: Vec<String>,
+    /// The sync accounts, each with its feeds under it.
+    pub accounts: Vec<AccountLine>,
 }
 
 impl Overview {
@@ -75,6 +90,7 @@ impl Overview {
                 total: counted.map_or(0, |c| c.total),
                 unread: counted.map_or(0, |c| c.unread),
                 failing: feed.last_error,
+                account: None,
             });
         }
         let local: Vec<&SourceCount> = counts.iter().filter(|c| c.feed_id.is_none()).collect();
@@ -85,6 +101,15 @@ impl Overview {
             .map(|c| (c.source.clone(), c.total, c.unread))
             .collect();
         overview
+    }
+
+    /// Adds the sync accounts, and which feed is whose: (feed id, account id).
+    pub fn with_accounts(mut self, accounts: Vec<AccountLine>, feeds: &[(i64, i64)]) -> Overview {
+        for feed in &mut self.feeds {
+            feed.account = feeds.iter().find(|(f, _)| *f == feed.id).map(|(_, a)| *a);
+        }
+        self.accounts = accounts;
+        self
     }
 }
 
@@ -98,6 +123,8 @@ pub enum Source {
     Tag(String),
     Feed(i64),
     Local(String),
+    /// Every feed of a sync account.
+    Account(i64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +188,7 @@ pub fn lines(
     let mut tags: Vec<&str> = overview
         .feeds
         .iter()
+        .filter(|f| f.account.is_none())
         .flat_map(|f| f.tags.iter().map(String::as_str))
         .chain(overview.rule_tags.iter().map(String::as_str))
         .collect();
@@ -173,7 +201,7 @@ pub fn lines(
         let feeds: Vec<&FeedLine> = overview
             .feeds
             .iter()
-            .filter(|f| f.tags.iter().any(|t| t == tag))
+            .filter(|f| f.account.is_none() && f.tags.iter().any(|t| t == tag))
             .collect();
         // A tag only rules give has no kept count: its articles are counted nowhere.
         let unread = (!feeds.is_empty()).then(|| feeds.iter().map(|f| f.unread).sum());
@@ -185,11 +213,17 @@ pub fn lines(
     let untagged: Vec<&FeedLine> = overview
         .feeds
         .iter()
-        .filter(|f| f.tags.is_empty())
+        .filter(|f| f.account.is_none() && f.tags.is_empty())
         .collect();
     if !untagged.is_empty() {
         out.push(Line::Heading("Feeds"));
         out.extend(untagged.into_iter().map(|f| feed_line(f, 0)));
+    }
+    if !overview.accounts.is_empty() {
+        out.push(Line::Heading("Accounts"));
+    }
+    for account in &overview.accounts {
+        account_lines(account, overview, &mut out);
     }
     if !overview.local.is_empty() {
         out.push(Line::Heading("Files"));
@@ -207,6 +241,49 @@ pub fn lines(
         }
     }
     out
+}
+
+/// An account, its folders (its feeds' tags) with their feeds under them, then its
+/// feeds in no folder.
+fn account_lines(account: &AccountLine, overview: &Overview, out: &mut Vec<Line>) {
+    let feeds: Vec<&FeedLine> = overview
+        .feeds
+        .iter()
+        .filter(|f| f.account == Some(account.id))
+        .collect();
+    out.push(Line::Source {
+        source: Source::Account(account.id),
+        label: account.name.clone(),
+        depth: 0,
+        unread: Some(feeds.iter().map(|f| f.unread).sum()),
+        failing: account.error.is_some(),
+    });
+    let mut folders: Vec<&str> = feeds
+        .iter()
+        .flat_map(|f| f.tags.iter().map(String::as_str))
+        .collect();
+    folders.sort_unstable();
+    folders.dedup();
+    for folder in folders {
+        let inside: Vec<&&FeedLine> = feeds
+            .iter()
+            .filter(|f| f.tags.iter().any(|t| t == folder))
+            .collect();
+        out.push(Line::Source {
+            source: Source::Tag(folder.to_owned()),
+            label: folder.to_owned(),
+            depth: 1,
+            unread: Some(inside.iter().map(|f| f.unread).sum()),
+            failing: false,
+        });
+        out.extend(inside.into_iter().map(|f| feed_line(f, 2)));
+    }
+    out.extend(
+        feeds
+            .iter()
+            .filter(|f| f.tags.is_empty())
+            .map(|f| feed_line(f, 1)),
+    );
 }
 
 fn feed_line(feed: &FeedLine, depth: u8) -> Line {
@@ -310,7 +387,60 @@ mod tests {
             total: unread + 1,
             unread,
             failing: failing.then(|| "HTTP 500".into()),
+            account: None,
         }
+    }
+
+    /// An account's feeds are under it, in its folders, and nowhere else.
+    #[test]
+    fn account_feeds_are_listed_under_their_account_only() {
+        let views = crate::app::view::built_in();
+        let overview = Overview {
+            feeds: vec![
+                feed(1, "Local", &["news"], 1, false),
+                feed(2, "Remote in folder", &["news"], 2, false),
+                feed(3, "Remote loose", &[], 3, false),
+            ],
+            ..Overview::default()
+        }
+        .with_accounts(
+            vec![AccountLine {
+                id: 7,
+                name: "home".into(),
+                waiting: 4,
+                error: Some("HTTP 401".into()),
+            }],
+            &[(2, 7), (3, 7)],
+        );
+        let shown: Vec<(String, u8, Option<usize>, bool)> = lines(&views, &overview, 6, &[])
+            .into_iter()
+            .filter_map(|l| match l {
+                Line::Source {
+                    label,
+                    depth,
+                    unread,
+                    failing,
+                    ..
+                } => Some((label, depth, unread, failing)),
+                Line::Heading(h) => Some((h.to_owned(), 9, None, false)),
+                Line::More => None,
+            })
+            .skip(3)
+            .collect();
+        let row = |l: &str, d, u, f| (l.to_owned(), d, u, f);
+        assert_eq!(
+            shown,
+            [
+                row("Tags", 9, None, false),
+                row("news", 0, Some(1), false),
+                row("Local", 1, Some(1), false),
+                row("Accounts", 9, None, false),
+                row("home", 0, Some(5), true),
+                row("news", 1, Some(2), false),
+                row("Remote in folder", 2, Some(2), false),
+                row("Remote loose", 1, Some(3), false),
+            ]
+        );
     }
 
     fn labels(lines: &[Line]) -> Vec<String> {

@@ -53,6 +53,7 @@ mod schedule;
 mod schema;
 mod search;
 mod sources;
+mod sync_due;
 mod tags;
 #[cfg(test)]
 mod testing;

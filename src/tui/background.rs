@@ -133,7 +133,7 @@ impl Background {
                         log::error!("{message}");
                         let _ = events.send(Event::Report(Report::Notify(message)));
                     }
-                    (done, next_due(&store))
+                    (done, next_due(&store, options.refresh))
                 }
                 Err(err) => (
                     Report::FetchDone {
@@ -179,8 +179,15 @@ pub enum Which {
 
 /// When the next feed is due, as the store says; a store that cannot say gives no time,
 /// so the app does not wake for it (the failure is logged).
-pub fn next_due(store: &Store) -> Option<jiff::Timestamp> {
-    store.next_due_at().unwrap_or_else(|err| {
+pub fn next_due(store: &Store, refresh: std::time::Duration) -> Option<jiff::Timestamp> {
+    let due = store.next_due_at().and_then(|feeds| {
+        let accounts = store.next_sync_at(refresh)?;
+        Ok(match (feeds, accounts) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    });
+    due.unwrap_or_else(|err| {
         log::error!(
             "reading when feeds are due: {}",
             crate::domain::message::error_chain(&err)
@@ -202,9 +209,13 @@ pub fn fetch_with(
         Which::All => store.feeds(),
         Which::Due => store.due_feeds(now),
     };
-    let feeds = match feeds {
-        Ok(feeds) => feeds,
-        Err(err) => {
+    let accounts = match which {
+        Which::All => store.accounts(),
+        Which::Due => store.accounts_due(now, options.refresh),
+    };
+    let (feeds, accounts) = match (feeds, accounts) {
+        (Ok(feeds), Ok(accounts)) => (feeds, accounts),
+        (Err(err), _) | (_, Err(err)) => {
             return Report::FetchDone {
                 new: 0,
                 updated: 0,
@@ -212,7 +223,7 @@ pub fn fetch_with(
             };
         }
     };
-    if feeds.is_empty() {
+    if feeds.is_empty() && accounts.is_empty() {
         return Report::NothingToFetch;
     }
     let reports =
@@ -233,6 +244,24 @@ pub fn fetch_with(
             "full articles: {}",
             crate::domain::message::error_chain(&err)
         )),
+    }
+    // Each account's server: push what waits, pull what is new (sync/engine.rs).
+    for account in &accounts {
+        let synced = crate::domain::sync::secret::secret(account)
+            .and_then(|secret| crate::domain::sync::sync(store, account, secret, options.timeout));
+        match synced {
+            Ok(done) => {
+                new += done.new;
+                updated += done.updated;
+            }
+            Err(err) => {
+                let waiting = store.account_counts(account.id).map_or(0, |(_, w)| w);
+                log::warn!("syncing {}: {err:#}", account.name);
+                failures.push(format!(
+                    "{err:#} ({waiting} changes wait for the next sync)"
+                ));
+            }
+        }
     }
     for report in &reports {
         match &report.outcome {

@@ -75,6 +75,11 @@ pub fn run_effects(
                         background.fetch_full_text(*id);
                         continue;
                     }
+                    Effect::CheckSchedule => {
+                        let next_due = background::next_due(store, background.fetch.refresh);
+                        next.extend(app.apply(Report::Scheduled(next_due)));
+                        continue;
+                    }
                     _ => {}
                 }
             }
@@ -132,7 +137,10 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             found: background::look_for_feeds(&address, crate::domain::fetch::Options::default()),
             address,
         }),
-        Effect::CheckSchedule => Some(Report::Scheduled(background::next_due(store))),
+        Effect::CheckSchedule => Some(Report::Scheduled(background::next_due(
+            store,
+            crate::domain::fetch::Options::default().refresh,
+        ))),
         // Without background threads (tests, in-memory stores) a fetch runs here.
         Effect::FetchFeeds => Some(background::fetch_with(
             store,
@@ -159,11 +167,14 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 None => None,
             },
         }),
-        Effect::LoadSources => Some(Report::SourcesLoaded(Overview {
-            hidden: store.has_hidden()?,
-            rule_tags: store.rule_tags()?,
-            ..Overview::from_parts(store.feeds()?, store.all_tags()?, store.source_counts()?)
-        })),
+        Effect::LoadSources => Some(Report::SourcesLoaded(
+            Overview {
+                hidden: store.has_hidden()?,
+                rule_tags: store.rule_tags()?,
+                ..Overview::from_parts(store.feeds()?, store.all_tags()?, store.source_counts()?)
+            }
+            .with_accounts(account_lines(store)?, &store.feed_accounts()?),
+        )),
         // Before the threads start (the first frame), counting would delay it by a walk
         // of the archive: the loop asks again once they run. In memory (tests), count here.
         Effect::CountViews(_) if store.path().is_some() => None,
@@ -207,6 +218,22 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             None
         }
     })
+}
+
+/// The sync accounts with the changes waiting for each, for the sources pane.
+fn account_lines(store: &Store) -> anyhow::Result<Vec<crate::app::sources::AccountLine>> {
+    store
+        .accounts()?
+        .into_iter()
+        .map(|a| {
+            Ok(crate::app::sources::AccountLine {
+                waiting: store.account_counts(a.id)?.1,
+                id: a.id,
+                name: a.name,
+                error: a.last_error,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -51,7 +51,10 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     run_effects(&store, &mut app, opened, None);
     let mut pending = app.apply(Report::ViewsLoaded(store.views()?));
     // When the next feed is due: the app wakes then and fetches what is due.
-    pending.extend(app.apply(Report::Scheduled(super::background::next_due(&store))));
+    pending.extend(app.apply(Report::Scheduled(super::background::next_due(
+        &store,
+        options.fetch.refresh,
+    ))));
     loop {
         run_effects(
             &store,

@@ -34,6 +34,10 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
             thousands(app.unread)
         )
     };
+    let counts = match sync_note(app) {
+        Some(note) => format!("{note} · {counts}"),
+        None => counts,
+    };
     let (left, style) = match &app.status {
         Some(message) => (printable(message).into_owned(), theme.message),
         None => (hints(app), theme.hint),
@@ -59,6 +63,21 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
 }
 
 /// The most useful keys for where the focus is, read from the keymap.
+/// How the sync accounts stand, when there are any and something is to say: a failed
+/// sync (its reason is in the pane and the fetch log), or the changes waiting to be
+/// pushed. Nothing when everything is pushed.
+fn sync_note(app: &App) -> Option<String> {
+    let accounts = &app.sources.overview.accounts;
+    let failed = accounts.iter().filter(|a| a.error.is_some()).count();
+    let waiting: usize = accounts.iter().map(|a| a.waiting).sum();
+    match (failed, waiting) {
+        (0, 0) => None,
+        (0, n) => Some(format!("{} to sync", thousands(n))),
+        (_, 0) => Some("sync failed".to_owned()),
+        (_, n) => Some(format!("sync failed · {} to sync", thousands(n))),
+    }
+}
+
 fn hints(app: &App) -> String {
     let context = app.context();
     let wanted: &[Action] = match context {

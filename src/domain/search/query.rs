@@ -94,6 +94,8 @@ pub enum Within {
     Tag(String),
     /// Articles of no feed with this source text: imported files, the samples.
     Local(String),
+    /// The articles of every feed of this sync account.
+    Account(i64),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -27,7 +27,9 @@ CREATE TABLE accounts (
     -- the highest entry id pulled: newer entries are asked for by id
     last_entry     INTEGER,
     last_sync      INTEGER,
-    last_error     TEXT
+    last_error     TEXT,
+    -- when the last sync, whether it worked or not, ended: the next is due a refresh later
+    last_attempt   INTEGER
 );
 -- A feed of an account: its id on the account's server (NULL until it exists there).
 -- Removing an account keeps its feeds, as local ones.
@@ -366,11 +368,12 @@ impl Store {
     pub fn record_sync(&self, id: i64, at: i64, error: Option<&str>) -> Result<()> {
         match error {
             Some(error) => self.conn.execute(
-                "UPDATE accounts SET last_error = ?2 WHERE id = ?1",
-                params![id, error],
+                "UPDATE accounts SET last_error = ?2, last_attempt = ?3 WHERE id = ?1",
+                params![id, error, at],
             )?,
             None => self.conn.execute(
-                "UPDATE accounts SET last_sync = ?2, last_error = NULL WHERE id = ?1",
+                "UPDATE accounts SET last_sync = ?2, last_attempt = ?2, last_error = NULL
+                 WHERE id = ?1",
                 params![id, at],
             )?,
         };

@@ -178,10 +178,23 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
     store.feed_counts(feed.id).unwrap();
     // The sources pane: its counts, and each kind of source chosen, alone or searched.
     store.source_counts().unwrap();
+    let account = store
+        .add_account(&crate::domain::store::NewAccount {
+            name: "home".into(),
+            kind: crate::domain::store::AccountKind::Miniflux,
+            url: "https://rss.example.org".into(),
+            user: None,
+            secret: crate::domain::store::SecretSource::Env("TOKEN".into()),
+        })
+        .unwrap();
+    store
+        .set_feed_account(feed.id, Some(account.id), Some("1"))
+        .unwrap();
     for within in [
         search::Within::Feed(feed.id),
         search::Within::Tag("daily".into()),
         search::Within::Local("Harbour".into()),
+        search::Within::Account(account.id),
     ] {
         for text in ["", "ferry", "is:unread"] {
             let mut query = search::parse(text, now, false).unwrap();

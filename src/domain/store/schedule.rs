@@ -98,21 +98,24 @@ impl Store {
     }
 
     /// The feeds due at `now`: those whose next fetch has come (never-fetched ones
-    /// included) and whose server's Retry-After has passed.
+    /// included) and whose server's Retry-After has passed. An account's feeds are its
+    /// server's to fetch: the account is due instead ([`Store::accounts_due`]).
     pub fn due_feeds(&self, now: Timestamp) -> Result<Vec<Feed>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "{COLUMNS} WHERE coalesce(next_due, 0) <= ?1 AND coalesce(retry_after, 0) <= ?1
-             ORDER BY id"
+             AND account_id IS NULL ORDER BY id"
         ))?;
         let rows = stmt.query_map([now.as_second()], feed_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// When the next feed falls due (in the past when one is due already); `None`
-    /// without subscriptions. A reader sleeps until then.
+    /// When the next local feed falls due (in the past when one is due already); `None`
+    /// without local subscriptions. A reader sleeps until then, or until an account is
+    /// due ([`Store::next_sync_at`]).
     pub fn next_due_at(&self) -> Result<Option<Timestamp>> {
         let at: Option<i64> = self.conn.query_row(
-            "SELECT min(max(coalesce(next_due, 0), coalesce(retry_after, 0))) FROM feeds",
+            "SELECT min(max(coalesce(next_due, 0), coalesce(retry_after, 0))) FROM feeds
+             WHERE account_id IS NULL",
             [],
             |r| r.get(0),
         )?;

@@ -77,6 +77,13 @@ fn within_clause(within: &Within) -> (Clause, Option<String>) {
             None,
         ),
         Within::Tag(tag) => (tagged(tag), None),
+        Within::Account(id) => (
+            Clause::new(
+                "a.feed_id IN (SELECT id FROM feeds WHERE account_id = ?)",
+                vec![Value::Integer(*id)],
+            ),
+            None,
+        ),
         Within::Local(source) => {
             let words: Vec<String> = source
                 .split(|c: char| !c.is_alphanumeric())

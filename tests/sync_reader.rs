@@ -1,0 +1,68 @@
+//! The reader and a sync server that cannot be reached: `R` tries the account, the
+//! failure is in the fetch log (`L`) naming the account, the pane marks the account and
+//! the status bar says the sync failed, and the change waiting is kept for the next sync.
+
+mod common;
+
+use common::{Harness, fixtures};
+use herald::app::Effect;
+use herald::app::action::Action;
+use herald::app::sources::{Line, Source};
+use herald::domain::store::{AccountKind, NewAccount, SecretSource};
+
+#[test]
+fn a_failed_sync_is_logged_marked_and_its_changes_kept() {
+    let mut h = Harness::new(&fixtures(), 160, 40);
+    // A port nothing listens on: the connection is refused at once.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let account = h
+        .store
+        .add_account(&NewAccount {
+            name: "home".into(),
+            kind: AccountKind::Miniflux,
+            url: format!("http://127.0.0.1:{port}"),
+            user: Some("ana".into()),
+            secret: SecretSource::Command(vec!["echo".into(), "secret".into()]),
+        })
+        .unwrap();
+    let feed = h
+        .store
+        .add_feed("https://rss.example/feed", Some("Remote"))
+        .unwrap();
+    h.store
+        .set_feed_account(feed.id, Some(account.id), Some("12"))
+        .unwrap();
+    h.store.rename_feed(feed.id, "Remote, renamed").unwrap();
+    let waiting = h.store.account_counts(account.id).unwrap().1;
+    assert_eq!(waiting, 1, "the rename waits to be pushed");
+    h.act(Action::FetchFeeds);
+    assert_eq!(
+        h.store.account_counts(account.id).unwrap().1,
+        waiting,
+        "kept"
+    );
+    h.act(Action::ShowFetchLog);
+    let log = h.screen();
+    assert!(log.contains("account home"), "{log}");
+    h.keys("esc");
+    herald::tui::run_effects(&h.store, &mut h.app, vec![Effect::LoadSources], None);
+    let line = h
+        .app
+        .sources
+        .lines
+        .iter()
+        .find(|l| matches!(l.source(), Some(Source::Account(_))))
+        .cloned()
+        .expect("the account's line");
+    assert!(matches!(line, Line::Source { failing: true, .. }));
+    let screen = h.screen();
+    assert!(screen.contains("sync failed"), "{screen}");
+    // Tried once: not due again before a refresh has passed.
+    let due = h
+        .store
+        .accounts_due(jiff::Timestamp::now(), std::time::Duration::from_secs(60))
+        .unwrap();
+    assert!(due.is_empty());
+}
