@@ -1016,3 +1016,35 @@ fn needs_miniflux_the_reader_syncs_on_r_and_shows_the_account() {
     );
     assert!(!h.screen().contains("to sync"));
 }
+
+/// Rules act on entries a sync brings, as on fetched ones; what a rule changed on an
+/// account's article is the person's change, and goes to the server with the next sync.
+#[test]
+fn needs_miniflux_rules_act_on_synced_entries() {
+    let user = miniflux().user("rules");
+    let port = feed_server(2);
+    user.ok(
+        "POST",
+        "/v1/feeds",
+        Some(json!({"feed_url": format!("http://127.0.0.1:{port}/5.xml")})),
+    );
+    let herald = Herald::new(&user, &user.url);
+    herald.ok(&["rule", "add", "\"story 1\"", "--star"]);
+    herald.ok(&["sync"]);
+    let articles = herald.articles();
+    let starred: Vec<&str> = articles
+        .iter()
+        .filter(|a| a.3)
+        .map(|a| a.0.as_str())
+        .collect();
+    assert_eq!(starred, ["Feed 5 story 1"], "{articles:?}");
+    assert_eq!(herald.waiting(), 1, "the rule's star waits to be pushed");
+    herald.ok(&["sync"]);
+    let on_server: Vec<String> = user
+        .entries()
+        .into_iter()
+        .filter(|e| e.3)
+        .map(|e| e.0)
+        .collect();
+    assert_eq!(on_server, ["Feed 5 story 1"]);
+}

@@ -50,6 +50,11 @@ pub fn sync(store: &Store, name: Option<&str>, timeout: u64) -> Result<ExitCode>
             }
         }
     }
+    // The full articles of new entries of feeds with full text on (`herald feed set FEED
+    // --full-text on`), fetched as after `herald fetch`.
+    let options = crate::domain::fetch::Options::default();
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    super::fulltext::fetch_waiting_pages(store, options, jiff::Timestamp::now(), progress)?;
     Ok(if failed {
         ExitCode::FAILURE
     } else {

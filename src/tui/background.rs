@@ -231,21 +231,8 @@ pub fn fetch_with(
             progress(done, total)
         });
     let (mut new, mut updated, mut failures) = (0, 0, Vec::new());
-    // The full articles of the new items of feeds with `full_text` on.
-    match crate::domain::fetch::fetch_waiting(store, options, now, &mut |_, _, _| {}) {
-        Ok(pages) => {
-            for page in pages {
-                if let crate::domain::fetch::PageOutcome::Failed(reason) = page.outcome {
-                    failures.push(format!("{}: full article: {reason}", page.page.title));
-                }
-            }
-        }
-        Err(err) => failures.push(format!(
-            "full articles: {}",
-            crate::domain::message::error_chain(&err)
-        )),
-    }
-    // Each account's server: push what waits, pull what is new (sync/engine.rs).
+    // Each account's server: push what waits, pull what is new (sync/engine.rs); before
+    // the full articles, so that synced entries of full-text feeds get theirs too.
     for account in &accounts {
         let synced = crate::domain::sync::secret::secret(account)
             .and_then(|secret| crate::domain::sync::sync(store, account, secret, options.timeout));
@@ -262,6 +249,20 @@ pub fn fetch_with(
                 ));
             }
         }
+    }
+    // The full articles of the new items of feeds with `full_text` on.
+    match crate::domain::fetch::fetch_waiting(store, options, now, &mut |_, _, _| {}) {
+        Ok(pages) => {
+            for page in pages {
+                if let crate::domain::fetch::PageOutcome::Failed(reason) = page.outcome {
+                    failures.push(format!("{}: full article: {reason}", page.page.title));
+                }
+            }
+        }
+        Err(err) => failures.push(format!(
+            "full articles: {}",
+            crate::domain::message::error_chain(&err)
+        )),
     }
     for report in &reports {
         match &report.outcome {
