@@ -6,6 +6,10 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::cpu_seconds;
+
 use std::time::Instant;
 
 use herald::domain::store::Store;
@@ -95,25 +99,6 @@ fn main() -> anyhow::Result<()> {
         2.0 * imported / cpu.max(1e-9)
     );
     fts5_alone(&input)
-}
-
-/// This process's CPU time (user and system, every thread) from /proc, in seconds; 0 where
-/// there is no /proc.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name.
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
-        .sum();
-    ticks / 100.0
 }
 
 /// The ceiling for any design with one SQLite writer: the same titles and bodies put into

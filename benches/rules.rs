@@ -13,6 +13,10 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::cpu_seconds;
+
 #[path = "support/daily.rs"]
 #[allow(dead_code)]
 mod daily;
@@ -191,21 +195,4 @@ fn main() -> anyhow::Result<()> {
     }
     println!("target: 100 rules add at most 20%");
     Ok(())
-}
-
-/// This process's CPU time (user and system, every thread) from /proc, in seconds: less
-/// moved than wall time by the other work on a shared machine.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|i| fields.get(*i).and_then(|v| v.parse::<f64>().ok()))
-        .sum();
-    ticks / 100.0
 }

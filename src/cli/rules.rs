@@ -46,7 +46,7 @@ pub enum RuleCommand {
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
         #[command(flatten)]
-        action: OptionalAction,
+        action: ActionArgs,
     },
     /// Move a rule to another place in the order (1 is first)
     Move {
@@ -67,9 +67,9 @@ pub enum RuleCommand {
     },
 }
 
-/// The one action a new rule takes.
+/// What a rule does: one of these (`rule add` needs one, `rule edit` may change it).
 #[derive(Debug, Clone, Args)]
-#[group(required = true, multiple = false)]
+#[group(required = false, multiple = false)]
 pub struct ActionArgs {
     /// Mark what it finds read
     #[arg(long)]
@@ -88,20 +88,10 @@ pub struct ActionArgs {
     delete: bool,
 }
 
-/// `herald rule edit`'s action: at most one.
-#[derive(Debug, Clone, Args)]
-#[group(required = false, multiple = false)]
-pub struct OptionalAction {
-    #[arg(long)]
-    mark_read: bool,
-    #[arg(long)]
-    star: bool,
-    #[arg(long)]
-    hide: bool,
-    #[arg(long, value_name = "NAME")]
-    tag: Option<String>,
-    #[arg(long)]
-    delete: bool,
+impl ActionArgs {
+    fn chosen(&self) -> Option<RuleAction> {
+        chosen(self.mark_read, self.star, self.hide, &self.tag, self.delete)
+    }
 }
 
 fn chosen(
@@ -185,11 +175,11 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
             action,
             json,
         } => {
-            let a = action;
-            let Some(chosen) = chosen(a.mark_read, a.star, a.hide, &a.tag, a.delete) else {
-                anyhow::bail!(
-                    "say what the rule does: --mark-read, --star, --hide, --tag or --delete"
+            let Some(chosen) = action.chosen() else {
+                errln!(
+                    "herald: say what the rule does: --mark-read, --star, --hide, --tag NAME or --delete"
                 );
+                return Ok(ExitCode::from(2));
             };
             let rule = match store.add_rule(query, chosen) {
                 Ok(rule) => rule,
@@ -227,8 +217,7 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
             }
         }
         RuleCommand::Edit { id, query, action } => {
-            let a = action;
-            let new_action = chosen(a.mark_read, a.star, a.hide, &a.tag, a.delete);
+            let new_action = action.chosen();
             if query.is_none() && new_action.is_none() {
                 anyhow::bail!("say what to change: --query, or an action (--hide, --tag NAME, …)");
             }
