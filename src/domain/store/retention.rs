@@ -118,16 +118,8 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?
         };
         let mut pruned = Pruned::default();
-        // Deleting touches every index of the table at random places: with SQLite's
-        // default 2 MiB page cache, most of those pages are read again from the file
-        // (here, the OS's cache) for each article. Only while pruning.
-        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        if !dry_run {
-            self.conn.pragma_update(None, "cache_size", -65_536)?;
-        }
-        let result = self.prune_feeds(feeds, global, now, dry_run, &mut pruned);
-        self.conn.pragma_update(None, "cache_size", cache)?;
-        result?;
+        // Deleting touches every index of the table at random places.
+        self.with_cache(32, || self.prune_feeds(feeds, global, now, dry_run, &mut pruned))?;
         Ok(pruned)
     }
 

@@ -136,10 +136,27 @@ impl Store {
     pub fn apply_pending_rules(&self) -> Result<()> {
         let tx = self.write()?;
         if let Some(after) = self.take_unruled()? {
-            self.inside_open(|| self.rules_on_new(after))?;
+            self.with_cache(32, || self.inside_open(|| self.rules_on_new(after)))?;
         }
         tx.commit()
             .context("applying the rules to the new articles")
+    }
+
+    /// Runs `work` with SQLite's page cache at `mib` MiB (at least), then gives the old
+    /// size back. For work that touches pages all over the file (rules' lookups in the
+    /// word index, pruning): with the default 2 MiB most of them are read again through
+    /// the OS for each article. Only while it runs, so the reader stays small.
+    pub(super) fn with_cache<T>(&self, mib: i64, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        // Negative: KiB; positive: pages of 16 KiB.
+        let current_kib = if cache < 0 { -cache } else { cache * 16 };
+        if current_kib >= mib * 1024 {
+            return work();
+        }
+        self.conn.pragma_update(None, "cache_size", -(mib * 1024))?;
+        let result = work();
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        result
     }
 
     /// Where the articles not yet checked by the rules start, forgetting it.
