@@ -119,7 +119,9 @@ impl Store {
         };
         let mut pruned = Pruned::default();
         // Deleting touches every index of the table at random places.
-        self.with_cache(32, || self.prune_feeds(feeds, global, now, dry_run, &mut pruned))?;
+        self.with_cache(32, || {
+            self.prune_feeds(feeds, global, now, dry_run, &mut pruned)
+        })?;
         Ok(pruned)
     }
 
