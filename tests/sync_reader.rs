@@ -66,3 +66,33 @@ fn a_failed_sync_is_logged_marked_and_its_changes_kept() {
         .unwrap();
     assert!(due.is_empty());
 }
+
+/// A secret that cannot be had (its variable unset) fails before the server is asked:
+/// the attempt is recorded all the same, so the reader does not try again at once, in a
+/// loop, and the account is marked.
+#[test]
+fn a_missing_secret_is_a_recorded_attempt() {
+    let mut h = Harness::new(&fixtures(), 160, 40);
+    h.store
+        .add_account(&NewAccount {
+            name: "home".into(),
+            kind: AccountKind::Miniflux,
+            url: "http://127.0.0.1:9".into(),
+            user: None,
+            secret: SecretSource::Env("HERALD_TEST_NO_SUCH_VARIABLE".into()),
+        })
+        .unwrap();
+    h.act(Action::FetchFeeds);
+    let due = h
+        .store
+        .accounts_due(jiff::Timestamp::now(), std::time::Duration::from_secs(60))
+        .unwrap();
+    assert!(due.is_empty(), "not due again at once");
+    let account = h.store.account("home").unwrap().unwrap();
+    assert!(
+        account
+            .last_error
+            .unwrap()
+            .contains("HERALD_TEST_NO_SUCH_VARIABLE")
+    );
+}

@@ -40,6 +40,10 @@ pub fn sync(store: &Store, name: Option<&str>, timeout: u64) -> Result<ExitCode>
             }
             Err(err) => {
                 failed = true;
+                // Recorded whatever failed (the secret too), for the reader's status and
+                // its schedule.
+                let at = jiff::Timestamp::now().as_second();
+                store.record_sync(account.id, at, Some(&format!("{err:#}")))?;
                 let (_, waiting) = store.account_counts(account.id)?;
                 errln!(
                     "herald: {}",

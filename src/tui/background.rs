@@ -242,6 +242,12 @@ pub fn fetch_with(
                 updated += done.updated;
             }
             Err(err) => {
+                // Whatever failed (the secret, the server), the attempt is recorded: the
+                // account is due again a refresh later, not at once, in a loop.
+                let at = jiff::Timestamp::now().as_second();
+                if let Err(record) = store.record_sync(account.id, at, Some(&format!("{err:#}"))) {
+                    log::error!("recording {}'s failed sync: {record:#}", account.name);
+                }
                 let waiting = store.account_counts(account.id).map_or(0, |(_, w)| w);
                 log::warn!("syncing {}: {err:#}", account.name);
                 failures.push(format!(
