@@ -84,6 +84,9 @@ pub struct TakenOut {
     pub article: Article,
     dedup_key: String,
     feed_id: Option<i64>,
+    /// Hidden by a rule, and the tags rules gave it: put back with it.
+    hidden: bool,
+    tags: Vec<String>,
 }
 
 impl Store {
@@ -95,15 +98,24 @@ impl Store {
             let Some(article) = self.article(*id)? else {
                 continue;
             };
-            let (dedup_key, feed_id) = self.conn.query_row(
-                "SELECT dedup_key, feed_id FROM articles WHERE id = ?1",
+            let (dedup_key, feed_id, hidden) = self.conn.query_row(
+                "SELECT dedup_key, feed_id, hidden FROM articles WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
+            let tags = {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT tag FROM article_tags WHERE id = ?1")?;
+                stmt.query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?
+            };
             taken.push(TakenOut {
                 article,
                 dedup_key,
                 feed_id,
+                hidden,
+                tags,
             });
         }
         self.delete_many(ids)?;
@@ -158,9 +170,21 @@ impl Store {
                 .optional()?;
             if let Some(id) = id {
                 tx.execute(
-                    "UPDATE articles SET pos_paragraph = ?2, pos_offset = ?3 WHERE id = ?1",
-                    params![id, a.position.paragraph as i64, a.position.offset as i64],
+                    "UPDATE articles SET pos_paragraph = ?2, pos_offset = ?3, hidden = ?4
+                     WHERE id = ?1",
+                    params![
+                        id,
+                        a.position.paragraph as i64,
+                        a.position.offset as i64,
+                        one.hidden
+                    ],
                 )?;
+                for tag in &one.tags {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO article_tags (id, tag) VALUES (?1, ?2)",
+                        params![id, tag],
+                    )?;
+                }
                 ids.push(id);
             }
         }

@@ -544,6 +544,34 @@ mod tests {
         assert_eq!(store.rules().unwrap()[0].caught, 3);
     }
 
+    /// Deleted with `D` and put back with `u`: a hidden article is hidden again, with
+    /// the tags rules gave it; putting back runs no rule again.
+    #[test]
+    fn an_article_put_back_keeps_what_rules_did() {
+        let store = Store::open_in_memory().unwrap();
+        // Tagged first: a hidden article is, as in a search, left out of later rules.
+        store
+            .add_rule("ferry", RuleAction::Tag("Boats".into()))
+            .unwrap();
+        store.add_rule("ferry", RuleAction::Hide).unwrap();
+        store
+            .import(&[item("1", "Wire", "Late", "The ferry ran late.")], now())
+            .unwrap();
+        let id = id_of(&store, "1").unwrap();
+        let taken = store.take_out(&[ArticleId(id)]).unwrap();
+        assert_eq!(id_of(&store, "1"), None);
+        store.put_back(&taken).unwrap();
+        assert_eq!(flags(&store, id), (true, false, true));
+        assert_eq!(
+            found(&store, "tag:boats"),
+            Vec::<i64>::new(),
+            "hidden: in no list"
+        );
+        assert_eq!(found(&store, "is:hidden tag:boats"), vec![id]);
+        let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
+        assert_eq!(caught, [1, 1], "not caught twice");
+    }
+
     /// A rule acts on new articles only: what the archive held before stays as it was
     /// until `apply_rules`.
     #[test]
