@@ -85,20 +85,7 @@ impl GReader {
         };
         let mut response = sent.map_err(|err| anyhow!("{method} {url}: {err}"))?;
         let code = response.status().as_u16();
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|err| match err {
-                ureq::Error::BodyExceedsLimit(_) => {
-                    anyhow!(
-                        "{method} {url}: the answer is larger than {} MiB",
-                        limit >> 20
-                    )
-                }
-                other => anyhow!("{method} {url}: {other}"),
-            })?;
+        let bytes = super::server::read_capped(&mut response, limit, method, &url)?;
         if !(200..300).contains(&code) {
             let message: String = String::from_utf8_lossy(&bytes)
                 .chars()

@@ -187,20 +187,7 @@ impl Client {
                  the address it redirects to (`herald account remove` it, then add it again)"
             );
         }
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|err| match err {
-                ureq::Error::BodyExceedsLimit(_) => {
-                    anyhow!(
-                        "{method} {url}: the answer is larger than {} MiB",
-                        limit >> 20
-                    )
-                }
-                other => anyhow!("{method} {url}: {other}"),
-            })?;
+        let bytes = super::server::read_capped(&mut response, limit, method, &url)?;
         if !(200..300).contains(&code) {
             let message = serde_json::from_slice::<serde_json::Value>(&bytes)
                 .ok()

@@ -65,3 +65,25 @@ pub trait Server {
     fn unread_ids(&self) -> Result<HashSet<String>>;
     fn starred_ids(&self) -> Result<HashSet<String>>;
 }
+
+/// A server's answer, at most `limit` bytes: past it an error that says so (a server
+/// cannot make herald hold more), as both protocols read their answers.
+pub(super) fn read_capped(
+    response: &mut ureq::http::Response<ureq::Body>,
+    limit: u64,
+    method: &str,
+    url: &str,
+) -> anyhow::Result<Vec<u8>> {
+    response
+        .body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|err| match err {
+            ureq::Error::BodyExceedsLimit(_) => anyhow::anyhow!(
+                "{method} {url}: the answer is larger than {} MiB",
+                limit >> 20
+            ),
+            other => anyhow::anyhow!("{method} {url}: {other}"),
+        })
+}
