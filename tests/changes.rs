@@ -26,6 +26,16 @@ fn json(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
+/// The saved views' names, in order, as `herald view list --json` gives them.
+fn view_names(path: &Path) -> Vec<String> {
+    json(&herald(path, &["view", "list", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
@@ -185,12 +195,7 @@ fn views_are_listed_added_renamed_and_removed_beyond_nine() {
             .code(),
         Some(2)
     );
-    let names: Vec<String> = json(&herald(&path, &["view", "list", "--json"]))
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["name"].as_str().unwrap().to_owned())
-        .collect();
+    let names = view_names(&path);
     assert_eq!(names.len(), 11);
     assert_eq!(names.last().map(String::as_str), Some("Twelve"));
     // Reordered: the twelfth first, on key 4.
@@ -199,12 +204,7 @@ fn views_are_listed_added_renamed_and_removed_beyond_nine() {
             .status
             .success()
     );
-    let names: Vec<String> = json(&herald(&path, &["view", "list", "--json"]))
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["name"].as_str().unwrap().to_owned())
-        .collect();
+    let names = view_names(&path);
     assert_eq!(names[0], "Twelve");
     assert_eq!(names[1], "View 1");
     assert_eq!(names.len(), 11);

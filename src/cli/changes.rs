@@ -100,15 +100,21 @@ fn finish(done: &Changed, json: bool, verb: &str) -> Result<ExitCode> {
             done.unchanged.len()
         )?;
     }
-    if done.missing.is_empty() {
-        return Ok(ExitCode::SUCCESS);
+    Ok(missing_status(&done.missing))
+}
+
+/// Exit status 0, or 1 with the ids given that the store does not hold (the others
+/// were done).
+fn missing_status(missing: &[i64]) -> ExitCode {
+    if missing.is_empty() {
+        return ExitCode::SUCCESS;
     }
-    let ids: Vec<String> = done.missing.iter().map(i64::to_string).collect();
+    let ids: Vec<String> = missing.iter().map(i64::to_string).collect();
     errln!(
         "herald: not in the store: {} (see `herald list`)",
         ids.join(", ")
     );
-    Ok(ExitCode::from(1))
+    ExitCode::from(1)
 }
 
 /// herald mark: read, unread, star or unstar, by ids or by a query.
@@ -177,15 +183,7 @@ pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
             crate::domain::message::count(done.changed.len(), "article", "articles")
         )?;
     }
-    if done.missing.is_empty() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let ids: Vec<String> = done.missing.iter().map(i64::to_string).collect();
-    errln!(
-        "herald: not in the store: {} (see `herald list`)",
-        ids.join(", ")
-    );
-    Ok(ExitCode::from(1))
+    Ok(missing_status(&done.missing))
 }
 
 /// herald view (list, add, rename, remove): exit status 1 for a view that is not there, 2
