@@ -137,3 +137,61 @@ fn no_hidden_line_without_rules_that_hide() {
             .any(|l| l.source() == Some(&Source::Hidden))
     );
 }
+
+/// The reader's fetch (`R`) applies retention as `herald fetch` does: a feed's own
+/// limit prunes its oldest articles, starred ones kept, whether or not the feed answered.
+#[test]
+fn the_readers_fetch_prunes_past_a_feeds_limit() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    // A port nothing listens on: the fetch fails at once; the prune runs all the same.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let feed = h
+        .store
+        .add_feed(&format!("http://127.0.0.1:{port}/rss.xml"), Some("Quay"))
+        .unwrap();
+    let items: Vec<NewArticle> = (0..5)
+        .map(|i| NewArticle {
+            guid: Some(format!("q{i}")),
+            source: "Quay".into(),
+            title: format!("Quay report {i}"),
+            published: Some(
+                herald::domain::model::Published::parse_rfc3339(&format!(
+                    "2025-0{}-01T08:00:00Z",
+                    i + 1
+                ))
+                .unwrap(),
+            ),
+            paragraphs: vec!["From the quay.".into()],
+            ..Default::default()
+        })
+        .collect();
+    h.store
+        .upsert(
+            Some(&feed),
+            &items,
+            jiff::Timestamp::from_second(1_760_000_000).unwrap(),
+        )
+        .unwrap();
+    let oldest = h
+        .store
+        .search(
+            &herald::domain::search::parse("\"quay report 0\"", jiff::Timestamp::now(), false)
+                .unwrap(),
+            herald::domain::search::Order::Newest,
+        )
+        .unwrap()
+        .ids[0];
+    h.store.set_starred(oldest, true).unwrap();
+    h.store
+        .set_feed_retention(feed.id, None, Some(Some(2)))
+        .unwrap();
+    h.act(Action::FetchFeeds);
+    let mut kept: Vec<String> = list_titles(&h)
+        .into_iter()
+        .filter(|t| t.starts_with("Quay report"))
+        .collect();
+    kept.sort();
+    assert_eq!(kept, ["Quay report 0", "Quay report 3", "Quay report 4"]);
+}

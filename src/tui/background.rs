@@ -110,13 +110,6 @@ impl Background {
                     let done = fetch_with(&store, which, options, &mut |done, total| {
                         let _ = events.send(Event::Report(Report::FetchProgress { done, total }));
                     });
-                    if let Err(err) =
-                        crate::domain::fetch::prune_after(&store, &options, jiff::Timestamp::now())
-                    {
-                        let message = crate::domain::message::error_chain(&err);
-                        log::error!("pruning after the fetch: {message}");
-                        let _ = events.send(Event::Report(Report::Notify(message)));
-                    }
                     if let Report::FetchDone {
                         new,
                         updated,
@@ -269,6 +262,14 @@ pub fn fetch_with(
             "full articles: {}",
             crate::domain::message::error_chain(&err)
         )),
+    }
+    // Retention, after every fetch: here, so that the background fetch and the one run
+    // on the loop's thread (tests, in-memory stores) both apply it.
+    if let Err(err) = crate::domain::fetch::prune_after(store, &options, now) {
+        failures.push(format!(
+            "pruning after the fetch: {}",
+            crate::domain::message::error_chain(&err)
+        ));
     }
     for report in &reports {
         match &report.outcome {
