@@ -138,6 +138,24 @@ fn feed_server(items: usize) -> u16 {
                             break;
                         }
                     }
+                    // An item's own page (`/N/I`): a full article, for full text.
+                    if let Some((n, i)) = path.trim_start_matches('/').split_once('/') {
+                        let paragraph = format!(
+                            "<p>The whole of story {i} of feed {n}, which only its page holds: \
+                             the keeper of the lighthouse logged every ship that passed the \
+                             point, the tides that turned, the weather that came in from the \
+                             west, and wrote each night of the long winter in a careful hand \
+                             that the village still reads aloud. Pagewordonly{i} marks it.</p>"
+                        );
+                        let page = format!(
+                            "<html><head><title>Story {i}</title></head><body><article>\
+                             <h1>Story {i}</h1>{}</article></body></html>",
+                            paragraph.repeat(6)
+                        );
+                        let html = [("Content-Type", "text/html; charset=utf-8".to_owned())];
+                        respond(&mut stream, "200 OK", &html, page.as_bytes());
+                        continue;
+                    }
                     let n = path.trim_start_matches('/').trim_end_matches(".xml");
                     let mut body = format!(
                         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>\
@@ -1047,4 +1065,34 @@ fn needs_miniflux_rules_act_on_synced_entries() {
         .map(|e| e.0)
         .collect();
     assert_eq!(on_server, ["Feed 5 story 1"]);
+}
+
+/// A feed with full text on, subscribed under an account: the entries the sync brings
+/// get their pages fetched and kept as their bodies, as after a fetch.
+#[test]
+fn needs_miniflux_synced_entries_of_a_full_text_feed_get_their_pages() {
+    let user = miniflux().user("fulltext");
+    let port = feed_server(2);
+    let herald = Herald::new(&user, &user.url);
+    let url = format!("http://127.0.0.1:{port}/6.xml");
+    herald.ok(&["feed", "add", &url, "--account", "home", "--no-check"]);
+    herald.ok(&["feed", "set", &url, "--full-text", "on"]);
+    // The first sync creates the feed on the server; the server fetches it; a later
+    // sync brings its entries.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        herald.ok(&["sync"]);
+        if herald.articles().len() == 2 || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(herald.articles().len(), 2, "the entries came");
+    let found = herald.ok(&["search", "pagewordonly1", "--json"]);
+    let found: Value = serde_json::from_str(&found).unwrap();
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        1,
+        "the page's text is the body: {found}"
+    );
 }
