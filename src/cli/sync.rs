@@ -27,16 +27,35 @@ pub fn sync(store: &Store, name: Option<&str>, timeout: u64) -> Result<ExitCode>
             .and_then(|secret| sync::sync(store, &account, secret, Duration::from_secs(timeout)));
         match result {
             Ok(done) => {
+                let adopted = if done.adopted > 0 {
+                    format!(", {} already here matched to the server's", done.adopted)
+                } else {
+                    String::new()
+                };
+                let kept = if done.feeds_removed > 0 {
+                    format!(
+                        ", {} feeds gone from the server kept as archives",
+                        done.feeds_removed
+                    )
+                } else {
+                    String::new()
+                };
                 outln!(
-                    "{}: pushed {}, feeds +{} -{}, entries {} new {} updated, {} marks from the server",
+                    "{}: pushed {}, feeds +{}{kept}, entries {} new {} updated{adopted}, {} marks from the server",
                     account.name,
                     done.pushed,
                     done.feeds_added,
-                    done.feeds_removed,
                     done.new,
                     done.updated,
                     done.flags
                 )?;
+                for warning in &done.warnings {
+                    errln!(
+                        "herald: warning: account {}: {}",
+                        account.name,
+                        printable(warning)
+                    );
+                }
             }
             Err(err) => {
                 failed = true;

@@ -30,6 +30,7 @@ mod counts;
 mod delete;
 mod diagnostics;
 mod enclosures;
+mod entries;
 mod fault;
 mod feeds;
 mod flags;
@@ -68,6 +69,7 @@ pub use accounts::{
 };
 pub use codec::{Codec, TRAIN_AT as TRAIN_DICTIONARY_AT};
 pub use delete::{Deleted, TakenOut};
+pub use entries::SyncedEntry;
 pub use fault::{Fault, hint};
 pub use feeds::{Feed, Removed, UpsertCounts};
 pub use fulltext::{FullText, Kept, Waiting};

@@ -8,11 +8,18 @@
 
 pub mod engine;
 pub mod entry;
+#[cfg(test)]
+mod fake;
 pub mod greader;
 mod greader_items;
+#[cfg(test)]
+mod loopback;
 pub mod miniflux;
 pub mod miniflux_server;
+mod pull;
 pub mod secret;
 pub mod server;
+#[cfg(test)]
+mod tests;
 
 pub use engine::{Synced, sync};

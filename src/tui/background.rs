@@ -233,6 +233,13 @@ pub fn fetch_with(
             Ok(done) => {
                 new += done.new;
                 updated += done.updated;
+                // What the sync went on past (a refused subscription, a pull stopped
+                // early, every feed gone at once) goes to the fetch log.
+                failures.extend(
+                    done.warnings
+                        .iter()
+                        .map(|w| format!("{}: {w}", account.name)),
+                );
             }
             Err(err) => {
                 // Whatever failed (the secret, the server), the attempt is recorded: the

@@ -307,6 +307,31 @@ impl Store {
         };
         let tx = self.write()?;
         let dropped = tx.execute("DELETE FROM outbox WHERE account_id = ?1", [account.id])?;
+        // A feed whose address is already a local feed's (another account's, made local
+        // when that account went) joins it, articles and all: one local feed an address.
+        let twins: Vec<(i64, i64)> = tx
+            .prepare(
+                "SELECT f.id, l.id FROM feeds f JOIN feeds l ON l.url = f.url
+                 WHERE f.account_id = ?1 AND l.account_id IS NULL",
+            )?
+            .query_map([account.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (twin, local) in twins {
+            let (total, unread): (i64, i64) = tx.query_row(
+                "SELECT count(*), coalesce(sum(read = 0), 0) FROM articles WHERE feed_id = ?1",
+                [twin],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let mut tally = super::sources::Tally::default();
+            tally.add(Some(twin), "", -total, -unread);
+            tally.add(Some(local), "", total, unread);
+            tx.execute(
+                "UPDATE articles SET feed_id = ?2 WHERE feed_id = ?1",
+                params![twin, local],
+            )?;
+            tally.apply(&tx)?;
+            tx.execute("DELETE FROM feeds WHERE id = ?1", [twin])?;
+        }
         let feeds = tx.execute(
             "UPDATE feeds SET account_id = NULL, remote_id = NULL WHERE account_id = ?1",
             [account.id],
@@ -342,7 +367,7 @@ impl Store {
         let n = self
             .conn
             .execute(
-                "UPDATE feeds SET account_id = ?2, remote_id = ?3 WHERE id = ?1",
+                "UPDATE feeds SET account_id = ?2, remote_id = ?3, left_at = NULL WHERE id = ?1",
                 params![feed_id, account_id, remote_id],
             )
             .context("saving the feed's account")?;

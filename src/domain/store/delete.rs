@@ -84,6 +84,8 @@ pub struct TakenOut {
     pub article: Article,
     dedup_key: String,
     feed_id: Option<i64>,
+    /// Its entry id on its account's server: put back, its changes still reach it.
+    remote_id: Option<String>,
     /// Hidden by a rule, and the tags rules gave it: put back with it.
     hidden: bool,
     tags: Vec<String>,
@@ -98,10 +100,10 @@ impl Store {
             let Some(article) = self.article(*id)? else {
                 continue;
             };
-            let (dedup_key, feed_id, hidden) = self.conn.query_row(
-                "SELECT dedup_key, feed_id, hidden FROM articles WHERE id = ?1",
+            let (dedup_key, feed_id, hidden, remote_id) = self.conn.query_row(
+                "SELECT dedup_key, feed_id, hidden, remote_id FROM articles WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
             let tags = {
                 let mut stmt = self
@@ -114,6 +116,7 @@ impl Store {
                 article,
                 dedup_key,
                 feed_id,
+                remote_id,
                 hidden,
                 tags,
             });
@@ -148,6 +151,7 @@ impl Store {
             let mut row = Prepared::new(&new, &codec);
             row.dedup_key = one.dedup_key.clone();
             row.feed_id = one.feed_id;
+            row.remote_id = one.remote_id.clone();
             // Under its own id again, so undo history and selections that name it still
             // do; unless a newer article took that id meanwhile (ids are reused from
             // the top), then under a new one.

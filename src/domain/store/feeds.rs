@@ -239,14 +239,28 @@ impl Store {
                 if found.is_none()
                     && let Some(url) = &row.url
                 {
-                    // Among the rows of this feed (or, without one, of this scope).
+                    // Among the rows of this feed (or, without one, of this scope), one
+                    // stored without a guid: its link was its identity. A row with a guid
+                    // of its own is another item, whatever link it shares (comic strips,
+                    // live blogs, feeds whose items all link to the home page). The row
+                    // takes this item's key, so the next item with the same link does
+                    // not find it again.
                     let mut rows = by_url.query(params![row.feed_id, url])?;
                     while let Some(r) = rows.next()? {
                         let key: String = r.get(1)?;
-                        if key.starts_with(prefix) {
+                        if key
+                            .strip_prefix(prefix)
+                            .is_some_and(|k| !k.starts_with("guid:"))
+                        {
                             found = Some(r.get(0)?);
                             break;
                         }
+                    }
+                    drop(rows);
+                    if let Some(id) = found
+                        && row.dedup_key.starts_with(prefix)
+                    {
+                        adopt.execute(params![id, row.dedup_key])?;
                     }
                 }
                 if found.is_none()
@@ -392,39 +406,97 @@ mod tests {
         assert_eq!(store.recount().unwrap(), (4, 4));
     }
 
+    /// Items with guids of their own that share one link (a comic strip, a live blog, a
+    /// feed whose items all link to its home page) are as many articles, over fetches;
+    /// a starred one keeps its own title.
     #[test]
-    fn within_a_feed_an_item_is_found_by_guid_then_by_url() {
+    fn items_with_their_own_guids_that_share_a_link_stay_apart() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let now = Timestamp::now();
+        let home = "https://a.example/";
+        for fetch in 0..3 {
+            let items: Vec<NewArticle> = (0..5)
+                .map(|i| {
+                    let n = fetch * 5 + i;
+                    item(
+                        Some(&format!("strip-{n}")),
+                        Some(home),
+                        &format!("Strip {n}"),
+                        "A",
+                    )
+                })
+                .collect();
+            let counts = store.upsert(Some(&a), &items, now).unwrap();
+            assert_eq!(counts.new, 5, "fetch {fetch}");
+            if fetch == 0 {
+                let first = store.summaries(None, 0).unwrap();
+                let strip0 = first.iter().find(|s| s.title == "Strip 0").unwrap();
+                store.set_starred(strip0.id, true).unwrap();
+            }
+        }
+        let all = store.summaries(None, 0).unwrap();
+        assert_eq!(all.len(), 15);
+        let starred: Vec<_> = all.iter().filter(|s| s.starred).collect();
+        assert_eq!(starred.len(), 1);
+        assert_eq!(starred[0].title, "Strip 0");
+        // The same guid again is the same article, updated in place.
+        let counts = store
+            .upsert(
+                Some(&a),
+                &[item(Some("strip-0"), Some(home), "Strip 0, fixed", "A")],
+                now,
+            )
+            .unwrap();
+        assert_eq!((counts.new, counts.updated), (0, 1));
+    }
+
+    /// An item stored with no guid is known by its link; when the feed starts giving
+    /// guids, the first item with that link takes the article over, and the next one
+    /// with the same link is another article.
+    #[test]
+    fn a_link_is_the_identity_only_of_an_item_with_no_guid() {
         let store = Store::open_in_memory().unwrap();
         let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
         let now = Timestamp::now();
         let url = "https://a.example/1";
         store
-            .upsert(Some(&a), &[item(Some("x-1"), Some(url), "First", "A")], now)
+            .upsert(Some(&a), &[item(None, Some(url), "First", "A")], now)
             .unwrap();
         let id = store.summaries(None, 0).unwrap()[0].id;
         store.set_read(id, true).unwrap();
-        // The feed rewrote its guids; the link still says which article it is.
         let counts = store
             .upsert(
                 Some(&a),
-                &[item(Some("y-1"), Some(url), "First, revised", "A")],
+                &[
+                    item(Some("y-1"), Some(url), "First, revised", "A"),
+                    item(Some("y-2"), Some(url), "Second", "A"),
+                ],
                 now,
             )
             .unwrap();
-        assert_eq!((counts.new, counts.updated), (0, 1));
+        assert_eq!((counts.new, counts.updated), (1, 1));
         let again = store.summaries(None, 0).unwrap();
-        assert_eq!(again.len(), 1);
-        assert_eq!(again[0].id, id);
-        assert!(again[0].read, "state is kept");
-        // Unchanged on the next fetch.
+        let first = again.iter().find(|s| s.id == id).unwrap();
+        assert_eq!(first.title, "First, revised");
+        assert!(first.read, "state is kept");
+        // Unchanged on the next fetch: each is found by its guid now.
         let counts = store
             .upsert(
                 Some(&a),
-                &[item(Some("y-1"), Some(url), "First, revised", "A")],
+                &[
+                    item(Some("y-1"), Some(url), "First, revised", "A"),
+                    item(Some("y-2"), Some(url), "Second", "A"),
+                ],
                 now,
             )
             .unwrap();
-        assert_eq!(counts.unchanged, 1);
+        assert_eq!(counts.unchanged, 2);
+        // Two guids are never one article: a rewritten guid is a new item.
+        let counts = store
+            .upsert(Some(&a), &[item(Some("z-1"), Some(url), "Third", "A")], now)
+            .unwrap();
+        assert_eq!(counts.new, 1);
     }
 
     #[test]

@@ -125,8 +125,8 @@ pub(super) fn insert_prepared(
     let mut tally = Tally::default();
     let mut insert = tx.prepare_cached(
         "INSERT INTO articles (dedup_key, guid, source, title, authors, published,
-             sort_key, url, summary, added, read, starred, feed_id, id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             sort_key, url, summary, added, read, starred, feed_id, id, remote_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT(dedup_key) DO NOTHING",
     )?;
     let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, body) VALUES (?1, ?2)")?;
@@ -160,6 +160,7 @@ pub(super) fn insert_prepared(
             row.starred,
             row.feed_id,
             row.id,
+            row.remote_id,
         ])?;
         if changed == 1 {
             let id = tx.last_insert_rowid();

@@ -7,6 +7,8 @@ use rusqlite::Transaction;
 
 use super::codec::{Codec, TRAIN_AT};
 
+mod identity;
+
 /// One step of the schema.
 #[derive(Clone, Copy)]
 struct Step {
@@ -75,6 +77,7 @@ const STEPS: &[Step] = &[
     Step::sql(super::rules::RULES),
     Step::sql(super::enclosures::ENCLOSURES),
     Step::sql(super::accounts::SYNC),
+    Step::rust(identity::step),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -874,5 +877,80 @@ mod tests {
             .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
             .unwrap();
         assert_eq!(waiting, 0);
+    }
+
+    /// The identity step: a store with an account keeps its feeds (ids, tags, articles
+    /// still theirs), its synced articles get their entry ids from their guids (a local
+    /// item's guid is no entry id), its outbox keeps its rows and never reuses an id,
+    /// and a second account can then follow an address the first one follows.
+    #[test]
+    fn a_store_with_an_account_upgrades_to_one_identity_per_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let mut conn = Connection::open(&path).unwrap();
+        build_at(&mut conn, 18);
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name, kind, url, secret_env, last_entry)
+                 VALUES (1, 'home', 'miniflux', 'http://127.0.0.1:9', 'T', 41);
+             INSERT INTO feeds (id, url, name, account_id, remote_id)
+                 VALUES (5, 'https://a.example/rss', 'Alpha', 1, '7');
+             INSERT INTO feeds (id, url, name) VALUES (6, 'https://b.example/rss', 'Beta');
+             INSERT INTO feed_tags (feed_id, tag) VALUES (5, 'news');
+             INSERT INTO articles (id, dedup_key, guid, source, title, authors, sort_key, added,
+                                   read, starred, feed_id)
+                 VALUES (1, 'feed:x:guid:41', '41', 'Alpha', 'Synced', '', 5, 0, 1, 1, 5),
+                        (2, 'feed:x:guid:tag:a,1', 'tag:a,1', 'Alpha', 'Read before', '', 5, 0,
+                         0, 0, 5),
+                        (3, 'feed:y:guid:9', '9', 'Beta', 'Local', '', 5, 0, 0, 0, 6);
+             INSERT INTO outbox (id, account_id, change, article_id, feed_id, remote_id, made)
+                 VALUES (1, 1, 'read', 1, 5, '41', 0), (2, 1, 'star', 1, 5, '41', 0);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let rows: Vec<(i64, Option<i64>, Option<String>)> = store
+            .connection()
+            .prepare("SELECT id, feed_id, remote_id FROM articles ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (1, Some(5), Some("41".into())),
+                (2, Some(5), None),
+                (3, Some(6), None)
+            ]
+        );
+        assert_eq!(store.tags_of(5).unwrap(), ["news"]);
+        assert_eq!(store.feed_account(5).unwrap(), Some((1, Some("7".into()))));
+        assert_eq!(store.pending(1, 10).unwrap().len(), 2);
+        // The outbox never gives a used id again.
+        store.pushed(&[2]).unwrap();
+        store
+            .set_read(crate::domain::model::ArticleId(1), false)
+            .unwrap();
+        let ids: Vec<i64> = store.pending(1, 10).unwrap().iter().map(|p| p.id).collect();
+        assert_eq!(ids, [3], "the new change has a new id");
+        // Another account may follow the same address now.
+        store
+            .connection()
+            .execute_batch(
+                "INSERT INTO accounts (id, name, kind, url, secret_env)
+                     VALUES (2, 'work', 'miniflux', 'http://127.0.0.1:9', 'T');
+                 INSERT INTO feeds (url, account_id, remote_id)
+                     VALUES ('https://a.example/rss', 2, '7');",
+            )
+            .unwrap();
+        assert!(
+            store
+                .connection()
+                .execute_batch("INSERT INTO feeds (url) VALUES ('https://b.example/rss');")
+                .is_err(),
+            "one local feed an address"
+        );
+        assert_eq!(store.integrity_check().unwrap(), "ok");
     }
 }

@@ -5,8 +5,9 @@
 //! sync pushes the rows in order and deletes them once the server has them. Articles and
 //! feeds of no account record nothing.
 //!
-//! An article's id on its server is its guid: a synced article is stored with the
-//! server's entry id as its guid (domain/sync).
+//! An article's id on its server is `articles.remote_id` (store/entries.rs). Outbox ids
+//! are never reused (AUTOINCREMENT), so a sync that clears the rows it sent never clears
+//! a change made while it was pushing.
 
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, params};
@@ -105,9 +106,9 @@ pub(super) fn articles(tx: &Connection, ids: &[ArticleId], change: Change) -> Re
         tx.prepare_cached("DELETE FROM outbox WHERE article_id = ?1 AND change IN (?2, ?3)")?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO outbox (account_id, change, article_id, feed_id, remote_id, made)
-         SELECT f.account_id, ?2, a.id, a.feed_id, a.guid, ?3
+         SELECT f.account_id, ?2, a.id, a.feed_id, a.remote_id, ?3
          FROM articles a JOIN feeds f ON f.id = a.feed_id
-         WHERE a.id = ?1 AND f.account_id IS NOT NULL",
+         WHERE a.id = ?1 AND f.account_id IS NOT NULL AND f.left_at IS NULL",
     )?;
     let made = now();
     for id in ids {
@@ -130,9 +131,9 @@ pub(super) fn all_unread(tx: &Connection) -> Result<()> {
     .execute([])?;
     tx.prepare_cached(
         "INSERT INTO outbox (account_id, change, article_id, feed_id, remote_id, made)
-         SELECT f.account_id, 'read', a.id, a.feed_id, a.guid, ?1
+         SELECT f.account_id, 'read', a.id, a.feed_id, a.remote_id, ?1
          FROM feeds f JOIN articles a ON a.feed_id = f.id
-         WHERE f.account_id IS NOT NULL AND a.read = 0",
+         WHERE f.account_id IS NOT NULL AND f.left_at IS NULL AND a.read = 0",
     )?
     .execute([now()])
     .context("queueing the change for the accounts' servers")?;
@@ -184,11 +185,17 @@ impl Store {
 
     /// The first `limit` changes waiting for account `account_id`, oldest first.
     pub fn pending(&self, account_id: i64, limit: usize) -> Result<Vec<Pending>> {
+        self.pending_after(account_id, 0, limit)
+    }
+
+    /// As [`Store::pending`], for the changes after outbox id `after` (a push goes on
+    /// past a change the server refused, which stays).
+    pub fn pending_after(&self, account_id: i64, after: i64, limit: usize) -> Result<Vec<Pending>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, change, article_id, feed_id, remote_id, value FROM outbox
-             WHERE account_id = ?1 ORDER BY id LIMIT ?2",
+             WHERE account_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![account_id, limit as i64], |r| {
+        let rows = stmt.query_map(params![account_id, after, limit as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -266,7 +273,16 @@ mod tests {
         };
         let now = Timestamp::from_second(1_700_000_000).unwrap();
         store.upsert(Some(&local), &items("l"), now).unwrap();
-        store.upsert(Some(&remote), &items("10"), now).unwrap();
+        let entries: Vec<crate::domain::store::SyncedEntry> = items("10")
+            .into_iter()
+            .map(|article| crate::domain::store::SyncedEntry {
+                remote_id: article.guid.clone().unwrap(),
+                article,
+            })
+            .collect();
+        store
+            .upsert_entries(account.id, &remote, &entries, now, None)
+            .unwrap();
         let ids_of = |feed: i64| -> Vec<ArticleId> {
             let mut stmt = store
                 .conn

@@ -33,6 +33,8 @@ pub struct Prepared {
     pub(super) enclosures: Vec<crate::domain::enclosure::Enclosure>,
     pub(super) cjk: Option<[String; 4]>,
     pub(super) feed_id: Option<i64>,
+    /// Its entry id on its feed's account's server (a synced entry).
+    pub(super) remote_id: Option<String>,
     /// The id to store it under: an article put back keeps the one it had; `None`, the
     /// next free one.
     pub(super) id: Option<i64>,
@@ -65,6 +67,7 @@ impl Prepared {
             enclosures: article.enclosures.clone(),
             cjk,
             feed_id: None,
+            remote_id: None,
             id: None,
         }
     }

@@ -120,6 +120,10 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
     // Also only while the file is new: free pages can be given back to the disk without
     // rewriting the file (see `Store::settle_word_index`).
     conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+    // Off while upgrading (it cannot change inside a transaction): a step may rebuild a
+    // table others refer to, and dropping the old one must not set their references to
+    // NULL. The store turns them on again once it is prepared (store/open.rs).
+    conn.pragma_update(None, "foreign_keys", "off")?;
     let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)
         .context("waiting to set up the store")?;
     // Another process may have done the work while this one waited for the lock.

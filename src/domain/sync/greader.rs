@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use super::greader_items::{Contents, ItemIds, Subscriptions, item_entry, short_id};
 use super::miniflux::{self, MAX_BYTES, MAX_PAGE_BYTES, Status};
-use super::server::{Mark, Server, ServerEntry, ServerFeed};
+use super::server::{Budget, Mark, Server, ServerEntry, ServerFeed, Sink};
 use crate::domain::fetch::USER_AGENT;
 use crate::domain::store::Account;
 
@@ -143,9 +143,13 @@ impl GReader {
         Ok(())
     }
 
-    /// Every item id of `stream` (less those with `exclude`), a page at a time.
-    fn ids(&self, stream: &str, exclude: Option<&str>) -> Result<Vec<String>> {
+    /// Every item id of `stream` (less those with `exclude`), a page at a time, and
+    /// whether the list ran to its end: a continuation that comes back, or a page of
+    /// ids all listed already, ends it early (such a server would be paged for ever).
+    fn ids(&self, stream: &str, exclude: Option<&str>) -> Result<(Vec<String>, bool)> {
         let mut all = Vec::new();
+        let mut seen = HashSet::new();
+        let mut continuations = HashSet::new();
         let mut continuation = String::new();
         loop {
             let mut path = format!(
@@ -160,7 +164,13 @@ impl GReader {
             }
             let page: ItemIds = self.get(&path, MAX_BYTES)?;
             let got = page.item_refs.len();
-            all.extend(page.item_refs.into_iter().filter_map(|r| short_id(&r.id)));
+            let before = all.len();
+            all.extend(
+                page.item_refs
+                    .into_iter()
+                    .filter_map(|r| short_id(&r.id))
+                    .filter(|id| seen.insert(id.clone())),
+            );
             if all.len() > miniflux::MAX_IDS {
                 bail!(
                     "the server lists more than {} items in {stream}",
@@ -173,9 +183,38 @@ impl GReader {
                 _ => String::new(),
             };
             if continuation.is_empty() || got == 0 {
-                return Ok(all);
+                return Ok((all, true));
+            }
+            if all.len() == before || !continuations.insert(continuation.clone()) {
+                log::warn!("{stream}: the server's continuation makes no progress; stopped");
+                return Ok((all, false));
             }
         }
+    }
+
+    /// Every item id of `stream`, for a reconciliation: a list cut short is an error,
+    /// since an id missing from it would read as a change.
+    fn whole_list(&self, stream: &str, exclude: Option<&str>) -> Result<Vec<String>> {
+        match self.ids(stream, exclude)? {
+            (all, true) => Ok(all),
+            (_, false) => bail!(
+                "the server's list of {stream} makes no progress (its continuation repeats); \
+                 read and starred states were not compared"
+            ),
+        }
+    }
+
+    /// Hands the items `ids` to `sink`, a batch at a time, while `budget` lasts.
+    fn pull_items(&self, ids: &[String], budget: &mut Budget, sink: &mut Sink<'_>) -> Result<bool> {
+        for chunk in ids.chunks(CONTENTS_BATCH) {
+            if !budget.go_on() {
+                return Ok(false);
+            }
+            let entries = self.contents(chunk)?;
+            budget.take(chunk.len());
+            sink(entries)?;
+        }
+        Ok(true)
     }
 
     /// The items `ids`, as entries of their feeds.
@@ -217,16 +256,15 @@ impl Server for GReader {
         self.edit_tag(ids, STARRED, starred)
     }
 
-    fn subscribe(&self, url: &str, folder: Option<&str>) -> Result<String> {
+    fn subscribe(&self, url: &str, folders: &[String]) -> Result<String> {
         if let Some(found) = self.feeds()?.into_iter().find(|f| f.url == url) {
+            self.set_folders(&found.id, folders)?;
             return Ok(found.id);
         }
         let stream = format!("feed/{url}");
+        let labels: Vec<String> = folders.iter().map(|f| label(f)).collect();
         let mut form = vec![("ac", "subscribe"), ("s", stream.as_str())];
-        let folder = folder.map(label);
-        if let Some(folder) = &folder {
-            form.push(("a", folder.as_str()));
-        }
+        form.extend(labels.iter().map(|l| ("a", l.as_str())));
         self.post("/reader/api/0/subscription/edit", &form, MAX_BYTES)?;
         match self.feeds()?.into_iter().find(|f| f.url == url) {
             Some(found) => Ok(found.id),
@@ -249,16 +287,36 @@ impl Server for GReader {
         Ok(())
     }
 
-    fn move_to(&self, id: &str, folder: Option<&str>) -> Result<()> {
-        // Without a folder the feed stays where it is: these servers keep every feed in
-        // one.
-        let Some(folder) = folder else {
+    fn set_folders(&self, id: &str, folders: &[String]) -> Result<()> {
+        // Labels are added and removed against what the server has now, in one edit.
+        let now = self
+            .feeds()?
+            .into_iter()
+            .find(|f| f.id == id)
+            .map(|f| f.folders)
+            .unwrap_or_default();
+        let add: Vec<String> = folders
+            .iter()
+            .filter(|f| !now.contains(f))
+            .map(|f| label(f))
+            .collect();
+        let remove: Vec<String> = now
+            .iter()
+            .filter(|f| !folders.contains(f))
+            .map(|f| label(f))
+            .collect();
+        if add.is_empty() && remove.is_empty() {
             return Ok(());
-        };
-        let folder = label(folder);
-        let form = [("ac", "edit"), ("s", id), ("a", folder.as_str())];
+        }
+        let mut form = vec![("ac", "edit"), ("s", id)];
+        form.extend(add.iter().map(|l| ("a", l.as_str())));
+        form.extend(remove.iter().map(|l| ("r", l.as_str())));
         self.post("/reader/api/0/subscription/edit", &form, MAX_BYTES)?;
         Ok(())
+    }
+
+    fn one_folder(&self) -> bool {
+        false
     }
 
     fn feeds(&self) -> Result<Vec<ServerFeed>> {
@@ -268,10 +326,15 @@ impl Server for GReader {
             .subscriptions
             .into_iter()
             .map(|s| {
-                let folder = s.categories.into_iter().find_map(|c| {
-                    c.label
-                        .or_else(|| c.id.rsplit_once("/label/").map(|(_, l)| l.to_owned()))
-                });
+                let folders: Vec<String> = s
+                    .categories
+                    .into_iter()
+                    .filter_map(|c| {
+                        c.label
+                            .or_else(|| c.id.rsplit_once("/label/").map(|(_, l)| l.to_owned()))
+                    })
+                    .filter(|f| f != "All")
+                    .collect();
                 ServerFeed {
                     url: if s.url.is_empty() {
                         s.id.strip_prefix("feed/").unwrap_or_default().to_owned()
@@ -280,7 +343,7 @@ impl Server for GReader {
                     },
                     id: s.id,
                     title: s.title,
-                    folder: folder.filter(|f| f != "All"),
+                    folders,
                 }
             })
             .collect())
@@ -290,26 +353,40 @@ impl Server for GReader {
         &self,
         mark: Mark,
         known: &dyn Fn(&str) -> bool,
-        store: &mut dyn FnMut(Vec<ServerEntry>) -> Result<Vec<String>>,
+        budget: &mut Budget,
+        sink: &mut Sink<'_>,
     ) -> Result<Mark> {
-        let new: Vec<String> = self
-            .ids(READING_LIST, None)?
-            .into_iter()
-            .filter(|id| !known(id))
-            .collect();
-        for chunk in new.chunks(CONTENTS_BATCH) {
-            let entries = self.contents(chunk)?;
-            store(entries)?;
+        let (all, complete) = self.ids(READING_LIST, None)?;
+        if !complete {
+            budget.stop(
+                "the server's reading list makes no progress (its continuation repeats)".into(),
+            );
         }
+        let new: Vec<String> = all.into_iter().filter(|id| !known(id)).collect();
+        self.pull_items(&new, budget, sink)?;
         Ok(mark)
     }
 
+    fn feed_entries(
+        &self,
+        id: &str,
+        budget: &mut Budget,
+        sink: &mut Sink<'_>,
+    ) -> Result<Option<HashSet<String>>> {
+        let (all, complete) = self.ids(id, None)?;
+        let done = self.pull_items(&all, budget, sink)?;
+        Ok((complete && done).then(|| all.into_iter().collect()))
+    }
+
     fn unread_ids(&self) -> Result<HashSet<String>> {
-        Ok(self.ids(READING_LIST, Some(READ))?.into_iter().collect())
+        Ok(self
+            .whole_list(READING_LIST, Some(READ))?
+            .into_iter()
+            .collect())
     }
 
     fn starred_ids(&self) -> Result<HashSet<String>> {
-        Ok(self.ids(STARRED, None)?.into_iter().collect())
+        Ok(self.whole_list(STARRED, None)?.into_iter().collect())
     }
 }
 
@@ -418,5 +495,33 @@ mod tests {
         assert!(format!("{err:#}").contains("larger than 16 MiB"), "{err:#}");
         let err = server.contents(&["1".to_owned()]).err().unwrap();
         assert!(err.to_string().contains("2 items for 1 asked"), "{err:#}");
+    }
+
+    /// A continuation that comes back with the same ids (358,473 requests in a minute
+    /// before): the reading list stops at the repeat, the pull says so, and a
+    /// reconciliation refuses a list cut short.
+    #[test]
+    fn a_continuation_that_repeats_stops_the_paging() {
+        use super::super::loopback::serve;
+        use std::sync::atomic::Ordering;
+        let (url, requests) = serve(100, |r| {
+            if r.path.starts_with("/accounts/ClientLogin") {
+                return (200, "Auth=abc\n".into());
+            }
+            (
+                200,
+                r#"{"itemRefs":[{"id":"1"},{"id":"2"}],"continuation":"again"}"#.into(),
+            )
+        });
+        let server = GReader::login(&account(url), "pw", Duration::from_secs(10)).unwrap();
+        let mut budget = Budget::new(Duration::from_secs(30), 1000);
+        let mut sink = |_: Vec<ServerEntry>| -> Result<Vec<String>> { Ok(Vec::new()) };
+        server
+            .pull(Mark::default(), &|_| true, &mut budget, &mut sink)
+            .unwrap();
+        assert!(budget.stopped.unwrap().contains("continuation repeats"));
+        let err = server.unread_ids().unwrap_err();
+        assert!(format!("{err:#}").contains("makes no progress"), "{err:#}");
+        assert!(requests.load(Ordering::SeqCst) <= 6, "{requests:?}");
     }
 }

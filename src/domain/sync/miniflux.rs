@@ -332,23 +332,48 @@ impl Client {
         Ok(page)
     }
 
+    /// One page of feed `feed`'s entries in id order after `after_id`.
+    pub fn feed_entries(&self, feed: i64, after_id: i64) -> Result<Entries> {
+        let path = format!(
+            "/v1/feeds/{feed}/entries?order=id&direction=asc&limit={PAGE}&after_entry_id={after_id}"
+        );
+        let page: Entries = self.get(&path, MAX_PAGE_BYTES)?;
+        if page.entries.len() > PAGE {
+            bail!(
+                "the server sent {} entries for a page of {PAGE}",
+                page.entries.len()
+            );
+        }
+        Ok(page)
+    }
+
     /// Every entry id with `filter` (`status=unread`, `starred=true`), a page at a time.
     pub fn ids(&self, filter: &str) -> Result<Vec<i64>> {
         let mut all = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut offset = 0usize;
         loop {
             let page: Ids = self.get(
-                &format!(
-                    "/v1/entries/ids?{filter}&limit={ID_PAGE}&offset={}",
-                    all.len()
-                ),
+                &format!("/v1/entries/ids?{filter}&limit={ID_PAGE}&offset={offset}"),
                 MAX_BYTES,
             )?;
             let got = page.entry_ids.len();
-            all.extend(page.entry_ids);
+            offset = offset.saturating_add(got);
+            let fresh: Vec<i64> = page
+                .entry_ids
+                .into_iter()
+                .filter(|id| seen.insert(*id))
+                .collect();
+            if got > 0 && fresh.is_empty() {
+                // A page of ids all listed already: the server ignores the offset, and a
+                // list that never ends is not one to reconcile with.
+                bail!("the server repeats the same page of entry ids with {filter}");
+            }
+            all.extend(fresh);
             if all.len() > MAX_IDS {
                 bail!("the server lists more than {MAX_IDS} entries with {filter}");
             }
-            if got < ID_PAGE || all.len() as i64 >= page.total {
+            if got < ID_PAGE || offset as i64 >= page.total {
                 return Ok(all);
             }
         }

@@ -4,11 +4,11 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use super::entry;
 use super::miniflux::{self, Category, Client, PAGE};
-use super::server::{Mark, Server, ServerEntry, ServerFeed};
+use super::server::{Budget, Mark, Server, ServerEntry, ServerFeed, Sink};
 
 /// A Miniflux account's server, with its categories once asked for.
 pub struct Miniflux {
@@ -42,43 +42,81 @@ impl Miniflux {
         Ok(made.id)
     }
 
-    /// Every page of `(changed_after, after_id, before_id)`.
+    /// Every page of `(changed_after, after_id, before_id)` while `budget` lasts, or of
+    /// feed `feed`'s entries; returns the highest entry id stored and the newest change
+    /// time seen, and whether the pages ran to their end.
     fn pages(
         &self,
-        (since, mut after_id, before): (i64, i64, Option<i64>),
-        mark: &mut Mark,
+        query: Query,
+        budget: &mut Budget,
         left: &mut Option<i64>,
-        store: &mut dyn FnMut(Vec<ServerEntry>) -> Result<Vec<String>>,
-    ) -> Result<()> {
-        for _ in 0..miniflux::MAX_IDS / PAGE {
-            let page = self.client.changed_entries(since, after_id, before)?;
+        sink: &mut Sink<'_>,
+    ) -> Result<Paged> {
+        let mut after_id = query.after_id;
+        let mut paged = Paged::default();
+        while budget.go_on() {
+            let page = match query.feed {
+                Some(feed) => self.client.feed_entries(feed, after_id)?,
+                None => self
+                    .client
+                    .changed_entries(query.since, after_id, query.before)?,
+            };
             let count = page.entries.len();
             let mut entries = Vec::with_capacity(count);
+            let mut highest = after_id;
             for e in &page.entries {
-                after_id = after_id.max(e.id);
-                mark.last = Some(mark.last.unwrap_or(0).max(e.id));
+                highest = highest.max(e.id);
                 if let Some(at) = entry::changed_at(e) {
-                    mark.since = Some(mark.since.unwrap_or(0).max(at));
+                    paged.changed = Some(paged.changed.unwrap_or(0).max(at));
                 }
+                paged.ids.insert(e.id.to_string());
                 entries.push(ServerEntry {
                     feed_id: e.feed_id.to_string(),
                     article: entry::article(e, ""),
                 });
             }
-            for id in store(entries)? {
+            if count > 0 && highest <= after_id {
+                // Every entry at or before the one asked to start after: the server
+                // ignores `after_entry_id`, and would send this page for ever.
+                budget.stop(format!(
+                    "the server answered a page after entry {after_id} with entries at or \
+                     before it (it ignores after_entry_id)"
+                ));
+                return Ok(paged);
+            }
+            budget.take(count);
+            for id in sink(entries)? {
                 if let Ok(id) = id.parse::<i64>() {
                     *left = Some(left.map_or(id, |l| l.min(id)));
                 }
             }
-            if count < PAGE {
-                return Ok(());
+            after_id = highest;
+            paged.last = Some(highest);
+            if count < PAGE || highest == i64::MAX {
+                paged.complete = true;
+                return Ok(paged);
             }
         }
-        bail!(
-            "the server has more than {} changed entries",
-            miniflux::MAX_IDS
-        )
+        Ok(paged)
     }
+}
+
+/// Which entries a run of pages asks for.
+#[derive(Debug, Clone, Copy, Default)]
+struct Query {
+    since: i64,
+    after_id: i64,
+    before: Option<i64>,
+    feed: Option<i64>,
+}
+
+/// What a run of pages brought.
+#[derive(Debug, Default)]
+struct Paged {
+    last: Option<i64>,
+    changed: Option<i64>,
+    ids: HashSet<String>,
+    complete: bool,
 }
 
 /// Entry ids as Miniflux's numbers; one that is not a number was never Miniflux's.
@@ -100,8 +138,8 @@ impl Server for Miniflux {
         self.client.set_starred(&numbers(ids), starred)
     }
 
-    fn subscribe(&self, url: &str, folder: Option<&str>) -> Result<String> {
-        let category = self.category(folder)?;
+    fn subscribe(&self, url: &str, folders: &[String]) -> Result<String> {
+        let category = self.category(folders.first().map(String::as_str))?;
         match self.client.create_feed(url, category) {
             Ok(id) => Ok(id.to_string()),
             Err(err) if miniflux::is_status(&err, 400) => {
@@ -123,10 +161,14 @@ impl Server for Miniflux {
         self.client.update_feed(feed_number(id)?, Some(title), None)
     }
 
-    fn move_to(&self, id: &str, folder: Option<&str>) -> Result<()> {
-        let category = self.category(folder)?;
+    fn set_folders(&self, id: &str, folders: &[String]) -> Result<()> {
+        let category = self.category(folders.first().map(String::as_str))?;
         self.client
             .update_feed(feed_number(id)?, None, Some(category))
+    }
+
+    fn one_folder(&self) -> bool {
+        true
     }
 
     fn feeds(&self) -> Result<Vec<ServerFeed>> {
@@ -138,7 +180,12 @@ impl Server for Miniflux {
                 id: f.id.to_string(),
                 url: f.feed_url,
                 title: f.title,
-                folder: f.category.map(|c| c.title).filter(|t| t != "All"),
+                folders: f
+                    .category
+                    .map(|c| c.title)
+                    .filter(|t| t != "All")
+                    .into_iter()
+                    .collect(),
             })
             .collect())
     }
@@ -147,9 +194,10 @@ impl Server for Miniflux {
         &self,
         mark: Mark,
         _known: &dyn Fn(&str) -> bool,
-        store: &mut dyn FnMut(Vec<ServerEntry>) -> Result<Vec<String>>,
+        budget: &mut Budget,
+        sink: &mut Sink<'_>,
     ) -> Result<Mark> {
-        let last = mark.last.unwrap_or(0);
+        let last = mark.last.unwrap_or(0).max(0);
         let mut next = mark;
         let mut left = None;
         // New entries by id, then (after a first sync) the older ones changed since the
@@ -157,15 +205,51 @@ impl Server for Miniflux {
         // newest one seen, after this pull read it, has its read and starred state
         // brought by the reconciliation; only a change of its text waits for its next
         // change.
-        self.pages((0, last, None), &mut next, &mut left, store)?;
-        if let Some(since) = mark.since {
-            self.pages((since, 0, Some(last + 1)), &mut next, &mut left, store)?;
+        let new = Query {
+            after_id: last,
+            ..Query::default()
+        };
+        let fresh = self.pages(new, budget, &mut left, sink)?;
+        if let Some(highest) = fresh.last {
+            next.last = Some(highest.max(last));
+        }
+        let mut changed = fresh.changed;
+        let mut complete = fresh.complete;
+        if let (Some(since), true) = (mark.since, complete) {
+            let older = Query {
+                since,
+                before: Some(last.saturating_add(1)),
+                ..Query::default()
+            };
+            let old = self.pages(older, budget, &mut left, sink)?;
+            changed = changed.max(old.changed);
+            complete = old.complete;
+        }
+        // The change time moves only when both passes ran to their end: an entry
+        // changed meanwhile below the last id is found by it next time.
+        if complete && let Some(changed) = changed {
+            next.since = Some(changed.max(mark.since.unwrap_or(0)));
         }
         // An entry left for want of its feed is asked for again next time.
         if let Some(left) = left {
-            next.last = Some(next.last.unwrap_or(0).min(left - 1));
+            next.last = Some(next.last.unwrap_or(0).min(left.saturating_sub(1)));
         }
         Ok(next)
+    }
+
+    fn feed_entries(
+        &self,
+        id: &str,
+        budget: &mut Budget,
+        sink: &mut Sink<'_>,
+    ) -> Result<Option<HashSet<String>>> {
+        let query = Query {
+            feed: Some(feed_number(id)?),
+            ..Query::default()
+        };
+        let mut left = None;
+        let paged = self.pages(query, budget, &mut left, sink)?;
+        Ok(paged.complete.then_some(paged.ids))
     }
 
     fn unread_ids(&self) -> Result<HashSet<String>> {
@@ -176,5 +260,136 @@ impl Server for Miniflux {
     fn starred_ids(&self) -> Result<HashSet<String>> {
         let ids = self.client.ids("starred=true")?;
         Ok(ids.into_iter().map(|i| i.to_string()).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    use super::super::loopback::{query, serve};
+    use super::*;
+    use crate::domain::store::{Account, AccountKind, SecretSource};
+
+    fn miniflux(url: String) -> Miniflux {
+        let account = Account {
+            id: 1,
+            name: "home".into(),
+            kind: AccountKind::Miniflux,
+            url,
+            user: None,
+            secret: SecretSource::Env("X".into()),
+            synced_until: None,
+            last_sync: None,
+            last_error: None,
+            last_entry: None,
+        };
+        Miniflux::new(Client::new(
+            &account,
+            "token".into(),
+            Duration::from_secs(10),
+        ))
+    }
+
+    /// A page of entries with these ids, in feed 1.
+    fn page(ids: impl Iterator<Item = i64>) -> String {
+        let entries: Vec<String> = ids
+            .map(|id| {
+                format!(
+                    r#"{{"id":{id},"feed_id":1,"status":"unread","title":"Entry {id}",
+                    "url":"https://x.example/{id}","content":"<p>Text.</p>",
+                    "published_at":null,"changed_at":"2026-12-01T00:00:00Z"}}"#
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"total":{},"entries":[{}]}}"#,
+            entries.len(),
+            entries.join(",")
+        )
+    }
+
+    /// Pulls with `mark` and an entry budget; the ids stored, and the new mark.
+    fn pull(server: &Miniflux, mark: Mark, entries: usize) -> (Vec<i64>, Mark, Budget) {
+        let mut budget = Budget::new(Duration::from_secs(30), entries);
+        let mut got = Vec::new();
+        let mut sink = |page: Vec<ServerEntry>| -> Result<Vec<String>> {
+            got.extend(
+                page.iter()
+                    .filter_map(|e| e.article.guid.as_ref()?.parse::<i64>().ok()),
+            );
+            Ok(Vec::new())
+        };
+        let next = server
+            .pull(mark, &|_| false, &mut budget, &mut sink)
+            .unwrap();
+        (got, next, budget)
+    }
+
+    /// A server that ignores `after_entry_id` answers the same full page for ever: the
+    /// pull stops at the second one, keeps the first, and says why.
+    #[test]
+    fn a_server_that_ignores_after_entry_id_is_not_paged_for_ever() {
+        let (url, requests) = serve(50, |_| (200, page(1..=250)));
+        let (got, next, budget) = pull(&miniflux(url), Mark::default(), 1_000_000);
+        assert_eq!(got.len(), 250);
+        assert_eq!(next.last, Some(250));
+        assert_eq!(next.since, None, "an unfinished pull moves no change time");
+        assert!(budget.stopped.unwrap().contains("ignores after_entry_id"));
+        assert_eq!(requests.load(Ordering::SeqCst), 2);
+    }
+
+    /// New ids on every page: the pull stops at the sync's entry budget, and the mark
+    /// is past what was stored, so the next sync goes on from there.
+    #[test]
+    fn endless_new_entries_stop_at_the_budget_and_the_mark_keeps_the_place() {
+        let (url, requests) = serve(50, |r| {
+            let after: i64 = query(&r.path, "after_entry_id").unwrap().parse().unwrap();
+            (200, page(after + 1..=after + 250))
+        });
+        let server = miniflux(url);
+        let (got, next, budget) = pull(&server, Mark::default(), 1000);
+        assert_eq!(got.len(), 1000);
+        assert_eq!(next.last, Some(1000));
+        assert!(budget.stopped.is_some());
+        assert_eq!(requests.load(Ordering::SeqCst), 4);
+        let (got, next, _) = pull(&server, next, 500);
+        assert_eq!(got.first(), Some(&1001));
+        assert_eq!(next.last, Some(1500));
+    }
+
+    /// An entry id at the top of the integer range: the mark does not wrap, and the
+    /// entries changed since the last sync are still pulled.
+    #[test]
+    fn an_entry_id_at_the_top_of_the_range_does_not_pin_the_mark() {
+        let (url, _) = serve(50, |r| {
+            let changed = query(&r.path, "changed_after").is_some();
+            let before = query(&r.path, "before_entry_id");
+            match (changed, before) {
+                (true, Some(before)) if before == i64::MAX.to_string() => (200, page(5..=5)),
+                (true, _) => (200, page(std::iter::empty())),
+                (false, _) => {
+                    let after: i64 = query(&r.path, "after_entry_id").unwrap().parse().unwrap();
+                    if after < i64::MAX {
+                        (200, page([i64::MAX].into_iter()))
+                    } else {
+                        (200, page(std::iter::empty()))
+                    }
+                }
+            }
+        });
+        let server = miniflux(url);
+        let (got, next, _) = pull(&server, Mark::default(), 1000);
+        assert_eq!(got, [i64::MAX]);
+        assert_eq!(next.last, Some(i64::MAX));
+        let mark = Mark {
+            since: Some(100),
+            last: next.last,
+        };
+        let (got, next, budget) = pull(&server, mark, 1000);
+        assert_eq!(got, [5], "the changed entry below the top id");
+        assert_eq!(next.last, Some(i64::MAX));
+        assert!(budget.stopped.is_none());
     }
 }

@@ -4,6 +4,7 @@
 //! `greader` the Google Reader API.
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
@@ -15,8 +16,8 @@ pub struct ServerFeed {
     pub id: String,
     pub url: String,
     pub title: String,
-    /// Its folder (Miniflux category, Google Reader label), if any but the default.
-    pub folder: Option<String>,
+    /// Its folders (Miniflux's one category, Google Reader labels), less the default.
+    pub folders: Vec<String>,
 }
 
 /// An entry as the server has it: the article (its guid the entry's id, its source
@@ -36,31 +37,92 @@ pub struct Mark {
     pub last: Option<i64>,
 }
 
+/// What one sync may still take, in time and in entries: a server that pages without
+/// end, or holds millions of entries, stops the pull with a message; what was stored
+/// stays, and the next sync goes on from there.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    deadline: Instant,
+    entries: usize,
+    /// Why the pull stopped early, when it did.
+    pub stopped: Option<String>,
+}
+
+impl Budget {
+    pub fn new(time: Duration, entries: usize) -> Budget {
+        Budget {
+            deadline: Instant::now() + time,
+            entries,
+            stopped: None,
+        }
+    }
+
+    /// Whether another page may be asked for; false, with the reason kept, once the
+    /// time or the entries have run out.
+    pub fn go_on(&mut self) -> bool {
+        if self.stopped.is_some() {
+            return false;
+        }
+        if self.entries == 0 {
+            self.stopped = Some("it took as many entries as one sync takes".into());
+        } else if Instant::now() >= self.deadline {
+            self.stopped = Some("it ran for as long as one sync runs".into());
+        }
+        self.stopped.is_none()
+    }
+
+    /// Counts `n` entries taken.
+    pub fn take(&mut self, n: usize) {
+        self.entries = self.entries.saturating_sub(n);
+    }
+
+    /// Stops the pull for `reason` (a server that pages without progress).
+    pub fn stop(&mut self, reason: String) {
+        self.stopped.get_or_insert(reason);
+    }
+}
+
+/// Where a pull's pages go: the store takes them and returns the ids of the entries it
+/// left (their feed unknown yet), to be asked for again next time.
+pub type Sink<'a> = dyn FnMut(Vec<ServerEntry>) -> Result<Vec<String>> + 'a;
+
 /// A reader server.
 pub trait Server {
     /// Sets these entries read or unread (absolute: the same state again is no change).
     fn set_read(&self, ids: &[String], read: bool) -> Result<()>;
     /// Stars or unstars these entries (absolute, never a toggle).
     fn set_starred(&self, ids: &[String], starred: bool) -> Result<()>;
-    /// Subscribes to `url` in `folder`; the feed's id (an existing subscription's, if
+    /// Subscribes to `url` in `folders`; the feed's id (an existing subscription's, if
     /// the server already has it).
-    fn subscribe(&self, url: &str, folder: Option<&str>) -> Result<String>;
+    fn subscribe(&self, url: &str, folders: &[String]) -> Result<String>;
     /// Unsubscribes; a feed the server no longer has is done already.
     fn unsubscribe(&self, id: &str) -> Result<()>;
     fn rename(&self, id: &str, title: &str) -> Result<()>;
-    /// Puts the feed in `folder` (the feed's first tag now), or the default folder.
-    fn move_to(&self, id: &str, folder: Option<&str>) -> Result<()>;
+    /// Gives the feed exactly `folders` (none: the default folder). A server with one
+    /// folder per feed ([`Server::one_folder`]) takes the first.
+    fn set_folders(&self, id: &str, folders: &[String]) -> Result<()>;
+    /// Whether a feed is in one folder at most on this server (Miniflux's category).
+    fn one_folder(&self) -> bool;
     fn feeds(&self) -> Result<Vec<ServerFeed>>;
-    /// Hands the entries new or changed since `mark` to `store`, a page at a time;
-    /// `known` says whether the store has an entry already; `store` returns the ids of
-    /// the entries it left (their feed unknown yet), to be asked for again next time.
-    /// Returns the new mark.
+    /// Hands the entries new or changed since `mark` to `sink`, a page at a time, while
+    /// `budget` lasts; `known` says whether the store has an entry already. Returns the
+    /// new mark: past what was stored, never past what was not.
     fn pull(
         &self,
         mark: Mark,
         known: &dyn Fn(&str) -> bool,
-        store: &mut dyn FnMut(Vec<ServerEntry>) -> Result<Vec<String>>,
+        budget: &mut Budget,
+        sink: &mut Sink<'_>,
     ) -> Result<Mark>;
+    /// Hands every entry of feed `id` to `sink` (a feed that joined the account);
+    /// returns every entry id the server has for it, or `None` when the budget stopped
+    /// the listing before its end.
+    fn feed_entries(
+        &self,
+        id: &str,
+        budget: &mut Budget,
+        sink: &mut Sink<'_>,
+    ) -> Result<Option<HashSet<String>>>;
     /// The ids of every unread entry, and of every starred one.
     fn unread_ids(&self) -> Result<HashSet<String>>;
     fn starred_ids(&self) -> Result<HashSet<String>>;
