@@ -162,9 +162,16 @@ fn feed_server(items: usize) -> u16 {
                          <title>Feed {n}</title><link>http://127.0.0.1:{port}/</link>"
                     );
                     for i in 1..=items {
+                        // `/sameN.xml`: every item links to the site's home page (a
+                        // comic, a live blog), each with a guid of its own.
+                        let link = if n.starts_with("same") {
+                            format!("http://127.0.0.1:{port}/")
+                        } else {
+                            format!("http://127.0.0.1:{port}/{n}/{i}")
+                        };
                         body.push_str(&format!(
                             "<item><guid>f{n}-{i}</guid><title>Feed {n} story {i}</title>\
-                             <link>http://127.0.0.1:{port}/{n}/{i}</link>\
+                             <link>{link}</link>\
                              <description>&lt;p&gt;Story {i} of feed {n}.&lt;/p&gt;</description>\
                              <pubDate>Mon, 30 Nov 2026 {:02}:00:00 GMT</pubDate></item>",
                             i % 24
@@ -1095,4 +1102,169 @@ fn needs_miniflux_synced_entries_of_a_full_text_feed_get_their_pages() {
         1,
         "the page's text is the body: {found}"
     );
+}
+
+/// Identity (#24): a feed read in herald before the account followed it. Its articles
+/// are matched to the server's entries (no article twice), keep their marks, and from
+/// then on their changes reach the server and the server's reach them.
+#[test]
+fn needs_miniflux_a_local_feed_that_joins_the_account_keeps_its_articles_and_syncs() {
+    let user = miniflux().user("joins");
+    let port = feed_server(3);
+    let url = format!("http://127.0.0.1:{port}/31.xml");
+    let herald = Herald::empty();
+    herald.ok(&["feed", "add", &url]);
+    herald.ok(&["fetch"]);
+    assert_eq!(herald.articles().len(), 3);
+    herald.ok(&["mark", "star", &herald.id("Feed 31 story 1")]);
+    herald.ok(&["mark", "read", &herald.id("Feed 31 story 2")]);
+    user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
+    herald.ok(&[
+        "account",
+        "add",
+        "home",
+        "--kind",
+        "miniflux",
+        "--url",
+        &user.url,
+        "--user",
+        &user.user,
+        "--secret-command",
+        "echo",
+        &user.password,
+    ]);
+    let said = herald.ok(&["sync"]);
+    assert!(said.contains("3 already here matched"), "{said}");
+    herald.ok(&["sync"]);
+    let local = herald.articles();
+    assert_eq!(local.len(), 3, "no article twice: {local:?}");
+    let server: Vec<(String, bool, bool)> = user
+        .entries()
+        .into_iter()
+        .map(|e| (e.0, e.2, e.3))
+        .collect();
+    assert_eq!(
+        server,
+        [
+            ("Feed 31 story 1".to_owned(), false, true),
+            ("Feed 31 story 2".to_owned(), true, false),
+            ("Feed 31 story 3".to_owned(), false, false),
+        ],
+        "the marks made before the account reached the server"
+    );
+    herald.ok(&["mark", "read", &herald.id("Feed 31 story 3")]);
+    let one = user.entry_id("Feed 31 story 1");
+    user.ok(
+        "PUT",
+        "/v1/entries",
+        Some(json!({"entry_ids": [one], "starred": false})),
+    );
+    herald.ok(&["sync"]);
+    assert!(user.entries()[2].2, "read in herald, read on the server");
+    assert!(!herald.articles()[0].3, "unstarred on the server, unstarred here");
+}
+
+/// Identity (#24): two accounts whose servers follow one feed address each keep their
+/// own entries and mark: the second account's entries are stored, and a second sync of
+/// either brings nothing again.
+#[test]
+fn needs_miniflux_two_accounts_that_share_a_feed_keep_their_own_entries() {
+    let server = miniflux();
+    let (one, two) = (server.user("share-a"), server.user("share-b"));
+    let port = feed_server(3);
+    let url = format!("http://127.0.0.1:{port}/32.xml");
+    for user in [&one, &two] {
+        user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
+    }
+    let herald = Herald::new(&one, &one.url);
+    herald.ok(&[
+        "account",
+        "add",
+        "work",
+        "--kind",
+        "miniflux",
+        "--url",
+        &two.url,
+        "--user",
+        &two.user,
+        "--secret-command",
+        "echo",
+        &two.password,
+    ]);
+    let said = herald.ok(&["sync"]);
+    assert!(said.contains("home: pushed 0, feeds +1, entries 3 new"), "{said}");
+    assert!(said.contains("work: pushed 0, feeds +1, entries 3 new"), "{said}");
+    assert_eq!(herald.articles().len(), 6);
+    let again = herald.ok(&["sync"]);
+    assert_eq!(again.matches("entries 0 new 0 updated").count(), 2, "{again}");
+    // A mark on the second account's copy goes to its server only.
+    let list: Value = serde_json::from_str(&herald.ok(&["list", "--json"])).unwrap();
+    let ids: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["title"] == "Feed 32 story 1")
+        .map(|a| a["id"].to_string())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    for id in &ids {
+        herald.ok(&["mark", "read", id]);
+    }
+    herald.ok(&["sync"]);
+    for user in [&one, &two] {
+        assert!(user.entries()[0].2, "{}", user.user);
+    }
+}
+
+/// Identity (#24): items with guids of their own that all link to one page (500
+/// entries became 250 before) are as many articles, through the server and locally.
+#[test]
+fn needs_miniflux_entries_that_share_a_link_stay_apart() {
+    let user = miniflux().user("same-link");
+    let port = feed_server(15);
+    let url = format!("http://127.0.0.1:{port}/same33.xml");
+    user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
+    assert_eq!(user.entries().len(), 15);
+    let herald = Herald::new(&user, &user.url);
+    let said = herald.ok(&["sync"]);
+    assert!(said.contains("entries 15 new"), "{said}");
+    assert_eq!(herald.articles().len(), 15);
+    let again = herald.ok(&["sync"]);
+    assert!(again.contains("entries 0 new 0 updated"), "{again}");
+    // The same feed read locally in another store: fifteen too.
+    let local = Herald::empty();
+    local.ok(&["feed", "add", &url]);
+    local.ok(&["fetch"]);
+    local.ok(&["fetch"]);
+    assert_eq!(local.articles().len(), 15);
+}
+
+/// Two first syncs of a new account at once (a timer and a person): both end well, and
+/// every entry is stored once (one failed with a raw UNIQUE constraint before).
+#[test]
+fn needs_miniflux_two_first_syncs_at_once_both_succeed() {
+    let user = miniflux().user("twice");
+    let port = feed_server(5);
+    for n in 34..=36 {
+        let url = format!("http://127.0.0.1:{port}/{n}.xml");
+        user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
+    }
+    let herald = Herald::new(&user, &user.url);
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            let store = herald.store.clone();
+            std::thread::spawn(move || common::herald_at(&store, &["sync"]))
+        })
+        .collect();
+    for run in runs {
+        let out = run.join().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(herald.articles().len(), 15);
+    let feeds: Value = serde_json::from_str(&herald.ok(&["feed", "list", "--json"])).unwrap();
+    assert_eq!(feeds.as_array().unwrap().len(), 3);
 }
