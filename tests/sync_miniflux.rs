@@ -1161,7 +1161,10 @@ fn needs_miniflux_a_local_feed_that_joins_the_account_keeps_its_articles_and_syn
     );
     herald.ok(&["sync"]);
     assert!(user.entries()[2].2, "read in herald, read on the server");
-    assert!(!herald.articles()[0].3, "unstarred on the server, unstarred here");
+    assert!(
+        !herald.articles()[0].3,
+        "unstarred on the server, unstarred here"
+    );
 }
 
 /// Identity (#24): two accounts whose servers follow one feed address each keep their
@@ -1192,11 +1195,32 @@ fn needs_miniflux_two_accounts_that_share_a_feed_keep_their_own_entries() {
         &two.password,
     ]);
     let said = herald.ok(&["sync"]);
-    assert!(said.contains("home: pushed 0, feeds +1, entries 3 new"), "{said}");
-    assert!(said.contains("work: pushed 0, feeds +1, entries 3 new"), "{said}");
+    assert!(
+        said.contains("home: pushed 0, feeds +1, entries 3 new"),
+        "{said}"
+    );
+    assert!(
+        said.contains("work: pushed 0, feeds +1, entries 3 new"),
+        "{said}"
+    );
     assert_eq!(herald.articles().len(), 6);
+    let feeds: Value = serde_json::from_str(&herald.ok(&["feed", "list", "--json"])).unwrap();
+    let mut owners: Vec<&str> = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["account"].as_str().unwrap())
+        .collect();
+    owners.sort();
+    assert_eq!(owners, ["home", "work"]);
+    let listed = herald.ok(&["feed", "list"]);
+    assert!(listed.contains("synced by account work"), "{listed}");
     let again = herald.ok(&["sync"]);
-    assert_eq!(again.matches("entries 0 new 0 updated").count(), 2, "{again}");
+    assert_eq!(
+        again.matches("entries 0 new 0 updated").count(),
+        2,
+        "{again}"
+    );
     // A mark on the second account's copy goes to its server only.
     let list: Value = serde_json::from_str(&herald.ok(&["list", "--json"])).unwrap();
     let ids: Vec<String> = list
@@ -1267,4 +1291,40 @@ fn needs_miniflux_two_first_syncs_at_once_both_succeed() {
     assert_eq!(herald.articles().len(), 15);
     let feeds: Value = serde_json::from_str(&herald.ok(&["feed", "list", "--json"])).unwrap();
     assert_eq!(feeds.as_array().unwrap().len(), 3);
+}
+
+/// A feed removed on the server (or a server that lost it) costs no article: herald
+/// keeps it as an archive, says so, and when the feed is subscribed again its articles
+/// are matched to the new entries, a kept star included.
+#[test]
+fn needs_miniflux_a_feed_removed_on_the_server_is_kept_as_an_archive() {
+    let user = miniflux().user("archive");
+    let port = feed_server(3);
+    let url = format!("http://127.0.0.1:{port}/37.xml");
+    let feed = user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
+    let herald = Herald::new(&user, &user.url);
+    herald.ok(&["sync"]);
+    herald.ok(&["mark", "star", &herald.id("Feed 37 story 2")]);
+    herald.ok(&["sync"]);
+    user.ok("DELETE", &format!("/v1/feeds/{}", feed["feed_id"]), None);
+    let said = herald.ok(&["sync"]);
+    assert!(
+        said.contains("1 feeds gone from the server kept as archives"),
+        "{said}"
+    );
+    assert_eq!(herald.articles().len(), 3, "nothing deleted");
+    let listed = herald.ok(&["feed", "list"]);
+    assert!(listed.contains("kept as an archive"), "{listed}");
+    user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
+    let said = herald.ok(&["sync"]);
+    assert!(said.contains("3 already here matched"), "{said}");
+    herald.ok(&["sync"]);
+    let local = herald.articles();
+    assert_eq!(local.len(), 3);
+    assert!(local[1].3, "still starred here");
+    let server = user.entries();
+    assert!(
+        server[1].3,
+        "and the star reached the new entry: {server:?}"
+    );
 }

@@ -4,12 +4,14 @@ use jiff::Timestamp;
 
 use crate::domain::store::Feed;
 
-/// One feed as `feed list --json` gives it.
-pub(super) fn feed_json(f: &Feed) -> serde_json::Value {
+/// One feed as `feed list --json` gives it, with the name of its account if it has one.
+pub(super) fn feed_json(f: &Feed, account: Option<&str>) -> serde_json::Value {
     serde_json::json!({
         "id": f.id,
         "url": f.url,
         "name": f.name,
+        "account": account,
+        "left_server": rfc3339(f.left_at),
         "last_fetched": rfc3339(f.last_fetched),
         "last_error": f.last_error,
         "refresh": f.refresh,
@@ -47,8 +49,18 @@ pub(super) fn span(seconds: u64) -> String {
     }
 }
 
-/// What `feed list` says of a feed: how its last fetch went and when it is due.
-pub(super) fn feed_state(f: &Feed, now: Timestamp) -> String {
+/// What `feed list` says of a feed: how its last fetch went and when it is due; for a
+/// feed of an account, whose server fetches it, which account, or that it left it.
+pub(super) fn feed_state(f: &Feed, account: Option<&str>, now: Timestamp) -> String {
+    if let Some(account) = account {
+        return match f.left_at {
+            Some(left) => format!(
+                "left account {account}'s server {}; kept as an archive",
+                local(left)
+            ),
+            None => format!("synced by account {account}"),
+        };
+    }
     let mut parts = vec![match (&f.last_error, f.last_fetched) {
         (Some(err), _) if f.failures > 1 => format!("failed {} times in a row: {err}", f.failures),
         (Some(err), _) => format!("failed: {err}"),

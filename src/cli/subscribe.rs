@@ -169,12 +169,22 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
     for f in &feeds {
         counts.insert(f.id, store.feed_counts(f.id)?);
     }
+    let accounts: std::collections::HashMap<i64, String> = store
+        .accounts()?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let account_of = |f: &Feed| {
+        f.account_id
+            .and_then(|a| accounts.get(&a))
+            .map(String::as_str)
+    };
     if json {
         let rows: Vec<serde_json::Value> = feeds
             .iter()
             .map(|f| {
                 let c = counts.get(&f.id).copied().unwrap_or_default();
-                let mut row = super::schedule::feed_json(f);
+                let mut row = super::schedule::feed_json(f, account_of(f));
                 if let Some(fields) = row.as_object_mut() {
                     fields.insert("tags".into(), tags_of(f.id).into());
                     fields.insert("unread".into(), c.unread.into());
@@ -220,7 +230,7 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
         }
         for f in members {
             let c = counts.get(&f.id).copied().unwrap_or_default();
-            let state = super::schedule::feed_state(f, now);
+            let state = super::schedule::feed_state(f, account_of(f), now);
             let name = printable(f.name.as_deref().unwrap_or("-")).into_owned();
             let name = truncate(&name, 36);
             let pad = 36usize.saturating_sub(crate::domain::text::width(&name));

@@ -139,6 +139,8 @@ mod tests {
             failures: 0,
             retry_after: None,
             full_text: false,
+            account_id: None,
+            left_at: None,
         }
     }
 

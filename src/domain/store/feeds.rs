@@ -29,6 +29,10 @@ pub struct Feed {
     pub retry_after: Option<i64>,
     /// Each new item's page is fetched and its article stored as the body.
     pub full_text: bool,
+    /// The account whose server fetches it; `None` for a feed herald fetches.
+    pub account_id: Option<i64>,
+    /// When it left its account's server (Unix seconds): kept as an archive since.
+    pub left_at: Option<i64>,
 }
 
 /// What removing a subscription did.
@@ -65,11 +69,9 @@ impl Store {
     }
 
     pub fn feeds(&self) -> Result<Vec<Feed>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url, name, etag, last_modified, last_fetched, last_error,
-                 refresh, next_due, failures, retry_after, full_text
-             FROM feeds ORDER BY id",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{FEED_COLUMNS} ORDER BY id"))?;
         let rows = stmt.query_map([], feed_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -78,9 +80,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, url, name, etag, last_modified, last_fetched, last_error,
-                     refresh, next_due, failures, retry_after, full_text
-                 FROM feeds WHERE url = ?1",
+                &format!("{FEED_COLUMNS} WHERE url = ?1 ORDER BY account_id IS NOT NULL, id"),
                 [url],
                 feed_from_row,
             )
@@ -307,7 +307,12 @@ impl Store {
     }
 }
 
-/// Reads a feed from a row of the columns the SELECTs above name, in their order.
+/// The columns every read of a feed names, in [`feed_from_row`]'s order.
+pub(super) const FEED_COLUMNS: &str = "SELECT id, url, name, etag, last_modified, last_fetched,
+     last_error, refresh, next_due, failures, retry_after, full_text, account_id, left_at
+     FROM feeds";
+
+/// Reads a feed from a row of [`FEED_COLUMNS`].
 pub(super) fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
     Ok(Feed {
         id: row.get(0)?,
@@ -322,6 +327,8 @@ pub(super) fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
         failures: row.get(9)?,
         retry_after: row.get(10)?,
         full_text: row.get(11)?,
+        account_id: row.get(12)?,
+        left_at: row.get(13)?,
     })
 }
 

@@ -77,8 +77,7 @@ pub fn plan(feed: &Feed, attempt: Attempt, refresh: Duration, now: Timestamp) ->
     }
 }
 
-const COLUMNS: &str = "SELECT id, url, name, etag, last_modified, last_fetched, last_error,
-     refresh, next_due, failures, retry_after, full_text FROM feeds";
+const COLUMNS: &str = super::feeds::FEED_COLUMNS;
 
 impl Store {
     /// Records `feed`'s next fetch after `attempt` (see [`plan`]).
