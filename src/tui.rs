@@ -27,12 +27,8 @@ pub struct Options {
     pub keymap: Keymap,
     pub settings: crate::app::Settings,
     pub theme: crate::ui::theme::Theme,
-    /// How the reader's fetches run (`R`, and refreshes of the feeds that are due).
-    pub fetch: crate::domain::fetch::Options,
     /// Fetch every feed once the first screen is drawn.
     pub fetch_on_start: bool,
-    /// The config's `after_fetch` command; empty for none.
-    pub after_fetch: Vec<String>,
     #[cfg(debug_assertions)]
     pub debug_panic: bool,
 }

@@ -24,6 +24,10 @@ pub struct Settings {
     pub sources: super::sources::SourcesChoice,
     /// Which program opens an enclosure, by its type (the config's `[openers]`).
     pub openers: crate::domain::enclosure::Openers,
+    /// How refreshes run (`R`, the schedule): jobs, timeouts, the refresh, retention.
+    pub fetch: crate::domain::fetch::Options,
+    /// The config's `after_fetch` command; empty for none.
+    pub after_fetch: Vec<String>,
 }
 
 impl Default for Settings {
@@ -37,6 +41,8 @@ impl Default for Settings {
             mark_read_after: None,
             sources: super::sources::SourcesChoice::Auto,
             openers: crate::domain::enclosure::Openers::default(),
+            fetch: crate::domain::fetch::Options::default(),
+            after_fetch: Vec::new(),
         }
     }
 }

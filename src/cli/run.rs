@@ -60,7 +60,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Account { action } => super::accounts::account_command(&open(&cli)?, action),
         Command::Sync { name, timeout } => {
-            super::sync::sync(&open(&cli)?, name.as_deref(), *timeout)
+            let config = Config::load(cli.config.as_deref())?;
+            super::sync::sync(
+                &open_store(&cli, &config)?,
+                name.as_deref(),
+                *timeout,
+                &config,
+            )
         }
         Command::Export {
             format: ExportFormat::Jsonl,
@@ -91,15 +97,15 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
             mark_read_after: config.mark_read_after.map(|m| m.0),
             sources: config.sources,
             openers: config.openers()?,
+            fetch: crate::domain::fetch::Options {
+                refresh: config.refresh.0,
+                retention: config.retention.limits(),
+                ..crate::domain::fetch::Options::default()
+            },
+            after_fetch: config.after_fetch.clone(),
         },
         theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
-        fetch: crate::domain::fetch::Options {
-            refresh: config.refresh.0,
-            retention: config.retention.limits(),
-            ..crate::domain::fetch::Options::default()
-        },
         fetch_on_start: config.fetch_on_start,
-        after_fetch: config.after_fetch.clone(),
         #[cfg(debug_assertions)]
         debug_panic: cli.debug_panic,
     };

@@ -97,7 +97,7 @@ pub fn run_effects(
             } else {
                 effect
             };
-            let result = run_effect(store, effect);
+            let result = run_effect(store, &app.settings, effect);
             match result {
                 Ok(Some(report)) => next.extend(app.apply(report)),
                 Ok(None) => {}
@@ -110,7 +110,11 @@ pub fn run_effects(
     }
 }
 
-fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
+fn run_effect(
+    store: &Store,
+    settings: &crate::app::Settings,
+    effect: Effect,
+) -> Result<Option<Report>> {
     Ok(match effect {
         Effect::LoadRows { start, len, ids } => Some(Report::RowsLoaded {
             start,
@@ -134,31 +138,30 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             None => Some(Report::Notify("No unread articles".into())),
         },
         Effect::Discover(address) => Some(Report::FeedsFound {
-            found: background::look_for_feeds(&address, crate::domain::fetch::Options::default()),
+            found: background::look_for_feeds(&address, settings.fetch),
             address,
         }),
         Effect::CheckSchedule => Some(Report::Scheduled(background::next_due(
             store,
-            crate::domain::fetch::Options::default().refresh,
+            settings.fetch.refresh,
         ))),
-        // Without background threads (tests, in-memory stores) a fetch runs here.
-        Effect::FetchFeeds => Some(background::fetch_with(
-            store,
-            background::Which::All,
-            crate::domain::fetch::Options::default(),
-            &mut |_, _| {},
-        )),
-        Effect::FetchDue => Some(background::fetch_with(
-            store,
-            background::Which::Due,
-            crate::domain::fetch::Options::default(),
-            &mut |_, _| {},
-        )),
-        Effect::FetchFullText(id) => Some(background::full_text(
-            store,
-            id,
-            crate::domain::fetch::Options::default(),
-        )),
+        // Without background threads (tests, in-memory stores) a refresh runs here,
+        // through the same pipeline and with the same config as on its thread.
+        Effect::FetchFeeds | Effect::FetchDue => {
+            let which = if effect == Effect::FetchFeeds {
+                background::Which::All
+            } else {
+                background::Which::Due
+            };
+            Some(background::fetch_with(
+                store,
+                which,
+                settings.fetch,
+                &settings.after_fetch,
+                &mut |_, _| {},
+            ))
+        }
+        Effect::FetchFullText(id) => Some(background::full_text(store, id, settings.fetch)),
         Effect::Refresh { keep } => Some(Report::Refreshed {
             total: store.count()?,
             unread: store.count_unread()?,

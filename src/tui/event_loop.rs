@@ -53,7 +53,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     // When the next feed is due: the app wakes then and fetches what is due.
     pending.extend(app.apply(Report::Scheduled(super::background::next_due(
         &store,
-        options.fetch.refresh,
+        app.settings.fetch.refresh,
     ))));
     loop {
         run_effects(
@@ -75,12 +75,12 @@ pub fn run(store: Store, options: Options) -> Result<()> {
                 counts: worker::spawn_counter(path.to_path_buf(), sender.clone()),
                 store_path: path.to_path_buf(),
                 events: sender.clone(),
-                fetch: options.fetch,
+                fetch: app.settings.fetch,
                 writer: Some(super::writer::Writer::spawn(
                     path.to_path_buf(),
                     sender.clone(),
                 )),
-                after_fetch: options.after_fetch.clone(),
+                after_fetch: app.settings.after_fetch.clone(),
             });
             // The views' counts, which wait for the counter thread (see effects.rs).
             pending.push(Effect::LoadSources);
