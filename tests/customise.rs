@@ -4,26 +4,14 @@
 mod common;
 
 use common::{Harness, fixtures};
-use herald::app::{PromptKind, Settings};
+use herald::app::PromptKind;
 use herald::cli::config::{Config, LayoutChoice};
 
 fn harness_with(config: &str, width: u16, height: u16) -> Harness {
     let config = Config::parse(config).unwrap();
     let mut h = Harness::new(&fixtures(), width, height);
     h.app.keymap.apply(&config.keys).unwrap();
-    h.app.settings = Settings {
-        layout: config.layout,
-        reader_width: config.reader_width.0,
-        date_format: config.date_format.0.clone(),
-        columns: herald::app::columns::Columns {
-            fields: config.list_columns.0.clone(),
-            source_width: config.source_width.map(|w| w.0),
-        },
-        mark_read_on_open: config.mark_read_on_open,
-        mark_read_after: config.mark_read_after.map(|m| m.0),
-        sources: config.sources,
-        openers: config.openers().unwrap(),
-    };
+    h.app.settings = config.settings().unwrap();
     h.app.sources.choice = config.sources;
     h.resize(width, height);
     h

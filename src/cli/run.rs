@@ -9,7 +9,6 @@ use jiff::Timestamp;
 
 use super::args::{Cli, Command, CompletionShell, ExportFormat};
 use super::{articles, feeds, output};
-use crate::app::Settings;
 use crate::app::keymap::Keymap;
 use crate::cli::config::Config;
 use crate::cli::paths;
@@ -85,25 +84,7 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
     }
     let options = crate::tui::Options {
         keymap: keymap(&config)?,
-        settings: Settings {
-            layout: config.layout,
-            reader_width: config.reader_width.0,
-            date_format: config.date_format.0.clone(),
-            columns: crate::app::columns::Columns {
-                fields: config.list_columns.0.clone(),
-                source_width: config.source_width.map(|w| w.0),
-            },
-            mark_read_on_open: config.mark_read_on_open,
-            mark_read_after: config.mark_read_after.map(|m| m.0),
-            sources: config.sources,
-            openers: config.openers()?,
-            fetch: crate::domain::fetch::Options {
-                refresh: config.refresh.0,
-                retention: config.retention.limits(),
-                ..crate::domain::fetch::Options::default()
-            },
-            after_fetch: config.after_fetch.clone(),
-        },
+        settings: config.settings()?,
         theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
         fetch_on_start: config.fetch_on_start,
         #[cfg(debug_assertions)]
