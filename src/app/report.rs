@@ -247,7 +247,15 @@ impl App {
             self.list.scroll_into_view(height);
         } else {
             let view = self.reread(self.view.clone());
-            self.reselect = self.list.selected_row().map(|r| r.id);
+            // The article open in the reader stays the list's selection, or else the
+            // selected one: the list and the reader agree after the reload.
+            let open = self
+                .reader
+                .as_ref()
+                .filter(|_| self.focus == super::Focus::Reader)
+                .map(|r| r.article.summary.id);
+            self.reselect = open.or_else(|| self.list.selected_row().map(|r| r.id));
+            self.reselect_at = self.list.selected;
             self.run_search(view, effects);
         }
     }
@@ -265,8 +273,24 @@ impl App {
                     self.view = view;
                 }
                 let keep = self.reselect.take();
-                let index = keep.and_then(|id| found.ids.iter().position(|i| *i == id));
-                self.list = ArticleList::with_ids(found.ids);
+                let mut ids = found.ids;
+                let mut index = keep.and_then(|id| ids.iter().position(|i| *i == id));
+                let open = self.reader.as_ref().map(|r| r.article.summary.id);
+                if index.is_none()
+                    && let Some(id) = keep
+                {
+                    let at = self.reselect_at.min(ids.len());
+                    if open == Some(id) && self.focus == super::Focus::Reader {
+                        // The open article no longer matches (read, in the Unread list):
+                        // it stays where it was until the person moves on.
+                        ids.insert(at, id);
+                        index = Some(at);
+                    } else if !ids.is_empty() {
+                        // Gone: the article that took its place.
+                        index = Some(at.min(ids.len() - 1));
+                    }
+                }
+                self.list = ArticleList::with_ids(ids);
                 if let Some(index) = index {
                     let height = self.list_height();
                     self.list.select(index, height);
