@@ -712,7 +712,11 @@ fn a_reload_in_the_unread_list_keeps_the_open_article_selected() {
     h.keys("ctrl-r");
     assert_eq!(h.app.focus, Focus::Reader);
     let selected = h.app.list.selected_row().map(|r| r.title.clone());
-    assert_eq!(selected.as_deref(), Some(open.as_str()), "list and reader agree");
+    assert_eq!(
+        selected.as_deref(),
+        Some(open.as_str()),
+        "list and reader agree"
+    );
     assert_eq!(h.app.list.selected, 1);
     h.keys("J");
     assert_eq!(title(&h), second[2], "the next one, none skipped");

@@ -65,6 +65,8 @@ pub enum Effect {
     PutBack(Vec<crate::domain::store::TakenOut>),
     /// Read the sources pane's lines: `Report::SourcesLoaded`.
     LoadSources,
+    /// Read the saved views again: `Report::ViewsLoaded`.
+    LoadViews,
     /// Count the articles each of these views (by number) finds, in the background:
     /// `Report::ViewsCounted`.
     CountViews(Vec<(u8, Query)>),

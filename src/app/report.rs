@@ -84,6 +84,9 @@ pub enum Report {
     },
     /// A fetch found no subscriptions: nothing failed, there is nothing to fetch yet.
     NothingToFetch,
+    /// Another process (a timer's `herald fetch`, `herald mark`, `herald view add`)
+    /// committed to the store: read it again, keeping the selection and the search.
+    StoreChanged,
     /// The store changed under the list (a fetch, an import elsewhere), or was read at
     /// start: its counts, and where the article to keep selected now is.
     Refreshed {
@@ -126,6 +129,18 @@ impl App {
                 effects.push(Effect::LoadSources);
             }
             Report::Saved => {}
+            Report::StoreChanged => {
+                let open = self
+                    .reader
+                    .as_ref()
+                    .filter(|_| self.focus == super::Focus::Reader)
+                    .map(|r| r.article.summary.id);
+                let keep = open.or_else(|| self.list.selected_row().map(|r| r.id));
+                effects.push(Effect::Refresh { keep });
+                effects.push(Effect::LoadViews);
+                // A feed's refresh set elsewhere changes when the next is due.
+                effects.push(Effect::CheckSchedule);
+            }
             Report::SourcesChanged(message) => self.sources_changed(message, &mut effects),
             Report::SearchDone { generation, result } => self.search_done(generation, result),
             Report::ViewsLoaded(saved) => {

@@ -170,6 +170,7 @@ fn run_effect(
                 None => None,
             },
         }),
+        Effect::LoadViews => Some(Report::ViewsLoaded(store.views()?)),
         Effect::LoadSources => Some(Report::SourcesLoaded(
             Overview {
                 hidden: store.has_hidden()?,

@@ -69,6 +69,10 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             .terminal
             .draw(|frame| ui::render(&app, &options.theme, frame))
             .context("drawing the screen")?;
+        if let Some(path) = first_frame_report.take() {
+            report_first_frame(&path, &app)?;
+            break;
+        }
         if background.is_none() {
             background = store.path().map(|path| Background {
                 search: worker::spawn(path.to_path_buf(), sender.clone()),
@@ -82,17 +86,14 @@ pub fn run(store: Store, options: Options) -> Result<()> {
                 )),
                 after_fetch: app.settings.after_fetch.clone(),
             });
-            // The views' counts, which wait for the counter thread (see effects.rs).
+            // The views' counts, which wait for the counter thread (see effects.rs): run
+            // at the top of the loop, with the threads now started, not left for the
+            // next key.
             pending.push(Effect::LoadSources);
             if options.fetch_on_start {
                 pending.extend(app.update(Action::FetchFeeds));
-                // The effects run at the top of the loop, with the threads now started.
-                continue;
             }
-        }
-        if let Some(path) = first_frame_report.take() {
-            report_first_frame(&path, &app)?;
-            break;
+            continue;
         }
         #[cfg(debug_assertions)]
         #[allow(clippy::panic)]
@@ -101,7 +102,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             panic!("--debug-panic: a deliberate crash after the first frame");
         }
         match wait_for_change(&mut app, &events) {
-            Waited::Changed(effects) => pending = effects,
+            Waited::Changed(effects) => pending.extend(effects),
             Waited::Closed => break,
             Waited::Failed { effects, reason } => {
                 // Save what quitting saves (the reading position), then say why.

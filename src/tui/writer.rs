@@ -6,8 +6,9 @@
 //! as `Report::Saved`, after which the counts are read again.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use super::event::Event;
 use crate::app::{Effect, Report};
@@ -15,6 +16,10 @@ use anyhow::Result;
 
 use crate::domain::message::count;
 use crate::domain::store::Store;
+
+/// How long the writer waits idle before it looks whether another process changed the
+/// store.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 /// The meta key holding the id of the article open when herald last closed.
 pub const LAST_OPEN: &str = "last_open";
@@ -39,7 +44,26 @@ impl Writer {
                     None
                 }
             };
-            while let Ok(mut batch) = batches.recv() {
+            // Another process's commits change the store's data version as this
+            // connection sees it; this thread's own writes do not. Looked at whenever the
+            // writer has been idle a second, so the open reader sees a timer's fetch
+            // within about a second, and never reacts to its own marks.
+            let mut seen = store.as_ref().and_then(|s| s.data_version().ok());
+            loop {
+                let mut batch = match batches.recv_timeout(WATCH_EVERY) {
+                    Ok(batch) => batch,
+                    Err(RecvTimeoutError::Timeout) => {
+                        let now = store.as_ref().and_then(|s| s.data_version().ok());
+                        if now != seen {
+                            seen = now;
+                            if events.send(Event::Report(Report::StoreChanged)).is_err() {
+                                break;
+                            }
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                };
                 while let Ok(more) = batches.try_recv() {
                     batch.extend(more);
                 }

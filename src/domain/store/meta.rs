@@ -8,6 +8,15 @@ use crate::domain::model::SavedView;
 
 impl Store {
     /// The saved views, in the order they were first saved.
+    /// SQLite's count of commits made by other connections (other processes, and this
+    /// process's other threads) as this connection sees it: when it changes, the store
+    /// changed under this connection.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     pub fn views(&self) -> Result<Vec<SavedView>> {
         let mut stmt = self
             .conn
