@@ -274,6 +274,7 @@ impl App {
                 self.help_open = false;
                 self.log_open = true;
                 self.log_scroll = 0;
+                effects.push(Effect::LoadFetchLog);
             }
             Action::ScrollDown if self.help_open => {
                 self.help_scroll = (self.help_scroll + 1).min(self.help_max_scroll());

@@ -84,6 +84,8 @@ pub enum Report {
     },
     /// A fetch found no subscriptions: nothing failed, there is nothing to fetch yet.
     NothingToFetch,
+    /// The fetch log as the store keeps it, oldest first.
+    FetchLogLoaded(Vec<crate::domain::store::LogEntry>),
     /// Another process (a timer's `herald fetch`, `herald mark`, `herald view add`)
     /// committed to the store: read it again, keeping the selection and the search.
     StoreChanged,
@@ -129,6 +131,7 @@ impl App {
                 effects.push(Effect::LoadSources);
             }
             Report::Saved => {}
+            Report::FetchLogLoaded(entries) => self.fetch_log_loaded(entries),
             Report::StoreChanged => {
                 let open = self
                     .reader
@@ -138,6 +141,7 @@ impl App {
                 let keep = open.or_else(|| self.list.selected_row().map(|r| r.id));
                 effects.push(Effect::Refresh { keep });
                 effects.push(Effect::LoadViews);
+                effects.push(Effect::LoadFetchLog);
                 // A feed's refresh set elsewhere changes when the next is due.
                 effects.push(Effect::CheckSchedule);
             }
@@ -186,7 +190,8 @@ impl App {
                 failures,
             } => {
                 self.fetching = false;
-                self.log_failures(&failures);
+                // The refresh kept its failures in the store's log: read it again.
+                effects.push(Effect::LoadFetchLog);
                 if self.worth_saying(new, updated, failures.len()) {
                     let mut message = format!("Fetched: {new} new, {updated} updated");
                     if !failures.is_empty() {

@@ -112,10 +112,18 @@ impl Summary {
     /// Every failure and warning, one line each, naming its feed, account or page: what
     /// the reader's fetch log keeps.
     pub fn problems(&self) -> Vec<String> {
+        self.problems_by_feed().into_iter().map(|p| p.1).collect()
+    }
+
+    /// As [`Summary::problems`], each with its feed's id when it is a feed's.
+    pub fn problems_by_feed(&self) -> Vec<(Option<i64>, String)> {
         let mut lines = Vec::new();
         for report in &self.feeds {
             if let fetch::Outcome::Failed(reason) = &report.outcome {
-                lines.push(format!("{}: {reason}", report.label()));
+                lines.push((
+                    Some(report.feed.id),
+                    format!("{}: {reason}", report.label()),
+                ));
             }
         }
         for account in &self.accounts {
@@ -123,20 +131,20 @@ impl Summary {
                 Ok(done) => lines.extend(
                     done.warnings
                         .iter()
-                        .map(|w| format!("account {}: {w}", account.name)),
+                        .map(|w| (None, format!("account {}: {w}", account.name))),
                 ),
-                Err(err) => lines.push(format!(
-                    "{err} ({} changes wait for the next sync)",
-                    account.waiting
+                Err(err) => lines.push((
+                    None,
+                    format!("{err} ({} changes wait for the next sync)", account.waiting),
                 )),
             }
         }
         for page in &self.pages {
             if let fetch::PageOutcome::Failed(reason) = &page.outcome {
-                lines.push(format!("{}: full article: {reason}", page.page.title));
+                lines.push((None, format!("{}: full article: {reason}", page.page.title)));
             }
         }
-        lines.extend(self.failures.iter().cloned());
+        lines.extend(self.failures.iter().map(|f| (None, f.clone())));
         lines
     }
 }
@@ -225,6 +233,10 @@ pub fn refresh(store: &Store, plan: &Plan, progress: &mut dyn FnMut(Progress)) -
         if let Err(err) = brought {
             summary.failures.push(error_chain(&err));
         }
+    }
+    // The fetch log, kept in the store: the reader's `L` shows it, whoever ran this.
+    if let Err(err) = store.log_failures(now.as_second(), &summary.problems_by_feed()) {
+        log::error!("keeping the fetch log: {}", error_chain(&err));
     }
     summary
 }

@@ -171,6 +171,7 @@ fn run_effect(
             },
         }),
         Effect::LoadViews => Some(Report::ViewsLoaded(store.views()?)),
+        Effect::LoadFetchLog => Some(Report::FetchLogLoaded(store.fetch_log()?)),
         Effect::LoadSources => Some(Report::SourcesLoaded(
             Overview {
                 hidden: store.has_hidden()?,
@@ -199,7 +200,8 @@ fn run_effect(
         | Effect::SaveView(..)
         | Effect::AddRule(..)
         | Effect::TakeOut(..)
-        | Effect::PutBack(..) => write(store, effect)?,
+        | Effect::PutBack(..)
+        | Effect::LogFailures(..) => write(store, effect)?,
         Effect::CopyToClipboard(text) => {
             system::copy_to_clipboard(&text)?;
             None

@@ -132,6 +132,7 @@ pub fn is_write(effect: &Effect) -> bool {
             | Effect::AddRule(..)
             | Effect::TakeOut(..)
             | Effect::PutBack(..)
+            | Effect::LogFailures(..)
     )
 }
 
@@ -160,6 +161,13 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
             None
         }
         Effect::MarkAllRead(ids) => Some(Report::MarkedRead(store.mark_all_read(ids.as_deref())?)),
+        Effect::LogFailures(lines) => {
+            let now = jiff::Timestamp::now().as_second();
+            let entries: Vec<(Option<i64>, String)> =
+                lines.into_iter().map(|l| (None, l)).collect();
+            store.log_failures(now, &entries)?;
+            None
+        }
         Effect::Subscribe(url) => Some(match store.feed_by_url(&url)? {
             Some(feed) => Report::Notify(format!(
                 "Already subscribed to {}",
