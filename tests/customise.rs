@@ -312,3 +312,29 @@ fn the_list_shows_the_columns_the_config_names_in_its_order() {
     let row = screen.lines().find(|l| l.contains("Tram line")).unwrap();
     assert!(row.contains("City … Tram line"), "{row}");
 }
+
+/// A config that binds `x` in the list (as configs did before `x` became the default
+/// for fetch_full_text) starts and lists its key as the config's: the config's key wins
+/// over the default's (herald refused to start before).
+#[test]
+fn a_config_key_that_a_newer_default_uses_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[keys.list]\nselect_next = [\"x\", \"j\"]\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["--config", config.to_str().unwrap(), "keys"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let line = listing
+        .lines()
+        .skip_while(|l| *l != "[list]")
+        .find(|l| l.starts_with("select_next"))
+        .unwrap();
+    assert!(line.contains("x (config)"), "{listing}");
+}
