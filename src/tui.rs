@@ -7,6 +7,7 @@
 //! ui <- app; action <- app + event; app <- app + action (or report).
 
 pub mod background;
+pub mod busy;
 pub mod effects;
 pub mod event;
 mod event_loop;

@@ -135,15 +135,12 @@ fn the_command_line_and_the_reader_refresh_alike() {
 
     // The reader's route: its background thread, as `R` starts it.
     let (events, received) = std::sync::mpsc::channel();
-    let background = herald::tui::Background {
-        search: std::sync::mpsc::channel().0,
-        counts: std::sync::mpsc::channel().0,
-        store_path: reader.clone(),
+    let background = herald::tui::Background::start(
+        &reader,
         events,
-        fetch: herald::domain::fetch::Options::default(),
-        writer: None,
-        after_fetch: Vec::new(),
-    };
+        &herald::app::Settings::default(),
+        false,
+    );
     background.fetch_feeds();
     loop {
         match received.recv_timeout(Duration::from_secs(30)).unwrap() {

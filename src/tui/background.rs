@@ -37,9 +37,59 @@ pub struct Background {
     /// The config's `after_fetch` command (empty: none), run when a fetch brought new
     /// articles.
     pub after_fetch: Vec<String>,
+    /// Work handed to these threads and not answered yet.
+    pub busy: super::busy::Busy,
 }
 
 impl Background {
+    /// Starts the threads on the store at `path`, their answers on `events`, with the
+    /// reader's settings: the route the reader's effects take, for the reader and for
+    /// the key-flow tests alike. `watch`: whether the writer looks for other processes'
+    /// writes (tests that write to the store themselves leave it off).
+    pub fn start(
+        path: &std::path::Path,
+        events: Sender<Event>,
+        settings: &crate::app::Settings,
+        watch: bool,
+    ) -> Background {
+        let busy = super::busy::Busy::default();
+        Background {
+            search: super::worker::spawn(path.to_path_buf(), events.clone(), busy.clone()),
+            counts: super::worker::spawn_counter(path.to_path_buf(), events.clone(), busy.clone()),
+            writer: Some(super::writer::Writer::spawn(
+                path.to_path_buf(),
+                events.clone(),
+                busy.clone(),
+                watch.then_some(super::writer::WATCH_EVERY),
+            )),
+            store_path: path.to_path_buf(),
+            events,
+            fetch: settings.fetch,
+            after_fetch: settings.after_fetch.clone(),
+            busy,
+        }
+    }
+
+    /// Hands a search to the worker; false when it is gone.
+    pub fn search(&self, request: SearchRequest) -> bool {
+        self.busy.take(1);
+        let sent = self.search.send(request).is_ok();
+        if !sent {
+            self.busy.done(1);
+        }
+        sent
+    }
+
+    /// Hands views to count to the counter; false when it is gone.
+    pub fn count(&self, views: Vec<(u8, crate::domain::search::Query)>) -> bool {
+        self.busy.take(1);
+        let sent = self.counts.send(views).is_ok();
+        if !sent {
+            self.busy.done(1);
+        }
+        sent
+    }
+
     /// Lets every change handed to the writer be saved, then stops.
     pub fn finish(self) {
         if let Some(writer) = self.writer {
@@ -63,9 +113,11 @@ impl Background {
     pub fn discover(&self, address: String) {
         let events = self.events.clone();
         let options = self.fetch;
+        let ticket = self.busy.one();
         std::thread::spawn(move || {
             let found = look_for_feeds(&address, options);
             let _ = events.send(Event::Report(Report::FeedsFound { address, found }));
+            drop(ticket);
         });
     }
 
@@ -85,6 +137,7 @@ impl Background {
             }));
             return;
         }
+        let ticket = self.busy.one();
         std::thread::spawn(move || {
             let _under_way = under_way;
             let report = match Store::open(&path) {
@@ -95,6 +148,7 @@ impl Background {
                 },
             };
             let _ = events.send(Event::Report(report));
+            drop(ticket);
         });
     }
 
@@ -102,6 +156,7 @@ impl Background {
         let path = self.store_path.clone();
         let events = self.events.clone();
         let (options, after_fetch) = (self.fetch, self.after_fetch.clone());
+        let ticket = self.busy.one();
         std::thread::spawn(move || {
             let (done, next) = match Store::open(&path) {
                 Ok(store) => {
@@ -123,6 +178,7 @@ impl Background {
             };
             let _ = events.send(Event::Report(done));
             let _ = events.send(Event::Report(Report::Scheduled(next)));
+            drop(ticket);
         });
     }
 }
@@ -234,6 +290,7 @@ mod tests {
             after_fetch: Vec::new(),
             store_path: std::path::PathBuf::from("/nonexistent/herald.db"),
             events,
+            busy: Default::default(),
             fetch: crate::domain::fetch::Options {
                 per_host: 2,
                 ..Default::default()

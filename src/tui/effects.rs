@@ -52,7 +52,7 @@ pub fn run_effects(
                             query: query.clone(),
                             order: *order,
                         };
-                        if background.search.send(request).is_ok() {
+                        if background.search(request) {
                             continue;
                         }
                     }
@@ -68,7 +68,7 @@ pub fn run_effects(
                         background.discover(address.clone());
                         continue;
                     }
-                    Effect::CountViews(views) if background.counts.send(views.clone()).is_ok() => {
+                    Effect::CountViews(views) if background.count(views.clone()) => {
                         continue;
                     }
                     Effect::FetchFullText(id) => {
@@ -186,22 +186,7 @@ fn run_effect(
         Effect::CountViews(views) => Some(Report::ViewsCounted(super::worker::count_views(
             store, &views,
         )?)),
-        Effect::SetRead(..)
-        | Effect::SetStarred(..)
-        | Effect::SetReadMany(..)
-        | Effect::SavePosition(..)
-        | Effect::RememberOpen(..)
-        | Effect::MarkAllRead(..)
-        | Effect::Subscribe(..)
-        | Effect::RemoveFeed(..)
-        | Effect::RemoveLocal(..)
-        | Effect::RenameFeed(..)
-        | Effect::SetTags(..)
-        | Effect::SaveView(..)
-        | Effect::AddRule(..)
-        | Effect::TakeOut(..)
-        | Effect::PutBack(..)
-        | Effect::LogFailures(..) => write(store, effect)?,
+
         Effect::CopyToClipboard(text) => {
             system::copy_to_clipboard(&text)?;
             None
@@ -223,6 +208,9 @@ fn run_effect(
             system::open_with(&argv, &url)?;
             None
         }
+        // The rest are writes: the writer's own list and code (writer.rs), here when
+        // there is no writer thread.
+        effect => write(store, effect)?,
     })
 }
 

@@ -15,7 +15,6 @@ use super::background::Background;
 use super::effects::run_effects;
 use super::event::{self, Event};
 use super::terminal::TerminalGuard;
-use super::worker;
 use super::writer::LAST_OPEN;
 use crate::app::action::Action;
 use crate::app::{App, Effect, Report, Start};
@@ -74,18 +73,9 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             break;
         }
         if background.is_none() {
-            background = store.path().map(|path| Background {
-                search: worker::spawn(path.to_path_buf(), sender.clone()),
-                counts: worker::spawn_counter(path.to_path_buf(), sender.clone()),
-                store_path: path.to_path_buf(),
-                events: sender.clone(),
-                fetch: app.settings.fetch,
-                writer: Some(super::writer::Writer::spawn(
-                    path.to_path_buf(),
-                    sender.clone(),
-                )),
-                after_fetch: app.settings.after_fetch.clone(),
-            });
+            background = store
+                .path()
+                .map(|path| Background::start(path, sender.clone(), &app.settings, true));
             // The views' counts, which wait for the counter thread (see effects.rs): run
             // at the top of the loop, with the threads now started, not left for the
             // next key.

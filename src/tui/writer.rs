@@ -10,6 +10,7 @@ use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use super::busy::Busy;
 use super::event::Event;
 use crate::app::{Effect, Report};
 use anyhow::Result;
@@ -19,7 +20,7 @@ use crate::domain::store::Store;
 
 /// How long the writer waits idle before it looks whether another process changed the
 /// store.
-const WATCH_EVERY: Duration = Duration::from_secs(1);
+pub const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 /// The meta key holding the id of the article open when herald last closed.
 pub const LAST_OPEN: &str = "last_open";
@@ -27,11 +28,20 @@ pub const LAST_OPEN: &str = "last_open";
 pub struct Writer {
     sender: Sender<Vec<Effect>>,
     thread: JoinHandle<()>,
+    busy: Busy,
 }
 
 impl Writer {
-    /// Starts the writer on the store at `path`; messages arrive on `events`.
-    pub fn spawn(path: PathBuf, events: Sender<Event>) -> Writer {
+    /// Starts the writer on the store at `path`; messages arrive on `events`. Each batch
+    /// handed over is given back to `busy` once saved. With `watch`, the writer looks
+    /// whether another process changed the store whenever it has been idle that long.
+    pub fn spawn(
+        path: PathBuf,
+        events: Sender<Event>,
+        busy: Busy,
+        watch: Option<Duration>,
+    ) -> Writer {
+        let counted = busy.clone();
         let (sender, batches) = channel::<Vec<Effect>>();
         let thread = thread::spawn(move || {
             let store = match Store::open(&path) {
@@ -50,7 +60,11 @@ impl Writer {
             // within about a second, and never reacts to its own marks.
             let mut seen = store.as_ref().and_then(|s| s.data_version().ok());
             loop {
-                let mut batch = match batches.recv_timeout(WATCH_EVERY) {
+                let next = match watch {
+                    Some(every) => batches.recv_timeout(every),
+                    None => batches.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                };
+                let mut batch = match next {
                     Ok(batch) => batch,
                     Err(RecvTimeoutError::Timeout) => {
                         let now = store.as_ref().and_then(|s| s.data_version().ok());
@@ -64,10 +78,15 @@ impl Writer {
                     }
                     Err(RecvTimeoutError::Disconnected) => break,
                 };
+                let mut taken = 1;
                 while let Ok(more) = batches.try_recv() {
                     batch.extend(more);
+                    taken += 1;
                 }
-                let Some(store) = &store else { continue };
+                let Some(store) = &store else {
+                    counted.done(taken);
+                    continue;
+                };
                 for effect in batch {
                     let report = match write(store, effect) {
                         Ok(report) => report,
@@ -77,17 +96,27 @@ impl Writer {
                         let _ = events.send(Event::Report(report));
                     }
                 }
-                if events.send(Event::Report(Report::Saved)).is_err() {
+                let sent = events.send(Event::Report(Report::Saved));
+                counted.done(taken);
+                if sent.is_err() {
                     break;
                 }
             }
         });
-        Writer { sender, thread }
+        Writer {
+            sender,
+            thread,
+            busy,
+        }
     }
 
     /// Hands writes over; false when the thread is gone (the caller writes them itself).
     pub fn send(&self, writes: Vec<Effect>) -> Result<(), Vec<Effect>> {
-        self.sender.send(writes).map_err(|e| e.0)
+        self.busy.take(1);
+        self.sender.send(writes).map_err(|e| {
+            self.busy.done(1);
+            e.0
+        })
     }
 
     /// Waits until every write handed over is saved: on the way out, so that quitting
