@@ -214,3 +214,41 @@ fn views_are_listed_added_renamed_and_removed_beyond_nine() {
     );
     assert!(!names.contains(&"View 3".to_owned()));
 }
+
+#[test]
+fn queries_with_nothing_to_search_for_are_refused_by_every_command() {
+    let (_dir, path) = setup();
+    let store = Store::open(&path).unwrap();
+    let (total, unread) = (store.count().unwrap(), store.count_unread().unwrap());
+    for query in ["(", "—", "🦀 ✨", "-", "?! ...", "title:)", "", "   "] {
+        for args in [
+            vec!["search", query],
+            vec!["mark", "read", "--query", query],
+            vec!["delete", "--query", query, "--yes"],
+            vec!["rule", "add", query, "--delete"],
+        ] {
+            let out = herald(&path, &args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains("nothing to search for"), "{args:?}: {err}");
+            assert!(out.stdout.is_empty(), "{args:?}");
+        }
+    }
+    assert_eq!(store.count().unwrap(), total);
+    assert_eq!(store.count_unread().unwrap(), unread);
+    assert!(store.rules().unwrap().is_empty());
+    // A flag or a field alone searches for something.
+    let out = herald(
+        &path,
+        &["mark", "read", "--query", "source:\"Field Notes\""],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = herald(&path, &["search", "is:unread", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(json(&out).as_array().unwrap().len() < total);
+}

@@ -81,12 +81,9 @@ fn targets(
     let Some(text) = &targets.query else {
         return Ok(Ok(targets.ids.iter().map(|id| ArticleId(*id)).collect()));
     };
-    match crate::domain::search::parse(text, Timestamp::now(), false) {
+    match super::errors::query(text) {
         Ok(query) => Ok(Ok(store.search(&query, Order::Newest)?.ids)),
-        Err(err) => {
-            errln!("herald: {}", printable(&format!("bad query: {err}")));
-            Ok(Err(ExitCode::from(2)))
-        }
+        Err(code) => Ok(Err(code)),
     }
 }
 

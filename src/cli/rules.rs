@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use serde_json::json;
 
 use super::output::write_json;
+use crate::domain::search::QueryError;
 use crate::domain::store::{Pruned, Retention, Rule, RuleAction, RuleRun, Store};
 use crate::domain::text::printable;
 
@@ -158,14 +159,12 @@ fn print_rule(rule: &Rule, position: usize) -> Result<()> {
     Ok(())
 }
 
-/// A query that does not parse is exit status 2, as in `herald search`.
+/// A query that does not parse, or has nothing to search for, is exit status 2, as in
+/// `herald search`.
 fn refused(err: &anyhow::Error) -> Option<ExitCode> {
-    let text = format!("{err:#}");
-    if text.contains("does not parse") || text.contains("finds every article") {
-        errln!("herald: {}", printable(&text));
-        return Some(ExitCode::from(2));
-    }
-    None
+    err.downcast_ref::<QueryError>()?;
+    errln!("herald: {}", printable(&format!("{err:#}")));
+    Some(ExitCode::from(2))
 }
 
 pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {

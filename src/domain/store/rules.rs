@@ -10,7 +10,8 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Store;
 use crate::domain::model::ArticleId;
-use crate::domain::search::{Query, parse};
+use crate::domain::search::query::nothing_to_search;
+use crate::domain::search::{Query, QueryErrorKind, parse};
 
 /// Schema step: rules, hidden articles, tags given by rules, and retention per feed.
 pub(super) const RULES: &str = r#"
@@ -122,13 +123,26 @@ pub struct RuleRun {
 }
 
 /// Parses a rule's query as the search does, refusing what would catch every article.
+/// The error, when there is one, is a [`crate::domain::search::QueryError`] with the
+/// rule's query as context, so that a caller tells a bad query from a failing store.
 fn checked_query(text: &str) -> Result<Query> {
-    let query = parse(text, Timestamp::now(), false)
-        .map_err(|err| anyhow::anyhow!("the rule's query `{text}` does not parse: {err}"))?;
-    if query.is_empty() {
-        bail!("a rule's query must narrow something down: `{text}` finds every article");
-    }
-    Ok(query)
+    let parsed = parse(text, Timestamp::now(), false).and_then(|query| {
+        // Empty: every article, whatever the rule does.
+        if query.is_empty() {
+            Err(nothing_to_search())
+        } else {
+            Ok(query)
+        }
+    });
+    parsed.map_err(|err| {
+        let context = match err.kind {
+            QueryErrorKind::Malformed => format!("the rule's query `{text}` does not parse"),
+            QueryErrorKind::NothingToSearch => {
+                format!("the rule's query `{text}` would act on every article")
+            }
+        };
+        anyhow::Error::new(err).context(context)
+    })
 }
 
 impl Store {
