@@ -316,3 +316,67 @@ fn a_bad_retention_in_the_config_names_the_key() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("keep_days"), "{err}");
 }
+
+#[test]
+fn a_delete_rule_keeps_starred_articles_says_what_it_takes_and_asks_before_applying() {
+    let dir = setup("");
+    let d = dir.path();
+    let total = fixtures().len();
+    let count = |query: &str| {
+        json_of(&herald(d, &["search", query, "--json"]))
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let stored = || Store::open(&d.join("s.db")).unwrap().count().unwrap();
+    assert!(
+        herald(d, &["mark", "star", "--query", "ferry"])
+            .status
+            .success()
+    );
+    assert_eq!(count("is:starred"), 1);
+
+    // A query that finds everything but a word no article has: accepted, and it says
+    // what it would take of the archive.
+    let out = herald(d, &["rule", "add", "--delete", "--", "-zeppelin"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains(&format!(
+            "would delete {} of the articles stored now",
+            total - 1
+        )),
+        "{said}"
+    );
+    assert!(said.contains("1 starred article kept"), "{said}");
+
+    // Standard input is not a terminal: refused without --yes, nothing done.
+    let out = herald(d, &["rule", "apply"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--yes"), "{err}");
+    assert!(err.contains(&format!("{} articles", total - 1)), "{err}");
+    assert_eq!(stored(), total);
+    // A dry run needs no answer and changes nothing.
+    let out = herald(d, &["rule", "apply", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains(&format!("would act on {} articles", total - 1))
+    );
+    assert_eq!(stored(), total);
+
+    let out = herald(d, &["rule", "apply", "--yes"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stored(), 1, "only the starred article is left");
+    assert_eq!(count("is:starred"), 1);
+}

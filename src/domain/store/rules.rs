@@ -95,14 +95,18 @@ impl RuleAction {
     }
 
     /// The query narrowed to the articles the action would change, so that a rule run
-    /// over the archive counts only those.
-    fn narrow(&self, mut query: Query) -> Query {
+    /// over the archive counts only those; `None` when it would change none.
+    fn narrow(&self, mut query: Query) -> Option<Query> {
         match self {
             RuleAction::MarkRead => query.read = query.read.or(Some(false)),
             RuleAction::Star => query.starred = query.starred.or(Some(false)),
-            RuleAction::Hide | RuleAction::Tag(_) | RuleAction::Delete => {}
+            // Never a starred article, whatever the query says: kept, as retention
+            // keeps them.
+            RuleAction::Delete if query.starred == Some(true) => return None,
+            RuleAction::Delete => query.starred = Some(false),
+            RuleAction::Hide | RuleAction::Tag(_) => {}
         }
-        query
+        Some(query)
     }
 }
 
@@ -120,6 +124,15 @@ pub struct Rule {
 pub struct RuleRun {
     pub rule: Rule,
     pub ids: Vec<ArticleId>,
+}
+
+/// What a rule would do to the archive as it is now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulePreview {
+    /// The articles it would change.
+    pub ids: Vec<ArticleId>,
+    /// For a delete rule, the starred articles its query finds, which it keeps.
+    pub starred_kept: usize,
 }
 
 /// Parses a rule's query as the search does, refusing what would catch every article.
@@ -262,8 +275,7 @@ impl Store {
     pub fn apply_rules(&self, dry_run: bool) -> Result<Vec<RuleRun>> {
         let mut runs = Vec::new();
         for rule in self.rules()? {
-            let query = rule.action.narrow(checked_query(&rule.query)?);
-            let ids = self.matching_after(&query, i64::MIN)?;
+            let ids = self.acted_on(&rule.action, checked_query(&rule.query)?)?;
             if !dry_run {
                 let tx = self.write()?;
                 self.inside_open(|| self.act(&rule, &ids))?;
@@ -272,6 +284,28 @@ impl Store {
             runs.push(RuleRun { rule, ids });
         }
         Ok(runs)
+    }
+
+    /// What `rule` would act on over the whole archive now, changing nothing.
+    pub fn preview_rule(&self, rule: &Rule) -> Result<RulePreview> {
+        let query = checked_query(&rule.query)?;
+        let starred_kept = if rule.action == RuleAction::Delete && query.starred != Some(false) {
+            let mut starred = query.clone();
+            starred.starred = Some(true);
+            self.matching_after(&starred, i64::MIN)?.len()
+        } else {
+            0
+        };
+        let ids = self.acted_on(&rule.action, query)?;
+        Ok(RulePreview { ids, starred_kept })
+    }
+
+    /// What `action` would change among what `query` finds in the whole archive.
+    fn acted_on(&self, action: &RuleAction, query: Query) -> Result<Vec<ArticleId>> {
+        match action.narrow(query) {
+            Some(query) => self.matching_after(&query, i64::MIN),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Applies the rules to the articles stored after `after` (an id), inside the write
@@ -297,9 +331,11 @@ impl Store {
         Ok(())
     }
 
-    /// Does what `rule` says to `ids`, and counts them.
+    /// Does what `rule` says to `ids`, and counts them. A delete leaves out the starred
+    /// ones here, where every rule acts (on new articles and over the archive).
     fn act(&self, rule: &Rule, ids: &[ArticleId]) -> Result<()> {
         let tx = self.write()?;
+        let mut acted = ids.len();
         match &rule.action {
             RuleAction::MarkRead => self.set_read_many(ids, true)?,
             RuleAction::Star => self.set_starred_many(ids, true)?,
@@ -319,12 +355,22 @@ impl Store {
                 }
             }
             RuleAction::Delete => {
-                self.delete_many(ids)?;
+                let mut starred =
+                    tx.prepare_cached("SELECT starred FROM articles WHERE id = ?1")?;
+                let mut unstarred = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let is_starred: Option<bool> =
+                        starred.query_row([id], |r| r.get(0)).optional()?;
+                    if is_starred == Some(false) {
+                        unstarred.push(*id);
+                    }
+                }
+                acted = self.delete_many(&unstarred)?.deleted.len();
             }
         }
         tx.execute(
             "UPDATE rules SET caught = caught + ?2 WHERE id = ?1",
-            params![rule.id, ids.len() as i64],
+            params![rule.id, acted as i64],
         )?;
         tx.commit()
     }
@@ -584,6 +630,52 @@ mod tests {
         assert_eq!(found(&store, "is:hidden tag:boats"), vec![id]);
         let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
         assert_eq!(caught, [1, 1], "not caught twice");
+    }
+
+    /// A delete rule never deletes a starred article: not among new articles (a sync
+    /// brings starred ones), not over the archive, whatever its query says.
+    #[test]
+    fn delete_rules_keep_starred_articles() {
+        let store = Store::open_in_memory().unwrap();
+        let starred = |guid: &str| NewArticle {
+            starred: true,
+            ..item(guid, "Wire", "Kept", "A starred ferry story.")
+        };
+        store
+            .import(
+                &[
+                    item("old", "Wire", "Old", "An old ferry story."),
+                    starred("old-starred"),
+                ],
+                now(),
+            )
+            .unwrap();
+        store.add_rule("ferry", RuleAction::Delete).unwrap();
+        store
+            .add_rule("is:starred ferry", RuleAction::Delete)
+            .unwrap();
+        store
+            .import(
+                &[
+                    item("new", "Wire", "New", "A new ferry story."),
+                    starred("new-starred"),
+                ],
+                now(),
+            )
+            .unwrap();
+        assert_eq!(id_of(&store, "new"), None);
+        assert!(id_of(&store, "new-starred").is_some());
+
+        let old = id_of(&store, "old").unwrap();
+        let dry = store.apply_rules(true).unwrap();
+        assert_eq!(dry[0].ids, [ArticleId(old)], "starred ones are not counted");
+        assert!(dry[1].ids.is_empty());
+        store.apply_rules(false).unwrap();
+        assert_eq!(id_of(&store, "old"), None);
+        assert!(id_of(&store, "old-starred").is_some());
+        assert!(id_of(&store, "new-starred").is_some());
+        let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
+        assert_eq!(caught, [2, 0]);
     }
 
     /// A rule acts on new articles only: what the archive held before stays as it was
