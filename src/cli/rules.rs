@@ -278,7 +278,7 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
 
 /// Whether the delete rules may go ahead: `None` when they would delete nothing or the
 /// question asked on a terminal is answered yes; else the exit status. Not on a terminal,
-/// says to pass --yes and exits with status 2, as `herald delete --query` does; a no on
+/// says to pass --yes and exits with status 2, as a delete by query does; a no on
 /// the terminal is exit status 0, as for `herald feed remove`.
 fn deletes_refused(store: &Store) -> Result<Option<ExitCode>> {
     let mut going = Vec::new();
