@@ -113,3 +113,37 @@ fn accounts_are_added_listed_and_removed_without_their_secrets() {
     );
     assert!(!shown.contains("phone"), "{shown}");
 }
+
+/// A secret command that prints its line and exits, leaving a child that holds its output
+/// open, does not keep `herald sync` waiting for the child.
+#[test]
+fn sync_does_not_wait_for_a_child_the_secret_command_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("herald.db");
+    let script = dir.path().join("token.sh");
+    std::fs::write(&script, "#!/bin/sh\necho not-a-real-token\nsleep 40 &\n").unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let add = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "home",
+            "--kind",
+            "miniflux",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--secret-command",
+            script.to_str().unwrap(),
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    let started = std::time::Instant::now();
+    let sync = herald(&store, &["sync"]);
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+    // Nothing listens on port 9: the sync fails there, past the secret.
+    let err = text(&sync.stderr);
+    assert!(!sync.status.success());
+    assert!(!err.contains("getting its secret"), "{err}");
+}
