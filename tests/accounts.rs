@@ -147,3 +147,49 @@ fn sync_does_not_wait_for_a_child_the_secret_command_left_behind() {
     assert!(!sync.status.success());
     assert!(!err.contains("getting its secret"), "{err}");
 }
+
+/// A name that begins with `-` would read as an option everywhere it is given again
+/// (`herald sync -x`, `herald account remove -x`): refused when the account is added.
+#[test]
+fn an_account_name_that_starts_with_a_dash_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("herald.db");
+    for name in ["-x", "--home", "-"] {
+        let add = herald(
+            &store,
+            &[
+                "account",
+                "add",
+                "--kind",
+                "miniflux",
+                "--url",
+                "http://127.0.0.1:9/",
+                "--secret-env",
+                "HERALD_TEST_SECRET",
+                "--",
+                name,
+            ],
+        );
+        let err = text(&add.stderr);
+        assert!(!add.status.success(), "{name}: accepted");
+        assert!(err.contains("cannot start with `-`"), "{name}: {err}");
+    }
+    let list = herald(&store, &["account", "list", "--json"]);
+    assert_eq!(text(&list.stdout).trim(), "[]");
+    // A dash inside a name is fine.
+    let add = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "my-home",
+            "--kind",
+            "miniflux",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--secret-env",
+            "HERALD_TEST_SECRET",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+}
