@@ -353,6 +353,18 @@ fn a_delete_rule_keeps_starred_articles_says_what_it_takes_and_asks_before_apply
         "{said}"
     );
     assert!(said.contains("1 starred article kept"), "{said}");
+    // Edited, it says again what it would take.
+    let id = json_of(&herald(d, &["rule", "list", "--json"]))[0]["id"].to_string();
+    let out = herald(d, &["rule", "edit", &id, "--query", "since:1000y"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("would delete"), "{said}");
+    let out = herald(d, &["rule", "edit", &id, "--query=-zeppelin"]);
+    assert!(out.status.success());
 
     // Standard input is not a terminal: refused without --yes, nothing done.
     let out = herald(d, &["rule", "apply"]);

@@ -203,14 +203,7 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
                     printable(&rule.query),
                     rule.action.describe()
                 )?;
-                if rule.action == RuleAction::Delete {
-                    let preview = store.preview_rule(&rule)?;
-                    outln!(
-                        "Applied, it would delete {} of the articles stored now ({} kept: delete rules never delete starred articles)",
-                        preview.ids.len(),
-                        count(preview.starred_kept, "starred article", "starred articles"),
-                    )?;
-                }
+                print_what_it_would_delete(store, &rule)?;
             }
         }
         RuleCommand::List { json } => {
@@ -247,6 +240,7 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
                 printable(&rule.query),
                 rule.action.describe()
             )?;
+            print_what_it_would_delete(store, &rule)?;
         }
         RuleCommand::Move { id, position } => {
             if let Err(err) = store.move_rule(*id, *position as usize) {
@@ -274,6 +268,20 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// For a delete rule, how many of the stored articles it would take if applied now.
+fn print_what_it_would_delete(store: &Store, rule: &Rule) -> Result<()> {
+    if rule.action != RuleAction::Delete {
+        return Ok(());
+    }
+    let preview = store.preview_rule(rule)?;
+    outln!(
+        "Applied, it would delete {} of the articles stored now ({} kept: delete rules never delete starred articles)",
+        preview.ids.len(),
+        count(preview.starred_kept, "starred article", "starred articles"),
+    )?;
+    Ok(())
 }
 
 /// Whether the delete rules may go ahead: `None` when they would delete nothing or the

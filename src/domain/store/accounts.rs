@@ -154,7 +154,7 @@ impl NewAccount {
                 crate::domain::text::printable(name)
             );
         }
-        // It would read as an option wherever it is given again (`herald sync -x`).
+        // It would read as an option wherever it is given again (herald sync -x).
         if name.starts_with('-') {
             bail!(
                 "an account's name cannot start with `-` (not `{}`): it would read as an option",
