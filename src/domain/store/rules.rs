@@ -766,4 +766,22 @@ mod tests {
         let id = id_of(&store, "1").unwrap();
         assert_eq!(flags(&store, id), (false, true, false));
     }
+
+    /// A delete rule an older build kept with a query of punctuation alone, which then
+    /// matched every article, is now skipped with a warning: it deletes nothing new.
+    #[test]
+    fn a_stored_rule_with_nothing_to_search_for_deletes_nothing() {
+        let store = Store::open_in_memory().unwrap();
+        store.add_rule("casino", RuleAction::Delete).unwrap();
+        store
+            .conn
+            .execute("UPDATE rules SET query = '( —' WHERE position = 1", [])
+            .unwrap();
+        store
+            .import(&[item("1", "Wire", "Harbour", "A ferry.")], now())
+            .unwrap();
+        assert!(id_of(&store, "1").is_some());
+        let err = format!("{:#}", store.apply_rules(true).unwrap_err());
+        assert!(err.contains("nothing to search for"), "{err}");
+    }
 }
