@@ -158,6 +158,17 @@ fn checked_query(text: &str) -> Result<Query> {
     })
 }
 
+/// A kept rule's query, checked again (an older build may have kept what this one
+/// refuses); the error names the rule and how to mend it.
+fn stored_query(rule: &Rule) -> Result<Query> {
+    checked_query(&rule.query).with_context(|| {
+        format!(
+            "rule {} (mend it with `herald rule edit ID --query QUERY`, or remove it)",
+            rule.id
+        )
+    })
+}
+
 impl Store {
     /// Adds a rule at the end of the list.
     pub fn add_rule(&self, query: &str, action: RuleAction) -> Result<Rule> {
@@ -275,7 +286,7 @@ impl Store {
     pub fn apply_rules(&self, dry_run: bool) -> Result<Vec<RuleRun>> {
         let mut runs = Vec::new();
         for rule in self.rules()? {
-            let ids = self.acted_on(&rule.action, checked_query(&rule.query)?)?;
+            let ids = self.acted_on(&rule.action, stored_query(&rule)?)?;
             if !dry_run {
                 let tx = self.write()?;
                 self.inside_open(|| self.act(&rule, &ids))?;
@@ -288,7 +299,7 @@ impl Store {
 
     /// What `rule` would act on over the whole archive now, changing nothing.
     pub fn preview_rule(&self, rule: &Rule) -> Result<RulePreview> {
-        let query = checked_query(&rule.query)?;
+        let query = stored_query(rule)?;
         let starred_kept = if rule.action == RuleAction::Delete && query.starred != Some(false) {
             let mut starred = query.clone();
             starred.starred = Some(true);
@@ -783,5 +794,6 @@ mod tests {
         assert!(id_of(&store, "1").is_some());
         let err = format!("{:#}", store.apply_rules(true).unwrap_err());
         assert!(err.contains("nothing to search for"), "{err}");
+        assert!(err.contains("rule 1 (mend it"), "{err}");
     }
 }
