@@ -252,3 +252,21 @@ fn queries_with_nothing_to_search_for_are_refused_by_every_command() {
     assert_eq!(out.status.code(), Some(0));
     assert!(json(&out).as_array().unwrap().len() < total);
 }
+
+/// A view named `-x` could be named again only after `--`: refused, as account names are.
+#[test]
+fn a_view_name_that_starts_with_a_dash_is_refused() {
+    let (_dir, path) = setup();
+    let out = herald(&path, &["view", "add", "--", "-x", "tram"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot start with `-`"), "{err}");
+    assert!(
+        herald(&path, &["view", "add", "trams", "tram"])
+            .status
+            .success()
+    );
+    let out = herald(&path, &["view", "rename", "trams", "--", "--trams"]);
+    assert!(!out.status.success());
+    assert_eq!(view_names(&path), ["trams"]);
+}

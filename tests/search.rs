@@ -295,6 +295,20 @@ mod bounds {
         }
     }
 
+    #[test]
+    fn a_view_saved_in_the_reader_may_not_start_with_a_dash() {
+        let mut h = Harness::new(&fixtures(), 100, 30);
+        h.keys("/");
+        h.type_text("tram");
+        h.keys("enter V");
+        h.type_text("-trams");
+        h.keys("enter");
+        let status = h.app.status.clone().unwrap_or_default();
+        assert!(status.contains("cannot start with `-`"), "{status}");
+        assert!(h.store.views().unwrap().iter().all(|v| v.name != "-trams"));
+        assert!(h.app.views.iter().all(|v| v.name != "-trams"));
+    }
+
     /// The largest query accepted, on 10,000 articles: the figure is printed (run with
     /// --nocapture), the assertion is on the results.
     #[test]

@@ -261,6 +261,12 @@ impl App {
                     self.status = Some("A view needs a name".into());
                     return;
                 }
+                if name.starts_with('-') {
+                    self.status = Some(
+                        "A view's name cannot start with `-`: it would read as an option".into(),
+                    );
+                    return;
+                }
                 let saved = SavedView {
                     name: name.clone(),
                     query: self.view.text.clone(),
