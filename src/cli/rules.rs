@@ -1,7 +1,8 @@
 //! `herald rule` (add, list, edit, move, remove, apply) and `herald prune`: what a person
 //! never wants to see, and how long articles are kept. Each prints what it did, or one
 //! JSON value with `--json`. Exit status: 0 done; 1 a rule that is not there, or a store
-//! error; 2 a query that does not parse.
+//! error; 2 a query that does not parse or has nothing to search for, or a delete rule to
+//! apply without --yes when standard input is not a terminal.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

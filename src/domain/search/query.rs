@@ -56,10 +56,13 @@ impl Term {
         self.text.chars().any(cjk::is_cjk)
     }
 
-    /// Whether the term has anything the indexes hold: a letter or a digit. Punctuation
-    /// and emoji alone are in no index, so such a term searches for nothing.
+    /// Whether the term has anything the indexes hold: a letter or a digit, or a
+    /// character of the CJK bigram index (which holds its punctuation too, `・`).
+    /// Punctuation and emoji alone are in no index, so such a term searches for nothing.
     pub fn has_text(&self) -> bool {
-        self.text.chars().any(char::is_alphanumeric)
+        self.text
+            .chars()
+            .any(|c| c.is_alphanumeric() || cjk::is_cjk(c))
     }
 
     /// This term, then the same term in each other spelling of its letter pairs
