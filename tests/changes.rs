@@ -270,3 +270,22 @@ fn a_view_name_that_starts_with_a_dash_is_refused() {
     assert!(!out.status.success());
     assert_eq!(view_names(&path), ["trams"]);
 }
+
+/// A delete by query says, before --yes, how many of what it finds are starred: they go
+/// too, unlike with a delete rule or retention.
+#[test]
+fn a_delete_by_query_says_how_many_starred_articles_it_would_take() {
+    let (_dir, path) = setup();
+    assert!(
+        herald(&path, &["mark", "star", "--query", "tram"])
+            .status
+            .success()
+    );
+    let out = herald(&path, &["delete", "--query", "tram OR ferry"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("finds 2 articles, 1 of them starred"), "{err}");
+    let out = herald(&path, &["delete", "--query", "ferry"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("finds 1 article;"), "{err}");
+}
