@@ -392,3 +392,57 @@ fn a_delete_rule_keeps_starred_articles_says_what_it_takes_and_asks_before_apply
     assert_eq!(stored(), 1, "only the starred article is left");
     assert_eq!(count("is:starred"), 1);
 }
+
+/// On a terminal, `rule apply` with a delete rule asks first: `script` (util-linux) gives
+/// it one, and types the answer.
+#[test]
+fn rule_apply_asks_on_a_terminal_before_a_delete_rule_deletes() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no script(1) to give herald a terminal");
+        return;
+    }
+    let dir = setup("");
+    let d = dir.path();
+    let stored = || Store::open(&d.join("s.db")).unwrap().count().unwrap();
+    let total = stored();
+    assert!(
+        herald(d, &["rule", "add", "--delete", "tram"])
+            .status
+            .success()
+    );
+    let on_a_terminal = |answer: &str| {
+        let line = format!(
+            "'{}' --store '{}' --config '{}' rule apply",
+            env!("CARGO_BIN_EXE_herald"),
+            d.join("s.db").display(),
+            d.join("config.toml").display()
+        );
+        let mut child = Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env("XDG_STATE_HOME", d)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{answer}\n").as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, said) = on_a_terminal("n");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("Apply the rules? [y/N]"), "{said}");
+    assert!(said.contains("nothing was done"), "{said}");
+    assert_eq!(stored(), total);
+    let (code, said) = on_a_terminal("y");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("acted on 1 article"), "{said}");
+    assert_eq!(stored(), total - 1);
+}
