@@ -121,7 +121,12 @@ fn sync_does_not_wait_for_a_child_the_secret_command_left_behind() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("herald.db");
     let script = dir.path().join("token.sh");
-    std::fs::write(&script, "#!/bin/sh\necho not-a-real-token\nsleep 40 &\n").unwrap();
+    // The sleeper's id goes beside the script, so that the test ends it.
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho not-a-real-token\nsleep 40 &\necho $! > \"$0.pid\"\n",
+    )
+    .unwrap();
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let add = herald(
         &store,
@@ -146,6 +151,10 @@ fn sync_does_not_wait_for_a_child_the_secret_command_left_behind() {
     let err = text(&sync.stderr);
     assert!(!sync.status.success());
     assert!(!err.contains("getting its secret"), "{err}");
+    let sleeper = std::fs::read_to_string(dir.path().join("token.sh.pid")).unwrap();
+    let _ = std::process::Command::new("kill")
+        .arg(sleeper.trim())
+        .status();
 }
 
 /// A name that begins with `-` would read as an option everywhere it is given again

@@ -182,7 +182,7 @@ mod tests {
     #[test]
     fn a_child_left_holding_the_output_is_not_waited_for() {
         let started = Instant::now();
-        let got = secret(&account(sh("echo hunter2; sleep 30 &"))).unwrap();
+        let got = secret(&account(sh("echo hunter2; sleep 10 &"))).unwrap();
         assert_eq!(got, "hunter2");
         assert!(
             started.elapsed() < Duration::from_secs(5),
@@ -192,7 +192,7 @@ mod tests {
 
         // Nothing printed, and the same child left: an error, as soon.
         let started = Instant::now();
-        let err = secret(&account(sh("sleep 30 &"))).unwrap_err();
+        let err = secret(&account(sh("sleep 10 &"))).unwrap_err();
         assert!(format!("{err:#}").contains("printed nothing"), "{err:#}");
         assert!(
             started.elapsed() < Duration::from_secs(5),
@@ -203,11 +203,11 @@ mod tests {
         // Never prints and never exits, with a child on the pipe too: stopped at the
         // limit, with the command and the limit named.
         let started = Instant::now();
-        let args = ["sh", "-c", "sleep 30 & sleep 30"].map(String::from);
+        let args = ["sh", "-c", "sleep 10 & sleep 10"].map(String::from);
         let err = run(&args, Duration::from_millis(500)).unwrap_err();
         let text = format!("{err:#}");
         assert!(
-            text.contains("took more than") && text.contains("sleep 30"),
+            text.contains("took more than") && text.contains("sleep 10"),
             "{text}"
         );
         assert!(
