@@ -16,7 +16,7 @@ use crate::app::{Effect, Report};
 use anyhow::Result;
 
 use crate::domain::message::count;
-use crate::domain::store::Store;
+use crate::domain::store::{RuleAction, Store};
 
 /// How long the writer waits idle before it looks whether another process changed the
 /// store.
@@ -266,8 +266,17 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
         }
         Effect::AddRule(query, action) => {
             let rule = store.add_rule(&query, action)?;
+            let archive = if rule.action == RuleAction::Delete {
+                let preview = store.preview_rule(&rule)?;
+                format!(
+                    "herald rule apply would delete {} already stored; starred ones are kept",
+                    count(preview.ids.len(), "article", "articles")
+                )
+            } else {
+                "herald rule apply for the archive".to_owned()
+            };
             Some(Report::SourcesChanged(format!(
-                "Rule {}: new articles that \"{}\" finds: {} (herald rule apply for the archive)",
+                "Rule {}: new articles that \"{}\" finds: {} ({archive})",
                 rule.id,
                 rule.query,
                 rule.action.describe()
