@@ -733,12 +733,8 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         .add_feed(&server.url("/broken.xml"), Some("Broken"))
         .unwrap();
     let (events, received) = std::sync::mpsc::channel();
-    let background = herald::tui::Background::start(
-        &path,
-        events,
-        &herald::app::Settings::default(),
-        false,
-    );
+    let background =
+        herald::tui::Background::start(&path, events, &herald::app::Settings::default(), false);
     background.fetch_feeds();
     let mut progress = Vec::new();
     let done = loop {

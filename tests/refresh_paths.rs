@@ -135,12 +135,8 @@ fn the_command_line_and_the_reader_refresh_alike() {
 
     // The reader's route: its background thread, as `R` starts it.
     let (events, received) = std::sync::mpsc::channel();
-    let background = herald::tui::Background::start(
-        &reader,
-        events,
-        &herald::app::Settings::default(),
-        false,
-    );
+    let background =
+        herald::tui::Background::start(&reader, events, &herald::app::Settings::default(), false);
     background.fetch_feeds();
     loop {
         match received.recv_timeout(Duration::from_secs(30)).unwrap() {

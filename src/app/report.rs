@@ -44,6 +44,8 @@ pub enum Report {
     /// Rows of the list, loaded from the store from index `start`.
     RowsLoaded {
         start: usize,
+        /// How many rows were asked for: fewer came back when articles went meanwhile.
+        asked: usize,
         rows: Vec<Summary>,
     },
     /// The sources pane's content, from the store's kept counts.
@@ -122,7 +124,7 @@ impl App {
                 self.feeds_found(&address, found, &mut effects);
             }
             Report::Subscribed(name) => self.subscribed(name, &mut effects),
-            Report::RowsLoaded { start, rows } => self.list.fill(start, rows),
+            Report::RowsLoaded { start, asked, rows } => self.list.fill(start, asked, rows),
             Report::Notify(message) => self.status = Some(message),
             Report::SourcesLoaded(overview) => self.sources_loaded(overview, &mut effects),
             Report::ViewsCounted(counts) => self.views_counted(counts),

@@ -118,6 +118,7 @@ fn run_effect(
     Ok(match effect {
         Effect::LoadRows { start, len, ids } => Some(Report::RowsLoaded {
             start,
+            asked: ids.as_ref().map_or(len, |ids| ids.len()),
             rows: match ids {
                 Some(ids) => store.summaries_by_ids(&ids)?,
                 None => store.summaries(Some(len), start)?,

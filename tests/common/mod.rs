@@ -12,11 +12,11 @@ use herald::domain::model::{NewArticle, Published};
 use herald::domain::store::Store;
 use herald::tui::event::Event;
 use herald::tui::{Background, run_effects};
-use std::sync::mpsc::Receiver;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
+use std::sync::mpsc::Receiver;
 
 /// The reader without a terminal, on the route people run: a store file, the reader's
 /// threads (writer, search worker, view counter, fetches) started as the reader starts
@@ -62,7 +62,10 @@ impl Harness {
 
     /// A harness over a store file of the test's own, with its app.
     pub fn over(store: Store, app: App, dir: Option<tempfile::TempDir>) -> Harness {
-        let path = store.path().expect("a store file: the reader's threads open it").to_owned();
+        let path = store
+            .path()
+            .expect("a store file: the reader's threads open it")
+            .to_owned();
         let (events, received) = std::sync::mpsc::channel();
         // The writer does not watch for other processes' writes here: the tests write
         // to the store themselves, and say when the app should hear of it.
@@ -80,7 +83,12 @@ impl Harness {
 
     /// Runs effects as the reader does, then takes in every answer.
     pub fn run(&mut self, effects: Vec<Effect>) {
-        run_effects(&self.store, &mut self.app, effects, Some(&self.route.background));
+        run_effects(
+            &self.store,
+            &mut self.app,
+            effects,
+            Some(&self.route.background),
+        );
         self.settle();
     }
 
@@ -117,8 +125,19 @@ impl Harness {
                 }
             };
             if let Event::Report(report) = event {
+                if std::env::var_os("HARNESS_DEBUG").is_some() {
+                    eprintln!(
+                        "report {}",
+                        format!("{report:?}").chars().take(80).collect::<String>()
+                    );
+                }
                 let effects = self.app.apply(report);
-                run_effects(&self.store, &mut self.app, effects, Some(&self.route.background));
+                run_effects(
+                    &self.store,
+                    &mut self.app,
+                    effects,
+                    Some(&self.route.background),
+                );
             }
         }
     }
