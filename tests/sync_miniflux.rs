@@ -328,9 +328,14 @@ fn needs_miniflux_subscribed_on_the_server_then_synced_into_herald() {
         again.contains("entries 0 new 0 updated, 0 marks"),
         "{again}"
     );
-    // herald does not fetch an account's feeds itself: the server does.
+    // herald does not fetch an account's feeds itself: the server does, and herald
+    // fetch syncs the account (one refresh for every command).
     let fetched = herald.ok(&["fetch"]);
-    assert!(fetched.contains("fetched 0 feeds"), "{fetched}");
+    assert!(
+        fetched.contains("home: pushed 0, feeds +0, entries 0 new"),
+        "{fetched}"
+    );
+    assert!(!fetched.contains("Feed 1:"), "{fetched}");
     let _ = path(&herald.store);
 }
 
