@@ -3,7 +3,8 @@
 //! see the NOTICE there), each page with the article text a person expects. For every
 //! way a page comes into herald (a saved page, `herald import page.html`; a full-text
 //! feed's page and `x`, which fetch it) it prints the mean precision, recall and F1 of
-//! the words (bag of words per page, averaged over pages; an empty output scores 0),
+//! the words (bag of words per page, averaged over pages; an empty output scores 0;
+//! herald's link numbers and image marks are not counted as words),
 //! the pages that gave no text, and the time per page (wall clock, one thread), for the tuning half of the
 //! corpus (pages 1, 3, 5… in name order) and the held-out half (2, 4, 6…). Then the
 //! times of large pages and of shapes at dom_smoothie's bounds.
@@ -11,7 +12,8 @@
 //! `cargo bench --bench extract`. `HERALD_CORPUS=DIR` reads another corpus laid out
 //! the same way (`NAME.html` or `NAME.html.zst`, and `NAME.txt` or `NAME.txt.zst`);
 //! `HERALD_CORPUS_PAGES=1` prints each page's F1 and time per path, and each
-//! candidate's F1 and prose (the score the extractor chooses by).
+//! candidate's F1 and prose (the score the extractor chooses by);
+//! `HERALD_CORPUS_SHOW=NAME` prints one page's text by each path and candidate.
 //!
 //! Targets on the held-out half: mean F1 at least 0.96 on every path, no page without
 //! text, median time at most 15 ms a page.
@@ -20,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use herald::domain::extract::score::{Overlap, overlap};
-use herald::domain::extract::{candidates, extract};
+use herald::domain::extract::{Method, candidates, extract};
 use herald::domain::import::html::page_to_article;
 
 /// A way a page comes in.
@@ -54,6 +56,10 @@ fn main() {
         PathBuf::from,
     );
     let each = std::env::var_os("HERALD_CORPUS_PAGES").is_some();
+    if let Ok(name) = std::env::var("HERALD_CORPUS_SHOW") {
+        show(&dir, &name);
+        return;
+    }
     let corpus = read_corpus(&dir);
     println!("{} pages from {}", corpus.len(), dir.display());
     // results[path][page]
@@ -84,7 +90,11 @@ fn main() {
             // Each candidate's F1 and prose, and which one the choice took.
             for c in candidates(page, &address) {
                 let f1 = overlap(expected, &c.paragraphs.join("\n")).f1;
-                line.push_str(&format!("  {:?} {f1:.3}/{}", c.method, c.prose));
+                let how = match c.method {
+                    Method::Readability => "readability",
+                    Method::Own(_) => "own",
+                };
+                line.push_str(&format!("  {how} {f1:.3}/{}", c.prose));
             }
             println!("{line}");
         }
@@ -106,6 +116,24 @@ fn main() {
     }
     big_pages();
     bounds();
+}
+
+/// Prints one page's text as each path and each candidate gives it.
+fn show(dir: &Path, name: &str) {
+    let page = read(dir, name, "html").expect("the page");
+    let address = format!("https://corpus.example/{name}");
+    for path in PATHS {
+        println!("== {}", path.name);
+        for p in (path.run)(&page, &address).unwrap_or_default() {
+            println!("{p}");
+        }
+    }
+    for c in candidates(&page, &address) {
+        println!("== candidate {:?}, prose {}", c.method, c.prose);
+        for p in c.paragraphs {
+            println!("{p}");
+        }
+    }
 }
 
 fn summary(path: &str, half: &str, outcomes: &[Outcome]) {

@@ -107,6 +107,17 @@ pub fn differences<'a>(expected: &'a Expected, got: &[String]) -> (Vec<&'a str>,
 
 /// Lower-case words, without link numbers and image marks.
 fn normal(text: &str) -> String {
+    let words: Vec<String> = without_marks(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.join(" ")
+}
+
+/// `text` without the marks herald writes into it: link numbers (`[3]`) and images
+/// (`[image 4: a gull]`), which no page's own text has.
+pub fn without_marks(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('[') {
@@ -128,12 +139,7 @@ fn normal(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    let words: Vec<String> = out
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    words.join(" ")
+    out
 }
 
 /// Precision, recall and F1 of the words of an extraction against the expected text.
@@ -145,8 +151,10 @@ pub struct Overlap {
 }
 
 /// The bag-of-words overlap of `got` with `expected`: each word counts as often as it
-/// occurs. An empty extraction scores 0 on all three.
+/// occurs; herald's link numbers and image marks in `got` are not words of the page.
+/// An empty extraction scores 0 on all three.
 pub fn overlap(expected: &str, got: &str) -> Overlap {
+    let got = without_marks(got);
     let mut want: HashMap<String, usize> = HashMap::new();
     let mut expected_words = 0usize;
     for word in tokens(expected) {
@@ -154,7 +162,7 @@ pub fn overlap(expected: &str, got: &str) -> Overlap {
         expected_words += 1;
     }
     let (mut found, mut got_words) = (0usize, 0usize);
-    for word in tokens(got) {
+    for word in tokens(&got) {
         got_words += 1;
         if let Some(left) = want.get_mut(&word)
             && *left > 0

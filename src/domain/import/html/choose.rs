@@ -5,16 +5,24 @@
 //! search (the block whose paragraphs hold the most text outside links). The score of
 //! a candidate is its prose: the words of its paragraphs of at least
 //! [`PROSE_WORDS`] words that are not mostly links. dom_smoothie's text is kept unless
-//! herald's search finds more than [`OUTWEIGH`] times its prose: a header, a teaser or
-//! a block of links chosen by mistake is outweighed by the article.
+//! herald's search finds more than [`OUTWEIGH`] times its prose (a header or a teaser
+//! chosen by mistake is outweighed by the article), or, in another block altogether
+//! above dom_smoothie's, more than one and a half times (a wrong block of some length:
+//! a letter below the article); in a block below dom_smoothie's (where comments and
+//! letters are), more than three times.
+
+use std::collections::HashSet;
 
 use dom_smoothie::{Config, Readability};
+use ego_tree::NodeId;
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
-use super::convert::Converted;
+use super::convert::{Converted, to_text_at as html_to_text};
 use super::parse;
-use super::search::{article_to_text, bare_words, furniture_texts, own_search};
+use super::search::{
+    article_to_text, bare_words, before, furniture_texts, own_search, own_search_at,
+};
 use super::words::word_count;
 
 /// The largest page given to dom_smoothie; larger ones are read by herald's own search.
@@ -39,8 +47,18 @@ pub enum Method {
 
 /// A paragraph of fewer words is not counted as prose (a caption, a heading, a link).
 pub const PROSE_WORDS: usize = 10;
-/// How many times dom_smoothie's prose herald's search must find to be chosen.
+/// The share (in tenths) of dom_smoothie's text that must stay once the blocks named
+/// as furniture are left out, for them to be left out.
+const KEPT_TENTHS: usize = 6;
+/// How many times dom_smoothie's prose herald's search must find to be chosen, when
+/// it found the same block or one around it.
 pub const OUTWEIGH: usize = 2;
+/// How many times (in tenths) dom_smoothie's prose herald's search must find in
+/// another block altogether, above dom_smoothie's, to be chosen.
+pub const ELSEWHERE_TENTHS: usize = 15;
+/// How many times (in tenths) dom_smoothie's prose herald's search must find in
+/// another block below dom_smoothie's (where comments and letters are) to be chosen.
+pub const BELOW_TENTHS: usize = 30;
 
 /// One opinion on a page's text, for the benchmark's report.
 #[derive(Debug, Clone)]
@@ -74,7 +92,7 @@ fn candidate(method: Method, converted: Converted) -> Candidate {
 
 /// The best candidate's text for `page`, and how it was found.
 pub(super) fn best(page: &str, document: &Html, base: Option<&str>) -> (Converted, Method) {
-    let own = own_search(document, base);
+    let (own, at) = own_search_at(document, base);
     match readability(page, document, base) {
         Ok(mut first) => {
             // dom_smoothie's retries keep blocks its first pass left out, as bare
@@ -83,7 +101,16 @@ pub(super) fn best(page: &str, document: &Html, base: Option<&str>) -> (Converte
             first
                 .paragraphs
                 .retain(|p| !furniture.contains(&bare_words(p)));
-            if prose(&own.paragraphs) > OUTWEIGH * prose(&first.paragraphs) {
+            let needed = if shares_text(&first.paragraphs, &own.paragraphs) {
+                OUTWEIGH * 10
+            } else if above(document, at, &first.paragraphs) {
+                // Another block, below dom_smoothie's: comments, letters, more
+                // stories, which follow an article. Only a great deal more counts.
+                BELOW_TENTHS
+            } else {
+                ELSEWHERE_TENTHS
+            };
+            if prose(&own.paragraphs) * 10 > needed * prose(&first.paragraphs) {
                 (
                     own,
                     Method::Own("herald's search found more of the article"),
@@ -96,8 +123,36 @@ pub(super) fn best(page: &str, document: &Html, base: Option<&str>) -> (Converte
     }
 }
 
+/// Whether the first prose paragraph of `paragraphs` is written above the element `at`.
+fn above(document: &Html, at: NodeId, paragraphs: &[String]) -> bool {
+    let first = paragraphs
+        .iter()
+        .find(|p| !p.starts_with('#') && word_count(p) >= PROSE_WORDS);
+    first.is_some_and(|p| {
+        let words: Vec<String> = bare_words(p)
+            .split(' ')
+            .take(PROSE_WORDS)
+            .map(str::to_owned)
+            .collect();
+        before(document, at, &words.join(" "))
+    })
+}
+
+/// Whether half of `first`'s prose paragraphs are among `other`'s paragraphs (link
+/// numbers aside): the two found the same block, or one inside the other.
+fn shares_text(first: &[String], other: &[String]) -> bool {
+    let others: HashSet<String> = other.iter().map(|p| bare_words(p)).collect();
+    let (mut shared, mut all) = (0usize, 0usize);
+    for p in first.iter().filter(|p| word_count(p) >= PROSE_WORDS) {
+        all += 1;
+        shared += usize::from(others.contains(&bare_words(p)));
+    }
+    shared * 2 >= all
+}
+
 /// The words of a text's prose paragraphs: those of at least [`PROSE_WORDS`] words
-/// with fewer than one link to eight words, headings and list items aside.
+/// that end as a sentence ends (not a headline's teaser), with fewer than one link to
+/// eight words; headings aside.
 pub fn prose(paragraphs: &[String]) -> usize {
     paragraphs
         .iter()
@@ -105,13 +160,23 @@ pub fn prose(paragraphs: &[String]) -> usize {
         .map(|p| {
             let words = word_count(p);
             let links = p.matches("] ").count() + usize::from(p.ends_with(']'));
-            if words >= PROSE_WORDS && links * 8 < words {
+            if words >= PROSE_WORDS && links * 8 < words && sentence(p) {
                 words
             } else {
                 0
             }
         })
         .sum()
+}
+
+/// Whether a paragraph ends as a sentence does, link numbers and quotes aside.
+fn sentence(paragraph: &str) -> bool {
+    let mut end = paragraph.trim_end();
+    while let Some(open) = end.rfind(" [").filter(|_| end.ends_with(']')) {
+        end = end[..open].trim_end();
+    }
+    let end = end.trim_end_matches(['"', '\'', '”', '’', '»', ')', '」', '』']);
+    end.ends_with(['.', '!', '?', ':', ';', '…', '。', '！', '？', '।'])
 }
 
 /// The article's text by dom_smoothie, or why herald's own search reads it instead.
@@ -148,7 +213,17 @@ fn readability(page: &str, document: &Html, base: Option<&str>) -> Result<Conver
             .map_err(|_| "readability found no article")
     })
     .map_err(|_| "readability failed")??;
-    let converted = article_to_text(&content, base.as_ref().map(url::Url::as_str));
+    let base = base.as_ref().map(url::Url::as_str);
+    // Without the blocks named as furniture, unless that leaves out most of the text
+    // (the article itself in a wrapper named so).
+    let plain = html_to_text(&content, base);
+    let trimmed = article_to_text(&content, base);
+    let words = |c: &Converted| c.paragraphs.iter().map(|p| word_count(p)).sum::<usize>();
+    let converted = if words(&trimmed) * 10 >= words(&plain) * KEPT_TENTHS {
+        trimmed
+    } else {
+        plain
+    };
     if converted.paragraphs.is_empty() {
         return Err("readability found no text");
     }
@@ -197,9 +272,12 @@ mod tests {
         let paragraphs = vec![
             "## A heading of several words that is not prose at all".to_owned(),
             sentence.to_owned(),
+            format!("{sentence} [3]"),
             "Short caption.".to_owned(),
-            "One [1] two [2] three [3] four [4] five [5] six [6] seven [7]".to_owned(),
+            "One [1] two [2] three [3] four [4] five [5] six [6] seven [7].".to_owned(),
+            "A teaser's headline of ten or more words with no full stop".to_owned(),
         ];
-        assert_eq!(prose(&paragraphs), 12);
+        // Link numbers count as words.
+        assert_eq!(prose(&paragraphs), 25);
     }
 }

@@ -130,6 +130,9 @@ const ONWARD_HEADINGS: &[&str] = &[
     "top stories",
 ];
 
+/// The most words of one line of an onward list (a headline and its link).
+const ONWARD_ITEM: usize = 20;
+
 /// Openings of a line that says when the article was posted or changed.
 const STAMPS: &[&str] = &[
     "updated",
@@ -144,14 +147,47 @@ const STAMPS: &[&str] = &[
 /// Takes a page's furniture lines out of the article's paragraphs.
 pub fn clean(paragraphs: &mut Vec<String>) {
     cut_onward_list(paragraphs);
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut alts: HashSet<String> = HashSet::new();
+    let mut previous = String::new();
     paragraphs.retain(|p| {
         if is_furniture(p) {
             return false;
         }
-        // A gallery caption (or any line of some words) said again.
-        p.split_whitespace().count() < 3 || seen.insert(p.trim().to_owned())
+        let key = unnumbered(p);
+        // A paragraph said twice in a row, or a gallery's image shown again.
+        let repeated = key == previous || (key.starts_with("[image") && !alts.insert(key.clone()));
+        if !repeated {
+            previous = key;
+        }
+        !repeated
     });
+}
+
+/// A paragraph without its link and image numbers: `[image 4: Gull]` is `[image: Gull]`.
+fn unnumbered(paragraph: &str) -> String {
+    let mut out = String::with_capacity(paragraph.len());
+    let mut rest = paragraph;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let (image, tail) = match after.strip_prefix("image ") {
+            Some(tail) => (true, tail),
+            None => (false, after),
+        };
+        let digits = tail.len() - tail.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let tail = &tail[digits..];
+        if image {
+            out.push_str("[image");
+            rest = tail;
+        } else if digits > 0 && tail.starts_with(']') {
+            rest = &tail[1..];
+        } else {
+            out.push('[');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out.trim().to_owned()
 }
 
 /// Cuts a "You may also like" heading and the short lines after it, when only short
@@ -161,9 +197,10 @@ fn cut_onward_list(paragraphs: &mut Vec<String>) {
     let heading = (start..paragraphs.len()).find(|&i| {
         let bare = bare(&paragraphs[i]);
         ONWARD_HEADINGS.contains(&bare.as_str())
-            && paragraphs[i + 1..]
-                .iter()
-                .all(|p| p.split_whitespace().count() < 25 || p.contains("] "))
+            && paragraphs[i + 1..].iter().all(|p| {
+                p.lines()
+                    .all(|l| l.split_whitespace().count() < ONWARD_ITEM)
+            })
     });
     if let Some(at) = heading {
         paragraphs.truncate(at);
@@ -238,9 +275,11 @@ mod tests {
     fn an_onward_list_at_the_end_and_repeated_captions_are_cut() {
         let mut paragraphs: Vec<String> = [
             "The ferry runs again from Monday.",
+            "[image 1: A gull on the quay at dawn.]",
+            "A gull on the quay at dawn.",
             "A gull on the quay at dawn.",
             "The fares stay as they were last year.",
-            "A gull on the quay at dawn.",
+            "[image 2: A gull on the quay at dawn.]",
             "## You may also like",
             "• Bus fares rise [1]",
             "• New quay opens [2]",
@@ -252,6 +291,7 @@ mod tests {
             paragraphs,
             [
                 "The ferry runs again from Monday.",
+                "[image 1: A gull on the quay at dawn.]",
                 "A gull on the quay at dawn.",
                 "The fares stay as they were last year."
             ]

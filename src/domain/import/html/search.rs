@@ -8,8 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ego_tree::NodeId;
 use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Node};
 
@@ -46,6 +46,9 @@ const FURNITURE: &[&str] = &[
 
 /// How many levels above the densest block an `<article>` or `<main>` is looked for.
 const WIDEN: usize = 4;
+/// How much more paragraph text (in tenths) than the block's an `<article>` or
+/// `<main>` around it may hold and still be taken as the article.
+const WIDER_TENTHS: usize = 13;
 
 /// Whether an element is page furniture: navigation, asides, sharing and comment boxes.
 fn is_furniture(element: &Element) -> bool {
@@ -89,6 +92,11 @@ fn words(marks: &str) -> impl Iterator<Item = String> + '_ {
 /// The article in `document` by herald's own search, its links resolved against
 /// `base`.
 pub(super) fn own_search(document: &Html, base: Option<&str>) -> Converted {
+    own_search_at(document, base).0
+}
+
+/// As [`own_search`], with the element the text was written from.
+pub(super) fn own_search_at(document: &Html, base: Option<&str>) -> (Converted, NodeId) {
     let (root, kept) = match densest_block(document) {
         Some(block) => widen(document, block),
         None => (document.tree.root().id(), HashSet::new()),
@@ -97,30 +105,78 @@ pub(super) fn own_search(document: &Html, base: Option<&str>) -> Converted {
     if let Some(node) = document.tree.get(root) {
         writer.write(node);
     }
-    writer.finish()
+    (writer.finish(), root)
 }
 
-/// The `<article>`, `<main>` or `[role=main]` a few levels around `block`, else
-/// `block`; with the elements from it down to `block`, which hold the article and are
-/// never furniture.
+/// The most bytes of text read before an element by [`before`].
+const MAX_BEFORE: usize = 1024 * 1024;
+
+/// Whether `words` (as [`bare_words`] writes them) occur in the page's text before
+/// the element `at`: the text they come from is above it.
+pub(super) fn before(document: &Html, at: NodeId, words: &str) -> bool {
+    let mut text = String::new();
+    for node in document.tree.root().descendants() {
+        if node.id() == at || text.len() > MAX_BEFORE {
+            break;
+        }
+        if let Node::Text(t) = node.value() {
+            let dropped = node
+                .parent()
+                .and_then(|p| p.value().as_element())
+                .is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"));
+            if !dropped {
+                text.push_str(t);
+            }
+        }
+    }
+    !words.is_empty() && format!(" {} ", bare_words(&text)).contains(&format!(" {words} "))
+}
+
+/// The `<article>`, `<main>` or `[role=main]` a few levels around `block`, when its
+/// paragraphs hold little more text than the block's (not a whole page's worth of
+/// teasers), else `block`; with the elements from it down to `block`, which hold the
+/// article and are never furniture.
 fn widen(document: &Html, block: NodeId) -> (NodeId, HashSet<NodeId>) {
     let mut kept = HashSet::from([block]);
     let mut root = block;
     let Some(node) = document.tree.get(block) else {
         return (root, kept);
     };
+    let own = paragraph_text(node);
     let mut path = vec![block];
     for ancestor in node.ancestors().take(WIDEN) {
         path.push(ancestor.id());
         if let Some(element) = ancestor.value().as_element()
             && (matches!(element.name(), "article" | "main")
                 || element.attr("role") == Some("main"))
+            && paragraph_text(ancestor) * 10 <= own * WIDER_TENTHS
         {
             root = ancestor.id();
             kept.extend(path.iter().copied());
         }
     }
     (root, kept)
+}
+
+/// The bytes of text in the `<p>`s under `root`, outside links.
+fn paragraph_text(root: NodeRef<'_, Node>) -> usize {
+    let (mut text, mut paragraphs, mut links) = (0usize, 0usize, 0usize);
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(e) if e.name() == "p" => paragraphs += 1,
+                Node::Element(e) if e.name() == "a" => links += 1,
+                Node::Text(t) if paragraphs > 0 && links == 0 => text += t.trim().len(),
+                _ => {}
+            },
+            Edge::Close(node) => match node.value() {
+                Node::Element(e) if e.name() == "p" => paragraphs = paragraphs.saturating_sub(1),
+                Node::Element(e) if e.name() == "a" => links = links.saturating_sub(1),
+                _ => {}
+            },
+        }
+    }
+    text
 }
 
 /// The element whose own `<p>` children hold the most text outside links. One pass:
