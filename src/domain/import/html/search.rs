@@ -249,7 +249,7 @@ pub(super) fn article_to_text(html: &str, base: Option<&str>) -> Converted {
 const MAX_FURNITURE_TEXT: usize = 400;
 
 /// The texts of the page's short furniture blocks (each block's, and each of its
-/// children's), as [`bare_words`] writes them: a paragraph of another search's text
+/// children's; a long block's are not taken), as [`bare_words`] writes them: a paragraph of another search's text
 /// that is one of them is furniture. Each text is read up to a bound, so nested
 /// furniture costs no more than the page's size times the bound.
 pub(super) fn furniture_texts(document: &Html) -> HashSet<String> {
@@ -259,6 +259,11 @@ pub(super) fn furniture_texts(document: &Html) -> HashSet<String> {
             continue;
         };
         if !is_furniture(element.value()) {
+            continue;
+        }
+        // A short block and its children; never the children of a long one, which
+        // may be the article in a wrapper named so.
+        if short_text(element).is_none() {
             continue;
         }
         for block in std::iter::once(element).chain(element.child_elements()) {
@@ -341,6 +346,19 @@ mod tests {
         ] {
             assert!(!classed(class), "{class}");
         }
+    }
+
+    #[test]
+    fn short_furniture_texts_are_remembered_and_a_long_wrappers_paragraphs_are_not() {
+        let long =
+            "The harbour board agreed to keep the night ferry running all winter. ".repeat(3);
+        let page = format!(
+            "<div class=\"comments\"><p>Log in to comment</p></div>\
+             <div class=\"social-wrapper\"><p>{long}</p><p>{long}</p><p>The quay reopens.</p></div>"
+        );
+        let texts = furniture_texts(&Html::parse_document(&page));
+        assert!(texts.contains("log in to comment"));
+        assert!(!texts.contains("the quay reopens"), "{texts:?}");
     }
 
     #[test]
