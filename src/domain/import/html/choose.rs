@@ -204,25 +204,29 @@ fn readability(page: &str, document: &Html, base: Option<&str>) -> Result<Conver
     let base = base
         .and_then(|b| url::Url::parse(b).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
-    let content = crate::domain::panics::contain(|| {
+    let (content, words) = crate::domain::panics::contain(|| {
         let mut reader = Readability::new(page, base.as_ref().map(url::Url::as_str), Some(config))
             .map_err(|_| "the page's address is not absolute")?;
         reader
             .parse()
-            .map(|article| article.content.to_string())
+            .map(|article| {
+                (
+                    article.content.to_string(),
+                    word_count(&article.text_content),
+                )
+            })
             .map_err(|_| "readability found no article")
     })
     .map_err(|_| "readability failed")??;
     let base = base.as_ref().map(url::Url::as_str);
     // Without the blocks named as furniture, unless that leaves out most of the text
-    // (the article itself in a wrapper named so).
-    let plain = html_to_text(&content, base);
+    // (the article itself in a wrapper named so): then as dom_smoothie gave it.
     let trimmed = article_to_text(&content, base);
-    let words = |c: &Converted| c.paragraphs.iter().map(|p| word_count(p)).sum::<usize>();
-    let converted = if words(&trimmed) * 10 >= words(&plain) * KEPT_TENTHS {
+    let kept: usize = trimmed.paragraphs.iter().map(|p| word_count(p)).sum();
+    let converted = if kept * 10 >= words * KEPT_TENTHS {
         trimmed
     } else {
-        plain
+        html_to_text(&content, base)
     };
     if converted.paragraphs.is_empty() {
         return Err("readability found no text");
