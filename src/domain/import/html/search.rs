@@ -52,12 +52,16 @@ const WIDER_TENTHS: usize = 13;
 
 /// Whether an element is page furniture: navigation, asides, sharing and comment boxes.
 fn is_furniture(element: &Element) -> bool {
-    matches!(
-        element.name(),
-        "nav" | "aside" | "footer" | "header" | "form"
-    ) || element
-        .attr("role")
-        .is_some_and(|r| r == "navigation" || r == "complementary")
+    element.name() == "header" || is_block_furniture(element)
+}
+
+/// Furniture inside an article's block: as [`is_furniture`], except a `<header>`,
+/// which there holds the headline, the byline and the lead picture.
+fn is_block_furniture(element: &Element) -> bool {
+    matches!(element.name(), "nav" | "aside" | "footer" | "form")
+        || element
+            .attr("role")
+            .is_some_and(|r| r == "navigation" || r == "complementary")
         || [element.attr("class"), element.attr("id")]
             .into_iter()
             .flatten()
@@ -240,7 +244,7 @@ fn densest_block(document: &Html) -> Option<NodeId> {
 /// (share rows, comment boxes, related links) a relaxed search may have kept in it.
 pub(super) fn article_to_text(html: &str, base: Option<&str>) -> Converted {
     let fragment = super::parse::fragment(html);
-    let mut writer = Writer::new(is_furniture).with_base(base);
+    let mut writer = Writer::new(is_block_furniture).with_base(base);
     writer.write(fragment.tree.root());
     writer.finish()
 }
@@ -258,7 +262,7 @@ pub(super) fn furniture_texts(document: &Html) -> HashSet<String> {
         let Some(element) = ElementRef::wrap(node) else {
             continue;
         };
-        if !is_furniture(element.value()) {
+        if !is_block_furniture(element.value()) {
             continue;
         }
         // A short block and its children; never the children of a long one, which
