@@ -109,6 +109,10 @@ fn main() {
         "path", "half", "pages", "precision", "recall", "F1", "empty", "median ms", "mean ms"
     );
     for (path, outcomes) in PATHS.iter().zip(&results) {
+        let held: Vec<Outcome> = outcomes.iter().skip(1).step_by(2).copied().collect();
+        targets(path.name, &held);
+    }
+    for (path, outcomes) in PATHS.iter().zip(&results) {
         for (half, parity) in [("tuning", 0), ("held-out", 1), ("all", 2)] {
             let chosen: Vec<Outcome> = outcomes
                 .iter()
@@ -139,6 +143,22 @@ fn show(dir: &Path, name: &str) {
             println!("{p}");
         }
     }
+}
+
+/// Whether the held-out half meets the targets: mean F1 at least 0.96, no page
+/// without text, median time at most 15 ms.
+fn targets(path: &str, held: &[Outcome]) {
+    let f1 = held.iter().map(|o| o.overlap.f1).sum::<f64>() / held.len().max(1) as f64;
+    let empty = held.iter().filter(|o| o.empty).count();
+    let mut times: Vec<f64> = held.iter().map(|o| o.ms).collect();
+    times.sort_by(f64::total_cmp);
+    let median = times.get(times.len() / 2).copied().unwrap_or_default();
+    let met = f1 >= 0.96 && empty == 0 && median <= 15.0;
+    println!(
+        "{path}: held-out F1 {f1:.3} (target 0.96), {empty} without text (target 0), \
+         median {median:.1} ms (target 15): {}",
+        if met { "targets met" } else { "TARGETS MISSED" }
+    );
 }
 
 fn summary(path: &str, half: &str, outcomes: &[Outcome]) {

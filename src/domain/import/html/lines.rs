@@ -19,6 +19,53 @@ const LABELS: &[&str] = &[
     "story continues below advertisement",
     "article continues below",
     "continue reading below",
+    "caption",
+    "close",
+    "toggle caption",
+    "hide caption",
+    "enlarge this image",
+    "expand",
+    "open gallery",
+    "view gallery",
+    "this slideshow requires javascript",
+    "play video",
+    "watch video",
+];
+
+/// Picture agencies, whose name ends a credit line (`Alex Wong | Getty Images`).
+const AGENCIES: &[&str] = &[
+    "getty images",
+    "getty",
+    "ap",
+    "ap photo",
+    "afp",
+    "reuters",
+    "shutterstock",
+    "alamy",
+    "epa",
+    "pa",
+    "pa media",
+    "bloomberg",
+    "istock",
+];
+
+/// Openings of a picture's credit written in parentheses or as a label.
+const CREDIT_LABELS: &[&str] = &[
+    "image copyright",
+    "(image:",
+    "(photo:",
+    "(credit:",
+    "image source",
+];
+
+/// Social networks, named in a "Follow us on …" line.
+const NETWORKS: &[&str] = &[
+    "twitter",
+    "facebook",
+    "instagram",
+    "youtube",
+    "tiktok",
+    "linkedin",
 ];
 
 /// Openings of a link to another story: furniture when the paragraph holds a link.
@@ -63,6 +110,66 @@ pub fn is_furniture(paragraph: &str) -> bool {
         || is_breadcrumb(&lower)
         || is_stamp(&lower)
         || is_copyright(&lower)
+        || is_counter(&lower)
+        || is_credit(&lower)
+        || is_follow_or_newsletter(&lower)
+        || is_shouted_link(paragraph)
+}
+
+/// A gallery's counter: `Image 1 of 8`, `Photo 3/12`, `1 of 8`.
+fn is_counter(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let rest = match words.first() {
+        Some(&("image" | "photo" | "picture" | "slide")) => &words[1..],
+        _ => &words[..],
+    };
+    let numbers = rest
+        .iter()
+        .filter(|w| w.bytes().all(|b| b.is_ascii_digit()))
+        .count();
+    (2..=3).contains(&rest.len())
+        && numbers == 2
+        && rest
+            .iter()
+            .all(|w| *w == "of" || w.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A picture's credit: `Alex Wong | Getty Images`, `Image copyright PA`, `(Image: © X)`.
+fn is_credit(lower: &str) -> bool {
+    if CREDIT_LABELS.iter().any(|l| lower.starts_with(l)) {
+        return lower.split_whitespace().count() <= 10;
+    }
+    let pieces: Vec<&str> = lower.split(['|', '/']).map(str::trim).collect();
+    pieces.len() >= 2
+        && lower.split_whitespace().count() <= 8
+        && pieces
+            .last()
+            .is_some_and(|last| AGENCIES.contains(&last.trim_end_matches('.')))
+}
+
+/// "Follow us on Twitter and Facebook", "Subscribe to our newsletter".
+fn is_follow_or_newsletter(lower: &str) -> bool {
+    let words = lower.split_whitespace().count();
+    (lower.starts_with("follow ") && words <= 25 && NETWORKS.iter().any(|n| lower.contains(n)))
+        || (words <= 30
+            && lower.contains("newsletter")
+            && ["subscribe", "sign up", "inbox"]
+                .iter()
+                .any(|w| lower.contains(w)))
+}
+
+/// A link to another story written in capitals: `CO-FOUNDER SAYS HE IS PROUD [5]`.
+fn is_shouted_link(paragraph: &str) -> bool {
+    let linked = paragraph.trim_end().ends_with(']');
+    let letters: Vec<char> = paragraph.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    linked
+        && letters.len() >= 10
+        && upper * 10 >= letters.len() * 9
+        && paragraph.split_whitespace().count() <= ONWARD_ITEM
 }
 
 /// Words a row of share buttons is made of.
@@ -147,6 +254,20 @@ const STAMPS: &[&str] = &[
 /// Takes a page's furniture lines out of the article's paragraphs.
 pub fn clean(paragraphs: &mut Vec<String>) {
     cut_onward_list(paragraphs);
+    cut_author_box(paragraphs);
+    // The lines of a paragraph broken with <br> (a table's rows and preformatted
+    // text, indented, aside).
+    for p in paragraphs.iter_mut() {
+        let verbatim = p.contains("-+-") || p.lines().any(|l| l.starts_with([' ', '\t']));
+        if p.contains('\n') && !verbatim && p.lines().any(is_furniture) {
+            *p = p
+                .lines()
+                .filter(|l| !is_furniture(l))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+    }
+    paragraphs.retain(|p| !p.trim().is_empty());
     let mut alts: HashSet<String> = HashSet::new();
     let mut previous = String::new();
     paragraphs.retain(|p| {
@@ -196,7 +317,12 @@ fn cut_onward_list(paragraphs: &mut Vec<String>) {
     let start = paragraphs.len().saturating_sub(40);
     let heading = (start..paragraphs.len()).find(|&i| {
         let bare = bare(&paragraphs[i]);
-        ONWARD_HEADINGS.contains(&bare.as_str())
+        // A heading may go on: `## Top stories in Nation`.
+        let opens = paragraphs[i].starts_with('#')
+            && ONWARD_HEADINGS
+                .iter()
+                .any(|h| bare.starts_with(&format!("{h} ")));
+        (ONWARD_HEADINGS.contains(&bare.as_str()) || opens)
             && paragraphs[i + 1..].iter().all(|p| {
                 p.lines()
                     .all(|l| l.split_whitespace().count() < ONWARD_ITEM)
@@ -206,6 +332,23 @@ fn cut_onward_list(paragraphs: &mut Vec<String>) {
         paragraphs.truncate(at);
     }
 }
+
+/// Cuts an "About the author" box among the last few paragraphs, and what follows.
+fn cut_author_box(paragraphs: &mut Vec<String>) {
+    let start = paragraphs.len().saturating_sub(AUTHOR_BOX);
+    let heading = (start..paragraphs.len()).find(|&i| {
+        matches!(
+            bare(&paragraphs[i]).as_str(),
+            "about the author" | "about the authors"
+        )
+    });
+    if let Some(at) = heading {
+        paragraphs.truncate(at);
+    }
+}
+
+/// How many paragraphs at the end an author box may take.
+const AUTHOR_BOX: usize = 4;
 
 /// A line in lower case without heading marks, link numbers and closing punctuation.
 fn bare(paragraph: &str) -> String {
@@ -261,9 +404,9 @@ fn is_stamp(lower: &str) -> bool {
 
 /// A copyright line: `© 2026 Harbour Press. All rights reserved.`
 fn is_copyright(lower: &str) -> bool {
+    let dated = lower.contains(|c: char| c.is_ascii_digit());
     lower.starts_with('©')
-        || lower.starts_with("(c) ")
-        || lower.starts_with("copyright ")
+        || ((lower.starts_with("(c) ") || lower.starts_with("copyright ")) && dated)
         || lower.contains("all rights reserved")
 }
 
@@ -296,6 +439,38 @@ mod tests {
                 "The fares stay as they were last year."
             ]
         );
+        // A heading that goes on, and an author box at the end.
+        let mut tail: Vec<String> = [
+            "The ferry runs again from Monday.",
+            "## About the author",
+            "Ana Lima writes about the harbour, its boats and the people who work on them, and has done so for the paper since the spring of 2019.",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        clean(&mut tail);
+        assert_eq!(tail, ["The ferry runs again from Monday."]);
+        let mut top: Vec<String> = [
+            "The ferry runs again from Monday.",
+            "## Top stories in Harbour",
+            "• Bus fares rise [1]\n• Gulls nest on the pier [2]",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        clean(&mut top);
+        assert_eq!(top, ["The ferry runs again from Monday."]);
+        // Furniture lines inside a paragraph broken with <br>.
+        let mut lines = vec![
+            "The ferry at dawn.\nPhoto: Ana Lima\nCaption".to_owned(),
+            "    route / quay / pier\n    Copyright 2026 the board".to_owned(),
+        ];
+        clean(&mut lines);
+        assert_eq!(
+            lines,
+            [
+                "The ferry at dawn.",
+                "    route / quay / pier\n    Copyright 2026 the board"
+            ]
+        );
         // A heading "Related" followed by more article text stays.
         let mut kept: Vec<String> = vec![
             "## Related".to_owned(),
@@ -324,6 +499,16 @@ mod tests {
             "Posted: 2026-03-03",
             "© 2026 Harbour Press. All rights reserved.",
             "Copyright 2026 The Quay Times",
+            "Caption",
+            "Close",
+            "Image 1 of 8",
+            "Image 3 12",
+            "Ana Lima | Getty Images",
+            "Image copyright Harbour Trust",
+            "(Image: © Harbour Trust)",
+            "Follow the Quay Times on Twitter [3] and Facebook [4].",
+            "Get the day's news in your inbox. Subscribe to our newsletter [5].",
+            "FERRY CAPTAIN'S SECRET RECIPE FOR CHOWDER REVEALED [6]",
         ] {
             assert!(is_furniture(line), "{line}");
         }
@@ -338,6 +523,14 @@ mod tests {
             "Posted letters reach the island on Fridays.",
             "The fare went from 2/3 of a pound to 1/2.",
             "Ferries > buses, said one rider.",
+            "Close to the quay, the fishmongers open at six.",
+            "The harbour had 1 of 8 berths free.",
+            "Tide at 3/4 past nine.",
+            "Copyright Notice",
+            "Follow the river to the weir.",
+            "The council's newsletter said little about the ferry.",
+            "NASA AND ESA LAUNCH",
+            "The EU [3] and the UK [4] agreed.",
         ] {
             assert!(!is_furniture(line), "{line}");
         }

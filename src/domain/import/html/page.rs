@@ -258,6 +258,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_address_is_never_a_byline() {
+        for (page, authors) in [
+            (
+                r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"Quay",
+                "author":[{"@type":"Person","name":"https://wire.example/staff/ana"},
+                {"@type":"Person","name":"Bo Chen"}]}</script>"#,
+                vec!["Bo Chen"],
+            ),
+            (
+                r#"<meta name="author" content="www.wire.example/ana"><p rel="author">Ana Lima</p>"#,
+                vec!["Ana Lima"],
+            ),
+            (
+                r#"<meta name="author" content="Ana Lima">"#,
+                vec!["Ana Lima"],
+            ),
+        ] {
+            let document = Html::parse_document(page);
+            assert_eq!(head(&document, "x", None).authors, authors, "{page}");
+        }
+        for name in [
+            "https://x.example/a",
+            "www.x.example",
+            "/staff/ana",
+            "x.example/ana",
+        ] {
+            assert!(is_address(name), "{name}");
+        }
+        assert!(!is_address("Ana Lima"));
+        assert!(!is_address("A. Lima / Bo Chen"));
+    }
+
+    #[test]
     fn the_first_heading_with_text_gives_the_title() {
         for (page, title) in [
             (
