@@ -275,9 +275,12 @@ pub fn clean(paragraphs: &mut Vec<String>) {
             return false;
         }
         let key = unnumbered(p);
-        // A paragraph said twice in a row, or a gallery's image shown again.
-        let repeated = key == previous || (key.starts_with("[image") && !alts.insert(key.clone()));
-        if !repeated {
+        // A paragraph said twice in a row (pictures between aside), or a gallery's
+        // picture shown again.
+        let image = key.starts_with("[image");
+        let repeated = key == previous || (image && !alts.insert(key.clone()));
+        // A gallery's pictures between its captions do not part them.
+        if !repeated && !image {
             previous = key;
         }
         !repeated
@@ -421,6 +424,8 @@ mod tests {
             "[image 1: A gull on the quay at dawn.]",
             "A gull on the quay at dawn.",
             "A gull on the quay at dawn.",
+            "[image 3: Gulls]",
+            "A gull on the quay at dawn.",
             "The fares stay as they were last year.",
             "[image 2: A gull on the quay at dawn.]",
             "## You may also like",
@@ -436,6 +441,7 @@ mod tests {
                 "The ferry runs again from Monday.",
                 "[image 1: A gull on the quay at dawn.]",
                 "A gull on the quay at dawn.",
+                "[image 3: Gulls]",
                 "The fares stay as they were last year."
             ]
         );
