@@ -4,12 +4,13 @@
 //! names and the conditional cleaning, then takes its best attempt), and herald's own
 //! search (the block whose paragraphs hold the most text outside links). The score of
 //! a candidate is its prose: the words of its paragraphs of at least
-//! [`PROSE_WORDS`] words that are not mostly links. dom_smoothie's text is kept unless
-//! herald's search finds more than [`OUTWEIGH`] times its prose (a header or a teaser
-//! chosen by mistake is outweighed by the article), or, in another block altogether
-//! above dom_smoothie's, more than one and a half times (a wrong block of some length:
-//! a letter below the article); in a block below dom_smoothie's (where comments and
-//! letters are), more than three times.
+//! [`PROSE_WORDS`] words that end as sentences and are not mostly links.
+//! dom_smoothie's text is kept unless herald's search finds more than [`OUTWEIGH`]
+//! times its prose in the same block or one around it (a header or a teaser chosen by
+//! mistake is outweighed by the article); or, in another block altogether, more than
+//! one and a half times when that block is above dom_smoothie's (dom_smoothie took a
+//! block of some length below the article, such as a letter), three times when it is
+//! below (where comments are).
 
 use std::collections::HashSet;
 
