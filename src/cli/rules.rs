@@ -326,9 +326,13 @@ fn deletes_refused(store: &Store) -> Result<Option<ExitCode>> {
     Ok(Some(ExitCode::SUCCESS))
 }
 
-/// A rule that is not there: exit status 1, the reason on standard error.
+/// A rule that is not there: exit status 1, the reason on standard error. Told by the
+/// failure's kind, not its words.
 fn missing(err: anyhow::Error) -> Result<ExitCode> {
-    if format!("{err:#}").contains("no rule") {
+    if err
+        .chain()
+        .any(|e| e.downcast_ref::<crate::domain::store::NoRule>().is_some())
+    {
         errln!("herald: {}", printable(&format!("{err:#}")));
         return Ok(ExitCode::from(1));
     }

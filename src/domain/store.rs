@@ -82,7 +82,7 @@ pub use prepared::Prepared;
 pub(crate) use prepared::body_of;
 pub use remote::{AccountArticle, ServerFlags};
 pub use retention::{FeedPruned, Limit, Pruned, Retention, check_limit};
-pub use rules::{MAX_RULES, Rule, RuleAction, RulePreview, RuleRun};
+pub use rules::{MAX_RULES, NoRule, Rule, RuleAction, RulePreview, RuleRun};
 pub use schedule::{Attempt, MAX_BACKOFF, Plan, backoff, parse_refresh, plan};
 pub use search::{Found, RANK_LIMIT};
 pub use sources::{MAX_LOCAL_SOURCES, SourceCount};

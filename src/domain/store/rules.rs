@@ -169,6 +169,19 @@ fn stored_query(rule: &Rule) -> Result<Query> {
     })
 }
 
+/// A rule asked for by an id that no rule has: a failure of its own kind, so that the
+/// command line chooses its exit status by kind, never by the words of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoRule(pub i64);
+
+impl std::fmt::Display for NoRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "there is no rule {} (herald rule list)", self.0)
+    }
+}
+
+impl std::error::Error for NoRule {}
+
 impl Store {
     /// Adds a rule at the end of the list.
     pub fn add_rule(&self, query: &str, action: RuleAction) -> Result<Rule> {
@@ -226,7 +239,7 @@ impl Store {
         self.rules()?
             .into_iter()
             .find(|r| r.id == id)
-            .with_context(|| format!("there is no rule {id} (herald rule list)"))
+            .ok_or_else(|| NoRule(id).into())
     }
 
     /// Changes a rule's query, its action, or both; its count starts again.
@@ -253,10 +266,7 @@ impl Store {
     /// Moves a rule to `position` (1 is first; past the end is last).
     pub fn move_rule(&self, id: i64, position: usize) -> Result<()> {
         let mut order: Vec<i64> = self.rules()?.iter().map(|r| r.id).collect();
-        let from = order
-            .iter()
-            .position(|r| *r == id)
-            .with_context(|| format!("there is no rule {id} (herald rule list)"))?;
+        let from = order.iter().position(|r| *r == id).ok_or(NoRule(id))?;
         let moved = order.remove(from);
         order.insert(position.saturating_sub(1).min(order.len()), moved);
         let tx = self.write()?;
@@ -275,7 +285,7 @@ impl Store {
             .execute("DELETE FROM rules WHERE id = ?1", [id])
             .context("removing the rule")?;
         if removed == 0 {
-            bail!("there is no rule {id} (herald rule list)");
+            return Err(NoRule(id).into());
         }
         Ok(())
     }
@@ -744,8 +754,8 @@ mod tests {
             store
                 .remove_rule(a.id)
                 .unwrap_err()
-                .to_string()
-                .contains("no rule")
+                .downcast_ref::<NoRule>()
+                == Some(&NoRule(a.id))
         );
         assert!(store.move_rule(a.id, 1).is_err());
     }
