@@ -10,6 +10,7 @@ pub mod background;
 pub mod effects;
 pub mod event;
 mod event_loop;
+pub mod pictures;
 pub mod system;
 pub mod terminal;
 pub mod worker;
@@ -33,6 +34,9 @@ pub struct Options {
     pub fetch_on_start: bool,
     /// The config's `after_fetch` command; empty for none.
     pub after_fetch: Vec<String>,
+    /// How pictures are drawn (`None`: not at all) and the cache's cap in MiB.
+    pub pictures: Option<ratatui_image::picker::ProtocolType>,
+    pub image_cache_mb: u64,
     #[cfg(debug_assertions)]
     pub debug_panic: bool,
 }

@@ -23,6 +23,7 @@ fn harness_with(config: &str, width: u16, height: u16) -> Harness {
         mark_read_after: config.mark_read_after.map(|m| m.0),
         sources: config.sources,
         openers: config.openers().unwrap(),
+        pictures: false,
     };
     h.app.sources.choice = config.sources;
     h.resize(width, height);

@@ -743,6 +743,7 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         fetch: herald::domain::fetch::Options::default(),
         writer: None,
         after_fetch: Vec::new(),
+        pictures: None,
     };
     background.fetch_feeds();
     let mut progress = Vec::new();

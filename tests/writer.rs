@@ -53,6 +53,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
         fetch: herald::domain::fetch::Options::default(),
         writer: Some(Writer::spawn(path.clone(), events)),
         after_fetch: Vec::new(),
+        pictures: None,
     };
     let mut app = App::new(Start::new(
         Keymap::default_keymap().unwrap(),

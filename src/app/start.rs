@@ -24,6 +24,9 @@ pub struct Settings {
     pub sources: super::sources::SourcesChoice,
     /// Which program opens an enclosure, by its type (the config's `[openers]`).
     pub openers: crate::domain::enclosure::Openers,
+    /// Draw an article's pictures in the reader (the config's `images` is not `off`);
+    /// off, their markers (`[image N: alt]`) are all that shows.
+    pub pictures: bool,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             mark_read_after: None,
             sources: super::sources::SourcesChoice::Auto,
             openers: crate::domain::enclosure::Openers::default(),
+            pictures: false,
         }
     }
 }

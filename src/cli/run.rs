@@ -77,6 +77,11 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
         output::print_list(&store, None)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let no_color = cli.no_color || theme::no_color_env();
+    let pictures = match (config.images, no_color) {
+        (crate::tui::pictures::Mode::Auto, true) => None,
+        (mode, _) => crate::tui::pictures::protocol(mode, &|name| std::env::var(name).ok()),
+    };
     let options = crate::tui::Options {
         keymap: keymap(&config)?,
         settings: Settings {
@@ -91,8 +96,9 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
             mark_read_after: config.mark_read_after.map(|m| m.0),
             sources: config.sources,
             openers: config.openers()?,
+            pictures: pictures.is_some(),
         },
-        theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
+        theme: theme::choose(config.theme, no_color),
         fetch: crate::domain::fetch::Options {
             refresh: config.refresh.0,
             retention: config.retention.limits(),
@@ -100,6 +106,8 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
         },
         fetch_on_start: config.fetch_on_start,
         after_fetch: config.after_fetch.clone(),
+        pictures,
+        image_cache_mb: config.image_cache_mb,
         #[cfg(debug_assertions)]
         debug_panic: cli.debug_panic,
     };

@@ -6,11 +6,13 @@
 
 pub mod cache;
 pub mod decode;
+pub mod load;
 
 use crate::domain::model::Article;
 
 pub use cache::{Cache, DEFAULT_CAP_MB};
 pub use decode::{Decoded, MAX_SIDE, decode};
+pub use load::{Source, load};
 
 /// One picture the text of an article places: the paragraph holding its marker, its
 /// address (when the marker numbers one) and its alt text.
@@ -71,6 +73,29 @@ fn marker(inside: &str, links: &[String], paragraph: usize) -> Option<Figure> {
         paragraph,
         url,
         alt: alt.to_owned(),
+    })
+}
+
+/// Sweeps `cache` against `store`: pictures of articles no longer stored go, pictures
+/// of starred articles stay, and the rest go least recently shown first while the cache
+/// is over its cap.
+pub fn sweep(cache: &Cache, store: &crate::domain::store::Store) -> cache::Swept {
+    cache.sweep(&mut |ids| {
+        let mut any = false;
+        for id in ids {
+            match store.summary(*id) {
+                Ok(Some(summary)) if summary.starred => return cache::Held::Starred,
+                Ok(Some(_)) => any = true,
+                Ok(None) => {}
+                // Unknown: keep it as an ordinary picture rather than lose it.
+                Err(_) => any = true,
+            }
+        }
+        if any {
+            cache::Held::Plain
+        } else {
+            cache::Held::Gone
+        }
     })
 }
 

@@ -37,6 +37,8 @@ pub struct Background {
     /// The config's `after_fetch` command (empty: none), run when a fetch brought new
     /// articles.
     pub after_fetch: Vec<String>,
+    /// Draws the open article's pictures; `None` when pictures are off.
+    pub pictures: Option<super::pictures::Pictures>,
 }
 
 impl Background {
@@ -341,6 +343,7 @@ mod tests {
             counts: std::sync::mpsc::channel().0,
             writer: None,
             after_fetch: Vec::new(),
+            pictures: None,
             store_path: std::path::PathBuf::from("/nonexistent/herald.db"),
             events,
             fetch: crate::domain::fetch::Options {

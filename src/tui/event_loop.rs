@@ -81,6 +81,15 @@ pub fn run(store: Store, options: Options) -> Result<()> {
                     sender.clone(),
                 )),
                 after_fetch: options.after_fetch.clone(),
+                pictures: options.pictures.map(|protocol| {
+                    super::pictures::spawn(
+                        path.to_path_buf(),
+                        options.image_cache_mb,
+                        super::pictures::picker(protocol),
+                        options.fetch,
+                        sender.clone(),
+                    )
+                }),
             });
             // The views' counts, which wait for the counter thread (see effects.rs).
             pending.push(Effect::LoadSources);

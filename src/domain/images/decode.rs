@@ -125,4 +125,4 @@ pub fn decode_within(bytes: &[u8], bounds: Bounds) -> Result<Decoded> {
 
 #[cfg(test)]
 #[path = "decode_tests.rs"]
-mod tests;
+pub(crate) mod tests;

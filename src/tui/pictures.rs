@@ -1,0 +1,283 @@
+//! The pictures thread: draws the open article's pictures for the terminal, off the
+//! loop's thread. Each request names an article, its pictures' addresses and the size
+//! to fit; only the newest waiting request is worked on. A picture comes from the
+//! memory of recent decodes, else the cache on disk, else the network (politely:
+//! `domain::fetch::fetch_pictures`), is decoded within bounds, then scaled and encoded
+//! by ratatui-image for the protocol chosen at start, and goes back as
+//! `Report::PictureDrawn`. The cache is swept when it grows past its cap.
+//!
+//! Which protocol: `images` in the config, where `auto` reads only the environment (no
+//! query, so the first frame never waits): tmux gets half blocks, kitty's `TERM` or
+//! `KITTY_WINDOW_ID`, Ghostty and WezTerm get kitty's protocol, iTerm2 its own, any
+//! other terminal half blocks; with `NO_COLOR`, `auto` is off.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::mpsc::{Sender, channel};
+use std::thread;
+
+use image::DynamicImage;
+use ratatui::layout::Size;
+use ratatui_image::Resize;
+use ratatui_image::picker::{Picker, ProtocolType};
+use ratatui_image::sliced::SlicedProtocol;
+
+use super::event::Event;
+use crate::app::Report;
+use crate::app::pictures::{Drawn, PictureRequest};
+use crate::domain::fetch::Options as FetchOptions;
+use crate::domain::images::{self, Cache};
+use crate::domain::store::Store;
+
+/// The config's `images`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Auto,
+    Kitty,
+    Iterm2,
+    Sixel,
+    Halfblocks,
+    Off,
+}
+
+impl Mode {
+    pub fn parse(value: &str) -> Option<Mode> {
+        Some(match value {
+            "auto" => Mode::Auto,
+            "kitty" => Mode::Kitty,
+            "iterm2" => Mode::Iterm2,
+            "sixel" => Mode::Sixel,
+            "halfblocks" => Mode::Halfblocks,
+            "off" => Mode::Off,
+            _ => return None,
+        })
+    }
+}
+
+/// The protocol `mode` comes to in the environment `var` reads; `None`: no pictures.
+pub fn protocol(mode: Mode, var: &dyn Fn(&str) -> Option<String>) -> Option<ProtocolType> {
+    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+    Some(match mode {
+        Mode::Off => return None,
+        Mode::Kitty => ProtocolType::Kitty,
+        Mode::Iterm2 => ProtocolType::Iterm2,
+        Mode::Sixel => ProtocolType::Sixel,
+        Mode::Halfblocks => ProtocolType::Halfblocks,
+        Mode::Auto if set("NO_COLOR") => return None,
+        Mode::Auto => {
+            let term = var("TERM").unwrap_or_default();
+            let program = var("TERM_PROGRAM").unwrap_or_default();
+            if set("TMUX") || term.starts_with("tmux") || term.starts_with("screen") {
+                ProtocolType::Halfblocks
+            } else if term == "xterm-kitty"
+                || set("KITTY_WINDOW_ID")
+                || term == "xterm-ghostty"
+                || program == "ghostty"
+                || program == "WezTerm"
+            {
+                ProtocolType::Kitty
+            } else if program == "iTerm.app" {
+                ProtocolType::Iterm2
+            } else {
+                ProtocolType::Halfblocks
+            }
+        }
+    })
+}
+
+/// The picker for `protocol`. Half blocks draw one pixel per column and two per row, so
+/// a picture is never enlarged past one pixel a half block; a pixel protocol uses the
+/// terminal's cell size in pixels, from one ioctl (a usual 10x20 when the terminal does
+/// not say).
+pub fn picker(protocol: ProtocolType) -> Picker {
+    let font = if protocol == ProtocolType::Halfblocks {
+        (1, 2)
+    } else {
+        ratatui::crossterm::terminal::window_size()
+            .ok()
+            .filter(|w| w.width > 0 && w.height > 0 && w.columns > 0 && w.rows > 0)
+            .map_or((10, 20), |w| {
+                ((w.width / w.columns).max(1), (w.height / w.rows).max(1))
+            })
+    };
+    #[allow(deprecated)]
+    let mut picker = Picker::from_fontsize(font.into());
+    picker.set_protocol_type(protocol);
+    picker
+}
+
+/// How many decoded pictures are remembered, so a resize scales again without
+/// decoding (each is at most 1024 px a side: 4 MiB).
+const REMEMBERED: usize = 24;
+
+/// The handle the loop sends requests through.
+pub struct Pictures {
+    sender: Sender<PictureRequest>,
+}
+
+impl Pictures {
+    pub fn send(&self, request: PictureRequest) {
+        let _ = self.sender.send(request);
+    }
+}
+
+/// Starts the pictures thread for the store at `store_path`.
+pub fn spawn(
+    store_path: PathBuf,
+    cache_mb: u64,
+    picker: Picker,
+    fetch: FetchOptions,
+    events: Sender<Event>,
+) -> Pictures {
+    let (sender, requests) = channel::<PictureRequest>();
+    thread::spawn(move || {
+        let cache = Cache::beside(&store_path, cache_mb);
+        let cap = cache_mb.saturating_mul(1024 * 1024);
+        let mut remembered: VecDeque<(String, DynamicImage)> = VecDeque::new();
+        while let Ok(mut request) = requests.recv() {
+            while let Ok(newer) = requests.try_recv() {
+                request = newer;
+            }
+            let mut wanted = Vec::new();
+            for url in &request.urls {
+                match remembered.iter().find(|(u, _)| u == url) {
+                    Some((_, image)) => {
+                        let drawn = draw(&picker, image.clone(), &request);
+                        if !answer(&events, &request, url, drawn) {
+                            return;
+                        }
+                    }
+                    None => wanted.push(url.clone()),
+                }
+            }
+            let mut closed = false;
+            images::load(
+                &wanted,
+                request.id,
+                Some(&cache),
+                fetch,
+                false,
+                &mut |url, got| {
+                    let drawn = match got {
+                        Ok((decoded, _)) => {
+                            if remembered.len() >= REMEMBERED {
+                                remembered.pop_front();
+                            }
+                            remembered.push_back((url.to_owned(), decoded.image.clone()));
+                            draw(&picker, decoded.image, &request)
+                        }
+                        Err(err) => Err(crate::domain::message::error_chain(&err)),
+                    };
+                    if !answer(&events, &request, url, drawn) {
+                        closed = true;
+                    }
+                },
+            );
+            if closed {
+                return;
+            }
+            if !wanted.is_empty() && cache.size() > cap {
+                match Store::open(&store_path) {
+                    Ok(store) => {
+                        let swept = images::sweep(&cache, &store);
+                        log::info!("picture cache swept: {swept:?}");
+                    }
+                    Err(err) => log::warn!("sweeping the picture cache: {err:#}"),
+                }
+            }
+        }
+    });
+    Pictures { sender }
+}
+
+/// Scales and encodes `image` to fit the request.
+fn draw(picker: &Picker, image: DynamicImage, request: &PictureRequest) -> Result<Drawn, String> {
+    draw_at(picker, image, request.width, request.rows)
+}
+
+/// Scales and encodes `image` to fit `width` columns and `rows` rows.
+pub fn draw_at(
+    picker: &Picker,
+    image: DynamicImage,
+    width: u16,
+    rows: u16,
+) -> Result<Drawn, String> {
+    SlicedProtocol::new_with_resize(
+        picker,
+        image,
+        Size::new(width, rows),
+        // Triangle, not the default nearest pixel: a photograph scaled down stays smooth.
+        Resize::Fit(Some(ratatui_image::FilterType::Triangle)),
+    )
+    .map(Drawn::new)
+    .map_err(|err| err.to_string())
+}
+
+/// Sends one picture's answer; false when the loop is gone.
+fn answer(
+    events: &Sender<Event>,
+    request: &PictureRequest,
+    url: &str,
+    drawn: Result<Drawn, String>,
+) -> bool {
+    if let Err(reason) = &drawn {
+        log::info!("{url}: picture not shown: {reason}");
+    }
+    events
+        .send(Event::Report(Report::PictureDrawn {
+            id: request.id,
+            url: url.to_owned(),
+            width: request.width,
+            drawn,
+        }))
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn auto_reads_the_environment_and_never_asks_the_terminal() {
+        let auto = |pairs| protocol(Mode::Auto, &env(pairs));
+        assert_eq!(auto(&[]), Some(ProtocolType::Halfblocks));
+        assert_eq!(auto(&[("TERM", "xterm-kitty")]), Some(ProtocolType::Kitty));
+        assert_eq!(
+            auto(&[("TERM_PROGRAM", "WezTerm")]),
+            Some(ProtocolType::Kitty)
+        );
+        assert_eq!(
+            auto(&[("TERM_PROGRAM", "iTerm.app")]),
+            Some(ProtocolType::Iterm2)
+        );
+        assert_eq!(
+            auto(&[("TERM", "xterm-kitty"), ("TMUX", "/tmp/tmux-0/default,1,0")]),
+            Some(ProtocolType::Halfblocks),
+            "inside tmux, half blocks"
+        );
+        assert_eq!(
+            auto(&[("TERM", "screen-256color")]),
+            Some(ProtocolType::Halfblocks)
+        );
+        assert_eq!(auto(&[("NO_COLOR", "1"), ("TERM", "xterm-kitty")]), None);
+        assert_eq!(
+            protocol(Mode::Sixel, &env(&[("NO_COLOR", "1")])),
+            Some(ProtocolType::Sixel),
+            "asked for by name, NO_COLOR does not stop it"
+        );
+        assert_eq!(protocol(Mode::Off, &env(&[])), None);
+        assert_eq!(Mode::parse("iterm2"), Some(Mode::Iterm2));
+        assert_eq!(Mode::parse("ascii"), None);
+    }
+}
