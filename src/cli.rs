@@ -14,6 +14,7 @@ mod fulltext;
 pub mod logging;
 mod output;
 pub mod paths;
+mod pictures;
 mod rules;
 mod run;
 mod schedule;

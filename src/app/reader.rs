@@ -557,6 +557,7 @@ mod tests {
             paragraph,
             url: Some("https://p.example/a.png".into()),
             alt: "a".into(),
+            caption: None,
         };
         let slots = vec![
             Slot {

@@ -21,7 +21,13 @@ pub struct Figure {
     pub paragraph: usize,
     pub url: Option<String>,
     pub alt: String,
+    /// The caption, as far as the text tells: when the marker is a paragraph of its own
+    /// (a `<figure>`'s picture), the short paragraph after it (its `<figcaption>`).
+    pub caption: Option<String>,
 }
+
+/// The longest paragraph taken for a caption.
+const MAX_CAPTION: usize = 240;
 
 /// The most pictures one article shows; past this, the markers stay text.
 pub const MAX_FIGURES: usize = 64;
@@ -37,9 +43,18 @@ pub fn figures(article: &Article) -> Vec<Figure> {
             let Some(end) = rest.find(']') else { break };
             let inside = &rest[..end];
             rest = &rest[end + 1..];
-            let Some(figure) = marker(inside, &article.links, paragraph) else {
+            let Some(mut figure) = marker(inside, &article.links, paragraph) else {
                 continue;
             };
+            let alone = text.trim().starts_with("[image")
+                && text.trim().ends_with(']')
+                && text.matches("[image").count() == 1;
+            figure.caption = article
+                .paragraphs
+                .get(paragraph + 1)
+                .filter(|next| alone && next.len() <= MAX_CAPTION && !next.contains("[image"))
+                .filter(|next| !next.trim().is_empty())
+                .map(|next| next.trim().to_owned());
             found.push(figure);
             if found.len() >= MAX_FIGURES {
                 return found;
@@ -73,6 +88,7 @@ fn marker(inside: &str, links: &[String], paragraph: usize) -> Option<Figure> {
         paragraph,
         url,
         alt: alt.to_owned(),
+        caption: None,
     })
 }
 
@@ -145,6 +161,19 @@ mod tests {
         assert_eq!(f[2].alt, "no address");
         assert_eq!(f[3].url.as_deref(), Some("https://pics.example/a.png"));
         assert_eq!(f[4].url, None, "a number past the links");
+        assert_eq!(f[0].caption, None, "the marker shares its paragraph");
+        let a = article(
+            &[
+                "[image 1: Kite]",
+                "A kite above the ridge at noon.",
+                "Body text.",
+            ],
+            &["https://pics.example/k.png"],
+        );
+        assert_eq!(
+            figures(&a)[0].caption.as_deref(),
+            Some("A kite above the ridge at noon.")
+        );
     }
 
     #[test]

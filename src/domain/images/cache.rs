@@ -79,6 +79,11 @@ impl Cache {
         self.path_of(url).is_file()
     }
 
+    /// The kept bytes of `url`, leaving when it was last shown as it was.
+    pub fn peek(&self, url: &str) -> Option<Vec<u8>> {
+        fs::read(self.path_of(url)).ok()
+    }
+
     /// The kept bytes of `url`, marking it shown now; `None` when not kept.
     pub fn get(&self, url: &str) -> Option<Vec<u8>> {
         let path = self.path_of(url);
