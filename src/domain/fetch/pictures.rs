@@ -132,3 +132,86 @@ fn picture(agent: &ureq::Agent, url: &str, options: &Options) -> Result<Vec<u8>>
             other => anyhow!("{other}"),
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Answers every request with `head` and a body of `body` bytes, counting requests.
+    fn serve(head: &'static str, body: usize) -> (u16, Arc<AtomicUsize>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let asked = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&asked);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(20) {
+                let Ok(mut stream) = stream else { continue };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let mut request = [0u8; 2048];
+                let _ = stream.read(&mut request);
+                let _ = write!(
+                    stream,
+                    "{head}\r\nContent-Length: {body}\r\nConnection: close\r\n\r\n"
+                );
+                let _ = stream.write_all(&vec![0u8; body]);
+            }
+        });
+        (port, asked)
+    }
+
+    fn fetch(port: u16, paths: &[&str], options: Options) -> Vec<(String, Result<usize, String>)> {
+        let urls = paths
+            .iter()
+            .map(|p| format!("http://127.0.0.1:{port}{p}"))
+            .collect();
+        let mut got = Vec::new();
+        fetch_pictures(urls, options, &mut |url, result| {
+            got.push((url, result.map(|b| b.len()).map_err(|e| e.to_string())));
+        });
+        got
+    }
+
+    #[test]
+    fn a_host_that_asks_to_wait_is_asked_nothing_more() {
+        let (port, asked) = serve("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120", 0);
+        let options = Options {
+            jobs: 1,
+            ..Options::default()
+        };
+        let got = fetch(port, &["/1.png", "/2.png", "/3.png"], options);
+        assert_eq!(got.len(), 3);
+        assert_eq!(asked.load(Ordering::SeqCst), 1, "{got:?}");
+        assert!(got.iter().all(|(_, r)| r.is_err()));
+        assert!(
+            got.iter()
+                .filter(|(_, r)| r.as_ref().unwrap_err().contains("asked to wait"))
+                .count()
+                >= 2,
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_picture_past_the_cap_is_refused_and_html_is_not_a_picture() {
+        let (port, _) = serve("HTTP/1.1 200 OK\r\nContent-Type: image/png", 2048);
+        let options = Options {
+            max_bytes: 1024,
+            ..Options::default()
+        };
+        let got = fetch(port, &["/big.png"], options);
+        assert!(
+            got[0].1.as_ref().unwrap_err().contains("larger than"),
+            "{got:?}"
+        );
+        let got = fetch(port, &["/small.png"], Options::default());
+        assert_eq!(got[0].1, Ok(2048));
+        let (port, _) = serve("HTTP/1.1 200 OK\r\nContent-Type: text/html", 10);
+        let got = fetch(port, &["/page"], Options::default());
+        assert!(
+            got[0].1.as_ref().unwrap_err().contains("not a picture"),
+            "{got:?}"
+        );
+    }
+}
