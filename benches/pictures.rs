@@ -21,7 +21,7 @@ use herald::app::pictures::max_rows;
 use herald::app::{App, Report, Start};
 use herald::domain::images::{self, Cache};
 use herald::domain::model::{Article, ArticleId, Position, Summary};
-use herald::tui::pictures::{draw_at, picker};
+use herald::tui::pictures::{draw_at, painter};
 use image::{DynamicImage, ImageEncoder, RgbImage};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -116,7 +116,7 @@ fn off_the_loop() {
             median(times)
         );
     }
-    let halfblocks = picker(ProtocolType::Halfblocks);
+    let halfblocks = painter(ProtocolType::Halfblocks);
     for (width, rows) in [(78u16, 16u16), (196, 37)] {
         let mut times = Vec::new();
         for _ in 0..9 {
@@ -150,7 +150,7 @@ fn scrolling() -> anyhow::Result<()> {
             .reader
             .as_ref()
             .map_or((0, 0), |r| (r.width as u16, max_rows(r.height)));
-        let halfblocks = picker(ProtocolType::Halfblocks);
+        let halfblocks = painter(ProtocolType::Halfblocks);
         for (i, picture) in pictures.iter().enumerate() {
             let drawn = draw_at(&halfblocks, picture.clone(), text_width, rows);
             app.apply(Report::PictureDrawn {

@@ -11,7 +11,7 @@ use herald::app::Report;
 use herald::app::pictures::{Shown, max_rows};
 use herald::app::reader::LineKind;
 use herald::domain::model::NewArticle;
-use herald::tui::pictures::{draw_at, picker};
+use herald::tui::pictures::{draw_at, painter};
 use image::{DynamicImage, Rgba, RgbaImage};
 use ratatui::style::Color;
 use ratatui_image::picker::ProtocolType;
@@ -70,7 +70,7 @@ fn drawn(h: &mut Harness, picture: &DynamicImage) {
     let width = u16::try_from(reader.width).unwrap();
     let rows = max_rows(reader.height);
     let drawn = draw_at(
-        &picker(ProtocolType::Halfblocks),
+        &painter(ProtocolType::Halfblocks),
         picture.clone(),
         width,
         rows,

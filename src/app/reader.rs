@@ -542,15 +542,13 @@ mod tests {
 
     #[test]
     fn picture_rows_go_above_the_paragraph_holding_the_marker_and_only_when_drawn() {
-        let picker = ratatui_image::picker::Picker::halfblocks();
         let image = image::DynamicImage::new_rgba8(200, 200);
-        let protocol = ratatui_image::sliced::SlicedProtocol::new_with_resize(
-            &picker,
+        let blocks = ratatui_image::protocol::halfblocks::Halfblocks::new(
             image,
             ratatui::layout::Size::new(10, 5),
-            ratatui_image::Resize::Fit(None),
         )
         .unwrap();
+        let protocol = ratatui_image::sliced::SlicedProtocol::Halfblocks(blocks);
         let drawn = super::super::pictures::Drawn::new(protocol);
         assert!(drawn.rows > 0 && drawn.width <= 10, "{drawn:?}");
         let figure = |paragraph| crate::domain::images::Figure {

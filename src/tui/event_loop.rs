@@ -85,7 +85,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
                     super::pictures::spawn(
                         path.to_path_buf(),
                         options.image_cache_mb,
-                        super::pictures::picker(protocol),
+                        protocol,
                         options.fetch,
                         sender.clone(),
                     )

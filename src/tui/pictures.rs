@@ -20,6 +20,7 @@ use image::DynamicImage;
 use ratatui::layout::Size;
 use ratatui_image::Resize;
 use ratatui_image::picker::{Picker, ProtocolType};
+use ratatui_image::protocol::halfblocks::Halfblocks;
 use ratatui_image::sliced::SlicedProtocol;
 
 use super::event::Event;
@@ -87,25 +88,47 @@ pub fn protocol(mode: Mode, var: &dyn Fn(&str) -> Option<String>) -> Option<Prot
     })
 }
 
-/// The picker for `protocol`. Half blocks draw one pixel per column and two per row, so
-/// a picture is never enlarged past one pixel a half block; a pixel protocol uses the
-/// terminal's cell size in pixels, from one ioctl (a usual 10x20 when the terminal does
-/// not say).
-pub fn picker(protocol: ProtocolType) -> Picker {
-    let font = if protocol == ProtocolType::Halfblocks {
-        (1, 2)
-    } else {
-        ratatui::crossterm::terminal::window_size()
-            .ok()
-            .filter(|w| w.width > 0 && w.height > 0 && w.columns > 0 && w.rows > 0)
-            .map_or((10, 20), |w| {
-                ((w.width / w.columns).max(1), (w.height / w.rows).max(1))
-            })
-    };
+/// What draws pictures: half blocks herald fits itself, or ratatui-image's picker for a
+/// pixel protocol.
+pub enum Painter {
+    HalfBlocks,
+    Picker(Box<Picker>),
+}
+
+/// The painter for `protocol`. Half blocks need nothing from the terminal, and no picker:
+/// ratatui-image's would run `tmux set -p allow-passthrough on` inside tmux (a change to
+/// the person's tmux, and 5 ms the benchmark saw added to the first frame) when half
+/// blocks pass through tmux as they are. A pixel protocol's picker uses the terminal's
+/// cell size in pixels, from one ioctl (a usual 10x20 when the terminal does not say);
+/// it is made on the pictures thread, never before the first frame.
+pub fn painter(protocol: ProtocolType) -> Painter {
+    if protocol == ProtocolType::Halfblocks {
+        return Painter::HalfBlocks;
+    }
+    let font = ratatui::crossterm::terminal::window_size()
+        .ok()
+        .filter(|w| w.width > 0 && w.height > 0 && w.columns > 0 && w.rows > 0)
+        .map_or((10, 20), |w| {
+            ((w.width / w.columns).max(1), (w.height / w.rows).max(1))
+        });
     #[allow(deprecated)]
     let mut picker = Picker::from_fontsize(font.into());
     picker.set_protocol_type(protocol);
-    picker
+    Painter::Picker(Box::new(picker))
+}
+
+/// The cells a `width` x `height` picture takes in half blocks (a pixel a column, two a
+/// row), fitted within `columns` x `rows` and never enlarged.
+pub fn half_block_cells(width: u32, height: u32, columns: u16, rows: u16) -> (u16, u16) {
+    let (w, h) = (f64::from(width.max(1)), f64::from(height.max(1)));
+    let scale = (f64::from(columns) / w)
+        .min(f64::from(rows) * 2.0 / h)
+        .min(1.0);
+    let cells = |v: f64, max: u16| (v.round() as u16).clamp(1, max.max(1));
+    (
+        cells(w * scale, columns),
+        cells((h * scale / 2.0).ceil(), rows),
+    )
 }
 
 /// How many decoded pictures are remembered, so a resize scales again without
@@ -127,12 +150,13 @@ impl Pictures {
 pub fn spawn(
     store_path: PathBuf,
     cache_mb: u64,
-    picker: Picker,
+    protocol: ProtocolType,
     fetch: FetchOptions,
     events: Sender<Event>,
 ) -> Pictures {
     let (sender, requests) = channel::<PictureRequest>();
     thread::spawn(move || {
+        let picker = painter(protocol);
         let cache = Cache::beside(&store_path, cache_mb);
         let cap = cache_mb.saturating_mul(1024 * 1024);
         let mut remembered: VecDeque<(String, DynamicImage)> = VecDeque::new();
@@ -193,17 +217,27 @@ pub fn spawn(
 }
 
 /// Scales and encodes `image` to fit the request.
-fn draw(picker: &Picker, image: DynamicImage, request: &PictureRequest) -> Result<Drawn, String> {
-    draw_at(picker, image, request.width, request.rows)
+fn draw(painter: &Painter, image: DynamicImage, request: &PictureRequest) -> Result<Drawn, String> {
+    draw_at(painter, image, request.width, request.rows)
 }
 
 /// Scales and encodes `image` to fit `width` columns and `rows` rows.
 pub fn draw_at(
-    picker: &Picker,
+    painter: &Painter,
     image: DynamicImage,
     width: u16,
     rows: u16,
 ) -> Result<Drawn, String> {
+    let picker = match painter {
+        Painter::Picker(picker) => picker,
+        Painter::HalfBlocks => {
+            let (columns, rows) = half_block_cells(image.width(), image.height(), width, rows);
+            // Scaled with a triangle filter inside (ratatui-image's half-block encoder).
+            return Halfblocks::new(image, Size::new(columns, rows))
+                .map(|h| Drawn::new(SlicedProtocol::Halfblocks(h)))
+                .map_err(|err| err.to_string());
+        }
+    };
     SlicedProtocol::new_with_resize(
         picker,
         image,
@@ -246,6 +280,24 @@ mod tests {
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| (*v).to_owned())
         }
+    }
+
+    #[test]
+    fn half_blocks_fit_within_the_area_and_never_enlarge() {
+        assert_eq!(
+            half_block_cells(64, 32, 80, 20),
+            (64, 16),
+            "a pixel a half block"
+        );
+        assert_eq!(half_block_cells(800, 400, 80, 20), (80, 20));
+        assert_eq!(
+            half_block_cells(800, 400, 80, 10),
+            (40, 10),
+            "the height decides"
+        );
+        assert_eq!(half_block_cells(1, 60_000, 80, 10), (1, 10));
+        assert_eq!(half_block_cells(60_000, 1, 80, 10), (80, 1));
+        assert_eq!(half_block_cells(0, 0, 0, 0), (1, 1));
     }
 
     #[test]
