@@ -282,6 +282,44 @@ mod tests {
         }
     }
 
+    /// The pixel protocols' pictures, drawn into a buffer as the reader draws them: the
+    /// bytes each protocol starts with are in the cells (ratatui-image's encoders).
+    #[test]
+    fn kitty_iterm2_and_sixel_pictures_carry_their_protocols_bytes() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        use ratatui::widgets::Widget;
+        use ratatui_image::sliced::{SignedPosition, SlicedImage};
+        let image = DynamicImage::ImageRgba8(image::RgbaImage::from_fn(40, 40, |x, _| {
+            image::Rgba(if x < 20 {
+                [200, 30, 30, 255]
+            } else {
+                [30, 30, 200, 255]
+            })
+        }));
+        for (protocol, expected) in [
+            (ProtocolType::Kitty, "\x1b_G"),
+            (ProtocolType::Iterm2, "\x1b]1337;File="),
+            (ProtocolType::Sixel, "\x1bP"),
+        ] {
+            let drawn = draw_at(&painter(protocol), image.clone(), 10, 5).unwrap();
+            assert!(drawn.width <= 10 && drawn.rows <= 5, "{drawn:?}");
+            let mut buffer = Buffer::empty(Rect::new(0, 0, 12, 6));
+            SlicedImage::new(&drawn.protocol, SignedPosition { x: 0, y: 0 })
+                .render(buffer.area, &mut buffer);
+            let bytes: String = buffer.content.iter().map(|c| c.symbol()).collect();
+            assert!(
+                bytes.contains(expected),
+                "{protocol:?}: {:?}",
+                bytes.chars().take(80).collect::<String>()
+            );
+            if protocol == ProtocolType::Kitty {
+                // Then kitty's placeholder cells, which scroll like text.
+                assert!(bytes.contains('\u{10EEEE}'));
+            }
+        }
+    }
+
     #[test]
     fn half_blocks_fit_within_the_area_and_never_enlarge() {
         assert_eq!(
