@@ -11,10 +11,11 @@
 //! `KITTY_WINDOW_ID`, Ghostty and WezTerm get kitty's protocol, iTerm2 its own, any
 //! other terminal half blocks; with `NO_COLOR`, `auto` is off.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::mpsc::{Sender, channel};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use image::DynamicImage;
 use ratatui::layout::Size;
@@ -131,9 +132,12 @@ pub fn half_block_cells(width: u32, height: u32, columns: u16, rows: u16) -> (u1
     )
 }
 
-/// How many decoded pictures are remembered, so a resize scales again without
-/// decoding (each is at most 1024 px a side: 4 MiB).
-const REMEMBERED: usize = 24;
+/// How many decoded pictures are remembered, so a resize scales again without decoding
+/// (each is at most 1024 px a side: 4 MiB, so 32 MiB at most).
+const REMEMBERED: usize = 8;
+
+/// How long a picture that could not be had or read is not asked for again.
+const FAILED_WAIT: Duration = Duration::from_secs(10 * 60);
 
 /// The handle the loop sends requests through.
 pub struct Pictures {
@@ -156,64 +160,104 @@ pub fn spawn(
 ) -> Pictures {
     let (sender, requests) = channel::<PictureRequest>();
     thread::spawn(move || {
-        let picker = painter(protocol);
-        let cache = Cache::beside(&store_path, cache_mb);
-        let cap = cache_mb.saturating_mul(1024 * 1024);
-        let mut remembered: VecDeque<(String, DynamicImage)> = VecDeque::new();
+        let mut worker = Worker {
+            painter: painter(protocol),
+            cache: Cache::beside(&store_path, cache_mb),
+            cap: cache_mb.saturating_mul(1024 * 1024),
+            store_path,
+            fetch,
+            events,
+            remembered: VecDeque::new(),
+            failed: HashMap::new(),
+        };
         while let Ok(mut request) = requests.recv() {
             while let Ok(newer) = requests.try_recv() {
                 request = newer;
             }
-            let mut wanted = Vec::new();
-            for url in &request.urls {
-                match remembered.iter().find(|(u, _)| u == url) {
-                    Some((_, image)) => {
-                        let drawn = draw(&picker, image.clone(), &request);
-                        if !answer(&events, &request, url, drawn) {
-                            return;
-                        }
-                    }
-                    None => wanted.push(url.clone()),
-                }
-            }
-            let mut closed = false;
-            images::load(
-                &wanted,
-                request.id,
-                Some(&cache),
-                fetch,
-                false,
-                &mut |url, got| {
-                    let drawn = match got {
-                        Ok((decoded, _)) => {
-                            if remembered.len() >= REMEMBERED {
-                                remembered.pop_front();
-                            }
-                            remembered.push_back((url.to_owned(), decoded.image.clone()));
-                            draw(&picker, decoded.image, &request)
-                        }
-                        Err(err) => Err(crate::domain::message::error_chain(&err)),
-                    };
-                    if !answer(&events, &request, url, drawn) {
-                        closed = true;
-                    }
-                },
-            );
-            if closed {
+            if !worker.work(&request) {
                 return;
-            }
-            if !wanted.is_empty() && cache.size() > cap {
-                match Store::open(&store_path) {
-                    Ok(store) => {
-                        let swept = images::sweep(&cache, &store);
-                        log::info!("picture cache swept: {swept:?}");
-                    }
-                    Err(err) => log::warn!("sweeping the picture cache: {err:#}"),
-                }
             }
         }
     });
     Pictures { sender }
+}
+
+/// The pictures thread's state.
+struct Worker {
+    painter: Painter,
+    cache: Cache,
+    cap: u64,
+    store_path: PathBuf,
+    fetch: FetchOptions,
+    events: Sender<Event>,
+    /// The last pictures decoded, newest last.
+    remembered: VecDeque<(String, DynamicImage)>,
+    /// Pictures that could not be had or read: when, and why.
+    failed: HashMap<String, (Instant, String)>,
+}
+
+impl Worker {
+    /// Draws the pictures of one request; false when the loop is gone.
+    fn work(&mut self, request: &PictureRequest) -> bool {
+        let mut wanted = Vec::new();
+        for url in &request.urls {
+            let known = self.remembered.iter().find(|(u, _)| u == url);
+            let failed = self
+                .failed
+                .get(url)
+                .filter(|(at, _)| at.elapsed() < FAILED_WAIT);
+            let drawn = match (known, failed) {
+                (Some((_, image)), _) => draw(&self.painter, image.clone(), request),
+                (None, Some((_, reason))) => Err(reason.clone()),
+                (None, None) => {
+                    wanted.push(url.clone());
+                    continue;
+                }
+            };
+            if !answer(&self.events, request, url, drawn) {
+                return false;
+            }
+        }
+        let mut open = true;
+        let mut decoded_now = Vec::new();
+        images::load(
+            &wanted,
+            request.id,
+            Some(&self.cache),
+            self.fetch,
+            false,
+            &mut |url, got| {
+                let drawn = match got {
+                    Ok((decoded, _)) => {
+                        decoded_now.push((url.to_owned(), decoded.image.clone()));
+                        draw(&self.painter, decoded.image, request)
+                    }
+                    Err(err) => Err(crate::domain::message::error_chain(&err)),
+                };
+                if let Err(reason) = &drawn {
+                    self.failed
+                        .insert(url.to_owned(), (Instant::now(), reason.clone()));
+                }
+                open &= answer(&self.events, request, url, drawn);
+            },
+        );
+        for picture in decoded_now {
+            if self.remembered.len() >= REMEMBERED {
+                self.remembered.pop_front();
+            }
+            self.remembered.push_back(picture);
+        }
+        if !wanted.is_empty() && self.cache.size() > self.cap {
+            match Store::open(&self.store_path) {
+                Ok(store) => {
+                    let swept = images::sweep(&self.cache, &store);
+                    log::info!("picture cache swept: {swept:?}");
+                }
+                Err(err) => log::warn!("sweeping the picture cache: {err:#}"),
+            }
+        }
+        open
+    }
 }
 
 /// Scales and encodes `image` to fit the request.
@@ -317,6 +361,54 @@ mod tests {
                 // Then kitty's placeholder cells, which scroll like text.
                 assert!(bytes.contains('\u{10EEEE}'));
             }
+        }
+    }
+
+    /// A picture drawn once is drawn again from memory, and one that failed is not asked
+    /// for again for a while: the server sees each address once.
+    #[test]
+    fn the_worker_asks_the_network_once_per_picture() {
+        use std::sync::atomic::Ordering;
+        let png = crate::domain::images::decode::tests::png(30, 20, [9, 120, 200, 255]);
+        let (port, asked) =
+            crate::domain::images::load::tests::serve(vec![("/ok.png", "image/png", png)]);
+        let dir = tempfile::tempdir().unwrap();
+        let (events, reports) = channel();
+        let mut worker = Worker {
+            painter: Painter::HalfBlocks,
+            cache: Cache::at(dir.path().join("s.db.images"), 1 << 30),
+            cap: 1 << 30,
+            store_path: dir.path().join("s.db"),
+            fetch: FetchOptions::default(),
+            events,
+            remembered: VecDeque::new(),
+            failed: HashMap::new(),
+        };
+        let request = PictureRequest {
+            id: crate::domain::model::ArticleId(1),
+            urls: vec![
+                format!("http://127.0.0.1:{port}/ok.png"),
+                format!("http://127.0.0.1:{port}/gone.png"),
+            ],
+            width: 20,
+            rows: 5,
+        };
+        for round in 0..2 {
+            assert!(worker.work(&request));
+            let mut drawn = 0;
+            let mut failed = 0;
+            for event in reports.try_iter() {
+                match event {
+                    Event::Report(Report::PictureDrawn { drawn: Ok(d), .. }) => {
+                        assert_eq!((d.width, d.rows), (15, 5), "30x20 px in 5 rows: 10 px high");
+                        drawn += 1;
+                    }
+                    Event::Report(Report::PictureDrawn { drawn: Err(_), .. }) => failed += 1,
+                    _ => {}
+                }
+            }
+            assert_eq!((drawn, failed), (1, 1), "round {round}");
+            assert_eq!(asked.load(Ordering::SeqCst), 2, "round {round}");
         }
     }
 
