@@ -108,8 +108,10 @@ pub fn decode_within(bytes: &[u8], bounds: Bounds) -> Result<Decoded> {
     reader.limits(limits);
     // For a GIF this is the first frame: `image` decodes frames only when asked for an
     // animation, so a file of many frames costs one.
-    let image = reader
-        .decode()
+    // Behind the panic guard, as every third-party parser: a decoder's bug in a hostile
+    // file is that picture's error, never the reader's end.
+    let image = crate::domain::panics::contain(|| reader.decode())
+        .map_err(|panic| anyhow!("the picture's decoder failed on it ({panic})"))?
         .map_err(|err| anyhow!("the picture cannot be decoded: {err}"))?;
     let image = if image.width() > bounds.kept_side || image.height() > bounds.kept_side {
         image.thumbnail(bounds.kept_side, bounds.kept_side)
