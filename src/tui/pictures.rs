@@ -8,7 +8,7 @@
 //!
 //! Which protocol: `images` in the config, where `auto` reads only the environment (no
 //! query, so the first frame never waits): tmux gets half blocks, kitty's `TERM` or
-//! `KITTY_WINDOW_ID`, Ghostty and WezTerm get kitty's protocol, iTerm2 its own, any
+//! `KITTY_WINDOW_ID` and Ghostty get kitty's protocol, iTerm2 and WezTerm iTerm2's, any
 //! other terminal half blocks; with `NO_COLOR`, `auto` is off.
 
 use std::collections::{HashMap, VecDeque};
@@ -77,10 +77,11 @@ pub fn protocol(mode: Mode, var: &dyn Fn(&str) -> Option<String>) -> Option<Prot
                 || set("KITTY_WINDOW_ID")
                 || term == "xterm-ghostty"
                 || program == "ghostty"
-                || program == "WezTerm"
             {
                 ProtocolType::Kitty
-            } else if program == "iTerm.app" {
+            } else if program == "iTerm.app" || program == "WezTerm" {
+                // WezTerm draws iTerm2's inline pictures; kitty's placeholder cells,
+                // which the kitty drawing here relies on, it does not.
                 ProtocolType::Iterm2
             } else {
                 ProtocolType::Halfblocks
@@ -437,7 +438,7 @@ mod tests {
         assert_eq!(auto(&[("TERM", "xterm-kitty")]), Some(ProtocolType::Kitty));
         assert_eq!(
             auto(&[("TERM_PROGRAM", "WezTerm")]),
-            Some(ProtocolType::Kitty)
+            Some(ProtocolType::Iterm2)
         );
         assert_eq!(
             auto(&[("TERM_PROGRAM", "iTerm.app")]),
