@@ -91,6 +91,8 @@ pub struct App {
     before_search: Option<(View, ArticleList)>,
     /// The article to select again when a re-run search answers.
     reselect: Option<ArticleId>,
+    /// Where that article was in the list, for when the new results leave it out.
+    reselect_at: usize,
     /// Anchors `since:` in queries, read each time one is parsed; injected so tests
     /// set the time rather than read it.
     pub clock: Clock,
@@ -156,6 +158,7 @@ impl App {
             generation: 0,
             before_search: None,
             reselect: None,
+            reselect_at: 0,
             clock,
             zone,
             settings,
@@ -272,6 +275,7 @@ impl App {
                 self.help_open = false;
                 self.log_open = true;
                 self.log_scroll = 0;
+                effects.push(Effect::LoadFetchLog);
             }
             Action::ScrollDown if self.help_open => {
                 self.help_scroll = (self.help_scroll + 1).min(self.help_max_scroll());

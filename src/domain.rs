@@ -17,6 +17,7 @@ pub mod message;
 pub mod model;
 pub mod opml;
 pub mod panics;
+pub mod refresh;
 pub mod samples;
 pub mod search;
 pub mod store;

@@ -9,7 +9,7 @@
 //! - `cli`: the command line, the config file, and the commands that print.
 
 #![forbid(unsafe_code)]
-// No panics outside tests: errors become messages (see STYLE.md).
+// No panics outside tests: errors become messages (see CONTRIBUTING.md).
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)

@@ -7,6 +7,7 @@
 //! ui <- app; action <- app + event; app <- app + action (or report).
 
 pub mod background;
+pub mod busy;
 pub mod effects;
 pub mod event;
 mod event_loop;
@@ -28,12 +29,8 @@ pub struct Options {
     pub keymap: Keymap,
     pub settings: crate::app::Settings,
     pub theme: crate::ui::theme::Theme,
-    /// How the reader's fetches run (`R`, and refreshes of the feeds that are due).
-    pub fetch: crate::domain::fetch::Options,
     /// Fetch every feed once the first screen is drawn.
     pub fetch_on_start: bool,
-    /// The config's `after_fetch` command; empty for none.
-    pub after_fetch: Vec<String>,
     /// How pictures are drawn (`None`: not at all) and the cache's cap in MiB.
     pub pictures: Option<ratatui_image::picker::ProtocolType>,
     pub image_cache_mb: u64,

@@ -113,3 +113,92 @@ fn accounts_are_added_listed_and_removed_without_their_secrets() {
     );
     assert!(!shown.contains("phone"), "{shown}");
 }
+
+/// A secret command that prints its line and exits, leaving a child that holds its output
+/// open, does not keep `herald sync` waiting for the child.
+#[test]
+fn sync_does_not_wait_for_a_child_the_secret_command_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("herald.db");
+    let script = dir.path().join("token.sh");
+    // The sleeper's id goes beside the script, so that the test ends it.
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho not-a-real-token\nsleep 40 &\necho $! > \"$0.pid\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let add = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "home",
+            "--kind",
+            "miniflux",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--secret-command",
+            script.to_str().unwrap(),
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    let started = std::time::Instant::now();
+    let sync = herald(&store, &["sync"]);
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+    // Nothing listens on port 9: the sync fails there, past the secret.
+    let err = text(&sync.stderr);
+    assert!(!sync.status.success());
+    assert!(!err.contains("getting its secret"), "{err}");
+    let sleeper = std::fs::read_to_string(dir.path().join("token.sh.pid")).unwrap();
+    let _ = std::process::Command::new("kill")
+        .arg(sleeper.trim())
+        .status();
+}
+
+/// A name that begins with `-` would read as an option everywhere it is given again
+/// (`herald sync -x`, `herald account remove -x`): refused when the account is added.
+#[test]
+fn an_account_name_that_starts_with_a_dash_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("herald.db");
+    for name in ["-x", "--home", "-"] {
+        let add = herald(
+            &store,
+            &[
+                "account",
+                "add",
+                "--kind",
+                "miniflux",
+                "--url",
+                "http://127.0.0.1:9/",
+                "--secret-env",
+                "HERALD_TEST_SECRET",
+                "--",
+                name,
+            ],
+        );
+        let err = text(&add.stderr);
+        assert!(!add.status.success(), "{name}: accepted");
+        assert!(err.contains("cannot start with `-`"), "{name}: {err}");
+    }
+    let list = herald(&store, &["account", "list", "--json"]);
+    assert_eq!(text(&list.stdout).trim(), "[]");
+    // A dash inside a name is fine.
+    let add = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "my-home",
+            "--kind",
+            "miniflux",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--secret-env",
+            "HERALD_TEST_SECRET",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+}

@@ -214,3 +214,78 @@ fn views_are_listed_added_renamed_and_removed_beyond_nine() {
     );
     assert!(!names.contains(&"View 3".to_owned()));
 }
+
+#[test]
+fn queries_with_nothing_to_search_for_are_refused_by_every_command() {
+    let (_dir, path) = setup();
+    let store = Store::open(&path).unwrap();
+    let (total, unread) = (store.count().unwrap(), store.count_unread().unwrap());
+    for query in ["(", "—", "🦀 ✨", "-", "?! ...", "title:)", "", "   "] {
+        for args in [
+            vec!["search", query],
+            vec!["mark", "read", "--query", query],
+            vec!["delete", "--query", query, "--yes"],
+            vec!["rule", "add", query, "--delete"],
+        ] {
+            let out = herald(&path, &args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains("nothing to search for"), "{args:?}: {err}");
+            assert!(out.stdout.is_empty(), "{args:?}");
+        }
+    }
+    assert_eq!(store.count().unwrap(), total);
+    assert_eq!(store.count_unread().unwrap(), unread);
+    assert!(store.rules().unwrap().is_empty());
+    // A flag or a field alone searches for something.
+    let out = herald(
+        &path,
+        &["mark", "read", "--query", "source:\"Field Notes\""],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = herald(&path, &["search", "is:unread", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(json(&out).as_array().unwrap().len() < total);
+}
+
+/// A view named `-x` could be named again only after `--`: refused, as account names are.
+#[test]
+fn a_view_name_that_starts_with_a_dash_is_refused() {
+    let (_dir, path) = setup();
+    let out = herald(&path, &["view", "add", "--", "-x", "tram"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot start with `-`"), "{err}");
+    assert!(
+        herald(&path, &["view", "add", "trams", "tram"])
+            .status
+            .success()
+    );
+    let out = herald(&path, &["view", "rename", "trams", "--", "--trams"]);
+    assert!(!out.status.success());
+    assert_eq!(view_names(&path), ["trams"]);
+}
+
+/// A delete by query says, before --yes, how many of what it finds are starred: they go
+/// too, unlike with a delete rule or retention.
+#[test]
+fn a_delete_by_query_says_how_many_starred_articles_it_would_take() {
+    let (_dir, path) = setup();
+    assert!(
+        herald(&path, &["mark", "star", "--query", "tram"])
+            .status
+            .success()
+    );
+    let out = herald(&path, &["delete", "--query", "tram OR ferry"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("finds 2 articles, 1 of them starred"), "{err}");
+    let out = herald(&path, &["delete", "--query", "ferry"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("finds 1 article;"), "{err}");
+}

@@ -4,27 +4,14 @@
 mod common;
 
 use common::{Harness, fixtures};
-use herald::app::{PromptKind, Settings};
+use herald::app::PromptKind;
 use herald::cli::config::{Config, LayoutChoice};
 
 fn harness_with(config: &str, width: u16, height: u16) -> Harness {
     let config = Config::parse(config).unwrap();
     let mut h = Harness::new(&fixtures(), width, height);
     h.app.keymap.apply(&config.keys).unwrap();
-    h.app.settings = Settings {
-        layout: config.layout,
-        reader_width: config.reader_width.0,
-        date_format: config.date_format.0.clone(),
-        columns: herald::app::columns::Columns {
-            fields: config.list_columns.0.clone(),
-            source_width: config.source_width.map(|w| w.0),
-        },
-        mark_read_on_open: config.mark_read_on_open,
-        mark_read_after: config.mark_read_after.map(|m| m.0),
-        sources: config.sources,
-        openers: config.openers().unwrap(),
-        pictures: false,
-    };
+    h.app.settings = config.settings().unwrap();
     h.app.sources.choice = config.sources;
     h.resize(width, height);
     h
@@ -324,4 +311,30 @@ fn the_list_shows_the_columns_the_config_names_in_its_order() {
     let screen = h.screen();
     let row = screen.lines().find(|l| l.contains("Tram line")).unwrap();
     assert!(row.contains("City … Tram line"), "{row}");
+}
+
+/// A config that binds `x` in the list (as configs did before `x` became the default
+/// for fetch_full_text) starts and lists its key as the config's: the config's key wins
+/// over the default's (herald refused to start before).
+#[test]
+fn a_config_key_that_a_newer_default_uses_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[keys.list]\nselect_next = [\"x\", \"j\"]\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["--config", config.to_str().unwrap(), "keys"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let line = listing
+        .lines()
+        .skip_while(|l| *l != "[list]")
+        .find(|l| l.starts_with("select_next"))
+        .unwrap();
+    assert!(line.contains("x (config)"), "{listing}");
 }

@@ -733,18 +733,8 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         .add_feed(&server.url("/broken.xml"), Some("Broken"))
         .unwrap();
     let (events, received) = std::sync::mpsc::channel();
-    let (search, _requests) = std::sync::mpsc::channel();
-    let (counts, _) = std::sync::mpsc::channel();
-    let background = herald::tui::Background {
-        search,
-        counts,
-        store_path: path.clone(),
-        events,
-        fetch: herald::domain::fetch::Options::default(),
-        writer: None,
-        after_fetch: Vec::new(),
-        pictures: None,
-    };
+    let background =
+        herald::tui::Background::start(&path, events, &herald::app::Settings::default(), false);
     background.fetch_feeds();
     let mut progress = Vec::new();
     let done = loop {

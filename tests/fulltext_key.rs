@@ -79,7 +79,7 @@ fn x_fetches_the_full_article_on_screen_and_a_failure_keeps_the_text() {
     assert_eq!(effects, [Effect::FetchFullText(id)]);
     let status = h.app.status.clone().unwrap_or_default();
     assert!(status.starts_with("Fetching the full article"), "{status}");
-    herald::tui::run_effects(&h.store, &mut h.app, effects, None);
+    h.run(effects);
 
     let status = h.app.status.clone().unwrap_or_default();
     assert!(status.starts_with("Full article fetched:"), "{status}");

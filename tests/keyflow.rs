@@ -694,3 +694,30 @@ fn since_counts_from_now_through_a_long_session() {
     h.keys("ctrl-r");
     assert_eq!(h.app.list.total, 0, "a day and a half later it is not");
 }
+
+/// After a reload in the Unread list, the list and the reader agree: the open article,
+/// read now and so outside the view, stays selected where it was (the cursor jumped to
+/// row 1 before, and `J` then skipped the first unread article).
+#[test]
+fn a_reload_in_the_unread_list_keeps_the_open_article_selected() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("2");
+    assert_eq!(h.app.view.name, "Unread");
+    let rows = h.app.list.total;
+    h.keys("j enter");
+    let open = title(&h);
+    let second: Vec<_> = (0..rows)
+        .filter_map(|i| h.app.list.row(i).map(|r| r.title.clone()))
+        .collect();
+    h.keys("ctrl-r");
+    assert_eq!(h.app.focus, Focus::Reader);
+    let selected = h.app.list.selected_row().map(|r| r.title.clone());
+    assert_eq!(
+        selected.as_deref(),
+        Some(open.as_str()),
+        "list and reader agree"
+    );
+    assert_eq!(h.app.list.selected, 1);
+    h.keys("J");
+    assert_eq!(title(&h), second[2], "the next one, none skipped");
+}

@@ -316,3 +316,133 @@ fn a_bad_retention_in_the_config_names_the_key() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("keep_days"), "{err}");
 }
+
+#[test]
+fn a_delete_rule_keeps_starred_articles_says_what_it_takes_and_asks_before_applying() {
+    let dir = setup("");
+    let d = dir.path();
+    let total = fixtures().len();
+    let count = |query: &str| {
+        json_of(&herald(d, &["search", query, "--json"]))
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let stored = || Store::open(&d.join("s.db")).unwrap().count().unwrap();
+    assert!(
+        herald(d, &["mark", "star", "--query", "ferry"])
+            .status
+            .success()
+    );
+    assert_eq!(count("is:starred"), 1);
+
+    // A query that finds everything but a word no article has: accepted, and it says
+    // what it would take of the archive.
+    let out = herald(d, &["rule", "add", "--delete", "--", "-zeppelin"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains(&format!(
+            "would delete {} of the articles stored now",
+            total - 1
+        )),
+        "{said}"
+    );
+    assert!(said.contains("1 starred article kept"), "{said}");
+    // Edited, it says again what it would take.
+    let id = json_of(&herald(d, &["rule", "list", "--json"]))[0]["id"].to_string();
+    let out = herald(d, &["rule", "edit", &id, "--query", "since:1000y"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("would delete"), "{said}");
+    let out = herald(d, &["rule", "edit", &id, "--query=-zeppelin"]);
+    assert!(out.status.success());
+
+    // Standard input is not a terminal: refused without --yes, nothing done.
+    let out = herald(d, &["rule", "apply"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--yes"), "{err}");
+    assert!(err.contains(&format!("{} articles", total - 1)), "{err}");
+    assert_eq!(stored(), total);
+    // A dry run needs no answer and changes nothing.
+    let out = herald(d, &["rule", "apply", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains(&format!("would act on {} articles", total - 1))
+    );
+    assert_eq!(stored(), total);
+
+    let out = herald(d, &["rule", "apply", "--yes"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stored(), 1, "only the starred article is left");
+    assert_eq!(count("is:starred"), 1);
+}
+
+/// On a terminal, `rule apply` with a delete rule asks first: `script` (util-linux) gives
+/// it one, and types the answer.
+#[test]
+fn rule_apply_asks_on_a_terminal_before_a_delete_rule_deletes() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no script(1) to give herald a terminal");
+        return;
+    }
+    let dir = setup("");
+    let d = dir.path();
+    let stored = || Store::open(&d.join("s.db")).unwrap().count().unwrap();
+    let total = stored();
+    assert!(
+        herald(d, &["rule", "add", "--delete", "tram"])
+            .status
+            .success()
+    );
+    let on_a_terminal = |answer: &str| {
+        let line = format!(
+            "'{}' --store '{}' --config '{}' rule apply",
+            env!("CARGO_BIN_EXE_herald"),
+            d.join("s.db").display(),
+            d.join("config.toml").display()
+        );
+        let mut child = Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env("XDG_STATE_HOME", d)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{answer}\n").as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, said) = on_a_terminal("n");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("Apply the rules? [y/N]"), "{said}");
+    assert!(said.contains("nothing was done"), "{said}");
+    assert_eq!(stored(), total);
+    let (code, said) = on_a_terminal("y");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("acted on 1 article"), "{said}");
+    assert_eq!(stored(), total - 1);
+}

@@ -195,3 +195,23 @@ fn the_readers_fetch_prunes_past_a_feeds_limit() {
     kept.sort();
     assert_eq!(kept, ["Quay report 0", "Quay report 3", "Quay report 4"]);
 }
+
+/// A delete rule kept from the reader says what it would take of the archive, starred
+/// articles left out.
+#[test]
+fn a_delete_rule_from_the_reader_says_what_it_would_take() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    let total = h.app.list.total;
+    h.keys("/");
+    h.type_text("-zeppelin");
+    h.keys("enter F");
+    h.type_text("delete");
+    h.keys("enter");
+    assert_eq!(h.store.rules().unwrap()[0].action, RuleAction::Delete);
+    let status = h.app.status.clone().unwrap_or_default();
+    assert!(
+        status.contains(&format!("would delete {total} articles already stored")),
+        "{status}"
+    );
+    assert!(status.contains("starred ones are kept"), "{status}");
+}

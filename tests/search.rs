@@ -253,6 +253,62 @@ mod bounds {
         h.screen();
     }
 
+    #[test]
+    fn a_typed_query_with_nothing_to_search_for_leaves_the_list_as_it_was() {
+        let mut h = Harness::new(&fixtures(), 100, 30);
+        let all = h.app.list.total;
+        for typed in ["(", "—", "🚋", "-", "?! ..."] {
+            // The prompt opens on the current search: start again from nothing, which
+            // is no filter at all.
+            h.keys("/ ctrl-u");
+            assert!(
+                h.app.prompt.as_ref().unwrap().error.is_none(),
+                "empty: no filter"
+            );
+            assert_eq!(h.app.list.total, all);
+            h.type_text(&format!("{typed} tram"));
+            let trams = h.app.list.total;
+            assert!(h.app.view.is_search() && trams < all, "{trams} of {all}");
+            // Taking the word back leaves nothing to search for: said, and the list
+            // stays the trams, not every article.
+            h.keys("ctrl-w");
+            let error = h
+                .app
+                .prompt
+                .as_ref()
+                .unwrap()
+                .error
+                .clone()
+                .unwrap_or_default();
+            assert!(
+                error.contains("nothing to search for"),
+                "{typed:?}: {error}"
+            );
+            assert_eq!(h.app.list.total, trams, "{typed:?}");
+            h.keys("enter");
+            let status = h.app.status.clone().unwrap_or_default();
+            assert!(
+                status.contains("nothing to search for"),
+                "{typed:?}: {status}"
+            );
+            assert_eq!(h.app.list.total, trams, "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn a_view_saved_in_the_reader_may_not_start_with_a_dash() {
+        let mut h = Harness::new(&fixtures(), 100, 30);
+        h.keys("/");
+        h.type_text("tram");
+        h.keys("enter V");
+        h.type_text("-trams");
+        h.keys("enter");
+        let status = h.app.status.clone().unwrap_or_default();
+        assert!(status.contains("cannot start with `-`"), "{status}");
+        assert!(h.store.views().unwrap().iter().all(|v| v.name != "-trams"));
+        assert!(h.app.views.iter().all(|v| v.name != "-trams"));
+    }
+
     /// The largest query accepted, on 10,000 articles: the figure is printed (run with
     /// --nocapture), the assertion is on the results.
     #[test]

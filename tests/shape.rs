@@ -60,7 +60,7 @@ impl Layer {
 /// Crates that draw on or read from the terminal.
 const TERMINAL_CRATES: &[&str] = &["ratatui", "crossterm"];
 
-/// Lines of code past which a file has usually taken on a second job (STYLE.md).
+/// Lines of code past which a file has usually taken on a second job (CONTRIBUTING.md).
 const MAX_LINES: usize = 400;
 
 // ---------------------------------------------------------------------------------------

@@ -992,7 +992,7 @@ fn needs_miniflux_the_reader_syncs_on_r_and_shows_the_account() {
         Keymap::default_keymap().unwrap(),
         ratatui::layout::Rect::new(0, 0, 160, 40),
     ));
-    let mut h = common::Harness { store, app };
+    let mut h = common::Harness::over(store, app, None);
     h.report(Report::Refreshed {
         total: 0,
         unread: 0,
@@ -1018,12 +1018,7 @@ fn needs_miniflux_the_reader_syncs_on_r_and_shows_the_account() {
     // Read here: waiting, and said so; pushed by the next R.
     h.keys("tab");
     h.act(Action::ToggleRead);
-    herald::tui::run_effects(
-        &h.store,
-        &mut h.app,
-        vec![herald::app::Effect::LoadSources],
-        None,
-    );
+    h.run(vec![herald::app::Effect::LoadSources]);
     let screen = h.screen();
     assert!(screen.contains("1 to sync"), "{screen}");
     assert_eq!(user.entries().iter().filter(|e| e.2).count(), 0);
@@ -1033,12 +1028,7 @@ fn needs_miniflux_the_reader_syncs_on_r_and_shows_the_account() {
         1,
         "pushed by R"
     );
-    herald::tui::run_effects(
-        &h.store,
-        &mut h.app,
-        vec![herald::app::Effect::LoadSources],
-        None,
-    );
+    h.run(vec![herald::app::Effect::LoadSources]);
     assert!(!h.screen().contains("to sync"));
 }
 

@@ -47,7 +47,7 @@ fn a_failed_sync_is_logged_marked_and_its_changes_kept() {
     let log = h.screen();
     assert!(log.contains("account home"), "{log}");
     h.keys("esc");
-    herald::tui::run_effects(&h.store, &mut h.app, vec![Effect::LoadSources], None);
+    h.run(vec![Effect::LoadSources]);
     let line = h
         .app
         .sources

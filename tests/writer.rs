@@ -13,7 +13,6 @@ use herald::app::keymap::Keymap;
 use herald::app::{App, Report, Start};
 use herald::domain::store::Store;
 use herald::tui::event::Event;
-use herald::tui::writer::Writer;
 use herald::tui::{Background, run_effects};
 use ratatui::layout::Rect;
 
@@ -45,16 +44,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
         )
         .unwrap();
     let (events, received) = channel();
-    let background = Background {
-        search: channel().0,
-        counts: channel().0,
-        store_path: path.clone(),
-        events: events.clone(),
-        fetch: herald::domain::fetch::Options::default(),
-        writer: Some(Writer::spawn(path.clone(), events)),
-        after_fetch: Vec::new(),
-        pictures: None,
-    };
+    let background = Background::start(&path, events, &herald::app::Settings::default(), false);
     let mut app = App::new(Start::new(
         Keymap::default_keymap().unwrap(),
         Rect::new(0, 0, 120, 30),

@@ -74,7 +74,7 @@ pub enum Action {
     FetchFeeds,
     /// Subscribe to a feed by its address or its site's, found in the background.
     AddFeed,
-    /// Every fetch error since herald started, in full.
+    /// The fetch errors the store keeps (the last 20 a feed, 500 in all), in full.
     ShowFetchLog,
     /// Show or hide the sources pane (feeds, tags, views, files, with unread counts).
     ToggleSources,

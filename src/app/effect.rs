@@ -65,6 +65,12 @@ pub enum Effect {
     PutBack(Vec<crate::domain::store::TakenOut>),
     /// Read the sources pane's lines: `Report::SourcesLoaded`.
     LoadSources,
+    /// Read the saved views again: `Report::ViewsLoaded`.
+    LoadViews,
+    /// Read the fetch log the store keeps: `Report::FetchLogLoaded`.
+    LoadFetchLog,
+    /// Keep these failures (met here: adding a feed) in the store's fetch log.
+    LogFailures(Vec<String>),
     /// Count the articles each of these views (by number) finds, in the background:
     /// `Report::ViewsCounted`.
     CountViews(Vec<(u8, Query)>),

@@ -1,9 +1,12 @@
-//! The fetch log: every fetch error since herald started, in full, in a pop-up (`L`). The
-//! status line only summarises a fetch; this is where the whole reason can be read.
+//! The fetch log: the failures of refreshes (this reader's, a timer's `herald fetch`,
+//! earlier runs') and of adding a feed, in full, in a pop-up (`L`). The status line only
+//! summarises a fetch; this is where the whole reason can be read. The store keeps the
+//! log (store/fetch_log.rs); this is the copy the pop-up shows, read again after each
+//! fetch, when the store changes and when the pop-up opens.
 
 use std::collections::VecDeque;
 
-use super::{App, layout};
+use super::{App, Effect, layout};
 
 /// The most errors kept: a feed failing every few minutes for days must not grow memory.
 pub const MAX_ENTRIES: usize = 500;
@@ -25,6 +28,14 @@ impl FetchLog {
         }
     }
 
+    /// The store's log, oldest first, each entry stamped as `stamp` says.
+    pub fn replace(&mut self, entries: impl Iterator<Item = String>) {
+        self.entries = entries.collect();
+        while self.entries.len() > MAX_ENTRIES {
+            self.entries.pop_front();
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -39,7 +50,7 @@ impl App {
     /// first, never cut.
     pub fn fetch_log_lines(&self) -> Vec<String> {
         if self.fetch_log.is_empty() {
-            return vec!["No fetch errors since herald started.".to_owned()];
+            return vec!["No fetch errors kept.".to_owned()];
         }
         let width = usize::from(layout::HELP_WIDTH.min(self.size.width).saturating_sub(2)).max(1);
         let newest_first: Vec<String> = self.fetch_log.entries.iter().rev().cloned().collect();
@@ -52,17 +63,38 @@ impl App {
         layout::help_max_scroll(self.size, self.fetch_log_lines().len())
     }
 
-    /// Records a fetch's failures, stamped with the local time.
-    pub(super) fn log_failures(&mut self, failures: &[String]) {
+    /// Records failures met here (adding a feed): shown at once, and kept in the store
+    /// by the effect returned.
+    pub(super) fn log_failures(&mut self, failures: &[String]) -> Option<Effect> {
         if failures.is_empty() {
-            return;
+            return None;
         }
-        let when = self
-            .zone
-            .to_datetime(self.clock.now())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string();
+        let when = self.stamp(self.clock.now().as_second());
         self.fetch_log.record(&when, failures);
+        Some(Effect::LogFailures(failures.to_vec()))
+    }
+
+    /// The store's log as it was read: the pop-up's copy.
+    pub(super) fn fetch_log_loaded(&mut self, entries: Vec<crate::domain::store::LogEntry>) {
+        let lines: Vec<String> = entries
+            .into_iter()
+            .map(|e| format!("{}  {}", self.stamp(e.at), e.text))
+            .collect();
+        self.fetch_log.replace(lines.into_iter());
+        self.log_scroll = self.log_scroll.min(self.log_max_scroll());
+    }
+
+    /// A time as the log shows it: the local date and minute.
+    fn stamp(&self, at: i64) -> String {
+        jiff::Timestamp::from_second(at).map_or_else(
+            |_| at.to_string(),
+            |t| {
+                self.zone
+                    .to_datetime(t)
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            },
+        )
     }
 }
 

@@ -57,6 +57,15 @@ pub(crate) struct Binding {
     /// One key, or a sequence such as `g g`.
     pub(crate) keys: Vec<Key>,
     pub(crate) action: Action,
+    /// Bound by the person's config, not by herald's defaults.
+    pub(crate) yours: bool,
+}
+
+/// Whether two key sequences cannot both be bound in one mode: the same, or one the
+/// start of the other.
+fn clash(a: &[Key], b: &[Key]) -> bool {
+    let n = a.len().min(b.len());
+    a[..n] == b[..n]
 }
 
 /// What the keys pressed so far ask for.
@@ -84,16 +93,26 @@ impl Keymap {
         let mut keymap = Keymap {
             bindings: Vec::new(),
         };
-        keymap.apply(&tables)?;
+        keymap.layer(&tables, false)?;
         Ok(keymap)
     }
 
-    /// Applies overrides: each `action = [keys]` replaces that action's keys in its mode
-    /// (an empty list unbinds it). Unknown modes, actions and keys, and keys that clash,
-    /// are errors naming them.
+    /// Applies the config's overrides: each `action = [keys]` replaces that action's keys
+    /// in its mode (an empty list unbinds it). A key the config binds wins over herald's
+    /// default binding of that key in that mode (which loses it), so a new default key
+    /// never breaks a config that works; keys that clash within the config, and unknown
+    /// modes, actions and keys, are errors naming them.
     pub fn apply(
         &mut self,
         tables: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    ) -> Result<()> {
+        self.layer(tables, true)
+    }
+
+    fn layer(
+        &mut self,
+        tables: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
+        yours: bool,
     ) -> Result<()> {
         for name in tables.keys() {
             if !Context::ALL.iter().any(|(_, n)| n == name) {
@@ -118,9 +137,26 @@ impl Keymap {
                         context,
                         keys,
                         action: action.clone(),
+                        yours,
                     });
                 }
             }
+        }
+        if yours {
+            // A default that clashes with a key of the config's, in the same mode, gives
+            // the key up.
+            let taken: Vec<(Context, Vec<Key>)> = self
+                .bindings
+                .iter()
+                .filter(|b| b.yours)
+                .map(|b| (b.context, b.keys.clone()))
+                .collect();
+            self.bindings.retain(|b| {
+                b.yours
+                    || !taken
+                        .iter()
+                        .any(|(c, keys)| *c == b.context && clash(keys, &b.keys))
+            });
         }
         self.check_conflicts()?;
         self.bindings.sort_by_key(|b| (b.context, b.action.order()));
@@ -128,7 +164,8 @@ impl Keymap {
     }
 
     /// Two bindings clash in a mode when their keys are the same, or when one is the start
-    /// of the other (the longer one could never be typed).
+    /// of the other (the longer one could never be typed). Only the config's own keys can
+    /// clash: a default that met one gave it up.
     fn check_conflicts(&self) -> Result<()> {
         for (i, a) in self.bindings.iter().enumerate() {
             for b in &self.bindings[i + 1..] {
@@ -294,8 +331,14 @@ mod tests {
             .find(|r| r.context == Context::List && r.description == "first article")
             .unwrap();
         assert_eq!(row.keys, ["gg", "Home"]);
-        let clash = toml::from_str("[list]\ntoggle_read = [\"j\"]\n").unwrap();
-        assert!(map.apply(&clash).is_err());
+        // A key the config gives another action is taken from its default one.
+        let mine = toml::from_str("[list]\ntoggle_read = [\"j\"]\n").unwrap();
+        map.apply(&mine).unwrap();
+        let j = Key::parse("j").unwrap();
+        assert_eq!(
+            map.resolve(Context::List, &[j]),
+            Resolution::Action(Action::ToggleRead)
+        );
     }
 
     #[test]
@@ -314,5 +357,48 @@ mod tests {
         assert!(err.to_string().contains("could never be typed"), "{err}");
         let err = Keymap::parse("[lists]\nquit = [\"q\"]\n").unwrap_err();
         assert!(err.to_string().contains("[lists]"), "{err}");
+    }
+
+    /// A key the config binds wins over the default binding of that key in that mode: a
+    /// config that bound `x` in the list before `x` became a default there (for
+    /// fetch_full_text) keeps working; the default gives the key up. Only clashes
+    /// within the config are errors.
+    #[test]
+    fn the_configs_keys_win_over_new_defaults() {
+        let config: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+            toml::from_str("[list]\nselect_next = [\"x\", \"j\"]\n").unwrap();
+        let mut keymap = Keymap::default_keymap().unwrap();
+        keymap.apply(&config).unwrap();
+        let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(keymap.action(Context::List, &x), Some(Action::SelectNext));
+        // A default added later on a key the config uses (`ctrl-o` for toggle_star):
+        // the config's binding of it still wins, and the default gives it up.
+        let mut tables: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+            toml::from_str(DEFAULT_KEYMAP).unwrap();
+        tables
+            .entry("list".into())
+            .or_default()
+            .insert("toggle_star".into(), vec!["s".into(), "ctrl-o".into()]);
+        let mut newer = Keymap {
+            bindings: Vec::new(),
+        };
+        newer.layer(&tables, false).unwrap();
+        let mine: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+            toml::from_str("[list]\nopen_article = [\"ctrl-o\", \"enter\"]\n").unwrap();
+        newer.apply(&mine).unwrap();
+        let o = KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL);
+        assert_eq!(newer.action(Context::List, &o), Some(Action::OpenArticle));
+        let s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE);
+        assert_eq!(newer.action(Context::List, &s), Some(Action::ToggleStar));
+        assert!(
+            newer.listing().contains("Ctrl-o (config)"),
+            "{}",
+            newer.listing()
+        );
+        // Within the config, a clash is still an error.
+        let both: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+            toml::from_str("[list]\nquit = [\"x\"]\ntoggle_read = [\"x\"]\n").unwrap();
+        let err = Keymap::default_keymap().unwrap().apply(&both).unwrap_err();
+        assert!(err.to_string().contains("bound to both"), "{err}");
     }
 }

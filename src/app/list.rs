@@ -113,8 +113,30 @@ impl ArticleList {
         Some(start..end)
     }
 
-    /// Takes rows the store loaded for `missing`.
-    pub fn fill(&mut self, start: usize, rows: Vec<Summary>) {
+    /// Takes rows the store loaded for `missing` (`asked` of them were asked for). Fewer
+    /// came back when articles went after the list was counted (a delete on the writer
+    /// thread, another process): the list drops them, so it never asks again for rows
+    /// that are not there (it asked in a loop before).
+    pub fn fill(&mut self, start: usize, asked: usize, rows: Vec<Summary>) {
+        if rows.len() < asked {
+            match &mut self.ids {
+                None => self.total = self.total.min(start + rows.len()),
+                Some(ids) => {
+                    let end = (start + asked).min(ids.len());
+                    let present: std::collections::HashSet<ArticleId> =
+                        rows.iter().map(|r| r.id).collect();
+                    let gone: std::collections::HashSet<ArticleId> = ids[start.min(end)..end]
+                        .iter()
+                        .filter(|id| !present.contains(id))
+                        .copied()
+                        .collect();
+                    ids.retain(|id| !gone.contains(id));
+                    self.total = ids.len();
+                }
+            }
+            self.selected = self.selected.min(self.total.saturating_sub(1));
+            self.offset = self.offset.min(self.selected);
+        }
         self.window_start = start;
         self.rows = rows;
     }
@@ -163,14 +185,14 @@ mod tests {
         let mut list = ArticleList::new(1000);
         // Nothing loaded: the screen's rows alone.
         assert_eq!(list.missing(10), Some(0..10));
-        list.fill(0, (0..10).map(summary).collect());
+        list.fill(0, 10, (0..10).map(summary).collect());
         assert_eq!(list.missing(10), None);
         assert_eq!(list.row(9).unwrap().title, "T9");
         assert!(list.row(10).is_none());
         // One row further and the next load brings a screen either side.
         list.select(10, 10);
         assert_eq!(list.missing(10), Some(0..21));
-        list.fill(0, (0..21).map(summary).collect());
+        list.fill(0, 21, (0..21).map(summary).collect());
         list.select(500, 10);
         let want = list.missing(10).unwrap();
         assert!(want.contains(&491) && want.contains(&500), "{want:?}");
@@ -184,5 +206,29 @@ mod tests {
         assert_eq!(list.selected, 0);
         assert_eq!(list.missing(10), None);
         assert!(list.selected_row().is_none());
+    }
+
+    /// Rows that went after the list was counted (a delete saved meanwhile) are dropped
+    /// when fewer come back than were asked for: the list stops asking for them (it
+    /// asked for ever, a loop on the loop's thread).
+    #[test]
+    fn rows_gone_since_the_count_are_dropped_not_asked_again() {
+        let mut all = ArticleList::new(14);
+        let want = all.missing(20).unwrap();
+        assert_eq!(want, 0..14);
+        all.fill(0, 14, (0..13).map(summary).collect());
+        assert_eq!(all.total, 13);
+        assert_eq!(all.missing(20), None);
+
+        let ids: Vec<ArticleId> = (0..6).map(|i| ArticleId(i as i64)).collect();
+        let mut view = ArticleList::with_ids(ids);
+        view.select(5, 10);
+        let want = view.missing(10).unwrap();
+        let back: Vec<Summary> = want.clone().filter(|i| *i != 2).map(summary).collect();
+        view.fill(want.start, want.len(), back);
+        assert_eq!(view.total, 5);
+        assert_eq!(view.missing(10), None);
+        assert_eq!(view.row(2).unwrap().title, "T3", "the rows close up");
+        assert_eq!(view.selected, 4);
     }
 }

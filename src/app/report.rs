@@ -52,6 +52,8 @@ pub enum Report {
     /// Rows of the list, loaded from the store from index `start`.
     RowsLoaded {
         start: usize,
+        /// How many rows were asked for: fewer came back when articles went meanwhile.
+        asked: usize,
         rows: Vec<Summary>,
     },
     /// The sources pane's content, from the store's kept counts.
@@ -92,6 +94,11 @@ pub enum Report {
     },
     /// A fetch found no subscriptions: nothing failed, there is nothing to fetch yet.
     NothingToFetch,
+    /// The fetch log as the store keeps it, oldest first.
+    FetchLogLoaded(Vec<crate::domain::store::LogEntry>),
+    /// Another process (a timer's `herald fetch`, `herald mark`, `herald view add`)
+    /// committed to the store: read it again, keeping the selection and the search.
+    StoreChanged,
     /// The store changed under the list (a fetch, an import elsewhere), or was read at
     /// start: its counts, and where the article to keep selected now is.
     Refreshed {
@@ -131,7 +138,7 @@ impl App {
                 self.feeds_found(&address, found, &mut effects);
             }
             Report::Subscribed(name) => self.subscribed(name, &mut effects),
-            Report::RowsLoaded { start, rows } => self.list.fill(start, rows),
+            Report::RowsLoaded { start, asked, rows } => self.list.fill(start, asked, rows),
             Report::Notify(message) => self.status = Some(message),
             Report::SourcesLoaded(overview) => self.sources_loaded(overview, &mut effects),
             Report::ViewsCounted(counts) => self.views_counted(counts),
@@ -140,6 +147,20 @@ impl App {
                 effects.push(Effect::LoadSources);
             }
             Report::Saved => {}
+            Report::FetchLogLoaded(entries) => self.fetch_log_loaded(entries),
+            Report::StoreChanged => {
+                let open = self
+                    .reader
+                    .as_ref()
+                    .filter(|_| self.focus == super::Focus::Reader)
+                    .map(|r| r.article.summary.id);
+                let keep = open.or_else(|| self.list.selected_row().map(|r| r.id));
+                effects.push(Effect::Refresh { keep });
+                effects.push(Effect::LoadViews);
+                effects.push(Effect::LoadFetchLog);
+                // A feed's refresh set elsewhere changes when the next is due.
+                effects.push(Effect::CheckSchedule);
+            }
             Report::SourcesChanged(message) => self.sources_changed(message, &mut effects),
             Report::SearchDone { generation, result } => self.search_done(generation, result),
             Report::ViewsLoaded(saved) => {
@@ -185,7 +206,8 @@ impl App {
                 failures,
             } => {
                 self.fetching = false;
-                self.log_failures(&failures);
+                // The refresh kept its failures in the store's log: read it again.
+                effects.push(Effect::LoadFetchLog);
                 if self.worth_saying(new, updated, failures.len()) {
                     let mut message = format!("Fetched: {new} new, {updated} updated");
                     if !failures.is_empty() {
@@ -262,7 +284,15 @@ impl App {
             self.list.scroll_into_view(height);
         } else {
             let view = self.reread(self.view.clone());
-            self.reselect = self.list.selected_row().map(|r| r.id);
+            // The article open in the reader stays the list's selection, or else the
+            // selected one: the list and the reader agree after the reload.
+            let open = self
+                .reader
+                .as_ref()
+                .filter(|_| self.focus == super::Focus::Reader)
+                .map(|r| r.article.summary.id);
+            self.reselect = open.or_else(|| self.list.selected_row().map(|r| r.id));
+            self.reselect_at = self.list.selected;
             self.run_search(view, effects);
         }
     }
@@ -280,8 +310,24 @@ impl App {
                     self.view = view;
                 }
                 let keep = self.reselect.take();
-                let index = keep.and_then(|id| found.ids.iter().position(|i| *i == id));
-                self.list = ArticleList::with_ids(found.ids);
+                let mut ids = found.ids;
+                let mut index = keep.and_then(|id| ids.iter().position(|i| *i == id));
+                let open = self.reader.as_ref().map(|r| r.article.summary.id);
+                if index.is_none()
+                    && let Some(id) = keep
+                {
+                    let at = self.reselect_at.min(ids.len());
+                    if open == Some(id) && self.focus == super::Focus::Reader {
+                        // The open article no longer matches (read, in the Unread list):
+                        // it stays where it was until the person moves on.
+                        ids.insert(at, id);
+                        index = Some(at);
+                    } else if !ids.is_empty() {
+                        // Gone: the article that took its place.
+                        index = Some(at.min(ids.len() - 1));
+                    }
+                }
+                self.list = ArticleList::with_ids(ids);
                 if let Some(index) = index {
                     let height = self.list_height();
                     self.list.select(index, height);

@@ -211,6 +211,10 @@ impl App {
             PromptKind::Search => {
                 self.before_search = None;
                 self.focus = Focus::List;
+                // The list stayed at the last good query; say why this one was not run.
+                if let Some(error) = prompt.error {
+                    self.status = Some(format!("Not searched: {error}"));
+                }
             }
             PromptKind::Find => {
                 let count = self.reader.as_ref().map_or(0, |r| r.marks.len());
@@ -255,6 +259,12 @@ impl App {
                 let name = prompt.input.trim().to_owned();
                 if name.is_empty() {
                     self.status = Some("A view needs a name".into());
+                    return;
+                }
+                if name.starts_with('-') {
+                    self.status = Some(
+                        "A view's name cannot start with `-`: it would read as an option".into(),
+                    );
                     return;
                 }
                 let saved = SavedView {

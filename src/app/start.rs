@@ -27,6 +27,10 @@ pub struct Settings {
     /// Draw an article's pictures in the reader (the config's `images` is not `off`);
     /// off, their markers (`[image N: alt]`) are all that shows.
     pub pictures: bool,
+    /// How refreshes run (`R`, the schedule): jobs, timeouts, the refresh, retention.
+    pub fetch: crate::domain::fetch::Options,
+    /// The config's `after_fetch` command; empty for none.
+    pub after_fetch: Vec<String>,
 }
 
 impl Default for Settings {
@@ -41,6 +45,8 @@ impl Default for Settings {
             sources: super::sources::SourcesChoice::Auto,
             openers: crate::domain::enclosure::Openers::default(),
             pictures: false,
+            fetch: crate::domain::fetch::Options::default(),
+            after_fetch: Vec::new(),
         }
     }
 }

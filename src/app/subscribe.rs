@@ -29,7 +29,11 @@ impl App {
         effects: &mut Vec<Effect>,
     ) {
         match found {
-            Err(reason) => self.status = Some(format!("No feed added: {reason}")),
+            Err(reason) => {
+                let message = format!("No feed added: {reason}");
+                effects.extend(self.log_failures(std::slice::from_ref(&message)));
+                self.status = Some(message);
+            }
             Ok(mut found) if found.len() == 1 => {
                 let only = found.remove(0);
                 effects.push(Effect::Subscribe(only.url));

@@ -350,7 +350,7 @@ pub struct FetchArgs {
 #[derive(Debug, Clone, Args)]
 #[group(required = true, multiple = true)]
 pub struct FeedSettings {
-    /// The name to show as its articles' source from the next fetch on
+    /// The name to show as its articles' source (they are renamed at once)
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Add a tag (folder); repeat for several

@@ -97,12 +97,9 @@ pub(super) fn search(
     newest: bool,
 ) -> Result<ExitCode> {
     let text = query.join(" ");
-    let parsed = match crate::domain::search::parse(&text, Timestamp::now(), false) {
+    let parsed = match super::errors::query(&text) {
         Ok(parsed) => parsed,
-        Err(err) => {
-            errln!("herald: {}", printable(&format!("bad query: {err}")));
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
     let order = if newest {
         crate::domain::search::Order::Newest

@@ -81,12 +81,9 @@ fn targets(
     let Some(text) = &targets.query else {
         return Ok(Ok(targets.ids.iter().map(|id| ArticleId(*id)).collect()));
     };
-    match crate::domain::search::parse(text, Timestamp::now(), false) {
+    match super::errors::query(text) {
         Ok(query) => Ok(Ok(store.search(&query, Order::Newest)?.ids)),
-        Err(err) => {
-            errln!("herald: {}", printable(&format!("bad query: {err}")));
-            Ok(Err(ExitCode::from(2)))
-        }
+        Err(code) => Ok(Err(code)),
     }
 }
 
@@ -163,8 +160,17 @@ pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     if given.query.is_some() && !yes {
+        // Starred ones go too (a delete rule and retention keep them): said first.
+        let mut starred = 0;
+        for id in &ids {
+            starred += usize::from(store.summary(*id)?.is_some_and(|s| s.starred));
+        }
+        let starred = match starred {
+            0 => String::new(),
+            n => format!(", {n} of them starred"),
+        };
         errln!(
-            "herald: the query finds {}; nothing was deleted. Add --yes to delete them for good",
+            "herald: the query finds {}{starred}; nothing was deleted. Add --yes to delete them for good",
             crate::domain::message::count(ids.len(), "article", "articles")
         );
         return Ok(ExitCode::from(2));

@@ -238,6 +238,32 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The reader's settings from this config: what the reader starts with, and what a
+    /// test of the reader's customisation starts with too.
+    pub fn settings(&self) -> Result<crate::app::Settings> {
+        Ok(crate::app::Settings {
+            layout: self.layout,
+            reader_width: self.reader_width.0,
+            date_format: self.date_format.0.clone(),
+            columns: crate::app::columns::Columns {
+                fields: self.list_columns.0.clone(),
+                source_width: self.source_width.map(|w| w.0),
+            },
+            mark_read_on_open: self.mark_read_on_open,
+            mark_read_after: self.mark_read_after.map(|m| m.0),
+            sources: self.sources,
+            openers: self.openers()?,
+            fetch: crate::domain::fetch::Options {
+                refresh: self.refresh.0,
+                retention: self.retention.limits(),
+                ..crate::domain::fetch::Options::default()
+            },
+            after_fetch: self.after_fetch.clone(),
+            // The reader narrows this with NO_COLOR and the terminal (cli/run.rs).
+            pictures: self.images != crate::tui::pictures::Mode::Off,
+        })
+    }
+
     /// Parses a config file's text; errors name the line and the key.
     pub fn parse(text: &str) -> Result<Config> {
         let config: Config = toml::from_str(text)?;

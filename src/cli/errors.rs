@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use crate::domain::search::{Query, query::nothing_to_search};
 use crate::domain::text::printable;
 
 /// Every line a command prints to stdout goes through `out!`/`outln!`, which return the
@@ -79,6 +80,21 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
                     .and_then(serde_json::Error::io_error_kind)
             });
         io_kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A query given on the command line, parsed as the search parses it. An empty one has
+/// nothing to search for either: on the command line it is a slip (`--query "$UNSET"`),
+/// not a wish for every article. Err: exit status 2, the reason printed.
+pub(super) fn query(text: &str) -> Result<Query, ExitCode> {
+    let parsed = if text.trim().is_empty() {
+        Err(nothing_to_search())
+    } else {
+        crate::domain::search::parse(text, jiff::Timestamp::now(), false)
+    };
+    parsed.map_err(|err| {
+        errln!("herald: {}", printable(&format!("bad query: {err}")));
+        ExitCode::from(2)
     })
 }
 

@@ -12,7 +12,7 @@ use super::args::{FeedCommand, FetchArgs, RefreshSetting};
 use super::schedule::local;
 use crate::domain::import;
 use crate::domain::message::count;
-use crate::domain::store::{Feed, Store};
+use crate::domain::store::Store;
 use crate::domain::text::printable;
 
 /// Moves a newsboat cache in: its subscriptions, then its articles a batch at a time, so
@@ -303,75 +303,75 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
+/// `herald fetch`: the one refresh (domain/refresh.rs) of every feed and account, or of
+/// those due, with a line for each feed and account.
 pub(super) fn fetch(
     store: &mut Store,
     args: &FetchArgs,
     config: &super::config::Config,
 ) -> Result<ExitCode> {
-    let (refresh, after_fetch) = (config.refresh.0, &config.after_fetch);
-    let now = Timestamp::now();
-    let all = store.feeds()?;
-    if all.is_empty() {
+    use crate::domain::refresh::{Accounts, Feeds, Plan, Progress, refresh};
+    if store.feeds()?.is_empty() && store.accounts()?.is_empty() {
         outln!("no subscriptions yet: herald feed add URL")?;
         return Ok(ExitCode::SUCCESS);
     }
-    // A feed inside its server's Retry-After is never asked, whatever the command says.
-    let (held, askable): (Vec<Feed>, Vec<Feed>) = all
-        .into_iter()
-        .partition(|f| crate::domain::fetch::held_back(f, now));
-    for f in &held {
-        outln!(
+    let plan = Plan {
+        feeds: if args.due { Feeds::Due } else { Feeds::All },
+        accounts: if args.due {
+            Accounts::Due
+        } else {
+            Accounts::All
+        },
+        options: crate::domain::fetch::Options {
+            jobs: usize::from(args.jobs),
+            per_host: usize::from(args.per_host),
+            timeout: Duration::from_secs(args.timeout),
+            refresh: config.refresh.0,
+            retention: config.retention.limits(),
+            ..Default::default()
+        },
+        after_fetch: config.after_fetch.clone(),
+    };
+    let show_progress = std::io::stderr().is_terminal();
+    let mut drew = false;
+    let summary = refresh(store, &plan, &mut |step| {
+        if !show_progress {
+            return;
+        }
+        drew = true;
+        let line = match step {
+            Progress::Feeds { done, total } => {
+                let width = 30;
+                let filled = done * width / total.max(1);
+                format!(
+                    "[{}{}] {done}/{total} feeds",
+                    "#".repeat(filled),
+                    " ".repeat(width.saturating_sub(filled))
+                )
+            }
+            Progress::Account { done, total } => format!("{done}/{total} accounts synced"),
+            Progress::Pages { done, total } => format!("{done}/{total} full articles"),
+        };
+        let _ = write!(std::io::stderr().lock(), "\r{line:<60}");
+    });
+    if drew {
+        errln!();
+    }
+    // A feed inside its server's Retry-After is never asked: said on stderr, so that a
+    // cron job mails nobody while the wait lasts.
+    for f in &summary.held {
+        errln!(
             "{}: skipped: the server asked not to be asked again before {}",
             printable(f.name.as_deref().unwrap_or(&f.url)),
             local(f.retry_after.unwrap_or_default())
-        )?;
+        );
     }
-    let feeds = if args.due {
-        store.due_feeds(now)?
-    } else {
-        askable
-    };
-    if feeds.is_empty() {
-        let next = match store.next_due_at()? {
-            Some(at) => format!("; the next is due at {}", local(at.as_second())),
-            None => String::new(),
-        };
-        outln!("nothing to fetch now{next}")?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let options = crate::domain::fetch::Options {
-        jobs: usize::from(args.jobs),
-        per_host: usize::from(args.per_host),
-        timeout: Duration::from_secs(args.timeout),
-        refresh,
-        ..Default::default()
-    };
-    let show_progress = std::io::stderr().is_terminal();
-    let before = crate::domain::fetch::after::newest_id(store)?;
-    let reports =
-        crate::domain::fetch::fetch_all(store, feeds, options, now, &mut |done, total, _| {
-            if show_progress {
-                let width = 30;
-                let filled = done * width / total.max(1);
-                let _ = write!(
-                    std::io::stderr().lock(),
-                    "\r[{}{}] {done}/{total} feeds",
-                    "#".repeat(filled),
-                    " ".repeat(width.saturating_sub(filled))
-                );
-            }
-        });
-    if show_progress {
-        errln!();
-    }
-    let (mut new, mut updated, mut failed) = (0, 0, 0);
-    for report in &reports {
+    let mut failed = 0;
+    for report in &summary.feeds {
         let label = printable(report.label()).into_owned();
         match &report.outcome {
             crate::domain::fetch::Outcome::NotModified => outln!("{label}: not modified")?,
             crate::domain::fetch::Outcome::Stored(c) => {
-                new += c.new;
-                updated += c.updated;
                 outln!("{label}: {} new, {} updated", c.new, c.updated)?;
             }
             crate::domain::fetch::Outcome::Failed(reason) => {
@@ -381,41 +381,33 @@ pub(super) fn fetch(
             }
         }
     }
-    outln!(
-        "fetched {}: {new} new, {updated} updated, {failed} failed",
-        count(reports.len(), "feed", "feeds")
-    )?;
-    super::fulltext::fetch_waiting_pages(store, options, now, show_progress)?;
-    let options = crate::domain::fetch::Options {
-        retention: config.retention.limits(),
-        ..options
-    };
-    let pruned = crate::domain::fetch::prune_after(store, &options, now)?;
-    if pruned > 0 {
+    if summary.feeds.is_empty() && summary.accounts.is_empty() {
+        let next = match store.next_due_at()? {
+            Some(at) => format!("; the next is due at {}", local(at.as_second())),
+            None => String::new(),
+        };
+        outln!("nothing to fetch now{next}")?;
+    } else if !summary.feeds.is_empty() {
+        let (new, updated) = summary
+            .feeds
+            .iter()
+            .map(|r| r.stored())
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
         outln!(
-            "pruned {} past the retention limits (starred ones kept)",
-            count(pruned, "article", "articles")
+            "fetched {}: {new} new, {updated} updated, {failed} failed",
+            count(summary.feeds.len(), "feed", "feeds")
         )?;
     }
-    let brought = crate::domain::fetch::after::Brought {
-        new,
-        updated,
-        failed,
-        titles: crate::domain::fetch::after::new_titles(store, before)?,
-    };
-    if let Err(err) = crate::domain::fetch::after::run(after_fetch, &brought) {
+    let accounts_failed = super::refreshed::print_accounts(&summary)?;
+    super::refreshed::print_pages(&summary)?;
+    let rest_failed = super::refreshed::print_rest(&summary)?;
+    if !summary.held.is_empty() {
         errln!(
-            "herald: {}",
-            printable(&crate::domain::message::error_chain(&err))
+            "skipped {} whose server asked to wait (Retry-After)",
+            count(summary.held.len(), "feed", "feeds")
         );
     }
-    if !held.is_empty() {
-        outln!(
-            "skipped {} whose server asked to wait (Retry-After)",
-            count(held.len(), "feed", "feeds")
-        )?;
-    }
-    Ok(if failed == 0 {
+    Ok(if failed == 0 && !accounts_failed && !rest_failed {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

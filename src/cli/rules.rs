@@ -1,8 +1,10 @@
 //! `herald rule` (add, list, edit, move, remove, apply) and `herald prune`: what a person
 //! never wants to see, and how long articles are kept. Each prints what it did, or one
 //! JSON value with `--json`. Exit status: 0 done; 1 a rule that is not there, or a store
-//! error; 2 a query that does not parse.
+//! error; 2 a query that does not parse or has nothing to search for, or a delete rule to
+//! apply without --yes when standard input is not a terminal.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -11,6 +13,8 @@ use jiff::Timestamp;
 use serde_json::json;
 
 use super::output::write_json;
+use crate::domain::message::count;
+use crate::domain::search::QueryError;
 use crate::domain::store::{Pruned, Retention, Rule, RuleAction, RuleRun, Store};
 use crate::domain::text::printable;
 
@@ -57,10 +61,17 @@ pub enum RuleCommand {
     /// Remove a rule (what it already did stays done)
     Remove { id: i64 },
     /// Run every rule over the whole archive, in order
+    ///
+    /// When a delete rule would delete articles, asks first on a terminal; --yes answers
+    /// for you, and is needed when standard input is not a terminal (else exit status 2).
+    /// Delete rules never delete starred articles.
     Apply {
         /// Say what each rule would act on, changing nothing
         #[arg(long)]
         dry_run: bool,
+        /// Apply delete rules without asking
+        #[arg(short, long)]
+        yes: bool,
         /// Print one JSON array of objects (id, query, action, tag, ids)
         #[arg(long)]
         json: bool,
@@ -158,14 +169,12 @@ fn print_rule(rule: &Rule, position: usize) -> Result<()> {
     Ok(())
 }
 
-/// A query that does not parse is exit status 2, as in `herald search`.
+/// A query that does not parse, or has nothing to search for, is exit status 2, as in
+/// `herald search`.
 fn refused(err: &anyhow::Error) -> Option<ExitCode> {
-    let text = format!("{err:#}");
-    if text.contains("does not parse") || text.contains("finds every article") {
-        errln!("herald: {}", printable(&text));
-        return Some(ExitCode::from(2));
-    }
-    None
+    err.downcast_ref::<QueryError>()?;
+    errln!("herald: {}", printable(&format!("{err:#}")));
+    Some(ExitCode::from(2))
 }
 
 pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
@@ -195,6 +204,7 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
                     printable(&rule.query),
                     rule.action.describe()
                 )?;
+                print_what_it_would_delete(store, &rule)?;
             }
         }
         RuleCommand::List { json } => {
@@ -231,6 +241,7 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
                 printable(&rule.query),
                 rule.action.describe()
             )?;
+            print_what_it_would_delete(store, &rule)?;
         }
         RuleCommand::Move { id, position } => {
             if let Err(err) = store.move_rule(*id, *position as usize) {
@@ -246,12 +257,73 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
             }
             outln!("Removed rule {id}")?;
         }
-        RuleCommand::Apply { dry_run, json } => {
+        RuleCommand::Apply { dry_run, yes, json } => {
+            if !dry_run
+                && !yes
+                && let Some(code) = deletes_refused(store)?
+            {
+                return Ok(code);
+            }
             let runs = store.apply_rules(*dry_run)?;
             print_runs(&runs, *dry_run, *json)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// For a delete rule, how many of the stored articles it would take if applied now.
+fn print_what_it_would_delete(store: &Store, rule: &Rule) -> Result<()> {
+    if rule.action != RuleAction::Delete {
+        return Ok(());
+    }
+    let preview = store.preview_rule(rule)?;
+    outln!(
+        "Applied, it would delete {} of the articles stored now ({} kept: delete rules never delete starred articles)",
+        preview.ids.len(),
+        count(preview.starred_kept, "starred article", "starred articles"),
+    )?;
+    Ok(())
+}
+
+/// Whether the delete rules may go ahead: `None` when they would delete nothing or the
+/// question asked on a terminal is answered yes; else the exit status. Not on a terminal,
+/// says to pass --yes and exits with status 2, as a delete by query does; a no on
+/// the terminal is exit status 0, as for `herald feed remove`.
+fn deletes_refused(store: &Store) -> Result<Option<ExitCode>> {
+    let mut going = Vec::new();
+    for rule in store.rules()? {
+        if rule.action == RuleAction::Delete {
+            let preview = store.preview_rule(&rule)?;
+            if !preview.ids.is_empty() {
+                going.push(format!(
+                    "rule {} (`{}`): {}",
+                    rule.id,
+                    printable(&rule.query),
+                    count(preview.ids.len(), "article", "articles")
+                ));
+            }
+        }
+    }
+    if going.is_empty() {
+        return Ok(None);
+    }
+    let what = going.join("; ");
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        errln!(
+            "herald: the delete rules would delete articles for good ({what}); nothing was done. \
+             Add --yes to apply them (standard input is not a terminal, so herald cannot ask)"
+        );
+        return Ok(Some(ExitCode::from(2)));
+    }
+    let question = format!(
+        "The delete rules would delete for good: {what} (starred ones are kept). Apply the rules? [y/N] "
+    );
+    if super::subscribe::confirm(&mut stdin.lock(), &question)? {
+        return Ok(None);
+    }
+    outln!("nothing was done")?;
+    Ok(Some(ExitCode::SUCCESS))
 }
 
 /// A rule that is not there: exit status 1, the reason on standard error.

@@ -9,7 +9,6 @@ use jiff::Timestamp;
 
 use super::args::{Cli, Command, CompletionShell, ExportFormat};
 use super::{articles, feeds, output};
-use crate::app::Settings;
 use crate::app::keymap::Keymap;
 use crate::cli::config::Config;
 use crate::cli::paths;
@@ -60,7 +59,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Account { action } => super::accounts::account_command(&open(&cli)?, action),
         Command::Sync { name, timeout } => {
-            super::sync::sync(&open(&cli)?, name.as_deref(), *timeout)
+            let config = Config::load(cli.config.as_deref())?;
+            super::sync::sync(
+                &open_store(&cli, &config)?,
+                name.as_deref(),
+                *timeout,
+                &config,
+            )
         }
         Command::Export {
             format: ExportFormat::Jsonl,
@@ -84,28 +89,12 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
     };
     let options = crate::tui::Options {
         keymap: keymap(&config)?,
-        settings: Settings {
-            layout: config.layout,
-            reader_width: config.reader_width.0,
-            date_format: config.date_format.0.clone(),
-            columns: crate::app::columns::Columns {
-                fields: config.list_columns.0.clone(),
-                source_width: config.source_width.map(|w| w.0),
-            },
-            mark_read_on_open: config.mark_read_on_open,
-            mark_read_after: config.mark_read_after.map(|m| m.0),
-            sources: config.sources,
-            openers: config.openers()?,
+        settings: crate::app::Settings {
             pictures: pictures.is_some(),
+            ..config.settings()?
         },
         theme: theme::choose(config.theme, no_color),
-        fetch: crate::domain::fetch::Options {
-            refresh: config.refresh.0,
-            retention: config.retention.limits(),
-            ..crate::domain::fetch::Options::default()
-        },
         fetch_on_start: config.fetch_on_start,
-        after_fetch: config.after_fetch.clone(),
         pictures,
         image_cache_mb: config.image_cache_mb,
         #[cfg(debug_assertions)]

@@ -310,7 +310,7 @@ pub(super) fn remove(
 
 /// Asks `question` on standard error and reads one answer line (at most 64 bytes) from
 /// `input`: yes only for `y` or `yes`, in any case.
-fn confirm(input: &mut dyn BufRead, question: &str) -> Result<bool> {
+pub(super) fn confirm(input: &mut dyn BufRead, question: &str) -> Result<bool> {
     {
         use std::io::Write as _;
         let mut err = std::io::stderr().lock();

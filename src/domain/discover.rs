@@ -17,6 +17,7 @@ pub use page::{Alternate, COMMON_PATHS, MAX_ALTERNATES, MAX_SCAN_BYTES, alternat
 
 use crate::domain::fetch::Options;
 use crate::domain::import::{decode, feed};
+use crate::domain::message::count;
 
 /// What a fetched body is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,10 +90,26 @@ pub const BUDGET: Duration = Duration::from_secs(60);
 
 /// The feeds at `address`: itself when it is a feed, else those its page names, else
 /// those at the common paths of its site. An empty list is never returned: finding no
-/// feed is an error that says what the address was.
+/// feed is an error that says what the address was and what was tried.
 pub fn discover(address: &str, options: &Options) -> Result<Vec<Candidate>> {
+    discover_within(address, options, BUDGET)
+}
+
+/// What discovery tried on a page before giving up.
+struct Tried {
+    /// The feeds the page names, and how many of them were fetched.
+    named: usize,
+    links: usize,
+    /// The common paths fetched (or already fetched as a link), in order.
+    common: Vec<&'static str>,
+    /// Whether the time ran out before everything was tried.
+    out_of_time: bool,
+}
+
+/// [`discover`] with `budget` for the looking.
+fn discover_within(address: &str, options: &Options, budget: Duration) -> Result<Vec<Candidate>> {
     let agent = crate::domain::fetch::agent(options);
-    let deadline = Instant::now() + BUDGET;
+    let deadline = Instant::now() + budget;
     let (final_url, bytes) = get(&agent, address, options.max_bytes)?;
     let page = match classify(&bytes, &final_url) {
         Body::Feed { title } => {
@@ -111,12 +128,20 @@ pub fn discover(address: &str, options: &Options) -> Result<Vec<Candidate>> {
         Body::Page(links) => links,
     };
     let mut tried: Vec<String> = vec![address.to_owned(), final_url.to_string()];
+    let mut report = Tried {
+        named: page.len(),
+        links: 0,
+        common: Vec::new(),
+        out_of_time: false,
+    };
     let mut found = Vec::new();
     for link in page {
         if Instant::now() > deadline {
+            report.out_of_time = true;
             break;
         }
         tried.push(link.url.clone());
+        report.links += 1;
         if let Some(title) = probe(&agent, &link.url, options) {
             found.push(Candidate {
                 url: link.url,
@@ -126,11 +151,17 @@ pub fn discover(address: &str, options: &Options) -> Result<Vec<Candidate>> {
         }
     }
     if found.is_empty() {
-        for url in common_paths(&final_url) {
-            if Instant::now() > deadline || tried.contains(&url) {
+        for (path, url) in COMMON_PATHS.iter().zip(common_paths(&final_url)) {
+            if tried.contains(&url) {
+                report.common.push(path);
                 continue;
             }
+            if Instant::now() > deadline {
+                report.out_of_time = true;
+                break;
+            }
             tried.push(url.clone());
+            report.common.push(path);
             if let Some(title) = probe(&agent, &url, options) {
                 found.push(Candidate {
                     url,
@@ -141,13 +172,44 @@ pub fn discover(address: &str, options: &Options) -> Result<Vec<Candidate>> {
         }
     }
     if found.is_empty() {
-        bail!(
-            "{address} is a web page that names no feed, and none of {} on its site is one; \
-             nothing was subscribed (give the feed's own address if you know it)",
-            COMMON_PATHS.join(", ")
-        );
+        bail!("{}", nothing_found(address, &report, budget));
     }
     Ok(found)
+}
+
+/// Why nothing was subscribed, saying only what was tried.
+fn nothing_found(address: &str, tried: &Tried, budget: Duration) -> String {
+    let links = match (tried.named, tried.links) {
+        (0, _) => "names no feed".to_owned(),
+        (named, links) if links == named => {
+            format!(
+                "names {} but herald reads none of them",
+                count(named, "feed", "feeds")
+            )
+        }
+        (named, links) => format!(
+            "names {}; herald tried {links} of them and reads none",
+            count(named, "feed", "feeds")
+        ),
+    };
+    let common = match (tried.common.as_slice(), tried.out_of_time) {
+        ([], true) => format!(
+            "the {budget:?} for looking ran out before any of the addresses sites commonly use \
+             ({}) was tried",
+            COMMON_PATHS.join(", ")
+        ),
+        (some, true) => format!(
+            "the {budget:?} for looking ran out after trying {} of the addresses sites commonly \
+             use ({}), none a feed",
+            some.len(),
+            some.join(", ")
+        ),
+        (all, false) => format!("none of {} on its site is one", all.join(", ")),
+    };
+    format!(
+        "{address} is a web page that {links}, and {common}; nothing was subscribed \
+         (give the feed's own address if you know it)"
+    )
 }
 
 /// The title of the feed at `url` (`Some(None)` for one without a title), or `None` when
@@ -196,6 +258,81 @@ fn get(agent: &ureq::Agent, url: &str, max_bytes: u64) -> Result<(Url, Vec<u8>)>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{BufRead, BufReader, Write};
+
+    /// A site on 127.0.0.1 whose home page has `head` and whose every other address
+    /// answers 404 after `slow`; it serves each request on a thread of its own.
+    fn slow_site(slow: Duration, head: &'static str) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(50) {
+                let Ok(mut stream) = stream else { continue };
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    let _ = reader.read_line(&mut line);
+                    let mut header = String::new();
+                    while reader.read_line(&mut header).unwrap_or(0) > 2 {
+                        header.clear();
+                    }
+                    let (status, body) = if line.starts_with("GET / ") {
+                        (
+                            "200 OK",
+                            format!("<!DOCTYPE html><html><head>{head}</head></html>"),
+                        )
+                    } else {
+                        std::thread::sleep(slow);
+                        ("404 Not Found", "<html>Not here</html>".to_owned())
+                    };
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
+                         Connection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                });
+            }
+        });
+        format!("http://127.0.0.1:{port}/")
+    }
+
+    /// When the time for looking runs out, the message says which common addresses were
+    /// tried, not that they all were.
+    #[test]
+    fn running_out_of_time_says_what_was_tried() {
+        let site = slow_site(Duration::from_millis(400), "<title>Home</title>");
+        let err = discover_within(&site, &Options::default(), Duration::from_millis(700))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ran out"), "{err}");
+        assert!(err.contains("/feed"), "{err}");
+        assert!(
+            !err.contains("/feed.json"),
+            "not tried, so not named: {err}"
+        );
+        assert!(err.contains("nothing was subscribed"), "{err}");
+
+        // With the time to try them all, it says it did.
+        let site = slow_site(Duration::ZERO, "<title>Home</title>");
+        let err = discover_within(&site, &Options::default(), BUDGET)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("names no feed"), "{err}");
+        assert!(
+            err.contains("/feed.json") && !err.contains("ran out"),
+            "{err}"
+        );
+        // A page that names feeds which are not: not said to name none.
+        let site = slow_site(
+            Duration::ZERO,
+            r#"<link rel="alternate" type="application/rss+xml" href="/gone.xml">"#,
+        );
+        let err = discover_within(&site, &Options::default(), BUDGET)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("names 1 feed but herald reads none"), "{err}");
+    }
 
     fn url() -> Url {
         Url::parse("https://site.example/").unwrap()

@@ -30,7 +30,7 @@ pub use pages::{
 };
 pub use pictures::{MAX_PICTURE_BYTES, fetch_pictures};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     pub jobs: usize,
     pub timeout: Duration,
@@ -86,6 +86,18 @@ impl Report {
     /// The feed's name for messages: its own name, else its url.
     pub fn label(&self) -> &str {
         self.feed.name.as_deref().unwrap_or(&self.feed.url)
+    }
+
+    /// New and updated articles it stored.
+    pub fn stored(&self) -> (usize, usize) {
+        match &self.outcome {
+            Outcome::Stored(c) => (c.new, c.updated),
+            _ => (0, 0),
+        }
+    }
+
+    pub fn failed(&self) -> bool {
+        matches!(self.outcome, Outcome::Failed(_))
     }
 }
 

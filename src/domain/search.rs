@@ -6,7 +6,7 @@ pub mod highlight;
 pub mod query;
 pub mod spelling;
 
-pub use query::{Query, QueryError, Within, parse};
+pub use query::{Query, QueryError, QueryErrorKind, Within, parse};
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

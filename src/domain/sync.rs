@@ -16,10 +16,12 @@ mod greader_items;
 mod loopback;
 pub mod miniflux;
 pub mod miniflux_server;
+mod outcome;
 mod pull;
 pub mod secret;
 pub mod server;
 #[cfg(test)]
 mod tests;
 
-pub use engine::{Synced, sync};
+pub use engine::sync;
+pub use outcome::Synced;

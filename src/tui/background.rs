@@ -39,9 +39,61 @@ pub struct Background {
     pub after_fetch: Vec<String>,
     /// Draws the open article's pictures; `None` when pictures are off.
     pub pictures: Option<super::pictures::Pictures>,
+    /// Work handed to these threads and not answered yet.
+    pub busy: super::busy::Busy,
 }
 
 impl Background {
+    /// Starts the threads on the store at `path`, their answers on `events`, with the
+    /// reader's settings: the route the reader's effects take, for the reader and for
+    /// the key-flow tests alike. `watch`: whether the writer looks for other processes'
+    /// writes (tests that write to the store themselves leave it off).
+    pub fn start(
+        path: &std::path::Path,
+        events: Sender<Event>,
+        settings: &crate::app::Settings,
+        watch: bool,
+    ) -> Background {
+        let busy = super::busy::Busy::default();
+        Background {
+            search: super::worker::spawn(path.to_path_buf(), events.clone(), busy.clone()),
+            counts: super::worker::spawn_counter(path.to_path_buf(), events.clone(), busy.clone()),
+            writer: Some(super::writer::Writer::spawn(
+                path.to_path_buf(),
+                events.clone(),
+                busy.clone(),
+                watch.then_some(super::writer::WATCH_EVERY),
+            )),
+            store_path: path.to_path_buf(),
+            events,
+            fetch: settings.fetch,
+            after_fetch: settings.after_fetch.clone(),
+            busy,
+            // Started by the event loop when pictures are on (tui/pictures.rs).
+            pictures: None,
+        }
+    }
+
+    /// Hands a search to the worker; false when it is gone.
+    pub fn search(&self, request: SearchRequest) -> bool {
+        self.busy.take(1);
+        let sent = self.search.send(request).is_ok();
+        if !sent {
+            self.busy.done(1);
+        }
+        sent
+    }
+
+    /// Hands views to count to the counter; false when it is gone.
+    pub fn count(&self, views: Vec<(u8, crate::domain::search::Query)>) -> bool {
+        self.busy.take(1);
+        let sent = self.counts.send(views).is_ok();
+        if !sent {
+            self.busy.done(1);
+        }
+        sent
+    }
+
     /// Lets every change handed to the writer be saved, then stops.
     pub fn finish(self) {
         if let Some(writer) = self.writer {
@@ -65,9 +117,11 @@ impl Background {
     pub fn discover(&self, address: String) {
         let events = self.events.clone();
         let options = self.fetch;
+        let ticket = self.busy.one();
         std::thread::spawn(move || {
             let found = look_for_feeds(&address, options);
             let _ = events.send(Event::Report(Report::FeedsFound { address, found }));
+            drop(ticket);
         });
     }
 
@@ -87,6 +141,7 @@ impl Background {
             }));
             return;
         }
+        let ticket = self.busy.one();
         std::thread::spawn(move || {
             let _under_way = under_way;
             let report = match Store::open(&path) {
@@ -97,37 +152,23 @@ impl Background {
                 },
             };
             let _ = events.send(Event::Report(report));
+            drop(ticket);
         });
     }
 
     fn spawn_fetch(&self, which: Which) {
         let path = self.store_path.clone();
         let events = self.events.clone();
-        let options = self.fetch;
-        let after_fetch = self.after_fetch.clone();
+        let (options, after_fetch) = (self.fetch, self.after_fetch.clone());
+        let ticket = self.busy.one();
         std::thread::spawn(move || {
             let (done, next) = match Store::open(&path) {
                 Ok(store) => {
-                    let before = crate::domain::fetch::after::newest_id(&store).unwrap_or(0);
-                    let done = fetch_with(&store, which, options, &mut |done, total| {
-                        let _ = events.send(Event::Report(Report::FetchProgress { done, total }));
-                    });
-                    if let Report::FetchDone {
-                        new,
-                        updated,
-                        failures,
-                    } = &done
-                        && let Err(err) = run_after_fetch(
-                            &store,
-                            &after_fetch,
-                            before,
-                            (*new, *updated, failures.len()),
-                        )
-                    {
-                        let message = crate::domain::message::error_chain(&err);
-                        log::error!("{message}");
-                        let _ = events.send(Event::Report(Report::Notify(message)));
-                    }
+                    let done =
+                        fetch_with(&store, which, options, &after_fetch, &mut |done, total| {
+                            let _ =
+                                events.send(Event::Report(Report::FetchProgress { done, total }));
+                        });
                     (done, next_due(&store, options.refresh))
                 }
                 Err(err) => (
@@ -141,28 +182,9 @@ impl Background {
             };
             let _ = events.send(Event::Report(done));
             let _ = events.send(Event::Report(Report::Scheduled(next)));
+            drop(ticket);
         });
     }
-}
-
-/// Runs the `after_fetch` command for a fetch that brought `counts` (new, updated,
-/// failed), with the titles of the articles stored after `before`.
-fn run_after_fetch(
-    store: &Store,
-    command: &[String],
-    before: i64,
-    (new, updated, failed): (usize, usize, usize),
-) -> anyhow::Result<()> {
-    if command.is_empty() || new == 0 {
-        return Ok(());
-    }
-    let brought = crate::domain::fetch::after::Brought {
-        new,
-        updated,
-        failed,
-        titles: crate::domain::fetch::after::new_titles(store, before)?,
-    };
-    crate::domain::fetch::after::run(command, &brought).map(|_| ())
 }
 
 /// Every feed (`R`), or only those due (a refresh the app started by itself).
@@ -191,112 +213,39 @@ pub fn next_due(store: &Store, refresh: std::time::Duration) -> Option<jiff::Tim
     })
 }
 
-/// Fetches the feeds of `store` that `which` says, reporting progress; the summary as a
-/// report.
+/// The refresh `which` asks for (every feed and account, or those due), through the one
+/// refresh pipeline (domain/refresh.rs) the command line runs too; its summary as a
+/// report for the app. `progress` hears of each feed as it is done.
 pub fn fetch_with(
     store: &Store,
     which: Which,
     options: crate::domain::fetch::Options,
+    after_fetch: &[String],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
-    let now = jiff::Timestamp::now();
-    let feeds = match which {
-        Which::All => store.feeds(),
-        Which::Due => store.due_feeds(now),
+    use crate::domain::refresh::{Accounts, Feeds, Plan, Progress, refresh};
+    let (feeds, accounts) = match which {
+        Which::All => (Feeds::All, Accounts::All),
+        Which::Due => (Feeds::Due, Accounts::Due),
     };
-    let accounts = match which {
-        Which::All => store.accounts(),
-        Which::Due => store.accounts_due(now, options.refresh),
+    let plan = Plan {
+        feeds,
+        accounts,
+        options,
+        after_fetch: after_fetch.to_vec(),
     };
-    let (feeds, accounts) = match (feeds, accounts) {
-        (Ok(feeds), Ok(accounts)) => (feeds, accounts),
-        (Err(err), _) | (_, Err(err)) => {
-            return Report::FetchDone {
-                new: 0,
-                updated: 0,
-                failures: vec![crate::domain::message::error_chain(&err)],
-            };
+    let summary = refresh(store, &plan, &mut |step| {
+        if let Progress::Feeds { done, total } = step {
+            progress(done, total);
         }
-    };
-    if feeds.is_empty() && accounts.is_empty() {
+    });
+    if !summary.asked() && summary.problems().is_empty() {
         return Report::NothingToFetch;
     }
-    let reports =
-        crate::domain::fetch::fetch_all(store, feeds, options, now, &mut |done, total, _| {
-            progress(done, total)
-        });
-    let (mut new, mut updated, mut failures) = (0, 0, Vec::new());
-    // Each account's server: push what waits, pull what is new (sync/engine.rs); before
-    // the full articles, so that synced entries of full-text feeds get theirs too.
-    for account in &accounts {
-        let synced = crate::domain::sync::secret::secret(account)
-            .and_then(|secret| crate::domain::sync::sync(store, account, secret, options.timeout));
-        match synced {
-            Ok(done) => {
-                new += done.new;
-                updated += done.updated;
-                // What the sync went on past (a refused subscription, a pull stopped
-                // early, every feed gone at once) goes to the fetch log.
-                failures.extend(
-                    done.warnings
-                        .iter()
-                        .map(|w| format!("{}: {w}", account.name)),
-                );
-            }
-            Err(err) => {
-                // Whatever failed (the secret, the server), the attempt is recorded: the
-                // account is due again a refresh later, not at once, in a loop.
-                let at = jiff::Timestamp::now().as_second();
-                if let Err(record) = store.record_sync(account.id, at, Some(&format!("{err:#}"))) {
-                    log::error!("recording {}'s failed sync: {record:#}", account.name);
-                }
-                let waiting = store.account_counts(account.id).map_or(0, |(_, w)| w);
-                log::warn!("syncing {}: {err:#}", account.name);
-                failures.push(format!(
-                    "{err:#} ({waiting} changes wait for the next sync)"
-                ));
-            }
-        }
-    }
-    // The full articles of the new items of feeds with `full_text` on.
-    match crate::domain::fetch::fetch_waiting(store, options, now, &mut |_, _, _| {}) {
-        Ok(pages) => {
-            for page in pages {
-                if let crate::domain::fetch::PageOutcome::Failed(reason) = page.outcome {
-                    failures.push(format!("{}: full article: {reason}", page.page.title));
-                }
-            }
-        }
-        Err(err) => failures.push(format!(
-            "full articles: {}",
-            crate::domain::message::error_chain(&err)
-        )),
-    }
-    // Retention, after every fetch: here, so that the background fetch and the one run
-    // on the loop's thread (tests, in-memory stores) both apply it.
-    if let Err(err) = crate::domain::fetch::prune_after(store, &options, now) {
-        failures.push(format!(
-            "pruning after the fetch: {}",
-            crate::domain::message::error_chain(&err)
-        ));
-    }
-    for report in &reports {
-        match &report.outcome {
-            crate::domain::fetch::Outcome::Stored(c) => {
-                new += c.new;
-                updated += c.updated;
-            }
-            crate::domain::fetch::Outcome::NotModified => {}
-            crate::domain::fetch::Outcome::Failed(reason) => {
-                log::warn!("fetching {}: {reason}", report.feed.url);
-                failures.push(format!("{}: {reason}", report.label()));
-            }
-        }
-    }
     Report::FetchDone {
-        new,
-        updated,
-        failures,
+        new: summary.new_articles(),
+        updated: summary.updated(),
+        failures: summary.problems(),
     }
 }
 
@@ -346,6 +295,7 @@ mod tests {
             pictures: None,
             store_path: std::path::PathBuf::from("/nonexistent/herald.db"),
             events,
+            busy: Default::default(),
             fetch: crate::domain::fetch::Options {
                 per_host: 2,
                 ..Default::default()

@@ -52,7 +52,7 @@ pub fn run_effects(
                             query: query.clone(),
                             order: *order,
                         };
-                        if background.search.send(request).is_ok() {
+                        if background.search(request) {
                             continue;
                         }
                     }
@@ -68,7 +68,7 @@ pub fn run_effects(
                         background.discover(address.clone());
                         continue;
                     }
-                    Effect::CountViews(views) if background.counts.send(views.clone()).is_ok() => {
+                    Effect::CountViews(views) if background.count(views.clone()) => {
                         continue;
                     }
                     Effect::FetchFullText(id) => {
@@ -103,7 +103,7 @@ pub fn run_effects(
             } else {
                 effect
             };
-            let result = run_effect(store, effect);
+            let result = run_effect(store, &app.settings, effect);
             match result {
                 Ok(Some(report)) => next.extend(app.apply(report)),
                 Ok(None) => {}
@@ -116,10 +116,15 @@ pub fn run_effects(
     }
 }
 
-fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
+fn run_effect(
+    store: &Store,
+    settings: &crate::app::Settings,
+    effect: Effect,
+) -> Result<Option<Report>> {
     Ok(match effect {
         Effect::LoadRows { start, len, ids } => Some(Report::RowsLoaded {
             start,
+            asked: ids.as_ref().map_or(len, |ids| ids.len()),
             rows: match ids {
                 Some(ids) => store.summaries_by_ids(&ids)?,
                 None => store.summaries(Some(len), start)?,
@@ -140,31 +145,30 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             None => Some(Report::Notify("No unread articles".into())),
         },
         Effect::Discover(address) => Some(Report::FeedsFound {
-            found: background::look_for_feeds(&address, crate::domain::fetch::Options::default()),
+            found: background::look_for_feeds(&address, settings.fetch),
             address,
         }),
         Effect::CheckSchedule => Some(Report::Scheduled(background::next_due(
             store,
-            crate::domain::fetch::Options::default().refresh,
+            settings.fetch.refresh,
         ))),
-        // Without background threads (tests, in-memory stores) a fetch runs here.
-        Effect::FetchFeeds => Some(background::fetch_with(
-            store,
-            background::Which::All,
-            crate::domain::fetch::Options::default(),
-            &mut |_, _| {},
-        )),
-        Effect::FetchDue => Some(background::fetch_with(
-            store,
-            background::Which::Due,
-            crate::domain::fetch::Options::default(),
-            &mut |_, _| {},
-        )),
-        Effect::FetchFullText(id) => Some(background::full_text(
-            store,
-            id,
-            crate::domain::fetch::Options::default(),
-        )),
+        // Without background threads (tests, in-memory stores) a refresh runs here,
+        // through the same pipeline and with the same config as on its thread.
+        Effect::FetchFeeds | Effect::FetchDue => {
+            let which = if effect == Effect::FetchFeeds {
+                background::Which::All
+            } else {
+                background::Which::Due
+            };
+            Some(background::fetch_with(
+                store,
+                which,
+                settings.fetch,
+                &settings.after_fetch,
+                &mut |_, _| {},
+            ))
+        }
+        Effect::FetchFullText(id) => Some(background::full_text(store, id, settings.fetch)),
         // Without the background threads (tests, in-memory stores) pictures stay text.
         Effect::DrawPictures(_) => None,
         Effect::Refresh { keep } => Some(Report::Refreshed {
@@ -175,6 +179,8 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 None => None,
             },
         }),
+        Effect::LoadViews => Some(Report::ViewsLoaded(store.views()?)),
+        Effect::LoadFetchLog => Some(Report::FetchLogLoaded(store.fetch_log()?)),
         Effect::LoadSources => Some(Report::SourcesLoaded(
             Overview {
                 hidden: store.has_hidden()?,
@@ -189,21 +195,7 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
         Effect::CountViews(views) => Some(Report::ViewsCounted(super::worker::count_views(
             store, &views,
         )?)),
-        Effect::SetRead(..)
-        | Effect::SetStarred(..)
-        | Effect::SetReadMany(..)
-        | Effect::SavePosition(..)
-        | Effect::RememberOpen(..)
-        | Effect::MarkAllRead(..)
-        | Effect::Subscribe(..)
-        | Effect::RemoveFeed(..)
-        | Effect::RemoveLocal(..)
-        | Effect::RenameFeed(..)
-        | Effect::SetTags(..)
-        | Effect::SaveView(..)
-        | Effect::AddRule(..)
-        | Effect::TakeOut(..)
-        | Effect::PutBack(..) => write(store, effect)?,
+
         Effect::CopyToClipboard(text) => {
             system::copy_to_clipboard(&text)?;
             None
@@ -225,6 +217,9 @@ fn run_effect(store: &Store, effect: Effect) -> Result<Option<Report>> {
             system::open_with(&argv, &url)?;
             None
         }
+        // The rest are writes: the writer's own list and code (writer.rs), here when
+        // there is no writer thread.
+        effect => write(store, effect)?,
     })
 }
 

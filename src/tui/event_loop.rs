@@ -15,7 +15,6 @@ use super::background::Background;
 use super::effects::run_effects;
 use super::event::{self, Event};
 use super::terminal::TerminalGuard;
-use super::worker;
 use super::writer::LAST_OPEN;
 use crate::app::action::Action;
 use crate::app::{App, Effect, Report, Start};
@@ -53,7 +52,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     // When the next feed is due: the app wakes then and fetches what is due.
     pending.extend(app.apply(Report::Scheduled(super::background::next_due(
         &store,
-        options.fetch.refresh,
+        app.settings.fetch.refresh,
     ))));
     loop {
         run_effects(
@@ -69,39 +68,32 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             .terminal
             .draw(|frame| ui::render(&app, &options.theme, frame))
             .context("drawing the screen")?;
+        if let Some(path) = first_frame_report.take() {
+            report_first_frame(&path, &app)?;
+            break;
+        }
         if background.is_none() {
-            background = store.path().map(|path| Background {
-                search: worker::spawn(path.to_path_buf(), sender.clone()),
-                counts: worker::spawn_counter(path.to_path_buf(), sender.clone()),
-                store_path: path.to_path_buf(),
-                events: sender.clone(),
-                fetch: options.fetch,
-                writer: Some(super::writer::Writer::spawn(
-                    path.to_path_buf(),
-                    sender.clone(),
-                )),
-                after_fetch: options.after_fetch.clone(),
-                pictures: options.pictures.map(|protocol| {
+            background = store.path().map(|path| {
+                let mut started = Background::start(path, sender.clone(), &app.settings, true);
+                started.pictures = options.pictures.map(|protocol| {
                     super::pictures::spawn(
                         path.to_path_buf(),
                         options.image_cache_mb,
                         protocol,
-                        options.fetch,
+                        app.settings.fetch,
                         sender.clone(),
                     )
-                }),
+                });
+                started
             });
-            // The views' counts, which wait for the counter thread (see effects.rs).
+            // The views' counts, which wait for the counter thread (see effects.rs): run
+            // at the top of the loop, with the threads now started, not left for the
+            // next key.
             pending.push(Effect::LoadSources);
             if options.fetch_on_start {
                 pending.extend(app.update(Action::FetchFeeds));
-                // The effects run at the top of the loop, with the threads now started.
-                continue;
             }
-        }
-        if let Some(path) = first_frame_report.take() {
-            report_first_frame(&path, &app)?;
-            break;
+            continue;
         }
         #[cfg(debug_assertions)]
         #[allow(clippy::panic)]
@@ -110,7 +102,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             panic!("--debug-panic: a deliberate crash after the first frame");
         }
         match wait_for_change(&mut app, &events) {
-            Waited::Changed(effects) => pending = effects,
+            Waited::Changed(effects) => pending.extend(effects),
             Waited::Closed => break,
             Waited::Failed { effects, reason } => {
                 // Save what quitting saves (the reading position), then say why.

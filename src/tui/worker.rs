@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Sender, channel};
 use std::thread;
 
+use super::busy::Busy;
 use super::event::Event;
 use crate::app::Report;
 use crate::domain::search::{Order, Query};
@@ -18,8 +19,9 @@ pub struct SearchRequest {
     pub order: Order,
 }
 
-/// Starts the worker on the store at `path`; answers arrive on `events`.
-pub fn spawn(path: PathBuf, events: Sender<Event>) -> Sender<SearchRequest> {
+/// Starts the worker on the store at `path`; answers arrive on `events`. Each request
+/// taken, answered or skipped for a newer one, is given back to `busy`.
+pub fn spawn(path: PathBuf, events: Sender<Event>, busy: Busy) -> Sender<SearchRequest> {
     let (sender, requests) = channel::<SearchRequest>();
     thread::spawn(move || {
         let store = match Store::open(&path) {
@@ -34,13 +36,16 @@ pub fn spawn(path: PathBuf, events: Sender<Event>) -> Sender<SearchRequest> {
                             crate::domain::message::error_chain(&err)
                         )),
                     }));
+                    busy.done(1);
                 }
                 return;
             }
         };
         while let Ok(mut request) = requests.recv() {
+            let mut taken = 1;
             while let Ok(newer) = requests.try_recv() {
                 request = newer;
+                taken += 1;
             }
             let result = store.search(&request.query, request.order).map_err(|err| {
                 format!(
@@ -52,7 +57,9 @@ pub fn spawn(path: PathBuf, events: Sender<Event>) -> Sender<SearchRequest> {
                 generation: request.generation,
                 result,
             });
-            if events.send(answer).is_err() {
+            let sent = events.send(answer);
+            busy.done(taken);
+            if sent.is_err() {
                 break;
             }
         }
@@ -71,7 +78,7 @@ pub fn count_views(store: &Store, views: &[(u8, Query)]) -> anyhow::Result<Vec<(
 /// Starts the view counter on the store at `path`: it counts the newest request's views
 /// and answers with `Report::ViewsCounted`; a store it cannot open leaves the views
 /// without counts (logged).
-pub fn spawn_counter(path: PathBuf, events: Sender<Event>) -> Sender<Vec<(u8, Query)>> {
+pub fn spawn_counter(path: PathBuf, events: Sender<Event>, busy: Busy) -> Sender<Vec<(u8, Query)>> {
     let (sender, requests) = channel::<Vec<(u8, Query)>>();
     thread::spawn(move || {
         let store = match Store::open(&path) {
@@ -81,26 +88,33 @@ pub fn spawn_counter(path: PathBuf, events: Sender<Event>) -> Sender<Vec<(u8, Qu
                     "the view counter cannot open the store: {}",
                     crate::domain::message::error_chain(&err)
                 );
+                for _ in requests {
+                    busy.done(1);
+                }
                 return;
             }
         };
         while let Ok(mut request) = requests.recv() {
+            let mut taken = 1;
             while let Ok(newer) = requests.try_recv() {
                 request = newer;
+                taken += 1;
             }
-            match count_views(&store, &request) {
-                Ok(counts) => {
-                    if events
-                        .send(Event::Report(Report::ViewsCounted(counts)))
-                        .is_err()
-                    {
-                        break;
-                    }
+            let sent = match count_views(&store, &request) {
+                Ok(counts) => events
+                    .send(Event::Report(Report::ViewsCounted(counts)))
+                    .is_ok(),
+                Err(err) => {
+                    log::error!(
+                        "counting the views: {}",
+                        crate::domain::message::error_chain(&err)
+                    );
+                    true
                 }
-                Err(err) => log::error!(
-                    "counting the views: {}",
-                    crate::domain::message::error_chain(&err)
-                ),
+            };
+            busy.done(taken);
+            if !sent {
+                break;
             }
         }
     });

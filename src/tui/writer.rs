@@ -6,15 +6,21 @@
 //! as `Report::Saved`, after which the counts are read again.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
+use super::busy::Busy;
 use super::event::Event;
 use crate::app::{Effect, Report};
 use anyhow::Result;
 
 use crate::domain::message::count;
-use crate::domain::store::Store;
+use crate::domain::store::{RuleAction, Store};
+
+/// How long the writer waits idle before it looks whether another process changed the
+/// store.
+pub const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 /// The meta key holding the id of the article open when herald last closed.
 pub const LAST_OPEN: &str = "last_open";
@@ -22,11 +28,20 @@ pub const LAST_OPEN: &str = "last_open";
 pub struct Writer {
     sender: Sender<Vec<Effect>>,
     thread: JoinHandle<()>,
+    busy: Busy,
 }
 
 impl Writer {
-    /// Starts the writer on the store at `path`; messages arrive on `events`.
-    pub fn spawn(path: PathBuf, events: Sender<Event>) -> Writer {
+    /// Starts the writer on the store at `path`; messages arrive on `events`. Each batch
+    /// handed over is given back to `busy` once saved. With `watch`, the writer looks
+    /// whether another process changed the store whenever it has been idle that long.
+    pub fn spawn(
+        path: PathBuf,
+        events: Sender<Event>,
+        busy: Busy,
+        watch: Option<Duration>,
+    ) -> Writer {
+        let counted = busy.clone();
         let (sender, batches) = channel::<Vec<Effect>>();
         let thread = thread::spawn(move || {
             let store = match Store::open(&path) {
@@ -39,11 +54,39 @@ impl Writer {
                     None
                 }
             };
-            while let Ok(mut batch) = batches.recv() {
+            // Another process's commits change the store's data version as this
+            // connection sees it; this thread's own writes do not. Looked at whenever the
+            // writer has been idle a second, so the open reader sees a timer's fetch
+            // within about a second, and never reacts to its own marks.
+            let mut seen = store.as_ref().and_then(|s| s.data_version().ok());
+            loop {
+                let next = match watch {
+                    Some(every) => batches.recv_timeout(every),
+                    None => batches.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                };
+                let mut batch = match next {
+                    Ok(batch) => batch,
+                    Err(RecvTimeoutError::Timeout) => {
+                        let now = store.as_ref().and_then(|s| s.data_version().ok());
+                        if now != seen {
+                            seen = now;
+                            if events.send(Event::Report(Report::StoreChanged)).is_err() {
+                                break;
+                            }
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                };
+                let mut taken = 1;
                 while let Ok(more) = batches.try_recv() {
                     batch.extend(more);
+                    taken += 1;
                 }
-                let Some(store) = &store else { continue };
+                let Some(store) = &store else {
+                    counted.done(taken);
+                    continue;
+                };
                 for effect in batch {
                     let report = match write(store, effect) {
                         Ok(report) => report,
@@ -53,17 +96,27 @@ impl Writer {
                         let _ = events.send(Event::Report(report));
                     }
                 }
-                if events.send(Event::Report(Report::Saved)).is_err() {
+                let sent = events.send(Event::Report(Report::Saved));
+                counted.done(taken);
+                if sent.is_err() {
                     break;
                 }
             }
         });
-        Writer { sender, thread }
+        Writer {
+            sender,
+            thread,
+            busy,
+        }
     }
 
     /// Hands writes over; false when the thread is gone (the caller writes them itself).
     pub fn send(&self, writes: Vec<Effect>) -> Result<(), Vec<Effect>> {
-        self.sender.send(writes).map_err(|e| e.0)
+        self.busy.take(1);
+        self.sender.send(writes).map_err(|e| {
+            self.busy.done(1);
+            e.0
+        })
     }
 
     /// Waits until every write handed over is saved: on the way out, so that quitting
@@ -108,6 +161,7 @@ pub fn is_write(effect: &Effect) -> bool {
             | Effect::AddRule(..)
             | Effect::TakeOut(..)
             | Effect::PutBack(..)
+            | Effect::LogFailures(..)
     )
 }
 
@@ -136,6 +190,13 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
             None
         }
         Effect::MarkAllRead(ids) => Some(Report::MarkedRead(store.mark_all_read(ids.as_deref())?)),
+        Effect::LogFailures(lines) => {
+            let now = jiff::Timestamp::now().as_second();
+            let entries: Vec<(Option<i64>, String)> =
+                lines.into_iter().map(|l| (None, l)).collect();
+            store.log_failures(now, &entries)?;
+            None
+        }
         Effect::Subscribe(url) => Some(match store.feed_by_url(&url)? {
             Some(feed) => Report::Notify(format!(
                 "Already subscribed to {}",
@@ -205,8 +266,17 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
         }
         Effect::AddRule(query, action) => {
             let rule = store.add_rule(&query, action)?;
+            let archive = if rule.action == RuleAction::Delete {
+                let preview = store.preview_rule(&rule)?;
+                format!(
+                    "herald rule apply would delete {} already stored; starred ones are kept",
+                    count(preview.ids.len(), "article", "articles")
+                )
+            } else {
+                "herald rule apply for the archive".to_owned()
+            };
             Some(Report::SourcesChanged(format!(
-                "Rule {}: new articles that \"{}\" finds: {} (herald rule apply for the archive)",
+                "Rule {}: new articles that \"{}\" finds: {} ({archive})",
                 rule.id,
                 rule.query,
                 rule.action.describe()

@@ -1,4 +1,4 @@
-//! The fetch log pop-up: every fetch error since herald started, newest first, wrapped,
+//! The fetch log pop-up: the fetch errors the store keeps, newest first, wrapped,
 //! where the help goes.
 
 use ratatui::Frame;

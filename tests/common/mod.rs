@@ -10,43 +10,142 @@ use herald::app::keymap::{Key, Keymap};
 use herald::app::{App, Effect, Report, Start};
 use herald::domain::model::{NewArticle, Published};
 use herald::domain::store::Store;
-use herald::tui::run_effects;
+use herald::tui::event::Event;
+use herald::tui::{Background, run_effects};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
+use std::sync::mpsc::Receiver;
 
+/// The reader without a terminal, on the route people run: a store file, the reader's
+/// threads (writer, search worker, view counter, fetches) started as the reader starts
+/// them, and effects run by the reader's one executor (`run_effects`). After each step the
+/// harness takes in every answer the threads send, until no work is out: deterministic,
+/// with no sleep.
 pub struct Harness {
     pub store: Store,
     pub app: App,
+    route: Route,
+}
+
+struct Route {
+    background: Background,
+    events: Receiver<Event>,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Harness {
     pub fn new(articles: &[NewArticle], width: u16, height: u16) -> Harness {
-        let store = Store::open_in_memory().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let store = Store::open(&path).unwrap();
         store
             .import(
                 articles,
                 jiff::Timestamp::from_second(1_750_000_000).unwrap(),
             )
             .unwrap();
-        let mut app = App::new(Start::new(
+        let app = App::new(Start::new(
             Keymap::default_keymap().unwrap(),
             Rect::new(0, 0, width, height),
         ));
-        let effects = app.apply(Report::Refreshed {
-            total: store.count().unwrap(),
-            unread: store.count_unread().unwrap(),
+        let mut h = Harness::over(store, app, Some(dir));
+        let effects = h.app.apply(Report::Refreshed {
+            total: h.store.count().unwrap(),
+            unread: h.store.count_unread().unwrap(),
             selected_row: None,
         });
-        run_effects(&store, &mut app, effects, None);
-        Harness { store, app }
+        h.run(effects);
+        h
+    }
+
+    /// A harness over a store file of the test's own, with its app.
+    pub fn over(store: Store, app: App, dir: Option<tempfile::TempDir>) -> Harness {
+        let path = store
+            .path()
+            .expect("a store file: the reader's threads open it")
+            .to_owned();
+        let (events, received) = std::sync::mpsc::channel();
+        // The writer does not watch for other processes' writes here: the tests write
+        // to the store themselves, and say when the app should hear of it.
+        let background = Background::start(&path, events, &app.settings, false);
+        Harness {
+            store,
+            app,
+            route: Route {
+                background,
+                events: received,
+                _dir: dir,
+            },
+        }
+    }
+
+    /// Runs effects as the reader does, then takes in every answer.
+    pub fn run(&mut self, effects: Vec<Effect>) {
+        run_effects(
+            &self.store,
+            &mut self.app,
+            effects,
+            Some(&self.route.background),
+        );
+        self.settle();
+    }
+
+    /// Takes in the threads' answers until no work is out and none waits. A thread sends
+    /// its answer before it gives its work back, so "none out, channel empty" is the end;
+    /// while work is out the channel is looked at every few milliseconds (the work given
+    /// back sends nothing to wake a wait). Fails after two minutes with work still out.
+    pub fn settle(&mut self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            let event = match self.route.events.try_recv() {
+                Ok(event) => event,
+                Err(_) if self.route.background.busy.out() == 0 => {
+                    // One sent just before the count fell is in the channel now.
+                    match self.route.events.try_recv() {
+                        Ok(event) => event,
+                        Err(_) => return,
+                    }
+                }
+                Err(_) => {
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "the reader's threads still have {} pieces of work out after two minutes",
+                        self.route.background.busy.out()
+                    );
+                    match self
+                        .route
+                        .events
+                        .recv_timeout(std::time::Duration::from_millis(5))
+                    {
+                        Ok(event) => event,
+                        Err(_) => continue,
+                    }
+                }
+            };
+            if let Event::Report(report) = event {
+                if std::env::var_os("HARNESS_DEBUG").is_some() {
+                    eprintln!(
+                        "report {}",
+                        format!("{report:?}").chars().take(80).collect::<String>()
+                    );
+                }
+                let effects = self.app.apply(report);
+                run_effects(
+                    &self.store,
+                    &mut self.app,
+                    effects,
+                    Some(&self.route.background),
+                );
+            }
+        }
     }
 
     /// Takes in a report, as if the store, a worker or the terminal had sent it.
     pub fn report(&mut self, report: Report) {
         let effects = self.app.apply(report);
-        run_effects(&self.store, &mut self.app, effects, None);
+        self.run(effects);
     }
 
     /// Applies an action and runs its effects against the store, except those that
@@ -58,7 +157,7 @@ impl Harness {
             .into_iter()
             .filter(|e| !matches!(e, Effect::OpenUrl(_) | Effect::CopyToClipboard(_)))
             .collect();
-        run_effects(&self.store, &mut self.app, effects, None);
+        self.run(effects);
     }
 
     /// Types text into the prompt, one key per character.

@@ -68,20 +68,27 @@ impl Keymap {
     /// Every binding as the config file names it: mode, action, keys, what it does. For
     /// `herald keys`, so a person writing `[keys.MODE]` sees the names to use.
     pub fn listing(&self) -> String {
-        let mut rows: Vec<(&str, &str, Vec<String>, &str)> = Vec::new();
+        let mut rows: Vec<(&str, &str, Vec<String>, String)> = Vec::new();
         for b in &self.bindings {
             let mode = Context::ALL
                 .iter()
                 .find(|(c, _)| *c == b.context)
                 .map_or("?", |(_, n)| *n);
             let name = b.action.name();
+            // Who owns the key: a key the config binds is marked, so a person sees
+            // which default it took.
+            let label = if b.yours {
+                format!("{} (config)", sequence_label(&b.keys))
+            } else {
+                sequence_label(&b.keys)
+            };
             match rows.iter_mut().find(|r| r.0 == mode && r.1 == name) {
-                Some(row) => row.2.push(sequence_label(&b.keys)),
+                Some(row) => row.2.push(label),
                 None => rows.push((
                     mode,
                     name,
-                    vec![sequence_label(&b.keys)],
-                    described(b.context, &b.action),
+                    vec![label],
+                    described(b.context, &b.action).to_owned(),
                 )),
             }
         }

@@ -56,6 +56,15 @@ impl Term {
         self.text.chars().any(cjk::is_cjk)
     }
 
+    /// Whether the term has anything the indexes hold: a letter or a digit, or a
+    /// character of the CJK bigram index (which holds its punctuation too, `・`).
+    /// Punctuation and emoji alone are in no index, so such a term searches for nothing.
+    pub fn has_text(&self) -> bool {
+        self.text
+            .chars()
+            .any(|c| c.is_alphanumeric() || cjk::is_cjk(c))
+    }
+
     /// This term, then the same term in each other spelling of its letter pairs
     /// (`fluege`, `flüge`): what the index and the highlighting look for.
     pub fn spellings(&self) -> Vec<Term> {
@@ -156,20 +165,46 @@ pub const MAX_QUERY_CHARS: usize = 2_000;
 /// overflow (`since:9223372036854775807h`), and no archive is older.
 pub const MAX_SINCE_YEARS: i64 = 1_000;
 
+/// Which way a query is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryErrorKind {
+    /// It does not parse: an open quote, a field that is not one, a bad date.
+    Malformed,
+    /// It has text but nothing in it to search for (only punctuation or emoji, which the
+    /// word index does not hold): taken as it is, it would match every article.
+    NothingToSearch,
+}
+
 /// What is wrong with a query, in words for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueryError(pub String);
+pub struct QueryError {
+    pub kind: QueryErrorKind,
+    message: String,
+}
 
 impl std::fmt::Display for QueryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl std::error::Error for QueryError {}
 
 fn error(message: impl Into<String>) -> QueryError {
-    QueryError(message.into())
+    QueryError {
+        kind: QueryErrorKind::Malformed,
+        message: message.into(),
+    }
+}
+
+/// The error for a query with nothing to search for (see [`QueryErrorKind`]).
+pub fn nothing_to_search() -> QueryError {
+    QueryError {
+        kind: QueryErrorKind::NothingToSearch,
+        message: "the query has nothing to search for (no letters or digits), so it would \
+                  match every article: give a word, a phrase, or a filter such as is:unread"
+            .into(),
+    }
 }
 
 /// Splits the input into raw tokens, keeping quoted phrases (and `field:"a phrase"`) whole.
@@ -279,6 +314,16 @@ pub fn parse(input: &str, now: Timestamp, typing: bool) -> Result<Query, QueryEr
     }
     if or_pending && !(typing && raw.last().is_some_and(|t| t == "OR")) {
         return Err(error("OR needs a word on each side"));
+    }
+    // Terms with no letters or digits are in no index: left in, they looked for nothing,
+    // and a query of only such terms matched every article.
+    for group in &mut query.groups {
+        group.any_of.retain(Term::has_text);
+    }
+    query.groups.retain(|g| !g.any_of.is_empty());
+    query.excluded.retain(Term::has_text);
+    if query.is_empty() && !input.trim().is_empty() {
+        return Err(nothing_to_search());
     }
     // The same word twice selects the same articles as once, but each CJK term is a
     // lookup of its own in the store: `終電` a hundred times cost a second.
@@ -518,7 +563,7 @@ mod tests {
 
     #[test]
     fn malformed_queries_say_what_is_wrong() {
-        let err = |input: &str| parse(input, now(), false).unwrap_err().0;
+        let err = |input: &str| parse(input, now(), false).unwrap_err().to_string();
         assert!(err("\"night ferry").contains("quote"));
         assert!(err("OR ferry").contains("OR"));
         assert!(err("ferry OR").contains("OR"));
@@ -535,7 +580,7 @@ mod tests {
 
     #[test]
     fn huge_spans_are_an_error_not_a_crash() {
-        let err = |input: &str| parse(input, now(), true).unwrap_err().0;
+        let err = |input: &str| parse(input, now(), true).unwrap_err().to_string();
         for input in [
             "since:99999999999d",
             "since:9223372036854775807h",
@@ -564,7 +609,7 @@ mod tests {
                     proptest::prop_assert!(after <= now().as_second());
                     proptest::prop_assert!(now().as_second() - after <= MAX_SINCE_YEARS * 366 * 86_400);
                 }
-                Err(err) => proptest::prop_assert!(err.0.contains("at most") || err.0.contains("7d")),
+                Err(err) => proptest::prop_assert!(err.to_string().contains("at most") || err.to_string().contains("7d")),
             }
         }
     }
@@ -596,7 +641,7 @@ mod tests {
 
     #[test]
     fn queries_are_bounded_by_terms_and_length() {
-        let err = |input: &str| parse(input, now(), true).unwrap_err().0;
+        let err = |input: &str| parse(input, now(), true).unwrap_err().to_string();
         let words = |n: usize| vec!["ferry"; n].join(" ");
         assert!(parse(&words(MAX_TERMS), now(), true).is_ok());
         assert!(err(&words(MAX_TERMS + 1)).contains("at most"));
@@ -613,9 +658,57 @@ mod tests {
     }
 
     #[test]
+    fn a_query_with_nothing_to_search_for_is_its_own_error() {
+        for input in [
+            "(",
+            "((",
+            "- ",
+            "—",
+            "🦀",
+            "🦀 🎉",
+            "\"(\"",
+            "-(",
+            "( OR )",
+            "title:(",
+            "NOT ?",
+            "!!! ...",
+            "\"\"",
+        ] {
+            for typing in [false, true] {
+                let err = parse(input, now(), typing).unwrap_err();
+                assert_eq!(err.kind, QueryErrorKind::NothingToSearch, "{input}: {err}");
+                assert!(
+                    err.to_string().contains("nothing to search for"),
+                    "{input}: {err}"
+                );
+            }
+        }
+        // A field, a flag or a date searches for something; so does a word beside punctuation.
+        for input in [
+            "is:unread",
+            "source:Daily",
+            "since:7d",
+            "tag:news",
+            "is:hidden",
+            "before:2025",
+            "-storm",
+            "( ferry )",
+            "ferry OR (",
+            "C++",
+            "10:30",
+            "終電",
+        ] {
+            assert!(parse(input, now(), false).is_ok(), "{input}");
+        }
+        // Punctuation beside a word is not searched for, as the index has no such word.
+        assert_eq!(q("( ferry").groups.len(), 1);
+        assert!(q("-( ferry").excluded.is_empty());
+    }
+
+    #[test]
     fn empty_and_odd_input() {
         assert!(q("").is_empty());
-        assert!(q("   - ").is_empty());
+        assert!(q("   ").is_empty());
         assert_eq!(q("10:30").groups[0].any_of[0].text, "10:30");
         assert!(q("終電").groups[0].any_of[0].is_cjk());
     }

@@ -154,6 +154,13 @@ impl NewAccount {
                 crate::domain::text::printable(name)
             );
         }
+        // It would read as an option wherever it is given again (herald sync -x).
+        if name.starts_with('-') {
+            bail!(
+                "an account's name cannot start with `-` (not `{}`): it would read as an option",
+                crate::domain::text::printable(name)
+            );
+        }
         let url = url::Url::parse(&self.url)
             .with_context(|| format!("`{}` is not a server address", self.url))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {

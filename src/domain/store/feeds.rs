@@ -131,7 +131,8 @@ impl Store {
         Ok(removed)
     }
 
-    /// Names subscription `id` (its articles' source from the next fetch on).
+    /// Names subscription `id`: its articles show and are found under the new name at
+    /// once.
     pub fn rename_feed(&self, id: i64, name: &str) -> Result<()> {
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() || name.chars().any(crate::domain::text::is_unsafe) {
@@ -143,6 +144,7 @@ impl Store {
             params![id, name],
         )
         .context("renaming the subscription")?;
+        super::rewrite::rename_articles(self, &tx, id, &name)?;
         super::outbox::feed(&tx, id, super::outbox::Change::Rename, Some(&name))?;
         tx.commit().context("renaming the subscription")
     }
@@ -504,6 +506,57 @@ mod tests {
             .upsert(Some(&a), &[item(Some("z-1"), Some(url), "Third", "A")], now)
             .unwrap();
         assert_eq!(counts.new, 1);
+    }
+
+    /// A renamed feed's articles show and are found under the new name at once, their
+    /// text still found; the old name finds nothing (before, only the next fetch's new
+    /// items took the name).
+    #[test]
+    fn renaming_a_feed_renames_its_articles() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store
+            .add_feed("https://a.example/rss", Some("Quayside"))
+            .unwrap();
+        let items: Vec<NewArticle> = (1..=3)
+            .map(|i| {
+                item(
+                    Some(&format!("q-{i}")),
+                    None,
+                    &format!("Tide {i}"),
+                    "Quayside",
+                )
+            })
+            .collect();
+        store.upsert(Some(&a), &items, Timestamp::now()).unwrap();
+        store
+            .import(&[article("Elsewhere", None)], Timestamp::now())
+            .unwrap();
+        assert_eq!(fts_hits(&store, "source:quayside"), 3);
+        store.rename_feed(a.id, "Harbour Gazette").unwrap();
+        assert_eq!(fts_hits(&store, "source:quayside"), 0);
+        assert_eq!(fts_hits(&store, "source:gazette"), 3);
+        assert_eq!(fts_hits(&store, "tide"), 3, "the text is still found");
+        let sources: Vec<String> = store
+            .summaries(None, 0)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.source)
+            .collect();
+        assert_eq!(
+            sources.iter().filter(|s| *s == "Harbour Gazette").count(),
+            3
+        );
+        assert!(
+            sources.contains(&"Test Wire".to_owned()),
+            "another source untouched"
+        );
+        store
+            .connection()
+            .execute(
+                "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 0)",
+                [],
+            )
+            .unwrap();
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Saved views (named queries on the number keys) and the store's named settings.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
@@ -8,6 +8,15 @@ use crate::domain::model::SavedView;
 
 impl Store {
     /// The saved views, in the order they were first saved.
+    /// SQLite's count of commits made by other connections (other processes, and this
+    /// process's other threads) as this connection sees it: when it changes, the store
+    /// changed under this connection.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     pub fn views(&self) -> Result<Vec<SavedView>> {
         let mut stmt = self
             .conn
@@ -24,6 +33,7 @@ impl Store {
 
     /// Saves a view; one with the same name is replaced and keeps its place.
     pub fn save_view(&self, name: &str, query: &str) -> Result<()> {
+        check_view_name(name)?;
         self.conn
             .execute(
                 "INSERT INTO views (name, query, position)
@@ -38,6 +48,7 @@ impl Store {
     /// Renames a view; false when there is none of that name. A view of the new name
     /// already there is an error.
     pub fn rename_view(&self, old: &str, new: &str) -> Result<bool> {
+        check_view_name(new)?;
         let taken = self
             .conn
             .query_row("SELECT 1 FROM views WHERE name = ?1", [new], |_| Ok(()))
@@ -98,4 +109,16 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// A view's name may not start with `-`: it would read as an option wherever it is given
+/// again on the command line (herald view remove -x).
+fn check_view_name(name: &str) -> Result<()> {
+    if name.starts_with('-') {
+        bail!(
+            "a view's name cannot start with `-` (not `{}`): it would read as an option",
+            crate::domain::text::printable(name)
+        );
+    }
+    Ok(())
 }

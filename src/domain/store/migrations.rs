@@ -7,6 +7,7 @@ use rusqlite::Transaction;
 
 use super::codec::{Codec, TRAIN_AT};
 
+mod fetch_log;
 mod identity;
 
 /// One step of the schema.
@@ -78,6 +79,7 @@ const STEPS: &[Step] = &[
     Step::sql(super::enclosures::ENCLOSURES),
     Step::sql(super::accounts::SYNC),
     Step::rust(identity::step),
+    Step::sql(fetch_log::FETCH_LOG),
 ];
 
 pub const CURRENT_VERSION: i64 = STEPS.len() as i64;
@@ -429,6 +431,8 @@ mod tests {
     /// Makes `conn` a store as herald left it at schema `version`: every step up to it
     /// run, unmarked (as builds before the mark left them).
     fn build_at(conn: &mut Connection, version: i64) {
+        // As `schema::prepare` runs the steps: foreign keys off.
+        conn.pragma_update(None, "foreign_keys", "off").unwrap();
         let tx = conn.transaction().unwrap();
         for step in &STEPS[..version as usize] {
             step.run(&tx).unwrap();

@@ -192,10 +192,13 @@ impl Store {
     /// herald has stays. Queues nothing.
     pub fn apply_server_feed(&self, feed_id: i64, name: &str, folders: &[String]) -> Result<()> {
         let tx = self.write()?;
-        tx.execute(
+        let renamed = tx.execute(
             "UPDATE feeds SET name = ?2 WHERE id = ?1 AND name IS NOT ?2",
             params![feed_id, name],
         )?;
+        if renamed > 0 {
+            super::rewrite::rename_articles(self, &tx, feed_id, name)?;
+        }
         let last: Option<String> = tx.query_row(
             "SELECT remote_folders FROM feeds WHERE id = ?1",
             [feed_id],

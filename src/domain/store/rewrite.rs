@@ -5,7 +5,8 @@
 use anyhow::Result;
 use rusqlite::params;
 
-use super::Prepared;
+use super::{Prepared, Store};
+use crate::domain::model::{ArticleId, NewArticle};
 
 /// Rewrites an article's content and index entries; state and position stay. Returns
 /// false when nothing had changed.
@@ -83,4 +84,54 @@ pub(super) fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared)
         )?;
     }
     Ok(true)
+}
+
+/// Gives every article of feed `feed_id` the source `name`, in the caller's transaction,
+/// with both word indexes (contentless: an entry is written whole again), so that a
+/// renamed feed's articles show and are found under its new name at once. Returns how
+/// many articles it renamed.
+pub(super) fn rename_articles(
+    store: &Store,
+    tx: &rusqlite::Connection,
+    feed_id: i64,
+    name: &str,
+) -> Result<usize> {
+    let ids: Vec<ArticleId> = tx
+        .prepare_cached("SELECT id FROM articles WHERE feed_id = ?1 AND source != ?2")?
+        .query_map(params![feed_id, name], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let codec = store.loaded_codec()?;
+    for id in &ids {
+        let Some(a) = store.article(*id)? else {
+            continue;
+        };
+        let row = Prepared::new(
+            &NewArticle {
+                title: a.summary.title.clone(),
+                authors: a.summary.authors.clone(),
+                source: name.to_owned(),
+                paragraphs: a.paragraphs,
+                links: a.links,
+                ..Default::default()
+            },
+            codec,
+        );
+        tx.execute(
+            "UPDATE articles SET source = ?2 WHERE id = ?1",
+            params![id, name],
+        )?;
+        tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
+        tx.execute(
+            "INSERT INTO articles_fts (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, row.title, row.authors, row.source, row.words()],
+        )?;
+        tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
+        if let Some(cjk) = &row.cjk {
+            tx.execute(
+                "INSERT INTO articles_cjk (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, cjk[0], cjk[1], cjk[2], cjk[3]],
+            )?;
+        }
+    }
+    Ok(ids.len())
 }

@@ -10,7 +10,8 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Store;
 use crate::domain::model::ArticleId;
-use crate::domain::search::{Query, parse};
+use crate::domain::search::query::nothing_to_search;
+use crate::domain::search::{Query, QueryErrorKind, parse};
 
 /// Schema step: rules, hidden articles, tags given by rules, and retention per feed.
 pub(super) const RULES: &str = r#"
@@ -94,14 +95,18 @@ impl RuleAction {
     }
 
     /// The query narrowed to the articles the action would change, so that a rule run
-    /// over the archive counts only those.
-    fn narrow(&self, mut query: Query) -> Query {
+    /// over the archive counts only those; `None` when it would change none.
+    fn narrow(&self, mut query: Query) -> Option<Query> {
         match self {
             RuleAction::MarkRead => query.read = query.read.or(Some(false)),
             RuleAction::Star => query.starred = query.starred.or(Some(false)),
-            RuleAction::Hide | RuleAction::Tag(_) | RuleAction::Delete => {}
+            // Never a starred article, whatever the query says: kept, as retention
+            // keeps them.
+            RuleAction::Delete if query.starred == Some(true) => return None,
+            RuleAction::Delete => query.starred = Some(false),
+            RuleAction::Hide | RuleAction::Tag(_) => {}
         }
-        query
+        Some(query)
     }
 }
 
@@ -121,14 +126,47 @@ pub struct RuleRun {
     pub ids: Vec<ArticleId>,
 }
 
+/// What a rule would do to the archive as it is now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulePreview {
+    /// The articles it would change.
+    pub ids: Vec<ArticleId>,
+    /// For a delete rule, the starred articles its query finds, which it keeps.
+    pub starred_kept: usize,
+}
+
 /// Parses a rule's query as the search does, refusing what would catch every article.
+/// The error, when there is one, is a [`crate::domain::search::QueryError`] with the
+/// rule's query as context, so that a caller tells a bad query from a failing store.
 fn checked_query(text: &str) -> Result<Query> {
-    let query = parse(text, Timestamp::now(), false)
-        .map_err(|err| anyhow::anyhow!("the rule's query `{text}` does not parse: {err}"))?;
-    if query.is_empty() {
-        bail!("a rule's query must narrow something down: `{text}` finds every article");
-    }
-    Ok(query)
+    let parsed = parse(text, Timestamp::now(), false).and_then(|query| {
+        // Empty: every article, whatever the rule does.
+        if query.is_empty() {
+            Err(nothing_to_search())
+        } else {
+            Ok(query)
+        }
+    });
+    parsed.map_err(|err| {
+        let context = match err.kind {
+            QueryErrorKind::Malformed => format!("the rule's query `{text}` does not parse"),
+            QueryErrorKind::NothingToSearch => {
+                format!("the rule's query `{text}` would act on every article")
+            }
+        };
+        anyhow::Error::new(err).context(context)
+    })
+}
+
+/// A kept rule's query, checked again (an older build may have kept what this one
+/// refuses); the error names the rule and how to mend it.
+fn stored_query(rule: &Rule) -> Result<Query> {
+    checked_query(&rule.query).with_context(|| {
+        format!(
+            "rule {} (mend it with `herald rule edit ID --query QUERY`, or remove it)",
+            rule.id
+        )
+    })
 }
 
 impl Store {
@@ -248,8 +286,7 @@ impl Store {
     pub fn apply_rules(&self, dry_run: bool) -> Result<Vec<RuleRun>> {
         let mut runs = Vec::new();
         for rule in self.rules()? {
-            let query = rule.action.narrow(checked_query(&rule.query)?);
-            let ids = self.matching_after(&query, i64::MIN)?;
+            let ids = self.acted_on(&rule.action, stored_query(&rule)?)?;
             if !dry_run {
                 let tx = self.write()?;
                 self.inside_open(|| self.act(&rule, &ids))?;
@@ -258,6 +295,28 @@ impl Store {
             runs.push(RuleRun { rule, ids });
         }
         Ok(runs)
+    }
+
+    /// What `rule` would act on over the whole archive now, changing nothing.
+    pub fn preview_rule(&self, rule: &Rule) -> Result<RulePreview> {
+        let query = stored_query(rule)?;
+        let starred_kept = if rule.action == RuleAction::Delete && query.starred != Some(false) {
+            let mut starred = query.clone();
+            starred.starred = Some(true);
+            self.matching_after(&starred, i64::MIN)?.len()
+        } else {
+            0
+        };
+        let ids = self.acted_on(&rule.action, query)?;
+        Ok(RulePreview { ids, starred_kept })
+    }
+
+    /// What `action` would change among what `query` finds in the whole archive.
+    fn acted_on(&self, action: &RuleAction, query: Query) -> Result<Vec<ArticleId>> {
+        match action.narrow(query) {
+            Some(query) => self.matching_after(&query, i64::MIN),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Applies the rules to the articles stored after `after` (an id), inside the write
@@ -283,9 +342,11 @@ impl Store {
         Ok(())
     }
 
-    /// Does what `rule` says to `ids`, and counts them.
+    /// Does what `rule` says to `ids`, and counts them. A delete leaves out the starred
+    /// ones here, where every rule acts (on new articles and over the archive).
     fn act(&self, rule: &Rule, ids: &[ArticleId]) -> Result<()> {
         let tx = self.write()?;
+        let mut acted = ids.len();
         match &rule.action {
             RuleAction::MarkRead => self.set_read_many(ids, true)?,
             RuleAction::Star => self.set_starred_many(ids, true)?,
@@ -305,12 +366,22 @@ impl Store {
                 }
             }
             RuleAction::Delete => {
-                self.delete_many(ids)?;
+                let mut starred =
+                    tx.prepare_cached("SELECT starred FROM articles WHERE id = ?1")?;
+                let mut unstarred = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let is_starred: Option<bool> =
+                        starred.query_row([id], |r| r.get(0)).optional()?;
+                    if is_starred == Some(false) {
+                        unstarred.push(*id);
+                    }
+                }
+                acted = self.delete_many(&unstarred)?.deleted.len();
             }
         }
         tx.execute(
             "UPDATE rules SET caught = caught + ?2 WHERE id = ?1",
-            params![rule.id, ids.len() as i64],
+            params![rule.id, acted as i64],
         )?;
         tx.commit()
     }
@@ -572,6 +643,52 @@ mod tests {
         assert_eq!(caught, [1, 1], "not caught twice");
     }
 
+    /// A delete rule never deletes a starred article: not among new articles (a sync
+    /// brings starred ones), not over the archive, whatever its query says.
+    #[test]
+    fn delete_rules_keep_starred_articles() {
+        let store = Store::open_in_memory().unwrap();
+        let starred = |guid: &str| NewArticle {
+            starred: true,
+            ..item(guid, "Wire", "Kept", "A starred ferry story.")
+        };
+        store
+            .import(
+                &[
+                    item("old", "Wire", "Old", "An old ferry story."),
+                    starred("old-starred"),
+                ],
+                now(),
+            )
+            .unwrap();
+        store.add_rule("ferry", RuleAction::Delete).unwrap();
+        store
+            .add_rule("is:starred ferry", RuleAction::Delete)
+            .unwrap();
+        store
+            .import(
+                &[
+                    item("new", "Wire", "New", "A new ferry story."),
+                    starred("new-starred"),
+                ],
+                now(),
+            )
+            .unwrap();
+        assert_eq!(id_of(&store, "new"), None);
+        assert!(id_of(&store, "new-starred").is_some());
+
+        let old = id_of(&store, "old").unwrap();
+        let dry = store.apply_rules(true).unwrap();
+        assert_eq!(dry[0].ids, [ArticleId(old)], "starred ones are not counted");
+        assert!(dry[1].ids.is_empty());
+        store.apply_rules(false).unwrap();
+        assert_eq!(id_of(&store, "old"), None);
+        assert!(id_of(&store, "old-starred").is_some());
+        assert!(id_of(&store, "new-starred").is_some());
+        let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
+        assert_eq!(caught, [2, 0]);
+    }
+
     /// A rule acts on new articles only: what the archive held before stays as it was
     /// until `apply_rules`.
     #[test]
@@ -659,5 +776,24 @@ mod tests {
             .unwrap();
         let id = id_of(&store, "1").unwrap();
         assert_eq!(flags(&store, id), (false, true, false));
+    }
+
+    /// A delete rule an older build kept with a query of punctuation alone, which then
+    /// matched every article, is now skipped with a warning: it deletes nothing new.
+    #[test]
+    fn a_stored_rule_with_nothing_to_search_for_deletes_nothing() {
+        let store = Store::open_in_memory().unwrap();
+        store.add_rule("casino", RuleAction::Delete).unwrap();
+        store
+            .conn
+            .execute("UPDATE rules SET query = '( —' WHERE position = 1", [])
+            .unwrap();
+        store
+            .import(&[item("1", "Wire", "Harbour", "A ferry.")], now())
+            .unwrap();
+        assert!(id_of(&store, "1").is_some());
+        let err = format!("{:#}", store.apply_rules(true).unwrap_err());
+        assert!(err.contains("nothing to search for"), "{err}");
+        assert!(err.contains("rule 1 (mend it"), "{err}");
     }
 }

@@ -12,7 +12,7 @@ use crate::domain::search::{Order, cjk};
 /// The FTS5 expression for one term in the word index, or `None` when the term has no
 /// letters or digits to look for. A term with other spellings (`fluege`) asks for any.
 fn word_expression(term: &Term) -> Option<String> {
-    if !term.text.chars().any(char::is_alphanumeric) {
+    if !term.has_text() {
         return None;
     }
     let spellings: Vec<String> = term

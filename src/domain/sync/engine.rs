@@ -20,6 +20,7 @@ use jiff::Timestamp;
 use super::greader::GReader;
 use super::miniflux::Client;
 use super::miniflux_server::Miniflux;
+use super::outcome::Synced;
 use super::pull::{pull_entries, pull_feeds};
 use super::server::{Budget, Server};
 use crate::domain::store::{Account, AccountKind, Change, Pending, ServerFlags, Store};
@@ -30,28 +31,6 @@ const PUSH_BATCH: usize = 1000;
 /// stops with a message, and the next sync goes on from there.
 pub const SYNC_TIME: Duration = Duration::from_secs(15 * 60);
 pub const SYNC_ENTRIES: usize = 100_000;
-
-/// What one sync did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Synced {
-    /// Outbox rows the server now has.
-    pub pushed: usize,
-    /// Feeds added because the server had them, and feeds that left the server (kept
-    /// in herald as archives, their articles with them).
-    pub feeds_added: usize,
-    pub feeds_removed: usize,
-    /// Entries pulled: new articles, and articles updated.
-    pub new: usize,
-    pub updated: usize,
-    /// Articles herald had already (read before the account, or kept from a feed that
-    /// came back) that the server's entries were matched to.
-    pub adopted: usize,
-    /// Articles whose read or starred state the server changed.
-    pub flags: usize,
-    /// What the person should hear although the sync went on: a change the server
-    /// refused, a pull stopped early, every feed gone at once, a dropped folder.
-    pub warnings: Vec<String>,
-}
 
 /// Syncs `account`, whose secret is `secret`. The error names the account.
 pub fn sync(store: &Store, account: &Account, secret: String, timeout: Duration) -> Result<Synced> {

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Result;
 use jiff::Timestamp;
 
-use super::engine::Synced;
+use super::outcome::Synced;
 use super::server::{Budget, Mark, Server, ServerEntry};
 use crate::domain::store::{Account, Feed, Store, SyncedEntry};
 

@@ -5,6 +5,7 @@
 
 use std::io::Read;
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -16,6 +17,11 @@ pub const MAX_OUTPUT: usize = 64 * 1024;
 
 /// How long a secret command may take (a password manager may ask for a passphrase).
 pub const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// How long the output may stay open after the command has exited: a child it left
+/// running may hold the pipe for as long as it lives, and the command's own output is
+/// all there once it has exited.
+const AFTER_EXIT: Duration = Duration::from_millis(500);
 
 /// The account's secret, or an error naming the account and what to do.
 pub fn secret(account: &Account) -> Result<String> {
@@ -52,31 +58,48 @@ fn run(args: &[String], limit: Duration) -> Result<String> {
     let Some(stdout) = child.stdout.take() else {
         bail!("`{shown}`'s output could not be read");
     };
-    // Read on a thread, so that a command that never ends is killed at the time limit.
-    let reader = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let read = stdout.take(MAX_OUTPUT as u64 + 1).read_to_end(&mut bytes);
-        read.map(|_| bytes)
-    });
+    let chunks = read_on_a_thread(stdout);
     let deadline = Instant::now() + limit;
+    let mut bytes = Vec::new();
+    let mut ended = false;
+    let mut exited: Option<(std::process::ExitStatus, Instant)> = None;
     let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
+        if exited.is_none()
+            && let Some(status) = child.try_wait()?
+        {
+            exited = Some((status, Instant::now()));
+        }
+        if let Some((status, at)) = exited {
+            // Exited: the output is whole once the pipe closes, or once a child it left
+            // behind (which holds the pipe) has had its moment; never waited for.
+            if ended || at.elapsed() >= AFTER_EXIT {
+                break status;
+            }
         }
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
             bail!(
-                "`{shown}` took more than {} s; it was stopped",
-                limit.as_secs()
+                "`{shown}` took more than {}; it was stopped",
+                shown_limit(limit)
             );
         }
-        std::thread::sleep(Duration::from_millis(10));
+        match chunks.recv_timeout(Duration::from_millis(10)) {
+            Ok(Ok(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(Err(err)) => {
+                return Err(err).with_context(|| format!("reading `{shown}`'s output"));
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                ended = true;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
     };
-    let bytes = match reader.join() {
-        Ok(read) => read.with_context(|| format!("reading `{shown}`'s output"))?,
-        Err(_) => bail!("reading `{shown}`'s output failed"),
-    };
+    // What came in the last moment before the loop ended.
+    while let Ok(Ok(chunk)) = chunks.try_recv() {
+        bytes.extend_from_slice(&chunk);
+    }
     if bytes.len() > MAX_OUTPUT {
         bail!("`{shown}` printed more than {} KiB", MAX_OUTPUT / 1024);
     }
@@ -89,6 +112,39 @@ fn run(args: &[String], limit: Duration) -> Result<String> {
         bail!("`{shown}` printed nothing on its first line");
     }
     Ok(line.to_owned())
+}
+
+/// Reads `stdout` on a thread of its own, at most `MAX_OUTPUT` and a byte, sending what
+/// comes as it comes; the channel closes at the end of the output. The thread may
+/// outlive the call: a child the command left behind holds the pipe open, and the
+/// thread ends when that child does.
+fn read_on_a_thread(stdout: impl Read + Send + 'static) -> Receiver<std::io::Result<Vec<u8>>> {
+    let (send, chunks) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut stdout = stdout.take(MAX_OUTPUT as u64 + 1);
+        let mut buffer = [0u8; 8192];
+        loop {
+            let sent = match stdout.read(&mut buffer) {
+                Ok(0) => return,
+                Ok(n) => send.send(Ok(buffer[..n].to_vec())),
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(err) => send.send(Err(err)),
+            };
+            if sent.is_err() {
+                return;
+            }
+        }
+    });
+    chunks
+}
+
+/// `60 s`, or `500 ms` for a limit under a second.
+fn shown_limit(limit: Duration) -> String {
+    if limit >= Duration::from_secs(1) {
+        format!("{} s", limit.as_secs())
+    } else {
+        format!("{} ms", limit.as_millis())
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +175,46 @@ mod tests {
     fn the_first_line_a_command_prints_is_the_secret() {
         let got = secret(&account(sh("printf 'hunter2\\nurl: x\\n'"))).unwrap();
         assert_eq!(got, "hunter2");
+    }
+
+    /// A command that exits but leaves a child holding its output (a password manager's
+    /// agent started on first use, say) is not waited for past its exit.
+    #[test]
+    fn a_child_left_holding_the_output_is_not_waited_for() {
+        let started = Instant::now();
+        let got = secret(&account(sh("echo hunter2; sleep 10 &"))).unwrap();
+        assert_eq!(got, "hunter2");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+
+        // Nothing printed, and the same child left: an error, as soon.
+        let started = Instant::now();
+        let err = secret(&account(sh("sleep 10 &"))).unwrap_err();
+        assert!(format!("{err:#}").contains("printed nothing"), "{err:#}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+
+        // Never prints and never exits, with a child on the pipe too: stopped at the
+        // limit, with the command and the limit named.
+        let started = Instant::now();
+        let args = ["sh", "-c", "sleep 10 & sleep 10"].map(String::from);
+        let err = run(&args, Duration::from_millis(500)).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("took more than") && text.contains("sleep 10"),
+            "{text}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

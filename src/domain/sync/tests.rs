@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::engine::{Synced, run};
+use super::engine::run;
 use super::fake::Fake;
+use super::outcome::Synced;
 use super::server::Budget;
 use crate::domain::model::{ArticleId, NewArticle};
 use crate::domain::store::{Account, AccountKind, NewAccount, SecretSource, Store};

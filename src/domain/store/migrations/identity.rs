@@ -76,6 +76,10 @@ pub(super) fn step(tx: &Transaction<'_>) -> Result<()> {
     if !sql.contains(FEEDS_URL_UNIQUE) || !sql.starts_with("CREATE TABLE feeds (") {
         bail!("the feeds table is not as herald made it; the store was changed by hand");
     }
+    let enforced: bool = tx.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    if enforced {
+        bail!("the feeds table can be rebuilt only with foreign keys off (schema::prepare)");
+    }
     let rebuilt = sql.replacen(FEEDS_URL_UNIQUE, FEEDS_URL, 1);
     tx.pragma_update(None, "legacy_alter_table", true)?;
     tx.execute_batch("ALTER TABLE feeds RENAME TO feeds_old;")?;
