@@ -150,3 +150,37 @@ fn over_the_cap_a_starred_articles_picture_stays_and_the_others_go() {
     assert!(cache.contains("https://pics.test/graft.png"));
     assert!(!cache.contains("https://pics.test/ladder.png"));
 }
+
+/// `herald prune` frees the pictures of articles gone by any road (here deleted through
+/// the store, as the reader's `D` does), even when it prunes nothing itself.
+#[test]
+fn prune_frees_the_pictures_of_articles_gone_another_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = store_at(dir.path());
+    let ids = store
+        .search(
+            &herald::domain::search::parse("grafting", jiff::Timestamp::now(), false).unwrap(),
+            herald::domain::search::Order::Newest,
+        )
+        .unwrap()
+        .ids;
+    let cache = Cache::beside(&path, 500);
+    cache
+        .put("https://pics.test/graft.png", &png(8, 8), ids[0])
+        .unwrap();
+    cache
+        .put("https://pics.test/ladder.png", &png(8, 8), ids[1])
+        .unwrap();
+    store.delete_many(&ids[..1]).unwrap();
+    drop(store);
+    let out = herald(&path, &["prune"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("freed 1 picture"), "{text}");
+    assert!(!cache.contains("https://pics.test/graft.png"));
+    assert!(cache.contains("https://pics.test/ladder.png"));
+}
