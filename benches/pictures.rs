@@ -3,7 +3,9 @@
 //! off the loop's thread per picture (decoding a 1024x768 PNG and JPEG, scaling and
 //! encoding for the reader), and the first frame at 100,000 articles (HERALD_BENCH_N
 //! sets another size) with 2,000 pictures kept beside the store, images "auto" against
-//! "off" (median of 9 each, in tmux).
+//! "off" (median of 9 each, in tmux). And the memory one decode takes, each in a child
+//! process of its own (peak resident memory before and after): the largest picture herald
+//! decodes (4096x4096), a PNG claiming 60000x60000, and a 2000x2000 decompression bomb.
 //!
 //! `cargo bench --bench pictures`
 
@@ -254,7 +256,76 @@ fn first_frame() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// In a child process: decodes the file named by HERALD_BENCH_DECODE and prints the
+/// peak resident memory before and after, in KiB.
+fn decode_child(path: &std::path::Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(path)?;
+    let before = herald::tui::peak_rss_kib().unwrap_or(0);
+    let decoded = images::decode(&bytes);
+    let after = herald::tui::peak_rss_kib().unwrap_or(0);
+    println!(
+        "{before} {after} {}",
+        match &decoded {
+            Ok(d) => format!("decoded {}x{}", d.width, d.height),
+            Err(err) => format!("refused: {err}"),
+        }
+    );
+    Ok(())
+}
+
+fn memory() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let png = |w: u32, h: u32, noisy: bool| -> Vec<u8> {
+        let mut rng = corpus::Rng::new(11);
+        let img = image::RgbaImage::from_fn(w, h, |x, y| {
+            let n = if noisy { (rng.next() % 8) as u8 } else { 0 };
+            image::Rgba([(x % 256) as u8 ^ n, (y % 256) as u8, n, 255])
+        });
+        let mut out = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgba8)
+            .ok();
+        out
+    };
+    let mut claiming = png(2, 2, false);
+    claiming[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+    claiming[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+    let files = [
+        (
+            "the largest decoded, 4096x4096 RGBA PNG",
+            png(4096, 4096, true),
+        ),
+        ("a PNG claiming 60000x60000", claiming),
+        ("a 2000x2000 RGBA PNG of one colour", png(2000, 2000, false)),
+    ];
+    for (label, bytes) in files {
+        let path = dir.path().join("picture.bin");
+        std::fs::write(&path, &bytes)?;
+        let out = std::process::Command::new(std::env::current_exe()?)
+            .env("HERALD_BENCH_DECODE", &path)
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut fields = text.split_whitespace();
+        let before: f64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        let after: f64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        let what: Vec<&str> = fields.collect();
+        println!(
+            "memory, {label} ({} KiB): peak RSS {:.1} -> {:.1} MiB (+{:.1}); {}",
+            bytes.len() / 1024,
+            before / 1024.0,
+            after / 1024.0,
+            (after - before) / 1024.0,
+            what.join(" ").chars().take(60).collect::<String>()
+        );
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
+    if let Some(path) = std::env::var_os("HERALD_BENCH_DECODE") {
+        return decode_child(std::path::Path::new(&path));
+    }
+    memory()?;
     off_the_loop();
     scrolling()?;
     first_frame()
