@@ -273,6 +273,21 @@ fn decode_child(path: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 fn memory() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let png = |w: u32, h: u32, noisy: bool| -> Vec<u8> {
@@ -287,9 +302,12 @@ fn memory() -> anyhow::Result<()> {
             .ok();
         out
     };
+    // A real 2x2 PNG whose header claims 60000x60000, its checksum made right again.
     let mut claiming = png(2, 2, false);
     claiming[16..20].copy_from_slice(&60_000u32.to_be_bytes());
     claiming[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+    let crc = crc32(&claiming[12..29]);
+    claiming[29..33].copy_from_slice(&crc.to_be_bytes());
     let files = [
         (
             "the largest decoded, 4096x4096 RGBA PNG",

@@ -216,15 +216,33 @@ fn a_picture_scrolls_row_by_row_and_comes_back_at_a_new_width() {
 }
 
 #[test]
-fn a_picture_that_cannot_be_drawn_leaves_the_alt_text() {
-    let mut h = Harness::new(&[illustrated()], 80, 24);
-    h.app.settings.pictures = true;
-    h.keys("enter");
+fn a_late_answer_for_an_old_width_is_dropped() {
+    let mut h = opened(120, 30, &card(64, 32));
+    let before = h.app.reader.as_ref().unwrap().pictures[0].shown.clone();
     let id = h.app.reader.as_ref().unwrap().article.summary.id;
     h.report(Report::PictureDrawn {
         id,
         url: CARD.into(),
-        width: 80,
+        width: 7,
+        drawn: Err("drawn for a screen long gone".into()),
+    });
+    assert_eq!(h.app.reader.as_ref().unwrap().pictures[0].shown, before);
+}
+
+#[test]
+fn a_picture_that_cannot_be_drawn_leaves_the_alt_text() {
+    let mut h = Harness::new(&[illustrated()], 80, 24);
+    h.app.settings.pictures = true;
+    h.keys("enter");
+    let reader = h.app.reader.as_ref().unwrap();
+    let (id, width) = (
+        reader.article.summary.id,
+        u16::try_from(reader.width).unwrap(),
+    );
+    h.report(Report::PictureDrawn {
+        id,
+        url: CARD.into(),
+        width,
         drawn: Err("the picture claims 60000x60000 pixels".into()),
     });
     let reader = h.app.reader.as_ref().unwrap();

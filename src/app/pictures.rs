@@ -132,7 +132,9 @@ impl super::App {
         let Some(reader) = self.reader.as_mut() else {
             return;
         };
-        if reader.article.summary.id != id {
+        // Another article's, or drawn for a width asked for before the last resize (a
+        // late answer must not replace the newer one).
+        if reader.article.summary.id != id || reader.pictures_asked.map(|a| a.0) != Some(width) {
             return;
         }
         for slot in reader
