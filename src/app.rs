@@ -51,6 +51,13 @@ pub use report::Report;
 pub use start::{Settings, Start};
 pub use view::View;
 
+/// A pop-up over the panes; keys go to it while it is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    FetchLog,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     Sources,
@@ -66,9 +73,8 @@ pub struct App {
     pub reader: Option<Reader>,
     pub focus: Focus,
     pub zoomed: bool,
-    pub help_open: bool,
-    /// The fetch log is open over the panes (`L`); it scrolls like the help.
-    pub log_open: bool,
+    /// What is open over the panes, if anything: one at a time.
+    pub overlay: Option<Overlay>,
     pub log_scroll: usize,
     pub fetch_log: fetch_log::FetchLog,
     /// Lines the help screen is scrolled by.
@@ -141,8 +147,7 @@ impl App {
             reader: None,
             focus: Focus::List,
             zoomed: false,
-            help_open: false,
-            log_open: false,
+            overlay: None,
             log_scroll: 0,
             fetch_log: fetch_log::FetchLog::default(),
             help_scroll: 0,
@@ -175,9 +180,19 @@ impl App {
         }
     }
 
+    /// Whether the help is open over the panes.
+    pub fn help_open(&self) -> bool {
+        self.overlay == Some(Overlay::Help)
+    }
+
+    /// Whether the fetch log is open over the panes (`L`); it scrolls like the help.
+    pub fn log_open(&self) -> bool {
+        self.overlay == Some(Overlay::FetchLog)
+    }
+
     /// The keymap context for the current state.
     pub fn context(&self) -> Context {
-        if self.help_open || self.log_open {
+        if self.overlay.is_some() {
             Context::Help
         } else if self.prompt.is_some() {
             Context::Prompt
@@ -265,28 +280,27 @@ impl App {
             Action::PageUp => self.page(-1, 1),
             Action::HalfPageDown => self.page(1, 2),
             Action::HalfPageUp => self.page(-1, 2),
-            Action::ScrollDown if self.log_open => {
+            Action::ScrollDown if self.log_open() => {
                 self.log_scroll = (self.log_scroll + 1).min(self.log_max_scroll());
             }
-            Action::ScrollUp if self.log_open => {
+            Action::ScrollUp if self.log_open() => {
                 self.log_scroll = self.log_scroll.saturating_sub(1);
             }
             Action::ShowFetchLog => {
-                self.help_open = false;
-                self.log_open = true;
+                self.overlay = Some(Overlay::FetchLog);
                 self.log_scroll = 0;
                 effects.push(Effect::LoadFetchLog);
             }
-            Action::ScrollDown if self.help_open => {
+            Action::ScrollDown if self.help_open() => {
                 self.help_scroll = (self.help_scroll + 1).min(self.help_max_scroll());
             }
-            Action::ScrollUp if self.help_open => {
+            Action::ScrollUp if self.help_open() => {
                 self.help_scroll = self.help_scroll.saturating_sub(1);
             }
             Action::ScrollDown => self.scroll_reader(1),
             Action::ScrollUp => self.scroll_reader(-1),
-            Action::ScrollTop if self.help_open => self.help_scroll = 0,
-            Action::ScrollBottom if self.help_open => self.help_scroll = self.help_max_scroll(),
+            Action::ScrollTop if self.help_open() => self.help_scroll = 0,
+            Action::ScrollBottom if self.help_open() => self.help_scroll = self.help_max_scroll(),
             Action::ScrollTop => {
                 if let Some(r) = &mut self.reader {
                     r.scroll_to(0);
@@ -353,14 +367,10 @@ impl App {
             a @ (Action::CopyLink | Action::FetchFullText) => self.article_action(a, &mut effects),
             Action::OpenInBrowser => self.open_in_browser(&mut effects),
             Action::ShowHelp => {
-                self.log_open = false;
-                self.help_open = true;
+                self.overlay = Some(Overlay::Help);
                 self.help_scroll = 0;
             }
-            Action::CloseHelp => {
-                self.help_open = false;
-                self.log_open = false;
-            }
+            Action::CloseHelp => self.overlay = None,
             Action::Quit | Action::ForceQuit => {
                 self.save_position(&mut effects);
                 self.quit = true;

@@ -34,10 +34,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         reader::render(app, area, theme, frame);
     }
     status::render(app, panes.status, theme, frame);
-    if app.help_open {
+    if app.help_open() {
         help::render(app, frame.area(), theme, frame);
     }
-    if app.log_open {
+    if app.log_open() {
         fetch_log::render(app, frame.area(), theme, frame);
     }
 }
@@ -93,5 +93,5 @@ pub fn title_bar(
 }
 
 pub(crate) fn focused(app: &App, focus: Focus) -> bool {
-    !app.help_open && !app.log_open && app.focus == focus
+    app.overlay.is_none() && app.focus == focus
 }

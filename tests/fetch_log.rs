@@ -35,7 +35,7 @@ fn a_failed_fetch_is_summarised_and_its_reason_kept_in_full() {
     let status = h.app.status.clone().unwrap();
     assert!(status.contains("1 failed (L shows why)"), "{status}");
     h.keys("L");
-    assert!(h.app.log_open);
+    assert!(h.app.log_open());
     let screen = h.screen();
     assert!(screen.contains("Fetch errors"), "{screen}");
     assert!(words(&screen).contains("Harbour Board:"), "{screen}");
@@ -44,7 +44,7 @@ fn a_failed_fetch_is_summarised_and_its_reason_kept_in_full() {
     h.keys("j");
     assert_eq!(h.app.list.selected, selected);
     h.keys("esc");
-    assert!(!h.app.log_open);
+    assert!(!h.app.log_open());
     assert!(h.screen().lines().last().unwrap().contains("articles"));
     // The store keeps it: a reader started again shows it (before, the log was gone
     // with the process that met the failure).

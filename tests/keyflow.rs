@@ -151,11 +151,11 @@ fn zoom_focus_and_help() {
     h.keys("h");
     assert_eq!(h.app.focus, Focus::List);
     h.keys("?");
-    assert!(h.app.help_open);
+    assert!(h.app.help_open());
     h.keys("j");
     assert_eq!(h.app.list.selected, 0, "keys do not leak through help");
     h.keys("esc");
-    assert!(!h.app.help_open);
+    assert!(!h.app.help_open());
     h.keys("ctrl-c");
     assert!(h.app.quit);
 }

@@ -399,8 +399,8 @@ fn at_most_per_host_requests_at_once_to_one_host() {
         assert_eq!(log.busy[host].1, 2, "{host}: the most at once");
     }
     assert_eq!(log.all.1, 4, "both hosts were served at once");
-    // Twelve requests of 300 ms, four at a time: three rounds.
-    assert!(took < Duration::from_millis(1500), "{took:?}");
+    // Twelve requests of 300 ms, four at a time, are three rounds: a figure to read (the
+    // concurrency itself is asserted above from the server's own count).
     eprintln!("12 slow feeds on 2 hosts in {took:?}");
 }
 

@@ -174,7 +174,7 @@ fn help_scrolls_when_it_does_not_fit() {
     assert!(bottom.contains("inside CJK text too"), "{bottom}");
     assert!(!bottom.contains("j/k scroll"));
     h.keys("esc");
-    assert!(!h.app.help_open);
+    assert!(!h.app.help_open());
 }
 
 #[test]

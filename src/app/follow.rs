@@ -23,8 +23,7 @@ impl App {
         let following = matches!(self.focus, Focus::List | Focus::Sources)
             && !self.sources.first_run
             && self.prompt.is_none()
-            && !self.help_open
-            && !self.log_open
+            && self.overlay.is_none()
             && self.panes().reader.is_some();
         if !following {
             return;

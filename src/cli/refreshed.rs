@@ -94,13 +94,17 @@ pub(super) fn print_pages(summary: &Summary) -> Result<()> {
     Ok(())
 }
 
-/// What retention took, and the steps that failed as a whole; true when one failed.
+/// What retention took, whether the `after_fetch` command started, and the steps that
+/// failed as a whole; true when one failed.
 pub(super) fn print_rest(summary: &Summary) -> Result<bool> {
     if summary.pruned > 0 {
         outln!(
             "pruned {} past the retention limits (starred ones kept)",
             count(summary.pruned, "article", "articles")
         )?;
+    }
+    if summary.after_fetch {
+        outln!("started the after_fetch command")?;
     }
     for failure in &summary.failures {
         errln!("herald: {}", printable(failure));

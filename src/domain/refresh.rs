@@ -76,6 +76,8 @@ pub struct Summary {
     pub pages: Vec<PageReport>,
     /// Articles past the retention limits, deleted.
     pub pruned: usize,
+    /// Whether the `after_fetch` command was started.
+    pub after_fetch: bool,
     /// Steps that failed as a whole (reading what to fetch, the pages, retention, the
     /// `after_fetch` command), each in words.
     pub failures: Vec<String>,
@@ -230,8 +232,9 @@ pub fn refresh(store: &Store, plan: &Plan, progress: &mut dyn FnMut(Progress)) -
                 },
             )
         });
-        if let Err(err) = brought {
-            summary.failures.push(error_chain(&err));
+        match brought {
+            Ok(started) => summary.after_fetch = started,
+            Err(err) => summary.failures.push(error_chain(&err)),
         }
     }
     // The fetch log, kept in the store: the reader's `L` shows it, whoever ran this.

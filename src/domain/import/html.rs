@@ -1,16 +1,23 @@
 //! HTML to the reader's structured text: `convert` turns a fragment (a feed item's body)
-//! into paragraphs and links, `page` finds a saved page's article and reads its title,
-//! byline and date, and `parse` builds the tree both walk.
+//! into paragraphs and links; `article` is the one extraction of a web page's article
+//! (saved pages, full-text feeds, `x`): `page` reads its title, byline and date,
+//! `choose` weighs dom_smoothie's text against herald's own `search`, and `lines`
+//! takes out the furniture left in the text; `parse` builds the tree all walk.
 
+pub mod article;
+pub mod choose;
 mod convert;
+mod lines;
 mod meta;
 mod page;
 mod parse;
 mod renumber;
+mod search;
 mod table;
+pub mod words;
 
+pub use article::page_to_article;
 pub use convert::{Converted, to_text, to_text_at};
-pub use page::{page_to_article, page_with};
 pub use renumber::renumber;
 
 #[cfg(test)]

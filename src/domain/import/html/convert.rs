@@ -3,7 +3,7 @@
 //! numbered `[n]` in the text and handed back as data, images as `[image: alt]`; scripts,
 //! styles and forms dropped. The walk is iterative, so no nesting exhausts the stack.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
@@ -83,6 +83,8 @@ pub(super) struct Writer {
     prefix: Option<String>,
     /// Elements left out with all they hold, on top of `DROPPED`.
     skip: fn(&Element) -> bool,
+    /// Elements never left out by `skip` (the wrappers around a page's article).
+    kept: HashSet<NodeId>,
     /// Each listed link's number, by URL.
     numbers: HashMap<String, usize>,
     /// The items of the list being written (lists nested in it included), one line
@@ -112,12 +114,19 @@ impl Writer {
             quote_depth: 0,
             prefix: None,
             skip,
+            kept: HashSet::new(),
             numbers: HashMap::new(),
             list_lines: Vec::new(),
             base: None,
             table: None,
             table_depth: 0,
         }
+    }
+
+    /// Never leaves out the elements `kept` by `skip`.
+    pub(super) fn keeping(mut self, kept: HashSet<NodeId>) -> Writer {
+        self.kept = kept;
+        self
     }
 
     /// Resolves relative links and images against `base` (a page's address).
@@ -259,7 +268,7 @@ impl Writer {
         if DROPPED.contains(&name) {
             return false;
         }
-        if (self.skip)(element) {
+        if (self.skip)(element) && !self.kept.contains(&node.id()) {
             return false;
         }
         if self.table_depth > 0

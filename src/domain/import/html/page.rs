@@ -1,54 +1,17 @@
-//! A saved web page to an article: its main content found (without navigation, ads and
-//! comment boxes) and converted, and its title, byline and date read from the page.
+//! What a web page says of its article besides the text (title, site, byline, date,
+//! address: `head`), and the article made of that and the text the extractor chose
+//! (`finish`). The text itself is found by `domain/extract`, for saved pages and
+//! fetched ones alike.
 
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
-use scraper::node::Element;
 use scraper::{ElementRef, Html, Node, Selector};
 
-use super::convert::{Converted, Writer};
+use super::convert::Converted;
 use super::meta::{self, TOP_LINES};
-use super::parse;
 use crate::domain::import::date::parse_loose;
 use crate::domain::import::tidy::{clean, name_case};
 use crate::domain::model::{NewArticle, Published};
-
-/// Words in a class or id that mark page furniture rather than the article.
-const FURNITURE: &[&str] = &[
-    "comment",
-    "share",
-    "social",
-    "advert",
-    "promo",
-    "newsletter",
-    "related",
-    "cookie",
-    "sidebar",
-    "subscribe",
-    "popup",
-    "banner",
-    "breadcrumb",
-    "menu",
-    "footer",
-    "nav",
-];
-
-/// Whether an element is page furniture: navigation, asides, sharing and comment boxes.
-fn is_furniture(element: &Element) -> bool {
-    let marks = format!(
-        "{} {}",
-        element.attr("class").unwrap_or_default(),
-        element.attr("id").unwrap_or_default()
-    )
-    .to_ascii_lowercase();
-    matches!(
-        element.name(),
-        "nav" | "aside" | "footer" | "header" | "form"
-    ) || FURNITURE.iter().any(|word| marks.contains(word))
-        || element
-            .attr("role")
-            .is_some_and(|r| r == "navigation" || r == "complementary")
-}
 
 /// The content of the first `<meta>` whose property or name is one of `names`.
 fn meta(html: &Html, names: &[&str]) -> Option<String> {
@@ -98,40 +61,46 @@ fn first_text(html: &Html, selector: &str) -> Option<String> {
     None
 }
 
-/// A saved web page: the main article with its title, byline and date where the page
-/// states them, without navigation, ads and comment boxes. `None` when the page has no
-/// readable text.
-pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> {
-    page_with(html, fallback_source, None, |_, _| None)
+/// What a page says of its article besides the text.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Head {
+    /// The headline: og:title, JSON-LD's headline, the first `<h1>`, the `<title>`.
+    pub title: Option<String>,
+    /// The site's name, else the fallback given.
+    pub source: String,
+    pub authors: Vec<String>,
+    pub published: Option<Published>,
+    /// The canonical address, else the one it was fetched from.
+    pub url: Option<String>,
 }
 
-/// A page as [`page_to_article`] reads it, with its text from `main` when that finds
-/// it (given the parsed page and its address), else from herald's own search for the
-/// article. `address` is where the page was fetched from, when it was: the address the
-/// page gives itself comes first.
-pub fn page_with(
-    html: &str,
-    fallback_source: &str,
-    address: Option<&str>,
-    main: impl FnOnce(&Html, Option<&str>) -> Option<Converted>,
-) -> Option<NewArticle> {
-    let document = parse::document(html);
-    let linked = meta::linked_data(&document).unwrap_or_default();
-    let title = meta(&document, &["og:title", "twitter:title"])
+/// The page's title, site, authors, date and address. `address` is where the page was
+/// fetched from, when it was: the address the page gives itself comes first.
+pub(super) fn head(document: &Html, fallback_source: &str, address: Option<&str>) -> Head {
+    let linked = meta::linked_data(document).unwrap_or_default();
+    let title = meta(document, &["og:title", "twitter:title"])
         .or(linked.headline)
-        .or_else(|| first_text(&document, "h1"))
-        .or_else(|| first_text(&document, "title"))?;
-    let source = meta(&document, &["og:site_name", "application-name"])
+        .or_else(|| first_text(document, "h1"))
+        .or_else(|| first_text(document, "title"));
+    let source = meta(document, &["og:site_name", "application-name"])
         .unwrap_or_else(|| fallback_source.to_owned());
-    let mut authors = linked.authors;
+    // Bylines from JSON-LD, the author meta tags and rel=author text; never an address
+    // (a profile page's URL is no name).
+    let mut authors: Vec<String> = linked
+        .authors
+        .into_iter()
+        .filter(|a| !is_address(a))
+        .collect();
     if authors.is_empty() {
-        authors = meta(&document, &["author", "article:author", "byl"])
-            .or_else(|| first_text(&document, "[rel=author], .byline, .author"))
+        authors = meta(document, &["author", "article:author", "byl"])
+            .filter(|a| !is_address(a))
+            .or_else(|| first_text(document, "[rel=author], .byline, .author"))
             .map(|a| split_authors(&a))
             .unwrap_or_default();
+        authors.retain(|a| !is_address(a));
     }
-    let mut published: Option<Published> = meta(
-        &document,
+    let published: Option<Published> = meta(
+        document,
         &["article:published_time", "date", "pubdate", "dc.date"],
     )
     .and_then(|d| parse_loose(&d))
@@ -142,32 +111,53 @@ pub fn page_with(
             .select(&selector)
             .find_map(|t| t.value().attr("datetime").and_then(parse_loose))
     });
-    let url = meta::canonical(&document, meta(&document, &["og:url"]))
+    let url = meta::canonical(document, meta(document, &["og:url"]))
         .or(linked.url)
         .or_else(|| address.map(str::to_owned));
+    Head {
+        title,
+        source,
+        authors,
+        published,
+        url,
+    }
+}
 
-    let mut converted = match main(&document, url.as_deref()) {
-        Some(converted) => converted,
-        None => {
-            let main = ["article", "main", "[role=main]"]
-                .iter()
-                .filter_map(|s| Selector::parse(s).ok())
-                .find_map(|s| document.select(&s).next())
-                .or_else(|| densest_block(&document));
-            let root = main.map_or(document.tree.root(), |e| *e);
-            let mut writer = Writer::new(is_furniture).with_base(url.as_deref());
-            writer.write(root);
-            writer.finish()
-        }
-    };
+/// Whether a byline is an address rather than a name.
+fn is_address(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    lower.contains("://")
+        || lower.starts_with("www.")
+        || lower.starts_with('/')
+        || lower.starts_with("mailto:")
+        || (lower.contains('/') && lower.contains('.') && !lower.contains(' '))
+}
+
+/// The article from its head and the text the extractor chose: the title, byline and
+/// date lines that open the text become its fields; a page without a title is named by
+/// its first line, else its address. `None` when there is no text to read.
+pub(super) fn finish(head: Head, mut converted: Converted, document: &Html) -> Option<NewArticle> {
+    let Head {
+        title,
+        source,
+        mut authors,
+        mut published,
+        url,
+    } = head;
+    // Nothing but images and link numbers is no text to read.
+    if converted.paragraphs.iter().all(|p| p.starts_with('[')) {
+        return None;
+    }
+    let title = title.unwrap_or_default();
     // The title usually opens the article body too, and a byline and a date line
     // follow it: they are the article's fields, not its text. A date written only
     // there is the article's date.
     // Short lines above the title (a kicker, a tag, a breadcrumb) are furniture.
     let top = converted.paragraphs.len().min(TOP_LINES);
-    if let Some(at) = converted.paragraphs[..top]
-        .iter()
-        .position(|p| p.trim_start_matches('#').trim() == title)
+    if !title.is_empty()
+        && let Some(at) = converted.paragraphs[..top]
+            .iter()
+            .position(|p| p.trim_start_matches('#').trim() == title)
         && converted.paragraphs[..at]
             .iter()
             .all(|p| p.split_whitespace().count() <= 6)
@@ -181,11 +171,12 @@ pub fn page_with(
         let is_byline = meta::byline(p, &authors);
         // A tag or section link opening the text: `Village [1]`.
         let kicker = index == 0 && meta::lone_link(p);
-        if p == title || date.is_some() || is_byline || kicker {
+        if (!title.is_empty() && p == title) || date.is_some() || is_byline || kicker {
             if is_byline {
                 if authors.is_empty() {
                     let names = p.split(['·', '|', '—']).next().unwrap_or_default();
                     authors = split_authors(names);
+                    authors.retain(|a| !is_address(a));
                 }
                 published = published.or_else(|| meta::byline_date(p));
             }
@@ -204,10 +195,14 @@ pub fn page_with(
             meta::dated_line(&text).or_else(|| meta::byline_date(&text))
         });
     }
-    // Nothing but images and link numbers is no text to read.
     if converted.paragraphs.iter().all(|p| p.starts_with('[')) {
         return None;
     }
+    let title = if title.is_empty() {
+        untitled(&converted.paragraphs, url.as_deref(), &source)
+    } else {
+        title
+    };
     super::renumber(&mut converted.paragraphs, &mut converted.links);
     Some(NewArticle {
         source,
@@ -219,6 +214,28 @@ pub fn page_with(
         links: converted.links,
         ..Default::default()
     })
+}
+
+/// The longest title taken from a page's first line.
+const MAX_UNTITLED: usize = 80;
+
+/// A name for a page that gives itself none: its first line of text (cut at a word
+/// near 80 characters), else its address, else its source.
+fn untitled(paragraphs: &[String], url: Option<&str>, source: &str) -> String {
+    let first = paragraphs
+        .iter()
+        .map(|p| p.trim_start_matches(['#', '•', '>', ' ']).trim())
+        .find(|p| !p.is_empty() && !p.starts_with('['));
+    if let Some(line) = first {
+        let line = line.lines().next().unwrap_or(line);
+        if line.chars().count() <= MAX_UNTITLED {
+            return line.to_owned();
+        }
+        let cut: String = line.chars().take(MAX_UNTITLED).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        return format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']));
+    }
+    url.map_or_else(|| source.to_owned(), str::to_owned)
 }
 
 /// Names as a byline writes them: `By ANA LIMA and Bo Chen, Ed Park`.
@@ -236,101 +253,41 @@ fn split_authors(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The element holding the most paragraph text: the article on a page without `<article>`.
-/// The text of each `<p>` counts for its parent alone, so one pass over the tree does
-/// (selecting each block's paragraphs went through its whole subtree: quadratic in depth).
-fn densest_block(document: &Html) -> Option<ElementRef<'_>> {
-    document
-        .tree
-        .root()
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| matches!(e.value().name(), "div" | "section" | "td"))
-        .map(|e| {
-            let text: usize = e
-                .children()
-                .filter_map(ElementRef::wrap)
-                .filter(|p| p.value().name() == "p")
-                .map(|p| p.text().map(str::len).sum::<usize>())
-                .sum();
-            (text, e)
-        })
-        .filter(|(text, _)| *text > 0)
-        .max_by_key(|(text, _)| *text)
-        .map(|(_, e)| e)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_saved_page_gives_its_article_without_furniture() {
-        let page = r#"<!doctype html><html><head><title>Site | Tram news</title>
-<meta property="og:title" content="Tram reaches the hospital">
-<meta property="og:site_name" content="City Wire">
-<meta name="author" content="ANA LIMA and Bo Chen">
-<meta property="article:published_time" content="2025-06-01T09:00:00+02:00">
-</head><body><nav><a href="/">Home</a></nav>
-<div class="share-bar">Share this</div>
-<article><h1>Tram reaches the hospital</h1>
-<p>The new stop opened on Sunday.</p><p>Trams run every six minutes.</p>
-<div class="comments">Log in to comment</div></article>
-<footer>© City Wire</footer></body></html>"#;
-        let a = page_to_article(page, "fallback").unwrap();
-        assert_eq!(a.title, "Tram reaches the hospital");
-        assert_eq!(a.source, "City Wire");
-        assert_eq!(a.authors, ["Ana Lima", "Bo Chen"]);
-        assert_eq!(a.published.unwrap().rfc3339(), "2025-06-01T09:00:00+02:00");
-        assert_eq!(
-            a.paragraphs,
-            [
-                "The new stop opened on Sunday.",
-                "Trams run every six minutes."
-            ]
-        );
-    }
-
-    /// A saved page with links, imported before links were data and again now, is one
-    /// article: the key is the one its old paragraphs gave.
-    #[test]
-    fn a_saved_page_keeps_its_links_and_its_old_dedup_key() {
-        let page = "<html><head><title>Quay</title></head><body><article>\
-                    <p>See the <a href=\"https://example.org/times\">times</a>.</p>\
-                    </article></body></html>";
-        let article = page_to_article(page, "Saved").unwrap();
-        assert_eq!(article.paragraphs, ["See the times [1]."]);
-        assert_eq!(article.links, ["https://example.org/times"]);
-        let before = NewArticle {
-            paragraphs: vec![
-                "See the times [1].".into(),
-                "Links:".into(),
-                "[1] https://example.org/times".into(),
-            ],
-            links: Vec::new(),
-            ..article.clone()
-        };
-        assert_eq!(article.dedup_key(), before.dedup_key());
-        // Links and images alone are no text to read.
-        let bare = "<html><head><title>Quay</title></head><body><article><p><a href=\"https://example.org/x\"></a>\
-                    <img alt=gull></p></article></body></html>";
-        assert!(page_to_article(bare, "Saved").is_none());
-    }
-
-    #[test]
-    fn a_page_without_article_uses_the_densest_block_and_empty_pages_give_none() {
-        let page = "<html><head><title>Harbour notes</title></head><body><div class=menu><p>Menu</p></div><div><p>A long paragraph of real text about the harbour.</p><p>And another one.</p></div></body></html>";
-        let a = page_to_article(page, "Saved").unwrap();
-        assert_eq!(a.title, "Harbour notes");
-        assert_eq!(a.source, "Saved");
-        assert_eq!(
-            a.paragraphs,
-            [
-                "A long paragraph of real text about the harbour.",
-                "And another one."
-            ]
-        );
-        assert!(page_to_article("<html><body></body></html>", "x").is_none());
+    fn an_address_is_never_a_byline() {
+        for (page, authors) in [
+            (
+                r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"Quay",
+                "author":[{"@type":"Person","name":"https://wire.example/staff/ana"},
+                {"@type":"Person","name":"Bo Chen"}]}</script>"#,
+                vec!["Bo Chen"],
+            ),
+            (
+                r#"<meta name="author" content="www.wire.example/ana"><p rel="author">Ana Lima</p>"#,
+                vec!["Ana Lima"],
+            ),
+            (
+                r#"<meta name="author" content="Ana Lima">"#,
+                vec!["Ana Lima"],
+            ),
+        ] {
+            let document = Html::parse_document(page);
+            assert_eq!(head(&document, "x", None).authors, authors, "{page}");
+        }
+        for name in [
+            "https://x.example/a",
+            "www.x.example",
+            "/staff/ana",
+            "x.example/ana",
+        ] {
+            assert!(is_address(name), "{name}");
+        }
+        assert!(!is_address("Ana Lima"));
+        assert!(!is_address("A. Lima / Bo Chen"));
     }
 
     #[test]
@@ -355,60 +312,5 @@ mod tests {
             assert_eq!(found.as_deref(), Some(title), "{page}");
         }
         assert_eq!(first_text(&Html::parse_document("<h1> </h1>"), "h1"), None);
-    }
-
-    #[test]
-    fn a_saved_page_keeps_its_canonical_address_and_says_its_byline_and_date_once() {
-        let page = r#"<html><head><title>Quay works | Wire</title>
-<link rel="stylesheet" href="/s.css"><link rel="canonical" href="https://wire.example/quay-works">
-<meta property="og:url" content="https://wire.example/other"></head><body><article>
-<h1>Quay works</h1><p class="meta">By Ana Lima · Published March 3, 2026</p>
-<p>Updated March 4, 2026</p><p>The quay closes for a month.</p>
-<p>See the <a href="/map">map</a> and <img src="/img/quay.jpg" alt="The quay"></p>
-</article></body></html>"#;
-        let a = page_to_article(page, "Saved").unwrap();
-        assert_eq!(a.url.as_deref(), Some("https://wire.example/quay-works"));
-        assert_eq!(a.authors, ["Ana Lima"]);
-        assert_eq!(a.published.unwrap().rfc3339(), "2026-03-03T00:00:00-00:00");
-        assert_eq!(
-            a.paragraphs,
-            [
-                "The quay closes for a month.",
-                "See the map [1] and [image 2: The quay]"
-            ]
-        );
-        assert_eq!(
-            a.links,
-            [
-                "https://wire.example/map",
-                "https://wire.example/img/quay.jpg"
-            ]
-        );
-        // og:url when there is no canonical link.
-        let og = page.replace("rel=\"canonical\"", "rel=\"alternate\"");
-        let a = page_to_article(&og, "Saved").unwrap();
-        assert_eq!(a.url.as_deref(), Some("https://wire.example/other"));
-    }
-
-    #[test]
-    fn a_page_with_only_json_ld_metadata_gets_its_headline_authors_and_date() {
-        let page = r#"<html><head><script type="application/ld+json">
-{"@context":"https://schema.org","@type":"NewsArticle","headline":"Night ferry returns",
- "author":{"@type":"Person","name":"Bo Chen"},"datePublished":"2026-02-10T06:30:00+01:00",
- "url":"https://ferry.example/night"}</script></head>
-<body><div><p>Bo Chen</p><p>The night ferry is back on the timetable from Monday.</p>
-<p>Tickets cost the same as before.</p></div></body></html>"#;
-        let a = page_to_article(page, "Saved").unwrap();
-        assert_eq!(a.title, "Night ferry returns");
-        assert_eq!(a.authors, ["Bo Chen"]);
-        assert_eq!(a.published.unwrap().rfc3339(), "2026-02-10T06:30:00+01:00");
-        assert_eq!(a.url.as_deref(), Some("https://ferry.example/night"));
-        assert_eq!(
-            a.paragraphs,
-            [
-                "The night ferry is back on the timetable from Monday.",
-                "Tickets cost the same as before."
-            ]
-        );
     }
 }
