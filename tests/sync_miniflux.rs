@@ -140,17 +140,19 @@ fn feed_server(items: usize) -> u16 {
                     }
                     // An item's own page (`/N/I`): a full article, for full text.
                     if let Some((n, i)) = path.trim_start_matches('/').split_once('/') {
-                        let paragraph = format!(
-                            "<p>The whole of story {i} of feed {n}, which only its page holds: \
+                        let paragraph = |k: usize| {
+                            format!(
+                                "<p>The whole of story {i} of feed {n}, which only its page holds: \
                              the keeper of the lighthouse logged every ship that passed the \
                              point, the tides that turned, the weather that came in from the \
                              west, and wrote each night of the long winter in a careful hand \
-                             that the village still reads aloud. Pagewordonly{i} marks it.</p>"
-                        );
+                             that the village still reads aloud. Pagewordonly{i} marks it, part {k}.</p>"
+                            )
+                        };
                         let page = format!(
                             "<html><head><title>Story {i}</title></head><body><article>\
                              <h1>Story {i}</h1>{}</article></body></html>",
-                            paragraph.repeat(6)
+                            (1..=6).map(paragraph).collect::<String>()
                         );
                         let html = [("Content-Type", "text/html; charset=utf-8".to_owned())];
                         respond(&mut stream, "200 OK", &html, page.as_bytes());

@@ -27,6 +27,23 @@ fn keep_last_preview(effects: &mut Vec<Effect>) {
     }
 }
 
+/// Drops every search but the last: a burst of typed keys (a paste, keys read in one go)
+/// asks for a search at each prefix, and only the last text's answer is wanted (the app
+/// takes only the newest generation's).
+fn keep_last_search(effects: &mut Vec<Effect>) {
+    let last = effects
+        .iter()
+        .rposition(|e| matches!(e, Effect::Search { .. }));
+    if let Some(last) = last {
+        let mut index = 0;
+        effects.retain(|e| {
+            let keep = !matches!(e, Effect::Search { .. }) || index == last;
+            index += 1;
+            keep
+        });
+    }
+}
+
 /// Runs effects until none are left; results and failures come back as reports.
 /// Searches and fetches go to the background threads when there are some, else run here
 /// (tests, in-memory stores).
@@ -38,6 +55,7 @@ pub fn run_effects(
 ) {
     while !effects.is_empty() {
         keep_last_preview(&mut effects);
+        keep_last_search(&mut effects);
         let mut next = Vec::new();
         for effect in effects {
             if let Some(background) = background {
@@ -261,6 +279,28 @@ mod tests {
                 Effect::PreviewArticle(ArticleId(3)),
                 Effect::LoadArticle(ArticleId(4)),
             ]
+        );
+    }
+
+    /// A burst of typed keys searches once, for the last text: `/zanzibarite` in one read
+    /// asked for eleven searches before.
+    #[test]
+    fn only_the_last_search_of_a_batch_runs() {
+        let search = |generation: u64, text: &str| Effect::Search {
+            generation,
+            query: crate::domain::search::parse(text, jiff::Timestamp::UNIX_EPOCH, false).unwrap(),
+            order: crate::domain::search::Order::Newest,
+        };
+        let mut effects = vec![
+            search(1, "z"),
+            search(2, "za"),
+            Effect::SetRead(ArticleId(9), true),
+            search(3, "zan"),
+        ];
+        keep_last_search(&mut effects);
+        assert_eq!(
+            effects,
+            [Effect::SetRead(ArticleId(9), true), search(3, "zan")]
         );
     }
 }

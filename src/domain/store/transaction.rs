@@ -50,6 +50,27 @@ impl Drop for Write<'_> {
     }
 }
 
+/// One of the store's modes (inside a batch, rules deferred) set for a scope and given
+/// back as it was when the scope ends, by a return, an error or a panic alike: a mode left
+/// set would change what every later write means.
+struct Scoped<'a> {
+    mode: &'a std::cell::Cell<bool>,
+    was: bool,
+}
+
+impl<'a> Scoped<'a> {
+    fn set(mode: &'a std::cell::Cell<bool>, value: bool) -> Scoped<'a> {
+        let was = mode.replace(value);
+        Scoped { mode, was }
+    }
+}
+
+impl Drop for Scoped<'_> {
+    fn drop(&mut self) {
+        self.mode.set(self.was);
+    }
+}
+
 impl Store {
     /// Begins a write: a transaction that takes the write lock at once, or, inside
     /// [`Store::batch`], a savepoint of the batch's transaction. A deferred transaction
@@ -81,9 +102,10 @@ impl Store {
             return work();
         }
         let tx = self.write()?;
-        self.batching.set(true);
-        let result = work();
-        self.batching.set(false);
+        let result = {
+            let _batching = Scoped::set(&self.batching, true);
+            work()
+        };
         let value = result?;
         tx.commit()?;
         Ok(value)
@@ -92,10 +114,8 @@ impl Store {
     /// Runs `work` inside the transaction already open on this connection: the writes
     /// in it become savepoints of that transaction.
     pub(super) fn inside_open<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        let was = self.batching.replace(true);
-        let result = work();
-        self.batching.set(was);
-        result
+        let _batching = Scoped::set(&self.batching, true);
+        work()
     }
 
     /// Called inside a write that stored new articles, all with ids above `after`: the
@@ -125,10 +145,8 @@ impl Store {
     /// whose cost is in its lookups, not in the rows, so once per fetch instead of once
     /// per transaction.
     pub fn with_rules_deferred<T>(&self, work: impl FnOnce() -> T) -> T {
-        let was = self.rules_deferred.replace(true);
-        let value = work();
-        self.rules_deferred.set(was);
-        value
+        let _deferred = Scoped::set(&self.rules_deferred, true);
+        work()
     }
 
     /// Applies the rules to the articles stored while they were deferred (or before a
@@ -178,6 +196,26 @@ mod tests {
     use super::*;
     use crate::domain::store::testing::{article, now};
     use std::time::Duration;
+
+    /// A panic inside a batch or with the rules deferred leaves neither mode set: the
+    /// next write is a transaction of its own, and rules run on its new articles (before,
+    /// the flags stayed set and every later write was a savepoint of nothing).
+    #[test]
+    fn a_panic_inside_a_mode_gives_the_mode_back() {
+        let store = Store::open_in_memory().unwrap();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store.batch(|| -> Result<()> { panic!("a bug inside a fetch") })
+        }));
+        assert!(caught.is_err());
+        assert!(!store.batching.get(), "out of the batch");
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store.with_rules_deferred(|| panic!("a bug while deferring"))
+        }));
+        assert!(caught.is_err());
+        assert!(!store.rules_deferred.get(), "rules no longer deferred");
+        store.import(&[article("After", None)], now()).unwrap();
+        assert_eq!(store.count().unwrap(), 1);
+    }
 
     /// Another process holds the write lock; a write that reads before it writes must
     /// wait for it rather than fail with "database is locked".
