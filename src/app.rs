@@ -19,6 +19,7 @@ mod links;
 pub mod list;
 pub mod marks;
 mod navigate;
+pub mod pictures;
 mod pointer;
 pub mod prompt;
 pub mod reader;
@@ -409,6 +410,7 @@ impl App {
         self.load_missing_rows(&mut effects);
         self.follow_selection(&mut effects);
         self.keep_counts_fresh(&mut effects);
+        self.want_pictures(&mut effects);
         effects
     }
 

@@ -13,6 +13,7 @@ mod feeds;
 pub mod logging;
 mod output;
 pub mod paths;
+mod pictures;
 mod refreshed;
 mod rules;
 mod run;

@@ -11,6 +11,7 @@ pub mod discover;
 pub mod enclosure;
 pub mod extract;
 pub mod fetch;
+pub mod images;
 pub mod import;
 pub mod message;
 pub mod model;

@@ -11,6 +11,7 @@ pub mod busy;
 pub mod effects;
 pub mod event;
 mod event_loop;
+pub mod pictures;
 pub mod system;
 pub mod terminal;
 pub mod worker;
@@ -30,6 +31,9 @@ pub struct Options {
     pub theme: crate::ui::theme::Theme,
     /// Fetch every feed once the first screen is drawn.
     pub fetch_on_start: bool,
+    /// How pictures are drawn (`None`: not at all) and the cache's cap in MiB.
+    pub pictures: Option<ratatui_image::picker::ProtocolType>,
+    pub image_cache_mb: u64,
     #[cfg(debug_assertions)]
     pub debug_panic: bool,
 }

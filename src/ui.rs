@@ -3,6 +3,7 @@
 pub mod fetch_log;
 pub mod help;
 pub mod list;
+pub mod pictures;
 pub mod reader;
 pub mod sources;
 pub mod status;

@@ -7,17 +7,30 @@ use std::time::{Duration, Instant};
 
 /// Starts herald in tmux (`width` x `height`) on `store`, waits for its first-frame report; returns (inner ms,
 /// outer ms, peak RSS KiB).
+#[allow(dead_code)]
 pub fn first_frame(
     store: &Path,
     dir: &Path,
     run: usize,
+    size: (u16, u16),
+) -> anyhow::Result<(f64, f64, u64)> {
+    first_frame_with(store, dir, run, size, "")
+}
+
+/// As [`first_frame`], with `arguments` given to herald after the store.
+#[allow(dead_code)]
+pub fn first_frame_with(
+    store: &Path,
+    dir: &Path,
+    run: usize,
     (width, height): (u16, u16),
+    arguments: &str,
 ) -> anyhow::Result<(f64, f64, u64)> {
     let report = dir.join(format!("first-frame-{run}.txt"));
     let _ = std::fs::remove_file(&report);
     let socket = format!("herald-suite-{}-{run}", std::process::id());
     let command = format!(
-        "HERALD_FIRST_FRAME_REPORT={} {} --store {}",
+        "HERALD_FIRST_FRAME_REPORT={} {} --store {} {arguments}",
         report.display(),
         env!("CARGO_BIN_EXE_herald"),
         store.display()

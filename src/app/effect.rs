@@ -84,6 +84,9 @@ pub enum Effect {
     /// Fetch this article's page in the background and keep its full article as the
     /// text; the end comes back as `Report::FullTextFetched`.
     FetchFullText(ArticleId),
+    /// Draw these pictures of the open article, off the loop's thread: each comes back
+    /// as `Report::PictureDrawn`.
+    DrawPictures(super::pictures::PictureRequest),
     /// Count the store again and find where `keep` now sits.
     Refresh {
         keep: Option<ArticleId>,

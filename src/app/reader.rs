@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use super::pictures::{Shown, Slot};
 use crate::domain::model::{Article, Position};
 use crate::domain::text::{self, Line};
 
@@ -12,6 +13,9 @@ pub enum LineKind {
     Meta,
     Blank,
     Body,
+    /// One row of a picture: `paragraph` indexes `Reader::pictures`, `start` is the row
+    /// and `end` the picture's rows.
+    Picture,
 }
 
 /// One match: where it is in the title or a body paragraph.
@@ -52,6 +56,10 @@ pub struct Reader {
     pub marks: Vec<Mark>,
     /// The match `n`/`N` last moved to.
     pub current_mark: Option<usize>,
+    /// The pictures the text places (with an address), and how far each is shown.
+    pub pictures: Vec<Slot>,
+    /// The width and rows the pictures were last asked for at.
+    pub pictures_asked: Option<(u16, u16)>,
 }
 
 /// Words a minute for the reading-time estimate.
@@ -81,6 +89,7 @@ impl Reader {
     ) -> Reader {
         let meta = meta_line(&article, zone);
         let position = article.position;
+        let pictures = super::pictures::slots(crate::domain::images::figures(&article));
         let mut article = article;
         // The links are shown after the text, numbered as the text numbers them. They
         // follow the last paragraph, so positions and matches in the text keep their
@@ -101,6 +110,8 @@ impl Reader {
             height,
             marks: Vec::new(),
             current_mark: None,
+            pictures,
+            pictures_asked: None,
         };
         reader.rewrap(width);
         reader.go_to(position);
@@ -144,24 +155,35 @@ impl Reader {
             start: 0,
             end: 0,
         });
-        lines.extend(text::wrap(&self.article.paragraphs, width).iter().map(|l| {
-            let kind = if l.start == l.end {
-                LineKind::Blank
-            } else {
-                LineKind::Body
-            };
-            convert(kind, l)
-        }));
+        let body = text::wrap(&self.article.paragraphs, width)
+            .iter()
+            .map(|l| {
+                let kind = if l.start == l.end {
+                    LineKind::Blank
+                } else {
+                    LineKind::Body
+                };
+                convert(kind, l)
+            })
+            .collect();
+        lines.extend(place(body, &self.pictures, width));
         self.lines = lines;
         self.width = width;
         self.place();
+    }
+
+    /// Wraps again at the same width: a picture's rows came or went.
+    pub fn reflow(&mut self) {
+        let width = self.width;
+        self.lines.clear();
+        self.rewrap(width);
     }
 
     pub fn text(&self, line: &ReaderLine) -> &str {
         let source: &str = match line.kind {
             LineKind::Title => &self.article.summary.title,
             LineKind::Meta => &self.meta,
-            LineKind::Blank => return "",
+            LineKind::Blank | LineKind::Picture => return "",
             LineKind::Body => self
                 .article
                 .paragraphs
@@ -320,6 +342,46 @@ fn meta_line(article: &Article, zone: &jiff::tz::TimeZone) -> String {
     parts.join(" · ")
 }
 
+/// Inserts each drawn picture's rows into `body` (the wrapped paragraphs), above the
+/// first line of the paragraph that holds its marker. A picture drawn for a wider area
+/// than `width` waits for its new drawing.
+pub fn place(body: Vec<ReaderLine>, slots: &[Slot], width: usize) -> Vec<ReaderLine> {
+    let drawn: Vec<(usize, usize, u16)> = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(index, slot)| match &slot.shown {
+            Shown::Drawn { drawn, .. } if usize::from(drawn.width) <= width && drawn.rows > 0 => {
+                Some((slot.figure.paragraph, index, drawn.rows))
+            }
+            _ => None,
+        })
+        .collect();
+    if drawn.is_empty() {
+        return body;
+    }
+    let extra: usize = drawn.iter().map(|d| usize::from(d.2) + 1).sum();
+    let mut lines = Vec::with_capacity(body.len() + extra);
+    let mut previous: Option<usize> = None;
+    for line in body {
+        let starts = line.kind == LineKind::Body && previous != Some(line.paragraph);
+        if starts {
+            for &(_, index, rows) in drawn.iter().filter(|d| d.0 == line.paragraph) {
+                lines.extend((0..usize::from(rows)).map(|row| ReaderLine {
+                    kind: LineKind::Picture,
+                    paragraph: index,
+                    start: row,
+                    end: usize::from(rows),
+                }));
+            }
+        }
+        if line.kind == LineKind::Body {
+            previous = Some(line.paragraph);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,5 +529,64 @@ mod tests {
         assert_eq!(r.article.links.len(), 2, "the data stays as it was");
         let none = Reader::in_zone(article(vec!["p".into()]), 60, 20, &jiff::tz::TimeZone::UTC);
         assert_eq!(none.article.paragraphs, ["p"]);
+    }
+
+    fn line(paragraph: usize, kind: LineKind) -> ReaderLine {
+        ReaderLine {
+            kind,
+            paragraph,
+            start: 0,
+            end: 1,
+        }
+    }
+
+    #[test]
+    fn picture_rows_go_above_the_paragraph_holding_the_marker_and_only_when_drawn() {
+        let image = image::DynamicImage::new_rgba8(200, 200);
+        let blocks = ratatui_image::protocol::halfblocks::Halfblocks::new(
+            image,
+            ratatui::layout::Size::new(10, 5),
+        )
+        .unwrap();
+        let protocol = ratatui_image::sliced::SlicedProtocol::Halfblocks(blocks);
+        let drawn = super::super::pictures::Drawn::new(protocol);
+        assert!(drawn.rows > 0 && drawn.width <= 10, "{drawn:?}");
+        let figure = |paragraph| crate::domain::images::Figure {
+            paragraph,
+            url: Some("https://p.example/a.png".into()),
+            alt: "a".into(),
+            caption: None,
+        };
+        let slots = vec![
+            Slot {
+                figure: figure(1),
+                shown: Shown::Drawn {
+                    drawn: drawn.clone(),
+                    for_width: 10,
+                },
+            },
+            Slot {
+                figure: figure(2),
+                shown: Shown::Waiting,
+            },
+        ];
+        let body = vec![
+            line(0, LineKind::Body),
+            line(0, LineKind::Blank),
+            line(1, LineKind::Body),
+            line(1, LineKind::Body),
+            line(1, LineKind::Blank),
+            line(2, LineKind::Body),
+        ];
+        let placed = place(body.clone(), &slots, 10);
+        let kinds: Vec<LineKind> = placed.iter().map(|l| l.kind).collect();
+        let rows = usize::from(drawn.rows);
+        assert_eq!(placed.len(), body.len() + rows);
+        assert_eq!(kinds[2], LineKind::Picture);
+        assert_eq!(kinds[2 + rows], LineKind::Body, "the marker's text beneath");
+        // Narrower than the drawing: no rows until drawn again.
+        assert_eq!(place(body.clone(), &slots, 3), body);
+        assert_eq!(super::super::pictures::max_rows(4), 3);
+        assert_eq!(super::super::pictures::max_rows(200), 40);
     }
 }

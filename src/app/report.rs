@@ -29,6 +29,14 @@ pub enum Report {
         id: ArticleId,
         outcome: Result<usize, String>,
     },
+    /// A picture asked for by `Effect::DrawPictures`, drawn for `width` columns, or why
+    /// it cannot be shown.
+    PictureDrawn {
+        id: ArticleId,
+        url: String,
+        width: u16,
+        drawn: Result<super::pictures::Drawn, String>,
+    },
     /// Time has passed: a deadline the app set (`App::deadline`) may be due.
     Tick,
     /// The feeds found at an address typed after `a`, or why none.
@@ -115,6 +123,12 @@ impl App {
             Report::FullTextFetched { id, outcome } => {
                 self.full_text_fetched(id, outcome, &mut effects);
             }
+            Report::PictureDrawn {
+                id,
+                url,
+                width,
+                drawn,
+            } => self.picture_drawn(id, &url, width, drawn),
             Report::Tick => {
                 self.read_tick(&mut effects);
                 self.fetch_tick(&mut effects);
@@ -223,6 +237,7 @@ impl App {
         self.load_missing_rows(&mut effects);
         self.follow_selection(&mut effects);
         self.keep_counts_fresh(&mut effects);
+        self.want_pictures(&mut effects);
         effects
     }
 

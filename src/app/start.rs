@@ -24,6 +24,9 @@ pub struct Settings {
     pub sources: super::sources::SourcesChoice,
     /// Which program opens an enclosure, by its type (the config's `[openers]`).
     pub openers: crate::domain::enclosure::Openers,
+    /// Draw an article's pictures in the reader (the config's `images` is not `off`);
+    /// off, their markers (`[image N: alt]`) are all that shows.
+    pub pictures: bool,
     /// How refreshes run (`R`, the schedule): jobs, timeouts, the refresh, retention.
     pub fetch: crate::domain::fetch::Options,
     /// The config's `after_fetch` command; empty for none.
@@ -41,6 +44,7 @@ impl Default for Settings {
             mark_read_after: None,
             sources: super::sources::SourcesChoice::Auto,
             openers: crate::domain::enclosure::Openers::default(),
+            pictures: false,
             fetch: crate::domain::fetch::Options::default(),
             after_fetch: Vec::new(),
         }

@@ -9,8 +9,7 @@ use jiff::Timestamp;
 
 use super::feeds::from_newsboat_cache;
 use super::output::{
-    ExportRecord, JsonArticle, JsonSummary, print_article, print_list, print_rows, terminal_width,
-    write_json,
+    ExportRecord, JsonSummary, print_article, print_list, print_rows, terminal_width, write_json,
 };
 use crate::domain::import;
 use crate::domain::model::ArticleId;
@@ -82,7 +81,7 @@ pub(super) fn show(store: &Store, id: i64, width: Option<u16>, json: bool) -> Re
         bail!("there is no article {id} in this store; `herald list` shows the ids");
     };
     if json {
-        write_json(&JsonArticle::from(&article))
+        write_json(&super::pictures::shown(&article, store))
     } else {
         let width = width.map(usize::from).unwrap_or_else(terminal_width);
         print_article(&article, width)

@@ -176,6 +176,7 @@ pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let gone = store.delete_many(&ids)?;
+    let freed = super::pictures::free_gone(store);
     let done = Changed {
         changed: gone.deleted.iter().map(|id| id.0).collect(),
         unchanged: Vec::new(),
@@ -188,6 +189,9 @@ pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
             "Deleted {} for good (a refetch does not bring them back)",
             crate::domain::message::count(done.changed.len(), "article", "articles")
         )?;
+        if let Some(freed) = freed {
+            outln!("{freed}")?;
+        }
     }
     Ok(missing_status(&done.missing))
 }

@@ -205,6 +205,10 @@ pub struct Config {
     /// Which program opens an enclosure: MIME pattern → program and arguments, the
     /// address appended as one more argument, never through a shell.
     pub openers: BTreeMap<String, Vec<String>>,
+    /// Pictures in the reader: "auto", "kitty", "iterm2", "sixel", "halfblocks" or "off".
+    pub images: crate::tui::pictures::Mode,
+    /// The picture cache's cap in MiB (beside the store, `<store>.images/`).
+    pub image_cache_mb: u64,
     pub keys: KeyOverrides,
 }
 
@@ -226,6 +230,8 @@ impl Default for Config {
             after_fetch: Vec::new(),
             retention: RetentionConfig::default(),
             openers: BTreeMap::new(),
+            images: crate::tui::pictures::Mode::Auto,
+            image_cache_mb: crate::domain::images::DEFAULT_CAP_MB,
             keys: KeyOverrides::new(),
         }
     }
@@ -253,6 +259,8 @@ impl Config {
                 ..crate::domain::fetch::Options::default()
             },
             after_fetch: self.after_fetch.clone(),
+            // The reader narrows this with NO_COLOR and the terminal (cli/run.rs).
+            pictures: self.images != crate::tui::pictures::Mode::Off,
         })
     }
 

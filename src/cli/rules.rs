@@ -374,6 +374,12 @@ fn print_runs(runs: &[RuleRun], dry_run: bool, json: bool) -> Result<()> {
 pub fn prune(store: &Store, retention: &Retention, args: &PruneArgs) -> Result<ExitCode> {
     let pruned = store.prune(retention, Timestamp::now(), args.dry_run)?;
     print_pruned(&pruned, args.dry_run, args.json)?;
+    if !args.dry_run
+        && let Some(freed) = super::pictures::free_gone(store)
+        && !args.json
+    {
+        outln!("{freed}")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -82,11 +82,21 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
         output::print_list(&store, None)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let no_color = cli.no_color || theme::no_color_env();
+    let pictures = match (config.images, no_color) {
+        (crate::tui::pictures::Mode::Auto, true) => None,
+        (mode, _) => crate::tui::pictures::protocol(mode, &|name| std::env::var(name).ok()),
+    };
     let options = crate::tui::Options {
         keymap: keymap(&config)?,
-        settings: config.settings()?,
-        theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
+        settings: crate::app::Settings {
+            pictures: pictures.is_some(),
+            ..config.settings()?
+        },
+        theme: theme::choose(config.theme, no_color),
         fetch_on_start: config.fetch_on_start,
+        pictures,
+        image_cache_mb: config.image_cache_mb,
         #[cfg(debug_assertions)]
         debug_panic: cli.debug_panic,
     };

@@ -8,6 +8,7 @@ pub mod after;
 mod hosts;
 mod http;
 mod pages;
+mod pictures;
 
 use std::sync::Arc;
 use std::sync::mpsc::channel;
@@ -27,6 +28,7 @@ pub use pages::{
     MAX_PAGES, MAX_RUN, PageOutcome, PageReport, fetch_one, fetch_pages, fetch_pages_within,
     fetch_waiting,
 };
+pub use pictures::{MAX_PICTURE_BYTES, fetch_pictures};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {

@@ -14,6 +14,7 @@ mod file;
 pub mod html;
 pub mod json;
 mod jsonl;
+mod lead_image;
 mod limits;
 pub mod newsboat;
 pub mod text;

@@ -37,6 +37,8 @@ pub struct Background {
     /// The config's `after_fetch` command (empty: none), run when a fetch brought new
     /// articles.
     pub after_fetch: Vec<String>,
+    /// Draws the open article's pictures; `None` when pictures are off.
+    pub pictures: Option<super::pictures::Pictures>,
     /// Work handed to these threads and not answered yet.
     pub busy: super::busy::Busy,
 }
@@ -67,6 +69,8 @@ impl Background {
             fetch: settings.fetch,
             after_fetch: settings.after_fetch.clone(),
             busy,
+            // Started by the event loop when pictures are on (tui/pictures.rs).
+            pictures: None,
         }
     }
 
@@ -288,6 +292,7 @@ mod tests {
             counts: std::sync::mpsc::channel().0,
             writer: None,
             after_fetch: Vec::new(),
+            pictures: None,
             store_path: std::path::PathBuf::from("/nonexistent/herald.db"),
             events,
             busy: Default::default(),

@@ -93,6 +93,12 @@ pub fn run_effects(
                         background.fetch_full_text(*id);
                         continue;
                     }
+                    Effect::DrawPictures(request) => {
+                        if let Some(pictures) = &background.pictures {
+                            pictures.send(request.clone());
+                        }
+                        continue;
+                    }
                     Effect::CheckSchedule => {
                         let next_due = background::next_due(store, background.fetch.refresh);
                         next.extend(app.apply(Report::Scheduled(next_due)));
@@ -181,6 +187,8 @@ fn run_effect(
             ))
         }
         Effect::FetchFullText(id) => Some(background::full_text(store, id, settings.fetch)),
+        // Without the background threads (tests, in-memory stores) pictures stay text.
+        Effect::DrawPictures(_) => None,
         Effect::Refresh { keep } => Some(Report::Refreshed {
             total: store.count()?,
             unread: store.count_unread()?,

@@ -73,9 +73,19 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             break;
         }
         if background.is_none() {
-            background = store
-                .path()
-                .map(|path| Background::start(path, sender.clone(), &app.settings, true));
+            background = store.path().map(|path| {
+                let mut started = Background::start(path, sender.clone(), &app.settings, true);
+                started.pictures = options.pictures.map(|protocol| {
+                    super::pictures::spawn(
+                        path.to_path_buf(),
+                        options.image_cache_mb,
+                        protocol,
+                        app.settings.fetch,
+                        sender.clone(),
+                    )
+                });
+                started
+            });
             // The views' counts, which wait for the counter thread (see effects.rs): run
             // at the top of the loop, with the threads now started, not left for the
             // next key.

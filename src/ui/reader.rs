@@ -72,10 +72,18 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         .skip(reader.top)
         .take(usize::from(text.height));
     for (y, line) in (text.y..).zip(visible) {
+        if line.kind == LineKind::Picture {
+            // Drawn once per picture, from its first row on screen, sliced to the rows
+            // the screen shows.
+            if line.start == 0 || y == text.y {
+                super::pictures::render(reader, line, y, text, frame);
+            }
+            continue;
+        }
         let style = match line.kind {
             LineKind::Title => theme.title,
             LineKind::Meta => theme.meta,
-            LineKind::Blank | LineKind::Body => theme.body,
+            LineKind::Blank | LineKind::Body | LineKind::Picture => theme.body,
         };
         let content = reader.text(line);
         // Matches on this line, as byte ranges of the line's own text.

@@ -71,6 +71,7 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
         None => document,
     };
     let durations = super::enclosures::itunes_durations(&document);
+    let thumbnails = super::lead_image::thumbnails(&document);
     let feed = crate::domain::panics::contain(|| feed_rs::parser::parse(&document[..]))
         .map_err(|panic| {
             anyhow!("not a feed herald can read: the feed parser failed on it ({panic})")
@@ -107,7 +108,14 @@ pub fn parse_text(text: &str, source: Option<&str>) -> Result<ParsedFeed> {
                 .and_then(|c| c.body.clone())
                 .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
                 .unwrap_or_default();
-            let converted = html::to_text(&body);
+            let mut converted = html::to_text(&body);
+            let thumbnail = thumbnails.get(at).cloned().flatten();
+            super::lead_image::add(
+                &entry,
+                thumbnail,
+                &mut converted.paragraphs,
+                &mut converted.links,
+            );
             // The article's address: its first link that is not an enclosure.
             let url = entry
                 .links

@@ -1,0 +1,217 @@
+//! The pictures of an article, fetched as pages are: through the same agent (herald's
+//! User-Agent, the timeout, at most five redirects), several at once but never more than
+//! `per_host` at once from one host, each answer capped after decompression, and a host
+//! that answers 429 or 503 with Retry-After asked nothing more in this run.
+
+use std::collections::HashMap;
+use std::sync::mpsc::channel;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use jiff::Timestamp;
+
+use super::Options;
+use super::hosts::{self, Addressed};
+use super::http::{self, Refused, retry_after};
+
+/// The largest picture fetched, counted after decompression (or `options.max_bytes`,
+/// when that is smaller).
+pub const MAX_PICTURE_BYTES: u64 = 8 * 1024 * 1024;
+
+struct Wanted(String);
+
+impl Addressed for Wanted {
+    fn address(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Fetches every address in `urls`, telling `each` what each gave (its bytes, or why
+/// none), on the calling thread, in the order they arrive.
+pub fn fetch_pictures(
+    urls: Vec<String>,
+    options: Options,
+    each: &mut dyn FnMut(String, Result<Vec<u8>>),
+) {
+    let total = urls.len();
+    if total == 0 {
+        return;
+    }
+    let queue = Arc::new(hosts::Queue::new(
+        urls.into_iter().map(Wanted).collect(),
+        options.per_host,
+    ));
+    let refused: Arc<Mutex<HashMap<String, Duration>>> = Arc::default();
+    let (sender, results) = channel();
+    let agent = http::agent(&options);
+    let mut workers = Vec::new();
+    for _ in 0..options.jobs.clamp(1, 8).min(total) {
+        let (queue, refused, sender, agent) = (
+            Arc::clone(&queue),
+            Arc::clone(&refused),
+            sender.clone(),
+            agent.clone(),
+        );
+        workers.push(std::thread::spawn(move || {
+            while let Some((wanted, host)) = queue.take() {
+                let slot = hosts::Slot::new(&queue, host.clone());
+                let waiting = refused.lock().ok().and_then(|r| r.get(&host).copied());
+                let got = match waiting {
+                    Some(wait) => Err(anyhow!("its server asked to wait {} s", wait.as_secs())),
+                    None => picture(&agent, &wanted.0, &options).inspect_err(|err| {
+                        if let Some(r) = err.downcast_ref::<Refused>()
+                            && let Ok(mut hosts) = refused.lock()
+                        {
+                            hosts.insert(host.clone(), r.wait);
+                        }
+                    }),
+                };
+                drop(slot);
+                if sender.send((wanted.0, got)).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    drop(sender);
+    while let Ok((url, got)) = results.recv() {
+        each(url, got);
+    }
+    for worker in workers {
+        let _ = worker.join();
+    }
+}
+
+/// One picture's bytes: asked for as an image, refused past [`MAX_PICTURE_BYTES`], a 429
+/// or 503 with Retry-After as [`Refused`], any other answer but success, or a body the
+/// server says is not a picture, as an error saying which.
+fn picture(agent: &ureq::Agent, url: &str, options: &Options) -> Result<Vec<u8>> {
+    let mut response = agent
+        .get(url)
+        .header(
+            "Accept",
+            "image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1",
+        )
+        .call()
+        .map_err(|err| anyhow!("{err}"))?;
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase)
+    };
+    if (status == 429 || status == 503)
+        && let Some(wait) = header("retry-after").and_then(|v| retry_after(&v, Timestamp::now()))
+    {
+        return Err(Refused { status, wait }.into());
+    }
+    if !(200..300).contains(&status) {
+        return Err(anyhow!("the server answered HTTP {status}"));
+    }
+    let kind = header("content-type").unwrap_or_default();
+    if kind.starts_with("text/") || kind.contains("html") {
+        return Err(anyhow!(
+            "the address gives {}, not a picture",
+            kind.split(';').next().unwrap_or_default().trim()
+        ));
+    }
+    let limit = options.max_bytes.min(MAX_PICTURE_BYTES);
+    response
+        .body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|err| match err {
+            ureq::Error::BodyExceedsLimit(_) => anyhow!(
+                "the picture is larger than the {} MiB limit",
+                limit / (1024 * 1024)
+            ),
+            other => anyhow!("{other}"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Answers every request with `head` and a body of `body` bytes, counting requests.
+    fn serve(head: &'static str, body: usize) -> (u16, Arc<AtomicUsize>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let asked = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&asked);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(20) {
+                let Ok(mut stream) = stream else { continue };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let mut request = [0u8; 2048];
+                let _ = stream.read(&mut request);
+                let _ = write!(
+                    stream,
+                    "{head}\r\nContent-Length: {body}\r\nConnection: close\r\n\r\n"
+                );
+                let _ = stream.write_all(&vec![0u8; body]);
+            }
+        });
+        (port, asked)
+    }
+
+    fn fetch(port: u16, paths: &[&str], options: Options) -> Vec<(String, Result<usize, String>)> {
+        let urls = paths
+            .iter()
+            .map(|p| format!("http://127.0.0.1:{port}{p}"))
+            .collect();
+        let mut got = Vec::new();
+        fetch_pictures(urls, options, &mut |url, result| {
+            got.push((url, result.map(|b| b.len()).map_err(|e| e.to_string())));
+        });
+        got
+    }
+
+    #[test]
+    fn a_host_that_asks_to_wait_is_asked_nothing_more() {
+        let (port, asked) = serve("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120", 0);
+        let options = Options {
+            jobs: 1,
+            ..Options::default()
+        };
+        let got = fetch(port, &["/1.png", "/2.png", "/3.png"], options);
+        assert_eq!(got.len(), 3);
+        assert_eq!(asked.load(Ordering::SeqCst), 1, "{got:?}");
+        assert!(got.iter().all(|(_, r)| r.is_err()));
+        assert!(
+            got.iter()
+                .filter(|(_, r)| r.as_ref().unwrap_err().contains("asked to wait"))
+                .count()
+                >= 2,
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_picture_past_the_cap_is_refused_and_html_is_not_a_picture() {
+        let (port, _) = serve("HTTP/1.1 200 OK\r\nContent-Type: image/png", 2048);
+        let options = Options {
+            max_bytes: 1024,
+            ..Options::default()
+        };
+        let got = fetch(port, &["/big.png"], options);
+        assert!(
+            got[0].1.as_ref().unwrap_err().contains("larger than"),
+            "{got:?}"
+        );
+        let got = fetch(port, &["/small.png"], Options::default());
+        assert_eq!(got[0].1, Ok(2048));
+        let (port, _) = serve("HTTP/1.1 200 OK\r\nContent-Type: text/html", 10);
+        let got = fetch(port, &["/page"], Options::default());
+        assert!(
+            got[0].1.as_ref().unwrap_err().contains("not a picture"),
+            "{got:?}"
+        );
+    }
+}
