@@ -184,3 +184,71 @@ fn prune_frees_the_pictures_of_articles_gone_another_way() {
     assert!(!cache.contains("https://pics.test/graft.png"));
     assert!(cache.contains("https://pics.test/ladder.png"));
 }
+
+/// A refresh keeps the new articles' pictures (#27: fetched with the feed item, not
+/// only when the article is opened): `herald fetch` from a loopback site, then the site
+/// is gone, and `show --json` says the picture is kept, with its size.
+#[test]
+fn a_refresh_keeps_the_new_articles_pictures_for_offline_reading() {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let picture = png(24, 10);
+    let server = std::thread::spawn(move || {
+        // Two requests: the feed, then its item's picture; then the site is gone.
+        for stream in listener.incoming().take(2) {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                    break;
+                }
+            }
+            if line.contains("/feed.xml") {
+                let body = format!(
+                    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Orchard</title>\
+                     <item><guid>o-1</guid><title>Pruning day</title>\
+                     <link>http://127.0.0.1:{port}/o-1</link>\
+                     <description>&lt;p&gt;The pruning crew met at dawn.&lt;/p&gt;\
+                     &lt;img src=\"http://127.0.0.1:{port}/shears.png\" alt=\"Shears on a bench\"&gt;\
+                     </description></item></channel></rss>"
+                );
+                let xml = [("Content-Type", "application/rss+xml".to_owned())];
+                common::respond(&mut stream, "200 OK", &xml, body.as_bytes());
+            } else {
+                let kind = [("Content-Type", "image/png".to_owned())];
+                common::respond(&mut stream, "200 OK", &kind, &picture);
+            }
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orchard.db");
+    let url = format!("http://127.0.0.1:{port}/feed.xml");
+    assert!(
+        herald(&path, &["feed", "add", "--no-check", &url])
+            .status
+            .success()
+    );
+    let out = herald(&path, &["fetch"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("kept 1 picture for offline reading"),
+        "{said}"
+    );
+    server.join().unwrap();
+    // The site is gone: the picture is kept all the same.
+    let shown = herald(&path, &["show", "1", "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let images = shown["images"].as_array().unwrap();
+    assert_eq!(images.len(), 1, "{shown}");
+    assert_eq!(images[0]["cached"], true, "{shown}");
+    assert_eq!(images[0]["width"], 24, "{shown}");
+}

@@ -31,6 +31,9 @@ pub struct Settings {
     pub fetch: crate::domain::fetch::Options,
     /// The config's `after_fetch` command; empty for none.
     pub after_fetch: Vec<String>,
+    /// Refreshes keep the new articles' pictures in a cache of this many megabytes
+    /// (`image_cache_mb`); `None` when the config's `images` is `off`.
+    pub keep_pictures: Option<u64>,
 }
 
 impl Default for Settings {
@@ -47,6 +50,7 @@ impl Default for Settings {
             pictures: false,
             fetch: crate::domain::fetch::Options::default(),
             after_fetch: Vec::new(),
+            keep_pictures: None,
         }
     }
 }

@@ -261,7 +261,14 @@ impl Config {
             after_fetch: self.after_fetch.clone(),
             // The reader narrows this with NO_COLOR and the terminal (cli/run.rs).
             pictures: self.images != crate::tui::pictures::Mode::Off,
+            keep_pictures: self.keep_pictures(),
         })
+    }
+
+    /// The cache's cap for refreshes to keep new articles' pictures in, or `None` when
+    /// pictures are off.
+    pub fn keep_pictures(&self) -> Option<u64> {
+        (self.images != crate::tui::pictures::Mode::Off).then_some(self.image_cache_mb)
     }
 
     /// Parses a config file's text; errors name the line and the key.

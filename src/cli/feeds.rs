@@ -331,6 +331,7 @@ pub(super) fn fetch(
             ..Default::default()
         },
         after_fetch: config.after_fetch.clone(),
+        pictures: config.keep_pictures(),
     };
     let show_progress = std::io::stderr().is_terminal();
     let mut drew = false;

@@ -103,6 +103,12 @@ pub(super) fn print_rest(summary: &Summary) -> Result<bool> {
             count(summary.pruned, "article", "articles")
         )?;
     }
+    if summary.pictures > 0 {
+        outln!(
+            "kept {} for offline reading",
+            count(summary.pictures, "picture", "pictures")
+        )?;
+    }
     if summary.after_fetch {
         outln!("started the after_fetch command")?;
     }

@@ -38,6 +38,7 @@ pub fn sync(
             ..Default::default()
         },
         after_fetch: config.after_fetch.clone(),
+        pictures: config.keep_pictures(),
     };
     let summary = refresh(store, &plan, &mut |_| {});
     let failed = super::refreshed::print_accounts(&summary)?;

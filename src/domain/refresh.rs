@@ -46,7 +46,17 @@ pub struct Plan {
     pub options: Options,
     /// The config's `after_fetch` command; empty for none.
     pub after_fetch: Vec<String>,
+    /// Keep the new articles' pictures for offline reading, in the cache of this many
+    /// megabytes beside the store; `None` when pictures are off.
+    pub pictures: Option<u64>,
 }
+
+/// The most pictures one refresh fetches ahead, newest articles first: a refresh of
+/// thousands of new items does not fetch thousands of pictures (the rest come when an
+/// article is opened).
+pub const PREFETCH_PICTURES: usize = 60;
+/// The most new articles whose pictures one refresh looks at.
+const PREFETCH_ARTICLES: usize = 200;
 
 /// How far a refresh has come, for a progress bar or a status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +86,8 @@ pub struct Summary {
     pub pages: Vec<PageReport>,
     /// Articles past the retention limits, deleted.
     pub pruned: usize,
+    /// New articles' pictures fetched and kept for offline reading.
+    pub pictures: usize,
     /// Whether the `after_fetch` command was started.
     pub after_fetch: bool,
     /// Steps that failed as a whole (reading what to fetch, the pages, retention, the
@@ -204,6 +216,16 @@ pub fn refresh(store: &Store, plan: &Plan, progress: &mut dyn FnMut(Progress)) -
             .push(format!("full articles: {}", error_chain(&err))),
     }
 
+    // The new articles' pictures, kept beside the store so they show offline.
+    if let (Some(cap_mb), Some(path)) = (plan.pictures, store.path()) {
+        match prefetch_pictures(store, path, cap_mb, before, options) {
+            Ok(kept) => summary.pictures = kept,
+            Err(err) => summary
+                .failures
+                .push(format!("keeping pictures: {}", error_chain(&err))),
+        }
+    }
+
     // Retention, with each feed's own limits.
     match fetch::prune_after(store, &options, now) {
         Ok(pruned) => summary.pruned = pruned,
@@ -242,6 +264,49 @@ pub fn refresh(store: &Store, plan: &Plan, progress: &mut dyn FnMut(Progress)) -
         log::error!("keeping the fetch log: {}", error_chain(&err));
     }
     summary
+}
+
+/// Fetches and keeps the pictures of the articles stored after `before`, newest first,
+/// at most [`PREFETCH_PICTURES`], through the pictures' polite fetch (per-host limits,
+/// Retry-After, caps) and decoding bounds; returns how many were kept.
+fn prefetch_pictures(
+    store: &Store,
+    path: &std::path::Path,
+    cap_mb: u64,
+    before: i64,
+    options: Options,
+) -> anyhow::Result<usize> {
+    use crate::domain::images;
+    let cache = images::Cache::beside(path, cap_mb);
+    let mut left = PREFETCH_PICTURES;
+    let mut kept = 0;
+    for id in store.ids_after(crate::domain::model::ArticleId(before), PREFETCH_ARTICLES)? {
+        if left == 0 {
+            break;
+        }
+        let Some(article) = store.article(id)? else {
+            continue;
+        };
+        let urls: Vec<String> = images::figures(&article)
+            .into_iter()
+            .filter_map(|f| f.url)
+            .filter(|url| !cache.contains(url))
+            .take(left)
+            .collect();
+        left -= urls.len();
+        images::load(
+            &urls,
+            id,
+            Some(&cache),
+            options,
+            false,
+            &mut |url, got| match got {
+                Ok(_) => kept += 1,
+                Err(err) => log::info!("{url}: not kept: {err:#}"),
+            },
+        );
+    }
+    Ok(kept)
 }
 
 fn feeds_to_fetch(store: &Store, which: &Feeds, now: Timestamp) -> anyhow::Result<Vec<Feed>> {

@@ -39,6 +39,8 @@ pub struct Background {
     pub after_fetch: Vec<String>,
     /// Draws the open article's pictures; `None` when pictures are off.
     pub pictures: Option<super::pictures::Pictures>,
+    /// The cache's cap for a refresh to keep new articles' pictures in, if any.
+    pub keep_pictures: Option<u64>,
     /// Work handed to these threads and not answered yet.
     pub busy: super::busy::Busy,
 }
@@ -68,6 +70,7 @@ impl Background {
             events,
             fetch: settings.fetch,
             after_fetch: settings.after_fetch.clone(),
+            keep_pictures: settings.keep_pictures,
             busy,
             // Started by the event loop when pictures are on (tui/pictures.rs).
             pictures: None,
@@ -159,16 +162,23 @@ impl Background {
     fn spawn_fetch(&self, which: Which) {
         let path = self.store_path.clone();
         let events = self.events.clone();
-        let (options, after_fetch) = (self.fetch, self.after_fetch.clone());
+        let (options, after_fetch, pictures) =
+            (self.fetch, self.after_fetch.clone(), self.keep_pictures);
         let ticket = self.busy.one();
         std::thread::spawn(move || {
             let (done, next) = match Store::open(&path) {
                 Ok(store) => {
-                    let done =
-                        fetch_with(&store, which, options, &after_fetch, &mut |done, total| {
+                    let done = fetch_with(
+                        &store,
+                        which,
+                        options,
+                        &after_fetch,
+                        pictures,
+                        &mut |done, total| {
                             let _ =
                                 events.send(Event::Report(Report::FetchProgress { done, total }));
-                        });
+                        },
+                    );
                     (done, next_due(&store, options.refresh))
                 }
                 Err(err) => (
@@ -221,6 +231,7 @@ pub fn fetch_with(
     which: Which,
     options: crate::domain::fetch::Options,
     after_fetch: &[String],
+    pictures: Option<u64>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
     use crate::domain::refresh::{Accounts, Feeds, Plan, Progress, refresh};
@@ -233,6 +244,7 @@ pub fn fetch_with(
         accounts,
         options,
         after_fetch: after_fetch.to_vec(),
+        pictures,
     };
     let summary = refresh(store, &plan, &mut |step| {
         if let Progress::Feeds { done, total } = step {
@@ -295,6 +307,7 @@ mod tests {
             pictures: None,
             store_path: std::path::PathBuf::from("/nonexistent/herald.db"),
             events,
+            keep_pictures: None,
             busy: Default::default(),
             fetch: crate::domain::fetch::Options {
                 per_host: 2,

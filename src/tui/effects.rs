@@ -183,6 +183,7 @@ fn run_effect(
                 which,
                 settings.fetch,
                 &settings.after_fetch,
+                settings.keep_pictures,
                 &mut |_, _| {},
             ))
         }

@@ -56,6 +56,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
     }
 
+    /// The ids of the articles stored after `after`, newest first, at most `limit`.
+    pub fn ids_after(&self, after: ArticleId, limit: usize) -> Result<Vec<ArticleId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM articles WHERE id > ?1 ORDER BY id DESC LIMIT ?2")?;
+        let rows = stmt.query_map(rusqlite::params![after, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<ArticleId>>>()?)
+    }
+
     pub fn article(&self, id: ArticleId) -> Result<Option<Article>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_TABLES} WHERE id = ?1"
