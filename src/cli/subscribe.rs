@@ -33,7 +33,9 @@ pub(super) fn add(
     (pick, no_check): (Option<u16>, bool),
     account: Option<&str>,
 ) -> Result<ExitCode> {
-    valid_feed_url(url)?;
+    if discover::has_scheme(url) || url.trim().is_empty() || url.contains(char::is_whitespace) {
+        valid_feed_url(url)?;
+    }
     let account = match account {
         Some(name) => Some(
             store
@@ -43,17 +45,27 @@ pub(super) fn add(
         None => None,
     };
     let tags: Vec<String> = tags.iter().map(|t| clean_tag(t)).collect::<Result<_>>()?;
-    if store.feed_by_url(url)?.is_some() {
-        bail!("already subscribed to {}", printable(url));
+    for address in discover::with_schemes(url) {
+        if store.feed_by_url(&address)?.is_some() {
+            bail!("already subscribed to {}", printable(&address));
+        }
     }
     let chosen = if no_check {
         Candidate {
-            url: url.to_owned(),
+            url: discover::with_schemes(url).swap_remove(0),
             title: None,
             via: Via::Given,
         }
     } else {
-        let found = discover::discover(url, &crate::domain::fetch::Options::default())?;
+        let (answered, found) =
+            discover::discover_at(url, &crate::domain::fetch::Options::default())?;
+        if !discover::has_scheme(url) {
+            outln!(
+                "{} has no scheme: {} answered",
+                printable(url),
+                printable(&answered)
+            )?;
+        }
         match (pick, found.len()) {
             (None, 1) | (Some(1), 1) => found.into_iter().next().context("no feed found")?,
             (Some(n), total) => {
