@@ -105,6 +105,8 @@ pub struct App {
     pub fetching: bool,
     /// True while that fetch is a refresh the app started by itself, not `R`.
     refreshing: bool,
+    /// The feed a fetch of one feed is about, named in its end's message.
+    fetch_name: Option<String>,
     /// When the next feed is due, as the store last said.
     next_fetch: Option<jiff::Timestamp>,
     /// When the app last started a refresh by itself.
@@ -165,6 +167,7 @@ impl App {
             history: undo::History::default(),
             fetching: false,
             refreshing: false,
+            fetch_name: None,
             next_fetch: None,
             last_refresh: None,
             feed_choices: Vec::new(),
@@ -340,6 +343,7 @@ impl App {
                 self.status = Some("Fetching feeds…".into());
                 effects.push(Effect::FetchFeeds);
             }
+            Action::RefreshFeed => self.refresh_feed(&mut effects),
             Action::AddFeed => self.ask_feed_address(),
             Action::Reload => {
                 let keep = self.list.selected_row().map(|r| r.id);

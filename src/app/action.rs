@@ -72,6 +72,8 @@ pub enum Action {
     FetchFullText,
     /// Fetch every subscribed feed in the background.
     FetchFeeds,
+    /// Fetch only the feed the list shows (or the sources pane's cursor is on).
+    RefreshFeed,
     /// Subscribe to a feed by its address or its site's, found in the background.
     AddFeed,
     /// The fetch errors the store keeps (the last 20 a feed, 500 in all), in full.
@@ -224,6 +226,12 @@ pub static ACTIONS: &[Spec] = &[
         None,
     ),
     spec(Action::FetchFeeds, "fetch_feeds", "fetch all feeds", None),
+    spec(
+        Action::RefreshFeed,
+        "refresh_feed",
+        "fetch only this feed",
+        None,
+    ),
     spec(
         Action::AddFeed,
         "add_feed",

@@ -55,6 +55,7 @@ pub(super) fn add(
             url: discover::with_schemes(url).swap_remove(0),
             title: None,
             via: Via::Given,
+            followed: false,
         }
     } else {
         let (answered, found) =
@@ -83,7 +84,12 @@ pub(super) fn add(
                 for (i, c) in found.iter().enumerate() {
                     let title = printable(c.title.as_deref().unwrap_or("(untitled)")).into_owned();
                     outln!("{:>3}  {}", i + 1, truncate(&title, 74))?;
-                    outln!("     {}", truncate(&printable(&c.url), 75))?;
+                    let followed = if store.feed_by_url(&c.url)?.is_some() {
+                        "  (followed)"
+                    } else {
+                        ""
+                    };
+                    outln!("     {}{followed}", truncate(&printable(&c.url), 75))?;
                 }
                 bail!(
                     "nothing was subscribed: run again with --pick N for the one you want \

@@ -83,6 +83,8 @@ pub struct Candidate {
     /// The feed's own title, else the title of the link that named it.
     pub title: Option<String>,
     pub via: Via,
+    /// Whether the store follows it already (set by the caller that has the store).
+    pub followed: bool,
 }
 
 /// How long discovery may take in all, however many addresses it tries.
@@ -146,6 +148,7 @@ fn discover_within(
                     url: address.to_owned(),
                     title,
                     via: Via::Given,
+                    followed: false,
                 }],
             ));
         }
@@ -177,6 +180,7 @@ fn discover_within(
                 url: link.url,
                 title: title.or(link.title),
                 via: Via::Link,
+                followed: false,
             });
         }
     }
@@ -197,6 +201,7 @@ fn discover_within(
                     url,
                     title,
                     via: Via::CommonPath,
+                    followed: false,
                 });
             }
         }

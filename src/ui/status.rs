@@ -128,7 +128,14 @@ fn feed_choices(app: &App) -> String {
     app.feed_choices()
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{} {}", i + 1, c.title.as_deref().unwrap_or(&c.url)))
+        .map(|(i, c)| {
+            let followed = if c.followed { " (followed)" } else { "" };
+            format!(
+                "{} {}{followed}",
+                i + 1,
+                c.title.as_deref().unwrap_or(&c.url)
+            )
+        })
         .collect::<Vec<_>>()
         .join(" · ")
 }

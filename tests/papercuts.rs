@@ -1,0 +1,121 @@
+//! A new user's first week (#28): key flows on the reader's threads against a small
+//! HTTP server on 127.0.0.1 inside the test.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+
+mod common;
+
+use common::{Harness, fixtures, respond};
+
+/// Serves `routes` (path, content type, body) until the test ends; anything else is a
+/// 404. Returns the base address.
+fn serve(routes: Vec<(&'static str, &'static str, String)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(200) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                    break;
+                }
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            match routes.iter().find(|(p, _, _)| *p == path) {
+                Some((_, kind, body)) => respond(
+                    &mut stream,
+                    "200 OK",
+                    &[("Content-Type", (*kind).to_owned())],
+                    body.as_bytes(),
+                ),
+                None => respond(&mut stream, "404 Not Found", &[], b"no"),
+            }
+        }
+    });
+    base
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn words(screen: &str) -> String {
+    screen.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A site naming two feeds, one followed already: the picker marks it; picking the
+/// other fetches that feed alone and the status names it (before: no mark, and
+/// "Fetched: 2 new" without a name).
+#[test]
+fn the_feed_picker_marks_feeds_followed_and_the_fetch_names_the_feed() {
+    let page = r#"<!DOCTYPE html><html><head><title>Site</title>
+        <link rel="alternate" type="application/rss+xml" title="Wire" href="/rss.xml">
+        <link rel="alternate" type="application/atom+xml" title="Desk" href="/atom.xml">
+        </head><body></body></html>"#;
+    let base = serve(vec![
+        ("/", "text/html", page.to_owned()),
+        ("/rss.xml", "application/rss+xml", fixture("rss.xml")),
+        ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
+    ]);
+    let mut h = Harness::new(&fixtures(), 160, 30);
+    h.store.add_feed(&format!("{base}/atom.xml"), None).unwrap();
+    h.keys("a");
+    h.type_text(&format!("{base}/"));
+    h.keys("enter");
+    let screen = words(&h.screen());
+    assert!(screen.contains("2 Valley Desk (followed)"), "{screen}");
+    assert!(!screen.contains("Harbour Wire (followed)"), "{screen}");
+    h.keys("1 enter");
+    let screen = words(&h.screen());
+    assert!(screen.contains("Fetched Harbour Wire: 2 new"), "{screen}");
+}
+
+/// `r` in the list fetches only the feed the list shows (before: only `R`, every feed).
+#[test]
+fn r_refreshes_only_the_feed_shown() {
+    let base = serve(vec![
+        ("/rss.xml", "application/rss+xml", fixture("rss.xml")),
+        ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
+    ]);
+    let mut h = Harness::new(&fixtures(), 160, 30);
+    let wire = h.store.add_feed(&format!("{base}/rss.xml"), None).unwrap();
+    h.store.add_feed(&format!("{base}/atom.xml"), None).unwrap();
+    h.keys("r");
+    assert!(
+        words(&h.screen()).contains("No feed to fetch"),
+        "{}",
+        h.screen()
+    );
+    h.keys("ctrl-r h");
+    // Down the sources pane to the first feed, then into the list.
+    for _ in 0..30 {
+        if h.app.sources.selected_source() == Some(&herald::app::sources::Source::Feed(wire.id)) {
+            break;
+        }
+        h.keys("j");
+    }
+    assert_eq!(
+        h.app.sources.selected_source(),
+        Some(&herald::app::sources::Source::Feed(wire.id)),
+        "{}",
+        h.screen()
+    );
+    h.keys("tab r");
+    let screen = words(&h.screen());
+    assert!(screen.contains("2 new"), "{screen}");
+    let feeds = h.store.feeds().unwrap();
+    let fetched: Vec<_> = feeds.iter().filter(|f| f.last_fetched.is_some()).collect();
+    assert_eq!(fetched.len(), 1, "{feeds:?}");
+    assert_eq!(fetched[0].id, wire.id);
+}
