@@ -172,7 +172,8 @@ pub(super) fn set(
 }
 
 /// `herald feed list`: grouped by tag (a feed in each of its tags, untagged ones last),
-/// each on two lines that fit 80 columns; or JSON.
+/// each on two lines laid out for the terminal's width (`COLUMNS`, else the terminal's,
+/// else 80), a state too long to sit beside the counts below them; or JSON.
 pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
     let feeds = store.feeds()?;
     let all_tags = store.all_tags()?;
@@ -233,6 +234,10 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
     }
     let headed = groups.iter().any(|(t, _)| t.is_some());
     let now = Timestamp::now();
+    // Laid out for the terminal: the state beside the counts when it fits there, else
+    // below them, wrapped, once.
+    let width = super::output::terminal_width().max(60);
+    let beside = width - 59;
     for (tag, members) in groups {
         if headed {
             let unread: usize = members
@@ -252,24 +257,29 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
             let name = printable(f.name.as_deref().unwrap_or("-")).into_owned();
             let name = truncate(&name, 36);
             let pad = 36usize.saturating_sub(crate::domain::text::width(&name));
+            let state = printable(&state).into_owned();
+            let fits = crate::domain::text::width(&state) <= beside;
+            let counts = format!("{:>6}/{:<6}", c.unread, c.total);
             outln!(
-                "{:>4}  {name}{}  {:>6}/{:<6}  {}",
-                f.id,
-                " ".repeat(pad),
-                c.unread,
-                c.total,
-                truncate(&printable(&state), 20)
+                "{}",
+                format!(
+                    "{:>4}  {name}{}  {counts}  {}",
+                    f.id,
+                    " ".repeat(pad),
+                    if fits { state.as_str() } else { "" }
+                )
+                .trim_end()
             )?;
-            let (width, mark) = if f.full_text {
-                (58, "  (full articles)")
+            let (room, mark) = if f.full_text {
+                (width - 22, "  (full articles)")
             } else {
-                (74, "")
+                (width - 6, "")
             };
-            outln!("      {}{mark}", truncate(&printable(&f.url), width))?;
-            if state.len() > 20 {
+            outln!("      {}{mark}", truncate(&printable(&f.url), room))?;
+            if !fits {
                 // The schedule and a whole error do not fit beside the counts: below,
                 // wrapped to the width of the listing, never cut.
-                let filled = crate::domain::text::fill(&[printable(&state).into_owned()], 74);
+                let filled = crate::domain::text::fill(&[state], width - 6);
                 for line in filled.lines() {
                     outln!("      {line}")?;
                 }
