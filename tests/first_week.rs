@@ -7,6 +7,48 @@ mod common;
 
 use common::herald_at as herald;
 
+/// Serves `routes` (path, content type, body) on 127.0.0.1; anything else is a 404.
+/// Returns the base address.
+fn serve(routes: Vec<(&'static str, &'static str, String)>) -> String {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(100) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                    break;
+                }
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            match routes.iter().find(|(p, _, _)| *p == path) {
+                Some((_, kind, body)) => common::respond(
+                    &mut stream,
+                    "200 OK",
+                    &[("Content-Type", (*kind).to_owned())],
+                    body.as_bytes(),
+                ),
+                None => common::respond(&mut stream, "404 Not Found", &[], b"no"),
+            }
+        }
+    });
+    base
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds")
+            .join(name),
+    )
+    .unwrap()
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -59,4 +101,41 @@ fn feed_list_prints_each_state_once_for_the_terminals_width() {
             assert!(lines > 2, "below the counts:\n{listing}");
         }
     }
+}
+
+/// `herald fetch --quiet`: nothing on stdout when all went well; a failure on stderr and
+/// exit 1 (before: no such option).
+#[test]
+fn fetch_quiet_prints_only_failures() {
+    let base = serve(vec![(
+        "/rss.xml",
+        "application/rss+xml",
+        fixture("rss.xml"),
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let url = format!("{base}/rss.xml");
+    assert!(
+        herald(&store, &["feed", "add", &url, "--no-check"])
+            .status
+            .success()
+    );
+    let quiet = herald(&store, &["fetch", "--quiet"]);
+    assert!(quiet.status.success(), "{}", text(&quiet.stderr));
+    assert_eq!(text(&quiet.stdout), "");
+    assert_eq!(text(&quiet.stderr), "");
+    let gone = format!("{base}/gone.xml");
+    assert!(
+        herald(&store, &["feed", "add", &gone, "--no-check"])
+            .status
+            .success()
+    );
+    let quiet = herald(&store, &["fetch", "-q"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(text(&quiet.stdout), "");
+    assert!(
+        text(&quiet.stderr).contains("404"),
+        "{}",
+        text(&quiet.stderr)
+    );
 }

@@ -344,6 +344,10 @@ pub struct FetchArgs {
     /// passed, and outside any Retry-After
     #[arg(long)]
     pub due: bool,
+    /// Nothing on standard output (for cron): failures still go to standard error, and
+    /// the exit status is still 1 when one happened
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// What `herald feed set` changes; at least one.
