@@ -119,3 +119,23 @@ fn r_refreshes_only_the_feed_shown() {
     assert_eq!(fetched.len(), 1, "{feeds:?}");
     assert_eq!(fetched[0].id, wire.id);
 }
+
+/// `/` reopens the search with its query selected: typing replaces it; an arrow key
+/// keeps it to edit (before: typing appended to the old query).
+#[test]
+fn a_reopened_search_is_replaced_by_typing_or_kept_by_an_arrow() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("/");
+    h.type_text("ferry");
+    h.keys("enter /");
+    h.type_text("tram");
+    h.keys("enter");
+    assert_eq!(h.app.view.text, "tram");
+    h.keys("/ right");
+    h.type_text(" line");
+    h.keys("enter");
+    assert_eq!(h.app.view.text, "tram line");
+    h.keys("/ backspace");
+    h.keys("enter");
+    assert_eq!(h.app.view.text, "tram lin");
+}

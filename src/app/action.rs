@@ -44,6 +44,8 @@ pub enum Action {
     DeleteBack,
     DeleteWord,
     ClearPrompt,
+    /// Keep a reopened search's query to edit it (it opens selected: typing replaces it).
+    KeepPrompt,
     /// Back to all articles from a search or view.
     ClearSearch,
     /// Best match first or newest first.
@@ -371,6 +373,12 @@ pub static ACTIONS: &[Spec] = &[
     ),
     spec(Action::DeleteWord, "delete_word", "delete a word", None),
     spec(Action::ClearPrompt, "clear_prompt", "clear the line", None),
+    spec(
+        Action::KeepPrompt,
+        "keep_prompt",
+        "keep the query to edit (typing replaces it)",
+        None,
+    ),
     spec(Action::ShowHelp, "show_help", "this help", Some("help")),
     spec(Action::CloseHelp, "close_help", "close help", Some("close")),
     spec(Action::Quit, "quit", "quit", Some("quit")),

@@ -13,7 +13,7 @@ impl App {
         } else {
             String::new()
         };
-        self.prompt = Some(Prompt::new(PromptKind::Search, text));
+        self.prompt = Some(Prompt::selected(PromptKind::Search, text));
         self.focus = Focus::List;
         self.zoomed = false;
     }

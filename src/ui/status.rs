@@ -195,7 +195,11 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
     frame.render_widget(
         Line::from(vec![
             Span::styled(label, theme.prompt_label),
-            Span::raw(shown),
+            if prompt.selected {
+                Span::styled(shown, theme.selected_focused)
+            } else {
+                Span::raw(shown)
+            },
             Span::raw(" ".repeat(gap)),
             Span::styled(right, right_style),
         ]),
