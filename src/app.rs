@@ -393,6 +393,7 @@ impl App {
             Action::CancelPrompt => self.cancel_prompt(),
             Action::ClearSearch => self.clear_search(),
             Action::ToggleOrder => self.toggle_order(&mut effects),
+            Action::ToggleUnreadOnly => self.toggle_unread_only(&mut effects),
             Action::FindNext => self.step_find(true),
             Action::FindPrev => self.step_find(false),
             Action::SaveView => self.ask_view_name(),

@@ -139,3 +139,29 @@ fn a_reopened_search_is_replaced_by_typing_or_kept_by_an_arrow() {
     h.keys("enter");
     assert_eq!(h.app.view.text, "tram lin");
 }
+
+/// `T` shows only the unread articles of the list, and says so in its title; again
+/// shows all (before: no such toggle).
+#[test]
+fn t_toggles_unread_only_for_the_list_shown() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("m j m");
+    let all = h.app.list.total;
+    h.keys("T");
+    assert_eq!(h.app.list.total, all - 2);
+    assert!(h.screen().contains("(unread only)"), "{}", h.screen());
+    h.keys("T");
+    assert_eq!(h.app.list.total, all);
+    assert!(!h.screen().contains("(unread only)"), "{}", h.screen());
+    // In a search, the text says it.
+    h.keys("/");
+    h.type_text("ferry");
+    h.keys("enter");
+    let found = h.app.list.total;
+    h.keys("T");
+    assert_eq!(h.app.view.text, "ferry is:unread");
+    assert!(h.app.list.total <= found);
+    h.keys("T");
+    assert_eq!(h.app.view.text, "ferry");
+    assert_eq!(h.app.list.total, found);
+}

@@ -50,6 +50,8 @@ pub enum Action {
     ClearSearch,
     /// Best match first or newest first.
     ToggleOrder,
+    /// Show only the unread articles of the current list, or all of them again.
+    ToggleUnreadOnly,
     FindNext,
     FindPrev,
     /// Keep the current search as a named view.
@@ -373,6 +375,12 @@ pub static ACTIONS: &[Spec] = &[
     ),
     spec(Action::DeleteWord, "delete_word", "delete a word", None),
     spec(Action::ClearPrompt, "clear_prompt", "clear the line", None),
+    spec(
+        Action::ToggleUnreadOnly,
+        "toggle_unread_only",
+        "unread only / read and unread",
+        None,
+    ),
     spec(
         Action::KeepPrompt,
         "keep_prompt",
