@@ -107,6 +107,8 @@ pub struct App {
     refreshing: bool,
     /// The feed a fetch of one feed is about, named in its end's message.
     fetch_name: Option<String>,
+    /// The article an undone delete puts back: selected when the list is read again.
+    put_back: Option<crate::domain::model::ArticleId>,
     /// When the next feed is due, as the store last said.
     next_fetch: Option<jiff::Timestamp>,
     /// When the app last started a refresh by itself.
@@ -168,6 +170,7 @@ impl App {
             fetching: false,
             refreshing: false,
             fetch_name: None,
+            put_back: None,
             next_fetch: None,
             last_refresh: None,
             feed_choices: Vec::new(),

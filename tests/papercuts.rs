@@ -165,3 +165,41 @@ fn t_toggles_unread_only_for_the_list_shown() {
     assert_eq!(h.app.view.text, "ferry");
     assert_eq!(h.app.list.total, found);
 }
+
+/// `D` then `u`: the article is back and selected where it was (before: the cursor
+/// ended one row further down).
+#[test]
+fn undoing_a_delete_selects_the_article_put_back() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("j j");
+    let (row, id) = (h.app.list.selected, h.app.list.selected_row().unwrap().id);
+    h.keys("D");
+    assert_ne!(h.app.list.selected_row().unwrap().id, id);
+    h.keys("u");
+    assert_eq!(h.app.list.selected_row().unwrap().id, id);
+    assert_eq!(h.app.list.selected, row);
+}
+
+/// Renaming the feed the list shows renames the list's title too (before: the old
+/// name stayed).
+#[test]
+fn renaming_the_feed_shown_renames_the_lists_title() {
+    let mut h = Harness::new(&fixtures(), 140, 30);
+    let feed = h
+        .store
+        .add_feed("http://127.0.0.1:9/wire.xml", Some("Old Wire"))
+        .unwrap();
+    h.keys("ctrl-r h");
+    for _ in 0..30 {
+        if h.app.sources.selected_source() == Some(&herald::app::sources::Source::Feed(feed.id)) {
+            break;
+        }
+        h.keys("j");
+    }
+    assert_eq!(h.app.view.name, "Old Wire", "{}", h.screen());
+    h.keys("r ctrl-u");
+    h.type_text("New Wire");
+    h.keys("enter");
+    assert_eq!(h.app.view.name, "New Wire", "{}", h.screen());
+    assert!(h.screen().contains("New Wire"), "{}", h.screen());
+}
