@@ -203,3 +203,27 @@ fn renaming_the_feed_shown_renames_the_lists_title() {
     assert_eq!(h.app.view.name, "New Wire", "{}", h.screen());
     assert!(h.screen().contains("New Wire"), "{}", h.screen());
 }
+
+/// Deleting the samples (`d y` in the sources pane) leaves an empty store whose list
+/// says to press `a` (before: "Nothing matches."; and after a restart only
+/// `herald import PATH`).
+#[test]
+fn an_empty_store_says_which_key_adds_a_feed() {
+    let samples = herald::domain::samples::articles().unwrap();
+    let mut h = Harness::new(&samples, 120, 30);
+    h.keys("h");
+    for _ in 0..30 {
+        if matches!(
+            h.app.sources.selected_source(),
+            Some(herald::app::sources::Source::Local(_))
+        ) {
+            break;
+        }
+        h.keys("j");
+    }
+    h.keys("d y");
+    assert_eq!(h.store.count().unwrap(), 0);
+    let screen = words(&h.screen());
+    assert!(screen.contains("Press a to add a feed"), "{screen}");
+    assert!(!screen.contains("Nothing matches"), "{screen}");
+}

@@ -50,10 +50,19 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         return;
     }
     if app.list.total == 0 {
-        let lines = if view.is_all() {
+        // An empty store (new, or its samples deleted) says how to begin, in any view.
+        let lines = if view.is_all() || app.total == 0 {
+            let add = match app.keymap.key_for(
+                crate::app::keymap::Context::List,
+                &crate::app::action::Action::AddFeed,
+            ) {
+                Some(key) => format!("Press {key} to add a feed (its address or its site's),"),
+                None => "Add a feed with: herald feed add URL,".to_owned(),
+            };
             vec![
                 Line::styled("No articles yet.", theme.empty),
-                Line::styled("Add some with: herald import PATH", theme.empty),
+                Line::styled(add, theme.empty),
+                Line::styled("or files with: herald import PATH", theme.empty),
             ]
         } else {
             vec![Line::styled("Nothing matches.", theme.empty)]
