@@ -387,11 +387,7 @@ impl App {
             Action::DeleteBack => self.edit_prompt(&mut effects, Prompt::delete_back),
             Action::DeleteWord => self.edit_prompt(&mut effects, Prompt::delete_word),
             Action::ClearPrompt => self.edit_prompt(&mut effects, Prompt::clear),
-            Action::KeepPrompt => {
-                if let Some(prompt) = self.prompt.as_mut() {
-                    prompt.keep();
-                }
-            }
+            Action::KeepPrompt => self.prompt.iter_mut().for_each(Prompt::keep),
             Action::SubmitPrompt => self.submit_prompt(&mut effects),
             Action::CancelPrompt => self.cancel_prompt(),
             Action::ClearSearch => self.clear_search(),

@@ -227,3 +227,31 @@ fn an_empty_store_says_which_key_adds_a_feed() {
     assert!(screen.contains("Press a to add a feed"), "{screen}");
     assert!(!screen.contains("Nothing matches"), "{screen}");
 }
+
+/// In a locale that is not UTF-8 the reader draws ASCII marks and lines (before: `▶ ● ★
+/// ·` and box lines whatever the locale).
+#[test]
+fn a_locale_that_is_not_utf8_draws_ascii_marks() {
+    use herald::ui::symbols;
+    let symbols = symbols::for_locale(|name| (name == "LC_ALL").then(|| "C".to_owned()));
+    assert_eq!(symbols, symbols::ASCII);
+    // The list and the help (the reader's header, src/ui/reader.rs, keeps its `·`).
+    let mut h = Harness::new(&fixtures(), 100, 30);
+    h.keys("s ?");
+    let theme = herald::ui::theme::Theme {
+        symbols,
+        ..herald::ui::theme::DEFAULT
+    };
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|frame| herald::ui::render(&h.app, &theme, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let screen: String = buffer.content().iter().map(|c| c.symbol()).collect();
+    for mark in ["▶", "●", "★", "│", "─", "┌", "—", "↓"] {
+        assert!(!screen.contains(mark), "{mark} drawn:\n{screen}");
+    }
+    let status = &screen[screen.len() - 100..];
+    assert!(!status.contains('·'), "{status}");
+    assert!(screen.contains("--+"), "an ASCII box:\n{screen}");
+}

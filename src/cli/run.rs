@@ -85,7 +85,10 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
     let options = crate::tui::Options {
         keymap: keymap(&config)?,
         settings: config.settings()?,
-        theme: theme::choose(config.theme, cli.no_color || theme::no_color_env()),
+        theme: theme::Theme {
+            symbols: crate::ui::symbols::for_locale(|name| std::env::var(name).ok()),
+            ..theme::choose(config.theme, cli.no_color || theme::no_color_env())
+        },
         fetch_on_start: config.fetch_on_start,
         #[cfg(debug_assertions)]
         debug_panic: cli.debug_panic,

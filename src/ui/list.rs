@@ -164,6 +164,7 @@ pub fn row_line(
     let mut spans = Vec::new();
     let name = |text: &str| {
         let cut = text::truncate(&printable(text), name_width).into_owned();
+        let cut = theme.symbols.text(&cut).into_owned();
         let pad = name_width.saturating_sub(text::width(&cut));
         format!(" {cut}{}", " ".repeat(pad))
     };
@@ -172,8 +173,16 @@ pub fn row_line(
             Column::Flags => spans.push(Span::styled(
                 format!(
                     "{}{}",
-                    if row.read { ' ' } else { '●' },
-                    if row.starred { '★' } else { ' ' }
+                    if row.read {
+                        ' '
+                    } else {
+                        theme.symbols.unread()
+                    },
+                    if row.starred {
+                        theme.symbols.starred()
+                    } else {
+                        ' '
+                    }
                 ),
                 weight,
             )),
@@ -191,6 +200,7 @@ pub fn row_line(
             }
             Column::Title if title_room > 1 => {
                 let title = text::truncate(&printable(&row.title), title_room - 1).into_owned();
+                let title = theme.symbols.text(&title).into_owned();
                 let pad = (title_room - 1).saturating_sub(text::width(&title));
                 spans.push(Span::raw(" "));
                 spans.extend(marked_spans(

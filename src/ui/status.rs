@@ -42,6 +42,8 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         Some(message) => (printable(message).into_owned(), theme.message),
         None => (hints(app), theme.hint),
     };
+    let left = theme.symbols.text(&left).into_owned();
+    let counts = theme.symbols.text(&counts).into_owned();
     let width = usize::from(area.width);
     // A message is what the person needs to read now: the counts give way to it.
     let room_for_both = text::width(&left) + text::width(&counts) < width;
