@@ -139,3 +139,45 @@ fn fetch_quiet_prints_only_failures() {
         text(&quiet.stderr)
     );
 }
+
+/// `HERALD_STORE=` (set but empty) is unset (before: every command exited 2).
+#[test]
+fn an_empty_herald_store_is_unset() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["list"])
+        .env("HERALD_STORE", "")
+        .env("HERALD_CONFIG", "")
+        .env("XDG_DATA_HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("herald/herald.db").exists());
+}
+
+/// A subcommand's help is about the subcommand: the config's long paragraph is only in
+/// `herald --help` (before: under --config in every subcommand's help). `herald man`
+/// names no pages that do not exist, and its NAME line does not say herald twice.
+#[test]
+fn help_and_man_keep_to_what_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let sub = herald(&store, &["feed", "add", "--help"]);
+    assert!(
+        !text(&sub.stdout).contains("[openers]"),
+        "{}",
+        text(&sub.stdout)
+    );
+    let top = herald(&store, &["--help"]);
+    assert!(
+        text(&top.stdout).contains("[openers]"),
+        "{}",
+        text(&top.stdout)
+    );
+    let man = text(&herald(&store, &["man"]).stdout);
+    assert!(!man.contains("(1)\n"), "{man}");
+    assert!(man.contains("herald import"), "{man}");
+    assert!(man.contains("herald \\- Read and search"), "{man}");
+}
