@@ -112,6 +112,10 @@ pub struct App {
     pub fetching: bool,
     /// True while that fetch is a refresh the app started by itself, not `R`.
     refreshing: bool,
+    /// The feed a fetch of one feed is about, named in its end's message.
+    fetch_name: Option<String>,
+    /// The article an undone delete puts back: selected when the list is read again.
+    put_back: Option<crate::domain::model::ArticleId>,
     /// When the next feed is due, as the store last said.
     next_fetch: Option<jiff::Timestamp>,
     /// When the app last started a refresh by itself.
@@ -171,6 +175,8 @@ impl App {
             history: undo::History::default(),
             fetching: false,
             refreshing: false,
+            fetch_name: None,
+            put_back: None,
             next_fetch: None,
             last_refresh: None,
             feed_choices: Vec::new(),
@@ -355,6 +361,7 @@ impl App {
                 self.status = Some("Fetching feeds…".into());
                 effects.push(Effect::FetchFeeds);
             }
+            Action::RefreshFeed => self.refresh_feed(&mut effects),
             Action::AddFeed => self.ask_feed_address(),
             Action::Reload => {
                 let keep = self.list.selected_row().map(|r| r.id);
@@ -391,10 +398,12 @@ impl App {
             Action::DeleteBack => self.edit_prompt(&mut effects, Prompt::delete_back),
             Action::DeleteWord => self.edit_prompt(&mut effects, Prompt::delete_word),
             Action::ClearPrompt => self.edit_prompt(&mut effects, Prompt::clear),
+            Action::KeepPrompt => self.prompt.iter_mut().for_each(Prompt::keep),
             Action::SubmitPrompt => self.submit_prompt(&mut effects),
             Action::CancelPrompt => self.cancel_prompt(),
             Action::ClearSearch => self.clear_search(),
             Action::ToggleOrder => self.toggle_order(&mut effects),
+            Action::ToggleUnreadOnly => self.toggle_unread_only(&mut effects),
             Action::FindNext => self.step_find(true),
             Action::FindPrev => self.step_find(false),
             Action::SaveView => self.ask_view_name(),

@@ -32,10 +32,18 @@ pub use run::{open_store, run};
 pub fn main() -> ExitCode {
     crate::domain::clock::STARTED.get_or_init(std::time::Instant::now);
     crate::domain::panics::silence_contained();
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return errors::argument_error(&err),
     };
+    // An empty HERALD_STORE or HERALD_CONFIG (`HERALD_STORE= herald list`) is unset.
+    let from_env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    };
+    cli.store = cli.store.or_else(|| from_env("HERALD_STORE"));
+    cli.config = cli.config.or_else(|| from_env("HERALD_CONFIG"));
     match run(cli) {
         Ok(code) => code,
         Err(err) => errors::command_error(&err),

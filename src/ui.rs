@@ -7,6 +7,7 @@ pub mod pictures;
 pub mod reader;
 pub mod sources;
 pub mod status;
+pub mod symbols;
 pub mod theme;
 
 use ratatui::Frame;
@@ -52,7 +53,9 @@ fn rule(frame: &mut Frame, pane: Rect, theme: &Theme) {
     if rule.right() > frame.area().right() {
         return;
     }
-    let lines: Vec<Line> = (0..rule.height).map(|_| Line::raw("│")).collect();
+    let lines: Vec<Line> = (0..rule.height)
+        .map(|_| Line::raw(theme.symbols.rule()))
+        .collect();
     frame.render_widget(
         ratatui::widgets::Paragraph::new(lines).style(theme.rule),
         rule,
@@ -77,7 +80,9 @@ pub fn title_bar(
     } else {
         theme.bar
     };
-    let mark = if focused { "▶ " } else { "  " };
+    let mark = if focused { theme.symbols.focus() } else { "  " };
+    let text = theme.symbols.text(text);
+    let text = text.as_ref();
     let width = usize::from(bar.width);
     let right_width = text::width(right);
     let left = text::truncate(text, width.saturating_sub(right_width + 3)).into_owned();

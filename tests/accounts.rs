@@ -209,3 +209,82 @@ fn an_account_name_that_starts_with_a_dash_is_refused() {
     );
     assert!(add.status.success(), "{}", text(&add.stderr));
 }
+
+/// `herald account set` changes where the secret comes from (either way) and the
+/// address, and keeps the rest (before: no such command; only remove and add again).
+#[test]
+fn account_set_changes_the_secret_source_and_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("herald.db");
+    let add = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "fr",
+            "--kind",
+            "greader",
+            "--url",
+            "https://fr.example/",
+            "--user",
+            "ana",
+            "--secret-env",
+            "OLD_VAR",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    let set = herald(
+        &store,
+        &[
+            "account",
+            "set",
+            "fr",
+            "--secret-command",
+            "pass",
+            "show",
+            "fr",
+        ],
+    );
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    assert!(
+        text(&set.stdout).contains("secret from `pass show fr`"),
+        "{}",
+        text(&set.stdout)
+    );
+    let set = herald(
+        &store,
+        &[
+            "account",
+            "set",
+            "fr",
+            "--url",
+            "https://fr.example/api/greader.php",
+            "--secret-env",
+            "NEW_VAR",
+        ],
+    );
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    let list = herald(&store, &["account", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(listed[0]["url"], "https://fr.example/api/greader.php");
+    assert_eq!(listed[0]["secret_env"], "NEW_VAR");
+    assert!(listed[0].get("secret_command").is_none(), "{listed}");
+    assert_eq!(listed[0]["user"], "ana");
+    let nothing = herald(&store, &["account", "set", "fr"]);
+    assert_eq!(
+        nothing.status.code(),
+        Some(2),
+        "nothing to change is a usage error"
+    );
+    let missing = herald(&store, &["account", "set", "nobody", "--secret-env", "X"]);
+    assert!(
+        text(&missing.stderr).contains("no account nobody"),
+        "{}",
+        text(&missing.stderr)
+    );
+    let leak = herald(
+        &store,
+        &["account", "set", "fr", "--url", "https://a:pw@fr.example/"],
+    );
+    assert!(!leak.status.success());
+}

@@ -44,6 +44,8 @@ impl Site {
                 let (routes, log) = (routes.clone(), log.clone());
                 std::thread::spawn(move || {
                     let _ = stream.set_nonblocking(false);
+                    // A TLS hello has no line end: answer it after a second.
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
                     let mut reader = BufReader::new(stream.try_clone().unwrap());
                     let mut line = String::new();
                     let _ = reader.read_line(&mut line);
@@ -168,6 +170,42 @@ fn a_404_a_page_naming_no_feed_and_plain_text_subscribe_nothing() {
     let half = herald(&store, &["feed", "add", &site.url("/half.xml")]);
     assert_eq!(half.status.code(), Some(1));
     assert_eq!(feed_count(&store), 0, "nothing was subscribed");
+}
+
+/// `feed add 127.0.0.1:PORT/path` (no scheme) tries https, then http, and says which
+/// answered (before: "is not an http or https address").
+#[test]
+fn an_address_without_a_scheme_tries_https_then_http() {
+    let site = Site::start(vec![("/notes/feed.xml", XML, fixture("rss.xml"))]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let bare = format!("127.0.0.1:{}/notes/feed.xml", site.port);
+    let out = herald(&store, &["feed", "add", &bare]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("no scheme: http://{bare} answered")),
+        "{}",
+        stdout(&out)
+    );
+    let list = herald(&store, &["feed", "list", "--json"]);
+    assert!(
+        stdout(&list).contains(&format!("\"http://{bare}\"")),
+        "{}",
+        stdout(&list)
+    );
+    let again = herald(&store, &["feed", "add", &bare]);
+    assert!(
+        stderr(&again).contains("already subscribed"),
+        "{}",
+        stderr(&again)
+    );
+    let nowhere = herald(&store, &["feed", "add", "127.0.0.1:9/x"]);
+    assert_eq!(nowhere.status.code(), Some(1));
+    assert!(
+        stderr(&nowhere).contains("neither https://127.0.0.1:9/x nor http://127.0.0.1:9/x"),
+        "{}",
+        stderr(&nowhere)
+    );
 }
 
 #[test]

@@ -44,10 +44,14 @@ pub enum Action {
     DeleteBack,
     DeleteWord,
     ClearPrompt,
+    /// Keep a reopened search's query to edit it (it opens selected: typing replaces it).
+    KeepPrompt,
     /// Back to all articles from a search or view.
     ClearSearch,
     /// Best match first or newest first.
     ToggleOrder,
+    /// Show only the unread articles of the current list, or all of them again.
+    ToggleUnreadOnly,
     FindNext,
     FindPrev,
     /// Keep the current search as a named view.
@@ -72,6 +76,8 @@ pub enum Action {
     FetchFullText,
     /// Fetch every subscribed feed in the background.
     FetchFeeds,
+    /// Fetch only the feed the list shows (or the sources pane's cursor is on).
+    RefreshFeed,
     /// Subscribe to a feed by its address or its site's, found in the background.
     AddFeed,
     /// The fetch errors the store keeps (the last 20 a feed, 500 in all), in full.
@@ -225,6 +231,12 @@ pub static ACTIONS: &[Spec] = &[
     ),
     spec(Action::FetchFeeds, "fetch_feeds", "fetch all feeds", None),
     spec(
+        Action::RefreshFeed,
+        "refresh_feed",
+        "fetch only this feed",
+        None,
+    ),
+    spec(
         Action::AddFeed,
         "add_feed",
         "add a feed (its address or its site's)",
@@ -363,6 +375,18 @@ pub static ACTIONS: &[Spec] = &[
     ),
     spec(Action::DeleteWord, "delete_word", "delete a word", None),
     spec(Action::ClearPrompt, "clear_prompt", "clear the line", None),
+    spec(
+        Action::ToggleUnreadOnly,
+        "toggle_unread_only",
+        "unread only / read and unread",
+        None,
+    ),
+    spec(
+        Action::KeepPrompt,
+        "keep_prompt",
+        "keep the query to edit (typing replaces it)",
+        None,
+    ),
     spec(Action::ShowHelp, "show_help", "this help", Some("help")),
     spec(Action::CloseHelp, "close_help", "close help", Some("close")),
     spec(Action::Quit, "quit", "quit", Some("quit")),

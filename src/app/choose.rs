@@ -273,7 +273,30 @@ impl App {
                     .all(|(name, ..)| name == SAMPLES_SOURCE);
         }
         self.sources.overview = overview;
+        self.rename_shown_feed();
         self.views_changed(effects);
+    }
+
+    /// A list showing one feed is titled by its name as the store now has it (a rename
+    /// in the pane, or elsewhere), keeping an unread-only mark.
+    fn rename_shown_feed(&mut self) {
+        const MARK: &str = " (unread only)";
+        let Some(Within::Feed(id)) = self.view.query.within else {
+            return;
+        };
+        let Some(name) = self.sources.feed(id).map(|f| f.name.clone()) else {
+            return;
+        };
+        let mark = if self.view.name.ends_with(MARK) {
+            MARK
+        } else {
+            ""
+        };
+        for view in std::iter::once(&mut self.view).chain(self.pending.as_mut()) {
+            if !view.is_search() && view.query.within == Some(Within::Feed(id)) {
+                view.name = format!("{name}{mark}");
+            }
+        }
     }
 
     /// The lines again, and the views counted again: the overview or the views changed.
@@ -319,7 +342,11 @@ impl App {
     /// A source was renamed, tagged or removed: say so, and read the store again.
     pub(super) fn sources_changed(&mut self, message: String, effects: &mut Vec<Effect>) {
         self.status = Some(message);
-        let keep = self.list.selected_row().map(|r| r.id);
+        // After an undone delete, the article put back is the one selected.
+        let keep = self
+            .put_back
+            .take()
+            .or_else(|| self.list.selected_row().map(|r| r.id));
         effects.push(Effect::Refresh { keep });
     }
 }

@@ -59,6 +59,8 @@ pub enum Effect {
     FetchDue,
     /// Fetch every feed in the background; progress and the end come back as reports.
     FetchFeeds,
+    /// Fetch these feeds only (one feed's refresh, a feed just added), the same way.
+    FetchOnly(Vec<i64>),
     /// Delete these articles for good, keeping them whole: `Report::TakenOut`.
     TakeOut(Vec<crate::domain::model::ArticleId>),
     /// Put back articles taken out (undo of a delete).

@@ -102,6 +102,7 @@ impl App {
                 .iter()
                 .filter(|t| !t.article.summary.read)
                 .count();
+            self.put_back = change.taken.first().map(|t| t.article.summary.id);
             effects.push(Effect::PutBack(change.taken));
             self.status = Some(match n {
                 1 => "Undone: the article is back".into(),

@@ -55,6 +55,9 @@ pub struct Prompt {
     pub input: String,
     /// What is wrong with the input, shown beside it; the last good results stay.
     pub error: Option<String>,
+    /// The input is selected (a search reopened with its query): typing replaces it;
+    /// Backspace or an arrow key keeps it to edit.
+    pub selected: bool,
 }
 
 impl Prompt {
@@ -63,7 +66,22 @@ impl Prompt {
             kind,
             input,
             error: None,
+            selected: false,
         }
+    }
+
+    /// A prompt whose input is selected: the first character typed replaces it.
+    pub fn selected(kind: PromptKind, input: String) -> Prompt {
+        let selected = !input.is_empty();
+        Prompt {
+            selected,
+            ..Prompt::new(kind, input)
+        }
+    }
+
+    /// Keeps the input to edit it (an arrow key): no longer selected.
+    pub fn keep(&mut self) {
+        self.selected = false;
     }
 
     /// Adds a character, unless the input is already past the longest query: one
@@ -73,15 +91,20 @@ impl Prompt {
         if self.input.len() > MAX_INPUT_CHARS && self.input.chars().count() > MAX_INPUT_CHARS {
             return;
         }
+        if std::mem::take(&mut self.selected) {
+            self.input.clear();
+        }
         self.input.push(c);
     }
 
     pub fn delete_back(&mut self) {
+        self.selected = false;
         self.input.pop();
     }
 
     /// Deletes the last word and the spaces after it, as Ctrl-w does in a shell.
     pub fn delete_word(&mut self) {
+        self.selected = false;
         let trimmed = self.input.trim_end().len();
         self.input.truncate(trimmed);
         let start = self.input.rfind(char::is_whitespace).map_or(0, |i| i + 1);
@@ -89,6 +112,7 @@ impl Prompt {
     }
 
     pub fn clear(&mut self) {
+        self.selected = false;
         self.input.clear();
     }
 }
@@ -114,5 +138,24 @@ mod tests {
         assert_eq!(p.input, "終");
         p.clear();
         assert!(p.input.is_empty());
+    }
+
+    /// A reopened search's query is selected: typing replaces it, Backspace or an arrow
+    /// key edits it (before: typing appended to the old query).
+    #[test]
+    fn a_selected_input_is_replaced_by_typing_and_kept_by_editing() {
+        let mut p = Prompt::selected(PromptKind::Search, "ferry".into());
+        p.insert('t');
+        assert_eq!(p.input, "t");
+        p.insert('o');
+        assert_eq!(p.input, "to");
+        let mut p = Prompt::selected(PromptKind::Search, "ferry".into());
+        p.delete_back();
+        p.insert('y');
+        assert_eq!(p.input, "ferry");
+        let mut p = Prompt::selected(PromptKind::Search, "ferry".into());
+        p.keep();
+        p.insert(' ');
+        assert_eq!(p.input, "ferry ");
     }
 }

@@ -45,7 +45,10 @@ pub enum Report {
         found: Result<Vec<crate::domain::discover::Candidate>, String>,
     },
     /// A feed was subscribed to; its name as the list will show it.
-    Subscribed(String),
+    Subscribed {
+        id: i64,
+        name: String,
+    },
     /// When the next feed is due (`None`: none is), from the store: at start and after
     /// each fetch.
     Scheduled(Option<jiff::Timestamp>),
@@ -137,7 +140,7 @@ impl App {
             Report::FeedsFound { address, found } => {
                 self.feeds_found(&address, found, &mut effects);
             }
-            Report::Subscribed(name) => self.subscribed(name, &mut effects),
+            Report::Subscribed { id, name } => self.subscribed(id, name, &mut effects),
             Report::RowsLoaded { start, asked, rows } => self.list.fill(start, asked, rows),
             Report::Notify(message) => self.status = Some(message),
             Report::SourcesLoaded(overview) => self.sources_loaded(overview, &mut effects),
@@ -209,7 +212,10 @@ impl App {
                 // The refresh kept its failures in the store's log: read it again.
                 effects.push(Effect::LoadFetchLog);
                 if self.worth_saying(new, updated, failures.len()) {
-                    let mut message = format!("Fetched: {new} new, {updated} updated");
+                    let mut message = match self.fetch_name.take() {
+                        Some(name) => format!("Fetched {name}: {new} new, {updated} updated"),
+                        None => format!("Fetched: {new} new, {updated} updated"),
+                    };
                     if !failures.is_empty() {
                         // A summary: the reasons in full are in the fetch log.
                         let key = self
@@ -225,6 +231,7 @@ impl App {
                     self.status = Some(message);
                 }
                 self.refreshing = false;
+                self.fetch_name = None;
                 let keep = self.list.selected_row().map(|r| r.id);
                 effects.push(Effect::Refresh { keep });
             }

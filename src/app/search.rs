@@ -13,7 +13,7 @@ impl App {
         } else {
             String::new()
         };
-        self.prompt = Some(Prompt::new(PromptKind::Search, text));
+        self.prompt = Some(Prompt::selected(PromptKind::Search, text));
         self.focus = Focus::List;
         self.zoomed = false;
     }
@@ -43,6 +43,37 @@ impl App {
         if !self.view.is_all() {
             self.show_all();
             self.status = Some("All articles".into());
+        }
+    }
+
+    /// Only the unread articles of the list shown, or all of them again: the list's
+    /// title says which (a search's text gains or loses `is:unread`).
+    pub(super) fn toggle_unread_only(&mut self, effects: &mut Vec<Effect>) {
+        const MARK: &str = " (unread only)";
+        let mut view = self.pending.clone().unwrap_or_else(|| self.view.clone());
+        let on = view.query.read != Some(false);
+        view.query.read = on.then_some(false);
+        if view.is_search() && view.name == "Search" {
+            view.text = match on {
+                true => format!("{} is:unread", view.text.trim_end()),
+                false => view
+                    .text
+                    .replace("is:unread", " ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
+        } else if on {
+            view.name.push_str(MARK);
+        } else if let Some(name) = view.name.strip_suffix(MARK) {
+            view.name = name.to_owned();
+        }
+        self.status = Some(if on { "Unread only" } else { "Read and unread" }.into());
+        if view.query.is_empty() {
+            self.show_all();
+            effects.push(Effect::Refresh { keep: None });
+        } else {
+            self.run_search(view, effects);
         }
     }
 

@@ -36,6 +36,7 @@ impl App {
             }
             Ok(mut found) if found.len() == 1 => {
                 let only = found.remove(0);
+                self.fetch_name = only.title;
                 effects.push(Effect::Subscribe(only.url));
             }
             Ok(found) if found.is_empty() => {
@@ -54,6 +55,7 @@ impl App {
         match input.trim().parse::<usize>() {
             Ok(n) if (1..=choices.len()).contains(&n) => {
                 let url = choices[n - 1].url.clone();
+                self.fetch_name = choices[n - 1].title.clone();
                 effects.push(Effect::Subscribe(url));
             }
             _ => {
@@ -66,16 +68,52 @@ impl App {
     }
 
     /// Subscribed: fetch it now, unless a fetch is under way (it will be due next).
-    pub(super) fn subscribed(&mut self, name: String, effects: &mut Vec<Effect>) {
+    pub(super) fn subscribed(&mut self, id: i64, name: String, effects: &mut Vec<Effect>) {
+        // The feed's own title, as discovery found it, names it better than its address.
+        let name = self.fetch_name.take().unwrap_or(name);
         if self.fetching {
             self.status = Some(format!("Subscribed to {name}; it is fetched next"));
             effects.push(Effect::CheckSchedule);
         } else {
             self.status = Some(format!("Subscribed to {name}; fetching it…"));
-            self.fetching = true;
-            self.refreshing = false;
-            effects.push(Effect::FetchDue);
+            self.fetch_one(id, name, effects);
         }
+    }
+
+    /// `refresh_feed`: fetch the feed the list shows, or the one under the sources
+    /// pane's cursor, alone (through the one refresh, as `R` does for all).
+    pub(super) fn refresh_feed(&mut self, effects: &mut Vec<Effect>) {
+        use crate::app::sources::Source;
+        use crate::domain::search::Within;
+        let from_pane = match (self.focus, self.sources.selected_source()) {
+            (super::Focus::Sources, Some(Source::Feed(id))) => Some(*id),
+            _ => None,
+        };
+        let shown = match self.view.query.within {
+            Some(Within::Feed(id)) => Some(id),
+            _ => None,
+        };
+        let Some(id) = from_pane.or(shown) else {
+            self.status = Some("No feed to fetch: choose one in the sources pane first".into());
+            return;
+        };
+        if self.fetching {
+            self.status = Some("Already fetching".into());
+            return;
+        }
+        let name = self
+            .sources
+            .feed(id)
+            .map_or_else(|| format!("feed {id}"), |f| f.name.clone());
+        self.status = Some(format!("Fetching {name}…"));
+        self.fetch_one(id, name, effects);
+    }
+
+    fn fetch_one(&mut self, id: i64, name: String, effects: &mut Vec<Effect>) {
+        self.fetching = true;
+        self.refreshing = false;
+        self.fetch_name = Some(name);
+        effects.push(Effect::FetchOnly(vec![id]));
     }
 
     /// The feeds offered after a site named several, for the prompt to show.

@@ -33,6 +33,15 @@ pub enum AccountCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change an account's address or where its secret comes from
+    #[command(
+        group(clap::ArgGroup::new("change").required(true).multiple(true)
+            .args(["url", "secret_env", "secret_command"])),
+        after_help = "Examples:
+  herald account set home --secret-env MINIFLUX_TOKEN
+  herald account set fr --url https://fr.example/api/greader.php"
+    )]
+    Set(SetAccount),
     /// Remove an account: its feeds stay, as local ones, and the changes still waiting to
     /// be pushed to it are dropped (the server keeps what it has)
     Remove {
@@ -67,6 +76,23 @@ pub struct AddAccount {
     /// A command that prints the password or token on its first line: the words after
     /// it, up to the next option, are the program and its arguments (for a command with
     /// arguments that begin with `-`, put it in a script and name the script)
+    #[arg(long, value_name = "CMD", num_args = 1..)]
+    pub secret_command: Option<Vec<String>>,
+}
+
+/// `herald account set`'s arguments.
+#[derive(Debug, Args)]
+pub struct SetAccount {
+    /// The account's name
+    pub name: String,
+    /// The server's address (as for `account add`)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The environment variable that holds the password or token
+    #[arg(long, value_name = "VAR", conflicts_with = "secret_command")]
+    pub secret_env: Option<String>,
+    /// A command that prints the password or token on its first line (as for `account
+    /// add`)
     #[arg(long, value_name = "CMD", num_args = 1..)]
     pub secret_command: Option<Vec<String>>,
 }
@@ -119,6 +145,25 @@ pub fn account_command(store: &Store, action: &AccountCommand) -> Result<ExitCod
                 account.name,
                 account.kind.as_str(),
                 printable(&account.url),
+            )?;
+        }
+        AccountCommand::Set(set) => {
+            let secret = match (&set.secret_env, &set.secret_command) {
+                (Some(var), _) => Some(SecretSource::Env(var.clone())),
+                (None, Some(args)) => Some(SecretSource::Command(args.clone())),
+                (None, None) => None,
+            };
+            let account = store.set_account(&set.name, set.url.as_deref(), secret)?;
+            let from = match &account.secret {
+                SecretSource::Env(var) => format!("${var}"),
+                SecretSource::Command(args) => format!("`{}`", args.join(" ")),
+            };
+            outln!(
+                "account {}: {} at {}, secret from {}",
+                account.name,
+                account.kind.as_str(),
+                printable(&account.url),
+                printable(&from),
             )?;
         }
         AccountCommand::List { json } => list(store, *json)?,

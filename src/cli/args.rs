@@ -25,26 +25,32 @@ Examples:
 The store is $XDG_DATA_HOME/herald/herald.db (else ~/.local/share/herald/herald.db) unless
 --store or HERALD_STORE names another file. A new default store starts with sample articles.";
 
-/// herald: read and search the news in your terminal.
+/// What `herald --help` says past the short help: the config (the subcommands' help keeps
+/// to the subcommand).
+const LONG_ABOUT: &str = "Read and search the news in your terminal.
+
+The config file's options are described in README.md and assets/config.example.toml.
+Among them, [openers] says which program opens an enclosure (e and its number in the
+reader) by MIME type, the most specific pattern winning: \"audio/*\" = [\"mpv\",
+\"--no-video\"], \"video/mp4\" = [\"vlc\"]. The address is added as one more argument,
+never through a shell; an enclosure no pattern matches opens in $BROWSER.";
+
+/// Read and search the news in your terminal
 #[derive(Debug, Parser)]
-#[command(name = "herald", version, after_help = EXAMPLES)]
+#[command(name = "herald", version, after_help = EXAMPLES, long_about = LONG_ABOUT)]
 pub struct Cli {
-    /// The store file to use instead of the default (created when missing)
-    #[arg(long, global = true, env = "HERALD_STORE", value_name = "PATH")]
+    /// The store file to use instead of the default (created when missing); else
+    /// HERALD_STORE when set and not empty
+    #[arg(long, global = true, value_name = "PATH")]
     pub store: Option<PathBuf>,
 
     /// Add the bundled sample articles to the store first
     #[arg(long, global = true)]
     pub samples: bool,
 
-    /// The config file to read instead of $XDG_CONFIG_HOME/herald/config.toml
-    ///
-    /// Every option is described in README.md and assets/config.example.toml. Among them,
-    /// [openers] says which program opens an enclosure (e and its number in the reader)
-    /// by MIME type, the most specific pattern winning: "audio/*" = ["mpv", "--no-video"],
-    /// "video/mp4" = ["vlc"]. The address is added as one more argument, never through a
-    /// shell; an enclosure no pattern matches opens in $BROWSER.
-    #[arg(long, global = true, env = "HERALD_CONFIG", value_name = "PATH")]
+    /// The config file to read instead of $XDG_CONFIG_HOME/herald/config.toml; else
+    /// HERALD_CONFIG when set and not empty
+    #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     /// Draw without colour (as NO_COLOR=1 does)
@@ -344,6 +350,10 @@ pub struct FetchArgs {
     /// passed, and outside any Retry-After
     #[arg(long)]
     pub due: bool,
+    /// Nothing on standard output (for cron): failures still go to standard error, and
+    /// the exit status is still 1 when one happened
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// What `herald feed set` changes; at least one.

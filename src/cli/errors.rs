@@ -19,8 +19,25 @@ macro_rules! out {
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)
+        if $crate::cli::errors::quiet() {
+            std::io::Result::Ok(())
+        } else {
+            writeln!(std::io::stdout().lock(), $($arg)*)
+        }
     }};
+}
+
+/// Set by `--quiet` (`herald fetch`): `outln!` writes nothing; stderr is unchanged.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether standard output is silenced for this run.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Silences standard output's lines for the rest of this run.
+pub(super) fn set_quiet() {
+    QUIET.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Messages to stderr: a stderr that cannot be written (closed, or a pipe whose reader

@@ -311,6 +311,9 @@ pub(super) fn fetch(
     config: &super::config::Config,
 ) -> Result<ExitCode> {
     use crate::domain::refresh::{Accounts, Feeds, Plan, Progress, refresh};
+    if args.quiet {
+        super::errors::set_quiet();
+    }
     if store.feeds()?.is_empty() && store.accounts()?.is_empty() {
         outln!("no subscriptions yet: herald feed add URL")?;
         return Ok(ExitCode::SUCCESS);
@@ -333,7 +336,7 @@ pub(super) fn fetch(
         after_fetch: config.after_fetch.clone(),
         pictures: config.keep_pictures(),
     };
-    let show_progress = std::io::stderr().is_terminal();
+    let show_progress = std::io::stderr().is_terminal() && !args.quiet;
     let mut drew = false;
     let summary = refresh(store, &plan, &mut |step| {
         if !show_progress {
@@ -360,7 +363,7 @@ pub(super) fn fetch(
     }
     // A feed inside its server's Retry-After is never asked: said on stderr, so that a
     // cron job mails nobody while the wait lasts.
-    for f in &summary.held {
+    for f in summary.held.iter().filter(|_| !args.quiet) {
         errln!(
             "{}: skipped: the server asked not to be asked again before {}",
             printable(f.name.as_deref().unwrap_or(&f.url)),
@@ -402,7 +405,7 @@ pub(super) fn fetch(
     let accounts_failed = super::refreshed::print_accounts(&summary)?;
     super::refreshed::print_pages(&summary)?;
     let rest_failed = super::refreshed::print_rest(&summary)?;
-    if !summary.held.is_empty() {
+    if !summary.held.is_empty() && !args.quiet {
         errln!(
             "skipped {} whose server asked to wait (Retry-After)",
             count(summary.held.len(), "feed", "feeds")

@@ -96,7 +96,16 @@ fn write_article(
     Ok(())
 }
 
+/// The width to lay output out for: `COLUMNS` when it is a number, else the terminal's
+/// when standard output is one, else 80.
 pub(super) fn terminal_width() -> usize {
+    if let Some(cols) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+    {
+        return cols.clamp(10, 1000);
+    }
     if std::io::stdout().is_terminal()
         && let Ok((cols, _)) = ratatui::crossterm::terminal::size()
     {

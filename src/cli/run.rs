@@ -93,7 +93,10 @@ fn reader_or_list(cli: &Cli) -> Result<ExitCode> {
             pictures: pictures.is_some(),
             ..config.settings()?
         },
-        theme: theme::choose(config.theme, no_color),
+        theme: theme::Theme {
+            symbols: crate::ui::symbols::for_locale(|name| std::env::var(name).ok()),
+            ..theme::choose(config.theme, no_color)
+        },
         fetch_on_start: config.fetch_on_start,
         pictures,
         image_cache_mb: config.image_cache_mb,
@@ -147,9 +150,22 @@ fn print_keys(config: &Config) -> Result<()> {
     Ok(())
 }
 
+/// One page for every subcommand: their list names each as herald and its name, not pages
+/// of their own (herald-import(1)) that are not installed.
 fn print_man() -> Result<()> {
-    let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
-    man.render(&mut std::io::stdout().lock())?;
+    let mut command = <Cli as clap::CommandFactory>::command();
+    command.build();
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone()).render(&mut page)?;
+    let mut page = String::from_utf8_lossy(&page).into_owned();
+    for sub in command.get_subcommands() {
+        let name = sub.get_name().replace('-', "\\-");
+        page = page.replace(
+            &format!("herald\\-{name}(1)"),
+            &format!("\\fBherald {name}\\fR"),
+        );
+    }
+    out!("{page}")?;
     Ok(())
 }
 

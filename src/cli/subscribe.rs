@@ -33,7 +33,9 @@ pub(super) fn add(
     (pick, no_check): (Option<u16>, bool),
     account: Option<&str>,
 ) -> Result<ExitCode> {
-    valid_feed_url(url)?;
+    if discover::has_scheme(url) || url.trim().is_empty() || url.contains(char::is_whitespace) {
+        valid_feed_url(url)?;
+    }
     let account = match account {
         Some(name) => Some(
             store
@@ -43,17 +45,28 @@ pub(super) fn add(
         None => None,
     };
     let tags: Vec<String> = tags.iter().map(|t| clean_tag(t)).collect::<Result<_>>()?;
-    if store.feed_by_url(url)?.is_some() {
-        bail!("already subscribed to {}", printable(url));
+    for address in discover::with_schemes(url) {
+        if store.feed_by_url(&address)?.is_some() {
+            bail!("already subscribed to {}", printable(&address));
+        }
     }
     let chosen = if no_check {
         Candidate {
-            url: url.to_owned(),
+            url: discover::with_schemes(url).swap_remove(0),
             title: None,
             via: Via::Given,
+            followed: false,
         }
     } else {
-        let found = discover::discover(url, &crate::domain::fetch::Options::default())?;
+        let (answered, found) =
+            discover::discover_at(url, &crate::domain::fetch::Options::default())?;
+        if !discover::has_scheme(url) {
+            outln!(
+                "{} has no scheme: {} answered",
+                printable(url),
+                printable(&answered)
+            )?;
+        }
         match (pick, found.len()) {
             (None, 1) | (Some(1), 1) => found.into_iter().next().context("no feed found")?,
             (Some(n), total) => {
@@ -71,7 +84,12 @@ pub(super) fn add(
                 for (i, c) in found.iter().enumerate() {
                     let title = printable(c.title.as_deref().unwrap_or("(untitled)")).into_owned();
                     outln!("{:>3}  {}", i + 1, truncate(&title, 74))?;
-                    outln!("     {}", truncate(&printable(&c.url), 75))?;
+                    let followed = if store.feed_by_url(&c.url)?.is_some() {
+                        "  (followed)"
+                    } else {
+                        ""
+                    };
+                    outln!("     {}{followed}", truncate(&printable(&c.url), 75))?;
                 }
                 bail!(
                     "nothing was subscribed: run again with --pick N for the one you want \
@@ -154,7 +172,8 @@ pub(super) fn set(
 }
 
 /// `herald feed list`: grouped by tag (a feed in each of its tags, untagged ones last),
-/// each on two lines that fit 80 columns; or JSON.
+/// each on two lines laid out for the terminal's width (`COLUMNS`, else the terminal's,
+/// else 80), a state too long to sit beside the counts below them; or JSON.
 pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
     let feeds = store.feeds()?;
     let all_tags = store.all_tags()?;
@@ -215,6 +234,10 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
     }
     let headed = groups.iter().any(|(t, _)| t.is_some());
     let now = Timestamp::now();
+    // Laid out for the terminal: the state beside the counts when it fits there, else
+    // below them, wrapped, once.
+    let width = super::output::terminal_width().max(60);
+    let beside = width - 59;
     for (tag, members) in groups {
         if headed {
             let unread: usize = members
@@ -234,24 +257,29 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
             let name = printable(f.name.as_deref().unwrap_or("-")).into_owned();
             let name = truncate(&name, 36);
             let pad = 36usize.saturating_sub(crate::domain::text::width(&name));
+            let state = printable(&state).into_owned();
+            let fits = crate::domain::text::width(&state) <= beside;
+            let counts = format!("{:>6}/{:<6}", c.unread, c.total);
             outln!(
-                "{:>4}  {name}{}  {:>6}/{:<6}  {}",
-                f.id,
-                " ".repeat(pad),
-                c.unread,
-                c.total,
-                truncate(&printable(&state), 20)
+                "{}",
+                format!(
+                    "{:>4}  {name}{}  {counts}  {}",
+                    f.id,
+                    " ".repeat(pad),
+                    if fits { state.as_str() } else { "" }
+                )
+                .trim_end()
             )?;
-            let (width, mark) = if f.full_text {
-                (58, "  (full articles)")
+            let (room, mark) = if f.full_text {
+                (width - 22, "  (full articles)")
             } else {
-                (74, "")
+                (width - 6, "")
             };
-            outln!("      {}{mark}", truncate(&printable(&f.url), width))?;
-            if state.len() > 20 {
+            outln!("      {}{mark}", truncate(&printable(&f.url), room))?;
+            if !fits {
                 // The schedule and a whole error do not fit beside the counts: below,
                 // wrapped to the width of the listing, never cut.
-                let filled = crate::domain::text::fill(&[printable(&state).into_owned()], 74);
+                let filled = crate::domain::text::fill(&[state], width - 6);
                 for line in filled.lines() {
                     outln!("      {line}")?;
                 }

@@ -83,6 +83,8 @@ pub struct Candidate {
     /// The feed's own title, else the title of the link that named it.
     pub title: Option<String>,
     pub via: Via,
+    /// Whether the store follows it already (set by the caller that has the store).
+    pub followed: bool,
 }
 
 /// How long discovery may take in all, however many addresses it tries.
@@ -92,7 +94,29 @@ pub const BUDGET: Duration = Duration::from_secs(60);
 /// those at the common paths of its site. An empty list is never returned: finding no
 /// feed is an error that says what the address was and what was tried.
 pub fn discover(address: &str, options: &Options) -> Result<Vec<Candidate>> {
+    discover_at(address, options).map(|(_, found)| found)
+}
+
+/// [`discover`], with the address that answered: `address` itself, or for one typed
+/// without a scheme (`example.org/feed`) `https://` before it, else `http://` (as
+/// browsers do).
+pub fn discover_at(address: &str, options: &Options) -> Result<(String, Vec<Candidate>)> {
     discover_within(address, options, BUDGET)
+}
+
+/// Whether `address` names its scheme (`https://…`); one that does not is tried with
+/// `https://`, then `http://`.
+pub fn has_scheme(address: &str) -> bool {
+    address.contains("://")
+}
+
+/// The addresses to try for `address`, in order.
+pub fn with_schemes(address: &str) -> Vec<String> {
+    if has_scheme(address) {
+        vec![address.to_owned()]
+    } else {
+        vec![format!("https://{address}"), format!("http://{address}")]
+    }
 }
 
 /// What discovery tried on a page before giving up.
@@ -107,17 +131,26 @@ struct Tried {
 }
 
 /// [`discover`] with `budget` for the looking.
-fn discover_within(address: &str, options: &Options, budget: Duration) -> Result<Vec<Candidate>> {
+fn discover_within(
+    given: &str,
+    options: &Options,
+    budget: Duration,
+) -> Result<(String, Vec<Candidate>)> {
     let agent = crate::domain::fetch::agent(options);
     let deadline = Instant::now() + budget;
-    let (final_url, bytes) = get(&agent, address, options.max_bytes)?;
+    let (address, final_url, bytes) = first_answer(&agent, given, options.max_bytes)?;
+    let address = address.as_str();
     let page = match classify(&bytes, &final_url) {
         Body::Feed { title } => {
-            return Ok(vec![Candidate {
-                url: address.to_owned(),
-                title,
-                via: Via::Given,
-            }]);
+            return Ok((
+                address.to_owned(),
+                vec![Candidate {
+                    url: address.to_owned(),
+                    title,
+                    via: Via::Given,
+                    followed: false,
+                }],
+            ));
         }
         Body::BrokenFeed(reason) => {
             bail!("{address} looks like a feed but herald cannot read it: {reason}")
@@ -147,6 +180,7 @@ fn discover_within(address: &str, options: &Options, budget: Duration) -> Result
                 url: link.url,
                 title: title.or(link.title),
                 via: Via::Link,
+                followed: false,
             });
         }
     }
@@ -167,6 +201,7 @@ fn discover_within(address: &str, options: &Options, budget: Duration) -> Result
                     url,
                     title,
                     via: Via::CommonPath,
+                    followed: false,
                 });
             }
         }
@@ -174,7 +209,35 @@ fn discover_within(address: &str, options: &Options, budget: Duration) -> Result
     if found.is_empty() {
         bail!("{}", nothing_found(address, &report, budget));
     }
-    Ok(found)
+    Ok((address.to_owned(), found))
+}
+
+/// The first of [`with_schemes`]`(given)` that answers: the address, where it led and
+/// its body. When none does, the error names each address tried and why.
+fn first_answer(
+    agent: &ureq::Agent,
+    given: &str,
+    max_bytes: u64,
+) -> Result<(String, Url, Vec<u8>)> {
+    let tries = with_schemes(given);
+    let mut failures = Vec::new();
+    for address in &tries {
+        match get(agent, address, max_bytes) {
+            Ok((final_url, bytes)) => {
+                if !has_scheme(given) {
+                    log::info!("discovery: {given} has no scheme; {address} answered");
+                }
+                return Ok((address.clone(), final_url, bytes));
+            }
+            Err(err) if tries.len() == 1 => return Err(err),
+            Err(err) => failures.push(format!("{err:#}")),
+        }
+    }
+    bail!(
+        "{given} has no scheme, and neither {} answered ({}); nothing was subscribed",
+        tries.join(" nor "),
+        failures.join("; ")
+    )
 }
 
 /// Why nothing was subscribed, saying only what was tried.

@@ -12,6 +12,7 @@ pub mod entry;
 mod fake;
 pub mod greader;
 mod greader_items;
+mod greader_login;
 #[cfg(test)]
 mod loopback;
 pub mod miniflux;

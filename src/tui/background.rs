@@ -115,14 +115,21 @@ impl Background {
         self.spawn_fetch(Which::Due);
     }
 
+    /// Fetches these feeds only, the same way.
+    pub fn fetch_only(&self, ids: Vec<i64>) {
+        self.spawn_fetch(Which::Feeds(ids));
+    }
+
     /// Looks for feeds at `address` on a thread of its own: the network never holds up a
     /// key. The answer arrives as `Report::FeedsFound`.
     pub fn discover(&self, address: String) {
         let events = self.events.clone();
         let options = self.fetch;
+        let path = self.store_path.clone();
         let ticket = self.busy.one();
         std::thread::spawn(move || {
-            let found = look_for_feeds(&address, options);
+            let store = Store::open(&path).ok();
+            let found = look_for_feeds(store.as_ref(), &address, options);
             let _ = events.send(Event::Report(Report::FeedsFound { address, found }));
             drop(ticket);
         });
@@ -170,7 +177,7 @@ impl Background {
                 Ok(store) => {
                     let done = fetch_with(
                         &store,
-                        which,
+                        which.clone(),
                         options,
                         &after_fetch,
                         pictures,
@@ -197,11 +204,13 @@ impl Background {
     }
 }
 
-/// Every feed (`R`), or only those due (a refresh the app started by itself).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Every feed (`R`), only those due (a refresh the app started by itself), or these
+/// (one feed's refresh, a feed just added; with its account's sync when it has one).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Which {
     All,
     Due,
+    Feeds(Vec<i64>),
 }
 
 /// When the next feed is due, as the store says; a store that cannot say gives no time,
@@ -238,6 +247,10 @@ pub fn fetch_with(
     let (feeds, accounts) = match which {
         Which::All => (Feeds::All, Accounts::All),
         Which::Due => (Feeds::Due, Accounts::Due),
+        Which::Feeds(ids) => {
+            let accounts = feeds_account(store, &ids);
+            (Feeds::Only(ids), accounts)
+        }
     };
     let plan = Plan {
         feeds,
@@ -261,6 +274,20 @@ pub fn fetch_with(
     }
 }
 
+/// The account to sync for a refresh of these feeds: the first one's that has one.
+fn feeds_account(store: &Store, ids: &[i64]) -> crate::domain::refresh::Accounts {
+    use crate::domain::refresh::Accounts;
+    let account = store.feeds().ok().and_then(|feeds| {
+        let id = feeds
+            .iter()
+            .filter(|f| ids.contains(&f.id))
+            .find_map(|f| f.account_id)?;
+        let accounts = store.accounts().ok()?;
+        accounts.into_iter().find(|a| a.id == id).map(|a| a.name)
+    });
+    account.map_or(Accounts::None, Accounts::Named)
+}
+
 /// Fetches article `id`'s full article now, as a report for the app.
 pub fn full_text(
     store: &Store,
@@ -281,11 +308,18 @@ pub fn full_text(
 
 /// The feeds at `address`, or why there are none, in words for the status line.
 pub fn look_for_feeds(
+    store: Option<&Store>,
     address: &str,
     options: crate::domain::fetch::Options,
 ) -> Result<Vec<crate::domain::discover::Candidate>, String> {
-    crate::domain::discover::discover(address, &options)
-        .map_err(|err| crate::domain::message::error_chain(&err))
+    let mut found = crate::domain::discover::discover(address, &options)
+        .map_err(|err| crate::domain::message::error_chain(&err))?;
+    if let Some(store) = store {
+        for candidate in &mut found {
+            candidate.followed = matches!(store.feed_by_url(&candidate.url), Ok(Some(_)));
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -82,6 +82,10 @@ pub fn run_effects(
                         background.fetch_due();
                         continue;
                     }
+                    Effect::FetchOnly(ids) => {
+                        background.fetch_only(ids.clone());
+                        continue;
+                    }
                     Effect::Discover(address) => {
                         background.discover(address.clone());
                         continue;
@@ -163,7 +167,7 @@ fn run_effect(
             None => Some(Report::Notify("No unread articles".into())),
         },
         Effect::Discover(address) => Some(Report::FeedsFound {
-            found: background::look_for_feeds(&address, settings.fetch),
+            found: background::look_for_feeds(Some(store), &address, settings.fetch),
             address,
         }),
         Effect::CheckSchedule => Some(Report::Scheduled(background::next_due(
@@ -172,11 +176,11 @@ fn run_effect(
         ))),
         // Without background threads (tests, in-memory stores) a refresh runs here,
         // through the same pipeline and with the same config as on its thread.
-        Effect::FetchFeeds | Effect::FetchDue => {
-            let which = if effect == Effect::FetchFeeds {
-                background::Which::All
-            } else {
-                background::Which::Due
+        Effect::FetchFeeds | Effect::FetchDue | Effect::FetchOnly(_) => {
+            let which = match effect {
+                Effect::FetchFeeds => background::Which::All,
+                Effect::FetchOnly(ids) => background::Which::Feeds(ids),
+                _ => background::Which::Due,
             };
             Some(background::fetch_with(
                 store,

@@ -204,7 +204,10 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
             )),
             None => {
                 let feed = store.add_feed(&url, None)?;
-                Report::Subscribed(feed.name.unwrap_or(feed.url))
+                Report::Subscribed {
+                    id: feed.id,
+                    name: feed.name.unwrap_or(feed.url),
+                }
             }
         }),
         Effect::RemoveFeed(id) => {

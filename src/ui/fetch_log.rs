@@ -31,7 +31,13 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
             .block(
                 Block::new()
                     .borders(Borders::ALL)
-                    .title(" Fetch errors — Esc closes ")
+                    .border_set(theme.symbols.border())
+                    .title(
+                        theme
+                            .symbols
+                            .text(" Fetch errors — Esc closes ")
+                            .into_owned(),
+                    )
                     .title_bottom(more),
             ),
         popup,

@@ -21,8 +21,14 @@ fn styled(lines: &[HelpLine], theme: &Theme, width: u16) -> Vec<Line<'static>> {
         .map(|line| match line {
             HelpLine::Heading(title) => Line::styled(*title, theme.help_heading),
             HelpLine::Binding { keys, description } => Line::from(vec![
-                Span::styled(format!("  {} ", pad(keys, key_column)), theme.help_key),
-                Span::raw(*description),
+                Span::styled(
+                    theme
+                        .symbols
+                        .text(&format!("  {} ", pad(keys, key_column)))
+                        .into_owned(),
+                    theme.help_key,
+                ),
+                Span::raw(theme.symbols.text(description).into_owned()),
             ]),
             HelpLine::Syntax { example, meaning } => Line::from(vec![
                 Span::styled(format!("  {} ", pad(example, 30)), theme.help_key),
@@ -62,7 +68,8 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
             .block(
                 Block::new()
                     .borders(Borders::ALL)
-                    .title(" Keys — ? or Esc closes ")
+                    .border_set(theme.symbols.border())
+                    .title(theme.symbols.text(" Keys — ? or Esc closes ").into_owned())
                     .title_bottom(more),
             ),
         popup,

@@ -50,10 +50,19 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         return;
     }
     if app.list.total == 0 {
-        let lines = if view.is_all() {
+        // An empty store (new, or its samples deleted) says how to begin, in any view.
+        let lines = if view.is_all() || app.total == 0 {
+            let add = match app.keymap.key_for(
+                crate::app::keymap::Context::List,
+                &crate::app::action::Action::AddFeed,
+            ) {
+                Some(key) => format!("Press {key} to add a feed (its address or its site's),"),
+                None => "Add a feed with: herald feed add URL,".to_owned(),
+            };
             vec![
                 Line::styled("No articles yet.", theme.empty),
-                Line::styled("Add some with: herald import PATH", theme.empty),
+                Line::styled(add, theme.empty),
+                Line::styled("or files with: herald import PATH", theme.empty),
             ]
         } else {
             vec![Line::styled("Nothing matches.", theme.empty)]
@@ -155,6 +164,7 @@ pub fn row_line(
     let mut spans = Vec::new();
     let name = |text: &str| {
         let cut = text::truncate(&printable(text), name_width).into_owned();
+        let cut = theme.symbols.text(&cut).into_owned();
         let pad = name_width.saturating_sub(text::width(&cut));
         format!(" {cut}{}", " ".repeat(pad))
     };
@@ -163,8 +173,16 @@ pub fn row_line(
             Column::Flags => spans.push(Span::styled(
                 format!(
                     "{}{}",
-                    if row.read { ' ' } else { '●' },
-                    if row.starred { '★' } else { ' ' }
+                    if row.read {
+                        ' '
+                    } else {
+                        theme.symbols.unread()
+                    },
+                    if row.starred {
+                        theme.symbols.starred()
+                    } else {
+                        ' '
+                    }
                 ),
                 weight,
             )),
@@ -182,6 +200,7 @@ pub fn row_line(
             }
             Column::Title if title_room > 1 => {
                 let title = text::truncate(&printable(&row.title), title_room - 1).into_owned();
+                let title = theme.symbols.text(&title).into_owned();
                 let pad = (title_room - 1).saturating_sub(text::width(&title));
                 spans.push(Span::raw(" "));
                 spans.extend(marked_spans(

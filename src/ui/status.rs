@@ -42,6 +42,8 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         Some(message) => (printable(message).into_owned(), theme.message),
         None => (hints(app), theme.hint),
     };
+    let left = theme.symbols.text(&left).into_owned();
+    let counts = theme.symbols.text(&counts).into_owned();
     let width = usize::from(area.width);
     // A message is what the person needs to read now: the counts give way to it.
     let room_for_both = text::width(&left) + text::width(&counts) < width;
@@ -128,7 +130,14 @@ fn feed_choices(app: &App) -> String {
     app.feed_choices()
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{} {}", i + 1, c.title.as_deref().unwrap_or(&c.url)))
+        .map(|(i, c)| {
+            let followed = if c.followed { " (followed)" } else { "" };
+            format!(
+                "{} {}{followed}",
+                i + 1,
+                c.title.as_deref().unwrap_or(&c.url)
+            )
+        })
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -188,7 +197,11 @@ fn render_prompt(app: &App, prompt: &Prompt, area: Rect, theme: &Theme, frame: &
     frame.render_widget(
         Line::from(vec![
             Span::styled(label, theme.prompt_label),
-            Span::raw(shown),
+            if prompt.selected {
+                Span::styled(shown, theme.selected_focused)
+            } else {
+                Span::raw(shown)
+            },
             Span::raw(" ".repeat(gap)),
             Span::styled(right, right_style),
         ]),

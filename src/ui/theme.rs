@@ -28,6 +28,8 @@ pub struct Theme {
     pub highlight_current: Style,
     pub prompt_label: Style,
     pub error: Style,
+    /// Unicode marks and lines, or ASCII in a locale that is not UTF-8.
+    pub symbols: super::symbols::Symbols,
 }
 
 pub const DEFAULT: Theme = Theme {
@@ -65,6 +67,7 @@ pub const DEFAULT: Theme = Theme {
         .add_modifier(Modifier::UNDERLINED),
     prompt_label: Style::new().add_modifier(Modifier::BOLD),
     error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+    symbols: super::symbols::UNICODE,
 };
 
 /// Strong colours and weights for low-vision use and washed-out screens.
@@ -117,6 +120,7 @@ pub const HIGH_CONTRAST: Theme = Theme {
     error: Style::new()
         .add_modifier(Modifier::BOLD)
         .add_modifier(Modifier::REVERSED),
+    symbols: super::symbols::UNICODE,
 };
 
 /// No colour at all (NO_COLOR, --no-color): weight, underline and reverse video only.
@@ -150,6 +154,7 @@ pub const MONO: Theme = Theme {
         .add_modifier(Modifier::BOLD),
     prompt_label: Style::new().add_modifier(Modifier::BOLD),
     error: Style::new().add_modifier(Modifier::BOLD),
+    symbols: super::symbols::UNICODE,
 };
 
 /// The config file's `theme`.

@@ -282,6 +282,39 @@ impl Store {
             .context("the account just saved is missing")
     }
 
+    /// Changes account `name`'s address or where its secret comes from (`herald account
+    /// set`), checked as `add_account` checks them; the rest is kept.
+    pub fn set_account(
+        &self,
+        name: &str,
+        url: Option<&str>,
+        secret: Option<SecretSource>,
+    ) -> Result<Account> {
+        let Some(old) = self.account(name)? else {
+            bail!("no account {name}; `herald account list` shows them");
+        };
+        let new = NewAccount {
+            name: old.name.clone(),
+            kind: old.kind,
+            url: url.map_or_else(|| old.url.clone(), str::to_owned),
+            user: old.user.clone(),
+            secret: secret.unwrap_or(old.secret),
+        };
+        new.check()?;
+        let (env, command) = match &new.secret {
+            SecretSource::Env(var) => (Some(var.clone()), None),
+            SecretSource::Command(args) => (None, Some(serde_json::to_string(args)?)),
+        };
+        self.conn
+            .execute(
+                "UPDATE accounts SET url = ?2, secret_env = ?3, secret_command = ?4 WHERE id = ?1",
+                params![old.id, new.url.trim_end_matches('/'), env, command],
+            )
+            .context("saving the account")?;
+        self.account(name)?
+            .context("the account just saved is missing")
+    }
+
     /// The account named `name`, if any.
     pub fn account(&self, name: &str) -> Result<Option<Account>> {
         let row = self

@@ -36,33 +36,66 @@ pub struct GReader {
 }
 
 impl GReader {
-    /// Signs in with the account's user and `secret` (ClientLogin).
+    /// Signs in with the account's user and `secret` (ClientLogin), at the account's
+    /// address or, failing that, at the usual bases of the servers people run
+    /// (`greader_login::bases`); the error says what was tried and why each failed.
     pub fn login(account: &Account, secret: &str, timeout: Duration) -> Result<GReader> {
+        use super::greader_login::{bases, hint, nothing_answered, refused};
         let Some(user) = &account.user else {
             bail!("a Google Reader API account needs --user (`herald account add` it again)");
         };
-        let mut server = GReader {
-            agent: ureq::Agent::config_builder()
-                .timeout_global(Some(timeout))
-                .http_status_as_error(false)
-                .max_redirects(0)
-                .user_agent(USER_AGENT)
-                .build()
-                .into(),
-            base: account.url.trim_end_matches('/').to_owned(),
-            auth: String::new(),
-            token: RefCell::new(None),
-        };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(USER_AGENT)
+            .build()
+            .into();
         let form = vec![("Email", user.as_str()), ("Passwd", secret)];
-        let bytes = server
-            .call("/accounts/ClientLogin", Some(&form), MAX_BYTES)
-            .context("signing in")?;
-        let text = String::from_utf8_lossy(&bytes);
-        let Some(auth) = text.lines().find_map(|l| l.strip_prefix("Auth=")) else {
-            bail!("signing in: the server's answer has no Auth= line");
-        };
-        server.auth = format!("GoogleLogin auth={}", auth.trim());
-        Ok(server)
+        let mut tried = Vec::new();
+        for base in bases(&account.url) {
+            let mut server = GReader {
+                agent: agent.clone(),
+                base,
+                auth: String::new(),
+                token: RefCell::new(None),
+            };
+            let bytes = match server.call("/accounts/ClientLogin", Some(&form), MAX_BYTES) {
+                Ok(bytes) => bytes,
+                Err(err) if refused(&err) => return Err(err).context("signing in"),
+                Err(err) => {
+                    tried.push(format!("{} ({})", server.base, hint(&err)));
+                    continue;
+                }
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            let Some(auth) = text.lines().find_map(|l| l.strip_prefix("Auth=")) else {
+                tried.push(format!(
+                    "{} (the answer has no Auth= line: not the API, a wrong base path)",
+                    server.base
+                ));
+                continue;
+            };
+            server.auth = format!("GoogleLogin auth={}", auth.trim());
+            if !tried.is_empty() {
+                log::warn!(
+                    "account {}: the Google Reader API answered at {}, not at {}; \
+                     `herald account set {} --url {}` saves looking",
+                    account.name,
+                    server.base,
+                    account.url,
+                    account.name,
+                    server.base
+                );
+            }
+            return Ok(server);
+        }
+        bail!("signing in: {}", nothing_answered(&tried))
+    }
+
+    /// The base the API answered at.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     /// A GET (no form) or a POST (form); the answer's body when it is a success.
@@ -472,6 +505,60 @@ mod tests {
             .err()
             .unwrap();
         assert!(format!("{err:#}").contains("no Auth= line"), "{err:#}");
+    }
+
+    /// A FreshRSS-like server given by its home (which redirects to a login page) or its
+    /// `/api/` (an HTML index): the sign-in finds `/api/greader.php` (before: "HTTP 302",
+    /// "no Auth= line").
+    #[test]
+    fn sign_in_looks_for_the_api_under_the_usual_bases() {
+        let fresh = || {
+            server(vec![
+                (
+                    "/api/greader.php/accounts/ClientLogin",
+                    "200 OK",
+                    "Auth=k\n".into(),
+                ),
+                (
+                    "/api/accounts/ClientLogin",
+                    "200 OK",
+                    "<html>API</html>".into(),
+                ),
+                ("/accounts/ClientLogin", "302 Found", String::new()),
+            ])
+        };
+        for path in ["/", "/api/"] {
+            let url = format!("{}{path}", fresh());
+            let server = GReader::login(&account(url), "pw", Duration::from_secs(10)).unwrap();
+            assert!(
+                server.base().ends_with("/api/greader.php"),
+                "{}",
+                server.base()
+            );
+        }
+    }
+
+    /// No base answers: the error names each base tried and the likely cause.
+    #[test]
+    fn a_disabled_or_missing_api_says_so_and_what_was_tried() {
+        let disabled = server(vec![("/", "503 Service Unavailable", String::new())]);
+        let err = GReader::login(&account(disabled.clone()), "pw", Duration::from_secs(10))
+            .err()
+            .unwrap();
+        let text = format!("{err:#}");
+        assert!(text.contains("disabled in the server's settings"), "{text}");
+        assert!(
+            text.contains(&format!("{disabled}/api/greader.php")),
+            "{text}"
+        );
+        let missing = server(vec![]);
+        let err = GReader::login(&account(missing), "pw", Duration::from_secs(10))
+            .err()
+            .unwrap();
+        assert!(
+            format!("{err:#}").contains("no API at this path"),
+            "{err:#}"
+        );
     }
 
     #[test]

@@ -1,0 +1,183 @@
+//! A new user's first week (#28) on the command line: the binary, as a script runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+mod common;
+
+use common::herald_at as herald;
+
+/// Serves `routes` (path, content type, body) on 127.0.0.1; anything else is a 404.
+/// Returns the base address.
+fn serve(routes: Vec<(&'static str, &'static str, String)>) -> String {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(100) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                    break;
+                }
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            match routes.iter().find(|(p, _, _)| *p == path) {
+                Some((_, kind, body)) => common::respond(
+                    &mut stream,
+                    "200 OK",
+                    &[("Content-Type", (*kind).to_owned())],
+                    body.as_bytes(),
+                ),
+                None => common::respond(&mut stream, "404 Not Found", &[], b"no"),
+            }
+        }
+    });
+    base
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The binary on `store` with `env` set.
+fn herald_env(store: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
+    command
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env_remove("HERALD_STORE")
+        .env_remove("HERALD_CONFIG");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().unwrap()
+}
+
+/// A failing feed's state is printed once, beside the counts when the terminal is wide
+/// enough, else below them (before: cut at 80 columns, then again in full).
+#[test]
+fn feed_list_prints_each_state_once_for_the_terminals_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let add = herald(
+        &store,
+        &["feed", "add", "http://127.0.0.1:9/gone.xml", "--no-check"],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    let fetch = herald(&store, &["fetch"]);
+    assert_eq!(fetch.status.code(), Some(1), "{}", text(&fetch.stdout));
+    for columns in ["80", "300"] {
+        let out = herald_env(&store, &[("COLUMNS", columns)], &["feed", "list"]);
+        let listing = text(&out.stdout);
+        assert_eq!(
+            listing.matches("failed").count(),
+            1,
+            "COLUMNS={columns}:\n{listing}"
+        );
+        let widest = listing.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(
+            widest <= columns.parse().unwrap(),
+            "COLUMNS={columns}:\n{listing}"
+        );
+        let lines = listing.lines().count();
+        if columns == "300" {
+            assert_eq!(lines, 2, "beside the counts:\n{listing}");
+        } else {
+            assert!(lines > 2, "below the counts:\n{listing}");
+        }
+    }
+}
+
+/// `herald fetch --quiet`: nothing on stdout when all went well; a failure on stderr and
+/// exit 1 (before: no such option).
+#[test]
+fn fetch_quiet_prints_only_failures() {
+    let base = serve(vec![(
+        "/rss.xml",
+        "application/rss+xml",
+        fixture("rss.xml"),
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let url = format!("{base}/rss.xml");
+    assert!(
+        herald(&store, &["feed", "add", &url, "--no-check"])
+            .status
+            .success()
+    );
+    let quiet = herald(&store, &["fetch", "--quiet"]);
+    assert!(quiet.status.success(), "{}", text(&quiet.stderr));
+    assert_eq!(text(&quiet.stdout), "");
+    assert_eq!(text(&quiet.stderr), "");
+    let gone = format!("{base}/gone.xml");
+    assert!(
+        herald(&store, &["feed", "add", &gone, "--no-check"])
+            .status
+            .success()
+    );
+    let quiet = herald(&store, &["fetch", "-q"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(text(&quiet.stdout), "");
+    assert!(
+        text(&quiet.stderr).contains("404"),
+        "{}",
+        text(&quiet.stderr)
+    );
+}
+
+/// `HERALD_STORE=` (set but empty) is unset (before: every command exited 2).
+#[test]
+fn an_empty_herald_store_is_unset() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["list"])
+        .env("HERALD_STORE", "")
+        .env("HERALD_CONFIG", "")
+        .env("XDG_DATA_HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("herald/herald.db").exists());
+}
+
+/// A subcommand's help is about the subcommand: the config's long paragraph is only in
+/// `herald --help` (before: under --config in every subcommand's help). `herald man`
+/// names no pages that do not exist, and its NAME line does not say herald twice.
+#[test]
+fn help_and_man_keep_to_what_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let sub = herald(&store, &["feed", "add", "--help"]);
+    assert!(
+        !text(&sub.stdout).contains("[openers]"),
+        "{}",
+        text(&sub.stdout)
+    );
+    let top = herald(&store, &["--help"]);
+    assert!(
+        text(&top.stdout).contains("[openers]"),
+        "{}",
+        text(&top.stdout)
+    );
+    let man = text(&herald(&store, &["man"]).stdout);
+    assert!(!man.contains("(1)\n"), "{man}");
+    assert!(man.contains("herald import"), "{man}");
+    assert!(man.contains("herald \\- Read and search"), "{man}");
+}

@@ -1,0 +1,257 @@
+//! A new user's first week (#28): key flows on the reader's threads against a small
+//! HTTP server on 127.0.0.1 inside the test.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+
+mod common;
+
+use common::{Harness, fixtures, respond};
+
+/// Serves `routes` (path, content type, body) until the test ends; anything else is a
+/// 404. Returns the base address.
+fn serve(routes: Vec<(&'static str, &'static str, String)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(200) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                    break;
+                }
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            match routes.iter().find(|(p, _, _)| *p == path) {
+                Some((_, kind, body)) => respond(
+                    &mut stream,
+                    "200 OK",
+                    &[("Content-Type", (*kind).to_owned())],
+                    body.as_bytes(),
+                ),
+                None => respond(&mut stream, "404 Not Found", &[], b"no"),
+            }
+        }
+    });
+    base
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn words(screen: &str) -> String {
+    screen.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A site naming two feeds, one followed already: the picker marks it; picking the
+/// other fetches that feed alone and the status names it (before: no mark, and
+/// "Fetched: 2 new" without a name).
+#[test]
+fn the_feed_picker_marks_feeds_followed_and_the_fetch_names_the_feed() {
+    let page = r#"<!DOCTYPE html><html><head><title>Site</title>
+        <link rel="alternate" type="application/rss+xml" title="Wire" href="/rss.xml">
+        <link rel="alternate" type="application/atom+xml" title="Desk" href="/atom.xml">
+        </head><body></body></html>"#;
+    let base = serve(vec![
+        ("/", "text/html", page.to_owned()),
+        ("/rss.xml", "application/rss+xml", fixture("rss.xml")),
+        ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
+    ]);
+    let mut h = Harness::new(&fixtures(), 160, 30);
+    h.store.add_feed(&format!("{base}/atom.xml"), None).unwrap();
+    h.keys("a");
+    h.type_text(&format!("{base}/"));
+    h.keys("enter");
+    let screen = words(&h.screen());
+    assert!(screen.contains("2 Valley Desk (followed)"), "{screen}");
+    assert!(!screen.contains("Harbour Wire (followed)"), "{screen}");
+    h.keys("1 enter");
+    let screen = words(&h.screen());
+    assert!(screen.contains("Fetched Harbour Wire: 2 new"), "{screen}");
+}
+
+/// `r` in the list fetches only the feed the list shows (before: only `R`, every feed).
+#[test]
+fn r_refreshes_only_the_feed_shown() {
+    let base = serve(vec![
+        ("/rss.xml", "application/rss+xml", fixture("rss.xml")),
+        ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
+    ]);
+    let mut h = Harness::new(&fixtures(), 160, 30);
+    let wire = h.store.add_feed(&format!("{base}/rss.xml"), None).unwrap();
+    h.store.add_feed(&format!("{base}/atom.xml"), None).unwrap();
+    h.keys("r");
+    assert!(
+        words(&h.screen()).contains("No feed to fetch"),
+        "{}",
+        h.screen()
+    );
+    h.keys("ctrl-r h");
+    // Down the sources pane to the first feed, then into the list.
+    for _ in 0..30 {
+        if h.app.sources.selected_source() == Some(&herald::app::sources::Source::Feed(wire.id)) {
+            break;
+        }
+        h.keys("j");
+    }
+    assert_eq!(
+        h.app.sources.selected_source(),
+        Some(&herald::app::sources::Source::Feed(wire.id)),
+        "{}",
+        h.screen()
+    );
+    h.keys("tab r");
+    let screen = words(&h.screen());
+    assert!(screen.contains("2 new"), "{screen}");
+    let feeds = h.store.feeds().unwrap();
+    let fetched: Vec<_> = feeds.iter().filter(|f| f.last_fetched.is_some()).collect();
+    assert_eq!(fetched.len(), 1, "{feeds:?}");
+    assert_eq!(fetched[0].id, wire.id);
+}
+
+/// `/` reopens the search with its query selected: typing replaces it; an arrow key
+/// keeps it to edit (before: typing appended to the old query).
+#[test]
+fn a_reopened_search_is_replaced_by_typing_or_kept_by_an_arrow() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("/");
+    h.type_text("ferry");
+    h.keys("enter /");
+    h.type_text("tram");
+    h.keys("enter");
+    assert_eq!(h.app.view.text, "tram");
+    h.keys("/ right");
+    h.type_text(" line");
+    h.keys("enter");
+    assert_eq!(h.app.view.text, "tram line");
+    h.keys("/ backspace");
+    h.keys("enter");
+    assert_eq!(h.app.view.text, "tram lin");
+}
+
+/// `T` shows only the unread articles of the list, and says so in its title; again
+/// shows all (before: no such toggle).
+#[test]
+fn t_toggles_unread_only_for_the_list_shown() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("m j m");
+    let all = h.app.list.total;
+    h.keys("T");
+    assert_eq!(h.app.list.total, all - 2);
+    assert!(h.screen().contains("(unread only)"), "{}", h.screen());
+    h.keys("T");
+    assert_eq!(h.app.list.total, all);
+    assert!(!h.screen().contains("(unread only)"), "{}", h.screen());
+    // In a search, the text says it.
+    h.keys("/");
+    h.type_text("ferry");
+    h.keys("enter");
+    let found = h.app.list.total;
+    h.keys("T");
+    assert_eq!(h.app.view.text, "ferry is:unread");
+    assert!(h.app.list.total <= found);
+    h.keys("T");
+    assert_eq!(h.app.view.text, "ferry");
+    assert_eq!(h.app.list.total, found);
+}
+
+/// `D` then `u`: the article is back and selected where it was (before: the cursor
+/// ended one row further down).
+#[test]
+fn undoing_a_delete_selects_the_article_put_back() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("j j");
+    let (row, id) = (h.app.list.selected, h.app.list.selected_row().unwrap().id);
+    h.keys("D");
+    assert_ne!(h.app.list.selected_row().unwrap().id, id);
+    h.keys("u");
+    assert_eq!(h.app.list.selected_row().unwrap().id, id);
+    assert_eq!(h.app.list.selected, row);
+}
+
+/// Renaming the feed the list shows renames the list's title too (before: the old
+/// name stayed).
+#[test]
+fn renaming_the_feed_shown_renames_the_lists_title() {
+    let mut h = Harness::new(&fixtures(), 140, 30);
+    let feed = h
+        .store
+        .add_feed("http://127.0.0.1:9/wire.xml", Some("Old Wire"))
+        .unwrap();
+    h.keys("ctrl-r h");
+    for _ in 0..30 {
+        if h.app.sources.selected_source() == Some(&herald::app::sources::Source::Feed(feed.id)) {
+            break;
+        }
+        h.keys("j");
+    }
+    assert_eq!(h.app.view.name, "Old Wire", "{}", h.screen());
+    h.keys("r ctrl-u");
+    h.type_text("New Wire");
+    h.keys("enter");
+    assert_eq!(h.app.view.name, "New Wire", "{}", h.screen());
+    assert!(h.screen().contains("New Wire"), "{}", h.screen());
+}
+
+/// Deleting the samples (`d y` in the sources pane) leaves an empty store whose list
+/// says to press `a` (before: "Nothing matches."; and after a restart only
+/// `herald import PATH`).
+#[test]
+fn an_empty_store_says_which_key_adds_a_feed() {
+    let samples = herald::domain::samples::articles().unwrap();
+    let mut h = Harness::new(&samples, 120, 30);
+    h.keys("h");
+    for _ in 0..30 {
+        if matches!(
+            h.app.sources.selected_source(),
+            Some(herald::app::sources::Source::Local(_))
+        ) {
+            break;
+        }
+        h.keys("j");
+    }
+    h.keys("d y");
+    assert_eq!(h.store.count().unwrap(), 0);
+    let screen = words(&h.screen());
+    assert!(screen.contains("Press a to add a feed"), "{screen}");
+    assert!(!screen.contains("Nothing matches"), "{screen}");
+}
+
+/// In a locale that is not UTF-8 the reader draws ASCII marks and lines (before: `▶ ● ★
+/// ·` and box lines whatever the locale).
+#[test]
+fn a_locale_that_is_not_utf8_draws_ascii_marks() {
+    use herald::ui::symbols;
+    let symbols = symbols::for_locale(|name| (name == "LC_ALL").then(|| "C".to_owned()));
+    assert_eq!(symbols, symbols::ASCII);
+    // The list and the help (the reader's header, src/ui/reader.rs, keeps its `·`).
+    let mut h = Harness::new(&fixtures(), 100, 30);
+    h.keys("s ?");
+    let theme = herald::ui::theme::Theme {
+        symbols,
+        ..herald::ui::theme::DEFAULT
+    };
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|frame| herald::ui::render(&h.app, &theme, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let screen: String = buffer.content().iter().map(|c| c.symbol()).collect();
+    for mark in ["▶", "●", "★", "│", "─", "┌", "—", "↓"] {
+        assert!(!screen.contains(mark), "{mark} drawn:\n{screen}");
+    }
+    let status = &screen[screen.len() - 100..];
+    assert!(!status.contains('·'), "{status}");
+    assert!(screen.contains("--+"), "an ASCII box:\n{screen}");
+}
