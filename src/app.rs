@@ -19,6 +19,7 @@ mod links;
 pub mod list;
 pub mod marks;
 mod navigate;
+mod overlay;
 pub mod pictures;
 mod pointer;
 pub mod prompt;
@@ -45,18 +46,12 @@ use crate::domain::model::{ArticleId, SavedView, Summary};
 
 pub use effect::Effect;
 pub use list::ArticleList;
+pub use overlay::Overlay;
 pub use prompt::{Prompt, PromptKind};
 pub use reader::Reader;
 pub use report::Report;
 pub use start::{Settings, Start};
 pub use view::View;
-
-/// A pop-up over the panes; keys go to it while it is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlay {
-    Help,
-    FetchLog,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -184,16 +179,6 @@ impl App {
             read_deadline: None,
             last_click: None,
         }
-    }
-
-    /// Whether the help is open over the panes.
-    pub fn help_open(&self) -> bool {
-        self.overlay == Some(Overlay::Help)
-    }
-
-    /// Whether the fetch log is open over the panes (`L`); it scrolls like the help.
-    pub fn log_open(&self) -> bool {
-        self.overlay == Some(Overlay::FetchLog)
     }
 
     /// The keymap context for the current state.
