@@ -721,3 +721,27 @@ fn a_reload_in_the_unread_list_keeps_the_open_article_selected() {
     h.keys("J");
     assert_eq!(title(&h), second[2], "the next one, none skipped");
 }
+
+/// The reader's header names the article's address under the byline, dimmed and cut to
+/// the width, as newsboat's article view starts with `Link:` (#28; it showed none).
+#[test]
+fn the_reader_shows_the_articles_address() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("enter");
+    let url = h
+        .app
+        .reader
+        .as_ref()
+        .unwrap()
+        .article
+        .summary
+        .url
+        .clone()
+        .unwrap();
+    let screen = h.screen();
+    assert!(screen.contains(&format!("Link: {url}")), "{screen}");
+    h.resize(28, 20);
+    let narrow = h.screen();
+    let line = narrow.lines().find(|l| l.contains("Link: ")).unwrap();
+    assert!(line.contains('…'), "cut to the width: {line}");
+}

@@ -11,6 +11,8 @@ use crate::domain::text::{self, Line};
 pub enum LineKind {
     Title,
     Meta,
+    /// The article's address, cut to the width (`Reader::link_line`).
+    Link,
     Blank,
     Body,
     /// One row of a picture: `paragraph` indexes `Reader::pictures`, `start` is the row
@@ -41,6 +43,9 @@ pub struct Reader {
     pub article: Article,
     /// Source · authors · date · reading time, built once when the article opens.
     pub meta: String,
+    /// `Link: ` and the article's address, cut to the width at the last wrap; empty when
+    /// it has none.
+    pub link_line: String,
     pub lines: Vec<ReaderLine>,
     /// The width `lines` were wrapped to.
     pub width: usize,
@@ -103,6 +108,7 @@ impl Reader {
         let mut reader = Reader {
             article,
             meta,
+            link_line: String::new(),
             lines: Vec::new(),
             width: 0,
             top: 0,
@@ -149,6 +155,22 @@ impl Reader {
                 .iter()
                 .map(|l| convert(LineKind::Meta, l)),
         );
+        // The address, as newsboat's article view starts with it: one line, cut to the
+        // width (`y` copies it whole).
+        self.link_line = match &self.article.summary.url {
+            Some(url) => {
+                text::truncate(&format!("Link: {}", text::printable(url)), width).into_owned()
+            }
+            None => String::new(),
+        };
+        if !self.link_line.is_empty() {
+            lines.push(ReaderLine {
+                kind: LineKind::Link,
+                paragraph: 0,
+                start: 0,
+                end: self.link_line.len(),
+            });
+        }
         lines.push(ReaderLine {
             kind: LineKind::Blank,
             paragraph: 0,
@@ -183,6 +205,7 @@ impl Reader {
         let source: &str = match line.kind {
             LineKind::Title => &self.article.summary.title,
             LineKind::Meta => &self.meta,
+            LineKind::Link => &self.link_line,
             LineKind::Blank | LineKind::Picture => return "",
             LineKind::Body => self
                 .article

@@ -82,7 +82,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         }
         let style = match line.kind {
             LineKind::Title => theme.title,
-            LineKind::Meta => theme.meta,
+            LineKind::Meta | LineKind::Link => theme.meta,
             LineKind::Blank | LineKind::Body | LineKind::Picture => theme.body,
         };
         let content = reader.text(line);
