@@ -103,9 +103,13 @@ pub enum Command {
     /// those whose server asked to wait (429 or 503 with Retry-After): they are listed
     /// with the time they may be asked again. After a fetch a feed is due again after its
     /// refresh (the config's `refresh`, default 30m, or `herald feed set ID --refresh 2h`);
-    /// after a failure it waits longer each time, up to a day. Prints what each feed
-    /// brought and the failures with their reasons; exit status 1 when any feed failed
-    /// (the others are stored).
+    /// after a failure it waits longer each time, up to a day. The accounts are synced
+    /// in the same run (every account, or with --due those a refresh after their last
+    /// sync), then the full articles waiting are fetched, retention applied, the new
+    /// articles' pictures kept and the `after_fetch` command run: the one refresh the
+    /// reader's R runs too. Prints what each feed and account brought and the failures
+    /// with their reasons; exit status 1 when any feed or account failed (the others are
+    /// stored).
     #[command(
         after_help = "Examples:\n  herald fetch\n  herald fetch --due          for cron or a systemd timer (see README)\n  herald fetch --jobs 8 --per-host 1"
     )]
