@@ -181,3 +181,27 @@ fn help_and_man_keep_to_what_exists() {
     assert!(man.contains("herald import"), "{man}");
     assert!(man.contains("herald \\- Read and search"), "{man}");
 }
+
+/// `herald import` on an SQLite file (newsboat's cache) points to `--from-newsboat`
+/// (before: "binary data, not an article"); deleting one article says "it", not "them".
+#[test]
+fn messages_say_what_to_do_and_count_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let cache = dir.path().join("cache.db");
+    drop(herald::domain::store::Store::open(&cache).unwrap());
+    let out = herald(&store, &["import", cache.to_str().unwrap()]);
+    assert!(
+        text(&out.stderr).contains("--from-newsboat"),
+        "{}",
+        text(&out.stderr)
+    );
+    let samples = herald(&store, &["--samples", "list"]);
+    assert!(samples.status.success());
+    let out = herald(&store, &["delete", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "Deleted 1 article for good (a refetch does not bring it back)"
+    );
+}

@@ -184,9 +184,11 @@ pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
     if given.json {
         write_json(&done)?;
     } else {
+        let n = done.changed.len();
         outln!(
-            "Deleted {} for good (a refetch does not bring them back)",
-            crate::domain::message::count(done.changed.len(), "article", "articles")
+            "Deleted {} for good (a refetch does not bring {} back)",
+            crate::domain::message::count(n, "article", "articles"),
+            if n == 1 { "it" } else { "them" }
         )?;
     }
     Ok(missing_status(&done.missing))
