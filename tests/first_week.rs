@@ -205,3 +205,37 @@ fn messages_say_what_to_do_and_count_right() {
         "Deleted 1 article for good (a refetch does not bring it back)"
     );
 }
+
+/// `account list --json` gives `last_sync` in RFC 3339 like every other time (before: a
+/// Unix integer).
+#[test]
+fn account_list_json_gives_rfc3339_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let add = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "home",
+            "--kind",
+            "miniflux",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--secret-env",
+            "FIRST_WEEK_TOKEN",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    // As a sync that went well records it.
+    let opened = herald::domain::store::Store::open(&store).unwrap();
+    let id = opened.account("home").unwrap().unwrap().id;
+    opened.record_sync(id, 1_750_000_000, None).unwrap();
+    drop(opened);
+    let list = herald(&store, &["account", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let at = listed[0]["last_sync"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert!(at.parse::<jiff::Timestamp>().is_ok(), "{at}");
+}
