@@ -239,3 +239,32 @@ fn account_list_json_gives_rfc3339_times() {
         .unwrap_or_else(|| panic!("{listed}"));
     assert!(at.parse::<jiff::Timestamp>().is_ok(), "{at}");
 }
+
+/// `view add` with a name in use is refused unless `--replace` (before: replaced
+/// silently).
+#[test]
+fn view_add_refuses_a_name_in_use_unless_replace() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    assert!(
+        herald(&store, &["view", "add", "Boats", "ferry"])
+            .status
+            .success()
+    );
+    let again = herald(&store, &["view", "add", "Boats", "crane"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("--replace"),
+        "{}",
+        text(&again.stderr)
+    );
+    let list = text(&herald(&store, &["view", "list", "--json"]).stdout);
+    assert!(list.contains("\"ferry\""), "{list}");
+    let replaced = herald(&store, &["view", "add", "Boats", "crane", "--replace"]);
+    assert!(replaced.status.success(), "{}", text(&replaced.stderr));
+    let list = text(&herald(&store, &["view", "list", "--json"]).stdout);
+    assert!(
+        list.contains("\"crane\"") && !list.contains("\"ferry\""),
+        "{list}"
+    );
+}
