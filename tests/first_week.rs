@@ -268,3 +268,15 @@ fn view_add_refuses_a_name_in_use_unless_replace() {
         "{list}"
     );
 }
+
+/// `keep_unread` is true unless the config says false (before: false by default, so a
+/// feed's `--max-items` took unread articles); an old config's explicit false stays.
+#[test]
+fn keep_unread_defaults_to_true_and_an_explicit_false_stays() {
+    use herald::cli::config::Config;
+    assert!(Config::default().retention.limits().keep_unread);
+    let unset = Config::parse("[retention]\nmax_items = 10\n").unwrap();
+    assert!(unset.retention.limits().keep_unread);
+    let old = Config::parse("[retention]\nmax_items = 10\nkeep_unread = false\n").unwrap();
+    assert!(!old.retention.limits().keep_unread);
+}

@@ -217,7 +217,11 @@ fn titles(d: &Path, query: &str) -> Vec<String> {
 fn rules_and_retention_act_on_a_fetch_and_nothing_comes_back() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("config.toml"), "[retention]\nmax_items = 5\n").unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        "[retention]\nmax_items = 5\nkeep_unread = false\n",
+    )
+    .unwrap();
     let url = format!("http://127.0.0.1:{}/rss.xml", serve(feed(12)));
     assert!(
         herald(d, &["feed", "add", &url, "--no-check"])
