@@ -280,3 +280,22 @@ fn keep_unread_defaults_to_true_and_an_explicit_false_stays() {
     let old = Config::parse("[retention]\nmax_items = 10\nkeep_unread = false\n").unwrap();
     assert!(!old.retention.limits().keep_unread);
 }
+
+/// `show --json` has the `summary` key the README names (the feed's own text; before:
+/// no such key, though `export` had it).
+#[test]
+fn show_json_has_the_feeds_own_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let file = dir.path().join("one.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"title":"Quay works","summary":"A teaser from the feed.","paragraphs":["The whole article."]}"#,
+    )
+    .unwrap();
+    let out = herald(&store, &["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let show = herald(&store, &["show", "1", "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(shown["summary"], "A teaser from the feed.", "{shown}");
+}
