@@ -299,3 +299,35 @@ fn show_json_has_the_feeds_own_text() {
     let shown: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
     assert_eq!(shown["summary"], "A teaser from the feed.", "{shown}");
 }
+
+/// A fetch counts as new what it stored, not what a delete rule took at once (before:
+/// "2 new" with one of them deleted).
+#[test]
+fn fetch_counts_what_delete_rules_left() {
+    let base = serve(vec![(
+        "/rss.xml",
+        "application/rss+xml",
+        fixture("rss.xml"),
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let url = format!("{base}/rss.xml");
+    assert!(
+        herald(&store, &["feed", "add", &url, "--no-check"])
+            .status
+            .success()
+    );
+    let rule = herald(&store, &["rule", "add", "ferry", "--delete"]);
+    assert!(rule.status.success(), "{}", text(&rule.stderr));
+    let fetch = herald(&store, &["fetch"]);
+    assert!(fetch.status.success(), "{}", text(&fetch.stderr));
+    let out = text(&fetch.stdout);
+    assert!(out.contains("fetched 1 feed: 1 new"), "{out}");
+    assert_eq!(
+        herald::domain::store::Store::open(&store)
+            .unwrap()
+            .count()
+            .unwrap(),
+        1
+    );
+}
