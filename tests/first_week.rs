@@ -331,3 +331,28 @@ fn fetch_counts_what_delete_rules_left() {
         1
     );
 }
+
+/// One install step: `scripts/setup` says what is missing (`--check`) or installs it, and
+/// `.ci/run` and `scripts/with-servers` run it first, so the README's two commands are
+/// enough on a fresh machine (before: with-servers failed without PostgreSQL).
+#[test]
+fn the_install_step_is_one_script_both_entry_points_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let check = Command::new(root.join("scripts/setup"))
+        .arg("--check")
+        .output()
+        .unwrap();
+    assert!(matches!(check.status.code(), Some(0 | 1)), "{check:?}");
+    assert!(
+        text(&check.stdout).starts_with("setup: "),
+        "{}",
+        text(&check.stdout)
+    );
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    assert!(ci.contains("\nscripts/setup\n"), "{ci}");
+    let servers = std::fs::read_to_string(root.join("scripts/with-servers")).unwrap();
+    let setup_at = servers
+        .find("setup\" --check")
+        .expect("with-servers runs setup");
+    assert!(setup_at < servers.find("miniflux-server\" start").unwrap());
+}
