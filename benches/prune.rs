@@ -142,6 +142,8 @@ fn prune_then_fetch(path: &Path) -> anyhow::Result<()> {
     let keep = (stored / FEEDS as usize).saturating_sub(PRUNED / FEEDS as usize);
     let limits = Retention {
         max_items: Some(keep as u32),
+        // The bench's articles are unread: let the limit take them, as before.
+        keep_unread: false,
         ..Retention::default()
     };
     let before = settled(&store, &path)?;

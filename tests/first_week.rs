@@ -181,3 +181,178 @@ fn help_and_man_keep_to_what_exists() {
     assert!(man.contains("herald import"), "{man}");
     assert!(man.contains("herald \\- Read and search"), "{man}");
 }
+
+/// `herald import` on an SQLite file (newsboat's cache) points to `--from-newsboat`
+/// (before: "binary data, not an article"); deleting one article says "it", not "them".
+#[test]
+fn messages_say_what_to_do_and_count_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let cache = dir.path().join("cache.db");
+    drop(herald::domain::store::Store::open(&cache).unwrap());
+    let out = herald(&store, &["import", cache.to_str().unwrap()]);
+    assert!(
+        text(&out.stderr).contains("--from-newsboat"),
+        "{}",
+        text(&out.stderr)
+    );
+    let samples = herald(&store, &["--samples", "list"]);
+    assert!(samples.status.success());
+    let out = herald(&store, &["delete", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "Deleted 1 article for good (a refetch does not bring it back)"
+    );
+}
+
+/// `account list --json` gives `last_sync` in RFC 3339 like every other time (before: a
+/// Unix integer).
+#[test]
+fn account_list_json_gives_rfc3339_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let add = herald(
+        &store,
+        &[
+            "account",
+            "add",
+            "home",
+            "--kind",
+            "miniflux",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--secret-env",
+            "FIRST_WEEK_TOKEN",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    // As a sync that went well records it.
+    let opened = herald::domain::store::Store::open(&store).unwrap();
+    let id = opened.account("home").unwrap().unwrap().id;
+    opened.record_sync(id, 1_750_000_000, None).unwrap();
+    drop(opened);
+    let list = herald(&store, &["account", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let at = listed[0]["last_sync"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert!(at.parse::<jiff::Timestamp>().is_ok(), "{at}");
+}
+
+/// `view add` with a name in use is refused unless `--replace` (before: replaced
+/// silently).
+#[test]
+fn view_add_refuses_a_name_in_use_unless_replace() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    assert!(
+        herald(&store, &["view", "add", "Boats", "ferry"])
+            .status
+            .success()
+    );
+    let again = herald(&store, &["view", "add", "Boats", "crane"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("--replace"),
+        "{}",
+        text(&again.stderr)
+    );
+    let list = text(&herald(&store, &["view", "list", "--json"]).stdout);
+    assert!(list.contains("\"ferry\""), "{list}");
+    let replaced = herald(&store, &["view", "add", "Boats", "crane", "--replace"]);
+    assert!(replaced.status.success(), "{}", text(&replaced.stderr));
+    let list = text(&herald(&store, &["view", "list", "--json"]).stdout);
+    assert!(
+        list.contains("\"crane\"") && !list.contains("\"ferry\""),
+        "{list}"
+    );
+}
+
+/// `keep_unread` is true unless the config says false (before: false by default, so a
+/// feed's `--max-items` took unread articles); an old config's explicit false stays.
+#[test]
+fn keep_unread_defaults_to_true_and_an_explicit_false_stays() {
+    use herald::cli::config::Config;
+    assert!(Config::default().retention.limits().keep_unread);
+    let unset = Config::parse("[retention]\nmax_items = 10\n").unwrap();
+    assert!(unset.retention.limits().keep_unread);
+    let old = Config::parse("[retention]\nmax_items = 10\nkeep_unread = false\n").unwrap();
+    assert!(!old.retention.limits().keep_unread);
+}
+
+/// `show --json` has the `summary` key the README names (the feed's own text; before:
+/// no such key, though `export` had it).
+#[test]
+fn show_json_has_the_feeds_own_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let file = dir.path().join("one.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"title":"Quay works","summary":"A teaser from the feed.","paragraphs":["The whole article."]}"#,
+    )
+    .unwrap();
+    let out = herald(&store, &["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let show = herald(&store, &["show", "1", "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(shown["summary"], "A teaser from the feed.", "{shown}");
+}
+
+/// A fetch counts as new what it stored, not what a delete rule took at once (before:
+/// "2 new" with one of them deleted).
+#[test]
+fn fetch_counts_what_delete_rules_left() {
+    let base = serve(vec![(
+        "/rss.xml",
+        "application/rss+xml",
+        fixture("rss.xml"),
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let url = format!("{base}/rss.xml");
+    assert!(
+        herald(&store, &["feed", "add", &url, "--no-check"])
+            .status
+            .success()
+    );
+    let rule = herald(&store, &["rule", "add", "ferry", "--delete"]);
+    assert!(rule.status.success(), "{}", text(&rule.stderr));
+    let fetch = herald(&store, &["fetch"]);
+    assert!(fetch.status.success(), "{}", text(&fetch.stderr));
+    let out = text(&fetch.stdout);
+    assert!(out.contains("fetched 1 feed: 1 new"), "{out}");
+    assert_eq!(
+        herald::domain::store::Store::open(&store)
+            .unwrap()
+            .count()
+            .unwrap(),
+        1
+    );
+}
+
+/// One install step: `scripts/setup` says what is missing (`--check`) or installs it, and
+/// `.ci/run` and `scripts/with-servers` run it first, so the README's two commands are
+/// enough on a fresh machine (before: with-servers failed without PostgreSQL).
+#[test]
+fn the_install_step_is_one_script_both_entry_points_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let check = Command::new(root.join("scripts/setup"))
+        .arg("--check")
+        .output()
+        .unwrap();
+    assert!(matches!(check.status.code(), Some(0 | 1)), "{check:?}");
+    assert!(
+        text(&check.stdout).starts_with("setup: "),
+        "{}",
+        text(&check.stdout)
+    );
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    assert!(ci.contains("\nscripts/setup\n"), "{ci}");
+    let servers = std::fs::read_to_string(root.join("scripts/with-servers")).unwrap();
+    let setup_at = servers
+        .find("setup\" --check")
+        .expect("with-servers runs setup");
+    assert!(setup_at < servers.find("miniflux-server\" start").unwrap());
+}

@@ -217,7 +217,11 @@ fn titles(d: &Path, query: &str) -> Vec<String> {
 fn rules_and_retention_act_on_a_fetch_and_nothing_comes_back() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("config.toml"), "[retention]\nmax_items = 5\n").unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        "[retention]\nmax_items = 5\nkeep_unread = false\n",
+    )
+    .unwrap();
     let url = format!("http://127.0.0.1:{}/rss.xml", serve(feed(12)));
     assert!(
         herald(d, &["feed", "add", &url, "--no-check"])
@@ -247,7 +251,8 @@ fn rules_and_retention_act_on_a_fetch_and_nothing_comes_back() {
         "{said}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(said.contains("12 new"), "{said}");
+    // 12 items, one deleted by its rule as it arrived: 11 stored, and said so.
+    assert!(said.contains("11 new"), "{said}");
     assert!(said.contains("pruned 5 articles"), "{said}");
     // The newest five stored (0, the hidden 1, 3, 4, 5: 2 was deleted by a rule) and
     // the starred one.

@@ -29,7 +29,7 @@ pub enum AccountCommand {
     /// waiting to be pushed, the last sync and its error
     List {
         /// Print one JSON array of objects (name, kind, url, user, secret_env or
-        /// secret_command, feeds, waiting, last_sync, last_error; times in Unix seconds)
+        /// secret_command, feeds, waiting, last_sync, last_error; times in RFC 3339)
         #[arg(long)]
         json: bool,
     },
@@ -118,7 +118,8 @@ struct Listed {
     secret_command: Option<Vec<String>>,
     feeds: usize,
     waiting: usize,
-    last_sync: Option<i64>,
+    /// RFC 3339, as the other commands' times.
+    last_sync: Option<String>,
     last_error: Option<String>,
 }
 
@@ -197,7 +198,7 @@ fn list(store: &Store, json: bool) -> Result<()> {
             secret_command,
             feeds,
             waiting,
-            last_sync: account.last_sync,
+            last_sync: super::schedule::rfc3339(account.last_sync),
             last_error: account.last_error,
         });
     }
@@ -213,10 +214,8 @@ fn list(store: &Store, json: bool) -> Result<()> {
             (None, Some(args)) => format!("secret from `{}`", args.join(" ")),
             (None, None) => "no secret".into(),
         };
-        let synced = match row.last_sync {
-            Some(at) => jiff::Timestamp::from_second(at)
-                .map(|t| format!("synced {t}"))
-                .unwrap_or_else(|_| "synced".into()),
+        let synced = match &row.last_sync {
+            Some(at) => format!("synced {at}"),
             None => "never synced".into(),
         };
         outln!(

@@ -51,8 +51,14 @@ pub enum ViewCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Save a query as a view (a view of the same name is replaced, keeping its place)
-    Add { name: String, query: String },
+    /// Save a query as a view (a view of the same name is refused unless --replace)
+    Add {
+        name: String,
+        query: String,
+        /// Replace a view of the same name, keeping its place
+        #[arg(long)]
+        replace: bool,
+    },
     /// Rename a view
     Rename { name: String, new_name: String },
     /// Move a view to another place (1 is first, on key 4)
@@ -185,9 +191,11 @@ pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
     if given.json {
         write_json(&done)?;
     } else {
+        let n = done.changed.len();
         outln!(
-            "Deleted {} for good (a refetch does not bring them back)",
-            crate::domain::message::count(done.changed.len(), "article", "articles")
+            "Deleted {} for good (a refetch does not bring {} back)",
+            crate::domain::message::count(n, "article", "articles"),
+            if n == 1 { "it" } else { "them" }
         )?;
         if let Some(freed) = freed {
             outln!("{freed}")?;
@@ -219,7 +227,11 @@ pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
                 }
             }
         }
-        ViewCommand::Add { name, query } => {
+        ViewCommand::Add {
+            name,
+            query,
+            replace,
+        } => {
             if let Err(err) = crate::domain::search::parse(query, Timestamp::now(), false) {
                 errln!("herald: {}", printable(&format!("bad query: {err}")));
                 return Ok(ExitCode::from(2));
@@ -228,8 +240,23 @@ pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
                 !name.trim().is_empty() && !name.chars().any(crate::domain::text::is_unsafe),
                 "a view's name must have some text and no control characters"
             );
+            let taken = store.views()?.into_iter().any(|v| v.name == name.trim());
+            if taken && !replace {
+                errln!(
+                    "herald: {}",
+                    printable(&format!(
+                        "there is already a view named {}; add --replace to replace it",
+                        name.trim()
+                    ))
+                );
+                return Ok(ExitCode::FAILURE);
+            }
             store.save_view(name.trim(), query)?;
-            outln!("Saved the view {}", printable(name.trim()))?;
+            outln!(
+                "{} the view {}",
+                if taken { "Replaced" } else { "Saved" },
+                printable(name.trim())
+            )?;
         }
         ViewCommand::Rename { name, new_name } => {
             anyhow::ensure!(

@@ -130,12 +130,25 @@ impl Default for Refresh {
 
 /// `[retention]`: how long the feeds' articles are kept, unless a feed has its own
 /// limits (`herald feed set FEED --keep-days N --max-items N`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RetentionConfig {
     pub keep_days: Option<RetentionDays>,
     pub max_items: Option<RetentionItems>,
+    /// Unread articles are kept past the limits unless this is set to false.
     pub keep_unread: bool,
+}
+
+/// No limits, and unread articles kept (the safe default; a config that sets
+/// `keep_unread = false` still means false).
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            keep_days: None,
+            max_items: None,
+            keep_unread: true,
+        }
+    }
 }
 
 impl RetentionConfig {

@@ -155,6 +155,10 @@ impl<'a> From<&'a Summary> for JsonSummary<'a> {
 pub(super) struct JsonArticle<'a> {
     #[serde(flatten)]
     summary: JsonSummary<'a>,
+    /// The feed's own text, kept when the body is the full article (`null` when none),
+    /// under the key `export` and `import` use.
+    #[serde(rename = "summary")]
+    feed_text: Option<&'a str>,
     paragraphs: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     links: &'a [String],
@@ -166,6 +170,7 @@ impl<'a> From<&'a Article> for JsonArticle<'a> {
     fn from(a: &'a Article) -> Self {
         JsonArticle {
             summary: JsonSummary::from(&a.summary),
+            feed_text: a.summary_text.as_deref(),
             paragraphs: &a.paragraphs,
             links: &a.links,
             enclosures: a.enclosures.iter().map(JsonEnclosure::from).collect(),

@@ -295,6 +295,7 @@ pub fn fetch_all(
     }
     drop(sender);
     let mut reports = Vec::with_capacity(total);
+    let before = store.last_article_id().ok();
     store.with_rules_deferred(|| {
         while let Ok(first) = results.recv() {
             // The feeds that have arrived meanwhile share one transaction.
@@ -325,6 +326,17 @@ pub fn fetch_all(
     }
     for worker in workers {
         let _ = worker.join();
+    }
+    // "New" counts what is stored: not what a delete rule took at once.
+    if let Some(before) = before {
+        for report in &mut reports {
+            if let Outcome::Stored(counts) = &mut report.outcome
+                && counts.new > 0
+                && let Ok(kept) = store.feed_articles_after(report.feed.id, before)
+            {
+                counts.new = counts.new.min(kept);
+            }
+        }
     }
     reports
 }

@@ -88,6 +88,15 @@ pub fn import_file(
         report("empty file, skipped".into(), false);
         return nothing;
     }
+    if head.starts_with(b"SQLite format 3\0") {
+        report(
+            "an SQLite database, not an article; skipped (newsboat's cache? \
+             herald import --from-newsboat PATH reads it)"
+                .into(),
+            false,
+        );
+        return nothing;
+    }
     if decode::looks_binary(&head) {
         report("binary data, not an article; skipped".into(), false);
         return nothing;

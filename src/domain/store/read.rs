@@ -18,6 +18,26 @@ const ARTICLE_COLUMNS: &str = "articles.id, source, title, authors, published, u
 const ARTICLE_TABLES: &str = "articles JOIN bodies USING (id) LEFT JOIN links USING (id)";
 
 impl Store {
+    /// The highest article id there is (0 for none): what a fetch stores comes after it.
+    pub fn last_article_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// How many of feed `feed`'s articles have ids past `after`: those a fetch stored
+    /// and its rules kept.
+    pub fn feed_articles_after(&self, feed: i64, after: i64) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM articles WHERE feed_id = ?1 AND id > ?2",
+            params![feed, after],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// Newest first, undated last; `limit` rows from `offset`. What a rule hid is left
     /// out (the date index holds `hidden`, so skipping it reads no row).
     pub fn summaries(&self, limit: Option<usize>, offset: usize) -> Result<Vec<Summary>> {

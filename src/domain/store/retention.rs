@@ -15,7 +15,7 @@ use super::Store;
 use crate::domain::model::ArticleId;
 
 /// Limits for every feed without its own (the config's `[retention]`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {
     /// Articles published (or, undated, stored) more than this many days ago go.
     pub keep_days: Option<u32>,
@@ -23,6 +23,17 @@ pub struct Retention {
     pub max_items: Option<u32>,
     /// Unread articles are kept whatever their age or place.
     pub keep_unread: bool,
+}
+
+/// No limits; unread articles kept (as the config's default).
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            keep_days: None,
+            max_items: None,
+            keep_unread: true,
+        }
+    }
 }
 
 /// A feed's own limit: `None` follows the config, `Some(0)` keeps everything.
