@@ -184,6 +184,17 @@ fn the_readers_fetch_prunes_past_a_feeds_limit() {
         .unwrap()
         .ids[0];
     h.store.set_starred(oldest, true).unwrap();
+    // Read: unread articles are kept by default (keep_unread), and this is about the limit.
+    let all = h
+        .store
+        .search(
+            &herald::domain::search::parse("\"quay report\"", jiff::Timestamp::now(), false)
+                .unwrap(),
+            herald::domain::search::Order::Newest,
+        )
+        .unwrap()
+        .ids;
+    h.store.set_read_many(&all, true).unwrap();
     h.store
         .set_feed_retention(feed.id, None, Some(Some(2)))
         .unwrap();
