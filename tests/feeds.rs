@@ -750,6 +750,7 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         new,
         updated,
         failures,
+        ..
     } = done
     else {
         unreachable!()

@@ -506,6 +506,7 @@ mod feeds {
             new: 2,
             updated: 0,
             failures: vec!["Broken: not a feed".into()],
+            pushed: 0,
         });
         assert_eq!(h.app.list.total, 8);
         assert_eq!(h.app.list.selected, 4, "the same article, two rows down");

@@ -59,6 +59,7 @@ fn a_refresh_that_brings_articles_says_so_and_one_under_way_is_not_doubled() {
         new: 3,
         updated: 0,
         failures: Vec::new(),
+        pushed: 0,
     });
     assert_eq!(h.app.status.as_deref(), Some("Fetched: 3 new, 0 updated"));
     h.report(Report::Scheduled(Some(

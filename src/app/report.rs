@@ -94,6 +94,8 @@ pub enum Report {
         new: usize,
         updated: usize,
         failures: Vec<String>,
+        /// Changes the accounts' servers took (a sync pushed them).
+        pushed: usize,
     },
     /// A fetch found no subscriptions: nothing failed, there is nothing to fetch yet.
     NothingToFetch,
@@ -207,15 +209,27 @@ impl App {
                 new,
                 updated,
                 failures,
+                pushed,
             } => {
                 self.fetching = false;
                 // The refresh kept its failures in the store's log: read it again.
                 effects.push(Effect::LoadFetchLog);
-                if self.worth_saying(new, updated, failures.len()) {
+                if self.worth_saying(new, updated + pushed, failures.len()) {
                     let mut message = match self.fetch_name.take() {
                         Some(name) => format!("Fetched {name}: {new} new, {updated} updated"),
                         None => format!("Fetched: {new} new, {updated} updated"),
                     };
+                    if pushed > 0 {
+                        // A sync ran: what it sent is news too.
+                        message.push_str(&format!(
+                            ", {}",
+                            crate::domain::message::count(
+                                pushed,
+                                "change synced",
+                                "changes synced"
+                            )
+                        ));
+                    }
                     if !failures.is_empty() {
                         // A summary: the reasons in full are in the fetch log.
                         let key = self

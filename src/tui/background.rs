@@ -193,6 +193,7 @@ impl Background {
                         new: 0,
                         updated: 0,
                         failures: vec![crate::domain::message::error_chain(&err)],
+                        pushed: 0,
                     },
                     None,
                 ),
@@ -271,6 +272,7 @@ pub fn fetch_with(
         new: summary.new_articles(),
         updated: summary.updated(),
         failures: summary.problems(),
+        pushed: summary.pushed(),
     }
 }
 
