@@ -184,6 +184,16 @@ fn the_readers_fetch_prunes_past_a_feeds_limit() {
         .unwrap()
         .ids[0];
     h.store.set_starred(oldest, true).unwrap();
+    // Read: retention keeps unread articles by default (keep_unread).
+    let all = h
+        .store
+        .search(
+            &herald::domain::search::parse("quay", jiff::Timestamp::now(), false).unwrap(),
+            herald::domain::search::Order::Newest,
+        )
+        .unwrap()
+        .ids;
+    h.store.set_read_many(&all, true).unwrap();
     h.store
         .set_feed_retention(feed.id, None, Some(Some(2)))
         .unwrap();
