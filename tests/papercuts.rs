@@ -281,3 +281,22 @@ fn a_without_a_scheme_subscribes_over_http() {
         h.screen()
     );
 }
+
+/// `V` with the name of a saved view says it replaced it and what it was (before: "Saved
+/// the view", the old query gone without a word).
+#[test]
+fn saving_a_view_over_another_says_so() {
+    let mut h = Harness::new(&fixtures(), 160, 30);
+    for query in ["ferry", "tram"] {
+        h.keys("/");
+        h.type_text(query);
+        h.keys("enter V");
+        h.type_text("Boats");
+        h.keys("enter");
+    }
+    let status = h.app.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("Replaced the view \"Boats\" (it was: ferry)"),
+        "{status}"
+    );
+}
