@@ -300,3 +300,12 @@ fn saving_a_view_over_another_says_so() {
         "{status}"
     );
 }
+
+/// `R` with no feeds says which key adds one (before: only `herald feed add URL`).
+#[test]
+fn fetching_with_no_feeds_says_which_key_adds_one() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("R");
+    let status = h.app.status.clone().unwrap_or_default();
+    assert_eq!(status, "No feeds to fetch yet: press a to add one");
+}
