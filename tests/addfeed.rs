@@ -93,6 +93,7 @@ fn a_sites_address_subscribes_to_its_feed_and_fetches_it() {
         "fetched at once: its article is in the list"
     );
     let status = h.app.status.clone().unwrap_or_default();
+    // The status names the feed fetched (#28).
     assert!(status.contains("Fetched Quay Post: 1 new"), "{status}");
     // The same address again: already subscribed, nothing doubled.
     add(&mut h, &format!("http://127.0.0.1:{port}/"));

@@ -531,7 +531,7 @@ mod feeds {
             let screen = h.screen();
             let bottom = screen.lines().last().unwrap();
             assert!(
-                bottom.contains("herald feed add URL"),
+                bottom.contains("press a to add one"),
                 "at {width}: {bottom}"
             );
         }

@@ -17,6 +17,8 @@ fn serve(routes: Vec<(&'static str, &'static str, String)>) -> String {
     std::thread::spawn(move || {
         for stream in listener.incoming().take(200) {
             let Ok(mut stream) = stream else { continue };
+            // A TLS hello has no line end: answer it after a moment.
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(500)));
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut line = String::new();
             let _ = reader.read_line(&mut line);
@@ -254,4 +256,56 @@ fn a_locale_that_is_not_utf8_draws_ascii_marks() {
     let status = &screen[screen.len() - 100..];
     assert!(!status.contains('·'), "{status}");
     assert!(screen.contains("--+"), "an ASCII box:\n{screen}");
+}
+
+/// `a` with an address without a scheme subscribes (https is tried, then http) (before:
+/// "http: invalid format").
+#[test]
+fn a_without_a_scheme_subscribes_over_http() {
+    let base = serve(vec![(
+        "/notes/feed.xml",
+        "application/rss+xml",
+        fixture("rss.xml"),
+    )]);
+    let bare = base.trim_start_matches("http://").to_owned() + "/notes/feed.xml";
+    let mut h = Harness::new(&fixtures(), 160, 30);
+    h.keys("a");
+    h.type_text(&bare);
+    h.keys("enter");
+    let feeds = h.store.feeds().unwrap();
+    assert_eq!(feeds.len(), 1, "{}", h.screen());
+    assert_eq!(feeds[0].url, format!("http://{bare}"));
+    assert!(
+        words(&h.screen()).contains("Fetched Harbour Wire: 2 new"),
+        "{}",
+        h.screen()
+    );
+}
+
+/// `V` with the name of a saved view says it replaced it and what it was (before: "Saved
+/// the view", the old query gone without a word).
+#[test]
+fn saving_a_view_over_another_says_so() {
+    let mut h = Harness::new(&fixtures(), 160, 30);
+    for query in ["ferry", "tram"] {
+        h.keys("/");
+        h.type_text(query);
+        h.keys("enter V");
+        h.type_text("Boats");
+        h.keys("enter");
+    }
+    let status = h.app.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("Replaced the view \"Boats\" (it was: ferry)"),
+        "{status}"
+    );
+}
+
+/// `R` with no feeds says which key adds one (before: only `herald feed add URL`).
+#[test]
+fn fetching_with_no_feeds_says_which_key_adds_one() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("R");
+    let status = h.app.status.clone().unwrap_or_default();
+    assert_eq!(status, "No feeds to fetch yet: press a to add one");
 }

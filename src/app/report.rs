@@ -201,8 +201,11 @@ impl App {
             Report::NothingToFetch => {
                 self.fetching = false;
                 if !std::mem::take(&mut self.refreshing) {
-                    self.status =
-                        Some("No feeds to fetch yet: add one with herald feed add URL".into());
+                    let add = match self.keymap.key_for(Context::List, &Action::AddFeed) {
+                        Some(key) => format!("press {key} to add one"),
+                        None => "add one with herald feed add URL".into(),
+                    };
+                    self.status = Some(format!("No feeds to fetch yet: {add}"));
                 }
             }
             Report::FetchDone {

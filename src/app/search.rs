@@ -302,19 +302,26 @@ impl App {
                     name: name.clone(),
                     query: self.view.text.clone(),
                 };
-                match self.views.iter().position(|v| v.name == name) {
-                    Some(i) => self.views[i] = saved.clone(),
-                    None => self.views.push(saved.clone()),
-                }
+                let was = match self.views.iter().position(|v| v.name == name) {
+                    Some(i) => Some(std::mem::replace(&mut self.views[i], saved.clone()).query),
+                    None => {
+                        self.views.push(saved.clone());
+                        None
+                    }
+                };
                 let key = self
                     .views
                     .iter()
                     .position(|v| v.name == name)
                     .map(|i| i + 1)
                     .filter(|k| *k <= 9);
+                let what = match &was {
+                    Some(old) => format!("Replaced the view \"{name}\" (it was: {old})"),
+                    None => format!("Saved the view \"{name}\""),
+                };
                 self.status = Some(match key {
-                    Some(k) => format!("Saved the view \"{name}\" on key {k}"),
-                    None => format!("Saved the view \"{name}\" (keys 1-9 are taken)"),
+                    Some(k) => format!("{what} on key {k}"),
+                    None => format!("{what} (keys 1-9 are taken)"),
                 });
                 effects.push(Effect::SaveView(saved));
             }
