@@ -8,10 +8,12 @@
 //!   `codec` compresses bodies, `links` keeps the links apart from them,
 //!   `enclosures` the files an article carries;
 //!   `counts` keeps the article and unread counts, `sources` the same per source.
-//! - `accounts`: sync servers' accounts (never their secrets), and the schema step
-//!   that adds them with the outbox of changes waiting to be pushed; `outbox`: each
-//!   change to an account's article or feed, queued in the change's own transaction;
-//!   `remote`: the server's state written back without queueing it.
+//! - `accounts`: sync servers' accounts (never their secrets); `outbox`: each change
+//!   to an account's article or feed, queued in the change's own transaction;
+//!   `remote`: the server's state written back without queueing it; `entries`: a
+//!   server's entries stored by (account, entry id); `fetch_log`: the failures of
+//!   refreshes, kept. The schema's steps are in `migrations` (and `migrations/`: the
+//!   steps whose SQL lived in these modules before, and the newer ones, frozen).
 //! - `feeds`: subscriptions, and feed items updated in place; `fulltext`: the full
 //!   articles fetched for teaser-only feeds, kept as bodies; `rewrite`: an article's
 //!   content replaced in place, its word indexes with it; `tags`: their tags

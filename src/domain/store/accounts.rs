@@ -8,53 +8,6 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Store;
 
-/// Schema step: accounts, feeds' account and their id on its server, and the outbox of
-/// local changes waiting to be pushed (store/outbox.rs).
-pub(super) const SYNC: &str = r#"
--- Accounts on sync servers (store/accounts.rs). The secret is never stored: secret_env
--- names an environment variable, secret_command is a JSON array (a program and its
--- arguments, run without a shell) whose output is the secret.
-CREATE TABLE accounts (
-    id             INTEGER PRIMARY KEY,
-    name           TEXT NOT NULL UNIQUE,
-    kind           TEXT NOT NULL,
-    url            TEXT NOT NULL,
-    user           TEXT,
-    secret_env     TEXT,
-    secret_command TEXT,
-    -- server time (Unix seconds) up to which changes have been pulled: changed_after
-    synced_until   INTEGER,
-    -- the highest entry id pulled: newer entries are asked for by id
-    last_entry     INTEGER,
-    last_sync      INTEGER,
-    last_error     TEXT,
-    -- when the last sync, whether it worked or not, ended: the next is due a refresh later
-    last_attempt   INTEGER
-);
--- A feed of an account: its id on the account's server (NULL until it exists there).
--- Removing an account keeps its feeds, as local ones.
-ALTER TABLE feeds ADD COLUMN account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL;
-ALTER TABLE feeds ADD COLUMN remote_id TEXT;
-CREATE UNIQUE INDEX feeds_remote ON feeds(account_id, remote_id) WHERE remote_id IS NOT NULL;
--- Local changes to an account's articles and feeds, written in the same transaction as
--- the change, pushed in order by a sync and deleted once the server has them.
--- remote_id is the item's id on the server when the change was made (a removed feed's
--- row is gone by the time it is pushed); value is the url, name or tag of the change.
-CREATE TABLE outbox (
-    id         INTEGER PRIMARY KEY,
-    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-    change     TEXT NOT NULL,
-    article_id INTEGER,
-    feed_id    INTEGER,
-    remote_id  TEXT,
-    value      TEXT,
-    made       INTEGER NOT NULL
-);
-CREATE INDEX outbox_by_account ON outbox(account_id, id);
--- A new read or star change replaces the article's earlier one (store/outbox.rs).
-CREATE INDEX outbox_by_article ON outbox(article_id) WHERE article_id IS NOT NULL;
-"#;
-
 /// The longest account name, in characters.
 pub const MAX_ACCOUNT_NAME: usize = 64;
 

@@ -10,15 +10,6 @@ use super::prepared::Prepared;
 use super::sources::Tally;
 use crate::domain::model::{Article, ArticleId, NewArticle};
 
-/// Schema step: the identities of deleted articles.
-pub(super) const DELETED: &str = r#"
--- Deleted articles' dedup keys (store/delete.rs): an item fetched or imported again with
--- one of these is not stored again.
-CREATE TABLE deleted (
-    dedup_key TEXT PRIMARY KEY
-) WITHOUT ROWID;
-"#;
-
 /// What a delete did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Deleted {

@@ -8,20 +8,6 @@ use rusqlite::{Connection, params};
 
 use crate::domain::enclosure::Enclosure;
 
-/// Schema step: the enclosures table.
-pub(super) const ENCLOSURES: &str = r#"
--- Files attached to articles (store/enclosures.rs), in the feed's order.
-CREATE TABLE enclosures (
-    id       INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    url      TEXT NOT NULL,
-    mime     TEXT,
-    bytes    INTEGER,
-    seconds  INTEGER,
-    PRIMARY KEY (id, position)
-) WITHOUT ROWID;
-"#;
-
 /// Adds the enclosures of the article `id`, inside the caller's transaction.
 pub(super) fn write(tx: &Connection, id: i64, enclosures: &[Enclosure]) -> Result<()> {
     if enclosures.is_empty() {

@@ -9,6 +9,7 @@ use super::codec::{Codec, TRAIN_AT};
 
 mod fetch_log;
 mod identity;
+mod shipped;
 
 /// One step of the schema.
 #[derive(Clone, Copy)]
@@ -70,14 +71,14 @@ const STEPS: &[Step] = &[
         .slow("moving links out of article bodies, once; about 3 s per 10,000 articles"),
     Step::sql(TAGS),
     Step::sql(SCHEDULE),
-    Step::sql(super::sources::SOURCE_COUNTS),
+    Step::sql(shipped::SOURCE_COUNTS),
     Step::sql(FULL_TEXT),
-    Step::sql(super::delete::DELETED),
+    Step::sql(shipped::DELETED),
     Step::rust(super::reindex::body_first)
         .slow("rebuilding the word index smaller, once; about 4 s per 10,000 articles"),
-    Step::sql(super::rules::RULES),
-    Step::sql(super::enclosures::ENCLOSURES),
-    Step::sql(super::accounts::SYNC),
+    Step::sql(shipped::RULES),
+    Step::sql(shipped::ENCLOSURES),
+    Step::sql(shipped::SYNC),
     Step::rust(identity::step),
     Step::sql(fetch_log::FETCH_LOG),
 ];
@@ -814,9 +815,7 @@ mod tests {
         let mut conn = Connection::open(&path).unwrap();
         let before = STEPS
             .iter()
-            .position(
-                |s| matches!(s.work, Work::Sql(sql) if sql == super::super::enclosures::ENCLOSURES),
-            )
+            .position(|s| matches!(s.work, Work::Sql(sql) if sql == super::shipped::ENCLOSURES))
             .unwrap();
         build_at(&mut conn, before as i64);
         conn.execute(
@@ -863,7 +862,7 @@ mod tests {
         let mut conn = Connection::open(&path).unwrap();
         let sync = STEPS
             .iter()
-            .position(|s| matches!(s.work, Work::Sql(sql) if sql == super::super::accounts::SYNC))
+            .position(|s| matches!(s.work, Work::Sql(sql) if sql == super::shipped::SYNC))
             .unwrap();
         build_at(&mut conn, sync as i64);
         conn.execute_batch(

@@ -13,39 +13,6 @@ use crate::domain::model::ArticleId;
 use crate::domain::search::query::nothing_to_search;
 use crate::domain::search::{Query, QueryErrorKind, parse};
 
-/// Schema step: rules, hidden articles, tags given by rules, and retention per feed.
-pub(super) const RULES: &str = r#"
--- Rules (store/rules.rs), applied in `position` order; `caught` counts what each acted on.
-CREATE TABLE rules (
-    id       INTEGER PRIMARY KEY,
-    position INTEGER NOT NULL,
-    query    TEXT NOT NULL,
-    action   TEXT NOT NULL,
-    tag      TEXT,
-    caught   INTEGER NOT NULL DEFAULT 0
-);
--- Hidden by a rule: in no list but `is:hidden`.
-ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
-CREATE TABLE article_tags (
-    id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    tag TEXT NOT NULL,
-    PRIMARY KEY (tag, id)
-) WITHOUT ROWID;
-CREATE INDEX article_tags_of ON article_tags(id);
--- Retention per feed (store/retention.rs): NULL follows the config; 0 keeps everything.
-ALTER TABLE feeds ADD COLUMN keep_days INTEGER;
-ALTER TABLE feeds ADD COLUMN max_items INTEGER;
--- The date index holds `hidden` too, so that lists, which leave hidden articles out,
--- still walk it without reading the table.
-DROP INDEX articles_newest;
-CREATE INDEX articles_newest ON articles(sort_key DESC, id DESC, read, starred, hidden);
--- Whether anything is hidden, without a walk.
-CREATE INDEX articles_hidden ON articles(id) WHERE hidden = 1;
--- A feed's articles by date: retention finds what is past a feed's limits without
--- sorting the feed's rows.
-CREATE INDEX articles_feed_date ON articles(feed_id, sort_key);
-"#;
-
 /// At most this many rules: each is a query per write of new articles.
 pub const MAX_RULES: usize = 1_000;
 

@@ -16,23 +16,6 @@ use rusqlite::{Connection, params};
 
 use super::Store;
 
-/// Schema step: the kept counts, filled from the articles already stored.
-pub(super) const SOURCE_COUNTS: &str = r#"
--- Per-source counts (store/sources.rs): a feed's articles under (its id, ''), articles of
--- no feed under (0, their source). Feed ids start at 1, so 0 is free.
-CREATE TABLE source_counts (
-    feed_id INTEGER NOT NULL,
-    source  TEXT NOT NULL,
-    total   INTEGER NOT NULL,
-    unread  INTEGER NOT NULL,
-    PRIMARY KEY (feed_id, source)
-) WITHOUT ROWID;
-INSERT INTO source_counts (feed_id, source, total, unread)
-    SELECT coalesce(feed_id, 0), CASE WHEN feed_id IS NULL THEN source ELSE '' END,
-           count(*), coalesce(sum(read = 0), 0)
-    FROM articles GROUP BY 1, 2;
-"#;
-
 /// One source's counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceCount {
