@@ -154,13 +154,17 @@ pub(super) fn fetch(agent: &ureq::Agent, feed: &Feed, options: &Options) -> Resu
     })
 }
 
-/// An article's web page, as text: asked for as HTML, refused past `options.max_bytes`
-/// (counted after decompression), a 429 or 503 with Retry-After as [`Refused`], any
-/// other answer but success, or a body that is not HTML, as an error saying which.
-pub(super) fn page(agent: &ureq::Agent, url: &str, options: &Options) -> Result<String> {
-    let mut response = agent
+/// One polite GET of a page or a picture, asking for `accept`: a 429 or 503 with
+/// Retry-After is [`Refused`], any other answer but success an error saying which. The
+/// answer and its content type, lower-cased.
+pub(super) fn get(
+    agent: &ureq::Agent,
+    url: &str,
+    accept: &str,
+) -> Result<(ureq::http::Response<ureq::Body>, String)> {
+    let response = agent
         .get(url)
-        .header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
+        .header("Accept", accept)
         .call()
         .map_err(|err| anyhow!("{err}"))?;
     let status = response.status().as_u16();
@@ -169,7 +173,7 @@ pub(super) fn page(agent: &ureq::Agent, url: &str, options: &Options) -> Result<
             .headers()
             .get(name)
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
+            .map(str::to_ascii_lowercase)
     };
     if (status == 429 || status == 503)
         && let Some(wait) = header("retry-after").and_then(|v| retry_after(&v, Timestamp::now()))
@@ -179,27 +183,53 @@ pub(super) fn page(agent: &ureq::Agent, url: &str, options: &Options) -> Result<
     if !(200..300).contains(&status) {
         return Err(anyhow!("the server answered HTTP {status}"));
     }
-    let kind = header("content-type")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let kind = header("content-type").unwrap_or_default();
+    Ok((response, kind))
+}
+
+/// An answer's body, at most `limit` bytes; past it an error naming `what` and the
+/// limit, then `note`.
+pub(super) fn body_within(
+    response: &mut ureq::http::Response<ureq::Body>,
+    limit: u64,
+    what: &str,
+    note: &str,
+) -> Result<Vec<u8>> {
+    response
+        .body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|err| match err {
+            ureq::Error::BodyExceedsLimit(_) => anyhow!(
+                "{what} is larger than the {} MiB limit{note}",
+                limit / (1024 * 1024)
+            ),
+            other => anyhow!("{other}"),
+        })
+}
+
+/// An article's web page, as text: asked for as HTML, refused past `options.max_bytes`
+/// (counted after decompression), a 429 or 503 with Retry-After as [`Refused`], any
+/// other answer but success, or a body that is not HTML, as an error saying which.
+pub(super) fn page(agent: &ureq::Agent, url: &str, options: &Options) -> Result<String> {
+    let (mut response, kind) = get(
+        agent,
+        url,
+        "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+    )?;
     if !kind.is_empty() && !kind.contains("html") {
         return Err(anyhow!(
             "the address gives {}, not a web page",
             kind.split(';').next().unwrap_or_default().trim()
         ));
     }
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(options.max_bytes)
-        .read_to_vec()
-        .map_err(|err| match err {
-            ureq::Error::BodyExceedsLimit(_) => anyhow!(
-                "the page is larger than the {} MiB limit (counted after decompression)",
-                options.max_bytes / (1024 * 1024)
-            ),
-            other => anyhow!("{other}"),
-        })?;
+    let bytes = body_within(
+        &mut response,
+        options.max_bytes,
+        "the page",
+        " (counted after decompression)",
+    )?;
     Ok(crate::domain::import::decode::decode(&bytes).text)
 }
 

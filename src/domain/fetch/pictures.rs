@@ -9,11 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Result, anyhow};
-use jiff::Timestamp;
 
 use super::Options;
 use super::hosts::{self, Addressed};
-use super::http::{self, Refused, retry_after};
+use super::http::{self, Refused};
 
 /// The largest picture fetched, counted after decompression (or `options.max_bytes`,
 /// when that is smaller).
@@ -87,31 +86,11 @@ pub fn fetch_pictures(
 /// or 503 with Retry-After as [`Refused`], any other answer but success, or a body the
 /// server says is not a picture, as an error saying which.
 fn picture(agent: &ureq::Agent, url: &str, options: &Options) -> Result<Vec<u8>> {
-    let mut response = agent
-        .get(url)
-        .header(
-            "Accept",
-            "image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1",
-        )
-        .call()
-        .map_err(|err| anyhow!("{err}"))?;
-    let status = response.status().as_u16();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_ascii_lowercase)
-    };
-    if (status == 429 || status == 503)
-        && let Some(wait) = header("retry-after").and_then(|v| retry_after(&v, Timestamp::now()))
-    {
-        return Err(Refused { status, wait }.into());
-    }
-    if !(200..300).contains(&status) {
-        return Err(anyhow!("the server answered HTTP {status}"));
-    }
-    let kind = header("content-type").unwrap_or_default();
+    let (mut response, kind) = http::get(
+        agent,
+        url,
+        "image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1",
+    )?;
     if kind.starts_with("text/") || kind.contains("html") {
         return Err(anyhow!(
             "the address gives {}, not a picture",
@@ -119,18 +98,7 @@ fn picture(agent: &ureq::Agent, url: &str, options: &Options) -> Result<Vec<u8>>
         ));
     }
     let limit = options.max_bytes.min(MAX_PICTURE_BYTES);
-    response
-        .body_mut()
-        .with_config()
-        .limit(limit)
-        .read_to_vec()
-        .map_err(|err| match err {
-            ureq::Error::BodyExceedsLimit(_) => anyhow!(
-                "the picture is larger than the {} MiB limit",
-                limit / (1024 * 1024)
-            ),
-            other => anyhow!("{other}"),
-        })
+    http::body_within(&mut response, limit, "the picture", "")
 }
 
 #[cfg(test)]

@@ -71,6 +71,13 @@ pub(super) fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared)
             params![id, urls],
         )?;
     }
+    reindex(tx, id, row)?;
+    Ok(true)
+}
+
+/// Writes article `id`'s entries in both word indexes again from `row`: contentless
+/// indexes take an entry whole, so it is deleted and written anew.
+fn reindex(tx: &rusqlite::Connection, id: i64, row: &Prepared) -> Result<()> {
     tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
     tx.execute(
         "INSERT INTO articles_fts (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -83,7 +90,7 @@ pub(super) fn update_article(tx: &rusqlite::Connection, id: i64, row: &Prepared)
             params![id, cjk[0], cjk[1], cjk[2], cjk[3]],
         )?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Gives every article of feed `feed_id` the source `name`, in the caller's transaction,
@@ -120,18 +127,7 @@ pub(super) fn rename_articles(
             "UPDATE articles SET source = ?2 WHERE id = ?1",
             params![id, name],
         )?;
-        tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
-        tx.execute(
-            "INSERT INTO articles_fts (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, row.title, row.authors, row.source, row.words()],
-        )?;
-        tx.execute("DELETE FROM articles_cjk WHERE rowid = ?1", [id])?;
-        if let Some(cjk) = &row.cjk {
-            tx.execute(
-                "INSERT INTO articles_cjk (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, cjk[0], cjk[1], cjk[2], cjk[3]],
-            )?;
-        }
+        reindex(tx, id.0, &row)?;
     }
     Ok(ids.len())
 }
