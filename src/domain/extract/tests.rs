@@ -128,7 +128,7 @@ fn teasers_and_pages_that_need_javascript_fail_and_say_why() {
 
 #[test]
 fn measuring_is_iterative_and_counts_elements() {
-    let document = scraper::Html::parse_document(
+    let document = crate::domain::import::html::parse::document(
         "<div><p>a</p><p><b>bc</b></p></div><script>let x = 1;</script>",
     );
     // html, head, body, div, p, p, b, script; the text of a and bc.

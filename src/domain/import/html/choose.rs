@@ -15,11 +15,9 @@
 use std::collections::HashSet;
 
 use dom_smoothie::{Config, Readability};
-use ego_tree::NodeId;
-use ego_tree::iter::Edge;
-use scraper::{Html, Node};
 
 use super::convert::{Converted, to_text_at as html_to_text};
+use super::dom::{Edge, Node, NodeId, Tree};
 use super::parse;
 use super::search::{
     article_to_text, bare_words, before, furniture_texts, own_search, own_search_at,
@@ -92,7 +90,7 @@ fn candidate(method: Method, converted: Converted) -> Candidate {
 }
 
 /// The best candidate's text for `page`, and how it was found.
-pub(super) fn best(page: &str, document: &Html, base: Option<&str>) -> (Converted, Method) {
+pub(super) fn best(page: &str, document: &Tree, base: Option<&str>) -> (Converted, Method) {
     let (own, at) = own_search_at(document, base);
     match readability(page, document, base) {
         Ok(mut first) => {
@@ -125,7 +123,7 @@ pub(super) fn best(page: &str, document: &Html, base: Option<&str>) -> (Converte
 }
 
 /// Whether the first prose paragraph of `paragraphs` is written above the element `at`.
-fn above(document: &Html, at: NodeId, paragraphs: &[String]) -> bool {
+fn above(document: &Tree, at: NodeId, paragraphs: &[String]) -> bool {
     let first = paragraphs
         .iter()
         .find(|p| !p.starts_with('#') && word_count(p) >= PROSE_WORDS);
@@ -181,7 +179,7 @@ fn sentence(paragraph: &str) -> bool {
 }
 
 /// The article's text by dom_smoothie, or why herald's own search reads it instead.
-fn readability(page: &str, document: &Html, base: Option<&str>) -> Result<Converted, &'static str> {
+fn readability(page: &str, document: &Tree, base: Option<&str>) -> Result<Converted, &'static str> {
     if page.len() > MAX_READABILITY_BYTES {
         return Err("the page is too large for readability");
     }
@@ -237,9 +235,9 @@ fn readability(page: &str, document: &Html, base: Option<&str>) -> Result<Conver
 
 /// The deepest nesting, the count of elements and the bytes of text outside scripts
 /// and styles of a parsed page, in one iterative pass.
-pub fn measure(document: &Html) -> (usize, usize, usize) {
+pub fn measure(document: &Tree) -> (usize, usize, usize) {
     let (mut depth, mut deepest, mut elements, mut text) = (0usize, 0usize, 0usize, 0usize);
-    for edge in document.tree.root().traverse() {
+    for edge in document.root().traverse() {
         match edge {
             Edge::Open(node) if matches!(node.value(), Node::Element(_)) => {
                 depth += 1;
@@ -251,12 +249,9 @@ pub fn measure(document: &Html) -> (usize, usize, usize) {
             }
             Edge::Open(node) => {
                 if let Node::Text(t) = node.value()
-                    && !node
-                        .parent()
-                        .and_then(|p| p.value().as_element())
-                        .is_some_and(|e| {
-                            matches!(e.name(), "script" | "style" | "noscript" | "template")
-                        })
+                    && !node.parent().and_then(|p| p.as_element()).is_some_and(|e| {
+                        matches!(e.name(), "script" | "style" | "noscript" | "template")
+                    })
                 {
                     text += t.len();
                 }

@@ -19,7 +19,10 @@ use html5ever::tokenizer::{
 };
 use html5ever::tree_builder::{TreeBuilder, TreeSink, create_element};
 use html5ever::{LocalName, QualName, TokenizerResult, local_name, ns};
-use scraper::{Html, HtmlTreeSink};
+
+use dom_query::{Document, NodeId};
+
+use super::dom::Tree;
 
 /// The most elements open at once (plus entries in the active formatting list). Real
 /// pages nest a few dozen deep; the bound keeps each scan of the stack short.
@@ -31,7 +34,7 @@ pub const MAX_OPEN: usize = 512;
 /// 1.4 GB. Pages with articles hold a few thousand.
 pub const MAX_ELEMENTS: usize = 100_000;
 
-type Builder = TreeBuilder<ego_tree::NodeId, HtmlTreeSink>;
+type Builder = TreeBuilder<NodeId, Document>;
 
 /// The tree builder behind a filter that drops start tags past `MAX_OPEN`.
 struct Capped {
@@ -55,9 +58,9 @@ struct Capped {
 struct Counter(Cell<usize>);
 
 impl Tracer for Counter {
-    type Handle = ego_tree::NodeId;
+    type Handle = NodeId;
 
-    fn trace_handle(&self, _node: &ego_tree::NodeId) {
+    fn trace_handle(&self, _node: &NodeId) {
         self.0.set(self.0.get() + 1);
     }
 }
@@ -77,7 +80,7 @@ impl Capped {
 /// How the tree builder has the tokenizer read what follows an HTML element whose content
 /// is raw text. When such a start tag is dropped the filter says the same, or a
 /// `<script>`'s code would be read as markup and become text to read.
-fn raw_text(name: &LocalName) -> Option<TokenSinkResult<ego_tree::NodeId>> {
+fn raw_text(name: &LocalName) -> Option<TokenSinkResult<NodeId>> {
     Some(match *name {
         local_name!("title") | local_name!("textarea") => TokenSinkResult::RawData(RawKind::Rcdata),
         local_name!("style")
@@ -93,7 +96,7 @@ fn raw_text(name: &LocalName) -> Option<TokenSinkResult<ego_tree::NodeId>> {
 }
 
 impl TokenSink for Capped {
-    type Handle = ego_tree::NodeId;
+    type Handle = NodeId;
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Self::Handle> {
         let swallowing = self.swallowing.borrow().clone();
@@ -167,7 +170,7 @@ impl TokenSink for Capped {
     }
 }
 
-fn run(builder: Builder, opts: TokenizerOpts, html: &str) -> Html {
+fn run(builder: Builder, opts: TokenizerOpts, html: &str) -> Document {
     let tokenizer = Tokenizer::new(
         Capped {
             builder,
@@ -186,19 +189,27 @@ fn run(builder: Builder, opts: TokenizerOpts, html: &str) -> Html {
     tokenizer.sink.builder.sink.finish()
 }
 
-/// A whole page, as `Html::parse_document` parses it, with nesting bounded.
-pub fn document(html: &str) -> Html {
-    let sink = HtmlTreeSink::new(Html::new_document());
+/// A whole page, as html5ever parses it by default (scripting on: a `<noscript>`'s
+/// content is raw text), with nesting bounded.
+pub fn document(html: &str) -> Tree {
+    Tree::copy(&parse_document(html))
+}
+
+fn parse_document(html: &str) -> Document {
     run(
-        TreeBuilder::new(sink, Default::default()),
+        TreeBuilder::new(Document::default(), Default::default()),
         TokenizerOpts::default(),
         html,
     )
 }
 
-/// A fragment in a `<body>`, as `Html::parse_fragment` parses it, with nesting bounded.
-pub fn fragment(html: &str) -> Html {
-    let sink = HtmlTreeSink::new(Html::new_fragment());
+/// A fragment in a `<body>`, as html5ever parses it by default, with nesting bounded.
+pub fn fragment(html: &str) -> Tree {
+    Tree::copy(&parse_fragment(html))
+}
+
+fn parse_fragment(html: &str) -> Document {
+    let sink = Document::fragment_sink();
     let context = create_element(
         &sink,
         QualName::new(None, ns!(html), local_name!("body")),
@@ -225,23 +236,35 @@ mod tests {
             "<!-- note -->".repeat(many)
         );
         let tree = fragment(&html);
-        let nodes = tree.tree.nodes().count();
+        let nodes = tree.nodes().count();
         assert!(nodes < 3 * MAX_ELEMENTS, "{nodes} nodes");
-        let text: String = tree.root_element().text().collect();
+        let text: String = tree.root().text().collect();
         assert_eq!(text.matches("tide").count(), many, "every word kept");
         assert!(text.ends_with("Last words"));
     }
 
     #[test]
-    fn below_the_bound_the_tree_is_what_scraper_builds() {
+    fn below_the_bound_the_tree_is_what_html5ever_builds() {
+        use html5ever::tendril::TendrilSink;
+        let body = || QualName::new(None, ns!(html), local_name!("body"));
         let deep = format!("{}<p>Low tide</p>", "<div><b>".repeat(MAX_OPEN / 2 - 8));
         for html in [
             "<p>One<p>Two<ul><li>a<li>b</ul><table><td>cell</table><b><i>x</b>y</i>",
             "<script>let a = '<p>';</script><title>T</title><pre>\n keep</pre>",
             deep.as_str(),
         ] {
-            assert_eq!(fragment(html).html(), Html::parse_fragment(html).html());
-            assert_eq!(document(html).html(), Html::parse_document(html).html());
+            let unbounded = html5ever::parse_fragment(
+                Document::fragment_sink(),
+                Default::default(),
+                body(),
+                Vec::new(),
+                false,
+            )
+            .one(html);
+            assert_eq!(parse_fragment(html).html(), unbounded.html());
+            let unbounded =
+                html5ever::parse_document(Document::default(), Default::default()).one(html);
+            assert_eq!(parse_document(html).html(), unbounded.html());
         }
     }
 
@@ -253,11 +276,7 @@ mod tests {
             "</div>".repeat(2 * MAX_OPEN)
         );
         let tree = fragment(&html);
-        let divs = tree
-            .tree
-            .values()
-            .filter(|n| n.as_element().is_some_and(|e| e.name() == "div"))
-            .count();
+        let divs = tree.elements().filter(|(_, e)| e.name() == "div").count();
         assert!(divs < MAX_OPEN, "{divs} divs");
         let text = crate::domain::import::html::to_text(&html).paragraphs;
         assert_eq!(text, ["Still here", "After"]);
@@ -268,9 +287,8 @@ mod tests {
         // HTML ignores the slash on `<div/>`: the div stays open.
         let html = format!("{}<p>Bottom</p>", "<div/>".repeat(2 * MAX_OPEN));
         let divs = fragment(&html)
-            .tree
-            .values()
-            .filter(|n| n.as_element().is_some_and(|e| e.name() == "div"))
+            .elements()
+            .filter(|(_, e)| e.name() == "div")
             .count();
         assert!(divs < MAX_OPEN, "{divs} divs");
     }
@@ -285,7 +303,6 @@ mod tests {
             );
             let tree = fragment(&html);
             let depth = tree
-                .tree
                 .nodes()
                 .map(|n| n.ancestors().count())
                 .max()
