@@ -14,6 +14,7 @@
 
 use std::collections::HashSet;
 
+use dom_query::Document;
 use dom_smoothie::{Config, Readability};
 
 use super::convert::{Converted, to_text_at as html_to_text};
@@ -71,9 +72,9 @@ pub struct Candidate {
 /// Every candidate for the text of `page` (dom_smoothie's, when the page is within
 /// its bounds, then herald's), scored: what the benchmark reports per page.
 pub fn candidates(page: &str, address: &str) -> Vec<Candidate> {
-    let document = parse::document(page);
+    let (document, parsed) = parse::document(page);
     let mut out = Vec::new();
-    if let Ok(converted) = readability(page, &document, Some(address)) {
+    if let Ok(converted) = readability(page, &document, parsed, Some(address)) {
         out.push(candidate(Method::Readability, converted));
     }
     let own = own_search(&document, Some(address));
@@ -90,9 +91,16 @@ fn candidate(method: Method, converted: Converted) -> Candidate {
 }
 
 /// The best candidate's text for `page`, and how it was found.
-pub(super) fn best(page: &str, document: &Tree, base: Option<&str>) -> (Converted, Method) {
+/// `parsed` is the page as dom_smoothie reads it, the document `document` was copied
+/// from.
+pub(super) fn best(
+    page: &str,
+    document: &Tree,
+    parsed: Document,
+    base: Option<&str>,
+) -> (Converted, Method) {
     let (own, at) = own_search_at(document, base);
-    match readability(page, document, base) {
+    match readability(page, document, parsed, base) {
         Ok(mut first) => {
             // dom_smoothie's retries keep blocks its first pass left out, as bare
             // paragraphs: those whose text is a furniture block's are taken out.
@@ -179,7 +187,12 @@ fn sentence(paragraph: &str) -> bool {
 }
 
 /// The article's text by dom_smoothie, or why herald's own search reads it instead.
-fn readability(page: &str, document: &Tree, base: Option<&str>) -> Result<Converted, &'static str> {
+fn readability(
+    page: &str,
+    document: &Tree,
+    parsed: Document,
+    base: Option<&str>,
+) -> Result<Converted, &'static str> {
     if page.len() > MAX_READABILITY_BYTES {
         return Err("the page is too large for readability");
     }
@@ -204,8 +217,9 @@ fn readability(page: &str, document: &Tree, base: Option<&str>) -> Result<Conver
         .and_then(|b| url::Url::parse(b).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
     let (content, words) = crate::domain::panics::contain(|| {
-        let mut reader = Readability::new(page, base.as_ref().map(url::Url::as_str), Some(config))
-            .map_err(|_| "the page's address is not absolute")?;
+        let mut reader =
+            Readability::with_document(parsed, base.as_ref().map(url::Url::as_str), Some(config))
+                .map_err(|_| "the page's address is not absolute")?;
         reader
             .parse()
             .map(|article| {

@@ -5,11 +5,13 @@
 //! document order, with the links a walk follows (parent, children, siblings). Only
 //! elements and text are kept as such; comments, doctypes and processing
 //! instructions are nodes without content. A `<template>`'s content is its children,
-//! as the walks have always read it.
+//! as the walks have always read it; a `<noscript>`'s is left out (a page is parsed
+//! with scripting off for dom_smoothie, which makes it markup: with scripting on it was
+//! raw text, which no walk read as the page's text).
 
 use dom_query::{Document, NodeData};
 use html5ever::tendril::StrTendril;
-use html5ever::{LocalName, ns};
+use html5ever::{LocalName, local_name, ns};
 
 /// A node's place in its [`Tree`]; ids follow document order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -101,7 +103,11 @@ impl Tree {
                     NodeData::Text { contents } => (Node::Text(contents.clone()), None),
                     _ => (Node::Other, None),
                 };
-                (value, node.first_child, node.next_sibling, template)
+                let first_child = match &value {
+                    Node::Element(e) if e.name == local_name!("noscript") => None,
+                    _ => node.first_child,
+                };
+                (value, first_child, node.next_sibling, template)
             });
             let Some((value, first_child, next_sibling, template)) = read else {
                 continue;
@@ -320,5 +326,18 @@ mod tests {
             }
         }
         assert_eq!((open, depth), (4, 0));
+    }
+
+    #[test]
+    fn what_a_noscript_holds_is_left_out_as_markup_or_raw_text() {
+        let html = "<p>Tide</p><noscript><p>Enable scripts</p><img src=a.png></noscript>";
+        let (page, parsed) = parse::document(html);
+        // dom_smoothie's document has the markup; herald's copy has an empty element.
+        assert_eq!(parsed.select("noscript p").length(), 1);
+        for tree in [page, parse::fragment(html)] {
+            assert_eq!(tree.root().text().collect::<String>(), "Tide");
+            let noscript = tree.elements().find(|(_, e)| e.name() == "noscript");
+            assert!(noscript.is_some_and(|(n, _)| n.first_child().is_none()));
+        }
     }
 }

@@ -341,7 +341,7 @@ mod tests {
             "@graph":[{"@type":"WebSite","name":"Site"},{"@type":["NewsArticle"],
             "headline":"Tide tables","author":[{"@type":"Person","name":"Ana Lima"},"Bo Chen"],
             "datePublished":"2026-03-03T08:00:00Z","url":"https://news.example/tides"}]}</script>"#;
-        let found = linked_data(&super::super::parse::document(page)).unwrap();
+        let found = linked_data(&super::super::parse::document(page).0).unwrap();
         assert_eq!(found.headline.as_deref(), Some("Tide tables"));
         assert_eq!(found.authors, ["Ana Lima", "Bo Chen"]);
         assert_eq!(
@@ -354,6 +354,6 @@ mod tests {
             "[".repeat(100_000),
             "]".repeat(100_000)
         );
-        assert!(linked_data(&super::super::parse::document(&deep)).is_none());
+        assert!(linked_data(&super::super::parse::document(&deep).0).is_none());
     }
 }

@@ -303,7 +303,7 @@ mod tests {
                 vec!["Ana Lima"],
             ),
         ] {
-            let document = super::super::parse::document(page);
+            let document = super::super::parse::document(page).0;
             assert_eq!(head(&document, "x", None).authors, authors, "{page}");
         }
         for name in [
@@ -334,11 +334,11 @@ mod tests {
                 "By Ana Lima",
             ),
         ] {
-            let document = super::super::parse::document(page);
+            let document = super::super::parse::document(page).0;
             let found = first_text(&document, heading).or_else(|| first_text(&document, byline));
             assert_eq!(found.as_deref(), Some(title), "{page}");
         }
-        let empty = super::super::parse::document("<h1> </h1>");
+        let empty = super::super::parse::document("<h1> </h1>").0;
         assert_eq!(first_text(&empty, heading), None);
     }
 }

@@ -17,7 +17,7 @@ use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use html5ever::tree_builder::{TreeBuilder, TreeSink, create_element};
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink, create_element};
 use html5ever::{LocalName, QualName, TokenizerResult, local_name, ns};
 
 use dom_query::{Document, NodeId};
@@ -51,6 +51,9 @@ struct Capped {
     swallowing: RefCell<Option<LocalName>>,
     /// Start tags and comments let through so far, against `MAX_ELEMENTS`.
     made: Cell<usize>,
+    /// Whether the tree builder parses with scripting on, when a `<noscript>`'s content
+    /// is raw text.
+    scripting: bool,
 }
 
 /// Counts the handles the tree builder holds: the open elements, the active formatting
@@ -80,8 +83,9 @@ impl Capped {
 /// How the tree builder has the tokenizer read what follows an HTML element whose content
 /// is raw text. When such a start tag is dropped the filter says the same, or a
 /// `<script>`'s code would be read as markup and become text to read.
-fn raw_text(name: &LocalName) -> Option<TokenSinkResult<NodeId>> {
+fn raw_text(name: &LocalName, scripting: bool) -> Option<TokenSinkResult<NodeId>> {
     Some(match *name {
+        local_name!("noscript") if !scripting => return None,
         local_name!("title") | local_name!("textarea") => TokenSinkResult::RawData(RawKind::Rcdata),
         local_name!("style")
         | local_name!("xmp")
@@ -127,7 +131,7 @@ impl TokenSink for Capped {
                     // `<style>` nest like any other element. Nor does `self_closing`
                     // exempt it: HTML ignores the slash on `<div/>`, which stays open.
                     if self.made.get() >= MAX_ELEMENTS || self.is_full() {
-                        if let Some(result) = raw_text(&tag.name) {
+                        if let Some(result) = raw_text(&tag.name, self.scripting) {
                             if !matches!(result, TokenSinkResult::Plaintext) {
                                 *self.swallowing.borrow_mut() = Some(tag.name.clone());
                             }
@@ -170,9 +174,10 @@ impl TokenSink for Capped {
     }
 }
 
-fn run(builder: Builder, opts: TokenizerOpts, html: &str) -> Document {
+fn run(builder: Builder, opts: TokenizerOpts, scripting: bool, html: &str) -> Document {
     let tokenizer = Tokenizer::new(
         Capped {
+            scripting,
             builder,
             dropped: RefCell::default(),
             full: Cell::new(false),
@@ -189,16 +194,24 @@ fn run(builder: Builder, opts: TokenizerOpts, html: &str) -> Document {
     tokenizer.sink.builder.sink.finish()
 }
 
-/// A whole page, as html5ever parses it by default (scripting on: a `<noscript>`'s
-/// content is raw text), with nesting bounded.
-pub fn document(html: &str) -> Tree {
-    Tree::copy(&parse_document(html))
+/// A whole page, with nesting bounded, parsed once for both readers: herald's tree,
+/// and dom_query's document for dom_smoothie. Parsed as dom_smoothie parses a page, with
+/// scripting off: a `<noscript>`'s content is markup, whose images it unwraps (herald's
+/// tree leaves that content out, as it did when it was raw text).
+pub fn document(html: &str) -> (Tree, Document) {
+    let document = parse_document(html);
+    (Tree::copy(&document), document)
 }
 
 fn parse_document(html: &str) -> Document {
+    let opts = TreeBuilderOpts {
+        scripting_enabled: false,
+        ..TreeBuilderOpts::default()
+    };
     run(
-        TreeBuilder::new(Document::default(), Default::default()),
+        TreeBuilder::new(Document::default(), opts),
         TokenizerOpts::default(),
+        false,
         html,
     )
 }
@@ -220,7 +233,8 @@ fn parse_fragment(html: &str) -> Document {
         initial_state: Some(builder.tokenizer_state_for_context_elem(false)),
         ..TokenizerOpts::default()
     };
-    run(builder, opts, html)
+    // html5ever's default: scripting on.
+    run(builder, opts, true, html)
 }
 
 #[cfg(test)]
@@ -262,8 +276,8 @@ mod tests {
             )
             .one(html);
             assert_eq!(parse_fragment(html).html(), unbounded.html());
-            let unbounded =
-                html5ever::parse_document(Document::default(), Default::default()).one(html);
+            // dom_smoothie's own parse of a page.
+            let unbounded = Document::from(html);
             assert_eq!(parse_document(html).html(), unbounded.html());
         }
     }

@@ -347,7 +347,7 @@ mod tests {
             "<div class=\"comments\"><p>Log in to comment</p></div>\
              <div class=\"social-wrapper\"><p>{long}</p><p>{long}</p><p>The quay reopens.</p></div>"
         );
-        let texts = furniture_texts(&super::super::parse::document(&page));
+        let texts = furniture_texts(&super::super::parse::document(&page).0);
         assert!(texts.contains("log in to comment"));
         assert!(!texts.contains("the quay reopens"), "{texts:?}");
     }
@@ -362,7 +362,7 @@ mod tests {
              <p>{long}</p><p>{long}</p></div></div><footer><p>Short words.</p></footer>\
              </body></html>"
         );
-        let document = super::super::parse::document(&page);
+        let document = super::super::parse::document(&page).0;
         let got = own_search(&document, None);
         assert_eq!(got.paragraphs.len(), 3, "{:?}", got.paragraphs);
         assert!(!got.paragraphs.join(" ").contains("Teaser"));
