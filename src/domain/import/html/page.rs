@@ -27,17 +27,17 @@ fn meta(html: &Tree, names: &[&str]) -> Option<String> {
 }
 
 /// Whether an element is a heading: the first with text gives a page its title.
-fn heading(element: &Element) -> bool {
+fn is_heading(element: &Element) -> bool {
     element.name() == "h1"
 }
 
 /// Whether an element is the page's `<title>`.
-fn title(element: &Element) -> bool {
+fn is_title(element: &Element) -> bool {
     element.name() == "title"
 }
 
 /// Whether an element holds a byline: `[rel=author], .byline, .author`.
-fn byline(element: &Element) -> bool {
+fn holds_byline(element: &Element) -> bool {
     element
         .attr("rel")
         .is_some_and(|r| r.eq_ignore_ascii_case("author"))
@@ -47,7 +47,7 @@ fn byline(element: &Element) -> bool {
 
 /// Whether an element may hold the article's date in its header:
 /// `article header p, .dateline, .date, .byline, .meta`.
-fn dateline(node: NodeRef<'_>, element: &Element) -> bool {
+fn is_dateline(node: NodeRef<'_>, element: &Element) -> bool {
     ["dateline", "date", "byline", "meta"]
         .iter()
         .any(|c| element.has_class(c))
@@ -106,8 +106,8 @@ pub(super) fn head(document: &Tree, fallback_source: &str, address: Option<&str>
     let linked = meta::linked_data(document).unwrap_or_default();
     let title = meta(document, &["og:title", "twitter:title"])
         .or(linked.headline)
-        .or_else(|| first_text(document, heading))
-        .or_else(|| first_text(document, title));
+        .or_else(|| first_text(document, is_heading))
+        .or_else(|| first_text(document, is_title));
     let source = meta(document, &["og:site_name", "application-name"])
         .unwrap_or_else(|| fallback_source.to_owned());
     // Bylines from JSON-LD, the author meta tags and rel=author text; never an address
@@ -120,7 +120,7 @@ pub(super) fn head(document: &Tree, fallback_source: &str, address: Option<&str>
     if authors.is_empty() {
         authors = meta(document, &["author", "article:author", "byl"])
             .filter(|a| !is_address(a))
-            .or_else(|| first_text(document, byline))
+            .or_else(|| first_text(document, holds_byline))
             .map(|a| split_authors(&a))
             .unwrap_or_default();
         authors.retain(|a| !is_address(a));
@@ -216,7 +216,7 @@ pub(super) fn finish(head: Head, mut converted: Converted, document: &Tree) -> O
     if published.is_none() {
         published = document
             .elements()
-            .filter(|&(node, e)| dateline(node, e))
+            .filter(|&(node, e)| is_dateline(node, e))
             .take(8)
             .find_map(|(e, _)| {
                 let text = clean(&e.text().collect::<String>());
@@ -335,10 +335,26 @@ mod tests {
             ),
         ] {
             let document = super::super::parse::document(page).0;
-            let found = first_text(&document, heading).or_else(|| first_text(&document, byline));
+            let found =
+                first_text(&document, is_heading).or_else(|| first_text(&document, holds_byline));
             assert_eq!(found.as_deref(), Some(title), "{page}");
         }
         let empty = super::super::parse::document("<h1> </h1>").0;
-        assert_eq!(first_text(&empty, heading), None);
+        assert_eq!(first_text(&empty, is_heading), None);
+    }
+
+    #[test]
+    fn a_date_is_looked_for_in_an_articles_header_and_dated_blocks() {
+        let (document, _) = super::super::parse::document(
+            "<header><p>a</p></header><article><header><div><p>b</p></div></header>\
+             <p>c</p></article><span class=\"x date\">d</span><span class=Date>e</span>\
+             <i class=dates>f</i><b class=meta>g</b>",
+        );
+        let found: Vec<String> = document
+            .elements()
+            .filter(|&(node, e)| is_dateline(node, e))
+            .map(|(node, _)| node.text().collect())
+            .collect();
+        assert_eq!(found, ["b", "d", "g"]);
     }
 }
