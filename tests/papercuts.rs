@@ -293,3 +293,64 @@ fn fetching_with_no_feeds_says_which_key_adds_one() {
     let status = h.app.status.clone().unwrap_or_default();
     assert_eq!(status, "No feeds to fetch yet: press a to add one");
 }
+
+/// In ASCII mode the reader's byline, its match counter, its scrollbar and the sources
+/// pane's last line are ASCII too (before: `·`, `…`, `║` and `█` whatever the locale).
+#[test]
+fn ascii_mode_reaches_the_byline_the_scrollbar_and_the_sources_overflow() {
+    use herald::ui::symbols;
+    let mut articles = fixtures();
+    let limit = herald::domain::store::MAX_LOCAL_SOURCES;
+    articles.extend((0..=limit).map(|i| herald::domain::model::NewArticle {
+        guid: Some(format!("many-{i}")),
+        source: format!("Outlet {i:04}"),
+        title: format!("Note {i}"),
+        paragraphs: vec!["A short note.".into()],
+        ..Default::default()
+    }));
+    let mut h = Harness::new(&articles, 200, 40);
+    // The long read: its byline has an author, a date and a reading time, and it is
+    // longer than the screen, so the scrollbar shows.
+    h.keys("/");
+    h.type_text("survey boat");
+    h.keys("enter enter");
+    let draw = |theme: &herald::ui::theme::Theme, h: &Harness| {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 40)).unwrap();
+        terminal
+            .draw(|frame| herald::ui::render(&h.app, theme, frame))
+            .unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol().to_owned())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let ascii = herald::ui::theme::Theme {
+        symbols: symbols::ASCII,
+        ..herald::ui::theme::DEFAULT
+    };
+    let unicode = draw(&herald::ui::theme::DEFAULT, &h);
+    assert!(
+        unicode.contains("min read"),
+        "the reader is open:\n{unicode}"
+    );
+    assert!(unicode.contains('·') && unicode.contains('█'), "{unicode}");
+    let screen = draw(&ascii, &h);
+    assert!(screen.contains("min read"), "{screen}");
+    for mark in ["·", "…", "║", "█"] {
+        assert!(!screen.contains(mark), "{mark} drawn:\n{screen}");
+    }
+    assert!(screen.contains('#'), "an ASCII scrollbar thumb:\n{screen}");
+    // The sources pane's overflow line, at the end of its list.
+    h.keys("h h G");
+    let unicode = draw(&herald::ui::theme::DEFAULT, &h);
+    assert!(unicode.contains("… more"), "{unicode}");
+    let screen = draw(&ascii, &h);
+    assert!(screen.contains("... more"), "{screen}");
+    assert!(!screen.contains('…'), "{screen}");
+}
