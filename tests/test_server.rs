@@ -139,3 +139,48 @@ fn a_hang_up_closes_without_an_answer_and_raw_bytes_go_as_they_are() {
     assert_eq!(get(&server, "/gone", ""), "");
     assert_eq!(get(&server, "/raw", ""), "HTTP/1.1 200 OK\r\n\r\nunbounded");
 }
+
+/// Issue #29: one server serves every test. A file that accepts connections of its own
+/// is a second server; the only listeners elsewhere bind to learn a port and let it go.
+#[test]
+fn no_other_file_accepts_connections() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Built from parts so that this file does not name them itself.
+    let needles = [[".acc", "ept()"].concat(), [".inco", "ming()"].concat()];
+    let mut files = Vec::new();
+    let mut folders: Vec<_> = ["src", "tests", "benches"]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(
+        files.len() > 100,
+        "{} files: not the source tree",
+        files.len()
+    );
+    let own = root.join("src/test_server.rs");
+    let servers: Vec<String> = files
+        .iter()
+        .filter(|path| **path != own)
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            needles.iter().any(|n| text.contains(n.as_str()))
+        })
+        .map(|path| path.strip_prefix(root).unwrap().display().to_string())
+        .collect();
+    assert!(
+        servers.is_empty(),
+        "these files serve HTTP on their own; use src/test_server.rs: {servers:?}"
+    );
+    let text = std::fs::read_to_string(&own).unwrap();
+    assert!(needles.iter().any(|n| text.contains(n.as_str())));
+}
