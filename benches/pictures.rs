@@ -235,7 +235,7 @@ fn first_frame() -> anyhow::Result<()> {
         let mut outer = Vec::new();
         let mut rss = 0;
         for run in 0..9 {
-            let (i, o, r) = frame::first_frame_with(
+            let (i, o, r, _) = frame::first_frame_with(
                 &path,
                 dir.path(),
                 run,

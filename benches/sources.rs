@@ -214,7 +214,7 @@ fn main() -> anyhow::Result<()> {
         let mut inner = Vec::new();
         let mut rss = 0;
         for run in 0..11 {
-            let (i, _, r) = frame::first_frame(&path, dir.path(), run, (WIDTH, HEIGHT))?;
+            let (i, _, r, _) = frame::first_frame(&path, dir.path(), run, (WIDTH, HEIGHT))?;
             inner.push(i);
             rss = rss.max(r);
         }

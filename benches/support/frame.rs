@@ -6,14 +6,14 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Starts herald in tmux (`width` x `height`) on `store`, waits for its first-frame report; returns (inner ms,
-/// outer ms, peak RSS KiB).
+/// outer ms, peak RSS KiB, CPU ms of every thread to the first frame).
 #[allow(dead_code)]
 pub fn first_frame(
     store: &Path,
     dir: &Path,
     run: usize,
     size: (u16, u16),
-) -> anyhow::Result<(f64, f64, u64)> {
+) -> anyhow::Result<(f64, f64, u64, f64)> {
     first_frame_with(store, dir, run, size, "")
 }
 
@@ -25,7 +25,7 @@ pub fn first_frame_with(
     run: usize,
     (width, height): (u16, u16),
     arguments: &str,
-) -> anyhow::Result<(f64, f64, u64)> {
+) -> anyhow::Result<(f64, f64, u64, f64)> {
     let report = dir.join(format!("first-frame-{run}.txt"));
     let _ = std::fs::remove_file(&report);
     let socket = format!("herald-suite-{}-{run}", std::process::id());
@@ -77,5 +77,6 @@ pub fn first_frame_with(
         field("first_frame_ms="),
         outer,
         field("peak_rss_kib=") as u64,
+        field("cpu_ms="),
     ))
 }

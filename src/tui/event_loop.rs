@@ -237,7 +237,8 @@ fn report_first_frame(path: &std::ffi::OsStr, app: &App) -> Result<()> {
         .get()
         .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1e3);
     let report = format!(
-        "first_frame_ms={elapsed:.2}\npeak_rss_kib={}\nrows={}\n",
+        "first_frame_ms={elapsed:.2}\ncpu_ms={:.2}\npeak_rss_kib={}\nrows={}\n",
+        super::system::cpu_ms().unwrap_or(0.0),
         super::peak_rss_kib().unwrap_or(0),
         app.list.total
     );

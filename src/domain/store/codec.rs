@@ -38,8 +38,28 @@ const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
 /// The dictionaries of a store: the newest compresses, any of them decompresses.
 #[derive(Default)]
 struct Dictionaries {
-    encoder: Option<(u32, Arc<CDict<'static>>)>,
+    encoder: Option<Arc<Encoder>>,
     decoders: HashMap<u32, Arc<DDict<'static>>>,
+}
+
+/// The newest dictionary, made ready for compressing only when something is compressed:
+/// zstd's compression form of a 112 KiB dictionary holds about a megabyte of tables, which
+/// the reader (it only decompresses) would otherwise pay at start-up, once per
+/// dictionary in the store.
+struct Encoder {
+    id: u32,
+    data: Vec<u8>,
+    ready: std::sync::OnceLock<Option<Arc<CDict<'static>>>>,
+}
+
+impl Encoder {
+    /// `None` only when zstd cannot allocate its tables: bodies are then compressed
+    /// without the dictionary, which `decompress` reads as well.
+    fn cdict(&self) -> Option<Arc<CDict<'static>>> {
+        self.ready
+            .get_or_init(|| CDict::try_create(&self.data, LEVEL).map(Arc::new))
+            .clone()
+    }
 }
 
 #[derive(Clone, Default)]
@@ -89,10 +109,13 @@ impl Codec {
 
     fn add(&self, id: u32, data: &[u8]) -> Result<()> {
         let damaged = || anyhow!("the store's compression dictionary {id} is damaged");
-        let encoder = CDict::try_create(data, LEVEL).ok_or_else(damaged)?;
         let decoder = DDict::try_create(data).ok_or_else(damaged)?;
         if let Ok(mut d) = self.dictionaries.write() {
-            d.encoder = Some((id, Arc::new(encoder)));
+            d.encoder = Some(Arc::new(Encoder {
+                id,
+                data: data.to_vec(),
+                ready: std::sync::OnceLock::new(),
+            }));
             d.decoders.insert(id, Arc::new(decoder));
         }
         Ok(())
@@ -122,7 +145,8 @@ impl Codec {
             .dictionaries
             .read()
             .ok()
-            .and_then(|d| d.encoder.as_ref().map(|(_, e)| Arc::clone(e)));
+            .and_then(|d| d.encoder.clone())
+            .and_then(|encoder| encoder.cdict());
         let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(text.len()));
         let done = with_compressor(|cctx| {
             match &dictionary {
@@ -206,7 +230,7 @@ impl Codec {
         self.dictionaries
             .read()
             .ok()
-            .and_then(|d| d.encoder.as_ref().map(|(id, _)| *id))
+            .and_then(|d| d.encoder.as_ref().map(|e| e.id))
     }
 
     /// Trains a dictionary on the newest stored bodies and on `more` (the texts about to
@@ -453,6 +477,38 @@ mod tests {
         }
         assert!(!reloaded.is_stale(&with_dictionary));
         assert!(reloaded.is_stale(&Codec::default().compress(&texts[0])));
+    }
+
+    /// Reading never makes the compression tables (about a megabyte for a dictionary, and
+    /// the reader's start-up only reads); the first compression does, and uses them.
+    #[test]
+    fn the_compression_tables_wait_for_a_compression() {
+        let conn = store();
+        let codec = Codec::load(&conn).unwrap();
+        for (i, text) in bodies(400).iter().enumerate() {
+            conn.execute(
+                "INSERT INTO bodies (id, body) VALUES (?1, ?2)",
+                rusqlite::params![i as i64, text],
+            )
+            .unwrap();
+        }
+        assert!(codec.train(&conn, &[]).unwrap());
+        let reloaded = Codec::load(&conn).unwrap();
+        let made = |codec: &Codec| {
+            let d = codec.dictionaries.read().unwrap();
+            d.encoder.as_ref().unwrap().ready.get().is_some()
+        };
+        let body: Vec<u8> = conn
+            .query_row("SELECT body FROM bodies WHERE id = 3", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            reloaded.decompress(ValueRef::Blob(&body)).unwrap(),
+            bodies(400)[3]
+        );
+        assert!(!made(&reloaded), "made for a read");
+        let compressed = reloaded.compress(&bodies(400)[5]);
+        assert!(made(&reloaded));
+        assert!(zstd::zstd_safe::get_dict_id_from_frame(&compressed).is_some());
     }
 
     #[test]
