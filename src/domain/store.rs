@@ -103,8 +103,6 @@ pub struct Store {
     codec: Codec,
     /// The article count at which to try training a compression dictionary next.
     train_at: std::cell::Cell<usize>,
-    /// Inside [`Store::batch`]: writes are savepoints of its transaction.
-    batching: std::cell::Cell<bool>,
     /// While a fetch stores its feeds: the rules wait for `apply_pending_rules`.
     rules_deferred: std::cell::Cell<bool>,
     /// Whether `codec` has read the store's dictionaries.

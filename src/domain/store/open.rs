@@ -75,7 +75,6 @@ impl Store {
             path,
             codec,
             train_at: std::cell::Cell::new(codec::TRAIN_AT),
-            batching: std::cell::Cell::new(false),
             rules_deferred: std::cell::Cell::new(false),
             codec_loaded: std::cell::Cell::new(false),
         })

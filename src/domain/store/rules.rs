@@ -266,7 +266,7 @@ impl Store {
             let ids = self.acted_on(&rule.action, stored_query(&rule)?)?;
             if !dry_run {
                 let tx = self.write()?;
-                self.inside_open(|| self.act(&rule, &ids))?;
+                self.act(&rule, &ids)?;
                 tx.commit().context("applying the rule")?;
             }
             runs.push(RuleRun { rule, ids });
@@ -304,7 +304,7 @@ impl Store {
                 let query = checked_query(&rule.query)?;
                 let ids = self.matching_after(&query, after)?;
                 if !ids.is_empty() {
-                    self.inside_open(|| self.act(&rule, &ids))?;
+                    self.act(&rule, &ids)?;
                 }
                 Ok(())
             };

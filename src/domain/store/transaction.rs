@@ -50,9 +50,8 @@ impl Drop for Write<'_> {
     }
 }
 
-/// One of the store's modes (inside a batch, rules deferred) set for a scope and given
-/// back as it was when the scope ends, by a return, an error or a panic alike: a mode left
-/// set would change what every later write means.
+/// The rules' deferral set for a scope and given back as it was when the scope ends,
+/// by a return, an error or a panic alike.
 struct Scoped<'a> {
     mode: &'a std::cell::Cell<bool>,
     was: bool,
@@ -72,12 +71,17 @@ impl Drop for Scoped<'_> {
 }
 
 impl Store {
-    /// Begins a write: a transaction that takes the write lock at once, or, inside
-    /// [`Store::batch`], a savepoint of the batch's transaction. A deferred transaction
-    /// that reads first cannot wait for a lock held by another process: SQLite fails it
-    /// with "database is locked" at its first write, whatever the busy timeout.
+    /// Begins a write: a transaction that takes the write lock at once, or, inside one
+    /// already open on this connection ([`Store::batch`], or a write that runs the
+    /// rules), a savepoint of it. A deferred transaction that reads first cannot wait
+    /// for a lock held by another process: SQLite fails it with "database is locked"
+    /// at its first write, whatever the busy timeout.
+    ///
+    /// Whether a transaction is open is the connection's own state, not a flag of
+    /// ours: only a [`Write`] opens one, and it commits or rolls back however its scope
+    /// ends (a return, an error, a panic), so no mode outlives the work that set it.
     pub(super) fn write(&self) -> Result<Write<'_>> {
-        let nested = self.batching.get();
+        let nested = self.in_transaction();
         let begin = if nested {
             "SAVEPOINT herald_write"
         } else {
@@ -98,24 +102,19 @@ impl Store {
     /// archive each feed's new rows touch index pages all over the file, and one
     /// transaction writes each such page once instead of once per feed.
     pub fn batch<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        if self.batching.get() {
+        if self.in_transaction() {
             return work();
         }
         let tx = self.write()?;
-        let result = {
-            let _batching = Scoped::set(&self.batching, true);
-            work()
-        };
-        let value = result?;
+        let value = work()?;
         tx.commit()?;
         Ok(value)
     }
 
-    /// Runs `work` inside the transaction already open on this connection: the writes
-    /// in it become savepoints of that transaction.
-    pub(super) fn inside_open<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        let _batching = Scoped::set(&self.batching, true);
-        work()
+    /// Whether a transaction is open on this connection: a write begun now is a
+    /// savepoint of it.
+    fn in_transaction(&self) -> bool {
+        !self.conn.is_autocommit()
     }
 
     /// Called inside a write that stored new articles, all with ids above `after`: the
@@ -136,7 +135,7 @@ impl Store {
             )?;
             return Ok(());
         }
-        self.inside_open(|| self.rules_on_new(after))
+        self.rules_on_new(after)
     }
 
     /// Runs `work` with the rules deferred: the writes in it only note their new
@@ -154,7 +153,7 @@ impl Store {
     pub fn apply_pending_rules(&self) -> Result<()> {
         let tx = self.write()?;
         if let Some(after) = self.take_unruled()? {
-            self.with_cache(32, || self.inside_open(|| self.rules_on_new(after)))?;
+            self.with_cache(32, || self.rules_on_new(after))?;
         }
         tx.commit()
             .context("applying the rules to the new articles")
@@ -207,7 +206,7 @@ mod tests {
             store.batch(|| -> Result<()> { panic!("a bug inside a fetch") })
         }));
         assert!(caught.is_err());
-        assert!(!store.batching.get(), "out of the batch");
+        assert!(store.conn.is_autocommit(), "out of the batch");
         let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             store.with_rules_deferred(|| panic!("a bug while deferring"))
         }));
