@@ -38,6 +38,7 @@ mod feeds;
 mod fetch_log;
 mod flags;
 mod fulltext;
+mod handles;
 mod insert;
 mod links;
 mod meta;
@@ -77,6 +78,7 @@ pub use fault::{Fault, hint};
 pub use feeds::{Feed, Removed, UpsertCounts};
 pub use fetch_log::LogEntry;
 pub use fulltext::{FullText, Kept, Waiting};
+pub use handles::{Accounts, Articles, Feeds, Maintenance, Rules, Views};
 pub use insert::ImportCounts;
 pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
 pub use outbox::{Change, Pending};
@@ -101,10 +103,11 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     codec: Codec,
+    // Two caches, not modes: neither changes what a write means. What a write needs
+    // is the connection's own state (a transaction open: a savepoint of it) or comes
+    // with the handle it is made through (`Feeds` deferring the rules).
     /// The article count at which to try training a compression dictionary next.
     train_at: std::cell::Cell<usize>,
-    /// While a fetch stores its feeds: the rules wait for `apply_pending_rules`.
-    rules_deferred: std::cell::Cell<bool>,
     /// Whether `codec` has read the store's dictionaries.
     codec_loaded: std::cell::Cell<bool>,
 }

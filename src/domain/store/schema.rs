@@ -204,11 +204,12 @@ mod vacuum_tests {
                 })
                 .collect();
             store
+                .articles()
                 .import(&articles, crate::domain::store::testing::now())
                 .unwrap();
         }
         assert!(free() > 0, "merging freed pages");
-        store.settle_word_index().unwrap();
+        store.maintenance().settle_word_index().unwrap();
         assert_eq!(free(), 0, "and gave them back");
     }
 }
