@@ -1,8 +1,18 @@
 //! The article store: one SQLite file with a full-text index, every write a transaction.
 //!
+//! `Store` opens a file and runs batches; what a caller does to it goes through a handle
+//! that names its concern: `store.articles()`, `store.feeds()`, `store.accounts()`
+//! (with the outbox and the server's state), `store.rules()`, `store.views()` (saved
+//! views and settings) and `store.maintenance()` (retention, the fetch log, checks and
+//! repairs). `handles` defines them and says which the interactive reader uses and which
+//! only the refresh, import, sync and the command line. No flag changes what a write
+//! means: whether it is a savepoint is the connection's own state, and a fetch that
+//! defers the rules does so through the handle it stores with.
+//!
 //! A map of its parts, in the order a store is opened, written and read:
 //! - `open`: the connection, and making the file a store (or refusing it);
 //!   `schema` tells what a file holds, `migrations` lists the steps that upgrade it.
+//! - `handles`: the groups of the store's surface, above.
 //! - `transaction`: every write an immediate transaction, or a savepoint in a batch.
 //! - `prepared`, `insert`: articles worked out as rows, then added (or removed);
 //!   `codec` compresses bodies, `links` keeps the links apart from them,

@@ -6,7 +6,6 @@
 use anyhow::{Context, Result, bail};
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
 use super::handles::Accounts;
 
 /// The longest account name, in characters.
@@ -418,6 +417,7 @@ impl Accounts<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::store::Store;
 
     pub(crate) fn miniflux(name: &str) -> NewAccount {
         NewAccount {

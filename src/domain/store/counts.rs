@@ -4,7 +4,6 @@
 use anyhow::{Context, Result};
 use rusqlite::{Connection, params};
 
-use super::Store;
 use super::handles::{Articles, Maintenance};
 
 impl Articles<'_> {
@@ -77,13 +76,13 @@ pub(super) fn adjust_counts(conn: &Connection, total: i64, unread: i64) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::domain::model::{ArticleId, NewArticle};
+    use crate::domain::store::Store;
     use crate::domain::store::testing::{article, now};
 
     #[test]
     fn kept_counts_follow_every_write() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let mut batch: Vec<NewArticle> = (0..5).map(|i| article(&format!("A{i}"), None)).collect();
         batch[0].read = true;
         store.articles().import(&batch, now()).unwrap();

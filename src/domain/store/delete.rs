@@ -5,7 +5,6 @@
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
 use super::handles::Articles;
 use super::prepared::Prepared;
 use super::sources::Tally;
@@ -70,7 +69,7 @@ impl Articles<'_> {
     }
 }
 
-/// An article taken out by [`Store::take_out`], with what puts it back as it was.
+/// An article taken out by [`Articles::take_out`], with what puts it back as it was.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TakenOut {
     pub article: Article,
@@ -84,8 +83,8 @@ pub struct TakenOut {
 }
 
 impl Articles<'_> {
-    /// Deletes `ids` as [`Store::delete_many`] does, and returns them whole, so that an
-    /// undo in the same session can put them back ([`Store::put_back`]).
+    /// Deletes `ids` as [`Articles::delete_many`] does, and returns them whole, so that an
+    /// undo in the same session can put them back ([`Articles::put_back`]).
     pub fn take_out(&self, ids: &[ArticleId]) -> Result<Vec<TakenOut>> {
         let mut taken = Vec::new();
         for id in ids {
@@ -193,6 +192,7 @@ impl Articles<'_> {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::now;
 
     fn item(guid: &str) -> NewArticle {

@@ -4,7 +4,6 @@
 use anyhow::{Context, Result};
 use rusqlite::OptionalExtension;
 
-use super::Store;
 use super::handles::Maintenance;
 use crate::domain::model::ArticleId;
 

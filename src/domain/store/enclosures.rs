@@ -207,7 +207,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(exported, [two]);
-        let mut store = store;
+        let store = store;
         store.articles().delete(id).unwrap();
         assert_eq!(stored(&store), 0);
     }

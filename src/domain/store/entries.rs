@@ -18,7 +18,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::handles::{Accounts, RulesOnNew};
 use super::outbox::Change;
-use super::{Feed, Prepared, Store, UpsertCounts};
+use super::{Feed, Prepared, UpsertCounts};
 use crate::domain::model::{ArticleId, NewArticle};
 
 /// An entry as a sync hands it to the store: its id on the server, and the article.

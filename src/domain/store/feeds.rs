@@ -6,8 +6,8 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
+use super::Prepared;
 use super::handles::Feeds;
-use super::{Prepared, Store};
 use crate::domain::model::NewArticle;
 
 /// A subscription.
@@ -193,7 +193,7 @@ impl Feeds<'_> {
         self.upsert_scoped(scope, articles, added, full_text)
     }
 
-    /// As [`Store::upsert`] for a feed file imported from disk, which has no
+    /// As [`Feeds::upsert`] for a feed file imported from disk, which has no
     /// subscription: its items are matched only among the items of the same feed
     /// document, told by `identity` (its link, else its title), so two files' items with
     /// the same guid stay two articles.
@@ -349,6 +349,7 @@ pub(crate) fn feed_scope(url: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::model::ArticleId;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::{article, fts_hits, now};
 
     fn item(guid: Option<&str>, url: Option<&str>, title: &str, source: &str) -> NewArticle {

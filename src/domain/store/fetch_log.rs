@@ -6,7 +6,6 @@
 use anyhow::{Context, Result};
 use rusqlite::params;
 
-use super::Store;
 use super::handles::Maintenance;
 
 /// The most entries kept for one feed.
@@ -69,6 +68,7 @@ impl Maintenance<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::store::Store;
 
     #[test]
     fn the_log_is_bounded_per_feed_and_in_all() {

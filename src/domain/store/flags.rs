@@ -5,7 +5,6 @@
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
 use super::counts::adjust_counts;
 use super::handles::Articles;
 use super::sources::Tally;

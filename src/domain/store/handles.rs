@@ -9,15 +9,23 @@
 //! to the store so that they reach the connection and the helpers every concern shares
 //! (`write`, the codec).
 //!
-//! Who uses which (ARCHITECTURE.md has the same list):
-//! - the reader (`tui/effects.rs`, `tui/writer.rs`, `tui/worker.rs`): [`Articles`] (rows,
-//!   an article, marks, positions, search, deletion and undo, per-source counts),
-//!   [`Views`], [`Rules`] (editing them), [`Feeds`] (subscribing, renaming, tags, the
-//!   sources pane's counts), [`Maintenance`] only to read the fetch log, and
-//!   [`Store::data_version`];
-//! - only the refresh, import, sync and the command line: [`Accounts`] (accounts, the
-//!   outbox, the server's state), [`Feeds`]' storing of items and scheduling,
-//!   [`Articles`]' bulk import, and [`Maintenance`]'s retention, checks and repairs.
+//! Who uses which (ARCHITECTURE.md has the same list). The interactive reader
+//! (`tui/effects.rs`, `tui/writer.rs`, `tui/worker.rs`) uses:
+//! - [`Articles`]: rows, an article, counts, search, marks and positions, deleting and
+//!   putting back, the per-source counts and removing a local source;
+//! - [`Feeds`]: listing, adding, renaming, removing, tags, when the next is due;
+//! - [`Rules`]: adding one, its preview, what they tag and whether any hides;
+//! - [`Views`]: listing and saving views, a setting;
+//! - [`Accounts`]: reading only (the list, per-account counts, a feed's account, when
+//!   the next sync is due);
+//! - [`Maintenance`]: the fetch log only (reading it, and logging a failed subscribe);
+//! - [`Store::data_version`], to notice another process's writes.
+//!
+//! Only the refresh, import, sync and the command line use the rest: storing feed items
+//! (`Feeds::upsert`, [`Feeds::deferring_rules`]), recording fetches and scheduling,
+//! importing files (`Articles::import`), the full-text queue, every write of
+//! [`Accounts`] (the outbox, the server's feeds, folders, entries and flags),
+//! `Rules::apply_pending`, and [`Maintenance`]'s retention, checks and repairs.
 
 use std::ops::Deref;
 

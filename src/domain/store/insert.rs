@@ -37,7 +37,7 @@ impl Articles<'_> {
         self.import_prepared(&rows, added)
     }
 
-    /// As [`Store::import`], for rows prepared in advance (on another thread, in a bulk
+    /// As [`Articles::import`], for rows prepared in advance (on another thread, in a bulk
     /// import), so that the writer does nothing but write.
     pub fn import_prepared(&self, rows: &[Prepared], added: Timestamp) -> Result<ImportCounts> {
         let tx = self.write()?;
@@ -243,7 +243,7 @@ mod tests {
     /// found by a search for a word of theirs, and gone with their article.
     #[test]
     fn links_are_kept_as_data_and_found_by_search() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let mut a = article("With links", None);
         a.links = vec![
             "https://harbour.example/timetable".into(),
@@ -281,7 +281,7 @@ mod tests {
 
     #[test]
     fn full_text_index_follows_the_table() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let mut a = article("Harbour report", None);
         a.paragraphs = vec!["Die Fähre nach Ägypten fährt.".into()];
         store.articles().import(&[a], now()).unwrap();

@@ -12,7 +12,6 @@
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, params};
 
-use super::Store;
 use super::handles::Accounts;
 use crate::domain::model::ArticleId;
 
@@ -190,7 +189,7 @@ impl Accounts<'_> {
         self.pending_after(account_id, 0, limit)
     }
 
-    /// As [`Store::pending`], for the changes after outbox id `after` (a push goes on
+    /// As [`Accounts::pending`], for the changes after outbox id `after` (a push goes on
     /// past a change the server refused, which stays).
     pub fn pending_after(&self, account_id: i64, after: i64, limit: usize) -> Result<Vec<Pending>> {
         let mut stmt = self.conn.prepare_cached(
@@ -242,6 +241,7 @@ impl Accounts<'_> {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use crate::domain::store::{AccountKind, NewAccount, SecretSource};
     use jiff::Timestamp;
 

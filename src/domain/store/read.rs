@@ -7,7 +7,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::handles::Articles;
-use super::{PARAGRAPH_BREAK, Store, links};
+use super::{PARAGRAPH_BREAK, links};
 use crate::domain::model::{Article, ArticleId, Position, Published, Summary};
 
 const SUMMARY_COLUMNS: &str = "articles.id, source, title, authors, published, url, read, starred";
@@ -197,6 +197,7 @@ fn split_paragraphs(body: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use crate::domain::store::codec;
     use crate::domain::store::prepared::body_of;
     use crate::domain::store::testing::{article, now};

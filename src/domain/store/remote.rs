@@ -7,10 +7,10 @@ use std::collections::HashSet;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::Feed;
 use super::counts::adjust_counts;
 use super::handles::Accounts;
 use super::sources::Tally;
-use super::{Feed, Store};
 use crate::domain::model::ArticleId;
 
 /// An article of an account as a sync compares it with the server.

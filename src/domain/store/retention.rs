@@ -11,7 +11,6 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::params;
 
-use super::Store;
 use super::handles::{Feeds, Maintenance};
 use crate::domain::model::ArticleId;
 
@@ -216,6 +215,7 @@ mod tests {
     use super::*;
     use crate::domain::model::{NewArticle, Published};
     use crate::domain::store::RuleAction;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::now;
 
     const DAY: i64 = 86_400;

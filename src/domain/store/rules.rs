@@ -8,7 +8,6 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
 use super::handles::Rules;
 use crate::domain::model::ArticleId;
 use crate::domain::search::query::nothing_to_search;
@@ -408,6 +407,7 @@ mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
     use crate::domain::search::Order;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::now;
 
     fn item(guid: &str, source: &str, title: &str, body: &str) -> NewArticle {

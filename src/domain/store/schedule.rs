@@ -10,7 +10,6 @@ use anyhow::{Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
 use super::feeds::{Feed, feed_from_row};
 use super::handles::Feeds;
 
@@ -99,7 +98,7 @@ impl Feeds<'_> {
 
     /// The feeds due at `now`: those whose next fetch has come (never-fetched ones
     /// included) and whose server's Retry-After has passed. An account's feeds are its
-    /// server's to fetch: the account is due instead ([`Store::accounts_due`]).
+    /// server's to fetch: the account is due instead (`Accounts::accounts_due`).
     pub fn due_feeds(&self, now: Timestamp) -> Result<Vec<Feed>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "{COLUMNS} WHERE coalesce(next_due, 0) <= ?1 AND coalesce(retry_after, 0) <= ?1
@@ -111,7 +110,7 @@ impl Feeds<'_> {
 
     /// When the next local feed falls due (in the past when one is due already); `None`
     /// without local subscriptions. A reader sleeps until then, or until an account is
-    /// due ([`Store::next_sync_at`]).
+    /// due (`Accounts::next_sync_at`).
     pub fn next_due_at(&self) -> Result<Option<Timestamp>> {
         let at: Option<i64> = self.conn.query_row(
             "SELECT min(max(coalesce(next_due, 0), coalesce(retry_after, 0))) FROM feeds
@@ -192,6 +191,7 @@ pub fn parse_refresh(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::store::Store;
 
     const HALF_HOUR: Duration = Duration::from_secs(1800);
 

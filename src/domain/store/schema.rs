@@ -118,7 +118,7 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
     // the full-text index's segments.
     conn.pragma_update(None, "page_size", 16384)?;
     // Also only while the file is new: free pages can be given back to the disk without
-    // rewriting the file (see `Store::settle_word_index`).
+    // rewriting the file (see `Maintenance::settle_word_index`).
     conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     // Off while upgrading (it cannot change inside a transaction): a step may rebuild a
     // table others refer to, and dropping the old one must not set their references to

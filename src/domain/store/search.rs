@@ -3,7 +3,6 @@
 use anyhow::{Context, Result};
 use rusqlite::types::Value;
 
-use super::Store;
 use super::clause::Clause;
 use super::handles::Articles;
 use crate::domain::model::{ArticleId, Summary};
@@ -329,6 +328,7 @@ mod tests {
     use super::*;
     use crate::domain::model::{NewArticle, Published};
     use crate::domain::search::parse;
+    use crate::domain::store::Store;
 
     fn store() -> Store {
         let store = Store::open_in_memory().unwrap();

@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, params};
 
-use super::Store;
 use super::handles::{Articles, Maintenance};
 
 /// One source's counts.
@@ -172,6 +171,7 @@ impl Maintenance<'_> {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::now;
 
     fn article(guid: &str, source: &str) -> NewArticle {
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn kept_counts_follow_every_kind_of_write() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         store
             .articles()
             .import(

@@ -4,7 +4,6 @@
 use anyhow::Result;
 use jiff::Timestamp;
 
-use super::Store;
 use super::accounts::Account;
 use super::handles::Accounts;
 
@@ -59,6 +58,7 @@ impl Accounts<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::store::Store;
     use crate::domain::store::{AccountKind, NewAccount, SecretSource};
     use std::time::Duration;
 

@@ -4,7 +4,6 @@
 use anyhow::{Context, Result, bail};
 use rusqlite::params;
 
-use super::Store;
 use super::handles::Feeds;
 
 /// The longest tag, in characters.
@@ -113,6 +112,7 @@ impl Feeds<'_> {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use jiff::Timestamp;
 
     #[test]
