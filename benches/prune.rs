@@ -175,7 +175,8 @@ fn prune_then_fetch(path: &Path) -> anyhow::Result<()> {
 
     // As many new items fetched: 500 feeds of 100.
     let feeds: Arc<Vec<String>> = Arc::new((0..daily::FEEDS).map(daily::feed_xml).collect());
-    let port = daily::serve(feeds, Arc::new(AtomicBool::new(false)), FETCHED_FEEDS);
+    let site = daily::serve(feeds, Arc::new(AtomicBool::new(false)), FETCHED_FEEDS);
+    let port = site.port();
     for i in 0..FETCHED_FEEDS {
         store
             .feeds()

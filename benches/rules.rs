@@ -152,11 +152,12 @@ fn main() -> anyhow::Result<()> {
     ];
 
     let feeds: Arc<Vec<String>> = Arc::new((0..daily::FEEDS).map(daily::feed_xml).collect());
-    let port = daily::serve(
+    let site = daily::serve(
         feeds,
         Arc::new(AtomicBool::new(false)),
         sets.len() * TRIALS * daily::FEEDS,
     );
+    let port = site.port();
     let mut results: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); sets.len()];
     for trial in 0..TRIALS {
         for (k, (name, rules)) in sets.iter().enumerate() {

@@ -151,7 +151,8 @@ fn choose_sources(store: &Store) -> anyhow::Result<()> {
 /// Keys down the list while another connection fetches 50 feeds into the store.
 fn keys_during_fetch(path: &std::path::Path) -> anyhow::Result<()> {
     let feeds: Arc<Vec<String>> = Arc::new((0..daily::FEEDS).map(daily::feed_xml).collect());
-    let port = daily::serve(feeds, Arc::new(AtomicBool::new(false)), daily::FEEDS * 2);
+    let site = daily::serve(feeds, Arc::new(AtomicBool::new(false)), daily::FEEDS * 2);
+    let port = site.port();
     let store = Store::open(path)?;
     for n in 0..daily::FEEDS {
         store

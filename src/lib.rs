@@ -20,3 +20,7 @@ pub mod cli;
 pub mod domain;
 pub mod tui;
 pub mod ui;
+
+// The loopback HTTP server of the tests and benchmarks; in the tests only.
+#[cfg(test)]
+pub(crate) mod test_server;

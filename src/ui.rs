@@ -83,6 +83,8 @@ pub fn title_bar(
     let mark = if focused { theme.symbols.focus() } else { "  " };
     let text = theme.symbols.text(text);
     let text = text.as_ref();
+    let right = theme.symbols.text(right);
+    let right = right.as_ref();
     let width = usize::from(bar.width);
     let right_width = text::width(right);
     let left = text::truncate(text, width.saturating_sub(right_width + 3)).into_owned();

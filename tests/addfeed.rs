@@ -3,10 +3,8 @@
 
 mod common;
 
-use std::io::Read;
-use std::net::TcpListener;
-
-use common::{Harness, fixtures, respond};
+use common::server::{Answer, Script, Server};
+use common::{Harness, fixtures};
 
 fn rss(title: &str, item: &str) -> String {
     format!(
@@ -18,60 +16,55 @@ fn rss(title: &str, item: &str) -> String {
 }
 
 /// A site: `/` names one feed, `/two` names two, the feeds, and 404 for the rest.
-fn serve() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(200) {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let n = stream.read(&mut request).unwrap_or(0);
-            let line = String::from_utf8_lossy(&request[..n]);
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            let link = |href: &str, title: &str| {
+fn serve() -> Server {
+    let link = |href: &str, title: &str| {
+        format!(
+            "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"{title}\" href=\"{href}\">"
+        )
+    };
+    Script::new()
+        .limit(200)
+        .at(
+            "/",
+            Answer::typed(
+                "text/html",
                 format!(
-                    "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"{title}\" href=\"{href}\">"
-                )
-            };
-            let (status, kind, body) = match path.as_str() {
-                "/" => (
-                    "200 OK",
-                    "text/html",
-                    format!(
-                        "<html><head>{}</head><body>Quay</body></html>",
-                        link("/feed.xml", "Quay Post")
-                    ),
+                    "<html><head>{}</head><body>Quay</body></html>",
+                    link("/feed.xml", "Quay Post")
                 ),
-                "/two" => (
-                    "200 OK",
-                    "text/html",
-                    format!(
-                        "<html><head>{}{}</head><body>Quay</body></html>",
-                        link("/feed.xml", "Quay Post"),
-                        link("/other.xml", "Quay Notices")
-                    ),
+            ),
+        )
+        .at(
+            "/two",
+            Answer::typed(
+                "text/html",
+                format!(
+                    "<html><head>{}{}</head><body>Quay</body></html>",
+                    link("/feed.xml", "Quay Post"),
+                    link("/other.xml", "Quay Notices")
                 ),
-                "/feed.xml" => (
-                    "200 OK",
-                    "application/rss+xml",
-                    rss("Quay Post", "Crane back in service"),
-                ),
-                "/other.xml" => (
-                    "200 OK",
-                    "application/rss+xml",
-                    rss("Quay Notices", "Berth four closed"),
-                ),
-                _ => ("404 Not Found", "text/plain", "not here".to_owned()),
-            };
-            respond(
-                &mut stream,
-                status,
-                &[("Content-Type", kind.to_owned())],
-                body.as_bytes(),
-            );
-        }
-    });
-    port
+            ),
+        )
+        .at(
+            "/feed.xml",
+            Answer::typed(
+                "application/rss+xml",
+                rss("Quay Post", "Crane back in service"),
+            ),
+        )
+        .at(
+            "/other.xml",
+            Answer::typed(
+                "application/rss+xml",
+                rss("Quay Notices", "Berth four closed"),
+            ),
+        )
+        .otherwise(|_| {
+            Answer::new(404)
+                .header("Content-Type", "text/plain")
+                .body("not here")
+        })
+        .start()
 }
 
 fn add(h: &mut Harness, address: &str) {
@@ -82,7 +75,8 @@ fn add(h: &mut Harness, address: &str) {
 
 #[test]
 fn a_sites_address_subscribes_to_its_feed_and_fetches_it() {
-    let port = serve();
+    let site = serve();
+    let port = site.port();
     let mut h = Harness::new(&fixtures(), 120, 30);
     add(&mut h, &format!("http://127.0.0.1:{port}/"));
     let feeds = h.store.feeds().list().unwrap();
@@ -109,7 +103,8 @@ fn a_sites_address_subscribes_to_its_feed_and_fetches_it() {
 
 #[test]
 fn several_feeds_are_offered_by_number() {
-    let port = serve();
+    let site = serve();
+    let port = site.port();
     let mut h = Harness::new(&fixtures(), 120, 30);
     add(&mut h, &format!("http://127.0.0.1:{port}/two"));
     assert!(
@@ -140,7 +135,8 @@ fn several_feeds_are_offered_by_number() {
 
 #[test]
 fn an_address_with_no_feed_adds_nothing_and_says_why() {
-    let port = serve();
+    let site = serve();
+    let port = site.port();
     let mut h = Harness::new(&fixtures(), 120, 30);
     add(&mut h, &format!("http://127.0.0.1:{port}/missing"));
     assert!(h.store.feeds().list().unwrap().is_empty());

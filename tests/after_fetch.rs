@@ -2,9 +2,11 @@
 //! through a shell, with the counts in its arguments and environment and the new titles
 //! in its environment, however hostile they are.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Command;
+
+mod common;
+
+use common::server::{Answer, Script, Server};
 
 const HOSTILE: &[&str] = &[
     "$(touch PWNED)",
@@ -12,40 +14,29 @@ const HOSTILE: &[&str] = &[
     "it's \"quoted\" | tee PWNED &amp; more",
 ];
 
-fn serve() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(20) {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let mut body = String::from(
-                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Quay</title>",
-            );
-            for (i, title) in HOSTILE.iter().enumerate() {
-                let title = title
-                    .replace('&', "&amp;")
-                    .replace('<', "&lt;")
-                    .replace('"', "&quot;");
-                body.push_str(&format!(
-                    "<item><guid>h{i}</guid><title>{title}</title><description>Text.</description></item>"
-                ));
-            }
-            body.push_str("</channel></rss>");
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
+fn serve() -> Server {
+    let mut body =
+        String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Quay</title>");
+    for (i, title) in HOSTILE.iter().enumerate() {
+        let title = title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('"', "&quot;");
+        body.push_str(&format!(
+            "<item><guid>h{i}</guid><title>{title}</title><description>Text.</description></item>"
+        ));
+    }
+    body.push_str("</channel></rss>");
+    Script::new()
+        .limit(20)
+        .otherwise(move |_| Answer::typed("application/rss+xml", body.clone()))
+        .start()
 }
 
 #[test]
 fn the_command_runs_without_a_shell_and_hostile_titles_stay_data() {
-    let port = serve();
+    let site = serve();
+    let port = site.port();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     let recorder = dir.path().join("record");

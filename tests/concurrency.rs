@@ -2,14 +2,15 @@
 //! beside the open reader, an import started while another runs, two of them creating
 //! the same new store. Every one must succeed, and nothing may be lost or counted twice.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+mod common;
+
+use common::server::{Answer, Script, Server};
 use herald::domain::model::ArticleId;
 use herald::domain::store::Store;
 
@@ -19,53 +20,30 @@ const PER_FILE: usize = 250;
 const TRIALS: usize = 5;
 
 /// Serves `/feed/N.xml`: ITEMS items each, always in full (no 304), so every fetch writes.
-fn serve() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(300);
-        let mut served = 0;
-        while Instant::now() < deadline && served < 2_000 {
-            match listener.accept() {
-                Ok((stream, _)) => {
-                    served += 1;
-                    std::thread::spawn(move || answer(stream));
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+fn serve() -> Server {
+    Script::new()
+        .limit(2_000)
+        .lifetime(Duration::from_secs(300))
+        .otherwise(|r| {
+            let feed: usize = r
+                .path
+                .strip_prefix("/feed/")
+                .and_then(|p| p.strip_suffix(".xml")?.parse().ok())
+                .unwrap_or(0);
+            let mut body = format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Desk {feed}</title>"
+            );
+            for i in 0..ITEMS {
+                body.push_str(&format!(
+                    "<item><guid>desk-{feed}-{i}</guid><title>Desk {feed} note {i}</title>\
+                     <link>https://example.org/{feed}/{i}</link>\
+                     <description>Tide and ferry notes, number {i} of desk {feed}.</description></item>"
+                ));
             }
-        }
-    });
-    port
-}
-
-fn answer(mut stream: TcpStream) {
-    stream.set_nonblocking(false).unwrap();
-    let mut request = [0u8; 2048];
-    let n = stream.read(&mut request).unwrap_or(0);
-    let line = String::from_utf8_lossy(&request[..n]);
-    let feed: usize = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.strip_prefix("/feed/")?.strip_suffix(".xml")?.parse().ok())
-        .unwrap_or(0);
-    let mut body =
-        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Desk {feed}</title>");
-    for i in 0..ITEMS {
-        body.push_str(&format!(
-            "<item><guid>desk-{feed}-{i}</guid><title>Desk {feed} note {i}</title>\
-             <link>https://example.org/{feed}/{i}</link>\
-             <description>Tide and ferry notes, number {i} of desk {feed}.</description></item>"
-        ));
-    }
-    body.push_str("</channel></rss>");
-    let head = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body.as_bytes());
+            body.push_str("</channel></rss>");
+            Answer::typed("application/rss+xml", body)
+        })
+        .start()
 }
 
 fn jsonl(dir: &Path, name: &str) -> PathBuf {
@@ -111,7 +89,8 @@ fn finish(children: Vec<(String, Child)>) {
 
 #[test]
 fn imports_fetches_and_the_reader_at_once_lose_nothing() {
-    let port = serve();
+    let site = serve();
+    let port = site.port();
     let dir = tempfile::tempdir().unwrap();
     let files: Vec<PathBuf> = ["a", "b", "c", "d"]
         .iter()

@@ -6,32 +6,12 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::server::{Answer, Script, Server};
 use common::tmux::Tmux;
-
-#[derive(Default)]
-struct Log {
-    paths: Mutex<Vec<String>>,
-    in_flight: AtomicUsize,
-    most_at_once: AtomicUsize,
-}
-
-impl Log {
-    fn asked(&self, path: &str) -> usize {
-        self.paths
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|p| *p == path)
-            .count()
-    }
-}
 
 fn rss(title: &str, item: &str) -> String {
     format!(
@@ -43,72 +23,46 @@ fn rss(title: &str, item: &str) -> String {
 }
 
 /// `/` is a site's page naming `/quay.xml`; `/quay.xml` answers twice (discovery reads
-/// it, then the first fetch), then 429 with an hour's Retry-After; `/slow/N.xml` answer after 300 ms, so requests overlap if herald
-/// lets them.
-fn serve(log: Arc<Log>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(200) {
-            let Ok(mut stream) = stream else { continue };
-            let log = Arc::clone(&log);
-            std::thread::spawn(move || {
-                let now = log.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                log.most_at_once.fetch_max(now, Ordering::SeqCst);
-                let mut request = [0u8; 4096];
-                let n = stream.read(&mut request).unwrap_or(0);
-                let line = String::from_utf8_lossy(&request[..n]);
-                let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                let seen = {
-                    let mut paths = log.paths.lock().unwrap();
-                    paths.push(path.clone());
-                    paths.iter().filter(|p| **p == path).count()
-                };
-                let (status, extra, body) = match path.as_str() {
-                    "/" => (
-                        "200 OK",
-                        "Content-Type: text/html\r\n",
-                        "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" \
-                         title=\"Quay Post\" href=\"/quay.xml\"></head><body>Quay</body></html>"
-                            .to_owned(),
-                    ),
-                    "/quay.xml" if seen <= 2 => (
-                        "200 OK",
-                        "Content-Type: application/rss+xml\r\n",
-                        rss("Quay Post", "Crane back in service"),
-                    ),
-                    "/quay.xml" => (
-                        "429 Too Many Requests",
-                        "Retry-After: 3600\r\n",
-                        String::new(),
-                    ),
-                    slow if slow.starts_with("/slow/") => {
-                        std::thread::sleep(Duration::from_millis(300));
-                        let n = slow.trim_start_matches("/slow/").trim_end_matches(".xml");
-                        (
-                            "200 OK",
-                            "Content-Type: application/rss+xml\r\n",
-                            rss(&format!("Slow {n}"), &format!("Slow item {n}")),
-                        )
-                    }
-                    _ => ("404 Not Found", "", String::new()),
-                };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                log.in_flight.fetch_sub(1, Ordering::SeqCst);
-            });
-        }
-    });
-    port
+/// it, then the first fetch), then 429 with an hour's Retry-After; `/slow/N.xml` answer
+/// after 300 ms, so requests overlap if herald lets them.
+fn serve() -> Server {
+    let quay = AtomicUsize::new(0);
+    Script::new()
+        .limit(200)
+        .at(
+            "/",
+            Answer::typed(
+                "text/html",
+                "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" \
+                 title=\"Quay Post\" href=\"/quay.xml\"></head><body>Quay</body></html>",
+            ),
+        )
+        .at_with("/quay.xml", move |_| {
+            if quay.fetch_add(1, Ordering::SeqCst) < 2 {
+                Answer::typed(
+                    "application/rss+xml",
+                    rss("Quay Post", "Crane back in service"),
+                )
+            } else {
+                Answer::new(429).header("Retry-After", "3600")
+            }
+        })
+        .prefix("/slow/", |r| {
+            let n = r.path.trim_start_matches("/slow/").trim_end_matches(".xml");
+            Answer::typed(
+                "application/rss+xml",
+                rss(&format!("Slow {n}"), &format!("Slow item {n}")),
+            )
+            .after(Duration::from_millis(300))
+        })
+        .otherwise(|_| Answer::new(404))
+        .start()
 }
 
 #[test]
 fn feeds_from_the_reader_politely_with_the_sources_pane() {
-    let log = Arc::new(Log::default());
-    let port = serve(Arc::clone(&log));
+    let server = serve();
+    let port = server.port();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("feeds.db");
     let bin = env!("CARGO_BIN_EXE_herald");
@@ -143,7 +97,7 @@ fn feeds_from_the_reader_politely_with_the_sources_pane() {
     tmux.wait_for("the six due feeds fetched without a key", |s| {
         s.contains("Fetched: 6 new") && s.contains("6 articles")
     });
-    assert_eq!(log.most_at_once.load(Ordering::SeqCst), 2, "per-host limit");
+    assert_eq!(server.most_at_once(), 2, "per-host limit");
     let screen = tmux.screen();
     assert!(
         screen.contains("Sources") && screen.contains("Slow 3"),
@@ -159,9 +113,9 @@ fn feeds_from_the_reader_politely_with_the_sources_pane() {
         s.contains("Crane back in service") && s.contains("7 articles")
     });
     assert!(screen.contains("Quay Post"), "{screen}");
-    assert_eq!(log.asked("/"), 1);
+    assert_eq!(server.times_asked("/"), 1);
     assert_eq!(
-        log.asked("/quay.xml"),
+        server.times_asked("/quay.xml"),
         2,
         "checked once when found, fetched once"
     );
@@ -171,19 +125,19 @@ fn feeds_from_the_reader_politely_with_the_sources_pane() {
     tmux.keys(&["R"]);
     let screen = tmux.wait_for("the 429 reported", |s| s.contains("failed (L shows why)"));
     assert!(screen.contains("!Quay Post"), "{screen}");
-    assert_eq!(log.asked("/quay.xml"), 3);
+    assert_eq!(server.times_asked("/quay.xml"), 3);
     // R again: every other feed is asked, the one inside its Retry-After is not.
-    let asked = |n: usize| log.asked(&format!("/slow/{n}.xml"));
+    let asked = |n: usize| server.times_asked(&format!("/slow/{n}.xml"));
     let before: Vec<usize> = (0..6).map(asked).collect();
     tmux.keys(&["R"]);
     // Over when every other feed has been asked again and answered: the one fetch that
     // R starts asks each feed once, and a feed inside its Retry-After is left out before
     // it starts, so nothing is asked after this.
     tmux.wait_for("the second fetch over", |_| {
-        (0..6).all(|n| asked(n) > before[n]) && log.in_flight.load(Ordering::SeqCst) == 0
+        (0..6).all(|n| asked(n) > before[n]) && server.in_flight() == 0
     });
     assert_eq!(
-        log.asked("/quay.xml"),
+        server.times_asked("/quay.xml"),
         3,
         "not asked inside its Retry-After"
     );

@@ -4,14 +4,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use common::server::{Answer, Server};
 use common::tmux::Tmux;
 
 /// A 48x24 PNG: orange on the left, teal on the right, made here.
@@ -35,34 +32,10 @@ fn picture() -> Vec<u8> {
     out
 }
 
-/// Serves the picture at any path until `stop` is set; then the port refuses.
-fn serve(stop: Arc<AtomicBool>) -> (u16, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let asked = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&asked);
+/// Serves the picture at any path until it is closed; then the port refuses.
+fn serve() -> Server {
     let body = picture();
-    std::thread::spawn(move || {
-        while !stop.load(Ordering::SeqCst) {
-            match listener.accept() {
-                Ok((mut stream, _)) => {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    stream.set_nonblocking(false).unwrap();
-                    let mut request = [0u8; 4096];
-                    let _ = stream.read(&mut request);
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    );
-                    let _ = stream.write_all(&body);
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(10)),
-            }
-        }
-    });
-    (port, asked)
+    Server::answering(move |_| Answer::typed("image/png", body.clone()))
 }
 
 fn store_with_picture(dir: &Path, port: u16) -> std::path::PathBuf {
@@ -153,8 +126,8 @@ fn quit(tmux: &Tmux) {
 #[test]
 fn a_picture_is_drawn_in_half_blocks_then_again_offline_and_not_at_all_when_off() {
     let dir = tempfile::tempdir().unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let (port, asked) = serve(Arc::clone(&stop));
+    let server = serve();
+    let port = server.port();
     let store = store_with_picture(dir.path(), port);
 
     let tmux = open_reader(dir.path(), &store, "auto");
@@ -171,13 +144,12 @@ fn a_picture_is_drawn_in_half_blocks_then_again_offline_and_not_at_all_when_off(
         .unwrap();
     assert!(picture_row < alt_row, "{screen}");
     assert!(screen.contains("The first boats set off at six."));
-    assert_eq!(asked.load(Ordering::SeqCst), 1);
+    assert_eq!(server.count(), 1);
     quit(&tmux);
     drop(tmux);
 
     // The server is gone: the picture comes from the cache beside the store.
-    stop.store(true, Ordering::SeqCst);
-    std::thread::sleep(Duration::from_millis(100));
+    server.close();
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
     let mut cache = store.as_os_str().to_owned();
     cache.push(".images");

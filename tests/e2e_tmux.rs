@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::server::{Answer, Script, Server};
 use common::tmux::Tmux;
 
 fn row_with<'a>(screen: &'a str, text: &str) -> Option<(usize, &'a str)> {
@@ -335,45 +336,30 @@ fn y_copies_the_link_to_the_clipboard_through_the_terminal() {
     tmux.keys(&["C-c"]);
 }
 
-/// Serves one RSS feed at any path, counting the requests, until the test ends.
-fn serve_feed(title: &'static str) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = std::sync::Arc::clone(&asked);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(100) {
-            let Ok(mut stream) = stream else { continue };
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let body = format!(
-                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Quay Post</title>\
-                 <item><guid>quay-1</guid><title>{title}</title>\
-                 <pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate>\
-                 <description>The ferry timetable changes on Monday.</description></item>\
-                 </channel></rss>"
-            );
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    (port, asked)
+/// Serves one RSS feed at any path, logging the requests, until the test ends.
+fn serve_feed(title: &'static str) -> Server {
+    let body = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Quay Post</title>\
+         <item><guid>quay-1</guid><title>{title}</title>\
+         <pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate>\
+         <description>The ferry timetable changes on Monday.</description></item>\
+         </channel></rss>"
+    );
+    Script::new()
+        .limit(100)
+        .otherwise(move |_| Answer::typed("application/rss+xml", body.clone()))
+        .start()
 }
 
 /// The open reader fetches a feed that is due by itself, in the background: nobody
 /// presses `R`, and the article appears in the list.
 #[test]
 fn the_open_reader_fetches_a_due_feed_by_itself() {
-    let (port, asked) = serve_feed("Quay crane returns to service");
+    let server = serve_feed("Quay crane returns to service");
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("refresh.db");
     let bin = env!("CARGO_BIN_EXE_herald");
-    let url = format!("http://127.0.0.1:{port}/quay.xml");
+    let url = server.url("/quay.xml");
     // Subscribed without a first fetch: never fetched, so due at once.
     let added = Command::new(bin)
         .args([
@@ -392,7 +378,7 @@ fn the_open_reader_fetches_a_due_feed_by_itself() {
         "{}",
         String::from_utf8_lossy(&added.stderr)
     );
-    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(server.count(), 0);
     let command = format!(
         "env HOME={home} {bin} --store {store}; echo HERALD_EXIT=$?; sleep 30",
         home = dir.path().display(),
@@ -405,11 +391,7 @@ fn the_open_reader_fetches_a_due_feed_by_itself() {
             && s.contains("1 article")
             && s.contains("Fetched: 1 new")
     });
-    assert_eq!(
-        asked.load(std::sync::atomic::Ordering::SeqCst),
-        1,
-        "asked once"
-    );
+    assert_eq!(server.count(), 1, "asked once");
     tmux.keys(&["q"]);
     tmux.wait_for("herald to quit", |s| s.contains("HERALD_EXIT=0"));
 }

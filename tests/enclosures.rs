@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::Harness;
+use common::server::{Answer, Script, Server};
 use herald::app::Effect;
 use herald::app::action::Action;
 use herald::cli::config::Config;
@@ -210,29 +211,14 @@ fn the_reader_lists_enclosures_with_type_size_and_duration() {
 }
 
 /// Serves `documents` (path, content type, body) on 127.0.0.1 for at most 20 requests.
-fn serve(documents: Vec<(&'static str, &'static str, Vec<u8>)>) -> u16 {
-    use std::io::Read;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(20) {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let n = stream.read(&mut request).unwrap_or(0);
-            let line = String::from_utf8_lossy(&request[..n]).into_owned();
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            match documents.iter().find(|(p, _, _)| *p == path) {
-                Some((_, kind, body)) => common::respond(
-                    &mut stream,
-                    "200 OK",
-                    &[("Content-Type", (*kind).to_owned())],
-                    body,
-                ),
-                None => common::respond(&mut stream, "404 Not Found", &[], b"gone"),
-            }
-        }
-    });
-    port
+fn serve(documents: Vec<(&'static str, &'static str, Vec<u8>)>) -> Server {
+    documents
+        .into_iter()
+        .fold(Script::new().limit(20), |script, (path, kind, body)| {
+            script.at(path, Answer::typed(kind, body))
+        })
+        .otherwise(|_| Answer::new(404).body("gone"))
+        .start()
 }
 
 /// Fetched over HTTP and shown by the real binary: 100,000 enclosures in one item keep
@@ -267,7 +253,7 @@ fn hostile_feeds_are_bounded_from_fetch_to_show() {
                 {"url": "https://flood.example/jodd.mp3", "mime_type": "audio/mpeg",
                  "size_in_bytes": 99999999999999999999999.0_f64, "duration_in_seconds": -1}]}]
     });
-    let port = serve(vec![
+    let site = serve(vec![
         ("/flood.xml", "application/rss+xml", rss.into_bytes()),
         (
             "/flood.json",
@@ -275,6 +261,7 @@ fn hostile_feeds_are_bounded_from_fetch_to_show() {
             json.to_string().into_bytes(),
         ),
     ]);
+    let port = site.port();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("herald.db");
     for path in ["/flood.xml", "/flood.json"] {

@@ -2,18 +2,14 @@
 //! feeds: formats, rich HTML, a malformed feed, one over the size cap, one slower than
 //! the timeout, a 304 on the second request, redirects; OPML round trip; newsboat.
 
-use common::respond;
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod common;
 
 use common::herald_at as herald;
+use common::server::{Answer, Script, Server};
 use herald::domain::fetch::{self, Outcome};
 use herald::domain::store::Store;
 
@@ -26,94 +22,21 @@ fn fixture(name: &str) -> String {
     .unwrap()
 }
 
-/// A small HTTP/1.1 server for the tests. It answers at most 500 requests and stops by
-/// itself after two minutes, so it never outlives its test.
-struct Server {
-    port: u16,
-    hits: Arc<Mutex<HashMap<String, usize>>>,
-    not_modified: Arc<AtomicUsize>,
-    changing: Arc<AtomicUsize>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        listener.set_nonblocking(true).unwrap();
-        let hits = Arc::new(Mutex::new(HashMap::new()));
-        let not_modified = Arc::new(AtomicUsize::new(0));
-        let changing = Arc::new(AtomicUsize::new(0));
-        let (h, nm, ch) = (hits.clone(), not_modified.clone(), changing.clone());
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(120);
-            let mut served = 0;
-            while Instant::now() < deadline && served < 500 {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        served += 1;
-                        let (h, nm, ch) = (h.clone(), nm.clone(), ch.clone());
-                        std::thread::spawn(move || handle(stream, port, &h, &nm, &ch));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
-        Server {
-            port,
-            hits,
-            not_modified,
-            changing,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-}
-
-fn handle(
-    mut stream: TcpStream,
-    port: u16,
-    hits: &Mutex<HashMap<String, usize>>,
-    not_modified: &AtomicUsize,
-    changing: &AtomicUsize,
-) {
-    let _ = stream.set_nonblocking(false);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    let path = request_line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .to_owned();
-    let mut headers = HashMap::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-        }
-    }
-    *hits.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
-    let xml = [("Content-Type", "application/rss+xml".to_owned())];
-    match path.as_str() {
-        "/rss.xml" => respond(&mut stream, "200 OK", &xml, fixture("rss.xml").as_bytes()),
-        "/atom.xml" => respond(&mut stream, "200 OK", &xml, fixture("atom.xml").as_bytes()),
-        "/feed.json" => respond(&mut stream, "200 OK", &[], fixture("feed.json").as_bytes()),
-        "/rich.xml" => respond(&mut stream, "200 OK", &xml, fixture("rich.xml").as_bytes()),
-        "/broken.xml" => respond(
-            &mut stream,
-            "200 OK",
-            &xml,
-            b"<rss><channel><title>Half a feed",
-        ),
-        "/huge.xml" => {
+/// The fixture feeds, each way a feed can fail, a 304 on the second request and
+/// redirects; at most 500 requests and two minutes, so it never outlives its test.
+fn serve() -> Server {
+    let xml = "application/rss+xml";
+    let changing = AtomicUsize::new(0);
+    Script::new()
+        .at("/rss.xml", Answer::typed(xml, fixture("rss.xml")))
+        .at("/atom.xml", Answer::typed(xml, fixture("atom.xml")))
+        .at("/feed.json", Answer::ok(fixture("feed.json")))
+        .at("/rich.xml", Answer::typed(xml, fixture("rich.xml")))
+        .at(
+            "/broken.xml",
+            Answer::typed(xml, "<rss><channel><title>Half a feed"),
+        )
+        .at_with("/huge.xml", move |_| {
             let mut body = String::from(
                 "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Huge</title>",
             );
@@ -121,58 +44,53 @@ fn handle(
                 body.push_str("<item><title>Padding</title><description>More padding text.</description></item>");
             }
             body.push_str("</channel></rss>");
-            respond(&mut stream, "200 OK", &xml, body.as_bytes());
-        }
-        "/slow.xml" => {
-            std::thread::sleep(Duration::from_secs(4));
-            respond(&mut stream, "200 OK", &xml, fixture("rss.xml").as_bytes());
-        }
-        "/etag.xml" => {
-            if headers.get("if-none-match").map(String::as_str) == Some("\"v1\"") {
-                not_modified.fetch_add(1, Ordering::SeqCst);
-                respond(
-                    &mut stream,
-                    "304 Not Modified",
-                    &[("ETag", "\"v1\"".into())],
-                    b"",
-                );
+            Answer::typed(xml, body)
+        })
+        .at(
+            "/slow.xml",
+            Answer::typed(xml, fixture("rss.xml")).after(Duration::from_secs(4)),
+        )
+        .at_with("/etag.xml", |r| {
+            if r.header("if-none-match") == Some("\"v1\"") {
+                Answer::new(304).header("ETag", "\"v1\"")
             } else {
-                respond(
-                    &mut stream,
-                    "200 OK",
-                    &[("ETag", "\"v1\"".into())],
-                    fixture("atom.xml").as_bytes(),
-                );
+                Answer::ok(fixture("atom.xml")).header("ETag", "\"v1\"")
             }
-        }
-        "/changing.xml" => {
+        })
+        .at_with("/changing.xml", move |_| {
             let n = changing.fetch_add(1, Ordering::SeqCst);
             let title = if n == 0 {
                 "First headline"
             } else {
                 "Corrected headline"
             };
-            let body = format!(
-                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Changing</title>\
-                 <item><guid>same-guid</guid><title>{title}</title><link>https://changing.example/a</link>\
-                 <description>Body {n}.</description></item></channel></rss>"
-            );
-            respond(&mut stream, "200 OK", &xml, body.as_bytes());
-        }
-        "/redirect" => respond(
-            &mut stream,
-            "302 Found",
-            &[("Location", format!("http://127.0.0.1:{port}/feed.json"))],
-            b"",
-        ),
-        "/redirect-ftp" => respond(
-            &mut stream,
-            "302 Found",
-            &[("Location", "ftp://127.0.0.1/feed.xml".into())],
-            b"",
-        ),
-        _ => respond(&mut stream, "404 Not Found", &[], b"no such feed"),
-    }
+            Answer::typed(
+                xml,
+                format!(
+                    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Changing</title>\
+                     <item><guid>same-guid</guid><title>{title}</title><link>https://changing.example/a</link>\
+                     <description>Body {n}.</description></item></channel></rss>"
+                ),
+            )
+        })
+        .at_with("/redirect", |r| {
+            Answer::new(302).header("Location", format!("{}/feed.json", r.origin()))
+        })
+        .at(
+            "/redirect-ftp",
+            Answer::new(302).header("Location", "ftp://127.0.0.1/feed.xml"),
+        )
+        .otherwise(|_| Answer::new(404).body("no such feed"))
+        .start()
+}
+
+/// How many requests the server answered 304.
+fn not_modified(server: &Server) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/etag.xml" && r.header("if-none-match") == Some("\"v1\""))
+        .count()
 }
 
 fn options() -> fetch::Options {
@@ -211,7 +129,7 @@ fn outcome<'a>(reports: &'a [fetch::Report], path: &str) -> &'a Outcome {
 
 #[test]
 fn fetching_every_kind_of_feed_and_every_kind_of_failure() {
-    let server = Server::start();
+    let server = serve();
     let mut store = Store::open_in_memory().unwrap();
     for path in [
         "/rss.xml",
@@ -311,13 +229,13 @@ fn fetching_every_kind_of_feed_and_every_kind_of_failure() {
     // Second fetch: the ETag feed costs one 304.
     let reports = run_fetch(&mut store);
     assert_eq!(outcome(&reports, "/etag.xml"), &Outcome::NotModified);
-    assert_eq!(server.not_modified.load(Ordering::SeqCst), 1);
-    assert_eq!(server.hits.lock().unwrap()["/etag.xml"], 2);
+    assert_eq!(not_modified(&server), 1);
+    assert_eq!(server.times_asked("/etag.xml"), 2);
 }
 
 #[test]
 fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
-    let server = Server::start();
+    let server = serve();
     let mut store = Store::open_in_memory().unwrap();
     store
         .feeds()
@@ -340,7 +258,7 @@ fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
         .unwrap();
     let reports = run_fetch(&mut store);
     assert!(matches!(&reports[0].outcome, Outcome::Stored(c) if c.updated == 1 && c.new == 0));
-    assert_eq!(server.changing.load(Ordering::SeqCst), 2);
+    assert_eq!(server.times_asked("/changing.xml"), 2);
     assert_eq!(store.articles().count().unwrap(), 1, "not duplicated");
     let article = store.articles().article(row.id).unwrap().unwrap();
     assert_eq!(article.summary.title, "Corrected headline");
@@ -368,7 +286,7 @@ fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
 
 #[test]
 fn one_feed_is_counted_in_the_singular_and_a_parse_error_is_said_once() {
-    let server = Server::start();
+    let server = serve();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     herald(&store, &["feed", "add", &server.url("/rss.xml")]);
@@ -391,7 +309,7 @@ fn one_feed_is_counted_in_the_singular_and_a_parse_error_is_said_once() {
 
 #[test]
 fn the_command_line_subscribes_fetches_and_moves_subscriptions_with_opml() {
-    let server = Server::start();
+    let server = serve();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     assert!(
@@ -739,7 +657,7 @@ fn a_newsboat_cache_of_100000_rows_moves_in_a_batch_at_a_time() {
 fn the_reader_fetches_in_the_background_and_reports_progress() {
     use herald::app::Report;
     use herald::tui::event::Event;
-    let server = Server::start();
+    let server = serve();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     let store = Store::open(&path).unwrap();

@@ -6,38 +6,17 @@ use std::process::{Command, Output};
 mod common;
 
 use common::herald_at as herald;
+use common::server::{Answer, Script, Server};
 
 /// Serves `routes` (path, content type, body) on 127.0.0.1; anything else is a 404.
-/// Returns the base address.
-fn serve(routes: Vec<(&'static str, &'static str, String)>) -> String {
-    use std::io::{BufRead, BufReader};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(100) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-                    break;
-                }
-            }
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            match routes.iter().find(|(p, _, _)| *p == path) {
-                Some((_, kind, body)) => common::respond(
-                    &mut stream,
-                    "200 OK",
-                    &[("Content-Type", (*kind).to_owned())],
-                    body.as_bytes(),
-                ),
-                None => common::respond(&mut stream, "404 Not Found", &[], b"no"),
-            }
-        }
-    });
-    base
+fn serve(routes: Vec<(&'static str, &'static str, String)>) -> Server {
+    routes
+        .into_iter()
+        .fold(Script::new().limit(100), |script, (path, kind, body)| {
+            script.at(path, Answer::typed(kind, body))
+        })
+        .otherwise(|_| Answer::new(404).body("no"))
+        .start()
 }
 
 fn fixture(name: &str) -> String {
@@ -107,11 +86,12 @@ fn feed_list_prints_each_state_once_for_the_terminals_width() {
 /// exit 1 (before: no such option).
 #[test]
 fn fetch_quiet_prints_only_failures() {
-    let base = serve(vec![(
+    let site = serve(vec![(
         "/rss.xml",
         "application/rss+xml",
         fixture("rss.xml"),
     )]);
+    let base = site.base();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     let url = format!("{base}/rss.xml");
@@ -307,11 +287,12 @@ fn show_json_has_the_feeds_own_text() {
 /// "2 new" with one of them deleted).
 #[test]
 fn fetch_counts_what_delete_rules_left() {
-    let base = serve(vec![(
+    let site = serve(vec![(
         "/rss.xml",
         "application/rss+xml",
         fixture("rss.xml"),
     )]);
+    let base = site.base();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     let url = format!("{base}/rss.xml");

@@ -4,27 +4,16 @@
 //! as bodies, searchable; a missing page, a paywall teaser and a page that needs
 //! JavaScript keep the feed's text and say why; at most `per_host` pages at once.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
 
 use common::herald_at as herald;
-use common::respond;
+use common::server::{Answer, Script, Server};
 use herald::domain::model::ArticleId;
 use herald::domain::search::{Order, parse};
 use herald::domain::store::{FullText, Store};
-
-#[derive(Default)]
-struct Log {
-    asked: Vec<(String, String)>,
-    busy: usize,
-    most_at_once: usize,
-}
 
 /// The corpus pages served as items 1 to 4.
 const PAGES: [&str; 4] = [
@@ -41,28 +30,58 @@ fn page(name: &str) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-/// A server that answers at most 100 connections and stops by itself after a minute.
-fn serve() -> (u16, Arc<Mutex<Log>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    let log = Arc::new(Mutex::new(Log::default()));
-    let shared = log.clone();
-    std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut served = 0;
-        while Instant::now() < deadline && served < 100 {
-            match listener.accept() {
-                Ok((stream, _)) => {
-                    served += 1;
-                    let log = shared.clone();
-                    std::thread::spawn(move || handle(stream, port, &log));
+/// A server of the feed and its pages that answers at most 100 requests and stops by
+/// itself after a minute.
+fn serve() -> Server {
+    let html = "text/html; charset=utf-8";
+    Script::new()
+        .limit(100)
+        .lifetime(Duration::from_secs(60))
+        .prefix("/b/", |_| {
+            Answer::new(429)
+                .header("Retry-After", "120")
+                .body("slow down")
+        })
+        .at_with("/limited.xml", |r| {
+            let origin = r.origin();
+            let items: String = (1..=3)
+                .map(|n| {
+                    format!(
+                        "<item><guid>b{n}</guid><title>Busy {n}</title>\
+                         <link>{origin}/b/{n}</link>\
+                         <description>Teaser {n}.</description></item>"
+                    )
+                })
+                .collect();
+            Answer::ok(format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Busy</title>\
+                 {items}</channel></rss>"
+            ))
+        })
+        .prefix("/a/", move |r| {
+            let answer = match &r.path["/a/".len()..] {
+                "missing" => Answer::new(404).body("no such page"),
+                "teaser" => Answer::typed(
+                    html,
+                    "<html><head><title>Paid story</title></head><body><article><h1>Paid \
+                     story</h1><p>The first lines, and then a subscription form.</p>\
+                     <div class=paywall>Subscribe</div></article></body></html>",
+                ),
+                "app" => Answer::typed(
+                    html,
+                    "<html><head><title>App</title></head><body><noscript>Please enable \
+                     JavaScript.</noscript><div id=\"root\"></div></body></html>",
+                ),
+                n => {
+                    let index: usize = n.parse().unwrap();
+                    Answer::typed(html, page(PAGES[index - 1]))
                 }
-                Err(_) => std::thread::sleep(Duration::from_millis(5)),
-            }
-        }
-    });
-    (port, log)
+            };
+            // Slow enough that the fetching threads overlap.
+            answer.after(Duration::from_millis(150))
+        })
+        .otherwise(|r| Answer::ok(feed(r.local.port())))
+        .start()
 }
 
 fn feed(port: u16) -> String {
@@ -91,87 +110,6 @@ fn feed(port: u16) -> String {
     )
 }
 
-fn handle(mut stream: TcpStream, port: u16, log: &Mutex<Log>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let mut headers = HashMap::new();
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = header.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-        }
-    }
-    {
-        let mut log = log.lock().unwrap();
-        let agent = headers.get("user-agent").cloned().unwrap_or_default();
-        log.asked.push((path.clone(), agent));
-        log.busy += 1;
-        log.most_at_once = log.most_at_once.max(log.busy);
-    }
-    // The request leaves the count just before its answer is written: the client cannot
-    // ask again before it has the answer, while a count taken after the write raced with
-    // its next request (3 at once was seen under load, with the client keeping to 2).
-    let mut reply = |status: &str, headers: &[(&str, String)], body: &[u8]| {
-        log.lock().unwrap().busy -= 1;
-        respond(&mut stream, status, headers, body);
-    };
-    let html = [("Content-Type", "text/html; charset=utf-8".to_owned())];
-    if path.starts_with("/b/") {
-        reply(
-            "429 Too Many Requests",
-            &[("Retry-After", "120".into())],
-            b"slow down",
-        );
-    } else if path == "/limited.xml" {
-        let items: String = (1..=3)
-            .map(|n| {
-                format!(
-                    "<item><guid>b{n}</guid><title>Busy {n}</title>\
-                     <link>http://127.0.0.1:{port}/b/{n}</link>\
-                     <description>Teaser {n}.</description></item>"
-                )
-            })
-            .collect();
-        let feed = format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Busy</title>\
-             {items}</channel></rss>"
-        );
-        reply("200 OK", &[], feed.as_bytes());
-    } else if let Some(n) = path.strip_prefix("/a/") {
-        // Slow enough that the fetching threads overlap.
-        std::thread::sleep(Duration::from_millis(150));
-        match n {
-            "missing" => reply("404 Not Found", &[], b"no such page"),
-            "teaser" => reply(
-                "200 OK",
-                &html,
-                b"<html><head><title>Paid story</title></head><body><article><h1>Paid \
-                  story</h1><p>The first lines, and then a subscription form.</p>\
-                  <div class=paywall>Subscribe</div></article></body></html>",
-            ),
-            "app" => reply(
-                "200 OK",
-                &html,
-                b"<html><head><title>App</title></head><body><noscript>Please enable \
-                  JavaScript.</noscript><div id=\"root\"></div></body></html>",
-            ),
-            n => {
-                let index: usize = n.parse().unwrap();
-                reply("200 OK", &html, page(PAGES[index - 1]).as_bytes());
-            }
-        }
-    } else {
-        reply("200 OK", &[], feed(port).as_bytes());
-    }
-}
-
 fn found(store: &Store, words: &str) -> Vec<ArticleId> {
     let query = parse(words, jiff::Timestamp::now(), false).unwrap();
     store.articles().search(&query, Order::Newest).unwrap().ids
@@ -179,7 +117,8 @@ fn found(store: &Store, words: &str) -> Vec<ArticleId> {
 
 #[test]
 fn a_teaser_feed_with_full_text_gets_whole_searchable_articles_politely() {
-    let (port, log) = serve();
+    let server = serve();
+    let port = server.port();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("herald.db");
     let url = format!("http://127.0.0.1:{port}/feed.xml");
@@ -210,16 +149,17 @@ fn a_teaser_feed_with_full_text_gets_whole_searchable_articles_politely() {
 
     // Politely: every page asked once, naming herald, never more than two at once.
     {
-        let log = log.lock().unwrap();
-        let pages: Vec<&(String, String)> = log
-            .asked
-            .iter()
-            .filter(|(p, _)| p.starts_with("/a/"))
-            .collect();
-        assert_eq!(pages.len(), 7, "{:?}", log.asked);
-        assert!(pages.iter().all(|(_, agent)| agent.starts_with("herald/")));
-        assert!(log.most_at_once <= 2, "{} at once", log.most_at_once);
-        assert_eq!(log.most_at_once, 2, "the two slots were used");
+        let asked = server.requests();
+        let pages: Vec<_> = asked.iter().filter(|r| r.path.starts_with("/a/")).collect();
+        assert_eq!(pages.len(), 7, "{:?}", server.paths());
+        assert!(pages.iter().all(|r| {
+            r.header("user-agent")
+                .unwrap_or_default()
+                .starts_with("herald/")
+        }));
+        let most_at_once = server.most_at_once();
+        assert!(most_at_once <= 2, "{most_at_once} at once");
+        assert_eq!(most_at_once, 2, "the two slots were used");
     }
 
     let store = Store::open(&db).unwrap();
@@ -254,19 +194,18 @@ fn a_teaser_feed_with_full_text_gets_whole_searchable_articles_politely() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("full articles"));
     let store = Store::open(&db).unwrap();
     assert_eq!(found(&store, "gannet").len(), 1);
-    let pages = log
-        .lock()
-        .unwrap()
-        .asked
+    let pages = server
+        .paths()
         .iter()
-        .filter(|(p, _)| p.starts_with("/a/"))
+        .filter(|p| p.starts_with("/a/"))
         .count();
     assert_eq!(pages, 7);
 }
 
 #[test]
 fn a_site_that_asks_to_wait_is_asked_once_and_its_pages_wait_for_the_next_fetch() {
-    let (port, log) = serve();
+    let server = serve();
+    let port = server.port();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("herald.db");
     let url = format!("http://127.0.0.1:{port}/limited.xml");
@@ -286,16 +225,15 @@ fn a_site_that_asks_to_wait_is_asked_once_and_its_pages_wait_for_the_next_fetch(
         stdout.contains("full articles: 0 fetched, 0 failed, 3 pages left for a later fetch"),
         "{stdout}"
     );
-    let asked = |log: &Mutex<Log>| {
-        log.lock()
-            .unwrap()
-            .asked
+    let asked = |server: &Server| {
+        server
+            .paths()
             .iter()
-            .filter(|(p, _)| p.starts_with("/b/"))
+            .filter(|p| p.starts_with("/b/"))
             .count()
     };
     assert_eq!(
-        asked(&log),
+        asked(&server),
         1,
         "one 429, then no more requests to that site"
     );
@@ -305,12 +243,13 @@ fn a_site_that_asks_to_wait_is_asked_once_and_its_pages_wait_for_the_next_fetch(
     // Its Retry-After (two minutes) holds across runs: the next fetch asks nothing.
     let out = herald(&db, &["fetch", "--jobs", "1", "--per-host", "1"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("full articles"));
-    assert_eq!(asked(&log), 1);
+    assert_eq!(asked(&server), 1);
 }
 
 #[test]
 fn no_page_is_started_once_the_time_for_pages_has_run_out() {
-    let (port, log) = serve();
+    let server = serve();
+    let port = server.port();
     let store = Store::open_in_memory().unwrap();
     let feed = store
         .feeds()
@@ -346,7 +285,7 @@ fn no_page_is_started_once_the_time_for_pages_has_run_out() {
         &r.outcome,
         herald::domain::fetch::PageOutcome::Deferred(why) if why.contains("ran out")
     )));
-    assert!(log.lock().unwrap().asked.is_empty(), "nothing asked");
+    assert_eq!(server.count(), 0, "nothing asked");
     assert_eq!(
         store.articles().waiting_full_texts(10).unwrap().len(),
         4,

@@ -5,43 +5,24 @@
 
 mod common;
 
-use std::io::Read;
-use std::net::TcpListener;
-
-use common::{Harness, respond};
+use common::Harness;
+use common::server::{Answer, Script, Server};
 use herald::app::action::Action;
 use herald::app::{Effect, Focus};
 use herald::domain::model::NewArticle;
 
 /// A site with one article page at `/story` and nothing else.
-fn serve() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(20) {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let n = stream.read(&mut request).unwrap_or(0);
-            let line = String::from_utf8_lossy(&request[..n]);
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            if path == "/story" {
-                let page = std::fs::read_to_string(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/tests/fixtures/pages/02-ghost.html"
-                ))
-                .unwrap();
-                respond(
-                    &mut stream,
-                    "200 OK",
-                    &[("Content-Type", "text/html".into())],
-                    page.as_bytes(),
-                );
-            } else {
-                respond(&mut stream, "404 Not Found", &[], b"gone");
-            }
-        }
-    });
-    port
+fn serve() -> Server {
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/pages/02-ghost.html"
+    ))
+    .unwrap();
+    Script::new()
+        .limit(20)
+        .at("/story", Answer::typed("text/html", page))
+        .otherwise(|_| Answer::new(404).body("gone"))
+        .start()
 }
 
 fn teaser(title: &str, url: String) -> NewArticle {
@@ -56,7 +37,8 @@ fn teaser(title: &str, url: String) -> NewArticle {
 
 #[test]
 fn x_fetches_the_full_article_on_screen_and_a_failure_keeps_the_text() {
-    let port = serve();
+    let site = serve();
+    let port = site.port();
     let mut h = Harness::new(
         &[
             // Undated: the later one is listed first.

@@ -1,46 +1,27 @@
 //! A new user's first week (#28): key flows on the reader's threads against a small
 //! HTTP server on 127.0.0.1 inside the test.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::Path;
 
 mod common;
 
-use common::{Harness, fixtures, respond};
+use common::server::{Answer, Script, Server};
+use common::{Harness, fixtures};
 
 /// Serves `routes` (path, content type, body) until the test ends; anything else is a
-/// 404. Returns the base address.
-fn serve(routes: Vec<(&'static str, &'static str, String)>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(200) {
-            let Ok(mut stream) = stream else { continue };
+/// 404.
+fn serve(routes: Vec<(&'static str, &'static str, String)>) -> Server {
+    routes
+        .into_iter()
+        .fold(
             // A TLS hello has no line end: answer it after a moment.
-            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(500)));
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-                    break;
-                }
-            }
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            match routes.iter().find(|(p, _, _)| *p == path) {
-                Some((_, kind, body)) => respond(
-                    &mut stream,
-                    "200 OK",
-                    &[("Content-Type", (*kind).to_owned())],
-                    body.as_bytes(),
-                ),
-                None => respond(&mut stream, "404 Not Found", &[], b"no"),
-            }
-        }
-    });
-    base
+            Script::new()
+                .limit(200)
+                .read_timeout(std::time::Duration::from_millis(500)),
+            |script, (path, kind, body)| script.at(path, Answer::typed(kind, body)),
+        )
+        .otherwise(|_| Answer::new(404).body("no"))
+        .start()
 }
 
 fn fixture(name: &str) -> String {
@@ -65,11 +46,12 @@ fn the_feed_picker_marks_feeds_followed_and_the_fetch_names_the_feed() {
         <link rel="alternate" type="application/rss+xml" title="Wire" href="/rss.xml">
         <link rel="alternate" type="application/atom+xml" title="Desk" href="/atom.xml">
         </head><body></body></html>"#;
-    let base = serve(vec![
+    let site = serve(vec![
         ("/", "text/html", page.to_owned()),
         ("/rss.xml", "application/rss+xml", fixture("rss.xml")),
         ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
     ]);
+    let base = site.base();
     let mut h = Harness::new(&fixtures(), 160, 30);
     h.store
         .feeds()
@@ -89,10 +71,11 @@ fn the_feed_picker_marks_feeds_followed_and_the_fetch_names_the_feed() {
 /// `r` in the list fetches only the feed the list shows (before: only `R`, every feed).
 #[test]
 fn r_refreshes_only_the_feed_shown() {
-    let base = serve(vec![
+    let site = serve(vec![
         ("/rss.xml", "application/rss+xml", fixture("rss.xml")),
         ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
     ]);
+    let base = site.base();
     let mut h = Harness::new(&fixtures(), 160, 30);
     let wire = h
         .store
@@ -273,11 +256,12 @@ fn a_locale_that_is_not_utf8_draws_ascii_marks() {
 /// "http: invalid format").
 #[test]
 fn a_without_a_scheme_subscribes_over_http() {
-    let base = serve(vec![(
+    let site = serve(vec![(
         "/notes/feed.xml",
         "application/rss+xml",
         fixture("rss.xml"),
     )]);
+    let base = site.base();
     let bare = base.trim_start_matches("http://").to_owned() + "/notes/feed.xml";
     let mut h = Harness::new(&fixtures(), 160, 30);
     h.keys("a");
@@ -319,4 +303,65 @@ fn fetching_with_no_feeds_says_which_key_adds_one() {
     h.keys("R");
     let status = h.app.status.clone().unwrap_or_default();
     assert_eq!(status, "No feeds to fetch yet: press a to add one");
+}
+
+/// In ASCII mode the reader's byline, its match counter, its scrollbar and the sources
+/// pane's last line are ASCII too (before: `·`, `…`, `║` and `█` whatever the locale).
+#[test]
+fn ascii_mode_reaches_the_byline_the_scrollbar_and_the_sources_overflow() {
+    use herald::ui::symbols;
+    let mut articles = fixtures();
+    let limit = herald::domain::store::MAX_LOCAL_SOURCES;
+    articles.extend((0..=limit).map(|i| herald::domain::model::NewArticle {
+        guid: Some(format!("many-{i}")),
+        source: format!("Outlet {i:04}"),
+        title: format!("Note {i}"),
+        paragraphs: vec!["A short note.".into()],
+        ..Default::default()
+    }));
+    let mut h = Harness::new(&articles, 200, 40);
+    // The long read: its byline has an author, a date and a reading time, and it is
+    // longer than the screen, so the scrollbar shows.
+    h.keys("/");
+    h.type_text("survey boat");
+    h.keys("enter enter");
+    let draw = |theme: &herald::ui::theme::Theme, h: &Harness| {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 40)).unwrap();
+        terminal
+            .draw(|frame| herald::ui::render(&h.app, theme, frame))
+            .unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol().to_owned())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let ascii = herald::ui::theme::Theme {
+        symbols: symbols::ASCII,
+        ..herald::ui::theme::DEFAULT
+    };
+    let unicode = draw(&herald::ui::theme::DEFAULT, &h);
+    assert!(
+        unicode.contains("min read"),
+        "the reader is open:\n{unicode}"
+    );
+    assert!(unicode.contains('·') && unicode.contains('█'), "{unicode}");
+    let screen = draw(&ascii, &h);
+    assert!(screen.contains("min read"), "{screen}");
+    for mark in ["·", "…", "║", "█"] {
+        assert!(!screen.contains(mark), "{mark} drawn:\n{screen}");
+    }
+    assert!(screen.contains('#'), "an ASCII scrollbar thumb:\n{screen}");
+    // The sources pane's overflow line, at the end of its list.
+    h.keys("h h G");
+    let unicode = draw(&herald::ui::theme::DEFAULT, &h);
+    assert!(unicode.contains("… more"), "{unicode}");
+    let screen = draw(&ascii, &h);
+    assert!(screen.contains("... more"), "{screen}");
+    assert!(!screen.contains('…'), "{screen}");
 }

@@ -6,6 +6,7 @@
 mod common;
 
 use common::herald_at as herald;
+use common::server::{Answer, Script};
 use herald::domain::images::{self, Cache};
 use herald::domain::model::{ArticleId, NewArticle};
 use herald::domain::store::Store;
@@ -195,43 +196,29 @@ fn prune_frees_the_pictures_of_articles_gone_another_way() {
 /// is gone, and `show --json` says the picture is kept, with its size.
 #[test]
 fn a_refresh_keeps_the_new_articles_pictures_for_offline_reading() {
-    use std::io::{BufRead, BufReader};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let picture = png(24, 10);
-    let server = std::thread::spawn(move || {
-        // Two requests: the feed, then its item's picture; then the site is gone.
-        for stream in listener.incoming().take(2) {
-            let mut stream = stream.unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-                    break;
-                }
-            }
-            if line.contains("/feed.xml") {
-                let body = format!(
+    // Two requests: the feed, then its item's picture; then the site is gone.
+    let server = Script::new()
+        .limit(2)
+        .at_with("/feed.xml", |r| {
+            let origin = r.origin();
+            Answer::typed(
+                "application/rss+xml",
+                format!(
                     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Orchard</title>\
                      <item><guid>o-1</guid><title>Pruning day</title>\
-                     <link>http://127.0.0.1:{port}/o-1</link>\
+                     <link>{origin}/o-1</link>\
                      <description>&lt;p&gt;The pruning crew met at dawn.&lt;/p&gt;\
-                     &lt;img src=\"http://127.0.0.1:{port}/shears.png\" alt=\"Shears on a bench\"&gt;\
+                     &lt;img src=\"{origin}/shears.png\" alt=\"Shears on a bench\"&gt;\
                      </description></item></channel></rss>"
-                );
-                let xml = [("Content-Type", "application/rss+xml".to_owned())];
-                common::respond(&mut stream, "200 OK", &xml, body.as_bytes());
-            } else {
-                let kind = [("Content-Type", "image/png".to_owned())];
-                common::respond(&mut stream, "200 OK", &kind, &picture);
-            }
-        }
-    });
+                ),
+            )
+        })
+        .otherwise(move |_| Answer::typed("image/png", picture.clone()))
+        .start();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("orchard.db");
-    let url = format!("http://127.0.0.1:{port}/feed.xml");
+    let url = server.url("/feed.xml");
     assert!(
         herald(&path, &["feed", "add", "--no-check", &url])
             .status
@@ -248,7 +235,8 @@ fn a_refresh_keeps_the_new_articles_pictures_for_offline_reading() {
         said.contains("kept 1 picture for offline reading"),
         "{said}"
     );
-    server.join().unwrap();
+    assert_eq!(server.paths(), ["/feed.xml", "/shears.png"]);
+    server.close();
     // The site is gone: the picture is kept all the same.
     let shown = herald(&path, &["show", "1", "--json"]);
     let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();

@@ -4,93 +4,66 @@
 //! 429 and 503 with Retry-After honoured across runs, growing delays after failures,
 //! `fetch --due`, `feed set --refresh` and `feed list --json`.
 
-use common::respond;
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 mod common;
 
 use common::herald_at as herald;
+use common::server::{Answer, Request, Script, Server};
 use herald::domain::fetch::{self, Outcome};
 use herald::domain::store::{Attempt, Store};
 use jiff::Timestamp;
 
-/// One request as the server saw it.
-#[derive(Debug, Clone)]
-struct Asked {
-    path: String,
-    host: String,
-    user_agent: String,
-    accept_encoding: String,
+/// The script of every test here: feeds named by their path, compressed, slow, refused
+/// or failing; at most 300 requests, two minutes.
+fn script() -> Script {
+    Script::new()
+        .limit(300)
+        .prefix("/slow", |r| {
+            Answer::ok(rss(name(r))).after(Duration::from_millis(300))
+        })
+        .at_with("/gzip.xml", |r| {
+            Answer::ok(gzip_stored(rss(name(r)).as_bytes())).header("Content-Encoding", "gzip")
+        })
+        .at_with("/brotli.xml", |r| {
+            Answer::ok(brotli_uncompressed(rss(name(r)).as_bytes()))
+                .header("Content-Encoding", "br")
+        })
+        .at_with("/bomb.xml", |_| {
+            Answer::ok(gzip_bomb(64 * 1024 * 1024)).header("Content-Encoding", "gzip")
+        })
+        .at(
+            "/limited.xml",
+            Answer::new(429)
+                .header("Retry-After", "3600")
+                .body("slow down"),
+        )
+        .at_with("/unavailable.xml", |_| {
+            let later = Timestamp::now() + jiff::SignedDuration::from_hours(2);
+            let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+                .timestamp_to_rfc9110_string(&later)
+                .unwrap();
+            Answer::new(503).header("Retry-After", date).body("down")
+        })
+        .at(
+            "/forever.xml",
+            Answer::new(429)
+                .header("Retry-After", "9".repeat(40))
+                .body("slow down"),
+        )
+        .at("/fail.xml", Answer::new(500).body("oops"))
+        .otherwise(|r| Answer::ok(rss(name(r))))
 }
 
-#[derive(Default)]
-struct Log {
-    asked: Vec<Asked>,
-    /// Per host: requests under way now, and the most seen at once.
-    busy: HashMap<String, (usize, usize)>,
-    /// Requests under way now on every host, and the most seen at once.
-    all: (usize, usize),
+/// A server on 127.0.0.1.
+fn serve() -> Server {
+    script().start()
 }
 
-/// A server on one or more loopback addresses (the same port space, one log). It answers
-/// at most 300 connections and stops by itself after two minutes.
-struct Server {
-    ports: Vec<(String, u16)>,
-    log: Arc<Mutex<Log>>,
-}
-
-impl Server {
-    fn start() -> Server {
-        Server::on(&["127.0.0.1"])
-    }
-
-    fn on(addresses: &[&str]) -> Server {
-        let log = Arc::new(Mutex::new(Log::default()));
-        let mut ports = Vec::new();
-        for address in addresses {
-            let listener = TcpListener::bind((*address, 0)).unwrap();
-            ports.push((address.to_string(), listener.local_addr().unwrap().port()));
-            listener.set_nonblocking(true).unwrap();
-            let log = log.clone();
-            std::thread::spawn(move || {
-                let deadline = Instant::now() + Duration::from_secs(120);
-                let mut served = 0;
-                while Instant::now() < deadline && served < 300 {
-                    match listener.accept() {
-                        Ok((stream, _)) => {
-                            served += 1;
-                            let log = log.clone();
-                            std::thread::spawn(move || handle(stream, &log));
-                        }
-                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                    }
-                }
-            });
-        }
-        Server { ports, log }
-    }
-
-    fn url(&self, path: &str) -> String {
-        let (address, port) = &self.ports[0];
-        format!("http://{address}:{port}{path}")
-    }
-
-    fn url_on(&self, which: usize, path: &str) -> String {
-        let (address, port) = &self.ports[which];
-        format!("http://{address}:{port}{path}")
-    }
-
-    fn asked(&self) -> Vec<Asked> {
-        self.log.lock().unwrap().asked.clone()
-    }
-
-    fn times_asked(&self, path: &str) -> usize {
-        self.asked().iter().filter(|a| a.path == path).count()
-    }
+/// The feed's title: its path without the slash and `.xml`.
+fn name(r: &Request) -> &str {
+    r.path.trim_start_matches('/').trim_end_matches(".xml")
 }
 
 fn rss(title: &str) -> String {
@@ -100,106 +73,6 @@ fn rss(title: &str) -> String {
          <item><guid>{title}-2</guid><title>{title} two</title><description>Second.</description></item>\
          </channel></rss>"
     )
-}
-
-fn handle(mut stream: TcpStream, log: &Mutex<Log>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let mut headers = HashMap::new();
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = header.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-        }
-    }
-    let host = headers
-        .get("host")
-        .map(|h| {
-            h.rsplit_once(':')
-                .map_or(h.as_str(), |(name, _)| name)
-                .to_owned()
-        })
-        .unwrap_or_default();
-    {
-        let mut log = log.lock().unwrap();
-        log.asked.push(Asked {
-            path: path.clone(),
-            host: host.clone(),
-            user_agent: headers.get("user-agent").cloned().unwrap_or_default(),
-            accept_encoding: headers.get("accept-encoding").cloned().unwrap_or_default(),
-        });
-        let busy = log.busy.entry(host.clone()).or_default();
-        busy.0 += 1;
-        busy.1 = busy.1.max(busy.0);
-        log.all.0 += 1;
-        log.all.1 = log.all.1.max(log.all.0);
-    }
-    let body = rss(path.trim_start_matches('/').trim_end_matches(".xml"));
-    // The request leaves the count just before its answer is written: the client cannot
-    // ask again before it has the answer, while a count taken after the write raced with
-    // its next request (3 at once was seen under load, with the client keeping to 2).
-    let mut reply = |status: &str, headers: &[(&str, String)], body: &[u8]| {
-        {
-            let mut log = log.lock().unwrap();
-            if let Some(busy) = log.busy.get_mut(&host) {
-                busy.0 -= 1;
-            }
-            log.all.0 -= 1;
-        }
-        respond(&mut stream, status, headers, body);
-    };
-    match path.as_str() {
-        p if p.starts_with("/slow") => {
-            std::thread::sleep(Duration::from_millis(300));
-            reply("200 OK", &[], body.as_bytes());
-        }
-        "/gzip.xml" => reply(
-            "200 OK",
-            &[("Content-Encoding", "gzip".into())],
-            &gzip_stored(body.as_bytes()),
-        ),
-        "/brotli.xml" => reply(
-            "200 OK",
-            &[("Content-Encoding", "br".into())],
-            &brotli_uncompressed(body.as_bytes()),
-        ),
-        "/bomb.xml" => reply(
-            "200 OK",
-            &[("Content-Encoding", "gzip".into())],
-            &gzip_bomb(64 * 1024 * 1024),
-        ),
-        "/limited.xml" => reply(
-            "429 Too Many Requests",
-            &[("Retry-After", "3600".into())],
-            b"slow down",
-        ),
-        "/unavailable.xml" => {
-            let later = Timestamp::now() + jiff::SignedDuration::from_hours(2);
-            let date = jiff::fmt::rfc2822::DateTimePrinter::new()
-                .timestamp_to_rfc9110_string(&later)
-                .unwrap();
-            respond(
-                &mut stream,
-                "503 Service Unavailable",
-                &[("Retry-After", date)],
-                b"down",
-            )
-        }
-        "/forever.xml" => reply(
-            "429 Too Many Requests",
-            &[("Retry-After", "9".repeat(40))],
-            b"slow down",
-        ),
-        "/fail.xml" => reply("500 Internal Server Error", &[], b"oops"),
-        _ => reply("200 OK", &[], body.as_bytes()),
-    }
 }
 
 /// Bits written least significant first, as deflate and brotli read them.
@@ -319,7 +192,7 @@ fn outcome<'a>(reports: &'a [fetch::Report], path: &str) -> &'a Outcome {
 
 #[test]
 fn requests_name_herald_and_gzip_and_brotli_bodies_are_read() {
-    let server = Server::start();
+    let server = serve();
     let store = Store::open_in_memory().unwrap();
     for path in ["/gzip.xml", "/brotli.xml", "/plain.xml"] {
         store.feeds().add_feed(&server.url(path), None).unwrap();
@@ -332,16 +205,17 @@ fn requests_name_herald_and_gzip_and_brotli_bodies_are_read() {
             outcome(&reports, path)
         );
     }
-    let asked = server.asked();
+    let asked = server.requests();
     assert_eq!(asked.len(), 3);
     for a in &asked {
-        assert_eq!(a.host, "127.0.0.1");
+        assert_eq!(a.host(), "127.0.0.1");
         assert_eq!(
-            a.user_agent,
+            a.header("user-agent").unwrap_or_default(),
             format!("herald/{}", env!("CARGO_PKG_VERSION"))
         );
-        assert!(a.accept_encoding.contains("gzip"), "{a:?}");
-        assert!(a.accept_encoding.contains("br"), "{a:?}");
+        let accept_encoding = a.header("accept-encoding").unwrap_or_default();
+        assert!(accept_encoding.contains("gzip"), "{a:?}");
+        assert!(accept_encoding.contains("br"), "{a:?}");
     }
 }
 
@@ -351,7 +225,7 @@ fn requests_name_herald_and_gzip_and_brotli_bodies_are_read() {
 fn a_decompression_bomb_is_refused_at_the_cap() {
     let bomb = gzip_bomb(64 * 1024 * 1024);
     assert!(bomb.len() < 450_000, "{}", bomb.len());
-    let server = Server::start();
+    let server = serve();
     let store = Store::open_in_memory().unwrap();
     store
         .feeds()
@@ -378,7 +252,7 @@ fn at_most_per_host_requests_at_once_to_one_host() {
         eprintln!("skipped: 127.0.0.2 is not a loopback address here");
         return;
     }
-    let server = Server::on(&["127.0.0.1", "127.0.0.2"]);
+    let server = script().start_on(&["127.0.0.1", "127.0.0.2"]);
     let store = Store::open_in_memory().unwrap();
     for i in 0..6 {
         for host in 0..2 {
@@ -401,11 +275,10 @@ fn at_most_per_host_requests_at_once_to_one_host() {
             .iter()
             .all(|r| matches!(r.outcome, Outcome::Stored(_)))
     );
-    let log = server.log.lock().unwrap();
     for host in ["127.0.0.1", "127.0.0.2"] {
-        assert_eq!(log.busy[host].1, 2, "{host}: the most at once");
+        assert_eq!(server.most_at_once_on(host), 2, "{host}: the most at once");
     }
-    assert_eq!(log.all.1, 4, "both hosts were served at once");
+    assert_eq!(server.most_at_once(), 4, "both hosts were served at once");
     // Twelve requests of 300 ms, four at a time, are three rounds: a figure to read (the
     // concurrency itself is asserted above from the server's own count).
     eprintln!("12 slow feeds on 2 hosts in {took:?}");
@@ -416,7 +289,7 @@ fn at_most_per_host_requests_at_once_to_one_host() {
 /// other feed is fetched both times. A 503 with an HTTP date does the same.
 #[test]
 fn retry_after_is_honoured_across_runs() {
-    let server = Server::start();
+    let server = serve();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     for feed in ["/limited.xml", "/unavailable.xml", "/fine.xml"] {
@@ -492,7 +365,7 @@ fn retry_after_is_honoured_across_runs() {
 /// reader's `R` included).
 #[test]
 fn fetch_all_never_asks_inside_a_retry_after() {
-    let server = Server::start();
+    let server = serve();
     let store = Store::open_in_memory().unwrap();
     store
         .feeds()
@@ -516,7 +389,7 @@ fn fetch_all_never_asks_inside_a_retry_after() {
 /// A Retry-After of forty nines waits seven days, not forever.
 #[test]
 fn a_huge_retry_after_is_bounded_at_seven_days() {
-    let server = Server::start();
+    let server = serve();
     let store = Store::open_in_memory().unwrap();
     store
         .feeds()
@@ -531,7 +404,7 @@ fn a_huge_retry_after_is_bounded_at_seven_days() {
 /// Each failure in a row doubles the wait, up to a day; a success clears it.
 #[test]
 fn delays_grow_across_failures() {
-    let server = Server::start();
+    let server = serve();
     let store = Store::open_in_memory().unwrap();
     store
         .feeds()
@@ -560,7 +433,7 @@ fn delays_grow_across_failures() {
 /// its own refresh.
 #[test]
 fn fetch_due_asks_only_the_due_feeds() {
-    let server = Server::start();
+    let server = serve();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     for feed in ["/a.xml", "/b.xml"] {
@@ -581,7 +454,7 @@ fn fetch_due_asks_only_the_due_feeds() {
         stdout.contains("nothing to fetch now; the next is due at"),
         "{stdout}"
     );
-    assert_eq!(server.asked().len(), 2);
+    assert_eq!(server.count(), 2);
     // b's last fetch moves back a day: due again.
     {
         let store = Store::open(&path).unwrap();
@@ -643,7 +516,7 @@ fn fetch_due_asks_only_the_due_feeds() {
 /// The config's `refresh` sets when a fetched feed is due again.
 #[test]
 fn the_config_sets_the_global_refresh() {
-    let server = Server::start();
+    let server = serve();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     let config = dir.path().join("config.toml");

@@ -5,41 +5,20 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::Path;
 use std::time::Duration;
 
+use common::server::{Answer, Request, Script, Server};
 use herald::app::Report;
 use herald::tui::event::Event;
 use serde_json::Value;
 
 /// A loopback server of two RSS feeds, `/a.xml` (six items) and `/b.xml` (three); it
 /// stops by itself after sixty requests.
-fn server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(60) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-                    break;
-                }
-            }
-            let (name, items) = match path.as_str() {
-                "/a.xml" => ("Alder", 6),
-                "/b.xml" => ("Birch", 3),
-                _ => {
-                    common::respond(&mut stream, "404 Not Found", &[], b"");
-                    continue;
-                }
-            };
+fn server() -> Server {
+    let feed = |name: &'static str, items: usize| {
+        move |r: &Request| {
+            let origin = r.origin();
             let mut body = format!(
                 "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title>"
             );
@@ -47,17 +26,21 @@ fn server() -> String {
                 let word = if i % 2 == 0 { "lantern" } else { "harbour" };
                 body.push_str(&format!(
                     "<item><guid>{name}-{i}</guid><title>{name} {word} {i}</title>\
-                     <link>http://127.0.0.1:{port}/{name}/{i}</link>\
+                     <link>{origin}/{name}/{i}</link>\
                      <description>The {word} notes of day {i}.</description>\
                      <pubDate>Tue, 01 Dec 2026 {i:02}:00:00 GMT</pubDate></item>"
                 ));
             }
             body.push_str("</channel></rss>");
-            let xml = [("Content-Type", "application/rss+xml".to_owned())];
-            common::respond(&mut stream, "200 OK", &xml, body.as_bytes());
+            Answer::typed("application/rss+xml", body)
         }
-    });
-    format!("http://127.0.0.1:{port}")
+    };
+    Script::new()
+        .limit(60)
+        .at_with("/a.xml", feed("Alder", 6))
+        .at_with("/b.xml", feed("Birch", 3))
+        .otherwise(|_| Answer::new(404))
+        .start()
 }
 
 /// A store with both feeds, a rule that stars the lantern items, and at most four
@@ -120,7 +103,8 @@ fn state(store: &Path) -> (Vec<Row>, Vec<FeedRow>) {
 
 #[test]
 fn the_command_line_and_the_reader_refresh_alike() {
-    let base = server();
+    let site = server();
+    let base = site.base();
     let dir = tempfile::tempdir().unwrap();
     let (cli, reader) = (dir.path().join("cli.db"), dir.path().join("reader.db"));
     set_up(&cli, &base);

@@ -5,12 +5,12 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use common::fixtures;
+use common::server::{Answer, Script, Server};
 use herald::domain::store::Store;
 use serde_json::json;
 
@@ -184,22 +184,11 @@ fn feed(n: usize) -> String {
     body
 }
 
-fn serve(body: String) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(20) {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
+fn serve(body: String) -> Server {
+    Script::new()
+        .limit(20)
+        .otherwise(move |_| Answer::typed("application/rss+xml", body.clone()))
+        .start()
 }
 
 fn titles(d: &Path, query: &str) -> Vec<String> {
@@ -223,7 +212,8 @@ fn rules_and_retention_act_on_a_fetch_and_nothing_comes_back() {
         "[retention]\nmax_items = 5\nkeep_unread = false\n",
     )
     .unwrap();
-    let url = format!("http://127.0.0.1:{}/rss.xml", serve(feed(12)));
+    let site = serve(feed(12));
+    let url = site.url("/rss.xml");
     assert!(
         herald(d, &["feed", "add", &url, "--no-check"])
             .status

@@ -165,6 +165,68 @@ fn files_stay_under_the_size_limit() {
     );
 }
 
+/// The module of the schema steps: once shipped, a step must do forever what it did, so
+/// its code names nothing outside this module (CONTRIBUTING.md, issue #29).
+const FROZEN: &str = "domain::store::migrations";
+
+/// What the schema steps may name outside their module, each with why. Empty: a step
+/// that needs something from elsewhere takes a frozen copy of it.
+const FROZEN_MAY_NAME: &[(&str, &str)] = &[];
+
+#[test]
+fn schema_steps_name_nothing_outside_their_module() {
+    let tree = tree();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut report = String::new();
+    let mut read = 0;
+    for facts in &tree.files {
+        let Some(module) = module_of(Path::new(facts.file.trim_start_matches("src/"))) else {
+            continue;
+        };
+        if facts.test_only || !within(&module, FROZEN) {
+            continue;
+        }
+        let text = fs::read_to_string(src.join(&facts.file))
+            .unwrap_or_else(|e| panic!("reading {}: {e}", facts.file));
+        read += 1;
+        for (line, path) in outside_frozen(&module, &text, &tree.modules) {
+            report.push_str(&format!("{}:{line} `{path}`\n", facts.file));
+        }
+    }
+    assert!(read >= 2, "the steps' files were not found ({read})");
+    assert!(
+        report.is_empty(),
+        "schema steps name code outside {FROZEN} (take a frozen copy into it):\n{report}"
+    );
+}
+
+/// Whether `module` is `parent` or inside it.
+fn within(module: &str, parent: &str) -> bool {
+    module == parent
+        || module
+            .strip_prefix(parent)
+            .is_some_and(|rest| rest.starts_with("::"))
+}
+
+/// The paths outside test code in `text` (the file of `module`) that start at `crate`,
+/// `self` or `super` and lead outside [`FROZEN`] and its allow-list: to another module,
+/// or to an item of one outside it (the crate root's included).
+fn outside_frozen(module: &str, text: &str, modules: &BTreeSet<String>) -> Vec<(usize, String)> {
+    scan(text)
+        .paths
+        .iter()
+        .filter(|raw| {
+            let inside = resolve(module, raw, modules).is_some_and(|to| {
+                // An item named through a module outside FROZEN resolves to that module,
+                // so a path resolving inside FROZEN stays inside it.
+                within(&to, FROZEN) || FROZEN_MAY_NAME.iter().any(|(m, _)| within(&to, m))
+            });
+            !inside
+        })
+        .map(|raw| (raw.line, raw.segments.join("::")))
+        .collect()
+}
+
 /// Not a rule: prints the graph of modules one level inside each layer (`domain::store`,
 /// `app::keymap`, ...), to compare before and after a change.
 #[test]
@@ -1013,6 +1075,29 @@ fn f<'a>(x: &'a str) -> char { let c = '\''; crate::store::open(); c }
         assert_eq!(
             targets("app", text, &["ui", "store", "app"]),
             vec![(12, "store".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_schema_step_may_name_only_its_own_module() {
+        let modules: BTreeSet<String> = [
+            "domain",
+            "domain::store",
+            "domain::store::codec",
+            "domain::store::migrations",
+            "domain::store::migrations::codec",
+            "domain::store::migrations::links_as_data",
+        ]
+        .map(str::to_string)
+        .into();
+        let text = "use super::codec::Codec;\nuse super::super::codec::Codec;\nfn f() { crate::domain::store::PARAGRAPH_BREAK; }\nfn g() { crate::root_item(); self::h(); }\n#[cfg(test)]\nmod tests { use crate::domain::store::Store; }\n";
+        assert_eq!(
+            outside_frozen("domain::store::migrations::links_as_data", text, &modules),
+            vec![
+                (2, "super::super::codec::Codec".to_string()),
+                (3, "crate::domain::store::PARAGRAPH_BREAK".to_string()),
+                (4, "crate::root_item".to_string()),
+            ]
         );
     }
 

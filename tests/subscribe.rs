@@ -1,95 +1,42 @@
 //! Subscribing by a site's address (discovery), tags as folders, and removing a feed,
 //! end to end against an HTTP server on 127.0.0.1 inside the test.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod common;
 
 use common::herald_at as herald;
+use common::server::{Answer, Script, Server};
 use herald::domain::store::Store;
 
-/// Serves fixed answers by path (anything else is a 404) and records every path asked
-/// for. It stops by itself after a minute or 1,000 requests.
-struct Site {
-    port: u16,
-    hits: Arc<Mutex<Vec<String>>>,
-}
-
-impl Site {
-    fn start(routes: Vec<(&str, &str, String)>) -> Site {
-        let routes: HashMap<String, (String, String)> = routes
-            .into_iter()
-            .map(|(path, kind, body)| (path.to_owned(), (kind.to_owned(), body)))
-            .collect();
-        let routes = Arc::new(routes);
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        listener.set_nonblocking(true).unwrap();
-        let hits = Arc::new(Mutex::new(Vec::new()));
-        let log = hits.clone();
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(60);
-            let mut served = 0;
-            while Instant::now() < deadline && served < 1_000 {
-                let Ok((mut stream, _)) = listener.accept() else {
-                    std::thread::sleep(Duration::from_millis(2));
-                    continue;
+/// Serves fixed answers by path (anything else is a 404; a kind of "redirect" is a 301
+/// to its body) and logs every path asked for. It stops by itself after a minute or
+/// 1,000 requests.
+fn serve(routes: Vec<(&str, &str, String)>) -> Server {
+    routes
+        .into_iter()
+        .fold(
+            // A TLS hello has no line end: answer it after a second.
+            Script::new()
+                .limit(1_000)
+                .lifetime(Duration::from_secs(60))
+                .read_timeout(Duration::from_secs(1)),
+            |script, (path, kind, body)| {
+                let answer = if kind == "redirect" {
+                    Answer::new(301).header("Location", body)
+                } else {
+                    Answer::typed(kind, body)
                 };
-                served += 1;
-                let (routes, log) = (routes.clone(), log.clone());
-                std::thread::spawn(move || {
-                    let _ = stream.set_nonblocking(false);
-                    // A TLS hello has no line end: answer it after a second.
-                    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut line = String::new();
-                    let _ = reader.read_line(&mut line);
-                    loop {
-                        let mut header = String::new();
-                        if reader.read_line(&mut header).unwrap_or(0) == 0
-                            || header.trim().is_empty()
-                        {
-                            break;
-                        }
-                    }
-                    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                    log.lock().unwrap().push(path.clone());
-                    let (status, kind, body) = match routes.get(&path) {
-                        Some((kind, to)) if kind == "redirect" => {
-                            let _ = write!(
-                                stream,
-                                "HTTP/1.1 301 Moved Permanently\r\nLocation: {to}\r\n\
-                                 Content-Length: 0\r\nConnection: close\r\n\r\n"
-                            );
-                            return;
-                        }
-                        Some((kind, body)) => ("200 OK", kind.as_str(), body.as_str()),
-                        None => ("404 Not Found", "text/html", "<html>Not found</html>"),
-                    };
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\
-                         Connection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                });
-            }
-        });
-        Site { port, hits }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn hits(&self) -> Vec<String> {
-        self.hits.lock().unwrap().clone()
-    }
+                script.at(path, answer)
+            },
+        )
+        .otherwise(|_| {
+            Answer::new(404)
+                .header("Content-Type", "text/html")
+                .body("<html>Not found</html>")
+        })
+        .start()
 }
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -126,7 +73,7 @@ fn feed_count(store: &Path) -> usize {
 
 #[test]
 fn a_404_a_page_naming_no_feed_and_plain_text_subscribe_nothing() {
-    let site = Site::start(vec![
+    let site = serve(vec![
         ("/", HTML, page("<link rel=stylesheet href=/s.css>")),
         ("/notes.txt", "text/plain", "Just some words.".into()),
         ("/half.xml", XML, "<rss><channel><title>Half".into()),
@@ -144,7 +91,7 @@ fn a_404_a_page_naming_no_feed_and_plain_text_subscribe_nothing() {
     assert_eq!(home.status.code(), Some(1));
     assert!(stderr(&home).contains("names no feed"), "{}", stderr(&home));
     // Every common path was tried once, on the same site, and no other address.
-    let hits = site.hits();
+    let hits = site.paths();
     for path in [
         "/feed",
         "/rss",
@@ -176,10 +123,10 @@ fn a_404_a_page_naming_no_feed_and_plain_text_subscribe_nothing() {
 /// answered (before: "is not an http or https address").
 #[test]
 fn an_address_without_a_scheme_tries_https_then_http() {
-    let site = Site::start(vec![("/notes/feed.xml", XML, fixture("rss.xml"))]);
+    let site = serve(vec![("/notes/feed.xml", XML, fixture("rss.xml"))]);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
-    let bare = format!("127.0.0.1:{}/notes/feed.xml", site.port);
+    let bare = format!("127.0.0.1:{}/notes/feed.xml", site.port());
     let out = herald(&store, &["feed", "add", &bare]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -210,7 +157,7 @@ fn an_address_without_a_scheme_tries_https_then_http() {
 
 #[test]
 fn a_sites_page_leads_to_the_feed_it_names() {
-    let site = Site::start(vec![
+    let site = serve(vec![
         (
             "/blog/",
             HTML,
@@ -259,7 +206,7 @@ fn several_feeds_are_listed_and_one_is_picked() {
         .iter()
         .map(|h| format!(r#"<link rel="alternate" type="application/rss+xml" href="{h}">"#))
         .collect();
-    let site = Site::start(vec![
+    let site = serve(vec![
         ("/", HTML, page(&links)),
         ("/rss.xml", XML, fixture("rss.xml")),
         ("/atom.xml", XML, fixture("atom.xml")),
@@ -295,12 +242,12 @@ fn a_page_naming_hundreds_of_feeds_costs_at_most_fifty_requests() {
     let links: String = (0..300)
         .map(|i| format!(r#"<link rel="alternate" type="application/rss+xml" href="/f{i}.xml">"#))
         .collect();
-    let site = Site::start(vec![("/", HTML, page(&links))]);
+    let site = serve(vec![("/", HTML, page(&links))]);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     let out = herald(&store, &["feed", "add", &site.url("/")]);
     assert_eq!(out.status.code(), Some(1));
-    let hits = site.hits();
+    let hits = site.paths();
     // The page, fifty links, then the common paths.
     assert_eq!(hits.len(), 1 + 50 + 7, "{hits:?}");
     assert_eq!(feed_count(&store), 0);
@@ -308,7 +255,7 @@ fn a_page_naming_hundreds_of_feeds_costs_at_most_fifty_requests() {
 
 #[test]
 fn tags_group_the_list_and_remove_keeps_starred_articles_and_other_feeds() {
-    let site = Site::start(vec![
+    let site = serve(vec![
         ("/rss.xml", XML, fixture("rss.xml")),
         ("/atom.xml", XML, fixture("atom.xml")),
     ]);
@@ -618,7 +565,7 @@ fn moving_in_from_newsboat_brings_the_tags_and_names_of_its_urls_file() {
 #[test]
 fn links_resolve_against_the_page_redirected_to_and_a_huge_page_is_refused() {
     let huge = format!("<html><head>{}</head></html>", " ".repeat(17 * 1024 * 1024));
-    let site = Site::start(vec![
+    let site = serve(vec![
         ("/go", "redirect", "/blog/index.html".into()),
         (
             "/blog/index.html",
@@ -658,7 +605,7 @@ fn remove_asks_on_a_terminal_and_only_yes_removes() {
     {
         panic!("tmux is needed for this test: apt-get install tmux (.ci/run does this)");
     }
-    let site = Site::start(vec![("/rss.xml", XML, fixture("rss.xml"))]);
+    let site = serve(vec![("/rss.xml", XML, fixture("rss.xml"))]);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     assert!(

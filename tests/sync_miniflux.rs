@@ -7,14 +7,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::respond;
+use common::server::{Answer, Script, Server};
 use serde_json::{Value, json};
 
 /// The test server's address and admin credentials.
@@ -118,76 +118,54 @@ impl Miniflux {
 
 /// A loopback server of RSS feeds for Miniflux to fetch: `/N.xml` is a feed of
 /// `items` items titled "Feed N story I". It stops by itself after two minutes.
-fn feed_server(items: usize) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while Instant::now() < deadline {
-            match listener.accept() {
-                Ok((mut stream, _)) => {
-                    let _ = stream.set_nonblocking(false);
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut line = String::new();
-                    let _ = reader.read_line(&mut line);
-                    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                    loop {
-                        let mut header = String::new();
-                        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-                            break;
-                        }
-                    }
-                    // An item's own page (`/N/I`): a full article, for full text.
-                    if let Some((n, i)) = path.trim_start_matches('/').split_once('/') {
-                        let paragraph = |k: usize| {
-                            format!(
-                                "<p>The whole of story {i} of feed {n}, which only its page holds: \
-                             the keeper of the lighthouse logged every ship that passed the \
-                             point, the tides that turned, the weather that came in from the \
-                             west, and wrote each night of the long winter in a careful hand \
-                             that the village still reads aloud. Pagewordonly{i} marks it, part {k}.</p>"
-                            )
-                        };
-                        let page = format!(
-                            "<html><head><title>Story {i}</title></head><body><article>\
-                             <h1>Story {i}</h1>{}</article></body></html>",
-                            (1..=6).map(paragraph).collect::<String>()
-                        );
-                        let html = [("Content-Type", "text/html; charset=utf-8".to_owned())];
-                        respond(&mut stream, "200 OK", &html, page.as_bytes());
-                        continue;
-                    }
-                    let n = path.trim_start_matches('/').trim_end_matches(".xml");
-                    let mut body = format!(
-                        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>\
-                         <title>Feed {n}</title><link>http://127.0.0.1:{port}/</link>"
-                    );
-                    for i in 1..=items {
-                        // `/sameN.xml`: every item links to the site's home page (a
-                        // comic, a live blog), each with a guid of its own.
-                        let link = if n.starts_with("same") {
-                            format!("http://127.0.0.1:{port}/")
-                        } else {
-                            format!("http://127.0.0.1:{port}/{n}/{i}")
-                        };
-                        body.push_str(&format!(
-                            "<item><guid>f{n}-{i}</guid><title>Feed {n} story {i}</title>\
-                             <link>{link}</link>\
-                             <description>&lt;p&gt;Story {i} of feed {n}.&lt;/p&gt;</description>\
-                             <pubDate>Mon, 30 Nov 2026 {:02}:00:00 GMT</pubDate></item>",
-                            i % 24
-                        ));
-                    }
-                    body.push_str("</channel></rss>");
-                    let xml = [("Content-Type", "application/rss+xml".to_owned())];
-                    respond(&mut stream, "200 OK", &xml, body.as_bytes());
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+fn feed_server(items: usize) -> Server {
+    Script::new()
+        .limit(100_000)
+        .otherwise(move |r| {
+            let origin = r.origin();
+            // An item's own page (`/N/I`): a full article, for full text.
+            if let Some((n, i)) = r.path.trim_start_matches('/').split_once('/') {
+                let paragraph = |k: usize| {
+                    format!(
+                        "<p>The whole of story {i} of feed {n}, which only its page holds: \
+                     the keeper of the lighthouse logged every ship that passed the \
+                     point, the tides that turned, the weather that came in from the \
+                     west, and wrote each night of the long winter in a careful hand \
+                     that the village still reads aloud. Pagewordonly{i} marks it, part {k}.</p>"
+                    )
+                };
+                let page = format!(
+                    "<html><head><title>Story {i}</title></head><body><article>\
+                     <h1>Story {i}</h1>{}</article></body></html>",
+                    (1..=6).map(paragraph).collect::<String>()
+                );
+                return Answer::typed("text/html; charset=utf-8", page);
             }
-        }
-    });
-    port
+            let n = r.path.trim_start_matches('/').trim_end_matches(".xml");
+            let mut body = format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>\
+                 <title>Feed {n}</title><link>{origin}/</link>"
+            );
+            for i in 1..=items {
+                // `/sameN.xml`: every item links to the site's home page (a
+                // comic, a live blog), each with a guid of its own.
+                let link = if n.starts_with("same") {
+                    format!("{origin}/")
+                } else {
+                    format!("{origin}/{n}/{i}")
+                };
+                body.push_str(&format!(
+                    "<item><guid>f{n}-{i}</guid><title>Feed {n} story {i}</title>\
+                     <link>{link}</link>\
+                     <description>&lt;p&gt;Story {i} of feed {n}.&lt;/p&gt;</description>\
+                     <pubDate>Mon, 30 Nov 2026 {:02}:00:00 GMT</pubDate></item>",
+                    i % 24
+                ));
+            }
+            body.push_str("</channel></rss>");
+            Answer::typed("application/rss+xml", body)
+        })
+        .start()
 }
 
 /// A herald store with account `home` on `server` as its user.
@@ -306,7 +284,8 @@ fn needs_miniflux_the_test_server_answers() {
 #[test]
 fn needs_miniflux_subscribed_on_the_server_then_synced_into_herald() {
     let user = miniflux().user("sub-server");
-    let port = feed_server(3);
+    let site = feed_server(3);
+    let port = site.port();
     user.ok(
         "POST",
         "/v1/feeds",
@@ -346,7 +325,8 @@ fn needs_miniflux_subscribed_on_the_server_then_synced_into_herald() {
 #[test]
 fn needs_miniflux_changes_go_both_ways() {
     let user = miniflux().user("both-ways");
-    let port = feed_server(3);
+    let site = feed_server(3);
+    let port = site.port();
     user.ok(
         "POST",
         "/v1/feeds",
@@ -405,7 +385,8 @@ fn needs_miniflux_changes_go_both_ways() {
 #[test]
 fn needs_miniflux_a_local_change_not_yet_pushed_wins() {
     let user = miniflux().user("conflict");
-    let port = feed_server(2);
+    let site = feed_server(2);
+    let port = site.port();
     user.ok(
         "POST",
         "/v1/feeds",
@@ -449,7 +430,8 @@ fn needs_miniflux_a_local_change_not_yet_pushed_wins() {
 #[test]
 fn needs_miniflux_subscribed_in_herald_then_created_on_the_server() {
     let user = miniflux().user("sub-herald");
-    let port = feed_server(2);
+    let site = feed_server(2);
+    let port = site.port();
     let herald = Herald::new(&user, &user.url);
     let url = format!("http://127.0.0.1:{port}/4.xml");
     herald.ok(&[
@@ -505,74 +487,46 @@ fn needs_miniflux_a_wrong_password_is_a_clear_error() {
 /// the connection instead of answering (the server stopped mid-sync, after doing the
 /// work), and refuses everything after it until `heal` is set.
 struct Proxy {
-    port: u16,
+    server: Server,
     requests: Arc<AtomicUsize>,
     healed: Arc<AtomicUsize>,
 }
 
 impl Proxy {
     fn start(upstream: &str, break_at: usize) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let upstream = upstream.trim_start_matches("http://").to_owned();
         let requests = Arc::new(AtomicUsize::new(0));
         let healed = Arc::new(AtomicUsize::new(0));
         let (count, heal) = (requests.clone(), healed.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming().take(200) {
-                let Ok(mut client) = stream else { continue };
-                let (count, heal, upstream) = (count.clone(), heal.clone(), upstream.clone());
-                std::thread::spawn(move || {
-                    let _ = client.set_read_timeout(Some(Duration::from_secs(10)));
-                    let mut reader = BufReader::new(client.try_clone().unwrap());
-                    {
-                        // One request: its head, then its body by Content-Length.
-                        let mut head = String::new();
-                        let mut length = 0;
-                        loop {
-                            let mut line = String::new();
-                            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if let Some(v) =
-                                line.to_ascii_lowercase().strip_prefix("content-length:")
-                            {
-                                length = v.trim().parse().unwrap_or(0);
-                            }
-                            if line.to_ascii_lowercase().starts_with("connection:") {
-                                continue;
-                            }
-                            if line == "\r\n" {
-                                head.push_str("Connection: close\r\n\r\n");
-                                break;
-                            }
-                            head.push_str(&line);
-                        }
-                        let mut body = vec![0; length];
-                        if reader.read_exact(&mut body).is_err() {
-                            return;
-                        }
-                        let n = count.fetch_add(1, Ordering::SeqCst) + 1;
-                        let healed = heal.load(Ordering::SeqCst) > 0;
-                        if n > break_at && !healed {
-                            return; // the server is gone
-                        }
-                        let mut server = TcpStream::connect(&upstream).unwrap();
-                        server.write_all(head.as_bytes()).unwrap();
-                        server.write_all(&body).unwrap();
-                        let mut answer = Vec::new();
-                        server.read_to_end(&mut answer).unwrap();
-                        if n == break_at && !healed {
-                            return; // done on the server, never answered
-                        }
-                        // One request per connection: the answer says Connection: close.
-                        let _ = client.write_all(&answer);
-                    }
-                });
-            }
-        });
+        let server = Script::new()
+            .limit(200)
+            .lifetime(Duration::from_secs(600))
+            .read_timeout(Duration::from_secs(10))
+            .otherwise(move |r| {
+                let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+                let healed = heal.load(Ordering::SeqCst) > 0;
+                if n > break_at && !healed {
+                    return Answer::hang_up(); // the server is gone
+                }
+                // One request per connection: the answer says Connection: close.
+                let mut head = format!("{} {} HTTP/1.1\r\n", r.method, r.path);
+                for (name, value) in r.headers.iter().filter(|(n, _)| n != "connection") {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str("Connection: close\r\n\r\n");
+                let mut server = TcpStream::connect(&upstream).unwrap();
+                server.write_all(head.as_bytes()).unwrap();
+                server.write_all(&r.body).unwrap();
+                let mut answer = Vec::new();
+                server.read_to_end(&mut answer).unwrap();
+                if n == break_at && !healed {
+                    return Answer::hang_up(); // done on the server, never answered
+                }
+                Answer::raw(answer)
+            })
+            .start();
         Proxy {
-            port,
+            server,
             requests,
             healed,
         }
@@ -585,7 +539,8 @@ impl Proxy {
 #[test]
 fn needs_miniflux_a_server_stopped_mid_sync_loses_nothing() {
     let user = miniflux().user("stopped");
-    let port = feed_server(2);
+    let site = feed_server(2);
+    let port = site.port();
     user.ok(
         "POST",
         "/v1/feeds",
@@ -593,7 +548,7 @@ fn needs_miniflux_a_server_stopped_mid_sync_loses_nothing() {
     );
     // The push's requests: 1 PUT read, 2 PUT starred (done, never answered).
     let proxy = Proxy::start(&user.url, 2);
-    let through = format!("http://127.0.0.1:{}", proxy.port);
+    let through = proxy.server.base();
     let herald = Herald::new(&user, &through);
     proxy.healed.store(1, Ordering::SeqCst);
     herald.ok(&["sync"]);
@@ -679,7 +634,8 @@ impl Miniflux {
 #[test]
 fn needs_miniflux_an_api_token_signs_in() {
     let user = miniflux().user("token");
-    let port = feed_server(1);
+    let site = feed_server(1);
+    let port = site.port();
     user.ok(
         "POST",
         "/v1/feeds",
@@ -708,7 +664,8 @@ fn needs_miniflux_an_api_token_signs_in() {
 #[ignore]
 fn needs_miniflux_ten_thousand_entries_sync_in_time() {
     let user = miniflux().user("tenk");
-    let port = big_feed_server(10_000);
+    let site = big_feed_server(10_000);
+    let port = site.port();
     user.ok(
         "POST",
         "/v1/feeds",
@@ -775,7 +732,7 @@ fn measure(name: &str, herald: &Herald, mark: &str) {
 }
 
 /// A loopback server of one feed of `items` items, made once.
-fn big_feed_server(items: usize) -> u16 {
+fn big_feed_server(items: usize) -> Server {
     let mut body = String::from(
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Big</title>\
          <link>http://127.0.0.1/</link>",
@@ -789,24 +746,11 @@ fn big_feed_server(items: usize) -> u16 {
         ));
     }
     body.push_str("</channel></rss>");
-    let body = Arc::new(body);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(20) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-            }
-            let xml = [("Content-Type", "application/rss+xml".to_owned())];
-            respond(&mut stream, "200 OK", &xml, body.as_bytes());
-        }
-    });
-    port
+    Script::new()
+        .limit(20)
+        .lifetime(Duration::from_secs(600))
+        .otherwise(move |_| Answer::typed("application/rss+xml", body.clone()))
+        .start()
 }
 
 impl Miniflux {
@@ -853,7 +797,8 @@ impl Miniflux {
 fn needs_miniflux_the_google_reader_api_syncs_both_ways() {
     let user = miniflux().user("greader");
     user.enable_greader();
-    let port = feed_server(3);
+    let site = feed_server(3);
+    let port = site.port();
     user.ok(
         "POST",
         "/v1/feeds",
@@ -986,7 +931,8 @@ fn needs_miniflux_the_reader_syncs_on_r_and_shows_the_account() {
     use herald::app::sources::Source;
     use herald::app::{App, Report, Start};
     let user = miniflux().user("reader");
-    let port = feed_server(2);
+    let site = feed_server(2);
+    let port = site.port();
     user.ok(
         "POST",
         "/v1/feeds",
@@ -1043,7 +989,8 @@ fn needs_miniflux_the_reader_syncs_on_r_and_shows_the_account() {
 #[test]
 fn needs_miniflux_rules_act_on_synced_entries() {
     let user = miniflux().user("rules");
-    let port = feed_server(2);
+    let site = feed_server(2);
+    let port = site.port();
     user.ok(
         "POST",
         "/v1/feeds",
@@ -1075,7 +1022,8 @@ fn needs_miniflux_rules_act_on_synced_entries() {
 #[test]
 fn needs_miniflux_synced_entries_of_a_full_text_feed_get_their_pages() {
     let user = miniflux().user("fulltext");
-    let port = feed_server(2);
+    let site = feed_server(2);
+    let port = site.port();
     let herald = Herald::new(&user, &user.url);
     let url = format!("http://127.0.0.1:{port}/6.xml");
     herald.ok(&["feed", "add", &url, "--account", "home", "--no-check"]);
@@ -1106,7 +1054,8 @@ fn needs_miniflux_synced_entries_of_a_full_text_feed_get_their_pages() {
 #[test]
 fn needs_miniflux_a_local_feed_that_joins_the_account_keeps_its_articles_and_syncs() {
     let user = miniflux().user("joins");
-    let port = feed_server(3);
+    let site = feed_server(3);
+    let port = site.port();
     let url = format!("http://127.0.0.1:{port}/31.xml");
     let herald = Herald::empty();
     herald.ok(&["feed", "add", &url]);
@@ -1170,7 +1119,8 @@ fn needs_miniflux_a_local_feed_that_joins_the_account_keeps_its_articles_and_syn
 fn needs_miniflux_two_accounts_that_share_a_feed_keep_their_own_entries() {
     let server = miniflux();
     let (one, two) = (server.user("share-a"), server.user("share-b"));
-    let port = feed_server(3);
+    let site = feed_server(3);
+    let port = site.port();
     let url = format!("http://127.0.0.1:{port}/32.xml");
     for user in [&one, &two] {
         user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
@@ -1241,7 +1191,8 @@ fn needs_miniflux_two_accounts_that_share_a_feed_keep_their_own_entries() {
 #[test]
 fn needs_miniflux_entries_that_share_a_link_stay_apart() {
     let user = miniflux().user("same-link");
-    let port = feed_server(15);
+    let site = feed_server(15);
+    let port = site.port();
     let url = format!("http://127.0.0.1:{port}/same33.xml");
     user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
     assert_eq!(user.entries().len(), 15);
@@ -1264,7 +1215,8 @@ fn needs_miniflux_entries_that_share_a_link_stay_apart() {
 #[test]
 fn needs_miniflux_two_first_syncs_at_once_both_succeed() {
     let user = miniflux().user("twice");
-    let port = feed_server(5);
+    let site = feed_server(5);
+    let port = site.port();
     for n in 34..=36 {
         let url = format!("http://127.0.0.1:{port}/{n}.xml");
         user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
@@ -1295,7 +1247,8 @@ fn needs_miniflux_two_first_syncs_at_once_both_succeed() {
 #[test]
 fn needs_miniflux_a_feed_removed_on_the_server_is_kept_as_an_archive() {
     let user = miniflux().user("archive");
-    let port = feed_server(3);
+    let site = feed_server(3);
+    let port = site.port();
     let url = format!("http://127.0.0.1:{port}/37.xml");
     let feed = user.ok("POST", "/v1/feeds", Some(json!({ "feed_url": url })));
     let herald = Herald::new(&user, &user.url);

@@ -5,8 +5,6 @@
 //! time per round and its ratio to the empty store. Target: at 100,000 articles within
 //! 1.5x of empty.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -15,6 +13,11 @@ use herald::domain::fetch::{self, Outcome};
 use herald::domain::store::Store;
 
 use super::corpus;
+
+// The loopback server of the tests, from the one file they share.
+#[path = "../../src/test_server.rs"]
+mod test_server;
+use test_server::{Answer, Script, Server};
 
 pub const FEEDS: usize = 50;
 const ITEMS: usize = 100;
@@ -54,52 +57,29 @@ fn quick_escape(text: &str) -> String {
 /// Serves `/feed/N.xml`. While `etags` is on it also sends an ETag, and answers 304 when
 /// the client already has it. Stops after the requests the benchmark makes or ten
 /// minutes.
-pub fn serve(feeds: Arc<Vec<String>>, etags: Arc<AtomicBool>, requests: usize) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding a local port");
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
-    std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(600);
-        for stream in listener.incoming().take(requests) {
-            if Instant::now() > deadline {
-                break;
-            }
-            let Ok(mut stream) = stream else { continue };
-            let feeds = Arc::clone(&feeds);
+pub fn serve(feeds: Arc<Vec<String>>, etags: Arc<AtomicBool>, requests: usize) -> Server {
+    Script::new()
+        .limit(requests)
+        .lifetime(Duration::from_secs(600))
+        .otherwise(move |r| {
             let etag = etags.load(Ordering::SeqCst);
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-                let mut line = String::new();
-                let _ = reader.read_line(&mut line);
-                let mut cached = false;
-                loop {
-                    let mut header = String::new();
-                    if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-                        break;
-                    }
-                    cached |= header.to_ascii_lowercase().starts_with("if-none-match");
-                }
-                let n: usize = line
-                    .split_whitespace()
-                    .nth(1)
-                    .and_then(|p| p.strip_prefix("/feed/"))
-                    .and_then(|p| p.strip_suffix(".xml"))
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(0);
-                let response = if cached && etag {
-                    "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
-                } else {
-                    let body = &feeds[n % FEEDS];
-                    let tag = if etag { "ETag: \"v1\"\r\n" } else { "" };
-                    format!(
-                        "HTTP/1.1 200 OK\r\n{tag}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    )
-                };
-                let _ = stream.write_all(response.as_bytes());
-            });
-        }
-    });
-    port
+            if etag && r.header("if-none-match").is_some() {
+                return Answer::new(304).header("ETag", "\"v1\"");
+            }
+            let n: usize = r
+                .path
+                .strip_prefix("/feed/")
+                .and_then(|p| p.strip_suffix(".xml"))
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            let answer = Answer::ok(feeds[n % FEEDS].as_str());
+            if etag {
+                answer.header("ETag", "\"v1\"")
+            } else {
+                answer
+            }
+        })
+        .start()
 }
 
 /// One fetch of every subscription: wall time, items stored, unchanged, 304s, failures.
@@ -137,11 +117,12 @@ pub fn run(sizes: &[usize]) -> anyhow::Result<()> {
     let feeds: Arc<Vec<String>> = Arc::new((0..FEEDS).map(feed_xml).collect());
     let bytes: usize = feeds.iter().map(String::len).sum();
     let etags = Arc::new(AtomicBool::new(false));
-    let port = serve(
+    let server = serve(
         Arc::clone(&feeds),
         Arc::clone(&etags),
         sizes.len() * FEEDS * 4,
     );
+    let port = server.port();
     println!(
         "{FEEDS} feeds x {ITEMS} items, {:.1} MiB of RSS, fetched 4 at a time",
         bytes as f64 / 1048576.0

@@ -367,6 +367,15 @@ impl SourcesPane {
         if self.offset == 1 && self.selected < height {
             self.offset = 0;
         }
+        // So does what follows the last source (the `… more` line): it could never be
+        // scrolled to otherwise, as no cursor stops on it.
+        let after_last = self
+            .lines
+            .get(self.selected + 1..)
+            .is_some_and(|rest| rest.iter().all(|l| l.source().is_none()));
+        if after_last && self.lines.len() > self.offset + height {
+            self.offset = self.lines.len().saturating_sub(height).min(self.selected);
+        }
     }
 
     /// The feed line of `id`.

@@ -321,43 +321,27 @@ fn get(agent: &ureq::Agent, url: &str, max_bytes: u64) -> Result<(Url, Vec<u8>)>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::{BufRead, BufReader, Write};
+    use crate::test_server::{Answer, Script, Server};
 
     /// A site on 127.0.0.1 whose home page has `head` and whose every other address
-    /// answers 404 after `slow`; it serves each request on a thread of its own.
-    fn slow_site(slow: Duration, head: &'static str) -> String {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().take(50) {
-                let Ok(mut stream) = stream else { continue };
-                std::thread::spawn(move || {
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut line = String::new();
-                    let _ = reader.read_line(&mut line);
-                    let mut header = String::new();
-                    while reader.read_line(&mut header).unwrap_or(0) > 2 {
-                        header.clear();
-                    }
-                    let (status, body) = if line.starts_with("GET / ") {
-                        (
-                            "200 OK",
-                            format!("<!DOCTYPE html><html><head>{head}</head></html>"),
-                        )
-                    } else {
-                        std::thread::sleep(slow);
-                        ("404 Not Found", "<html>Not here</html>".to_owned())
-                    };
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
-                         Connection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                });
-            }
-        });
-        format!("http://127.0.0.1:{port}/")
+    /// answers 404 after `slow`; each request is served on a thread of its own.
+    fn slow_site(slow: Duration, head: &'static str) -> Server {
+        Script::new()
+            .limit(50)
+            .at(
+                "/",
+                Answer::typed(
+                    "text/html",
+                    format!("<!DOCTYPE html><html><head>{head}</head></html>"),
+                ),
+            )
+            .otherwise(move |_| {
+                Answer::new(404)
+                    .header("Content-Type", "text/html")
+                    .body("<html>Not here</html>")
+                    .after(slow)
+            })
+            .start()
     }
 
     /// When the time for looking runs out, the message says which common addresses were
@@ -365,9 +349,13 @@ mod tests {
     #[test]
     fn running_out_of_time_says_what_was_tried() {
         let site = slow_site(Duration::from_millis(400), "<title>Home</title>");
-        let err = discover_within(&site, &Options::default(), Duration::from_millis(700))
-            .unwrap_err()
-            .to_string();
+        let err = discover_within(
+            &site.url("/"),
+            &Options::default(),
+            Duration::from_millis(700),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("ran out"), "{err}");
         assert!(err.contains("/feed"), "{err}");
         assert!(
@@ -378,7 +366,7 @@ mod tests {
 
         // With the time to try them all, it says it did.
         let site = slow_site(Duration::ZERO, "<title>Home</title>");
-        let err = discover_within(&site, &Options::default(), BUDGET)
+        let err = discover_within(&site.url("/"), &Options::default(), BUDGET)
             .unwrap_err()
             .to_string();
         assert!(err.contains("names no feed"), "{err}");
@@ -391,7 +379,7 @@ mod tests {
             Duration::ZERO,
             r#"<link rel="alternate" type="application/rss+xml" href="/gone.xml">"#,
         );
-        let err = discover_within(&site, &Options::default(), BUDGET)
+        let err = discover_within(&site.url("/"), &Options::default(), BUDGET)
             .unwrap_err()
             .to_string();
         assert!(err.contains("names 1 feed but herald reads none"), "{err}");

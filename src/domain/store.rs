@@ -22,8 +22,8 @@
 //!   to an account's article or feed, queued in the change's own transaction;
 //!   `remote`: the server's state written back without queueing it; `entries`: a
 //!   server's entries stored by (account, entry id); `fetch_log`: the failures of
-//!   refreshes, kept. The schema's steps are in `migrations` (and `migrations/`: the
-//!   steps whose SQL lived in these modules before, and the newer ones, frozen).
+//!   refreshes, kept. The schema's steps are in `migrations` (and `migrations/`: each
+//!   shipped step's SQL and a frozen copy of the code it ran, naming nothing outside).
 //! - `feeds`: subscriptions, and feed items updated in place; `fulltext`: the full
 //!   articles fetched for teaser-only feeds, kept as bodies; `rewrite`: an article's
 //!   content replaced in place, its word indexes with it; `tags`: their tags

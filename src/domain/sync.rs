@@ -13,8 +13,6 @@ mod fake;
 pub mod greader;
 mod greader_items;
 mod greader_login;
-#[cfg(test)]
-mod loopback;
 pub mod miniflux;
 pub mod miniflux_server;
 mod outcome;

@@ -369,10 +369,8 @@ mod tests {
     /// for again for a while: the server sees each address once.
     #[test]
     fn the_worker_asks_the_network_once_per_picture() {
-        use std::sync::atomic::Ordering;
         let png = crate::domain::images::decode::tests::png(30, 20, [9, 120, 200, 255]);
-        let (port, asked) =
-            crate::domain::images::load::tests::serve(vec![("/ok.png", "image/png", png)]);
+        let site = crate::test_server::Server::documents(vec![("/ok.png", "image/png", png)]);
         let dir = tempfile::tempdir().unwrap();
         let (events, reports) = channel();
         let mut worker = Worker {
@@ -387,10 +385,7 @@ mod tests {
         };
         let request = PictureRequest {
             id: crate::domain::model::ArticleId(1),
-            urls: vec![
-                format!("http://127.0.0.1:{port}/ok.png"),
-                format!("http://127.0.0.1:{port}/gone.png"),
-            ],
+            urls: vec![site.url("/ok.png"), site.url("/gone.png")],
             width: 20,
             rows: 5,
         };
@@ -409,7 +404,7 @@ mod tests {
                 }
             }
             assert_eq!((drawn, failed), (1, 1), "round {round}");
-            assert_eq!(asked.load(Ordering::SeqCst), 2, "round {round}");
+            assert_eq!(site.count(), 2, "round {round}");
         }
     }
 

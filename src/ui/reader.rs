@@ -86,6 +86,18 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
             LineKind::Blank | LineKind::Body | LineKind::Picture => theme.body,
         };
         let content = reader.text(line);
+        // The byline's separators are herald's own marks (ASCII where the locale is not
+        // UTF-8); the article's text is drawn as it is. Pieces are converted after the
+        // match ranges cut them, as the ranges are bytes of the unconverted line.
+        let own_marks = line.kind == LineKind::Meta;
+        let shown = |piece: &str| {
+            let piece = printable(piece);
+            if own_marks {
+                theme.symbols.text(&piece).into_owned()
+            } else {
+                piece.into_owned()
+            }
+        };
         // Matches on this line, as byte ranges of the line's own text.
         let mut ranges = Vec::new();
         let mut current = Vec::new();
@@ -116,17 +128,17 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
                 theme.highlight
             };
             spans.push(Span::styled(
-                printable(content.get(at..range.start).unwrap_or_default()).into_owned(),
+                shown(content.get(at..range.start).unwrap_or_default()),
                 style,
             ));
             spans.push(Span::styled(
-                printable(content.get(range.clone()).unwrap_or_default()).into_owned(),
+                shown(content.get(range.clone()).unwrap_or_default()),
                 style.patch(highlight),
             ));
             at = range.end;
         }
         spans.push(Span::styled(
-            printable(content.get(at..).unwrap_or_default()).into_owned(),
+            shown(content.get(at..).unwrap_or_default()),
             style,
         ));
         frame.render_widget(
@@ -145,7 +157,8 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
         frame.render_stateful_widget(
             Scrollbar::new(ScrollbarOrientation::VerticalRight)
                 .begin_symbol(None)
-                .end_symbol(None),
+                .end_symbol(None)
+                .symbols(theme.symbols.scrollbar()),
             geometry.scrollbar,
             &mut state,
         );

@@ -39,7 +39,7 @@ pub fn render(app: &App, area: Rect, theme: &Theme, frame: &mut Frame) {
                 TextLine::styled(text::truncate(title, width).into_owned(), theme.meta)
             }
             Line::More => TextLine::styled(
-                text::truncate("… more: search source:", width).into_owned(),
+                text::truncate(&theme.symbols.text("… more: search source:"), width).into_owned(),
                 theme.empty,
             ),
             Line::Source {

@@ -45,6 +45,20 @@ impl Symbols {
         if self.ascii { "|" } else { "│" }
     }
 
+    /// The reader's scrollbar: ratatui's double line and full block, or `|` and `#`.
+    pub fn scrollbar(self) -> ratatui::symbols::scrollbar::Set<'static> {
+        if self.ascii {
+            ratatui::symbols::scrollbar::Set {
+                track: "|",
+                thumb: "#",
+                begin: "^",
+                end: "v",
+            }
+        } else {
+            ratatui::symbols::scrollbar::DOUBLE_VERTICAL
+        }
+    }
+
     pub fn border(self) -> border::Set<'static> {
         if self.ascii {
             ASCII_BORDER

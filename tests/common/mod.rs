@@ -5,6 +5,11 @@
 
 pub mod tmux;
 
+// The one loopback HTTP server of the tests, shared with the library's and the
+// benchmarks' (one file, src/test_server.rs).
+#[path = "../../src/test_server.rs"]
+pub mod server;
+
 use herald::app::action::Action;
 use herald::app::keymap::{Key, Keymap};
 use herald::app::{App, Effect, Report, Start};
@@ -340,24 +345,4 @@ pub fn is_root() -> bool {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
-}
-
-/// Answers an HTTP request on `stream` with `status`, `headers` and `body`, then closes:
-/// the loopback servers of the feed tests all speak this much HTTP.
-pub fn respond(
-    stream: &mut std::net::TcpStream,
-    status: &str,
-    headers: &[(&str, String)],
-    body: &[u8],
-) {
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = std::io::Write::write_all(stream, head.as_bytes());
-    let _ = std::io::Write::write_all(stream, body);
 }

@@ -104,36 +104,22 @@ fn picture(agent: &ureq::Agent, url: &str, options: &Options) -> Result<Vec<u8>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::{Read, Write};
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use crate::test_server::{Answer, Script, Server};
 
-    /// Answers every request with `head` and a body of `body` bytes, counting requests.
-    fn serve(head: &'static str, body: usize) -> (u16, Arc<AtomicUsize>) {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let asked = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&asked);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().take(20) {
-                let Ok(mut stream) = stream else { continue };
-                counter.fetch_add(1, Ordering::SeqCst);
-                let mut request = [0u8; 2048];
-                let _ = stream.read(&mut request);
-                let _ = write!(
-                    stream,
-                    "{head}\r\nContent-Length: {body}\r\nConnection: close\r\n\r\n"
-                );
-                let _ = stream.write_all(&vec![0u8; body]);
-            }
-        });
-        (port, asked)
+    /// Answers every request with `answer`, at most 20 requests.
+    fn serve(answer: Answer) -> Server {
+        Script::new()
+            .limit(20)
+            .otherwise(move |_| answer.clone())
+            .start()
     }
 
-    fn fetch(port: u16, paths: &[&str], options: Options) -> Vec<(String, Result<usize, String>)> {
-        let urls = paths
-            .iter()
-            .map(|p| format!("http://127.0.0.1:{port}{p}"))
-            .collect();
+    fn fetch(
+        site: &Server,
+        paths: &[&str],
+        options: Options,
+    ) -> Vec<(String, Result<usize, String>)> {
+        let urls = paths.iter().map(|p| site.url(p)).collect();
         let mut got = Vec::new();
         fetch_pictures(urls, options, &mut |url, result| {
             got.push((url, result.map(|b| b.len()).map_err(|e| e.to_string())));
@@ -143,14 +129,14 @@ mod tests {
 
     #[test]
     fn a_host_that_asks_to_wait_is_asked_nothing_more() {
-        let (port, asked) = serve("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120", 0);
+        let site = serve(Answer::new(429).header("Retry-After", "120"));
         let options = Options {
             jobs: 1,
             ..Options::default()
         };
-        let got = fetch(port, &["/1.png", "/2.png", "/3.png"], options);
+        let got = fetch(&site, &["/1.png", "/2.png", "/3.png"], options);
         assert_eq!(got.len(), 3);
-        assert_eq!(asked.load(Ordering::SeqCst), 1, "{got:?}");
+        assert_eq!(site.count(), 1, "{got:?}");
         assert!(got.iter().all(|(_, r)| r.is_err()));
         assert!(
             got.iter()
@@ -163,20 +149,20 @@ mod tests {
 
     #[test]
     fn a_picture_past_the_cap_is_refused_and_html_is_not_a_picture() {
-        let (port, _) = serve("HTTP/1.1 200 OK\r\nContent-Type: image/png", 2048);
+        let site = serve(Answer::typed("image/png", vec![0u8; 2048]));
         let options = Options {
             max_bytes: 1024,
             ..Options::default()
         };
-        let got = fetch(port, &["/big.png"], options);
+        let got = fetch(&site, &["/big.png"], options);
         assert!(
             got[0].1.as_ref().unwrap_err().contains("larger than"),
             "{got:?}"
         );
-        let got = fetch(port, &["/small.png"], Options::default());
+        let got = fetch(&site, &["/small.png"], Options::default());
         assert_eq!(got[0].1, Ok(2048));
-        let (port, _) = serve("HTTP/1.1 200 OK\r\nContent-Type: text/html", 10);
-        let got = fetch(port, &["/page"], Options::default());
+        let site = serve(Answer::typed("text/html", vec![0u8; 10]));
+        let got = fetch(&site, &["/page"], Options::default());
         assert!(
             got[0].1.as_ref().unwrap_err().contains("not a picture"),
             "{got:?}"

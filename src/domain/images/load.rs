@@ -59,55 +59,14 @@ pub fn load(
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use std::io::{Read, Write};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Arc, Mutex};
-
-    /// Serves `routes` (path, content type, body) on loopback, counting requests.
-    pub(crate) fn serve(
-        routes: Vec<(&'static str, &'static str, Vec<u8>)>,
-    ) -> (u16, Arc<AtomicUsize>) {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let asked = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&asked);
-        let routes = Arc::new(Mutex::new(routes));
-        std::thread::spawn(move || {
-            for stream in listener.incoming().take(50) {
-                let Ok(mut stream) = stream else { continue };
-                counter.fetch_add(1, Ordering::SeqCst);
-                let mut request = [0u8; 4096];
-                let n = stream.read(&mut request).unwrap_or(0);
-                let head = String::from_utf8_lossy(&request[..n]).to_string();
-                let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                let routes = routes.lock().unwrap();
-                match routes.iter().find(|(p, ..)| *p == path) {
-                    Some((_, kind, body)) => {
-                        let _ = write!(
-                            stream,
-                            "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                            body.len()
-                        );
-                        let _ = stream.write_all(body);
-                    }
-                    None => {
-                        let _ = write!(
-                            stream,
-                            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                        );
-                    }
-                }
-            }
-        });
-        (port, asked)
-    }
+    use crate::test_server::Server;
 
     #[test]
     fn fetched_once_then_kept_broken_ones_fail_alone_and_offline_uses_the_cache() {
         let png = crate::domain::images::decode::tests::png(6, 3, [1, 2, 3, 255]);
-        let (port, asked) = serve(vec![
+        let site = Server::documents(vec![
             ("/a.png", "image/png", png),
             ("/page", "text/html", b"<html></html>".to_vec()),
             (
@@ -120,7 +79,7 @@ pub(crate) mod tests {
         let cache = Cache::at(dir.path().join("s.images"), 1 << 20);
         let urls: Vec<String> = ["/a.png", "/page", "/bomb.png", "/missing.png"]
             .iter()
-            .map(|p| format!("http://127.0.0.1:{port}{p}"))
+            .map(|p| site.url(p))
             .collect();
         let mut seen = Vec::new();
         load(
@@ -154,7 +113,7 @@ pub(crate) mod tests {
             !cache.contains(&urls[2]),
             "a picture that does not decode is not kept"
         );
-        let before = asked.load(Ordering::SeqCst);
+        let before = site.count();
         assert_eq!(before, 4);
         let mut again = Vec::new();
         load(
@@ -168,10 +127,6 @@ pub(crate) mod tests {
             },
         );
         assert_eq!(again, [Ok(Source::Cache)]);
-        assert_eq!(
-            asked.load(Ordering::SeqCst),
-            before,
-            "no request for a kept picture"
-        );
+        assert_eq!(site.count(), before, "no request for a kept picture");
     }
 }

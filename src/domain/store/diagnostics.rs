@@ -43,8 +43,9 @@ impl Maintenance<'_> {
         Ok(())
     }
 
-    /// Indexes every article again, as the upgrade to schema 15 does (`reindex.rs`); the
-    /// import bench times it, so the upgrade's notice can say how long it takes.
+    /// Indexes every article again (`reindex.rs`), as the upgrade to schema 15 does with
+    /// its frozen copy; the import bench times it, so the upgrade's notice can say how
+    /// long it takes.
     pub fn rebuild_word_index(&self) -> Result<()> {
         let tx = self.write()?;
         super::reindex::rebuild(&tx)?;

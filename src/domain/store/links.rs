@@ -5,7 +5,8 @@
 //! Before schema 9 the links were paragraphs at the end of the body (`Links:`, then
 //! `[1] https://…`). The word index still gets them in that shape, so a search finds an
 //! article by a word of its links as before, and the index entries of stores written
-//! before schema 9 stay exactly right without re-indexing anything.
+//! before schema 9 stay exactly right without re-indexing anything. Step 9 split the
+//! section off the stored bodies with its own frozen copy (`migrations/links.rs`).
 
 use std::borrow::Cow;
 
@@ -90,27 +91,6 @@ pub(crate) fn indexed_text<'a>(body: &'a str, links: &[String]) -> Cow<'a, str> 
     Cow::Owned(text)
 }
 
-/// Splits the links section off a body written before schema 9: a last `Links:`
-/// paragraph followed only by `[1] …`, `[2] …`, … paragraphs, numbered from one without
-/// a gap. Returns the body without it and the links, or `None` when the body does not
-/// end so (then it is left as it is). The body and links give back exactly the text
-/// they came from ([`indexed_text`]), which is what the word index holds for them.
-pub(crate) fn split_off(body: &str) -> Option<(String, Vec<String>)> {
-    let paragraphs: Vec<&str> = body.split(PARAGRAPH_BREAK).collect();
-    let start = paragraphs.iter().rposition(|p| *p == HEADING)?;
-    let numbered = &paragraphs[start + 1..];
-    if numbered.is_empty() {
-        return None;
-    }
-    let links = numbered
-        .iter()
-        .enumerate()
-        .map(|(i, p)| p.strip_prefix(&format!("[{}] ", i + 1)).map(str::to_owned))
-        .collect::<Option<Vec<String>>>()?;
-    let kept = paragraphs[..start].join(PARAGRAPH_BREAK);
-    (indexed_text(&kept, &links) == body).then_some((kept, links))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,35 +133,6 @@ mod tests {
         assert_eq!(
             short, b"https://a.example",
             "kept as text when zstd adds bytes"
-        );
-    }
-
-    #[test]
-    fn the_links_section_comes_off_only_when_it_is_one() {
-        let body = "First.\n\nLinks:\n\n[1] https://a.example/x\n\n[2] https://b.example/y";
-        let (kept, links) = split_off(body).unwrap();
-        assert_eq!(kept, "First.");
-        assert_eq!(links, ["https://a.example/x", "https://b.example/y"]);
-        assert_eq!(indexed_text(&kept, &links), body);
-        // Nothing but the links.
-        let (kept, links) = split_off("Links:\n\n[1] https://a.example").unwrap();
-        assert_eq!((kept.as_str(), links.len()), ("", 1));
-        for left in [
-            "A list of them follows.\n\nLinks:",
-            "Links:\n\nnot a numbered link",
-            "Links:\n\n[1] a\n\n[3] c",
-            "Links:\n\n[2] b",
-            "Links:\n\n[1] a\n\nA paragraph after.",
-            "No section at all.",
-            "",
-        ] {
-            assert_eq!(split_off(left), None, "{left:?}");
-        }
-        // An earlier `Links:` in the text stays; the last one heads the section.
-        let (kept, links) = split_off("Links:\n\nText.\n\nLinks:\n\n[1] u").unwrap();
-        assert_eq!(
-            (kept.as_str(), links),
-            ("Links:\n\nText.", vec!["u".to_owned()])
         );
     }
 }

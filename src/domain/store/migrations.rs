@@ -5,11 +5,20 @@
 use anyhow::{Context, Result};
 use rusqlite::Transaction;
 
-use super::codec::{Codec, TRAIN_AT};
-
+mod body_first;
+mod cjk_index;
+mod codec;
+mod compressed_bodies;
+mod feed_scopes;
 mod fetch_log;
 mod identity;
+mod links;
+mod links_as_data;
 mod shipped;
+
+// The tests store bodies as the steps of their time did.
+#[cfg(test)]
+use codec::Codec;
 
 /// One step of the schema.
 #[derive(Clone, Copy)]
@@ -57,24 +66,26 @@ impl Step {
 }
 
 /// Never edit a shipped step: add one, so stores made by older builds upgrade in place.
+/// A step's SQL and code live in this module and name nothing outside it (tests/shape.rs
+/// checks), so later work elsewhere cannot change what an upgrade does.
 const STEPS: &[Step] = &[
     Step::sql(CREATE),
-    Step::rust(cjk_index),
+    Step::rust(cjk_index::step),
     Step::sql(FEEDS),
     Step::sql(COUNTS),
     Step::sql(DATE_INDEX_WITH_FLAGS),
     Step::sql(AUTOMERGE),
-    Step::rust(feed_scopes),
-    Step::rust(compressed_bodies)
+    Step::rust(feed_scopes::step),
+    Step::rust(compressed_bodies::step)
         .slow("compressing article bodies, once; about 2 s per 10,000 articles"),
-    Step::rust(links_as_data)
+    Step::rust(links_as_data::step)
         .slow("moving links out of article bodies, once; about 3 s per 10,000 articles"),
     Step::sql(TAGS),
     Step::sql(SCHEDULE),
     Step::sql(shipped::SOURCE_COUNTS),
     Step::sql(FULL_TEXT),
     Step::sql(shipped::DELETED),
-    Step::rust(super::reindex::body_first)
+    Step::rust(body_first::step)
         .slow("rebuilding the word index smaller, once; about 4 s per 10,000 articles"),
     Step::sql(shipped::RULES),
     Step::sql(shipped::ENCLOSURES),
@@ -165,25 +176,6 @@ CREATE TABLE meta (
 );
 "#;
 
-const CJK_INDEX: &str = r#"
--- CJK text has no spaces between words: a bigram index of its CJK runs lets any part of a
--- word be found (see search/cjk.rs). Contentless: it holds only the index.
-CREATE VIRTUAL TABLE articles_cjk USING fts5(
-    title, authors, source, body,
-    content = '', contentless_delete = 1,
-    tokenize = 'unicode61'
-);
-
--- Relevance: a match in the title counts most, then authors and source, then the body.
-INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(8.0, 4.0, 2.0, 1.0)');
-
-CREATE TABLE views (
-    name     TEXT PRIMARY KEY,
-    query    TEXT NOT NULL,
-    position INTEGER NOT NULL
-);
-"#;
-
 const FEEDS: &str = r#"
 -- Subscriptions, with what the last fetch learned for conditional requests.
 CREATE TABLE feeds (
@@ -231,38 +223,6 @@ const AUTOMERGE: &str = r#"
 INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
 "#;
 
-const FEED_SCOPES: &str = r#"
--- A feed item is the same article as another only within its own feed: (feed, guid),
--- else (feed, url). The dedup key of a feed item carries its feed's key (see
--- store::feed_scope), and an item is looked up by that key (the unique index) or by its
--- feed and url. Before, an item whose link matched another feed's article replaced it,
--- and the lookup by guid read the whole table (19 s per fetch at 100,000 articles).
-ALTER TABLE articles ADD COLUMN feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL;
-DROP INDEX articles_url;
-CREATE INDEX articles_feed_url ON articles(feed_id, url);
-"#;
-
-const COMPRESSED_BODIES: &str = r#"
--- Bodies are zstd-compressed (store/codec.rs), with a dictionary trained on the store's
--- own bodies once it has enough of them. They were 65% of the store's bytes.
-CREATE TABLE dictionaries (
-    -- zstd's id of the dictionary, which each compressed body names in its frame
-    id   INTEGER PRIMARY KEY,
-    data BLOB NOT NULL
-);
-"#;
-
-const LINKS: &str = r#"
--- An article's links (the addresses its text numbers [1], [2], …) as data: before, they
--- were paragraphs at the end of its body (store/links.rs). One row per article that has
--- any; the word index keeps them as it did.
-CREATE TABLE links (
-    id   INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-    -- one address per line, `\` and newlines escaped; zstd-compressed when that is smaller
-    urls BLOB NOT NULL
-);
-"#;
-
 const TAGS: &str = r#"
 -- Tags are folders: a feed has any number of them (store/tags.rs). Their own table, so
 -- the feeds table keeps its shape; removing a feed removes its tags.
@@ -300,125 +260,6 @@ CREATE TABLE full_texts (
 );
 CREATE INDEX full_texts_waiting ON full_texts(id) WHERE tried IS NULL;
 "#;
-
-/// 2: the CJK bigram index, filled for the articles stored before it.
-fn cjk_index(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch(CJK_INDEX)?;
-    backfill_cjk(tx)
-}
-
-/// 7: feed items scoped to their feed, and the articles earlier builds fetched adopted.
-fn feed_scopes(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch(FEED_SCOPES)?;
-    adopt_feed_items(tx)
-}
-
-/// 8: compressed bodies.
-fn compressed_bodies(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch(COMPRESSED_BODIES)?;
-    compress_bodies(tx)
-}
-
-/// 9: links as data. It reads every body and rewrites those with links: 1.2–1.5 times
-/// the work of step 8's recompression (measured at 5,000 and 100,000 articles, nine in
-/// ten with links), hence its notice.
-fn links_as_data(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch(LINKS)?;
-    move_links_out_of_bodies(tx)
-}
-
-/// Fills the bigram index for articles stored before it existed.
-fn backfill_cjk(tx: &Transaction<'_>) -> Result<()> {
-    let mut select = tx.prepare(
-        "SELECT a.id, a.title, a.authors, a.source, b.body
-         FROM articles a JOIN bodies b ON b.id = a.id",
-    )?;
-    let mut insert = tx.prepare(
-        "INSERT INTO articles_cjk (rowid, title, authors, source, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut rows = select.query([])?;
-    while let Some(row) = rows.next()? {
-        let fields: [String; 4] = [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?];
-        if let Some(cjk) = super::prepared::cjk_columns(&fields) {
-            let id: i64 = row.get(0)?;
-            insert.execute(rusqlite::params![id, cjk[0], cjk[1], cjk[2], cjk[3]])?;
-        }
-    }
-    Ok(())
-}
-
-/// Gives the articles that earlier builds fetched their feed: a fetched article's source
-/// is its feed's name, so a name that one feed alone has tells it. Their dedup keys move
-/// into the feed's scope, so the next fetch updates them instead of adding them again.
-fn adopt_feed_items(tx: &Transaction<'_>) -> Result<()> {
-    let mut feeds = tx.prepare(
-        "SELECT id, url, name FROM feeds WHERE name IS NOT NULL
-         AND name IN (SELECT name FROM feeds GROUP BY name HAVING count(*) = 1)",
-    )?;
-    let named = feeds
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut adopt = tx.prepare(
-        "UPDATE articles SET feed_id = ?1, dedup_key = ?2 || dedup_key
-         WHERE feed_id IS NULL AND source = ?3",
-    )?;
-    for (id, url, name) in named {
-        adopt.execute(rusqlite::params![id, super::feeds::feed_scope(&url), name])?;
-    }
-    Ok(())
-}
-
-/// Compresses the bodies of a store from before compression, with a dictionary when
-/// there are enough of them to train one.
-fn compress_bodies(tx: &Transaction<'_>) -> Result<()> {
-    let codec = Codec::load(tx)?;
-    let bodies: i64 = tx.query_row("SELECT count(*) FROM bodies", [], |r| r.get(0))?;
-    if bodies as usize >= TRAIN_AT && codec.train(tx, &[])? {
-        return Ok(());
-    }
-    codec.recompress(tx)?;
-    Ok(())
-}
-
-/// Moves the links section at the end of each body into `links`. The word index
-/// already holds the body and links in just the shape it gets from them now, so it is
-/// left as it is.
-fn move_links_out_of_bodies(tx: &Transaction<'_>) -> Result<()> {
-    let codec = Codec::load(tx)?;
-    let mut select =
-        tx.prepare("SELECT id, body FROM bodies WHERE id > ?1 ORDER BY id LIMIT 512")?;
-    let mut update = tx.prepare("UPDATE bodies SET body = ?2 WHERE id = ?1")?;
-    let mut insert = tx.prepare("INSERT INTO links (id, urls) VALUES (?1, ?2)")?;
-    let mut after = i64::MIN;
-    loop {
-        let mut moved = Vec::new();
-        let mut rows = select.query([after])?;
-        let mut any = false;
-        while let Some(row) = rows.next()? {
-            any = true;
-            after = row.get(0)?;
-            let body = codec
-                .decompress(row.get_ref(1)?)
-                .with_context(|| format!("reading the body of article {after}"))?;
-            if let Some(split) = super::links::split_off(&body) {
-                moved.push((after, split));
-            }
-        }
-        if !any {
-            return Ok(());
-        }
-        for (id, (body, links)) in moved {
-            update.execute(rusqlite::params![id, codec.compress(&body)])?;
-            insert.execute(rusqlite::params![id, super::links::pack(&links)])?;
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,9 @@
-//! Schema step 15: the word index rebuilt with the body as its first column.
+//! The word index rebuilt from the stored articles, in the layout schema step 15 gave it
+//! (`migrations/body_first.rs`, a frozen copy that upgrades run): the body as its first
+//! column. `Store::rebuild_word_index` runs this one, which follows the live codec and
+//! links and so may change with them.
 //!
-//! Why: in an FTS5 position list, positions in column 0 need no marker, while those of
+//! Why the body first: in an FTS5 position list, positions in column 0 need no marker, while those of
 //! any other column follow two bytes that name it. With the title first, nearly every
 //! (word, article) entry of the index paid those two bytes for the body. With the body
 //! first, the import bench's 10,000 articles need 2.86 KiB of index each instead of
@@ -9,7 +12,7 @@
 //! Searches name columns (`{title}:`), never their numbers, so nothing else changes.
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 
 use super::codec::Codec;
 use super::links;
@@ -33,12 +36,8 @@ INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(1.0, 8.0, 4.
 
 /// Replaces the word index by one with the body first, and indexes every stored article
 /// again: the same text as when it was stored (title, authors, source; the body with its
-/// links after it). Reads every body: about as slow as an import's indexing.
-pub(super) fn body_first(tx: &Transaction<'_>) -> Result<()> {
-    rebuild(tx)
-}
-
-/// `body_first` inside the caller's transaction, whichever kind it is.
+/// links after it), inside the caller's transaction. Reads every body: about as slow as
+/// an import's indexing.
 pub(super) fn rebuild(tx: &Connection) -> Result<()> {
     tx.execute_batch(LAYOUT)?;
     let codec = Codec::load(tx)?;

@@ -427,46 +427,24 @@ impl Server for GReader {
 mod tests {
     use super::*;
     use crate::domain::store::{AccountKind, SecretSource};
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::net::TcpListener;
+    use crate::test_server::{Answer, Script, Server as Loopback};
 
     /// A loopback server answering each request by its path's first match in `routes`
-    /// (a status and a body), else 404.
-    fn server(routes: Vec<(&'static str, &'static str, String)>) -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().take(16) {
-                let mut stream = stream.unwrap();
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut first = String::new();
-                let _ = reader.read_line(&mut first);
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0; length];
-                let _ = reader.read_exact(&mut body);
-                let path = first.split_whitespace().nth(1).unwrap_or("").to_owned();
-                let (status, answer) = routes
-                    .iter()
-                    .find(|(prefix, _, _)| path.starts_with(prefix))
-                    .map(|(_, s, b)| (*s, b.clone()))
-                    .unwrap_or(("404 Not Found", String::new()));
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
-                    answer.len()
-                );
-            }
-        });
-        format!("http://127.0.0.1:{port}")
+    /// (a path prefix, a status and a body), else 404; at most 16 requests.
+    fn server(routes: Vec<(&'static str, u16, String)>) -> Loopback {
+        routes
+            .into_iter()
+            .fold(Script::new().limit(16), |script, (prefix, status, body)| {
+                script.prefix(prefix, move |_| Answer::new(status).body(body.clone()))
+            })
+            .otherwise(|_| Answer::new(404))
+            .start()
+    }
+
+    fn json(status: u16, body: &str) -> Answer {
+        Answer::new(status)
+            .header("Content-Type", "application/json")
+            .body(body)
     }
 
     fn account(url: String) -> Account {
@@ -484,16 +462,16 @@ mod tests {
         }
     }
 
-    const LOGIN: (&str, &str) = ("/accounts/ClientLogin", "200 OK");
+    const LOGIN: (&str, u16) = ("/accounts/ClientLogin", 200);
 
     #[test]
     fn sign_in_refused_or_without_a_token_is_a_clear_error() {
         let refused = server(vec![(
             "/accounts/ClientLogin",
-            "401 Unauthorized",
+            401,
             "Error=BadAuthentication".into(),
         )]);
-        let err = GReader::login(&account(refused), "pw", Duration::from_secs(10))
+        let err = GReader::login(&account(refused.base()), "pw", Duration::from_secs(10))
             .err()
             .unwrap();
         assert!(
@@ -501,7 +479,7 @@ mod tests {
             "{err:#}"
         );
         let odd = server(vec![(LOGIN.0, LOGIN.1, "SID=x\n".into())]);
-        let err = GReader::login(&account(odd), "pw", Duration::from_secs(10))
+        let err = GReader::login(&account(odd.base()), "pw", Duration::from_secs(10))
             .err()
             .unwrap();
         assert!(format!("{err:#}").contains("no Auth= line"), "{err:#}");
@@ -516,19 +494,16 @@ mod tests {
             server(vec![
                 (
                     "/api/greader.php/accounts/ClientLogin",
-                    "200 OK",
+                    200,
                     "Auth=k\n".into(),
                 ),
-                (
-                    "/api/accounts/ClientLogin",
-                    "200 OK",
-                    "<html>API</html>".into(),
-                ),
-                ("/accounts/ClientLogin", "302 Found", String::new()),
+                ("/api/accounts/ClientLogin", 200, "<html>API</html>".into()),
+                ("/accounts/ClientLogin", 302, String::new()),
             ])
         };
         for path in ["/", "/api/"] {
-            let url = format!("{}{path}", fresh());
+            let site = fresh();
+            let url = format!("{}{path}", site.base());
             let server = GReader::login(&account(url), "pw", Duration::from_secs(10)).unwrap();
             assert!(
                 server.base().ends_with("/api/greader.php"),
@@ -541,7 +516,8 @@ mod tests {
     /// No base answers: the error names each base tried and the likely cause.
     #[test]
     fn a_disabled_or_missing_api_says_so_and_what_was_tried() {
-        let disabled = server(vec![("/", "503 Service Unavailable", String::new())]);
+        let site = server(vec![("/", 503, String::new())]);
+        let disabled = site.base();
         let err = GReader::login(&account(disabled.clone()), "pw", Duration::from_secs(10))
             .err()
             .unwrap();
@@ -552,7 +528,7 @@ mod tests {
             "{text}"
         );
         let missing = server(vec![]);
-        let err = GReader::login(&account(missing), "pw", Duration::from_secs(10))
+        let err = GReader::login(&account(missing.base()), "pw", Duration::from_secs(10))
             .err()
             .unwrap();
         assert!(
@@ -567,17 +543,17 @@ mod tests {
             "{{\"subscriptions\":[{}]}}",
             " ".repeat(MAX_BYTES as usize + 10)
         );
-        let url = server(vec![
+        let site = server(vec![
             (LOGIN.0, LOGIN.1, "Auth=t\n".into()),
-            ("/reader/api/0/subscription/list", "200 OK", huge),
-            ("/reader/api/0/token", "200 OK", "T".into()),
+            ("/reader/api/0/subscription/list", 200, huge),
+            ("/reader/api/0/token", 200, "T".into()),
             (
                 "/reader/api/0/stream/items/contents",
-                "200 OK",
+                200,
                 r#"{"items":[{"id":"1","origin":{"streamId":"feed/1"}},{"id":"2","origin":{"streamId":"feed/1"}}]}"#.into(),
             ),
         ]);
-        let server = GReader::login(&account(url), "pw", Duration::from_secs(20)).unwrap();
+        let server = GReader::login(&account(site.base()), "pw", Duration::from_secs(20)).unwrap();
         let err = server.feeds().unwrap_err();
         assert!(format!("{err:#}").contains("larger than 16 MiB"), "{err:#}");
         let err = server.contents(&["1".to_owned()]).err().unwrap();
@@ -589,18 +565,18 @@ mod tests {
     /// reconciliation refuses a list cut short.
     #[test]
     fn a_continuation_that_repeats_stops_the_paging() {
-        use super::super::loopback::serve;
-        use std::sync::atomic::Ordering;
-        let (url, requests) = serve(100, |r| {
-            if r.path.starts_with("/accounts/ClientLogin") {
-                return (200, "Auth=abc\n".into());
-            }
-            (
-                200,
-                r#"{"itemRefs":[{"id":"1"},{"id":"2"}],"continuation":"again"}"#.into(),
-            )
-        });
-        let server = GReader::login(&account(url), "pw", Duration::from_secs(10)).unwrap();
+        let site = Script::new()
+            .limit(100)
+            .lifetime(Duration::from_secs(30))
+            .prefix("/accounts/ClientLogin", |_| json(200, "Auth=abc\n"))
+            .otherwise(|_| {
+                json(
+                    200,
+                    r#"{"itemRefs":[{"id":"1"},{"id":"2"}],"continuation":"again"}"#,
+                )
+            })
+            .start();
+        let server = GReader::login(&account(site.base()), "pw", Duration::from_secs(10)).unwrap();
         let mut budget = Budget::new(Duration::from_secs(30), 1000);
         let mut sink = |_: Vec<ServerEntry>| -> Result<Vec<String>> { Ok(Vec::new()) };
         server
@@ -609,6 +585,6 @@ mod tests {
         assert!(budget.stopped.unwrap().contains("continuation repeats"));
         let err = server.unread_ids().unwrap_err();
         assert!(format!("{err:#}").contains("makes no progress"), "{err:#}");
-        assert!(requests.load(Ordering::SeqCst) <= 6, "{requests:?}");
+        assert!(site.count() <= 6, "{:?}", site.paths());
     }
 }

@@ -394,51 +394,15 @@ pub fn is_refused(err: &anyhow::Error) -> bool {
 mod tests {
     use super::*;
     use crate::domain::store::{AccountKind, SecretSource};
-    use std::io::{BufRead, BufReader, Write};
-    use std::net::TcpListener;
+    use crate::test_server::{Answer, Script, Server};
 
-    /// A loopback server that answers every request with `status` and `body`, or with
-    /// `size` bytes of JSON-looking padding when `size` is set.
-    fn server(status: &'static str, body: &'static str, size: Option<usize>) -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().take(8) {
-                let mut stream = stream.unwrap();
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                }
-                let head = |len: usize| {
-                    format!(
-                        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\n\
-                         Content-Length: {len}\r\nConnection: close\r\n\r\n"
-                    )
-                };
-                match size {
-                    Some(size) => {
-                        let _ = stream.write_all(head(size).as_bytes());
-                        let chunk = vec![b' '; 1 << 20];
-                        let mut sent = 0;
-                        while sent < size {
-                            let n = chunk.len().min(size - sent);
-                            if stream.write_all(&chunk[..n]).is_err() {
-                                break;
-                            }
-                            sent += n;
-                        }
-                    }
-                    None => {
-                        let _ = stream.write_all(head(body.len()).as_bytes());
-                        let _ = stream.write_all(body.as_bytes());
-                    }
-                }
-            }
-        });
-        format!("http://127.0.0.1:{port}")
+    /// A loopback server that answers every request with `answer` as JSON, at most 8
+    /// requests.
+    fn server(answer: Answer) -> Server {
+        Script::new()
+            .limit(8)
+            .otherwise(move |_| answer.clone().header("Content-Type", "application/json"))
+            .start()
     }
 
     fn client(url: String) -> Client {
@@ -459,18 +423,17 @@ mod tests {
 
     #[test]
     fn an_answer_past_the_cap_is_an_error_not_a_buffer() {
-        let client = client(server("200 OK", "", Some(MAX_BYTES as usize + 1024)));
+        // JSON-looking padding past the cap.
+        let site = server(Answer::ok(vec![b' '; MAX_BYTES as usize + 1024]));
+        let client = client(site.base());
         let err = client.feeds().unwrap_err();
         assert!(format!("{err:#}").contains("larger than 16 MiB"), "{err:#}");
     }
 
     #[test]
     fn refusals_and_malformed_answers_say_what_happened() {
-        let refused = client(server(
-            "401 Unauthorized",
-            r#"{"error_message":"access unauthorized"}"#,
-            None,
-        ));
+        let site = server(Answer::new(401).body(r#"{"error_message":"access unauthorized"}"#));
+        let refused = client(site.base());
         let err = refused.me().unwrap_err();
         assert!(is_refused(&err));
         assert!(
@@ -478,7 +441,8 @@ mod tests {
             "{err:#}"
         );
 
-        let garbage = client(server("200 OK", "<html>not json</html>", None));
+        let site = server(Answer::ok("<html>not json</html>"));
+        let garbage = client(site.base());
         let err = garbage.feeds().unwrap_err();
         assert!(
             format!("{err:#}").contains("not the JSON Miniflux answers"),
@@ -494,30 +458,21 @@ mod tests {
             many.push_str(&format!(r#"{{"id":{i},"feed_id":1,"status":"unread"}}"#));
         }
         many.push_str("]}");
-        let many: &'static str = Box::leak(many.into_boxed_str());
-        let err = client(server("200 OK", many, None))
-            .changed_entries(0, 0, None)
-            .unwrap_err();
+        let site = server(Answer::ok(many));
+        let err = client(site.base()).changed_entries(0, 0, None).unwrap_err();
         assert!(err.to_string().contains("entries for a page of"), "{err:#}");
 
         // The status line carries the Location header with it.
-        let moved = server(
-            "301 Moved Permanently\r\nLocation: https://rss.example.org/v1/feeds",
-            "",
-            None,
-        );
-        let err = client(moved).feeds().unwrap_err();
+        let moved = server(Answer::new(301).header("Location", "https://rss.example.org/v1/feeds"));
+        let err = client(moved.base()).feeds().unwrap_err();
         assert!(
             format!("{err:#}").contains("redirects (HTTP 301) to https://rss.example.org"),
             "{err:#}"
         );
 
         let long = "e".repeat(10_000);
-        let body: &'static str =
-            Box::leak(format!(r#"{{"error_message":"{long}"}}"#).into_boxed_str());
-        let err = client(server("400 Bad Request", body, None))
-            .me()
-            .unwrap_err();
+        let site = server(Answer::new(400).body(format!(r#"{{"error_message":"{long}"}}"#)));
+        let err = client(site.base()).me().unwrap_err();
         assert!(format!("{err:#}").len() < 1000, "a server's message is cut");
     }
 }

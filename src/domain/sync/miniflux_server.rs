@@ -265,12 +265,11 @@ impl Server for Miniflux {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::Ordering;
     use std::time::Duration;
 
-    use super::super::loopback::{query, serve};
     use super::*;
     use crate::domain::store::{Account, AccountKind, SecretSource};
+    use crate::test_server::{Answer, Request, Script, Server as Loopback};
 
     fn miniflux(url: String) -> Miniflux {
         let account = Account {
@@ -290,6 +289,21 @@ mod tests {
             "token".into(),
             Duration::from_secs(10),
         ))
+    }
+
+    /// A loopback Miniflux answering every request with the closure's status and JSON
+    /// body; it stops after 50 requests or thirty seconds.
+    fn serve(answer: impl Fn(&Request) -> (u16, String) + Send + Sync + 'static) -> Loopback {
+        Script::new()
+            .limit(50)
+            .lifetime(Duration::from_secs(30))
+            .otherwise(move |r| {
+                let (status, body) = answer(r);
+                Answer::new(status)
+                    .header("Content-Type", "application/json")
+                    .body(body)
+            })
+            .start()
     }
 
     /// A page of entries with these ids, in feed 1.
@@ -331,29 +345,29 @@ mod tests {
     /// pull stops at the second one, keeps the first, and says why.
     #[test]
     fn a_server_that_ignores_after_entry_id_is_not_paged_for_ever() {
-        let (url, requests) = serve(50, |_| (200, page(1..=250)));
-        let (got, next, budget) = pull(&miniflux(url), Mark::default(), 1_000_000);
+        let site = serve(|_| (200, page(1..=250)));
+        let (got, next, budget) = pull(&miniflux(site.base()), Mark::default(), 1_000_000);
         assert_eq!(got.len(), 250);
         assert_eq!(next.last, Some(250));
         assert_eq!(next.since, None, "an unfinished pull moves no change time");
         assert!(budget.stopped.unwrap().contains("ignores after_entry_id"));
-        assert_eq!(requests.load(Ordering::SeqCst), 2);
+        assert_eq!(site.count(), 2);
     }
 
     /// New ids on every page: the pull stops at the sync's entry budget, and the mark
     /// is past what was stored, so the next sync goes on from there.
     #[test]
     fn endless_new_entries_stop_at_the_budget_and_the_mark_keeps_the_place() {
-        let (url, requests) = serve(50, |r| {
-            let after: i64 = query(&r.path, "after_entry_id").unwrap().parse().unwrap();
+        let site = serve(|r| {
+            let after: i64 = r.query("after_entry_id").unwrap().parse().unwrap();
             (200, page(after + 1..=after + 250))
         });
-        let server = miniflux(url);
+        let server = miniflux(site.base());
         let (got, next, budget) = pull(&server, Mark::default(), 1000);
         assert_eq!(got.len(), 1000);
         assert_eq!(next.last, Some(1000));
         assert!(budget.stopped.is_some());
-        assert_eq!(requests.load(Ordering::SeqCst), 4);
+        assert_eq!(site.count(), 4);
         let (got, next, _) = pull(&server, next, 500);
         assert_eq!(got.first(), Some(&1001));
         assert_eq!(next.last, Some(1500));
@@ -363,14 +377,14 @@ mod tests {
     /// entries changed since the last sync are still pulled.
     #[test]
     fn an_entry_id_at_the_top_of_the_range_does_not_pin_the_mark() {
-        let (url, _) = serve(50, |r| {
-            let changed = query(&r.path, "changed_after").is_some();
-            let before = query(&r.path, "before_entry_id");
+        let site = serve(|r| {
+            let changed = r.query("changed_after").is_some();
+            let before = r.query("before_entry_id");
             match (changed, before) {
                 (true, Some(before)) if before == i64::MAX.to_string() => (200, page(5..=5)),
                 (true, _) => (200, page(std::iter::empty())),
                 (false, _) => {
-                    let after: i64 = query(&r.path, "after_entry_id").unwrap().parse().unwrap();
+                    let after: i64 = r.query("after_entry_id").unwrap().parse().unwrap();
                     if after < i64::MAX {
                         (200, page([i64::MAX].into_iter()))
                     } else {
@@ -379,7 +393,7 @@ mod tests {
                 }
             }
         });
-        let server = miniflux(url);
+        let server = miniflux(site.base());
         let (got, next, _) = pull(&server, Mark::default(), 1000);
         assert_eq!(got, [i64::MAX]);
         assert_eq!(next.last, Some(i64::MAX));

@@ -178,43 +178,34 @@ mod tests {
     }
 
     /// A command that exits but leaves a child holding its output (a password manager's
-    /// agent started on first use, say) is not waited for past its exit.
+    /// agent started on first use, say) is not waited for past its exit. Each child
+    /// leaves a file when it ends, 30 s later: the file not being there when the call
+    /// returns shows that nothing waited for the child, with no clock in the assertion.
     #[test]
     fn a_child_left_holding_the_output_is_not_waited_for() {
-        let started = Instant::now();
-        let got = secret(&account(sh("echo hunter2; sleep 10 &"))).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ended = |name: &str| dir.path().join(name);
+        let child = |name: &str| format!("(sleep 30; touch '{}') &", ended(name).display());
+        let got = secret(&account(sh(&format!("echo hunter2; {}", child("a"))))).unwrap();
         assert_eq!(got, "hunter2");
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            started.elapsed()
-        );
+        assert!(!ended("a").exists(), "waited for the child");
 
         // Nothing printed, and the same child left: an error, as soon.
-        let started = Instant::now();
-        let err = secret(&account(sh("sleep 10 &"))).unwrap_err();
+        let err = secret(&account(sh(&child("b")))).unwrap_err();
         assert!(format!("{err:#}").contains("printed nothing"), "{err:#}");
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            started.elapsed()
-        );
+        assert!(!ended("b").exists(), "waited for the child");
 
         // Never prints and never exits, with a child on the pipe too: stopped at the
         // limit, with the command and the limit named.
-        let started = Instant::now();
-        let args = ["sh", "-c", "sleep 10 & sleep 10"].map(String::from);
+        let script = format!("{} sleep 30; touch '{}'", child("c"), ended("d").display());
+        let args = ["sh".to_owned(), "-c".to_owned(), script];
         let err = run(&args, Duration::from_millis(500)).unwrap_err();
         let text = format!("{err:#}");
         assert!(
-            text.contains("took more than") && text.contains("sleep 10"),
+            text.contains("took more than") && text.contains("sleep 30"),
             "{text}"
         );
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            started.elapsed()
-        );
+        assert!(!ended("c").exists() && !ended("d").exists(), "waited");
     }
 
     #[test]
@@ -241,10 +232,17 @@ mod tests {
             assert!(text.contains(says), "{script}: {text}");
             assert!(text.contains("account home"), "{text}");
         }
-        let started = Instant::now();
-        let err = run(&["sleep".into(), "30".into()], Duration::from_millis(300)).unwrap_err();
+        // The limit, not the command, ends it: the command would leave a file at its end.
+        let dir = tempfile::tempdir().unwrap();
+        let ended = dir.path().join("ended");
+        let script = format!("sleep 30; touch '{}'", ended.display());
+        let err = run(
+            &["sh".into(), "-c".into(), script],
+            Duration::from_millis(300),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("took more than"), "{err}");
-        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(!ended.exists(), "waited for the command");
         let err = secret(&account(SecretSource::Command(vec![
             "/nonexistent/herald-secret".into(),
         ])))
