@@ -4,7 +4,7 @@
 //! text node). Each shape is also run at a tenth of its size: for linear work the
 //! larger takes about ten times as long.
 //!
-//! `cargo bench --bench html`; `HERALD_BENCH_UNCAPPED=1` also times scraper's own parser
+//! `cargo bench --bench html`; `HERALD_BENCH_UNCAPPED=1` also times dom_query's own parser
 //! on the nesting (quadratic: what conversion cost before nesting was bounded).
 
 use std::time::Instant;
@@ -89,13 +89,13 @@ fn main() {
         println!("{line}");
     }
     if std::env::var_os("HERALD_BENCH_UNCAPPED").is_some() {
-        println!("scraper's parser alone, no bound on nesting (parse only), seconds:");
+        println!("dom_query's parser alone, no bound on nesting (parse only), seconds:");
         for &(name, open, close) in kinds {
             let mut line = format!("{name:>12}");
             for depth in [1_000, 10_000, 50_000] {
                 let input = nested(open, close, depth);
                 let (parse, _) =
-                    seconds(|| scraper::Html::parse_fragment(&input).tree.values().count());
+                    seconds(|| dom_query::Document::fragment(input.as_str()).tree.len());
                 line.push_str(&format!("  {depth}: {parse:.3}"));
             }
             println!("{line}");

@@ -128,9 +128,10 @@ fn teasers_and_pages_that_need_javascript_fail_and_say_why() {
 
 #[test]
 fn measuring_is_iterative_and_counts_elements() {
-    let document = scraper::Html::parse_document(
+    let document = crate::domain::import::html::parse::document(
         "<div><p>a</p><p><b>bc</b></p></div><script>let x = 1;</script>",
-    );
+    )
+    .0;
     // html, head, body, div, p, p, b, script; the text of a and bc.
     assert_eq!(measure(&document), (5, 8, 3));
     // An article of more text than readability is given: herald's own search.

@@ -2,15 +2,17 @@
 //! into paragraphs and links; `article` is the one extraction of a web page's article
 //! (saved pages, full-text feeds, `x`): `page` reads its title, byline and date,
 //! `choose` weighs dom_smoothie's text against herald's own `search`, and `lines`
-//! takes out the furniture left in the text; `parse` builds the tree all walk.
+//! takes out the furniture left in the text; `parse` parses with herald's bounds and
+//! `dom` is the read-only tree all walk.
 
 pub mod article;
 pub mod choose;
 mod convert;
+pub mod dom;
 mod lines;
 mod meta;
 mod page;
-mod parse;
+pub(crate) mod parse;
 mod renumber;
 mod search;
 mod table;

@@ -1,7 +1,8 @@
 //! herald's one extraction of a web page's article, for every way a page comes in: a
 //! saved page (`herald import page.html`), a full-text feed's page and one article's
 //! page fetched with `x` (both through `domain/extract`, which adds the minimum length
-//! and the reasons for a refusal). The page is parsed once by herald's bounded parser;
+//! and the reasons for a refusal). The page is parsed once by herald's bounded parser,
+//! for herald's walks and dom_smoothie alike;
 //! its head gives the title, byline, date and address (`page`); the candidates for its
 //! text are weighed (`choose`: dom_smoothie with Readability.js's retries, and herald's
 //! own search); the furniture lines left in the chosen text are taken out (`lines`).
@@ -28,10 +29,10 @@ pub fn page_to_article(html: &str, fallback_source: &str) -> Option<NewArticle> 
 /// where the page was fetched from, when it was: it resolves relative links until the
 /// page gives its own. `None` when the page has no text to read.
 pub fn article(page: &str, source: &str, address: Option<&str>) -> Option<(NewArticle, Method)> {
-    let document = parse::document(page);
+    let (document, parsed) = parse::document(page);
     let head = page::head(&document, source, address);
     let base = head.url.clone().or_else(|| address.map(str::to_owned));
-    let (mut converted, method) = choose::best(page, &document, base.as_deref());
+    let (mut converted, method) = choose::best(page, &document, parsed, base.as_deref());
     lines::clean(&mut converted.paragraphs);
     page::finish(head, converted, &document).map(|a| (a, method))
 }
@@ -141,6 +142,33 @@ mod tests {
         let og = page.replace("rel=\"canonical\"", "rel=\"alternate\"");
         let a = page_to_article(&og, "Saved").unwrap();
         assert_eq!(a.url.as_deref(), Some("https://wire.example/other"));
+    }
+
+    /// The page is parsed once, as dom_smoothie parses it: with scripting off, so the
+    /// picture a `<noscript>` holds replaces the lazy one before it.
+    #[test]
+    fn readability_takes_the_picture_a_noscript_holds() {
+        let words = "<p>The harbour board met on Tuesday and agreed to keep the night ferry \
+                     running through the winter, after a busy season.</p>";
+        let page = format!(
+            "<html><head><title>Quay</title></head><body><article><h1>Quay</h1>{words}\
+             <p><img src=\"/lazy.gif\" alt=\"The quay\"></p><noscript><img \
+             src=\"https://wire.example/quay.jpg\" alt=\"The quay\"></noscript>{words}{words}\
+             </article></body></html>"
+        );
+        let (a, method) = article(&page, "Saved", Some("https://wire.example/q")).unwrap();
+        assert_eq!(method, Method::Readability);
+        assert!(
+            a.links
+                .contains(&"https://wire.example/quay.jpg".to_owned()),
+            "{:?}",
+            a.links
+        );
+        assert!(
+            !a.links.iter().any(|l| l.ends_with("lazy.gif")),
+            "{:?}",
+            a.links
+        );
     }
 
     #[test]

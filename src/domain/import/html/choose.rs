@@ -14,12 +14,11 @@
 
 use std::collections::HashSet;
 
+use dom_query::Document;
 use dom_smoothie::{Config, Readability};
-use ego_tree::NodeId;
-use ego_tree::iter::Edge;
-use scraper::{Html, Node};
 
 use super::convert::{Converted, to_text_at as html_to_text};
+use super::dom::{Edge, Node, NodeId, Tree};
 use super::parse;
 use super::search::{
     article_to_text, bare_words, before, furniture_texts, own_search, own_search_at,
@@ -73,9 +72,9 @@ pub struct Candidate {
 /// Every candidate for the text of `page` (dom_smoothie's, when the page is within
 /// its bounds, then herald's), scored: what the benchmark reports per page.
 pub fn candidates(page: &str, address: &str) -> Vec<Candidate> {
-    let document = parse::document(page);
+    let (document, parsed) = parse::document(page);
     let mut out = Vec::new();
-    if let Ok(converted) = readability(page, &document, Some(address)) {
+    if let Ok(converted) = readability(page, &document, parsed, Some(address)) {
         out.push(candidate(Method::Readability, converted));
     }
     let own = own_search(&document, Some(address));
@@ -92,9 +91,16 @@ fn candidate(method: Method, converted: Converted) -> Candidate {
 }
 
 /// The best candidate's text for `page`, and how it was found.
-pub(super) fn best(page: &str, document: &Html, base: Option<&str>) -> (Converted, Method) {
+/// `parsed` is the page as dom_smoothie reads it, the document `document` was copied
+/// from.
+pub(super) fn best(
+    page: &str,
+    document: &Tree,
+    parsed: Document,
+    base: Option<&str>,
+) -> (Converted, Method) {
     let (own, at) = own_search_at(document, base);
-    match readability(page, document, base) {
+    match readability(page, document, parsed, base) {
         Ok(mut first) => {
             // dom_smoothie's retries keep blocks its first pass left out, as bare
             // paragraphs: those whose text is a furniture block's are taken out.
@@ -125,7 +131,7 @@ pub(super) fn best(page: &str, document: &Html, base: Option<&str>) -> (Converte
 }
 
 /// Whether the first prose paragraph of `paragraphs` is written above the element `at`.
-fn above(document: &Html, at: NodeId, paragraphs: &[String]) -> bool {
+fn above(document: &Tree, at: NodeId, paragraphs: &[String]) -> bool {
     let first = paragraphs
         .iter()
         .find(|p| !p.starts_with('#') && word_count(p) >= PROSE_WORDS);
@@ -181,7 +187,12 @@ fn sentence(paragraph: &str) -> bool {
 }
 
 /// The article's text by dom_smoothie, or why herald's own search reads it instead.
-fn readability(page: &str, document: &Html, base: Option<&str>) -> Result<Converted, &'static str> {
+fn readability(
+    page: &str,
+    document: &Tree,
+    parsed: Document,
+    base: Option<&str>,
+) -> Result<Converted, &'static str> {
     if page.len() > MAX_READABILITY_BYTES {
         return Err("the page is too large for readability");
     }
@@ -206,8 +217,9 @@ fn readability(page: &str, document: &Html, base: Option<&str>) -> Result<Conver
         .and_then(|b| url::Url::parse(b).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
     let (content, words) = crate::domain::panics::contain(|| {
-        let mut reader = Readability::new(page, base.as_ref().map(url::Url::as_str), Some(config))
-            .map_err(|_| "the page's address is not absolute")?;
+        let mut reader =
+            Readability::with_document(parsed, base.as_ref().map(url::Url::as_str), Some(config))
+                .map_err(|_| "the page's address is not absolute")?;
         reader
             .parse()
             .map(|article| {
@@ -237,9 +249,9 @@ fn readability(page: &str, document: &Html, base: Option<&str>) -> Result<Conver
 
 /// The deepest nesting, the count of elements and the bytes of text outside scripts
 /// and styles of a parsed page, in one iterative pass.
-pub fn measure(document: &Html) -> (usize, usize, usize) {
+pub fn measure(document: &Tree) -> (usize, usize, usize) {
     let (mut depth, mut deepest, mut elements, mut text) = (0usize, 0usize, 0usize, 0usize);
-    for edge in document.tree.root().traverse() {
+    for edge in document.root().traverse() {
         match edge {
             Edge::Open(node) if matches!(node.value(), Node::Element(_)) => {
                 depth += 1;
@@ -251,12 +263,9 @@ pub fn measure(document: &Html) -> (usize, usize, usize) {
             }
             Edge::Open(node) => {
                 if let Node::Text(t) = node.value()
-                    && !node
-                        .parent()
-                        .and_then(|p| p.value().as_element())
-                        .is_some_and(|e| {
-                            matches!(e.name(), "script" | "style" | "noscript" | "template")
-                        })
+                    && !node.parent().and_then(|p| p.as_element()).is_some_and(|e| {
+                        matches!(e.name(), "script" | "style" | "noscript" | "template")
+                    })
                 {
                     text += t.len();
                 }

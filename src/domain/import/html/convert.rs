@@ -5,11 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use scraper::node::Element;
-use scraper::{ElementRef, Node};
-
+use super::dom::{Edge, Element, Node, NodeId, NodeRef};
 use super::parse;
 use super::table::{Drawn, Table};
 use crate::domain::import::limits::MAX_LINK_CHARS;
@@ -232,8 +228,8 @@ impl Writer {
     }
 
     /// Writes the content of `root` (not `root` itself). The walk is iterative, by
-    /// ego_tree's traversal, so no nesting of the input can exhaust the stack.
-    pub(super) fn write(&mut self, root: NodeRef<'_, Node>) {
+    /// the tree's traversal, so no nesting of the input can exhaust the stack.
+    pub(super) fn write(&mut self, root: NodeRef<'_>) {
         // An element whose content is skipped (dropped, furniture, a `<pre>` taken
         // whole): its subtree's edges are ignored until it closes.
         let mut skipping: Option<NodeId> = None;
@@ -255,7 +251,7 @@ impl Writer {
     }
 
     /// Starts a node; `false` when its content is not to be written.
-    fn open(&mut self, node: NodeRef<'_, Node>) -> bool {
+    fn open(&mut self, node: NodeRef<'_>) -> bool {
         let element = match node.value() {
             Node::Text(text) => {
                 self.line.push_str(text);
@@ -286,9 +282,7 @@ impl Writer {
             }
             "pre" => {
                 self.flush();
-                let text: String = ElementRef::wrap(node)
-                    .map(|e| e.text().collect())
-                    .unwrap_or_default();
+                let text: String = node.text().collect();
                 // Verbatim, except that a blank line would end the paragraph in the
                 // store: keep it as a line holding one space.
                 let lines: Vec<&str> = text.trim_matches('\n').lines().collect();
@@ -342,7 +336,7 @@ impl Writer {
     }
 
     /// Ends an element whose content was written.
-    fn close(&mut self, node: NodeRef<'_, Node>) {
+    fn close(&mut self, node: NodeRef<'_>) {
         let Node::Element(element) = node.value() else {
             return;
         };
@@ -480,7 +474,7 @@ pub fn to_text(html: &str) -> Converted {
 pub fn to_text_at(html: &str, base: Option<&str>) -> Converted {
     let fragment = parse::fragment(html);
     let mut writer = Writer::new(|_| false).with_base(base);
-    writer.write(fragment.tree.root());
+    writer.write(fragment.root());
     writer.finish()
 }
 

@@ -5,9 +5,9 @@
 //! stops at 128 levels of nesting), and only the first `TOP_LINES` short paragraphs
 //! are looked at for a byline or date.
 
-use scraper::{Html, Selector};
 use serde_json::Value;
 
+use super::dom::Tree;
 use crate::domain::import::date::parse_loose;
 use crate::domain::import::tidy::clean;
 use crate::domain::model::Published;
@@ -32,17 +32,17 @@ pub(super) struct LinkedData {
 
 /// The page's canonical address: `<link rel="canonical">`, else `og:url`; absolute
 /// http(s) addresses only.
-pub(super) fn canonical(document: &Html, og_url: Option<String>) -> Option<String> {
-    let selector = Selector::parse("link[rel][href]").ok()?;
+pub(super) fn canonical(document: &Tree, og_url: Option<String>) -> Option<String> {
     document
-        .select(&selector)
-        .filter(|l| {
-            l.value().attr("rel").is_some_and(|r| {
-                r.split_whitespace()
-                    .any(|w| w.eq_ignore_ascii_case("canonical"))
-            })
+        .elements()
+        .filter(|(_, l)| {
+            l.name() == "link"
+                && l.attr("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|w| w.eq_ignore_ascii_case("canonical"))
+                })
         })
-        .filter_map(|l| l.value().attr("href"))
+        .filter_map(|(_, l)| l.attr("href"))
         .map(str::trim)
         .map(str::to_owned)
         .chain(og_url)
@@ -57,17 +57,16 @@ fn web_address(url: &str) -> bool {
 }
 
 /// The first JSON-LD block describing an article, searched through arrays and `@graph`.
-pub(super) fn linked_data(document: &Html) -> Option<LinkedData> {
-    let selector = Selector::parse("script[type]").ok()?;
+pub(super) fn linked_data(document: &Tree) -> Option<LinkedData> {
     document
-        .select(&selector)
-        .filter(|s| {
-            s.value()
-                .attr("type")
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+        .elements()
+        .filter(|(_, s)| {
+            s.name() == "script"
+                && s.attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
         })
         .take(MAX_BLOCKS)
-        .find_map(|script| {
+        .find_map(|(script, _)| {
             let text: String = script.text().take(64).collect::<Vec<_>>().concat();
             if text.len() > MAX_JSON_LD {
                 return None;
@@ -342,7 +341,7 @@ mod tests {
             "@graph":[{"@type":"WebSite","name":"Site"},{"@type":["NewsArticle"],
             "headline":"Tide tables","author":[{"@type":"Person","name":"Ana Lima"},"Bo Chen"],
             "datePublished":"2026-03-03T08:00:00Z","url":"https://news.example/tides"}]}</script>"#;
-        let found = linked_data(&Html::parse_document(page)).unwrap();
+        let found = linked_data(&super::super::parse::document(page).0).unwrap();
         assert_eq!(found.headline.as_deref(), Some("Tide tables"));
         assert_eq!(found.authors, ["Ana Lima", "Bo Chen"]);
         assert_eq!(
@@ -355,6 +354,6 @@ mod tests {
             "[".repeat(100_000),
             "]".repeat(100_000)
         );
-        assert!(linked_data(&Html::parse_document(&deep)).is_none());
+        assert!(linked_data(&super::super::parse::document(&deep).0).is_none());
     }
 }

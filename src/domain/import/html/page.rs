@@ -3,21 +3,19 @@
 //! (`finish`). The text itself is found by `domain/extract`, for saved pages and
 //! fetched ones alike.
 
-use ego_tree::NodeId;
-use ego_tree::iter::Edge;
-use scraper::{ElementRef, Html, Node, Selector};
-
 use super::convert::Converted;
+use super::dom::{Edge, Element, Node, NodeId, NodeRef, Tree};
 use super::meta::{self, TOP_LINES};
 use crate::domain::import::date::parse_loose;
 use crate::domain::import::tidy::{clean, name_case};
 use crate::domain::model::{NewArticle, Published};
 
 /// The content of the first `<meta>` whose property or name is one of `names`.
-fn meta(html: &Html, names: &[&str]) -> Option<String> {
-    let selector = Selector::parse("meta").ok()?;
-    html.select(&selector).find_map(|m| {
-        let e = m.value();
+fn meta(html: &Tree, names: &[&str]) -> Option<String> {
+    html.elements().find_map(|(_, e)| {
+        if e.name() != "meta" {
+            return None;
+        }
         let key = e.attr("property").or_else(|| e.attr("name"))?;
         names
             .iter()
@@ -28,25 +26,53 @@ fn meta(html: &Html, names: &[&str]) -> Option<String> {
     })
 }
 
-/// The text of the first element matching `selector` that has any. One pass: taking
+/// Whether an element is a heading: the first with text gives a page its title.
+fn is_heading(element: &Element) -> bool {
+    element.name() == "h1"
+}
+
+/// Whether an element is the page's `<title>`.
+fn is_title(element: &Element) -> bool {
+    element.name() == "title"
+}
+
+/// Whether an element holds a byline: `[rel=author], .byline, .author`.
+fn holds_byline(element: &Element) -> bool {
+    element
+        .attr("rel")
+        .is_some_and(|r| r.eq_ignore_ascii_case("author"))
+        || element.has_class("byline")
+        || element.has_class("author")
+}
+
+/// Whether an element may hold the article's date in its header:
+/// `article header p, .dateline, .date, .byline, .meta`.
+fn is_dateline(node: NodeRef<'_>, element: &Element) -> bool {
+    ["dateline", "date", "byline", "meta"]
+        .iter()
+        .any(|c| element.has_class(c))
+        || (element.name() == "p" && {
+            let mut names = node
+                .ancestors()
+                .filter_map(|a| a.as_element().map(Element::name));
+            names.any(|n| n == "header") && names.any(|n| n == "article")
+        })
+}
+
+/// The text of the first element `matches` picks that has any. One pass: taking
 /// each match's text in turn went through nested matches' subtrees again and again (a
 /// page of empty headings nested hundreds deep). The first match with text is the
 /// outermost match open at the first non-blank text inside any match: a match opened
 /// before it and closed already had none.
-fn first_text(html: &Html, selector: &str) -> Option<String> {
-    let selector = Selector::parse(selector).ok()?;
+fn first_text(html: &Tree, matches: fn(&Element) -> bool) -> Option<String> {
     // The matches open at this point of the walk, outermost first.
     let mut open: Vec<NodeId> = Vec::new();
-    for edge in html.tree.root().traverse() {
+    for edge in html.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
-                Node::Element(_)
-                    if ElementRef::wrap(node).is_some_and(|e| selector.matches(&e)) =>
-                {
-                    open.push(node.id());
-                }
+                Node::Element(e) if matches(e) => open.push(node.id()),
                 Node::Text(text) if !open.is_empty() && !text.trim().is_empty() => {
-                    let first = ElementRef::wrap(html.tree.get(open[0])?)?;
+                    let first = html.get(open[0])?;
                     return Some(clean(&first.text().collect::<String>()));
                 }
                 _ => {}
@@ -76,12 +102,12 @@ pub(super) struct Head {
 
 /// The page's title, site, authors, date and address. `address` is where the page was
 /// fetched from, when it was: the address the page gives itself comes first.
-pub(super) fn head(document: &Html, fallback_source: &str, address: Option<&str>) -> Head {
+pub(super) fn head(document: &Tree, fallback_source: &str, address: Option<&str>) -> Head {
     let linked = meta::linked_data(document).unwrap_or_default();
     let title = meta(document, &["og:title", "twitter:title"])
         .or(linked.headline)
-        .or_else(|| first_text(document, "h1"))
-        .or_else(|| first_text(document, "title"));
+        .or_else(|| first_text(document, is_heading))
+        .or_else(|| first_text(document, is_title));
     let source = meta(document, &["og:site_name", "application-name"])
         .unwrap_or_else(|| fallback_source.to_owned());
     // Bylines from JSON-LD, the author meta tags and rel=author text; never an address
@@ -94,7 +120,7 @@ pub(super) fn head(document: &Html, fallback_source: &str, address: Option<&str>
     if authors.is_empty() {
         authors = meta(document, &["author", "article:author", "byl"])
             .filter(|a| !is_address(a))
-            .or_else(|| first_text(document, "[rel=author], .byline, .author"))
+            .or_else(|| first_text(document, holds_byline))
             .map(|a| split_authors(&a))
             .unwrap_or_default();
         authors.retain(|a| !is_address(a));
@@ -106,10 +132,10 @@ pub(super) fn head(document: &Html, fallback_source: &str, address: Option<&str>
     .and_then(|d| parse_loose(&d))
     .or(linked.published)
     .or_else(|| {
-        let selector = Selector::parse("time[datetime]").ok()?;
         document
-            .select(&selector)
-            .find_map(|t| t.value().attr("datetime").and_then(parse_loose))
+            .elements()
+            .filter(|(_, e)| e.name() == "time")
+            .find_map(|(_, t)| t.attr("datetime").and_then(parse_loose))
     });
     let url = meta::canonical(document, meta(document, &["og:url"]))
         .or(linked.url)
@@ -136,7 +162,7 @@ fn is_address(name: &str) -> bool {
 /// The article from its head and the text the extractor chose: the title, byline and
 /// date lines that open the text become its fields; a page without a title is named by
 /// its first line, else its address. `None` when there is no text to read.
-pub(super) fn finish(head: Head, mut converted: Converted, document: &Html) -> Option<NewArticle> {
+pub(super) fn finish(head: Head, mut converted: Converted, document: &Tree) -> Option<NewArticle> {
     let Head {
         title,
         source,
@@ -187,13 +213,15 @@ pub(super) fn finish(head: Head, mut converted: Converted, document: &Html) -> O
         }
     }
     // A date written only in the article's header, which the text leaves out.
-    if published.is_none()
-        && let Ok(selector) = Selector::parse("article header p, .dateline, .date, .byline, .meta")
-    {
-        published = document.select(&selector).take(8).find_map(|e| {
-            let text = clean(&e.text().collect::<String>());
-            meta::dated_line(&text).or_else(|| meta::byline_date(&text))
-        });
+    if published.is_none() {
+        published = document
+            .elements()
+            .filter(|&(node, e)| is_dateline(node, e))
+            .take(8)
+            .find_map(|(e, _)| {
+                let text = clean(&e.text().collect::<String>());
+                meta::dated_line(&text).or_else(|| meta::byline_date(&text))
+            });
     }
     if converted.paragraphs.iter().all(|p| p.starts_with('[')) {
         return None;
@@ -275,7 +303,7 @@ mod tests {
                 vec!["Ana Lima"],
             ),
         ] {
-            let document = Html::parse_document(page);
+            let document = super::super::parse::document(page).0;
             assert_eq!(head(&document, "x", None).authors, authors, "{page}");
         }
         for name in [
@@ -306,11 +334,27 @@ mod tests {
                 "By Ana Lima",
             ),
         ] {
-            let document = Html::parse_document(page);
-            let found = first_text(&document, "h1")
-                .or_else(|| first_text(&document, "[rel=author], .byline, .author"));
+            let document = super::super::parse::document(page).0;
+            let found =
+                first_text(&document, is_heading).or_else(|| first_text(&document, holds_byline));
             assert_eq!(found.as_deref(), Some(title), "{page}");
         }
-        assert_eq!(first_text(&Html::parse_document("<h1> </h1>"), "h1"), None);
+        let empty = super::super::parse::document("<h1> </h1>").0;
+        assert_eq!(first_text(&empty, is_heading), None);
+    }
+
+    #[test]
+    fn a_date_is_looked_for_in_an_articles_header_and_dated_blocks() {
+        let (document, _) = super::super::parse::document(
+            "<header><p>a</p></header><article><header><div><p>b</p></div></header>\
+             <p>c</p></article><span class=\"x date\">d</span><span class=Date>e</span>\
+             <i class=dates>f</i><b class=meta>g</b>",
+        );
+        let found: Vec<String> = document
+            .elements()
+            .filter(|&(node, e)| is_dateline(node, e))
+            .map(|(node, _)| node.text().collect())
+            .collect();
+        assert_eq!(found, ["b", "d", "g"]);
     }
 }

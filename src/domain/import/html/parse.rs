@@ -17,9 +17,12 @@ use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use html5ever::tree_builder::{TreeBuilder, TreeSink, create_element};
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink, create_element};
 use html5ever::{LocalName, QualName, TokenizerResult, local_name, ns};
-use scraper::{Html, HtmlTreeSink};
+
+use dom_query::{Document, NodeId};
+
+use super::dom::Tree;
 
 /// The most elements open at once (plus entries in the active formatting list). Real
 /// pages nest a few dozen deep; the bound keeps each scan of the stack short.
@@ -31,7 +34,7 @@ pub const MAX_OPEN: usize = 512;
 /// 1.4 GB. Pages with articles hold a few thousand.
 pub const MAX_ELEMENTS: usize = 100_000;
 
-type Builder = TreeBuilder<ego_tree::NodeId, HtmlTreeSink>;
+type Builder = TreeBuilder<NodeId, Document>;
 
 /// The tree builder behind a filter that drops start tags past `MAX_OPEN`.
 struct Capped {
@@ -48,6 +51,9 @@ struct Capped {
     swallowing: RefCell<Option<LocalName>>,
     /// Start tags and comments let through so far, against `MAX_ELEMENTS`.
     made: Cell<usize>,
+    /// Whether the tree builder parses with scripting on, when a `<noscript>`'s content
+    /// is raw text.
+    scripting: bool,
 }
 
 /// Counts the handles the tree builder holds: the open elements, the active formatting
@@ -55,9 +61,9 @@ struct Capped {
 struct Counter(Cell<usize>);
 
 impl Tracer for Counter {
-    type Handle = ego_tree::NodeId;
+    type Handle = NodeId;
 
-    fn trace_handle(&self, _node: &ego_tree::NodeId) {
+    fn trace_handle(&self, _node: &NodeId) {
         self.0.set(self.0.get() + 1);
     }
 }
@@ -77,8 +83,9 @@ impl Capped {
 /// How the tree builder has the tokenizer read what follows an HTML element whose content
 /// is raw text. When such a start tag is dropped the filter says the same, or a
 /// `<script>`'s code would be read as markup and become text to read.
-fn raw_text(name: &LocalName) -> Option<TokenSinkResult<ego_tree::NodeId>> {
+fn raw_text(name: &LocalName, scripting: bool) -> Option<TokenSinkResult<NodeId>> {
     Some(match *name {
+        local_name!("noscript") if !scripting => return None,
         local_name!("title") | local_name!("textarea") => TokenSinkResult::RawData(RawKind::Rcdata),
         local_name!("style")
         | local_name!("xmp")
@@ -93,7 +100,7 @@ fn raw_text(name: &LocalName) -> Option<TokenSinkResult<ego_tree::NodeId>> {
 }
 
 impl TokenSink for Capped {
-    type Handle = ego_tree::NodeId;
+    type Handle = NodeId;
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Self::Handle> {
         let swallowing = self.swallowing.borrow().clone();
@@ -124,7 +131,7 @@ impl TokenSink for Capped {
                     // `<style>` nest like any other element. Nor does `self_closing`
                     // exempt it: HTML ignores the slash on `<div/>`, which stays open.
                     if self.made.get() >= MAX_ELEMENTS || self.is_full() {
-                        if let Some(result) = raw_text(&tag.name) {
+                        if let Some(result) = raw_text(&tag.name, self.scripting) {
                             if !matches!(result, TokenSinkResult::Plaintext) {
                                 *self.swallowing.borrow_mut() = Some(tag.name.clone());
                             }
@@ -167,9 +174,10 @@ impl TokenSink for Capped {
     }
 }
 
-fn run(builder: Builder, opts: TokenizerOpts, html: &str) -> Html {
+fn run(builder: Builder, opts: TokenizerOpts, scripting: bool, html: &str) -> Document {
     let tokenizer = Tokenizer::new(
         Capped {
+            scripting,
             builder,
             dropped: RefCell::default(),
             full: Cell::new(false),
@@ -186,19 +194,35 @@ fn run(builder: Builder, opts: TokenizerOpts, html: &str) -> Html {
     tokenizer.sink.builder.sink.finish()
 }
 
-/// A whole page, as `Html::parse_document` parses it, with nesting bounded.
-pub fn document(html: &str) -> Html {
-    let sink = HtmlTreeSink::new(Html::new_document());
+/// A whole page, with nesting bounded, parsed once for both readers: herald's tree,
+/// and dom_query's document for dom_smoothie. Parsed as dom_smoothie parses a page, with
+/// scripting off: a `<noscript>`'s content is markup, whose images it unwraps (herald's
+/// tree leaves that content out, as it did when it was raw text).
+pub fn document(html: &str) -> (Tree, Document) {
+    let document = parse_document(html);
+    (Tree::copy(&document), document)
+}
+
+fn parse_document(html: &str) -> Document {
+    let opts = TreeBuilderOpts {
+        scripting_enabled: false,
+        ..TreeBuilderOpts::default()
+    };
     run(
-        TreeBuilder::new(sink, Default::default()),
+        TreeBuilder::new(Document::default(), opts),
         TokenizerOpts::default(),
+        false,
         html,
     )
 }
 
-/// A fragment in a `<body>`, as `Html::parse_fragment` parses it, with nesting bounded.
-pub fn fragment(html: &str) -> Html {
-    let sink = HtmlTreeSink::new(Html::new_fragment());
+/// A fragment in a `<body>`, as html5ever parses it by default, with nesting bounded.
+pub fn fragment(html: &str) -> Tree {
+    Tree::copy(&parse_fragment(html))
+}
+
+fn parse_fragment(html: &str) -> Document {
+    let sink = Document::fragment_sink();
     let context = create_element(
         &sink,
         QualName::new(None, ns!(html), local_name!("body")),
@@ -209,7 +233,8 @@ pub fn fragment(html: &str) -> Html {
         initial_state: Some(builder.tokenizer_state_for_context_elem(false)),
         ..TokenizerOpts::default()
     };
-    run(builder, opts, html)
+    // html5ever's default: scripting on.
+    run(builder, opts, true, html)
 }
 
 #[cfg(test)]
@@ -225,23 +250,35 @@ mod tests {
             "<!-- note -->".repeat(many)
         );
         let tree = fragment(&html);
-        let nodes = tree.tree.nodes().count();
+        let nodes = tree.nodes().count();
         assert!(nodes < 3 * MAX_ELEMENTS, "{nodes} nodes");
-        let text: String = tree.root_element().text().collect();
+        let text: String = tree.root().text().collect();
         assert_eq!(text.matches("tide").count(), many, "every word kept");
         assert!(text.ends_with("Last words"));
     }
 
     #[test]
-    fn below_the_bound_the_tree_is_what_scraper_builds() {
+    fn below_the_bound_the_tree_is_what_html5ever_builds() {
+        use html5ever::tendril::TendrilSink;
+        let body = || QualName::new(None, ns!(html), local_name!("body"));
         let deep = format!("{}<p>Low tide</p>", "<div><b>".repeat(MAX_OPEN / 2 - 8));
         for html in [
             "<p>One<p>Two<ul><li>a<li>b</ul><table><td>cell</table><b><i>x</b>y</i>",
             "<script>let a = '<p>';</script><title>T</title><pre>\n keep</pre>",
             deep.as_str(),
         ] {
-            assert_eq!(fragment(html).html(), Html::parse_fragment(html).html());
-            assert_eq!(document(html).html(), Html::parse_document(html).html());
+            let unbounded = html5ever::parse_fragment(
+                Document::fragment_sink(),
+                Default::default(),
+                body(),
+                Vec::new(),
+                false,
+            )
+            .one(html);
+            assert_eq!(parse_fragment(html).html(), unbounded.html());
+            // dom_smoothie's own parse of a page.
+            let unbounded = Document::from(html);
+            assert_eq!(parse_document(html).html(), unbounded.html());
         }
     }
 
@@ -253,11 +290,7 @@ mod tests {
             "</div>".repeat(2 * MAX_OPEN)
         );
         let tree = fragment(&html);
-        let divs = tree
-            .tree
-            .values()
-            .filter(|n| n.as_element().is_some_and(|e| e.name() == "div"))
-            .count();
+        let divs = tree.elements().filter(|(_, e)| e.name() == "div").count();
         assert!(divs < MAX_OPEN, "{divs} divs");
         let text = crate::domain::import::html::to_text(&html).paragraphs;
         assert_eq!(text, ["Still here", "After"]);
@@ -268,9 +301,8 @@ mod tests {
         // HTML ignores the slash on `<div/>`: the div stays open.
         let html = format!("{}<p>Bottom</p>", "<div/>".repeat(2 * MAX_OPEN));
         let divs = fragment(&html)
-            .tree
-            .values()
-            .filter(|n| n.as_element().is_some_and(|e| e.name() == "div"))
+            .elements()
+            .filter(|(_, e)| e.name() == "div")
             .count();
         assert!(divs < MAX_OPEN, "{divs} divs");
     }
@@ -285,7 +317,6 @@ mod tests {
             );
             let tree = fragment(&html);
             let depth = tree
-                .tree
                 .nodes()
                 .map(|n| n.ancestors().count())
                 .max()

@@ -8,12 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use scraper::node::Element;
-use scraper::{ElementRef, Html, Node};
-
 use super::convert::{Converted, Writer};
+use super::dom::{Edge, Element, Node, NodeId, NodeRef, Tree};
 
 /// Words of a class or id that mark page furniture rather than the article, matched
 /// as whole words (`share-bar`, `shareBar`; not `shared`), with a plural `s`.
@@ -95,18 +91,18 @@ fn words(marks: &str) -> impl Iterator<Item = String> + '_ {
 
 /// The article in `document` by herald's own search, its links resolved against
 /// `base`.
-pub(super) fn own_search(document: &Html, base: Option<&str>) -> Converted {
+pub(super) fn own_search(document: &Tree, base: Option<&str>) -> Converted {
     own_search_at(document, base).0
 }
 
 /// As [`own_search`], with the element the text was written from.
-pub(super) fn own_search_at(document: &Html, base: Option<&str>) -> (Converted, NodeId) {
+pub(super) fn own_search_at(document: &Tree, base: Option<&str>) -> (Converted, NodeId) {
     let (root, kept) = match densest_block(document) {
         Some(block) => widen(document, block),
-        None => (document.tree.root().id(), HashSet::new()),
+        None => (document.root().id(), HashSet::new()),
     };
     let mut writer = Writer::new(is_furniture).with_base(base).keeping(kept);
-    if let Some(node) = document.tree.get(root) {
+    if let Some(node) = document.get(root) {
         writer.write(node);
     }
     (writer.finish(), root)
@@ -117,16 +113,16 @@ const MAX_BEFORE: usize = 1024 * 1024;
 
 /// Whether `words` (as [`bare_words`] writes them) occur in the page's text before
 /// the element `at`: the text they come from is above it.
-pub(super) fn before(document: &Html, at: NodeId, words: &str) -> bool {
+pub(super) fn before(document: &Tree, at: NodeId, words: &str) -> bool {
     let mut text = String::new();
-    for node in document.tree.root().descendants() {
+    for node in document.root().descendants() {
         if node.id() == at || text.len() > MAX_BEFORE {
             break;
         }
         if let Node::Text(t) = node.value() {
             let dropped = node
                 .parent()
-                .and_then(|p| p.value().as_element())
+                .and_then(|p| p.as_element())
                 .is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"));
             if !dropped {
                 text.push_str(t);
@@ -140,17 +136,17 @@ pub(super) fn before(document: &Html, at: NodeId, words: &str) -> bool {
 /// paragraphs hold little more text than the block's (not a whole page's worth of
 /// teasers), else `block`; with the elements from it down to `block`, which hold the
 /// article and are never furniture.
-fn widen(document: &Html, block: NodeId) -> (NodeId, HashSet<NodeId>) {
+fn widen(document: &Tree, block: NodeId) -> (NodeId, HashSet<NodeId>) {
     let mut kept = HashSet::from([block]);
     let mut root = block;
-    let Some(node) = document.tree.get(block) else {
+    let Some(node) = document.get(block) else {
         return (root, kept);
     };
     let own = paragraph_text(node);
     let mut path = vec![block];
     for ancestor in node.ancestors().take(WIDEN) {
         path.push(ancestor.id());
-        if let Some(element) = ancestor.value().as_element()
+        if let Some(element) = ancestor.as_element()
             && (matches!(element.name(), "article" | "main")
                 || element.attr("role") == Some("main"))
             && paragraph_text(ancestor) * 10 <= own * WIDER_TENTHS
@@ -163,7 +159,7 @@ fn widen(document: &Html, block: NodeId) -> (NodeId, HashSet<NodeId>) {
 }
 
 /// The bytes of text in the `<p>`s under `root`, outside links.
-fn paragraph_text(root: NodeRef<'_, Node>) -> usize {
+fn paragraph_text(root: NodeRef<'_>) -> usize {
     let (mut text, mut paragraphs, mut links) = (0usize, 0usize, 0usize);
     for edge in root.traverse() {
         match edge {
@@ -186,14 +182,14 @@ fn paragraph_text(root: NodeRef<'_, Node>) -> usize {
 /// The element whose own `<p>` children hold the most text outside links. One pass:
 /// each text node counts for the `<p>` it is in (outside any `<a>`), and each `<p>`
 /// for its parent.
-fn densest_block(document: &Html) -> Option<NodeId> {
+fn densest_block(document: &Tree) -> Option<NodeId> {
     // Each parent's text, in the order parents are first met, and its place there.
     let mut totals: Vec<(NodeId, usize)> = Vec::new();
     let mut place: HashMap<NodeId, usize> = HashMap::new();
     // The `<p>` open at this point of the walk and its parent, and how many links.
     let mut paragraph: Option<(NodeId, NodeId)> = None;
     let mut links = 0usize;
-    for edge in document.tree.root().traverse() {
+    for edge in document.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
                 Node::Element(e) if e.name() == "p" && paragraph.is_none() => {
@@ -231,10 +227,9 @@ fn densest_block(document: &Html) -> Option<NodeId> {
         .filter(|(_, (id, text))| {
             *text > 0
                 && document
-                    .tree
                     .get(*id)
-                    .and_then(ElementRef::wrap)
-                    .is_some_and(|e| !is_furniture(e.value()))
+                    .and_then(|node| node.as_element())
+                    .is_some_and(|e| !is_furniture(e))
         })
         .max_by_key(|&(at, (_, text))| (text, std::cmp::Reverse(at)))
         .map(|(_, (id, _))| id)
@@ -245,7 +240,7 @@ fn densest_block(document: &Html) -> Option<NodeId> {
 pub(super) fn article_to_text(html: &str, base: Option<&str>) -> Converted {
     let fragment = super::parse::fragment(html);
     let mut writer = Writer::new(is_block_furniture).with_base(base);
-    writer.write(fragment.tree.root());
+    writer.write(fragment.root());
     writer.finish()
 }
 
@@ -256,21 +251,18 @@ const MAX_FURNITURE_TEXT: usize = 400;
 /// children's; a long block's are not taken), as [`bare_words`] writes them: a paragraph of another search's text
 /// that is one of them is furniture. Each text is read up to a bound, so nested
 /// furniture costs no more than the page's size times the bound.
-pub(super) fn furniture_texts(document: &Html) -> HashSet<String> {
+pub(super) fn furniture_texts(document: &Tree) -> HashSet<String> {
     let mut texts = HashSet::new();
-    for node in document.tree.root().descendants() {
-        let Some(element) = ElementRef::wrap(node) else {
-            continue;
-        };
-        if !is_block_furniture(element.value()) {
+    for (node, element) in document.elements() {
+        if !is_block_furniture(element) {
             continue;
         }
         // A short block and its children; never the children of a long one, which
         // may be the article in a wrapper named so.
-        if short_text(element).is_none() {
+        if short_text(node).is_none() {
             continue;
         }
-        for block in std::iter::once(element).chain(element.child_elements()) {
+        for block in std::iter::once(node).chain(node.child_elements()) {
             if let Some(text) = short_text(block) {
                 let words = bare_words(&text);
                 if !words.is_empty() {
@@ -283,7 +275,7 @@ pub(super) fn furniture_texts(document: &Html) -> HashSet<String> {
 }
 
 /// An element's text, when it is under [`MAX_FURNITURE_TEXT`] bytes.
-fn short_text(element: ElementRef<'_>) -> Option<String> {
+fn short_text(element: NodeRef<'_>) -> Option<String> {
     let mut text = String::new();
     for piece in element.text() {
         text.push_str(piece);
@@ -326,14 +318,9 @@ mod tests {
     use super::*;
 
     fn classed(class: &str) -> bool {
-        let html = Html::parse_fragment(&format!("<div class=\"{class}\"></div>"));
-        let found = html
-            .tree
-            .root()
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .find(|e| e.value().name() == "div");
-        found.is_some_and(|e| is_furniture(e.value()))
+        let html = super::super::parse::fragment(&format!("<div class=\"{class}\"></div>"));
+        let found = html.elements().find(|(_, e)| e.name() == "div");
+        found.is_some_and(|(_, e)| is_furniture(e))
     }
 
     #[test]
@@ -360,7 +347,7 @@ mod tests {
             "<div class=\"comments\"><p>Log in to comment</p></div>\
              <div class=\"social-wrapper\"><p>{long}</p><p>{long}</p><p>The quay reopens.</p></div>"
         );
-        let texts = furniture_texts(&Html::parse_document(&page));
+        let texts = furniture_texts(&super::super::parse::document(&page).0);
         assert!(texts.contains("log in to comment"));
         assert!(!texts.contains("the quay reopens"), "{texts:?}");
     }
@@ -375,7 +362,7 @@ mod tests {
              <p>{long}</p><p>{long}</p></div></div><footer><p>Short words.</p></footer>\
              </body></html>"
         );
-        let document = Html::parse_document(&page);
+        let document = super::super::parse::document(&page).0;
         let got = own_search(&document, None);
         assert_eq!(got.paragraphs.len(), 3, "{:?}", got.paragraphs);
         assert!(!got.paragraphs.join(" ").contains("Teaser"));
