@@ -70,7 +70,7 @@ fn main() -> anyhow::Result<()> {
         size as f64 / 1024.0 / n.max(1) as f64
     );
     let imported = summary.counts.imported.max(1) as f64;
-    for (part, bytes) in Store::open(&store_path)?.space()? {
+    for (part, bytes) in Store::open(&store_path)?.maintenance().space()? {
         println!(
             "  {part}: {:.1} MiB, {:.2} KiB per article",
             bytes as f64 / 1048576.0,
@@ -82,7 +82,7 @@ fn main() -> anyhow::Result<()> {
         // article again.
         let store = Store::open(&store_path)?;
         let started = Instant::now();
-        store.rebuild_word_index()?;
+        store.maintenance().rebuild_word_index()?;
         println!(
             "rebuilding the word index (the upgrade to schema 15): {:.2} s, {:.0} µs per article",
             started.elapsed().as_secs_f64(),

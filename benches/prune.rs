@@ -59,13 +59,15 @@ fn build(path: &Path, input: &Path) -> anyhow::Result<()> {
     )?;
     println!(
         "imported {} articles in {:.0} s",
-        store.count()?,
+        store.articles().count()?,
         started.elapsed().as_secs_f64()
     );
     // The archive as fetched items of 100 feeds: the bulk import stores files' articles,
     // which retention leaves alone, so the rows are handed to feeds directly.
     for i in 0..FEEDS {
-        store.add_feed(&format!("https://archive.example/{i}.xml"), None)?;
+        store
+            .feeds()
+            .add_feed(&format!("https://archive.example/{i}.xml"), None)?;
     }
     drop(store);
     let conn = rusqlite::Connection::open(path)?;
@@ -138,7 +140,7 @@ fn main() -> anyhow::Result<()> {
 fn prune_then_fetch(path: &Path) -> anyhow::Result<()> {
     let path = path.to_path_buf();
     let store = Store::open(&path)?;
-    let stored = store.count()?;
+    let stored = store.articles().count()?;
     let keep = (stored / FEEDS as usize).saturating_sub(PRUNED / FEEDS as usize);
     let limits = Retention {
         max_items: Some(keep as u32),
@@ -148,10 +150,16 @@ fn prune_then_fetch(path: &Path) -> anyhow::Result<()> {
     };
     let before = settled(&store, &path)?;
     let started = Instant::now();
-    let would = store.prune(&limits, jiff::Timestamp::now(), true)?.total();
+    let would = store
+        .maintenance()
+        .prune(&limits, jiff::Timestamp::now(), true)?
+        .total();
     let dry = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let pruned = store.prune(&limits, jiff::Timestamp::now(), false)?.total();
+    let pruned = store
+        .maintenance()
+        .prune(&limits, jiff::Timestamp::now(), false)?
+        .total();
     let took = started.elapsed().as_secs_f64();
     let after = settled(&store, &path)?;
     println!(
@@ -170,7 +178,9 @@ fn prune_then_fetch(path: &Path) -> anyhow::Result<()> {
     let site = daily::serve(feeds, Arc::new(AtomicBool::new(false)), FETCHED_FEEDS);
     let port = site.port();
     for i in 0..FETCHED_FEEDS {
-        store.add_feed(&format!("http://127.0.0.1:{port}/feed/{i}.xml"), None)?;
+        store
+            .feeds()
+            .add_feed(&format!("http://127.0.0.1:{port}/feed/{i}.xml"), None)?;
     }
     let (elapsed, new, _, _, failed) = daily::fetch_round(&store)?;
     let fetched = settled(&store, &path)?;

@@ -67,16 +67,17 @@ fn from_the_store(article: &Article) -> anyhow::Result<()> {
             ..Default::default()
         })
         .collect();
-    store.import(&others, jiff::Timestamp::now())?;
+    store.articles().import(&others, jiff::Timestamp::now())?;
     let big = herald::domain::model::NewArticle {
         source: "Bench Wire".into(),
         title: article.summary.title.clone(),
         paragraphs: article.paragraphs.clone(),
         ..Default::default()
     };
-    store.import(&[big], jiff::Timestamp::now())?;
-    let id = store.summaries(Some(1), 0)?[0].id;
+    store.articles().import(&[big], jiff::Timestamp::now())?;
+    let id = store.articles().summaries(Some(1), 0)?[0].id;
     let id = store
+        .articles()
         .summaries(None, 0)?
         .into_iter()
         .find(|s| s.title == article.summary.title)
@@ -84,7 +85,7 @@ fn from_the_store(article: &Article) -> anyhow::Result<()> {
     let mut times = Vec::new();
     for _ in 0..21 {
         let started = Instant::now();
-        let loaded = store.article(id)?.map(|a| a.paragraphs.len());
+        let loaded = store.articles().article(id)?.map(|a| a.paragraphs.len());
         times.push(started.elapsed().as_secs_f64() * 1e3);
         assert_eq!(loaded, Some(article.paragraphs.len()));
     }

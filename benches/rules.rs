@@ -38,6 +38,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 /// 90 rules on words the archive has, 10 that catch new items.
 fn hundred_rules(store: &Store) -> anyhow::Result<Vec<(String, RuleAction)>> {
     let ids = store
+        .articles()
         .search(
             &parse("is:unread", jiff::Timestamp::now(), false)?,
             Order::Newest,
@@ -45,7 +46,7 @@ fn hundred_rules(store: &Store) -> anyhow::Result<Vec<(String, RuleAction)>> {
         .ids;
     let mut words: Vec<String> = Vec::new();
     for id in ids.iter().step_by(97) {
-        if let Some(summary) = store.summary(*id)? {
+        if let Some(summary) = store.articles().summary(*id)? {
             for word in summary.title.split_whitespace() {
                 let word = word.to_lowercase();
                 if word.chars().all(char::is_alphabetic) && !words.contains(&word) {
@@ -125,7 +126,7 @@ fn main() -> anyhow::Result<()> {
         )?;
         println!(
             "archive: {} articles imported in {:.1} s",
-            store.count()?,
+            store.articles().count()?,
             started.elapsed().as_secs_f64()
         );
     }
@@ -167,15 +168,17 @@ fn main() -> anyhow::Result<()> {
             std::fs::copy(&base, &path)?;
             let store = Store::open(&path)?;
             for i in 0..daily::FEEDS {
-                store.add_feed(&format!("http://127.0.0.1:{port}/feed/{i}.xml"), None)?;
+                store
+                    .feeds()
+                    .add_feed(&format!("http://127.0.0.1:{port}/feed/{i}.xml"), None)?;
             }
             for (query, action) in rules {
-                store.add_rule(query, action.clone())?;
+                store.rules().add_rule(query, action.clone())?;
             }
             let cpu = cpu_seconds();
             let (elapsed, stored, _, _, failed) = daily::fetch_round(&store)?;
             let cpu = cpu_seconds() - cpu;
-            let caught: i64 = store.rules()?.iter().map(|r| r.caught).sum();
+            let caught: i64 = store.rules().list()?.iter().map(|r| r.caught).sum();
             println!(
                 "trial {trial}, {name}: {elapsed:.3} s wall, {cpu:.3} s CPU, {stored} stored, \
                  {failed} failed, {caught} caught"

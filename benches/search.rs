@@ -36,7 +36,7 @@ fn main() -> anyhow::Result<()> {
         );
     }
     let store = Store::open(&path)?;
-    let total = store.count()?;
+    let total = store.articles().count()?;
     println!("store: {total} articles");
     let now = jiff::Timestamp::now();
     let queries = [
@@ -63,9 +63,9 @@ fn main() -> anyhow::Result<()> {
         for _ in 0..7 {
             let started = Instant::now();
             let query = parse(text, now, typing)?;
-            let ids = store.search(&query, Order::Relevance)?.ids;
+            let ids = store.articles().search(&query, Order::Relevance)?.ids;
             let first_screen = &ids[..ids.len().min(50)];
-            let rows = store.summaries_by_ids(first_screen)?;
+            let rows = store.articles().summaries_by_ids(first_screen)?;
             times.push(started.elapsed());
             found = ids.len();
             std::hint::black_box(rows);

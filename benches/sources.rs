@@ -53,12 +53,14 @@ fn build(path: &std::path::Path, n: usize, feeds: usize, tags: usize) -> anyhow:
     let now = jiff::Timestamp::now();
     let per_feed = n / feeds;
     for f in 0..feeds {
-        let feed = store.add_feed(
+        let feed = store.feeds().add_feed(
             &format!("https://feed{f}.example/rss"),
             Some(&format!("Feed {f:03}")),
         )?;
         if tags > 0 {
-            store.tag_feed(feed.id, &format!("tag {:02}", f % tags))?;
+            store
+                .feeds()
+                .tag_feed(feed.id, &format!("tag {:02}", f % tags))?;
         }
         let items: Vec<NewArticle> = (0..per_feed)
             .map(|i| {
@@ -87,7 +89,7 @@ fn build(path: &std::path::Path, n: usize, feeds: usize, tags: usize) -> anyhow:
             })
             .collect();
         for chunk in items.chunks(2_000) {
-            store.upsert(Some(&feed), chunk, now)?;
+            store.feeds().upsert(Some(&feed), chunk, now)?;
         }
     }
     Ok(())
@@ -99,8 +101,8 @@ fn app(store: &Store) -> anyhow::Result<(App, Terminal<TestBackend>)> {
         Rect::new(0, 0, WIDTH, HEIGHT),
     ));
     let effects = app.apply(Report::Refreshed {
-        total: store.count()?,
-        unread: store.count_unread()?,
+        total: store.articles().count()?,
+        unread: store.articles().count_unread()?,
         selected_row: None,
     });
     herald::tui::run_effects(store, &mut app, effects, None);
@@ -153,7 +155,9 @@ fn keys_during_fetch(path: &std::path::Path) -> anyhow::Result<()> {
     let port = site.port();
     let store = Store::open(path)?;
     for n in 0..daily::FEEDS {
-        store.add_feed(&format!("http://127.0.0.1:{port}/feed/{n}.xml"), None)?;
+        store
+            .feeds()
+            .add_feed(&format!("http://127.0.0.1:{port}/feed/{n}.xml"), None)?;
     }
     let fetch_path = path.to_owned();
     let fetcher = std::thread::spawn(move || -> anyhow::Result<f64> {
@@ -163,7 +167,8 @@ fn keys_during_fetch(path: &std::path::Path) -> anyhow::Result<()> {
             &store,
             // The 50 served here, not the archive's feeds (addresses nobody answers).
             store
-                .feeds()?
+                .feeds()
+                .list()?
                 .into_iter()
                 .filter(|f| f.url.starts_with("http://127.0.0.1"))
                 .collect(),

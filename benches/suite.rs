@@ -83,7 +83,7 @@ fn main() -> anyhow::Result<()> {
             size as f64 / 1048576.0,
             size as f64 / 1024.0 / n as f64
         );
-        for (part, bytes) in Store::open(&path)?.space()? {
+        for (part, bytes) in Store::open(&path)?.maintenance().space()? {
             println!(
                 "  {part}: {:.1} MiB, {:.2} KiB per article",
                 bytes as f64 / 1048576.0,
@@ -118,8 +118,10 @@ fn main() -> anyhow::Result<()> {
             for _ in 0..7 {
                 let started = Instant::now();
                 let query = parse(text, jiff::Timestamp::now(), typing)?;
-                let ids = store.search(&query, Order::Relevance)?.ids;
-                let rows = store.summaries_by_ids(&ids[..ids.len().min(50)])?;
+                let ids = store.articles().search(&query, Order::Relevance)?.ids;
+                let rows = store
+                    .articles()
+                    .summaries_by_ids(&ids[..ids.len().min(50)])?;
                 times.push(started.elapsed().as_secs_f64() * 1e3);
                 found = ids.len();
                 std::hint::black_box(rows);
@@ -131,8 +133,8 @@ fn main() -> anyhow::Result<()> {
             );
         }
 
-        let longest = store.longest_article()?;
-        if let Some(article) = longest.and_then(|id| store.article(id).ok().flatten()) {
+        let longest = store.maintenance().longest_article()?;
+        if let Some(article) = longest.and_then(|id| store.articles().article(id).ok().flatten()) {
             let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
             let mut app = App::new(Start::new(
                 Keymap::default_keymap()?,
@@ -183,8 +185,8 @@ fn follow_keys(store: &Store, n: usize) -> anyhow::Result<()> {
         Rect::new(0, 0, 120, 40),
     ));
     let effects = app.apply(Report::Refreshed {
-        total: store.count()?,
-        unread: store.count_unread()?,
+        total: store.articles().count()?,
+        unread: store.articles().count_unread()?,
         selected_row: None,
     });
     herald::tui::run_effects(store, &mut app, effects, None);

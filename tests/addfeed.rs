@@ -79,7 +79,7 @@ fn a_sites_address_subscribes_to_its_feed_and_fetches_it() {
     let port = site.port();
     let mut h = Harness::new(&fixtures(), 120, 30);
     add(&mut h, &format!("http://127.0.0.1:{port}/"));
-    let feeds = h.store.feeds().unwrap();
+    let feeds = h.store.feeds().list().unwrap();
     assert_eq!(feeds.len(), 1);
     assert_eq!(feeds[0].url, format!("http://127.0.0.1:{port}/feed.xml"));
     assert_eq!(
@@ -98,7 +98,7 @@ fn a_sites_address_subscribes_to_its_feed_and_fetches_it() {
             .unwrap_or_default()
             .contains("Already subscribed")
     );
-    assert_eq!(h.store.feeds().unwrap().len(), 1);
+    assert_eq!(h.store.feeds().list().unwrap().len(), 1);
 }
 
 #[test]
@@ -108,7 +108,7 @@ fn several_feeds_are_offered_by_number() {
     let mut h = Harness::new(&fixtures(), 120, 30);
     add(&mut h, &format!("http://127.0.0.1:{port}/two"));
     assert!(
-        h.store.feeds().unwrap().is_empty(),
+        h.store.feeds().list().unwrap().is_empty(),
         "nothing until one is chosen"
     );
     let bottom = h.screen().lines().last().unwrap().to_owned();
@@ -116,14 +116,14 @@ fn several_feeds_are_offered_by_number() {
     assert!(bottom.contains("1 Quay Post · 2 Quay Notices"), "{bottom}");
     h.type_text("2");
     h.keys("enter");
-    let feeds = h.store.feeds().unwrap();
+    let feeds = h.store.feeds().list().unwrap();
     assert_eq!(feeds.len(), 1);
     assert!(feeds[0].url.ends_with("/other.xml"));
     // A number out of range adds nothing and says why.
     add(&mut h, &format!("http://127.0.0.1:{port}/two"));
     h.type_text("9");
     h.keys("enter");
-    assert_eq!(h.store.feeds().unwrap().len(), 1);
+    assert_eq!(h.store.feeds().list().unwrap().len(), 1);
     assert!(
         h.app
             .status
@@ -139,7 +139,7 @@ fn an_address_with_no_feed_adds_nothing_and_says_why() {
     let port = site.port();
     let mut h = Harness::new(&fixtures(), 120, 30);
     add(&mut h, &format!("http://127.0.0.1:{port}/missing"));
-    assert!(h.store.feeds().unwrap().is_empty());
+    assert!(h.store.feeds().list().unwrap().is_empty());
     let status = h.app.status.clone().unwrap_or_default();
     assert!(status.starts_with("No feed added:"), "{status}");
     add(&mut h, "");
@@ -152,5 +152,5 @@ fn an_address_with_no_feed_adds_nothing_and_says_why() {
     h.type_text("http://127.0.0.1:9/");
     h.keys("esc");
     assert!(h.app.prompt.is_none());
-    assert!(h.store.feeds().unwrap().is_empty());
+    assert!(h.store.feeds().list().unwrap().is_empty());
 }

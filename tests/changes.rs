@@ -41,6 +41,7 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let path = dir.path().join("s.db");
     Store::open(&path)
         .unwrap()
+        .articles()
         .import(
             &fixtures(),
             jiff::Timestamp::from_second(1_750_000_000).unwrap(),
@@ -52,7 +53,11 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn mark_by_id_and_by_query_with_json_and_exit_statuses() {
     let (_dir, path) = setup();
-    let unread = Store::open(&path).unwrap().count_unread().unwrap();
+    let unread = Store::open(&path)
+        .unwrap()
+        .articles()
+        .count_unread()
+        .unwrap();
     let out = herald(&path, &["mark", "read", "1", "2", "999", "--json"]);
     assert_eq!(out.status.code(), Some(1), "an id not in the store");
     let done = json(&out);
@@ -61,8 +66,15 @@ fn mark_by_id_and_by_query_with_json_and_exit_statuses() {
     assert_eq!(done["missing"], serde_json::json!([999]));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not in the store: 999"));
     let store = Store::open(&path).unwrap();
-    assert!(store.summary(ArticleId(1)).unwrap().unwrap().read);
-    assert_eq!(store.count_unread().unwrap(), unread - 2);
+    assert!(
+        store
+            .articles()
+            .summary(ArticleId(1))
+            .unwrap()
+            .unwrap()
+            .read
+    );
+    assert_eq!(store.articles().count_unread().unwrap(), unread - 2);
     // Again: nothing to change.
     let again = json(&herald(&path, &["mark", "read", "1", "--json"]));
     assert_eq!(again["unchanged"], serde_json::json!([1]));
@@ -76,6 +88,7 @@ fn mark_by_id_and_by_query_with_json_and_exit_statuses() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("Starred: 2 articles"));
     let starred = store
+        .articles()
         .search(
             &herald::domain::search::parse("is:starred", jiff::Timestamp::now(), false).unwrap(),
             Default::default(),
@@ -88,8 +101,11 @@ fn mark_by_id_and_by_query_with_json_and_exit_statuses() {
     let out = herald(&path, &["mark", "read"]);
     assert_eq!(out.status.code(), Some(2), "no ids and no query: usage");
     assert_eq!(
-        store.recount().unwrap(),
-        (store.count().unwrap(), store.count_unread().unwrap())
+        store.maintenance().recount().unwrap(),
+        (
+            store.articles().count().unwrap(),
+            store.articles().count_unread().unwrap()
+        )
     );
 }
 
@@ -106,30 +122,32 @@ fn deleted_articles_go_for_good_and_a_query_needs_yes() {
     );
     assert_eq!(json(&out)["changed"], serde_json::json!([3]));
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.count().unwrap(), total - 1);
+    assert_eq!(store.articles().count().unwrap(), total - 1);
     // Imported again: not brought back.
     store
+        .articles()
         .import(
             &fixtures(),
             jiff::Timestamp::from_second(1_750_000_000).unwrap(),
         )
         .unwrap();
-    assert_eq!(store.count().unwrap(), total - 1);
+    assert_eq!(store.articles().count().unwrap(), total - 1);
 
     let out = herald(&path, &["delete", "--query", "tram"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Add --yes"));
     assert_eq!(
-        store.count().unwrap(),
+        store.articles().count().unwrap(),
         total - 1,
         "nothing deleted without --yes"
     );
     let out = herald(&path, &["delete", "--query", "tram", "--yes"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(store.count().unwrap(), total - 2);
+    assert_eq!(store.articles().count().unwrap(), total - 2);
     let tram = herald::domain::search::parse("tram", jiff::Timestamp::now(), false).unwrap();
     assert!(
         store
+            .articles()
             .search(&tram, Default::default())
             .unwrap()
             .ids
@@ -137,8 +155,11 @@ fn deleted_articles_go_for_good_and_a_query_needs_yes() {
         "out of the index"
     );
     assert_eq!(
-        store.recount().unwrap(),
-        (store.count().unwrap(), store.count_unread().unwrap())
+        store.maintenance().recount().unwrap(),
+        (
+            store.articles().count().unwrap(),
+            store.articles().count_unread().unwrap()
+        )
     );
     assert_eq!(herald(&path, &["delete", "424242"]).status.code(), Some(1));
 }
@@ -219,7 +240,10 @@ fn views_are_listed_added_renamed_and_removed_beyond_nine() {
 fn queries_with_nothing_to_search_for_are_refused_by_every_command() {
     let (_dir, path) = setup();
     let store = Store::open(&path).unwrap();
-    let (total, unread) = (store.count().unwrap(), store.count_unread().unwrap());
+    let (total, unread) = (
+        store.articles().count().unwrap(),
+        store.articles().count_unread().unwrap(),
+    );
     for query in ["(", "—", "🦀 ✨", "-", "?! ...", "title:)", "", "   "] {
         for args in [
             vec!["search", query],
@@ -234,9 +258,9 @@ fn queries_with_nothing_to_search_for_are_refused_by_every_command() {
             assert!(out.stdout.is_empty(), "{args:?}");
         }
     }
-    assert_eq!(store.count().unwrap(), total);
-    assert_eq!(store.count_unread().unwrap(), unread);
-    assert!(store.rules().unwrap().is_empty());
+    assert_eq!(store.articles().count().unwrap(), total);
+    assert_eq!(store.articles().count_unread().unwrap(), unread);
+    assert!(store.rules().list().unwrap().is_empty());
     // A flag or a field alone searches for something.
     let out = herald(
         &path,

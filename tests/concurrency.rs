@@ -124,17 +124,17 @@ fn imports_fetches_and_the_reader_at_once_lose_nothing() {
                 let reader = Store::open(&store).unwrap();
                 let mut marked: Vec<ArticleId> = Vec::new();
                 while !done.load(Ordering::SeqCst) {
-                    let page = reader.summaries(Some(30), 0).unwrap();
+                    let page = reader.articles().summaries(Some(30), 0).unwrap();
                     let unread: Vec<ArticleId> = page
                         .iter()
                         .filter(|s| !s.read)
                         .map(|s| s.id)
                         .take(3)
                         .collect();
-                    reader.set_read_many(&unread, true).unwrap();
+                    reader.articles().set_read_many(&unread, true).unwrap();
                     marked.extend(unread);
                     if let Some(first) = page.first() {
-                        reader.article(first.id).unwrap().unwrap();
+                        reader.articles().article(first.id).unwrap().unwrap();
                     }
                     std::thread::sleep(Duration::from_millis(15));
                 }
@@ -157,15 +157,25 @@ fn imports_fetches_and_the_reader_at_once_lose_nothing() {
 
         let store = Store::open(&store).unwrap();
         let total = FEEDS * ITEMS + files.len() * PER_FILE;
-        assert_eq!(store.recount().unwrap().0, total, "trial {trial}");
         assert_eq!(
-            (store.count().unwrap(), store.count_unread().unwrap()),
-            store.recount().unwrap(),
+            store.maintenance().recount().unwrap().0,
+            total,
+            "trial {trial}"
+        );
+        assert_eq!(
+            (
+                store.articles().count().unwrap(),
+                store.articles().count_unread().unwrap()
+            ),
+            store.maintenance().recount().unwrap(),
             "the kept counts agree with the rows"
         );
-        assert_eq!(store.count_unread().unwrap(), total - marked.len());
-        assert_eq!(store.feeds().unwrap().len(), FEEDS);
-        assert_eq!(store.integrity_check().unwrap(), "ok");
-        store.fts_integrity_check().unwrap();
+        assert_eq!(
+            store.articles().count_unread().unwrap(),
+            total - marked.len()
+        );
+        assert_eq!(store.feeds().list().unwrap().len(), FEEDS);
+        assert_eq!(store.maintenance().integrity_check().unwrap(), "ok");
+        store.maintenance().fts_integrity_check().unwrap();
     }
 }

@@ -29,23 +29,25 @@ fn corpus(path: &Path) {
 
 fn check(store_path: &Path) -> usize {
     let store = Store::open(store_path).expect("the store opens after a kill");
-    assert_eq!(store.integrity_check().unwrap(), "ok");
+    assert_eq!(store.maintenance().integrity_check().unwrap(), "ok");
     store
+        .maintenance()
         .fts_integrity_check()
         .expect("the full-text index matches the table");
-    let count = store.count().unwrap();
+    let count = store.articles().count().unwrap();
     // The kept counts moved in the same transactions as the rows.
     assert_eq!(
-        (count, store.count_unread().unwrap()),
-        store.recount().unwrap()
+        (count, store.articles().count_unread().unwrap()),
+        store.maintenance().recount().unwrap()
     );
     // Articles are committed in file order, a batch at a time: what is there is exactly
     // the first `count` of them, each whole.
     let guids: Vec<String> = store
+        .articles()
         .summaries(None, 0)
         .unwrap()
         .into_iter()
-        .map(|s| store.article(s.id).unwrap().unwrap())
+        .map(|s| store.articles().article(s.id).unwrap().unwrap())
         .map(|a| {
             assert_eq!(a.paragraphs.len(), 2, "no half article");
             a.guid.unwrap()
@@ -115,14 +117,17 @@ fn a_reader_and_an_import_share_the_store() {
     let mut seen = Vec::new();
     loop {
         let count = reader
+            .articles()
             .count()
             .expect("reading while another process writes");
         seen.push(count);
-        if let Some(first) = reader.summaries(Some(1), 0).unwrap().first() {
+        if let Some(first) = reader.articles().summaries(Some(1), 0).unwrap().first() {
             reader
+                .articles()
                 .set_read(first.id, true)
                 .expect("writing while another process writes");
             reader
+                .articles()
                 .save_position(
                     first.id,
                     herald::domain::model::Position {
@@ -135,6 +140,7 @@ fn a_reader_and_an_import_share_the_store() {
         let q =
             herald::domain::search::parse("harbour", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
         reader
+            .articles()
             .search(&q, herald::domain::search::Order::Newest)
             .unwrap();
         reads += 1;
@@ -148,7 +154,7 @@ fn a_reader_and_an_import_share_the_store() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("locked"), "{stderr}");
     assert_eq!(
-        reader.count().unwrap(),
+        reader.articles().count().unwrap(),
         ARTICLES,
         "the new articles are visible"
     );

@@ -70,23 +70,23 @@ fn undo_takes_back_read_star_and_mark_all() {
     let mut h = Harness::new(&fixtures(), 120, 30);
     let first = h.app.list.row(0).unwrap().id;
     h.keys("s m");
-    assert!(h.store.summary(first).unwrap().unwrap().starred);
-    assert!(h.store.summary(first).unwrap().unwrap().read);
+    assert!(h.store.articles().summary(first).unwrap().unwrap().starred);
+    assert!(h.store.articles().summary(first).unwrap().unwrap().read);
     h.keys("u");
-    assert!(!h.store.summary(first).unwrap().unwrap().read);
+    assert!(!h.store.articles().summary(first).unwrap().unwrap().read);
     assert!(h.app.status.as_deref().unwrap().contains("unread again"));
     h.keys("u");
-    assert!(!h.store.summary(first).unwrap().unwrap().starred);
+    assert!(!h.store.articles().summary(first).unwrap().unwrap().starred);
     h.keys("u");
     assert_eq!(h.app.status.as_deref(), Some("Nothing to undo"));
 
     // Six unread fit on one screen: no question asked.
     h.keys("A");
     assert_eq!(h.app.unread, 0);
-    assert_eq!(h.store.count_unread().unwrap(), 0);
+    assert_eq!(h.store.articles().count_unread().unwrap(), 0);
     h.keys("u");
     assert_eq!(h.app.unread, 6);
-    assert_eq!(h.store.count_unread().unwrap(), 6);
+    assert_eq!(h.store.articles().count_unread().unwrap(), 6);
     assert!(!h.app.list.row(3).unwrap().read);
 }
 
@@ -101,16 +101,16 @@ fn mark_all_read_asks_when_it_touches_more_than_a_screen() {
     assert!(h.screen().contains("Mark 6 articles read?"));
     h.keys("n");
     assert!(h.app.prompt.is_none());
-    assert_eq!(h.store.count_unread().unwrap(), 6);
+    assert_eq!(h.store.articles().count_unread().unwrap(), 6);
     h.keys("A y");
-    assert_eq!(h.store.count_unread().unwrap(), 0);
+    assert_eq!(h.store.articles().count_unread().unwrap(), 0);
     h.keys("u 2");
     assert_eq!(h.app.list.total, 6);
     // In a view, only the view's articles.
     h.keys("/");
     h.type_text("tram OR ferry");
     h.keys("enter A");
-    assert_eq!(h.store.count_unread().unwrap(), 4);
+    assert_eq!(h.store.articles().count_unread().unwrap(), 4);
 }
 
 #[test]

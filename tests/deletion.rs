@@ -8,11 +8,11 @@ use herald::app::Focus;
 #[test]
 fn d_deletes_and_u_puts_back() {
     let mut h = Harness::new(&fixtures(), 120, 30);
-    let total = h.store.count().unwrap();
+    let total = h.store.articles().count().unwrap();
     h.keys("j");
     let title = h.app.list.selected_row().unwrap().title.clone();
     h.keys("s D");
-    assert_eq!(h.store.count().unwrap(), total - 1);
+    assert_eq!(h.store.articles().count().unwrap(), total - 1);
     assert_eq!(h.app.total, total - 1);
     assert!(
         h.app
@@ -23,13 +23,16 @@ fn d_deletes_and_u_puts_back() {
     );
     assert!((0..h.app.list.total).all(|i| h.app.list.row(i).is_none_or(|r| r.title != title)));
     assert_eq!(
-        h.store.recount().unwrap(),
-        (h.store.count().unwrap(), h.store.count_unread().unwrap())
+        h.store.maintenance().recount().unwrap(),
+        (
+            h.store.articles().count().unwrap(),
+            h.store.articles().count_unread().unwrap()
+        )
     );
 
     // u: back, starred as it was, found by search again.
     h.keys("u");
-    assert_eq!(h.store.count().unwrap(), total);
+    assert_eq!(h.store.articles().count().unwrap(), total);
     assert_eq!(h.app.total, total);
     let back = (0..h.app.list.total)
         .filter_map(|i| h.app.list.row(i))
@@ -37,8 +40,8 @@ fn d_deletes_and_u_puts_back() {
         .expect("listed again");
     assert!(back.starred);
     assert_eq!(
-        h.store.source_counts().unwrap(),
-        h.store.recount_sources().unwrap()
+        h.store.articles().source_counts().unwrap(),
+        h.store.maintenance().recount_sources().unwrap()
     );
     // The star before the delete is the next undo.
     h.keys("u");
@@ -53,5 +56,5 @@ fn d_deletes_and_u_puts_back() {
     assert_eq!(h.app.focus, Focus::Reader);
     h.keys("D");
     assert_eq!(h.app.focus, Focus::List);
-    assert_eq!(h.store.count().unwrap(), total - 1);
+    assert_eq!(h.store.articles().count().unwrap(), total - 1);
 }

@@ -103,7 +103,7 @@ fn options() -> fetch::Options {
 }
 
 fn run_fetch(store: &mut Store) -> Vec<fetch::Report> {
-    let feeds = store.feeds().unwrap();
+    let feeds = store.feeds().list().unwrap();
     let mut seen = 0;
     let reports = fetch::fetch_all(
         store,
@@ -144,7 +144,7 @@ fn fetching_every_kind_of_feed_and_every_kind_of_failure() {
         "/redirect-ftp",
         "/missing.xml",
     ] {
-        store.add_feed(&server.url(path), None).unwrap();
+        store.feeds().add_feed(&server.url(path), None).unwrap();
     }
     let started = Instant::now();
     let reports = run_fetch(&mut store);
@@ -191,17 +191,24 @@ fn fetching_every_kind_of_feed_and_every_kind_of_failure() {
     assert!(failed("/missing.xml").contains("404"));
 
     // Unnamed feeds take the feed's own title.
-    let names: Vec<Option<String>> = store.feeds().unwrap().into_iter().map(|f| f.name).collect();
+    let names: Vec<Option<String>> = store
+        .feeds()
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
     assert!(names.contains(&Some("Harbour Wire".into())));
 
     // The rich item reads as structured text with its links listed.
     let q =
         herald::domain::search::parse("title:survey", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
     let id = store
+        .articles()
         .search(&q, herald::domain::search::Order::Newest)
         .unwrap()
         .ids[0];
-    let article = store.article(id).unwrap().unwrap();
+    let article = store.articles().article(id).unwrap().unwrap();
     assert_eq!(
         article.paragraphs,
         [
@@ -231,14 +238,16 @@ fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
     let server = serve();
     let mut store = Store::open_in_memory().unwrap();
     store
+        .feeds()
         .add_feed(&server.url("/changing.xml"), Some("Changing"))
         .unwrap();
     run_fetch(&mut store);
-    let row = store.summaries(None, 0).unwrap().remove(0);
+    let row = store.articles().summaries(None, 0).unwrap().remove(0);
     assert_eq!(row.title, "First headline");
-    store.set_read(row.id, true).unwrap();
-    store.set_starred(row.id, true).unwrap();
+    store.articles().set_read(row.id, true).unwrap();
+    store.articles().set_starred(row.id, true).unwrap();
     store
+        .articles()
         .save_position(
             row.id,
             herald::domain::model::Position {
@@ -250,14 +259,15 @@ fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
     let reports = run_fetch(&mut store);
     assert!(matches!(&reports[0].outcome, Outcome::Stored(c) if c.updated == 1 && c.new == 0));
     assert_eq!(server.times_asked("/changing.xml"), 2);
-    assert_eq!(store.count().unwrap(), 1, "not duplicated");
-    let article = store.article(row.id).unwrap().unwrap();
+    assert_eq!(store.articles().count().unwrap(), 1, "not duplicated");
+    let article = store.articles().article(row.id).unwrap().unwrap();
     assert_eq!(article.summary.title, "Corrected headline");
     assert!(article.summary.read && article.summary.starred);
     assert_eq!(article.position.offset, 2);
     let q = herald::domain::search::parse("corrected", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
     assert_eq!(
         store
+            .articles()
             .search(&q, herald::domain::search::Order::Newest)
             .unwrap()
             .ids,
@@ -266,6 +276,7 @@ fn an_item_fetched_again_is_updated_in_place_keeping_its_state() {
     let q = herald::domain::search::parse("first", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
     assert!(
         store
+            .articles()
             .search(&q, herald::domain::search::Order::Newest)
             .unwrap()
             .ids
@@ -482,6 +493,7 @@ fn moving_in_from_newsboat_keeps_feeds_articles_and_state() {
     {
         let opened = Store::open(&store).unwrap();
         let harbour = opened
+            .feeds()
             .feed_by_url("https://harbour.example/rss.xml")
             .unwrap()
             .unwrap();
@@ -494,11 +506,13 @@ fn moving_in_from_newsboat_keeps_feeds_articles_and_state() {
             ..Default::default()
         };
         let counts = opened
+            .feeds()
             .upsert(Some(&harbour), &[again], jiff::Timestamp::now())
             .unwrap();
         assert_eq!((counts.new, counts.updated), (0, 1));
-        assert_eq!(opened.count().unwrap(), 2);
+        assert_eq!(opened.articles().count().unwrap(), 2);
         let ferry = opened
+            .articles()
             .summary(herald::domain::model::ArticleId(id.parse().unwrap()))
             .unwrap()
             .unwrap();
@@ -647,8 +661,12 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     let store = Store::open(&path).unwrap();
-    store.add_feed(&server.url("/rss.xml"), None).unwrap();
     store
+        .feeds()
+        .add_feed(&server.url("/rss.xml"), None)
+        .unwrap();
+    store
+        .feeds()
         .add_feed(&server.url("/broken.xml"), Some("Broken"))
         .unwrap();
     let (events, received) = std::sync::mpsc::channel();
@@ -680,7 +698,7 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
         "{failures:?}"
     );
     assert_eq!(
-        store.count().unwrap(),
+        store.articles().count().unwrap(),
         2,
         "written through the thread's own connection"
     );
@@ -696,7 +714,10 @@ fn the_reader_fetches_in_the_background_and_reports_progress() {
 
     // A refresh fetches only what is due: a feed added now (never fetched) is, the two
     // just fetched are not.
-    store.add_feed(&server.url("/atom.xml"), None).unwrap();
+    store
+        .feeds()
+        .add_feed(&server.url("/atom.xml"), None)
+        .unwrap();
     background.fetch_due();
     let done = loop {
         match received.recv_timeout(Duration::from_secs(20)).unwrap() {

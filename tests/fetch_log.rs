@@ -29,6 +29,7 @@ fn a_failed_fetch_is_summarised_and_its_reason_kept_in_full() {
     // A real refresh (the loop thread's, as in-memory stores run it) of a feed whose
     // server is not there.
     h.store
+        .feeds()
         .add_feed("http://127.0.0.1:9/harbour.xml", Some("Harbour Board"))
         .unwrap();
     h.act(Action::FetchFeeds);
@@ -70,7 +71,7 @@ fn a_failure_to_add_a_feed_is_kept_in_the_log() {
     });
     h.keys("L");
     assert!(words(&h.screen()).contains("No feed added: the site answered HTTP 404"));
-    assert_eq!(h.store.fetch_log().unwrap().len(), 1);
+    assert_eq!(h.store.maintenance().fetch_log().unwrap().len(), 1);
 }
 
 #[test]
@@ -78,6 +79,7 @@ fn a_long_log_scrolls_to_its_end_and_back_at_once() {
     let mut h = Harness::new(&fixtures(), 80, 12);
     for i in 0..40 {
         h.store
+            .maintenance()
             .log_failures(
                 1_750_000_000 + i,
                 &[(None, format!("Feed {i}: not a feed"))],

@@ -209,8 +209,11 @@ fn account_list_json_gives_rfc3339_times() {
     assert!(add.status.success(), "{}", text(&add.stderr));
     // As a sync that went well records it.
     let opened = herald::domain::store::Store::open(&store).unwrap();
-    let id = opened.account("home").unwrap().unwrap().id;
-    opened.record_sync(id, 1_750_000_000, None).unwrap();
+    let id = opened.accounts().account("home").unwrap().unwrap().id;
+    opened
+        .accounts()
+        .record_sync(id, 1_750_000_000, None)
+        .unwrap();
     drop(opened);
     let list = herald(&store, &["account", "list", "--json"]);
     let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
@@ -307,6 +310,7 @@ fn fetch_counts_what_delete_rules_left() {
     assert_eq!(
         herald::domain::store::Store::open(&store)
             .unwrap()
+            .articles()
             .count()
             .unwrap(),
         1

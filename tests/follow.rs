@@ -64,10 +64,13 @@ fn the_article_shown_is_marked_read_after_mark_read_after_seconds() {
     // Too early: nothing changes.
     h.app.clock = Clock::Fixed(start + jiff::SignedDuration::from_secs(4));
     h.report(Report::Tick);
-    assert!(!h.store.summary(first).unwrap().unwrap().read);
+    assert!(!h.store.articles().summary(first).unwrap().unwrap().read);
     h.app.clock = Clock::Fixed(start + jiff::SignedDuration::from_secs(5));
     h.report(Report::Tick);
-    assert!(h.store.summary(first).unwrap().unwrap().read, "stored read");
+    assert!(
+        h.store.articles().summary(first).unwrap().unwrap().read,
+        "stored read"
+    );
     assert!(h.app.list.selected_row().unwrap().read, "and shown read");
     assert_eq!(h.app.deadline(), None);
     // Moved on before the time is up: the one passed over stays unread.
@@ -76,7 +79,7 @@ fn the_article_shown_is_marked_read_after_mark_read_after_seconds() {
     h.keys("j");
     h.app.clock = Clock::Fixed(start + jiff::SignedDuration::from_secs(60));
     h.report(Report::Tick);
-    assert!(!h.store.summary(second).unwrap().unwrap().read);
+    assert!(!h.store.articles().summary(second).unwrap().unwrap().read);
 }
 
 #[test]
@@ -86,7 +89,7 @@ fn without_mark_read_after_showing_never_marks_read() {
     assert_eq!(h.app.deadline(), None);
     h.report(Report::Tick);
     assert_eq!(h.app.unread, 6);
-    assert_eq!(h.store.count_unread().unwrap(), 6);
+    assert_eq!(h.store.articles().count_unread().unwrap(), 6);
 }
 
 #[test]
@@ -145,7 +148,7 @@ fn following_the_selection_writes_nothing() {
         let effects = h.app.update(Action::SelectNext);
         assert_eq!(writes(&effects), 0, "{effects:?}");
         let id = h.app.list.selected_row().unwrap().id;
-        let article = h.store.article(id).unwrap().unwrap();
+        let article = h.store.articles().article(id).unwrap().unwrap();
         let effects = h.app.apply(Report::ArticlePreviewed(Box::new(article)));
         assert_eq!(writes(&effects), 0, "{effects:?}");
         assert_eq!(
@@ -159,12 +162,12 @@ fn following_the_selection_writes_nothing() {
         h.app.update(Action::SelectNext);
     }
     let id = h.app.list.selected_row().unwrap().id;
-    let article = h.store.article(id).unwrap().unwrap();
+    let article = h.store.articles().article(id).unwrap().unwrap();
     h.app.apply(Report::ArticlePreviewed(Box::new(article)));
     h.app.reader.as_mut().unwrap().scroll_by(12);
     let mut effects = h.app.update(Action::SelectNext);
     let id = h.app.list.selected_row().unwrap().id;
-    let article = h.store.article(id).unwrap().unwrap();
+    let article = h.store.articles().article(id).unwrap().unwrap();
     effects.extend(h.app.apply(Report::ArticlePreviewed(Box::new(article))));
     assert_eq!(writes(&effects), 1, "{effects:?}");
 }

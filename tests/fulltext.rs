@@ -112,7 +112,7 @@ fn feed(port: u16) -> String {
 
 fn found(store: &Store, words: &str) -> Vec<ArticleId> {
     let query = parse(words, jiff::Timestamp::now(), false).unwrap();
-    store.search(&query, Order::Newest).unwrap().ids
+    store.articles().search(&query, Order::Newest).unwrap().ids
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn a_teaser_feed_with_full_text_gets_whole_searchable_articles_politely() {
     // "Gannet" and "Wharf Road" are only in the pages, never in the feed.
     let ferry = found(&store, "gannet");
     assert_eq!(ferry.len(), 1);
-    let article = store.article(ferry[0]).unwrap().unwrap();
+    let article = store.articles().article(ferry[0]).unwrap().unwrap();
     assert_eq!(article.summary.title, "Night ferry");
     assert_eq!(article.paragraphs.len(), 6, "{:?}", article.paragraphs);
     assert_eq!(
@@ -174,12 +174,15 @@ fn a_teaser_feed_with_full_text_gets_whole_searchable_articles_politely() {
         Some("Only the first lines of Night ferry.")
     );
     assert_eq!(found(&store, "\"wharf road\"").len(), 1);
-    assert_eq!(store.full_text(ferry[0]).unwrap(), Some(FullText::Stored));
+    assert_eq!(
+        store.articles().full_text(ferry[0]).unwrap(),
+        Some(FullText::Stored)
+    );
     // The failed ones keep the feed's text and say why.
     let gone = found(&store, "title:gone");
-    let article = store.article(gone[0]).unwrap().unwrap();
+    let article = store.articles().article(gone[0]).unwrap().unwrap();
     assert_eq!(article.paragraphs, ["Only the first lines of Gone story."]);
-    match store.full_text(gone[0]).unwrap() {
+    match store.articles().full_text(gone[0]).unwrap() {
         Some(FullText::Failed(reason)) => assert!(reason.contains("404"), "{reason}"),
         other => panic!("{other:?}"),
     }
@@ -235,7 +238,7 @@ fn a_site_that_asks_to_wait_is_asked_once_and_its_pages_wait_for_the_next_fetch(
         "one 429, then no more requests to that site"
     );
     let store = Store::open(&db).unwrap();
-    assert_eq!(store.waiting_full_texts(10).unwrap().len(), 3);
+    assert_eq!(store.articles().waiting_full_texts(10).unwrap().len(), 3);
     drop(store);
     // Its Retry-After (two minutes) holds across runs: the next fetch asks nothing.
     let out = herald(&db, &["fetch", "--jobs", "1", "--per-host", "1"]);
@@ -249,10 +252,11 @@ fn no_page_is_started_once_the_time_for_pages_has_run_out() {
     let port = server.port();
     let store = Store::open_in_memory().unwrap();
     let feed = store
+        .feeds()
         .add_feed(&format!("http://127.0.0.1:{port}/feed.xml"), None)
         .unwrap();
-    store.set_full_text(feed.id, true).unwrap();
-    let feed = store.find_feed("1").unwrap();
+    store.feeds().set_full_text(feed.id, true).unwrap();
+    let feed = store.feeds().find_feed("1").unwrap();
     let items: Vec<herald::domain::model::NewArticle> = (1..=4)
         .map(|n| herald::domain::model::NewArticle {
             guid: Some(n.to_string()),
@@ -264,9 +268,10 @@ fn no_page_is_started_once_the_time_for_pages_has_run_out() {
         })
         .collect();
     store
+        .feeds()
         .upsert(Some(&feed), &items, jiff::Timestamp::now())
         .unwrap();
-    let waiting = store.waiting_full_texts(10).unwrap();
+    let waiting = store.articles().waiting_full_texts(10).unwrap();
     let reports = herald::domain::fetch::fetch_pages_within(
         &store,
         waiting,
@@ -281,5 +286,9 @@ fn no_page_is_started_once_the_time_for_pages_has_run_out() {
         herald::domain::fetch::PageOutcome::Deferred(why) if why.contains("ran out")
     )));
     assert_eq!(server.count(), 0, "nothing asked");
-    assert_eq!(store.waiting_full_texts(10).unwrap().len(), 4, "all wait");
+    assert_eq!(
+        store.articles().waiting_full_texts(10).unwrap().len(),
+        4,
+        "all wait"
+    );
 }

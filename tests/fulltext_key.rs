@@ -67,7 +67,7 @@ fn x_fetches_the_full_article_on_screen_and_a_failure_keeps_the_text() {
     assert!(status.starts_with("Full article fetched:"), "{status}");
     let reader = h.app.reader.as_ref().unwrap();
     assert_eq!(reader.article.summary.id, id, "the same article, reloaded");
-    let article = h.store.article(id).unwrap().unwrap();
+    let article = h.store.articles().article(id).unwrap().unwrap();
     // The figure, then the six paragraphs; no tag, byline or date line.
     assert_eq!(article.paragraphs.len(), 7, "{:?}", article.paragraphs);
     assert!(article.paragraphs[0].starts_with("[image 1: Apple trees"));
@@ -94,6 +94,6 @@ fn x_fetches_the_full_article_on_screen_and_a_failure_keeps_the_text() {
         status.starts_with("Full article not fetched, the text stays:") && status.contains("404"),
         "{status}"
     );
-    let article = h.store.article(other).unwrap().unwrap();
+    let article = h.store.articles().article(other).unwrap().unwrap();
     assert_eq!(article.paragraphs, ["A village bought its orchard."]);
 }

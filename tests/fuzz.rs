@@ -286,6 +286,7 @@ fn queries_reach_the_store_without_sql_or_fts_errors() {
     // (AND, NEAR, column names) are passed as strings, never as its query language.
     let store = herald::domain::store::Store::open_in_memory().unwrap();
     store
+        .articles()
         .import(
             &[herald::domain::model::NewArticle {
                 title: "NEAR AND OR NOT title".into(),
@@ -304,7 +305,7 @@ fn queries_reach_the_store_without_sql_or_fts_errors() {
         .run(&(shaped(QUERY), any::<bool>()), |(input, typing)| {
             if let Ok(query) = search::parse(&input, jiff::Timestamp::UNIX_EPOCH, typing) {
                 for order in [search::Order::Relevance, search::Order::Newest] {
-                    let result = store.search(&query, order);
+                    let result = store.articles().search(&query, order);
                     prop_assert!(result.is_ok(), "{input:?}: {:?}", result.err());
                 }
             }
@@ -324,7 +325,10 @@ fn queries_reach_the_store_without_sql_or_fts_errors() {
     ] {
         if let Ok(query) = search::parse(input, jiff::Timestamp::UNIX_EPOCH, true) {
             assert!(
-                store.search(&query, search::Order::Relevance).is_ok(),
+                store
+                    .articles()
+                    .search(&query, search::Order::Relevance)
+                    .is_ok(),
                 "{input}"
             );
         }

@@ -49,22 +49,23 @@ fn opening_marks_read_and_m_s_toggle_in_the_store() {
     h.keys("enter");
     assert_eq!(h.app.unread, 5);
     let id = h.app.reader.as_ref().unwrap().article.summary.id;
-    assert!(h.store.summary(id).unwrap().unwrap().read);
+    assert!(h.store.articles().summary(id).unwrap().unwrap().read);
     h.keys("m s");
-    let stored = h.store.summary(id).unwrap().unwrap();
+    let stored = h.store.articles().summary(id).unwrap().unwrap();
     assert!(!stored.read && stored.starred);
     assert!(h.app.list.row(0).unwrap().starred, "list row follows");
     assert_eq!(h.app.unread, 6);
     h.keys("tab j m");
     assert!(
         h.store
+            .articles()
             .summary(h.app.list.row(1).unwrap().id)
             .unwrap()
             .unwrap()
             .read
     );
     assert_eq!(h.app.unread, 5);
-    assert_eq!(h.store.count_unread().unwrap(), 5);
+    assert_eq!(h.store.articles().count_unread().unwrap(), 5);
 }
 
 #[test]
@@ -90,7 +91,10 @@ fn scrolling_paging_and_position_is_saved_and_restored() {
     let r = h.app.reader.as_ref().unwrap();
     assert_eq!(r.position(), saved);
     let id = r.article.summary.id;
-    assert_eq!(h.store.article(id).unwrap().unwrap().position, saved);
+    assert_eq!(
+        h.store.articles().article(id).unwrap().unwrap().position,
+        saved
+    );
 }
 
 #[test]
@@ -444,7 +448,7 @@ mod search {
         h.type_text("Transport");
         h.keys("enter");
         assert!(h.app.status.as_deref().unwrap().contains("key 4"));
-        assert_eq!(h.store.views().unwrap()[0].name, "Transport");
+        assert_eq!(h.store.views().list().unwrap()[0].name, "Transport");
         h.keys("1 4");
         assert_eq!(h.app.view.name, "Transport");
         assert_eq!(h.app.list.total, 2);
@@ -470,6 +474,7 @@ mod search {
             herald::domain::search::parse("the", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
         let cli = h
             .store
+            .articles()
             .search(&query, herald::domain::search::Order::Relevance)
             .unwrap()
             .ids;
@@ -501,7 +506,10 @@ mod feeds {
                 ..Default::default()
             })
             .collect();
-        h.store.import(&fresh, jiff::Timestamp::UNIX_EPOCH).unwrap();
+        h.store
+            .articles()
+            .import(&fresh, jiff::Timestamp::UNIX_EPOCH)
+            .unwrap();
         h.report(Report::FetchDone {
             new: 2,
             updated: 0,
@@ -586,6 +594,7 @@ fn ctrl_r_shows_articles_another_herald_added() {
     added.title = "Added by another process".into();
     added.published = herald::domain::model::Published::parse_rfc3339("2026-06-01T00:00:00Z").ok();
     h.store
+        .articles()
         .import(&[added], jiff::Timestamp::UNIX_EPOCH)
         .unwrap();
     assert_eq!(h.app.list.total, 6);
@@ -678,6 +687,7 @@ fn since_counts_from_now_through_a_long_session() {
     let mut h = Harness::new(&fixtures(), 100, 30);
     let newest = h
         .store
+        .articles()
         .summaries(Some(1), 0)
         .unwrap()
         .remove(0)

@@ -86,13 +86,14 @@ fn harness(width: u16, height: u16) -> Harness {
     for (n, tag) in [(0, Some("news")), (1, Some("news")), (2, None)] {
         let feed = h
             .store
+            .feeds()
             .add_feed(
                 &format!("https://f{n}.example/rss"),
                 Some(&format!("Feed \u{1b}[2J{n}")),
             )
             .unwrap();
         if let Some(tag) = tag {
-            h.store.tag_feed(feed.id, tag).unwrap();
+            h.store.feeds().tag_feed(feed.id, tag).unwrap();
         }
         let items: Vec<NewArticle> = (0..3)
             .map(|i| NewArticle {
@@ -103,13 +104,14 @@ fn harness(width: u16, height: u16) -> Harness {
                 ..Default::default()
             })
             .collect();
-        h.store.upsert(Some(&feed), &items, now).unwrap();
+        h.store.feeds().upsert(Some(&feed), &items, now).unwrap();
     }
     h.store
+        .feeds()
         .record_fetch(3, None, None, Some("HTTP 500"), now)
         .unwrap();
-    h.store.save_view("Items", "item").unwrap();
-    let views = h.store.views().unwrap();
+    h.store.views().save_view("Items", "item").unwrap();
+    let views = h.store.views().list().unwrap();
     h.report(Report::ViewsLoaded(views));
     h.act(herald::app::action::Action::Reload);
     h
@@ -136,7 +138,7 @@ proptest! {
             let sources = &h.app.sources;
             prop_assert!(sources.lines.is_empty() || sources.selected < sources.lines.len());
             prop_assert!(h.app.list.total == 0 || h.app.list.selected < h.app.list.total);
-            let (kept, counted) = (h.store.source_counts().unwrap(), h.store.recount_sources().unwrap());
+            let (kept, counted) = (h.store.articles().source_counts().unwrap(), h.store.maintenance().recount_sources().unwrap());
             prop_assert_eq!(kept, counted);
         }
     }

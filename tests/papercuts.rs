@@ -53,7 +53,10 @@ fn the_feed_picker_marks_feeds_followed_and_the_fetch_names_the_feed() {
     ]);
     let base = site.base();
     let mut h = Harness::new(&fixtures(), 160, 30);
-    h.store.add_feed(&format!("{base}/atom.xml"), None).unwrap();
+    h.store
+        .feeds()
+        .add_feed(&format!("{base}/atom.xml"), None)
+        .unwrap();
     h.keys("a");
     h.type_text(&format!("{base}/"));
     h.keys("enter");
@@ -74,8 +77,15 @@ fn r_refreshes_only_the_feed_shown() {
     ]);
     let base = site.base();
     let mut h = Harness::new(&fixtures(), 160, 30);
-    let wire = h.store.add_feed(&format!("{base}/rss.xml"), None).unwrap();
-    h.store.add_feed(&format!("{base}/atom.xml"), None).unwrap();
+    let wire = h
+        .store
+        .feeds()
+        .add_feed(&format!("{base}/rss.xml"), None)
+        .unwrap();
+    h.store
+        .feeds()
+        .add_feed(&format!("{base}/atom.xml"), None)
+        .unwrap();
     h.keys("r");
     assert!(
         words(&h.screen()).contains("No feed to fetch"),
@@ -99,7 +109,7 @@ fn r_refreshes_only_the_feed_shown() {
     h.keys("tab r");
     let screen = words(&h.screen());
     assert!(screen.contains("2 new"), "{screen}");
-    let feeds = h.store.feeds().unwrap();
+    let feeds = h.store.feeds().list().unwrap();
     let fetched: Vec<_> = feeds.iter().filter(|f| f.last_fetched.is_some()).collect();
     assert_eq!(fetched.len(), 1, "{feeds:?}");
     assert_eq!(fetched[0].id, wire.id);
@@ -172,6 +182,7 @@ fn renaming_the_feed_shown_renames_the_lists_title() {
     let mut h = Harness::new(&fixtures(), 140, 30);
     let feed = h
         .store
+        .feeds()
         .add_feed("http://127.0.0.1:9/wire.xml", Some("Old Wire"))
         .unwrap();
     h.keys("ctrl-r h");
@@ -207,7 +218,7 @@ fn an_empty_store_says_which_key_adds_a_feed() {
         h.keys("j");
     }
     h.keys("d y");
-    assert_eq!(h.store.count().unwrap(), 0);
+    assert_eq!(h.store.articles().count().unwrap(), 0);
     let screen = words(&h.screen());
     assert!(screen.contains("Press a to add a feed"), "{screen}");
     assert!(!screen.contains("Nothing matches"), "{screen}");
@@ -256,7 +267,7 @@ fn a_without_a_scheme_subscribes_over_http() {
     h.keys("a");
     h.type_text(&bare);
     h.keys("enter");
-    let feeds = h.store.feeds().unwrap();
+    let feeds = h.store.feeds().list().unwrap();
     assert_eq!(feeds.len(), 1, "{}", h.screen());
     assert_eq!(feeds[0].url, format!("http://{bare}"));
     assert!(

@@ -45,6 +45,7 @@ fn store_at(dir: &std::path::Path) -> (std::path::PathBuf, Store) {
     let path = dir.join("orchard.db");
     let store = Store::open(&path).unwrap();
     store
+        .articles()
         .import(
             &[
                 illustrated("a", "https://pics.test/graft.png"),
@@ -61,6 +62,7 @@ fn show_lists_pictures_and_delete_frees_the_kept_ones() {
     let dir = tempfile::tempdir().unwrap();
     let (path, store) = store_at(dir.path());
     let ids = store
+        .articles()
         .search(
             &herald::domain::search::parse("grafting", jiff::Timestamp::now(), false).unwrap(),
             herald::domain::search::Order::Newest,
@@ -68,7 +70,7 @@ fn show_lists_pictures_and_delete_frees_the_kept_ones() {
         .unwrap()
         .ids;
     assert_eq!(ids.len(), 2);
-    let first = store.article(ids[0]).unwrap().unwrap();
+    let first = store.articles().article(ids[0]).unwrap().unwrap();
     let url = first.links[0].clone();
     let cache = Cache::beside(&path, 500);
     cache.put(&url, &png(30, 12), first.summary.id).unwrap();
@@ -116,6 +118,7 @@ fn show_lists_pictures_and_delete_frees_the_kept_ones() {
 fn store_id_of_other(path: &std::path::Path, not: ArticleId) -> String {
     let store = Store::open(path).unwrap();
     let found = store
+        .articles()
         .search(
             &herald::domain::search::parse("grafting", jiff::Timestamp::now(), false).unwrap(),
             herald::domain::search::Order::Newest,
@@ -130,6 +133,7 @@ fn over_the_cap_a_starred_articles_picture_stays_and_the_others_go() {
     let dir = tempfile::tempdir().unwrap();
     let (path, store) = store_at(dir.path());
     let ids = store
+        .articles()
         .search(
             &herald::domain::search::parse("grafting", jiff::Timestamp::now(), false).unwrap(),
             herald::domain::search::Order::Newest,
@@ -137,7 +141,7 @@ fn over_the_cap_a_starred_articles_picture_stays_and_the_others_go() {
         .unwrap()
         .ids;
     let (starred, plain) = (ids[0], ids[1]);
-    store.set_starred(starred, true).unwrap();
+    store.articles().set_starred(starred, true).unwrap();
     // A cap of nothing: everything ordinary must go.
     let cache = Cache::at(Cache::beside(&path, 0).dir().to_path_buf(), 0);
     cache
@@ -159,6 +163,7 @@ fn prune_frees_the_pictures_of_articles_gone_another_way() {
     let dir = tempfile::tempdir().unwrap();
     let (path, store) = store_at(dir.path());
     let ids = store
+        .articles()
         .search(
             &herald::domain::search::parse("grafting", jiff::Timestamp::now(), false).unwrap(),
             herald::domain::search::Order::Newest,
@@ -172,7 +177,7 @@ fn prune_frees_the_pictures_of_articles_gone_another_way() {
     cache
         .put("https://pics.test/ladder.png", &png(8, 8), ids[1])
         .unwrap();
-    store.delete_many(&ids[..1]).unwrap();
+    store.articles().delete_many(&ids[..1]).unwrap();
     drop(store);
     let out = herald(&path, &["prune"]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -178,7 +178,7 @@ fn options() -> fetch::Options {
 }
 
 fn fetch_into(store: &Store, options: fetch::Options, now: Timestamp) -> Vec<fetch::Report> {
-    let feeds = store.feeds().unwrap();
+    let feeds = store.feeds().list().unwrap();
     fetch::fetch_all(store, feeds, options, now, &mut |_, _, _| {})
 }
 
@@ -195,7 +195,7 @@ fn requests_name_herald_and_gzip_and_brotli_bodies_are_read() {
     let server = serve();
     let store = Store::open_in_memory().unwrap();
     for path in ["/gzip.xml", "/brotli.xml", "/plain.xml"] {
-        store.add_feed(&server.url(path), None).unwrap();
+        store.feeds().add_feed(&server.url(path), None).unwrap();
     }
     let reports = fetch_into(&store, options(), Timestamp::now());
     for path in ["/gzip.xml", "/brotli.xml", "/plain.xml"] {
@@ -227,7 +227,10 @@ fn a_decompression_bomb_is_refused_at_the_cap() {
     assert!(bomb.len() < 450_000, "{}", bomb.len());
     let server = serve();
     let store = Store::open_in_memory().unwrap();
-    store.add_feed(&server.url("/bomb.xml"), None).unwrap();
+    store
+        .feeds()
+        .add_feed(&server.url("/bomb.xml"), None)
+        .unwrap();
     let started = Instant::now();
     let reports = fetch_into(&store, options(), Timestamp::now());
     let took = started.elapsed();
@@ -238,7 +241,7 @@ fn a_decompression_bomb_is_refused_at_the_cap() {
         other => panic!("the bomb was not refused: {other:?}"),
     }
     eprintln!("bomb refused in {took:?}");
-    assert_eq!(store.count().unwrap(), 0);
+    assert_eq!(store.articles().count().unwrap(), 0);
 }
 
 /// Two hosts (127.0.0.1 and 127.0.0.2), six slow feeds each, eight workers: never more
@@ -254,6 +257,7 @@ fn at_most_per_host_requests_at_once_to_one_host() {
     for i in 0..6 {
         for host in 0..2 {
             store
+                .feeds()
                 .add_feed(&server.url_on(host, &format!("/slow-{host}-{i}.xml")), None)
                 .unwrap();
         }
@@ -363,8 +367,14 @@ fn retry_after_is_honoured_across_runs() {
 fn fetch_all_never_asks_inside_a_retry_after() {
     let server = serve();
     let store = Store::open_in_memory().unwrap();
-    store.add_feed(&server.url("/limited.xml"), None).unwrap();
-    store.add_feed(&server.url("/fine.xml"), None).unwrap();
+    store
+        .feeds()
+        .add_feed(&server.url("/limited.xml"), None)
+        .unwrap();
+    store
+        .feeds()
+        .add_feed(&server.url("/fine.xml"), None)
+        .unwrap();
     let now = Timestamp::from_second(1_800_000_000).unwrap();
     assert_eq!(fetch_into(&store, options(), now).len(), 2);
     let an_hour_less_a_second = Timestamp::from_second(now.as_second() + 3599).unwrap();
@@ -381,10 +391,13 @@ fn fetch_all_never_asks_inside_a_retry_after() {
 fn a_huge_retry_after_is_bounded_at_seven_days() {
     let server = serve();
     let store = Store::open_in_memory().unwrap();
-    store.add_feed(&server.url("/forever.xml"), None).unwrap();
+    store
+        .feeds()
+        .add_feed(&server.url("/forever.xml"), None)
+        .unwrap();
     let now = Timestamp::from_second(1_800_000_000).unwrap();
     fetch_into(&store, options(), now);
-    let feed = &store.feeds().unwrap()[0];
+    let feed = &store.feeds().list().unwrap()[0];
     assert_eq!(feed.retry_after, Some(now.as_second() + 7 * 86_400));
 }
 
@@ -393,24 +406,27 @@ fn a_huge_retry_after_is_bounded_at_seven_days() {
 fn delays_grow_across_failures() {
     let server = serve();
     let store = Store::open_in_memory().unwrap();
-    store.add_feed(&server.url("/fail.xml"), None).unwrap();
+    store
+        .feeds()
+        .add_feed(&server.url("/fail.xml"), None)
+        .unwrap();
     let mut now = Timestamp::from_second(1_800_000_000).unwrap();
     let mut delays = Vec::new();
     for _ in 0..7 {
-        let due = store.due_feeds(now).unwrap();
+        let due = store.feeds().due_feeds(now).unwrap();
         assert_eq!(due.len(), 1);
         fetch::fetch_all(&store, due, options(), now, &mut |_, _, _| {});
-        let feed = &store.feeds().unwrap()[0];
+        let feed = &store.feeds().list().unwrap()[0];
         let delay = feed.next_due.unwrap() - now.as_second();
         delays.push(delay);
         // Not due a second before.
         let almost = Timestamp::from_second(now.as_second() + delay - 1).unwrap();
-        assert!(store.due_feeds(almost).unwrap().is_empty());
+        assert!(store.feeds().due_feeds(almost).unwrap().is_empty());
         now = Timestamp::from_second(now.as_second() + delay).unwrap();
     }
     assert_eq!(delays, [3600, 7200, 14_400, 28_800, 57_600, 86_400, 86_400]);
     assert_eq!(server.times_asked("/fail.xml"), 7);
-    assert_eq!(store.feeds().unwrap()[0].failures, 7);
+    assert_eq!(store.feeds().list().unwrap()[0].failures, 7);
 }
 
 /// `fetch --due` asks only the feeds that are due; `feed set --refresh` gives one feed
@@ -442,9 +458,10 @@ fn fetch_due_asks_only_the_due_feeds() {
     // b's last fetch moves back a day: due again.
     {
         let store = Store::open(&path).unwrap();
-        let b = store.find_feed("2").unwrap();
+        let b = store.feeds().find_feed("2").unwrap();
         let yesterday = Timestamp::from_second(Timestamp::now().as_second() - 86_400).unwrap();
         store
+            .feeds()
             .schedule(&b, Attempt::Succeeded, Duration::from_secs(1800), yesterday)
             .unwrap();
     }
@@ -508,7 +525,7 @@ fn the_config_sets_the_global_refresh() {
     let out = herald(&path, &["--config", config.to_str().unwrap(), "fetch"]);
     assert!(out.status.success());
     let store = Store::open(&path).unwrap();
-    let feed = &store.feeds().unwrap()[0];
+    let feed = &store.feeds().list().unwrap()[0];
     let due = feed.next_due.unwrap() - Timestamp::now().as_second();
     assert!((7100..=7200).contains(&due), "{due}");
 }

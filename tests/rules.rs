@@ -41,6 +41,7 @@ fn setup(config: &str) -> tempfile::TempDir {
     std::fs::write(dir.path().join("config.toml"), config).unwrap();
     Store::open(&dir.path().join("s.db"))
         .unwrap()
+        .articles()
         .import(
             &fixtures(),
             jiff::Timestamp::from_second(1_750_000_000).unwrap(),
@@ -323,7 +324,13 @@ fn a_delete_rule_keeps_starred_articles_says_what_it_takes_and_asks_before_apply
             .unwrap()
             .len()
     };
-    let stored = || Store::open(&d.join("s.db")).unwrap().count().unwrap();
+    let stored = || {
+        Store::open(&d.join("s.db"))
+            .unwrap()
+            .articles()
+            .count()
+            .unwrap()
+    };
     assert!(
         herald(d, &["mark", "star", "--query", "ferry"])
             .status
@@ -398,7 +405,13 @@ fn rule_apply_asks_on_a_terminal_before_a_delete_rule_deletes() {
     }
     let dir = setup("");
     let d = dir.path();
-    let stored = || Store::open(&d.join("s.db")).unwrap().count().unwrap();
+    let stored = || {
+        Store::open(&d.join("s.db"))
+            .unwrap()
+            .articles()
+            .count()
+            .unwrap()
+    };
     let total = stored();
     assert!(
         herald(d, &["rule", "add", "--delete", "tram"])

@@ -53,12 +53,12 @@ fn f_on_a_search_keeps_a_rule_that_acts_on_new_articles() {
             .unwrap_or_default()
             .contains("not an action")
     );
-    assert!(h.store.rules().unwrap().is_empty());
+    assert!(h.store.rules().list().unwrap().is_empty());
 
     h.keys("F");
     h.type_text("hide");
     h.keys("enter");
-    let rules = h.store.rules().unwrap();
+    let rules = h.store.rules().list().unwrap();
     assert_eq!(rules.len(), 1);
     assert_eq!(rules[0].query, "ferry");
     assert_eq!(rules[0].action, RuleAction::Hide);
@@ -66,6 +66,7 @@ fn f_on_a_search_keeps_a_rule_that_acts_on_new_articles() {
 
     // The next ferry article that arrives is hidden; the one already there is not.
     h.store
+        .articles()
         .import(
             &[new_ferry()],
             jiff::Timestamp::from_second(1_760_000_000).unwrap(),
@@ -84,11 +85,12 @@ fn f_on_a_search_keeps_a_rule_that_acts_on_new_articles() {
 #[test]
 fn the_hidden_line_shows_what_rules_hid_and_rule_tags_are_listed() {
     let mut h = Harness::new(&fixtures(), 160, 40);
-    h.store.add_rule("tram", RuleAction::Hide).unwrap();
+    h.store.rules().add_rule("tram", RuleAction::Hide).unwrap();
     h.store
+        .rules()
         .add_rule("ferry", RuleAction::Tag("Boats".into()))
         .unwrap();
-    h.store.apply_rules(false).unwrap();
+    h.store.rules().apply_rules(false).unwrap();
     h.act(Action::Reload);
     let lines: Vec<&Line> = h.app.sources.lines.iter().collect();
     let hidden = lines
@@ -149,6 +151,7 @@ fn the_readers_fetch_prunes_past_a_feeds_limit() {
     drop(listener);
     let feed = h
         .store
+        .feeds()
         .add_feed(&format!("http://127.0.0.1:{port}/rss.xml"), Some("Quay"))
         .unwrap();
     let items: Vec<NewArticle> = (0..5)
@@ -168,6 +171,7 @@ fn the_readers_fetch_prunes_past_a_feeds_limit() {
         })
         .collect();
     h.store
+        .feeds()
         .upsert(
             Some(&feed),
             &items,
@@ -176,6 +180,7 @@ fn the_readers_fetch_prunes_past_a_feeds_limit() {
         .unwrap();
     let oldest = h
         .store
+        .articles()
         .search(
             &herald::domain::search::parse("\"quay report 0\"", jiff::Timestamp::now(), false)
                 .unwrap(),
@@ -183,10 +188,11 @@ fn the_readers_fetch_prunes_past_a_feeds_limit() {
         )
         .unwrap()
         .ids[0];
-    h.store.set_starred(oldest, true).unwrap();
+    h.store.articles().set_starred(oldest, true).unwrap();
     // Read: unread articles are kept by default (keep_unread), and this is about the limit.
     let all = h
         .store
+        .articles()
         .search(
             &herald::domain::search::parse("\"quay report\"", jiff::Timestamp::now(), false)
                 .unwrap(),
@@ -194,8 +200,9 @@ fn the_readers_fetch_prunes_past_a_feeds_limit() {
         )
         .unwrap()
         .ids;
-    h.store.set_read_many(&all, true).unwrap();
+    h.store.articles().set_read_many(&all, true).unwrap();
     h.store
+        .feeds()
         .set_feed_retention(feed.id, None, Some(Some(2)))
         .unwrap();
     h.act(Action::FetchFeeds);
@@ -218,7 +225,10 @@ fn a_delete_rule_from_the_reader_says_what_it_would_take() {
     h.keys("enter F");
     h.type_text("delete");
     h.keys("enter");
-    assert_eq!(h.store.rules().unwrap()[0].action, RuleAction::Delete);
+    assert_eq!(
+        h.store.rules().list().unwrap()[0].action,
+        RuleAction::Delete
+    );
     let status = h.app.status.clone().unwrap_or_default();
     assert!(
         status.contains(&format!("would delete {total} articles already stored")),

@@ -76,13 +76,19 @@ fn corpus() -> Vec<NewArticle> {
 
 fn count(store: &Store, query: &str) -> usize {
     let q = parse(query, "2025-12-31T00:00:00Z".parse().unwrap(), false).unwrap();
-    store.search(&q, Order::Relevance).unwrap().ids.len()
+    store
+        .articles()
+        .search(&q, Order::Relevance)
+        .unwrap()
+        .ids
+        .len()
 }
 
 #[test]
 fn planted_words_are_found_exactly_as_often_as_planted() {
     let store = Store::open_in_memory().unwrap();
     store
+        .articles()
         .import(&corpus(), jiff::Timestamp::UNIX_EPOCH)
         .unwrap();
     let multiples = |n: usize| (0..2000).filter(|i| i % n == 0).count();
@@ -113,7 +119,12 @@ fn planted_words_are_found_exactly_as_often_as_planted() {
     assert_eq!(count(&store, "zephy"), 0, "a whole word, unless typing");
     let typing = parse("zephy", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
     assert_eq!(
-        store.search(&typing, Order::Newest).unwrap().ids.len(),
+        store
+            .articles()
+            .search(&typing, Order::Newest)
+            .unwrap()
+            .ids
+            .len(),
         multiples(97)
     );
 }
@@ -167,13 +178,14 @@ fn very_common_words_come_newest_first_and_filters_still_apply() {
         .collect();
     let store = Store::open_in_memory().unwrap();
     store
+        .articles()
         .import(&articles, jiff::Timestamp::UNIX_EPOCH)
         .unwrap();
     let q = parse("common is:read", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
     // 6,000 word matches: past the join limit, the date-index walk with a bit set.
-    let found = store.search(&q, Order::Newest).unwrap();
+    let found = store.articles().search(&q, Order::Newest).unwrap();
     assert_eq!(found.ids.len(), n / 3);
-    let ranked = store.search(&q, Order::Relevance).unwrap();
+    let ranked = store.articles().search(&q, Order::Relevance).unwrap();
     assert_eq!(ranked.ids, found.ids, "equal scores fall back to the date");
     let expected: Vec<i64> = {
         let mut read: Vec<(i64, i64)> = (0..n)
@@ -186,6 +198,7 @@ fn very_common_words_come_newest_first_and_filters_still_apply() {
     let got: Vec<i64> = found.ids.iter().map(|id| id.0).collect();
     assert_eq!(got, expected, "newest first");
     let all = store
+        .articles()
         .search(
             &parse("common", jiff::Timestamp::UNIX_EPOCH, false).unwrap(),
             Order::Newest,
@@ -305,7 +318,14 @@ mod bounds {
         h.keys("enter");
         let status = h.app.status.clone().unwrap_or_default();
         assert!(status.contains("cannot start with `-`"), "{status}");
-        assert!(h.store.views().unwrap().iter().all(|v| v.name != "-trams"));
+        assert!(
+            h.store
+                .views()
+                .list()
+                .unwrap()
+                .iter()
+                .all(|v| v.name != "-trams")
+        );
         assert!(h.app.views.iter().all(|v| v.name != "-trams"));
     }
 
@@ -333,6 +353,7 @@ mod bounds {
             .collect();
         let store = Store::open_in_memory().unwrap();
         store
+            .articles()
             .import(&articles, jiff::Timestamp::UNIX_EPOCH)
             .unwrap();
         let words: Vec<String> = (0..MAX_TERMS).map(|i| format!("word{i}")).collect();
@@ -352,7 +373,7 @@ mod bounds {
         ] {
             let started = std::time::Instant::now();
             let parsed = parse(&query, jiff::Timestamp::UNIX_EPOCH, true).unwrap();
-            let found = store.search(&parsed, Order::Relevance).unwrap();
+            let found = store.articles().search(&parsed, Order::Relevance).unwrap();
             println!(
                 "{name}: {} matches, parse + search {:.1} ms",
                 found.ids.len(),

@@ -30,17 +30,21 @@ fn harness(width: u16, height: u16) -> Harness {
     let now = Timestamp::from_second(1_760_000_000).unwrap();
     let quay = h
         .store
+        .feeds()
         .add_feed("https://quay.example/rss", Some("Quay Post"))
         .unwrap();
     let tram = h
         .store
+        .feeds()
         .add_feed("https://tram.example/rss", Some("Tram Notes"))
         .unwrap();
     let dead = h
         .store
+        .feeds()
         .add_feed("https://dead.example/rss", Some("Dead Feed"))
         .unwrap();
     h.store
+        .feeds()
         .upsert(
             Some(&quay),
             &[
@@ -51,6 +55,7 @@ fn harness(width: u16, height: u16) -> Harness {
         )
         .unwrap();
     h.store
+        .feeds()
         .upsert(
             Some(&tram),
             &[item("Tram Notes", "t1", "Line 4 reopens")],
@@ -58,12 +63,14 @@ fn harness(width: u16, height: u16) -> Harness {
         )
         .unwrap();
     h.store
+        .feeds()
         .upsert(Some(&dead), &[item("Dead Feed", "d1", "Last words")], now)
         .unwrap();
-    h.store.tag_feed(quay.id, "harbour").unwrap();
-    h.store.tag_feed(tram.id, "harbour").unwrap();
-    h.store.tag_feed(tram.id, "city").unwrap();
+    h.store.feeds().tag_feed(quay.id, "harbour").unwrap();
+    h.store.feeds().tag_feed(tram.id, "harbour").unwrap();
+    h.store.feeds().tag_feed(tram.id, "city").unwrap();
     h.store
+        .feeds()
         .record_fetch(dead.id, None, None, Some("HTTP 500 from dead.example"), now)
         .unwrap();
     let mut h = h;
@@ -199,9 +206,9 @@ fn counts_follow_read_marks() {
     assert_eq!(lines[1], format!("Unread {}", fixtures().len() + 3));
     assert!(lines.contains(&"harbour 2".to_owned()), "{lines:?}");
     // The kept counts agree with a count of the articles.
-    let mut kept = h.store.source_counts().unwrap();
+    let mut kept = h.store.articles().source_counts().unwrap();
     kept.sort_by_key(|s| (s.feed_id, s.source.clone()));
-    let mut counted = h.store.recount_sources().unwrap();
+    let mut counted = h.store.maintenance().recount_sources().unwrap();
     counted.sort_by_key(|s| (s.feed_id, s.source.clone()));
     assert_eq!(kept, counted);
 }
@@ -228,7 +235,7 @@ fn rename_tag_and_remove_from_the_pane() {
     assert!(lines.contains(&"archive 1".to_owned()), "{lines:?}");
     assert!(lines.contains(&"city 2".to_owned()), "{lines:?}");
     // Remove asks first; n keeps it, y removes it and its articles.
-    let feeds = h.store.feeds().unwrap().len();
+    let feeds = h.store.feeds().list().unwrap().len();
     while !labels(&h)[h.app.sources.selected].contains("Old Wire") {
         h.keys("j");
     }
@@ -239,9 +246,9 @@ fn rename_tag_and_remove_from_the_pane() {
         h.app.sources.question
     );
     h.keys("n");
-    assert_eq!(h.store.feeds().unwrap().len(), feeds);
+    assert_eq!(h.store.feeds().list().unwrap().len(), feeds);
     h.keys("d y");
-    assert_eq!(h.store.feeds().unwrap().len(), feeds - 1);
+    assert_eq!(h.store.feeds().list().unwrap().len(), feeds - 1);
     assert!(!labels(&h).iter().any(|l| l.contains("Old Wire")));
     assert!(
         h.app
@@ -278,7 +285,7 @@ fn the_samples_are_one_source_that_one_key_removes_for_good() {
         h.app.sources.question
     );
     h.keys("y");
-    assert_eq!(h.store.count().unwrap(), 0);
+    assert_eq!(h.store.articles().count().unwrap(), 0);
     assert_eq!(h.app.total, 0);
     assert!(!labels(&h).iter().any(|l| l.contains("samples")));
 }
@@ -307,9 +314,9 @@ fn snapshots_with_the_sources_pane() {
 fn starred_and_saved_views_show_their_unread_counts() {
     let mut h = harness(160, 40);
     let id = h.app.list.selected_row().unwrap().id;
-    h.store.set_starred(id, true).unwrap();
-    h.store.save_view("Trams", "tram OR line").unwrap();
-    let views = h.store.views().unwrap();
+    h.store.articles().set_starred(id, true).unwrap();
+    h.store.views().save_view("Trams", "tram OR line").unwrap();
+    let views = h.store.views().list().unwrap();
     h.report(herald::app::Report::ViewsLoaded(views));
     let lines = labels(&h);
     assert!(lines.contains(&"Starred 1".to_owned()), "{lines:?}");
@@ -344,19 +351,20 @@ fn a_bad_tag_list_changes_nothing_and_says_why() {
     let dead = h
         .store
         .feeds()
+        .list()
         .unwrap()
         .into_iter()
         .find(|f| f.name.as_deref() == Some("Dead Feed"))
         .unwrap();
     assert!(
-        h.store.tags_of(dead.id).unwrap().is_empty(),
+        h.store.feeds().tags_of(dead.id).unwrap().is_empty(),
         "nothing changed"
     );
     // A control character in a tag: refused, nothing changed either.
     h.keys("t");
     h.type_text("fine, bad\u{7}tag");
     h.keys("enter");
-    assert!(h.store.tags_of(dead.id).unwrap().is_empty());
+    assert!(h.store.feeds().tags_of(dead.id).unwrap().is_empty());
     assert!(
         h.app
             .status
@@ -371,10 +379,11 @@ fn views_beyond_the_number_keys_are_reached_from_the_pane() {
     let mut h = harness(160, 40);
     for i in 1..=12 {
         h.store
+            .views()
             .save_view(&format!("V{i}"), if i == 12 { "lights" } else { "tram" })
             .unwrap();
     }
-    let views = h.store.views().unwrap();
+    let views = h.store.views().list().unwrap();
     h.report(herald::app::Report::ViewsLoaded(views));
     h.keys("h");
     while h.app.sources.selected_source() != Some(&Source::View(15)) {

@@ -65,12 +65,14 @@ fn extra_matches_of_the_other_spellings() {
     for word in WORDS {
         let without = plain(format!("\"{word}\""));
         let with = store
+            .articles()
             .search(&parse(word, now, false).unwrap(), Order::Newest)
             .unwrap()
             .ids
             .len();
         let without_prefix = plain(format!("\"{word}\" *"));
         let with_prefix = store
+            .articles()
             .search(&parse(word, now, true).unwrap(), Order::Newest)
             .unwrap()
             .ids

@@ -323,13 +323,14 @@ fn tags_group_the_list_and_remove_keeps_starred_articles_and_other_feeds() {
     {
         let s = Store::open(&store).unwrap();
         let mine: Vec<_> = s
+            .articles()
             .summaries(None, 0)
             .unwrap()
             .into_iter()
             .filter(|a| a.source == first_name)
             .collect();
-        s.set_starred(mine[0].id, true).unwrap();
-        s.set_read(mine[1].id, true).unwrap();
+        s.articles().set_starred(mine[0].id, true).unwrap();
+        s.articles().set_read(mine[1].id, true).unwrap();
     }
     // Not on a terminal: --yes is needed, and nothing is removed without it.
     let refused = herald(&store, &["feed", "remove", "1"]);
@@ -352,11 +353,14 @@ fn tags_group_the_list_and_remove_keeps_starred_articles_and_other_feeds() {
     );
     let s = Store::open(&store).unwrap();
     assert_eq!(
-        s.recount().unwrap(),
-        (s.count().unwrap(), s.count_unread().unwrap())
+        s.maintenance().recount().unwrap(),
+        (
+            s.articles().count().unwrap(),
+            s.articles().count_unread().unwrap()
+        )
     );
     assert_eq!(
-        s.count().unwrap() as u64,
+        s.articles().count().unwrap() as u64,
         b_total + 1,
         "the other feed's and the starred one"
     );
@@ -378,12 +382,22 @@ fn tags_group_the_list_and_remove_keeps_starred_articles_and_other_feeds() {
     assert!(out.status.success());
     let s = Store::open(&store).unwrap();
     assert_eq!(
-        s.count().unwrap(),
+        s.articles().count().unwrap(),
         1,
         "the starred article of the first feed"
     );
-    assert_eq!(s.recount().unwrap(), (1, 1), "it was never read");
-    assert_eq!((s.count().unwrap(), s.count_unread().unwrap()), (1, 1));
+    assert_eq!(
+        s.maintenance().recount().unwrap(),
+        (1, 1),
+        "it was never read"
+    );
+    assert_eq!(
+        (
+            s.articles().count().unwrap(),
+            s.articles().count_unread().unwrap()
+        ),
+        (1, 1)
+    );
 }
 
 #[test]
@@ -600,7 +614,7 @@ fn remove_asks_on_a_terminal_and_only_yes_removes() {
             .success()
     );
     assert!(herald(&store, &["fetch"]).status.success());
-    let before = Store::open(&store).unwrap().count().unwrap();
+    let before = Store::open(&store).unwrap().articles().count().unwrap();
     assert!(before >= 2);
     let socket = format!("herald-subscribe-{}", std::process::id());
     let tmux = |args: &[&str]| {
@@ -663,7 +677,10 @@ fn remove_asks_on_a_terminal_and_only_yes_removes() {
     );
     tmux(&["send-keys", "-t", "herald", "n", "Enter"]);
     wait_for("nothing was removed");
-    assert_eq!(Store::open(&store).unwrap().count().unwrap(), before);
+    assert_eq!(
+        Store::open(&store).unwrap().articles().count().unwrap(),
+        before
+    );
     wait_for_n("[y/N]", 2);
     tmux(&["send-keys", "-t", "herald", "y", "Enter"]);
     let screen = wait_for("unsubscribed from Harbour Wire");
@@ -672,6 +689,6 @@ fn remove_asks_on_a_terminal_and_only_yes_removes() {
         "{screen}"
     );
     let s = Store::open(&store).unwrap();
-    assert_eq!(s.count().unwrap(), 0);
-    assert_eq!(s.recount().unwrap(), (0, 0));
+    assert_eq!(s.articles().count().unwrap(), 0);
+    assert_eq!(s.maintenance().recount().unwrap(), (0, 0));
 }

@@ -19,6 +19,7 @@ fn a_failed_sync_is_logged_marked_and_its_changes_kept() {
     drop(listener);
     let account = h
         .store
+        .accounts()
         .add_account(&NewAccount {
             name: "home".into(),
             kind: AccountKind::Miniflux,
@@ -29,17 +30,22 @@ fn a_failed_sync_is_logged_marked_and_its_changes_kept() {
         .unwrap();
     let feed = h
         .store
+        .feeds()
         .add_feed("https://rss.example/feed", Some("Remote"))
         .unwrap();
     h.store
+        .accounts()
         .set_feed_account(feed.id, Some(account.id), Some("12"))
         .unwrap();
-    h.store.rename_feed(feed.id, "Remote, renamed").unwrap();
-    let waiting = h.store.account_counts(account.id).unwrap().1;
+    h.store
+        .feeds()
+        .rename_feed(feed.id, "Remote, renamed")
+        .unwrap();
+    let waiting = h.store.accounts().account_counts(account.id).unwrap().1;
     assert_eq!(waiting, 1, "the rename waits to be pushed");
     h.act(Action::FetchFeeds);
     assert_eq!(
-        h.store.account_counts(account.id).unwrap().1,
+        h.store.accounts().account_counts(account.id).unwrap().1,
         waiting,
         "kept"
     );
@@ -62,6 +68,7 @@ fn a_failed_sync_is_logged_marked_and_its_changes_kept() {
     // Tried once: not due again before a refresh has passed.
     let due = h
         .store
+        .accounts()
         .accounts_due(jiff::Timestamp::now(), std::time::Duration::from_secs(60))
         .unwrap();
     assert!(due.is_empty());
@@ -74,6 +81,7 @@ fn a_failed_sync_is_logged_marked_and_its_changes_kept() {
 fn a_missing_secret_is_a_recorded_attempt() {
     let mut h = Harness::new(&fixtures(), 160, 40);
     h.store
+        .accounts()
         .add_account(&NewAccount {
             name: "home".into(),
             kind: AccountKind::Miniflux,
@@ -85,10 +93,11 @@ fn a_missing_secret_is_a_recorded_attempt() {
     h.act(Action::FetchFeeds);
     let due = h
         .store
+        .accounts()
         .accounts_due(jiff::Timestamp::now(), std::time::Duration::from_secs(60))
         .unwrap();
     assert!(due.is_empty(), "not due again at once");
-    let account = h.store.account("home").unwrap().unwrap();
+    let account = h.store.accounts().account("home").unwrap().unwrap();
     assert!(
         account
             .last_error

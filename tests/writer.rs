@@ -38,6 +38,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
     let path = dir.path().join("s.db");
     let store = Store::open(&path).unwrap();
     store
+        .articles()
         .import(
             &fixtures(),
             jiff::Timestamp::from_second(1_750_000_000).unwrap(),
@@ -50,8 +51,8 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
         Rect::new(0, 0, 120, 30),
     ));
     let effects = app.apply(Report::Refreshed {
-        total: store.count().unwrap(),
-        unread: store.count_unread().unwrap(),
+        total: store.articles().count().unwrap(),
+        unread: store.articles().count_unread().unwrap(),
         selected_row: None,
     });
     run_effects(&store, &mut app, effects, Some(&background));
@@ -64,7 +65,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
     // The key is done and the app shows the star; the store cannot have it yet, as the
     // lock is still held: the write was handed over, not waited for.
     assert!(app.list.selected_row().unwrap().starred);
-    assert!(!store.summary(id).unwrap().unwrap().starred);
+    assert!(!store.articles().summary(id).unwrap().unwrap().starred);
     loop {
         match received.recv_timeout(Duration::from_secs(30)).unwrap() {
             Event::Report(Report::Saved) => break,
@@ -73,18 +74,18 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
         }
     }
     assert!(
-        store.summary(id).unwrap().unwrap().starred,
+        store.articles().summary(id).unwrap().unwrap().starred,
         "saved once the lock was free"
     );
     blocker.join().unwrap();
 
     // Mark all read under the lock: the key is done at once, the store is unchanged
     // until the lock is free, then the answer comes back as a report.
-    let unread = store.count_unread().unwrap();
+    let unread = store.articles().count_unread().unwrap();
     let blocker = hold_write_lock(&path, Duration::from_secs(1));
     let effects = app.update(Action::MarkAllRead);
     run_effects(&store, &mut app, effects, Some(&background));
-    assert_eq!(store.count_unread().unwrap(), unread);
+    assert_eq!(store.articles().count_unread().unwrap(), unread);
     let marked = loop {
         match received.recv_timeout(Duration::from_secs(30)).unwrap() {
             Event::Report(report @ Report::MarkedRead(_)) => break report,
@@ -94,7 +95,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
     };
     let effects = app.apply(marked);
     run_effects(&store, &mut app, effects, Some(&background));
-    assert_eq!(store.count_unread().unwrap(), 0);
+    assert_eq!(store.articles().count_unread().unwrap(), 0);
     assert!(app.status.clone().unwrap_or_default().starts_with("Marked"));
     blocker.join().unwrap();
 
@@ -103,7 +104,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
     run_effects(&store, &mut app, effects, Some(&background));
     background.finish();
     assert!(
-        !store.summary(id).unwrap().unwrap().read,
+        !store.articles().summary(id).unwrap().unwrap().read,
         "unread again, as asked"
     );
 }

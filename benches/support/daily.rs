@@ -87,7 +87,7 @@ pub fn fetch_round(store: &Store) -> anyhow::Result<(f64, usize, usize, usize, u
     let started = Instant::now();
     let reports = fetch::fetch_all(
         store,
-        store.feeds()?,
+        store.feeds().list()?,
         // Every feed here is on one loopback host: the per-host limit, which is for other
         // people's servers, would make this measure politeness rather than the store.
         fetch::Options {
@@ -150,7 +150,9 @@ pub fn run(sizes: &[usize]) -> anyhow::Result<()> {
             println!("== into an empty store");
         }
         for i in 0..FEEDS {
-            store.add_feed(&format!("http://127.0.0.1:{port}/feed/{i}.xml"), None)?;
+            store
+                .feeds()
+                .add_feed(&format!("http://127.0.0.1:{port}/feed/{i}.xml"), None)?;
         }
         etags.store(false, Ordering::SeqCst);
         let mut times = Vec::new();

@@ -1,5 +1,5 @@
 //! Deleting the article in hand (`D`), and putting it back with `u` in the same session.
-//! The store takes it out whole (`Store::take_out`) and the history keeps it, so undo is
+//! The store takes it out whole (`Articles::take_out`) and the history keeps it, so undo is
 //! a put-back, not a guess.
 
 use super::{App, Effect, Focus, undo};

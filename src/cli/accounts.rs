@@ -131,7 +131,7 @@ pub fn account_command(store: &Store, action: &AccountCommand) -> Result<ExitCod
                 (None, Some(args)) => SecretSource::Command(args.clone()),
                 (None, None) => anyhow::bail!("give --secret-env VAR or --secret-command CMD..."),
             };
-            let account = store.add_account(&NewAccount {
+            let account = store.accounts().add_account(&NewAccount {
                 name: add.name.clone(),
                 kind: match add.kind {
                     Kind::Miniflux => AccountKind::Miniflux,
@@ -154,7 +154,9 @@ pub fn account_command(store: &Store, action: &AccountCommand) -> Result<ExitCod
                 (None, Some(args)) => Some(SecretSource::Command(args.clone())),
                 (None, None) => None,
             };
-            let account = store.set_account(&set.name, set.url.as_deref(), secret)?;
+            let account = store
+                .accounts()
+                .set_account(&set.name, set.url.as_deref(), secret)?;
             let from = match &account.secret {
                 SecretSource::Env(var) => format!("${var}"),
                 SecretSource::Command(args) => format!("`{}`", args.join(" ")),
@@ -169,7 +171,7 @@ pub fn account_command(store: &Store, action: &AccountCommand) -> Result<ExitCod
         }
         AccountCommand::List { json } => list(store, *json)?,
         AccountCommand::Remove { name } => {
-            let removed = store.remove_account(name)?;
+            let removed = store.accounts().remove_account(name)?;
             outln!(
                 "removed account {}: {} feeds kept as local ones, {} waiting changes dropped",
                 printable(name),
@@ -183,8 +185,8 @@ pub fn account_command(store: &Store, action: &AccountCommand) -> Result<ExitCod
 
 fn list(store: &Store, json: bool) -> Result<()> {
     let mut rows = Vec::new();
-    for account in store.accounts()? {
-        let (feeds, waiting) = store.account_counts(account.id)?;
+    for account in store.accounts().list()? {
+        let (feeds, waiting) = store.accounts().account_counts(account.id)?;
         let (secret_env, secret_command) = match account.secret {
             SecretSource::Env(var) => (Some(var), None),
             SecretSource::Command(args) => (None, Some(args)),

@@ -67,7 +67,7 @@ fn import_paths(store: &mut Store, paths: &[PathBuf]) -> Result<ExitCode> {
 /// `herald list`: the newest articles, as rows or as JSON.
 pub(super) fn list(store: &Store, json: bool, limit: Option<usize>) -> Result<()> {
     if json {
-        let summaries = store.summaries(limit, 0)?;
+        let summaries = store.articles().summaries(limit, 0)?;
         let rows: Vec<_> = summaries.iter().map(JsonSummary::from).collect();
         write_json(&rows)
     } else {
@@ -77,7 +77,7 @@ pub(super) fn list(store: &Store, json: bool, limit: Option<usize>) -> Result<()
 
 /// `herald show`: one article, wrapped to `width` (else the terminal's), or as JSON.
 pub(super) fn show(store: &Store, id: i64, width: Option<u16>, json: bool) -> Result<()> {
-    let Some(article) = store.article(ArticleId(id))? else {
+    let Some(article) = store.articles().article(ArticleId(id))? else {
         bail!("there is no article {id} in this store; `herald list` shows the ids");
     };
     if json {
@@ -106,9 +106,9 @@ pub(super) fn search(
     } else {
         crate::domain::search::Order::Relevance
     };
-    let mut ids = store.search(&parsed, order)?.ids;
+    let mut ids = store.articles().search(&parsed, order)?.ids;
     ids.truncate(limit.unwrap_or(usize::MAX));
-    let rows = store.summaries_by_ids(&ids)?;
+    let rows = store.articles().summaries_by_ids(&ids)?;
     if json {
         let rows: Vec<_> = rows.iter().map(JsonSummary::from).collect();
         write_json(&rows)?;
@@ -122,7 +122,7 @@ pub(super) fn search(
 pub(super) fn export_jsonl(store: &Store) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    store.for_each_article(|article| {
+    store.articles().for_each_article(|article| {
         let line = serde_json::to_string(&ExportRecord::from(&article))?;
         out.write_all(text::escape_json_output(line).as_bytes())?;
         out.write_all(b"\n")?;

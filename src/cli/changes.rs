@@ -88,7 +88,7 @@ fn targets(
         return Ok(Ok(targets.ids.iter().map(|id| ArticleId(*id)).collect()));
     };
     match super::errors::query(text) {
-        Ok(query) => Ok(Ok(store.search(&query, Order::Newest)?.ids)),
+        Ok(query) => Ok(Ok(store.articles().search(&query, Order::Newest)?.ids)),
         Err(code) => Ok(Err(code)),
     }
 }
@@ -129,7 +129,7 @@ pub fn mark(store: &Store, mark: Mark, given: &Targets) -> Result<ExitCode> {
     let mut done = Changed::default();
     let mut to_change = Vec::new();
     for id in ids {
-        let Some(summary) = store.summary(id)? else {
+        let Some(summary) = store.articles().summary(id)? else {
             done.missing.push(id.0);
             continue;
         };
@@ -147,8 +147,12 @@ pub fn mark(store: &Store, mark: Mark, given: &Targets) -> Result<ExitCode> {
         }
     }
     match mark {
-        Mark::Read | Mark::Unread => store.set_read_many(&to_change, mark == Mark::Read)?,
-        Mark::Star | Mark::Unstar => store.set_starred_many(&to_change, mark == Mark::Star)?,
+        Mark::Read | Mark::Unread => store
+            .articles()
+            .set_read_many(&to_change, mark == Mark::Read)?,
+        Mark::Star | Mark::Unstar => store
+            .articles()
+            .set_starred_many(&to_change, mark == Mark::Star)?,
     }
     let verb = match mark {
         Mark::Read => "Marked read",
@@ -169,7 +173,7 @@ pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
         // Starred ones go too (a delete rule and retention keep them): said first.
         let mut starred = 0;
         for id in &ids {
-            starred += usize::from(store.summary(*id)?.is_some_and(|s| s.starred));
+            starred += usize::from(store.articles().summary(*id)?.is_some_and(|s| s.starred));
         }
         let starred = match starred {
             0 => String::new(),
@@ -181,7 +185,7 @@ pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    let gone = store.delete_many(&ids)?;
+    let gone = store.articles().delete_many(&ids)?;
     let freed = super::pictures::free_gone(store);
     let done = Changed {
         changed: gone.deleted.iter().map(|id| id.0).collect(),
@@ -209,7 +213,7 @@ pub fn delete(store: &Store, given: &Targets, yes: bool) -> Result<ExitCode> {
 pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
     match action {
         ViewCommand::List { json } => {
-            let views = store.views()?;
+            let views = store.views().list()?;
             if *json {
                 let rows: Vec<_> = views
                     .iter()
@@ -240,7 +244,11 @@ pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
                 !name.trim().is_empty() && !name.chars().any(crate::domain::text::is_unsafe),
                 "a view's name must have some text and no control characters"
             );
-            let taken = store.views()?.into_iter().any(|v| v.name == name.trim());
+            let taken = store
+                .views()
+                .list()?
+                .into_iter()
+                .any(|v| v.name == name.trim());
             if taken && !replace {
                 errln!(
                     "herald: {}",
@@ -251,7 +259,7 @@ pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::FAILURE);
             }
-            store.save_view(name.trim(), query)?;
+            store.views().save_view(name.trim(), query)?;
             outln!(
                 "{} the view {}",
                 if taken { "Replaced" } else { "Saved" },
@@ -264,7 +272,7 @@ pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
                     && !new_name.chars().any(crate::domain::text::is_unsafe),
                 "a view's name must have some text and no control characters"
             );
-            if !store.rename_view(name, new_name.trim())? {
+            if !store.views().rename_view(name, new_name.trim())? {
                 errln!(
                     "herald: no view named {} (see `herald view list`)",
                     printable(name)
@@ -278,14 +286,14 @@ pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
             )?;
         }
         ViewCommand::Move { name, position } => {
-            if !store.move_view(name, *position as usize)? {
+            if !store.views().move_view(name, *position as usize)? {
                 errln!(
                     "herald: no view named {} (see `herald view list`)",
                     printable(name)
                 );
                 return Ok(ExitCode::from(1));
             }
-            for (i, v) in store.views()?.iter().enumerate() {
+            for (i, v) in store.views().list()?.iter().enumerate() {
                 outln!(
                     "{:>3}  {}  {}",
                     i + 4,
@@ -295,7 +303,7 @@ pub fn view(store: &Store, action: &ViewCommand) -> Result<ExitCode> {
             }
         }
         ViewCommand::Remove { name } => {
-            if !store.remove_view(name)? {
+            if !store.views().remove_view(name)? {
                 errln!(
                     "herald: no view named {} (see `herald view list`)",
                     printable(name)

@@ -27,15 +27,15 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
     let mut added = 0;
     store.batch(|| {
         for feed in &feeds {
-            let id = match store.feed_by_url(&feed.url)? {
+            let id = match store.feeds().feed_by_url(&feed.url)? {
                 Some(known) => known.id,
                 None => {
                     added += 1;
-                    store.add_feed(&feed.url, feed.name.as_deref())?.id
+                    store.feeds().add_feed(&feed.url, feed.name.as_deref())?.id
                 }
             };
             for tag in &feed.tags {
-                if let Err(err) = store.tag_feed(id, tag) {
+                if let Err(err) = store.feeds().tag_feed(id, tag) {
                     errln!("{}: tag left out: {err:#}", printable(&feed.url));
                 }
             }
@@ -47,7 +47,8 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
     // Each article joins its feed, so that fetching the feed later updates it instead of
     // storing it again; a batch is one transaction.
     let subscribed: std::collections::HashMap<String, crate::domain::store::Feed> = store
-        .feeds()?
+        .feeds()
+        .list()?
         .into_iter()
         .map(|f| (f.url.clone(), f))
         .collect();
@@ -64,7 +65,9 @@ pub(super) fn from_newsboat_cache(store: &mut Store, cache: &std::path::Path) ->
                     }
                 }
                 for (feed_url, articles) in by_feed {
-                    let c = store.upsert(subscribed.get(feed_url), &articles, now)?;
+                    let c = store
+                        .feeds()
+                        .upsert(subscribed.get(feed_url), &articles, now)?;
                     counts.new += c.new;
                     counts.updated += c.updated;
                     counts.unchanged += c.unchanged;
@@ -166,7 +169,7 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
             );
         }
         FeedCommand::Set { feed, settings } => {
-            let found = store.find_feed(feed)?;
+            let found = store.feeds().find_feed(feed)?;
             if settings.name.is_some() || !settings.tags.is_empty() || !settings.untags.is_empty() {
                 super::subscribe::set(
                     store,
@@ -185,12 +188,14 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
                     ),
                 };
                 store
+                    .feeds()
                     .set_refresh(found.id, every)
                     .with_context(|| format!("setting the refresh of {}", found.url))?;
                 outln!("{}: fetched {said}", printable(&found.url))?;
             }
             if let Some(on) = settings.full_text {
                 store
+                    .feeds()
                     .set_full_text(found.id, on)
                     .with_context(|| format!("setting full articles for {}", found.url))?;
                 let said = if on {
@@ -202,9 +207,10 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
             }
             if settings.keep_days.is_some() || settings.max_items.is_some() {
                 store
+                    .feeds()
                     .set_feed_retention(found.id, settings.keep_days, settings.max_items)
                     .with_context(|| format!("setting how long {} is kept", found.url))?;
-                let (days, items) = store.feed_retention(found.id)?;
+                let (days, items) = store.feeds().feed_retention(found.id)?;
                 let say = |limit: Option<u32>, unit: &str, none: &str| match limit {
                     None => "as the config's [retention] says".to_owned(),
                     Some(0) => none.to_owned(),
@@ -260,15 +266,15 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
                         continue;
                     }
                     // A feed in several folders is listed once in each: its tags add up.
-                    let feed = match store.feed_by_url(&o.url)? {
+                    let feed = match store.feeds().feed_by_url(&o.url)? {
                         Some(feed) => feed,
                         None => {
                             added += 1;
-                            store.add_feed(&o.url, o.name.as_deref())?
+                            store.feeds().add_feed(&o.url, o.name.as_deref())?
                         }
                     };
                     for tag in &o.tags {
-                        if let Err(err) = store.tag_feed(feed.id, tag) {
+                        if let Err(err) = store.feeds().tag_feed(feed.id, tag) {
                             errln!("{}: tag left out: {err:#}", printable(&o.url));
                         }
                     }
@@ -285,11 +291,12 @@ pub(super) fn feed_command(store: &Store, action: &FeedCommand) -> Result<ExitCo
         }
         FeedCommand::Export => {
             let mut tags: std::collections::HashMap<i64, Vec<String>> = Default::default();
-            for (id, tag) in store.all_tags()? {
+            for (id, tag) in store.feeds().all_tags()? {
                 tags.entry(id).or_default().push(tag);
             }
             let outlines: Vec<crate::domain::opml::Outline> = store
-                .feeds()?
+                .feeds()
+                .list()?
                 .into_iter()
                 .map(|f| crate::domain::opml::Outline {
                     tags: tags.remove(&f.id).unwrap_or_default(),
@@ -314,7 +321,7 @@ pub(super) fn fetch(
     if args.quiet {
         super::errors::set_quiet();
     }
-    if store.feeds()?.is_empty() && store.accounts()?.is_empty() {
+    if store.feeds().list()?.is_empty() && store.accounts().list()?.is_empty() {
         outln!("no subscriptions yet: herald feed add URL")?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -386,7 +393,7 @@ pub(super) fn fetch(
         }
     }
     if summary.feeds.is_empty() && summary.accounts.is_empty() {
-        let next = match store.next_due_at()? {
+        let next = match store.feeds().next_due_at()? {
             Some(at) => format!("; the next is due at {}", local(at.as_second())),
             None => String::new(),
         };

@@ -11,7 +11,7 @@ use crate::domain::store::Store;
 use crate::domain::text::{self, printable};
 
 pub(super) fn print_list(store: &Store, limit: Option<usize>) -> Result<()> {
-    print_rows(&store.summaries(limit, 0)?)
+    print_rows(&store.articles().summaries(limit, 0)?)
 }
 
 pub(super) fn print_rows(rows: &[Summary]) -> Result<()> {

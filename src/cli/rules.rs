@@ -190,11 +190,11 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             };
-            let rule = match store.add_rule(query, chosen) {
+            let rule = match store.rules().add_rule(query, chosen) {
                 Ok(rule) => rule,
                 Err(err) => return refused(&err).ok_or(err),
             };
-            let position = store.rules()?.len();
+            let position = store.rules().list()?.len();
             if *json {
                 write_json(&rule_json(&rule, position))?;
             } else {
@@ -208,7 +208,7 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
             }
         }
         RuleCommand::List { json } => {
-            let rules = store.rules()?;
+            let rules = store.rules().list()?;
             if *json {
                 let rows: Vec<_> = rules
                     .iter()
@@ -231,7 +231,7 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
             if query.is_none() && new_action.is_none() {
                 anyhow::bail!("say what to change: --query, or an action (--hide, --tag NAME, …)");
             }
-            let rule = match store.edit_rule(*id, query.as_deref(), new_action) {
+            let rule = match store.rules().edit_rule(*id, query.as_deref(), new_action) {
                 Ok(rule) => rule,
                 Err(err) => return refused(&err).map_or_else(|| missing(err), Ok),
             };
@@ -244,15 +244,15 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
             print_what_it_would_delete(store, &rule)?;
         }
         RuleCommand::Move { id, position } => {
-            if let Err(err) = store.move_rule(*id, *position as usize) {
+            if let Err(err) = store.rules().move_rule(*id, *position as usize) {
                 return missing(err);
             }
-            for (i, rule) in store.rules()?.iter().enumerate() {
+            for (i, rule) in store.rules().list()?.iter().enumerate() {
                 print_rule(rule, i + 1)?;
             }
         }
         RuleCommand::Remove { id } => {
-            if let Err(err) = store.remove_rule(*id) {
+            if let Err(err) = store.rules().remove_rule(*id) {
                 return missing(err);
             }
             outln!("Removed rule {id}")?;
@@ -264,7 +264,7 @@ pub fn rule(store: &Store, command: &RuleCommand) -> Result<ExitCode> {
             {
                 return Ok(code);
             }
-            let runs = store.apply_rules(*dry_run)?;
+            let runs = store.rules().apply_rules(*dry_run)?;
             print_runs(&runs, *dry_run, *json)?;
         }
     }
@@ -276,7 +276,7 @@ fn print_what_it_would_delete(store: &Store, rule: &Rule) -> Result<()> {
     if rule.action != RuleAction::Delete {
         return Ok(());
     }
-    let preview = store.preview_rule(rule)?;
+    let preview = store.rules().preview_rule(rule)?;
     outln!(
         "Applied, it would delete {} of the articles stored now ({} kept: delete rules never delete starred articles)",
         preview.ids.len(),
@@ -291,9 +291,9 @@ fn print_what_it_would_delete(store: &Store, rule: &Rule) -> Result<()> {
 /// the terminal is exit status 0, as for `herald feed remove`.
 fn deletes_refused(store: &Store) -> Result<Option<ExitCode>> {
     let mut going = Vec::new();
-    for rule in store.rules()? {
+    for rule in store.rules().list()? {
         if rule.action == RuleAction::Delete {
-            let preview = store.preview_rule(&rule)?;
+            let preview = store.rules().preview_rule(&rule)?;
             if !preview.ids.is_empty() {
                 going.push(format!(
                     "rule {} (`{}`): {}",
@@ -372,7 +372,9 @@ fn print_runs(runs: &[RuleRun], dry_run: bool, json: bool) -> Result<()> {
 
 /// herald prune: the retention limits applied now.
 pub fn prune(store: &Store, retention: &Retention, args: &PruneArgs) -> Result<ExitCode> {
-    let pruned = store.prune(retention, Timestamp::now(), args.dry_run)?;
+    let pruned = store
+        .maintenance()
+        .prune(retention, Timestamp::now(), args.dry_run)?;
     print_pruned(&pruned, args.dry_run, args.json)?;
     if !args.dry_run
         && let Some(freed) = super::pictures::free_gone(store)

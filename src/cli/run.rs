@@ -124,7 +124,9 @@ pub fn open_store(cli: &Cli, config: &Config) -> Result<Store> {
     let is_new = !path.exists();
     let store = Store::open(&path)?;
     if cli.samples || (is_default && is_new) {
-        let counts = store.import(&samples::articles()?, Timestamp::now())?;
+        let counts = store
+            .articles()
+            .import(&samples::articles()?, Timestamp::now())?;
         if cli.samples && cli.command.is_some() {
             errln!(
                 "samples: added {}, already present {}",

@@ -39,6 +39,7 @@ pub(super) fn add(
     let account = match account {
         Some(name) => Some(
             store
+                .accounts()
                 .account(name)?
                 .with_context(|| format!("no account {name}; `herald account list` shows them"))?,
         ),
@@ -46,7 +47,7 @@ pub(super) fn add(
     };
     let tags: Vec<String> = tags.iter().map(|t| clean_tag(t)).collect::<Result<_>>()?;
     for address in discover::with_schemes(url) {
-        if store.feed_by_url(&address)?.is_some() {
+        if store.feeds().feed_by_url(&address)?.is_some() {
             bail!("already subscribed to {}", printable(&address));
         }
     }
@@ -84,7 +85,7 @@ pub(super) fn add(
                 for (i, c) in found.iter().enumerate() {
                     let title = printable(c.title.as_deref().unwrap_or("(untitled)")).into_owned();
                     outln!("{:>3}  {}", i + 1, truncate(&title, 74))?;
-                    let followed = if store.feed_by_url(&c.url)?.is_some() {
+                    let followed = if store.feeds().feed_by_url(&c.url)?.is_some() {
                         "  (followed)"
                     } else {
                         ""
@@ -100,11 +101,13 @@ pub(super) fn add(
     };
     let feed = store.batch(|| {
         let feed = match &account {
-            Some(account) => store.add_account_feed(account.id, &chosen.url, name)?,
-            None => store.add_feed(&chosen.url, name)?,
+            Some(account) => store
+                .accounts()
+                .add_account_feed(account.id, &chosen.url, name)?,
+            None => store.feeds().add_feed(&chosen.url, name)?,
         };
         for tag in &tags {
-            store.tag_feed(feed.id, tag)?;
+            store.feeds().tag_feed(feed.id, tag)?;
         }
         Ok(feed)
     })?;
@@ -135,19 +138,19 @@ pub(super) fn set(
     if name.is_none() && tags.is_empty() && untags.is_empty() {
         bail!("nothing to change: give --name, --tag or --untag (see herald feed set --help)");
     }
-    let feed = store.find_feed(which)?;
+    let feed = store.feeds().find_feed(which)?;
     let tags: Vec<String> = tags.iter().map(|t| clean_tag(t)).collect::<Result<_>>()?;
     let untags: Vec<String> = untags.iter().map(|t| clean_tag(t)).collect::<Result<_>>()?;
     let missing = store.batch(|| {
         if let Some(name) = name {
-            store.rename_feed(feed.id, name)?;
+            store.feeds().rename_feed(feed.id, name)?;
         }
         for tag in &tags {
-            store.tag_feed(feed.id, tag)?;
+            store.feeds().tag_feed(feed.id, tag)?;
         }
         let mut missing = Vec::new();
         for tag in &untags {
-            if !store.untag_feed(feed.id, tag)? {
+            if !store.feeds().untag_feed(feed.id, tag)? {
                 missing.push(tag.clone());
             }
         }
@@ -156,8 +159,8 @@ pub(super) fn set(
     for tag in missing {
         errln!("note: the feed had no tag {}", printable(&tag));
     }
-    let feed = store.find_feed(&feed.id.to_string())?;
-    let tags = store.tags_of(feed.id)?;
+    let feed = store.feeds().find_feed(&feed.id.to_string())?;
+    let tags = store.feeds().tags_of(feed.id)?;
     outln!(
         "{:>4}  {}  tags: {}",
         feed.id,
@@ -175,8 +178,8 @@ pub(super) fn set(
 /// each on two lines laid out for the terminal's width (`COLUMNS`, else the terminal's,
 /// else 80), a state too long to sit beside the counts below them; or JSON.
 pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
-    let feeds = store.feeds()?;
-    let all_tags = store.all_tags()?;
+    let feeds = store.feeds().list()?;
+    let all_tags = store.feeds().all_tags()?;
     // By feed, so a list of 20,000 subscriptions is not read 20,000 times.
     let mut by_feed: std::collections::HashMap<i64, Vec<String>> = Default::default();
     for (id, tag) in &all_tags {
@@ -186,10 +189,11 @@ pub(super) fn list(store: &Store, json: bool) -> Result<ExitCode> {
     let index: std::collections::HashMap<i64, &Feed> = feeds.iter().map(|f| (f.id, f)).collect();
     let mut counts = std::collections::HashMap::new();
     for f in &feeds {
-        counts.insert(f.id, store.feed_counts(f.id)?);
+        counts.insert(f.id, store.feeds().feed_counts(f.id)?);
     }
     let accounts: std::collections::HashMap<i64, String> = store
-        .accounts()?
+        .accounts()
+        .list()?
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
@@ -296,9 +300,9 @@ pub(super) fn remove(
     yes: bool,
     include_starred: bool,
 ) -> Result<ExitCode> {
-    let feed = store.find_feed(which)?;
+    let feed = store.feeds().find_feed(which)?;
     let name = printable(feed.name.as_deref().unwrap_or(&feed.url)).into_owned();
-    let counts = store.feed_counts(feed.id)?;
+    let counts = store.feeds().feed_counts(feed.id)?;
     let going = if include_starred {
         counts.total
     } else {
@@ -327,7 +331,7 @@ pub(super) fn remove(
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let removed = store.remove_feed(feed.id, include_starred)?;
+    let removed = store.feeds().remove_feed(feed.id, include_starred)?;
     outln!(
         "unsubscribed from {name}: {} deleted, {} kept",
         count(removed.articles, "article", "articles"),

@@ -18,14 +18,14 @@ pub fn sync(
 ) -> Result<ExitCode> {
     let accounts = match name {
         Some(name) => {
-            if store.account(name)?.is_none() {
+            if store.accounts().account(name)?.is_none() {
                 bail!("no account {name}; `herald account list` shows them");
             }
             Accounts::Named(name.to_owned())
         }
         None => Accounts::All,
     };
-    if store.accounts()?.is_empty() {
+    if store.accounts().list()?.is_empty() {
         bail!("no accounts to sync; `herald account add --help` says how to add one");
     }
     let plan = Plan {

@@ -19,7 +19,7 @@ use anyhow::Result;
 use anyhow::anyhow;
 use jiff::Timestamp;
 
-use crate::domain::store::{Attempt, Feed, Store, UpsertCounts};
+use crate::domain::store::{Attempt, Feed, Feeds, Store, UpsertCounts};
 pub use hosts::host_of;
 use http::Fetched;
 pub(crate) use http::agent;
@@ -61,10 +61,12 @@ impl Default for Options {
 /// `options` or a feed's own. Returns how many articles went.
 pub fn prune_after(store: &Store, options: &Options, now: Timestamp) -> Result<usize> {
     let global = options.retention;
-    if global == crate::domain::store::Retention::default() && !store.has_feed_retention()? {
+    if global == crate::domain::store::Retention::default()
+        && !store.feeds().has_feed_retention()?
+    {
         return Ok(0);
     }
-    Ok(store.prune(&global, now, false)?.total())
+    Ok(store.maintenance().prune(&global, now, false)?.total())
 }
 
 /// What fetching one feed came to.
@@ -109,7 +111,7 @@ const BATCH_ITEMS: usize = 2_000;
 /// stored and what was not: a store that cannot record its fetches (a full disk, a
 /// read-only file) needs attention, even when the articles went in.
 fn store_one(
-    store: &Store,
+    feeds: &Feeds,
     feed: Feed,
     result: Result<Fetched>,
     now: Timestamp,
@@ -130,11 +132,11 @@ fn store_one(
         Ok(Fetched::NotModified) => {
             write(
                 "recording the fetch",
-                store.record_fetch(feed.id, None, None, None, now),
+                feeds.record_fetch(feed.id, None, None, None, now),
             );
             write(
                 "scheduling the next fetch",
-                store.schedule(&feed, Attempt::Succeeded, refresh, now),
+                feeds.schedule(&feed, Attempt::Succeeded, refresh, now),
             );
             Outcome::NotModified
         }
@@ -143,11 +145,11 @@ fn store_one(
             title,
             etag,
             last_modified,
-        }) => match store.upsert(Some(&feed), &articles, now) {
+        }) => match feeds.upsert(Some(&feed), &articles, now) {
             Ok(counts) => {
                 write(
                     "recording the fetch",
-                    store.record_fetch(
+                    feeds.record_fetch(
                         feed.id,
                         etag.as_deref(),
                         last_modified.as_deref(),
@@ -158,11 +160,11 @@ fn store_one(
                 if feed.name.is_none()
                     && let Some(title) = &title
                 {
-                    write("naming the feed", store.name_feed(feed.id, title));
+                    write("naming the feed", feeds.name_feed(feed.id, title));
                 }
                 write(
                     "scheduling the next fetch",
-                    store.schedule(&feed, Attempt::Succeeded, refresh, now),
+                    feeds.schedule(&feed, Attempt::Succeeded, refresh, now),
                 );
                 Outcome::Stored(counts)
             }
@@ -179,7 +181,7 @@ fn store_one(
             let reason = crate::domain::message::error_chain(&err);
             write(
                 "recording the error",
-                store.record_fetch(feed.id, None, None, Some(&reason), now),
+                feeds.record_fetch(feed.id, None, None, Some(&reason), now),
             );
             let attempt = match err.downcast_ref::<Refused>() {
                 Some(refused) => Attempt::Refused(refused.wait),
@@ -187,7 +189,7 @@ fn store_one(
             };
             write(
                 "scheduling the next fetch",
-                store.schedule(&feed, attempt, refresh, now),
+                feeds.schedule(&feed, attempt, refresh, now),
             );
             Outcome::Failed(reason)
         }
@@ -217,6 +219,7 @@ fn with_failed_writes(outcome: &Outcome, failed: &str) -> String {
 /// every feed in it has failed to store.
 fn store_arrived(
     store: &Store,
+    feeds: &Feeds,
     arrived: Vec<(Feed, Result<Fetched>)>,
     now: Timestamp,
     refresh: Duration,
@@ -224,7 +227,7 @@ fn store_arrived(
     let mut batch: Vec<Report> = Vec::with_capacity(arrived.len());
     let committed = store.batch(|| {
         for (feed, result) in arrived {
-            batch.push(store_one(store, feed, result, now, refresh));
+            batch.push(store_one(feeds, feed, result, now, refresh));
         }
         Ok(())
     });
@@ -262,7 +265,7 @@ pub fn fetch_all(
     progress: &mut dyn FnMut(usize, usize, &Report),
 ) -> Vec<Report> {
     // An account's feeds are fetched by its server and come in through `herald sync`.
-    let synced = store.synced_feed_ids().unwrap_or_default();
+    let synced = store.accounts().synced_feed_ids().unwrap_or_default();
     let feeds = feeds.into_iter().filter(|f| !synced.contains(&f.id));
     let (held, feeds): (Vec<Feed>, Vec<Feed>) = feeds.partition(|f| held_back(f, now));
     for feed in &held {
@@ -295,30 +298,30 @@ pub fn fetch_all(
     }
     drop(sender);
     let mut reports = Vec::with_capacity(total);
-    let before = store.last_article_id().ok();
-    store.with_rules_deferred(|| {
-        while let Ok(first) = results.recv() {
-            // The feeds that have arrived meanwhile share one transaction.
-            let mut ready = vec![first];
-            let mut items = ready[0].1.as_ref().map_or(0, Fetched::items);
-            while items < BATCH_ITEMS {
-                match results.try_recv() {
-                    Ok(next) => {
-                        items += next.1.as_ref().map_or(0, Fetched::items);
-                        ready.push(next);
-                    }
-                    Err(_) => break,
+    let before = store.articles().last_article_id().ok();
+    // The rules wait for the end of the fetch: see `Feeds::deferring_rules`.
+    let deferring = store.feeds().deferring_rules();
+    while let Ok(first) = results.recv() {
+        // The feeds that have arrived meanwhile share one transaction.
+        let mut ready = vec![first];
+        let mut items = ready[0].1.as_ref().map_or(0, Fetched::items);
+        while items < BATCH_ITEMS {
+            match results.try_recv() {
+                Ok(next) => {
+                    items += next.1.as_ref().map_or(0, Fetched::items);
+                    ready.push(next);
                 }
-            }
-            for report in store_arrived(store, ready, now, options.refresh) {
-                progress(reports.len() + 1, total, &report);
-                reports.push(report);
+                Err(_) => break,
             }
         }
-    });
+        for report in store_arrived(store, &deferring, ready, now, options.refresh) {
+            progress(reports.len() + 1, total, &report);
+            reports.push(report);
+        }
+    }
     // The rules, once over every feed's new articles. Should this fail, the store keeps
     // where they start, and the next write applies them.
-    if let Err(err) = store.apply_pending_rules() {
+    if let Err(err) = store.rules().apply_pending() {
         log::error!(
             "applying the rules after the fetch: {}",
             crate::domain::message::error_chain(&err)
@@ -332,7 +335,7 @@ pub fn fetch_all(
         for report in &mut reports {
             if let Outcome::Stored(counts) = &mut report.outcome
                 && counts.new > 0
-                && let Ok(kept) = store.feed_articles_after(report.feed.id, before)
+                && let Ok(kept) = store.articles().feed_articles_after(report.feed.id, before)
             {
                 counts.new = counts.new.min(kept);
             }
@@ -373,7 +376,10 @@ mod tests {
     /// fetch does not.
     fn store_that_cannot_record() -> (Store, Feed) {
         let store = Store::open_in_memory().unwrap();
-        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
         store
             .connection()
             .execute_batch(
@@ -394,17 +400,29 @@ mod tests {
     #[test]
     fn stored_items_whose_fetch_cannot_be_recorded_are_reported() {
         let (store, feed) = store_that_cannot_record();
-        let report = store_one(&store, feed, Ok(fetched(&["One", "Two"])), now(), REFRESH);
+        let report = store_one(
+            &store.feeds(),
+            feed,
+            Ok(fetched(&["One", "Two"])),
+            now(),
+            REFRESH,
+        );
         let reason = failure(&report);
         assert!(reason.contains("2 new"), "{reason}");
         assert!(reason.contains("cannot be written"), "{reason}");
-        assert_eq!(store.count().unwrap(), 2, "the items are stored");
+        assert_eq!(store.articles().count().unwrap(), 2, "the items are stored");
     }
 
     #[test]
     fn a_not_modified_feed_whose_fetch_cannot_be_recorded_is_reported() {
         let (store, feed) = store_that_cannot_record();
-        let report = store_one(&store, feed, Ok(Fetched::NotModified), now(), REFRESH);
+        let report = store_one(
+            &store.feeds(),
+            feed,
+            Ok(Fetched::NotModified),
+            now(),
+            REFRESH,
+        );
         assert!(failure(&report).contains("cannot be written"));
     }
 
@@ -412,7 +430,7 @@ mod tests {
     fn a_failed_fetch_that_cannot_be_recorded_says_both() {
         let (store, feed) = store_that_cannot_record();
         let report = store_one(
-            &store,
+            &store.feeds(),
             feed,
             Err(anyhow!("the server answered HTTP 500")),
             now(),
@@ -426,13 +444,16 @@ mod tests {
     #[test]
     fn a_read_only_store_fails_every_feed_it_could_not_write() {
         let store = Store::open_in_memory().unwrap();
-        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
         store
             .connection()
             .pragma_update(None, "query_only", true)
             .unwrap();
         for result in [Ok(Fetched::NotModified), Ok(fetched(&["One"]))] {
-            let report = store_one(&store, feed.clone(), result, now(), REFRESH);
+            let report = store_one(&store.feeds(), feed.clone(), result, now(), REFRESH);
             assert!(
                 failure(&report).contains("readonly"),
                 "{:?}",
@@ -444,10 +465,17 @@ mod tests {
     #[test]
     fn a_fetch_that_stores_and_records_is_stored() {
         let store = Store::open_in_memory().unwrap();
-        let feed = store.add_feed("https://a.example/rss", None).unwrap();
-        let report = store_one(&store, feed, Ok(fetched(&["One"])), now(), REFRESH);
+        let feed = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
+        let report = store_one(&store.feeds(), feed, Ok(fetched(&["One"])), now(), REFRESH);
         assert!(matches!(report.outcome, Outcome::Stored(c) if c.new == 1));
-        let feed = store.feed_by_url("https://a.example/rss").unwrap().unwrap();
+        let feed = store
+            .feeds()
+            .feed_by_url("https://a.example/rss")
+            .unwrap()
+            .unwrap();
         assert_eq!(feed.etag.as_deref(), Some("\"v1\""));
         assert_eq!(feed.name.as_deref(), Some("Harbour feed"));
     }
@@ -457,9 +485,18 @@ mod tests {
     #[test]
     fn a_batch_that_cannot_commit_fails_every_feed_in_it() {
         let store = Store::open_in_memory().unwrap();
-        let a = store.add_feed("https://a.example/rss", None).unwrap();
-        let b = store.add_feed("https://b.example/rss", None).unwrap();
-        let c = store.add_feed("https://c.example/rss", None).unwrap();
+        let a = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
+        let b = store
+            .feeds()
+            .add_feed("https://b.example/rss", None)
+            .unwrap();
+        let c = store
+            .feeds()
+            .add_feed("https://c.example/rss", None)
+            .unwrap();
         // A deferred constraint that every record of a fetch breaks: checked at commit.
         store
             .connection()
@@ -473,6 +510,7 @@ mod tests {
             .unwrap();
         let reports = store_arrived(
             &store,
+            &store.feeds(),
             vec![
                 (a, Ok(Fetched::NotModified)),
                 (b, Ok(fetched(&["One"]))),
@@ -489,6 +527,6 @@ mod tests {
             );
         }
         assert!(failure(&reports[2]).contains("HTTP 500"));
-        assert_eq!(store.count().unwrap(), 0);
+        assert_eq!(store.articles().count().unwrap(), 0);
     }
 }

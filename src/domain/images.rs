@@ -99,7 +99,7 @@ pub fn sweep(cache: &Cache, store: &crate::domain::store::Store) -> cache::Swept
     cache.sweep(&mut |ids| {
         let mut any = false;
         for id in ids {
-            match store.summary(*id) {
+            match store.articles().summary(*id) {
                 Ok(Some(summary)) if summary.starred => return cache::Held::Starred,
                 Ok(Some(_)) => any = true,
                 Ok(None) => {}

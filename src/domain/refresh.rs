@@ -260,7 +260,10 @@ pub fn refresh(store: &Store, plan: &Plan, progress: &mut dyn FnMut(Progress)) -
         }
     }
     // The fetch log, kept in the store: the reader's `L` shows it, whoever ran this.
-    if let Err(err) = store.log_failures(now.as_second(), &summary.problems_by_feed()) {
+    if let Err(err) = store
+        .maintenance()
+        .log_failures(now.as_second(), &summary.problems_by_feed())
+    {
         log::error!("keeping the fetch log: {}", error_chain(&err));
     }
     summary
@@ -280,11 +283,14 @@ fn prefetch_pictures(
     let cache = images::Cache::beside(path, cap_mb);
     let mut left = PREFETCH_PICTURES;
     let mut kept = 0;
-    for id in store.ids_after(crate::domain::model::ArticleId(before), PREFETCH_ARTICLES)? {
+    for id in store
+        .articles()
+        .ids_after(crate::domain::model::ArticleId(before), PREFETCH_ARTICLES)?
+    {
         if left == 0 {
             break;
         }
-        let Some(article) = store.article(id)? else {
+        let Some(article) = store.articles().article(id)? else {
             continue;
         };
         let urls: Vec<String> = images::figures(&article)
@@ -312,10 +318,11 @@ fn prefetch_pictures(
 fn feeds_to_fetch(store: &Store, which: &Feeds, now: Timestamp) -> anyhow::Result<Vec<Feed>> {
     Ok(match which {
         Feeds::None => Vec::new(),
-        Feeds::All => store.feeds()?,
-        Feeds::Due => store.due_feeds(now)?,
+        Feeds::All => store.feeds().list()?,
+        Feeds::Due => store.feeds().due_feeds(now)?,
         Feeds::Only(ids) => store
-            .feeds()?
+            .feeds()
+            .list()?
             .into_iter()
             .filter(|f| ids.contains(&f.id))
             .collect(),
@@ -334,9 +341,9 @@ fn accounts_to_sync(
 ) -> anyhow::Result<Vec<Account>> {
     Ok(match which {
         Accounts::None => Vec::new(),
-        Accounts::All => store.accounts()?,
-        Accounts::Due => store.accounts_due(now, refresh)?,
-        Accounts::Named(name) => match store.account(name)? {
+        Accounts::All => store.accounts().list()?,
+        Accounts::Due => store.accounts().accounts_due(now, refresh)?,
+        Accounts::Named(name) => match store.accounts().account(name)? {
             Some(account) => vec![account],
             None => anyhow::bail!("no account {name}; `herald account list` shows them"),
         },
@@ -352,14 +359,21 @@ fn sync_one(store: &Store, account: &Account, timeout: Duration) -> AccountOutco
         Ok(done) => Ok(done),
         Err(err) => {
             let at = Timestamp::now().as_second();
-            if let Err(record) = store.record_sync(account.id, at, Some(&format!("{err:#}"))) {
+            if let Err(record) =
+                store
+                    .accounts()
+                    .record_sync(account.id, at, Some(&format!("{err:#}")))
+            {
                 log::error!("recording {}'s failed sync: {record:#}", account.name);
             }
             log::warn!("syncing {}: {err:#}", account.name);
             Err(format!("{err:#}"))
         }
     };
-    let waiting = store.account_counts(account.id).map_or(0, |(_, w)| w);
+    let waiting = store
+        .accounts()
+        .account_counts(account.id)
+        .map_or(0, |(_, w)| w);
     AccountOutcome {
         name: account.name.clone(),
         result,

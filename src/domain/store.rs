@@ -1,8 +1,18 @@
 //! The article store: one SQLite file with a full-text index, every write a transaction.
 //!
+//! `Store` opens a file and runs batches; what a caller does to it goes through a handle
+//! that names its concern: `store.articles()`, `store.feeds()`, `store.accounts()`
+//! (with the outbox and the server's state), `store.rules()`, `store.views()` (saved
+//! views and settings) and `store.maintenance()` (retention, the fetch log, checks and
+//! repairs). `handles` defines them and says which the interactive reader uses and which
+//! only the refresh, import, sync and the command line. No flag changes what a write
+//! means: whether it is a savepoint is the connection's own state, and a fetch that
+//! defers the rules does so through the handle it stores with.
+//!
 //! A map of its parts, in the order a store is opened, written and read:
 //! - `open`: the connection, and making the file a store (or refusing it);
 //!   `schema` tells what a file holds, `migrations` lists the steps that upgrade it.
+//! - `handles`: the groups of the store's surface, above.
 //! - `transaction`: every write an immediate transaction, or a savepoint in a batch.
 //! - `prepared`, `insert`: articles worked out as rows, then added (or removed);
 //!   `codec` compresses bodies, `links` keeps the links apart from them,
@@ -38,6 +48,7 @@ mod feeds;
 mod fetch_log;
 mod flags;
 mod fulltext;
+mod handles;
 mod insert;
 mod links;
 mod meta;
@@ -77,6 +88,7 @@ pub use fault::{Fault, hint};
 pub use feeds::{Feed, Removed, UpsertCounts};
 pub use fetch_log::LogEntry;
 pub use fulltext::{FullText, Kept, Waiting};
+pub use handles::{Accounts, Articles, Feeds, Maintenance, Rules, Views};
 pub use insert::ImportCounts;
 pub use migrations::CURRENT_VERSION as SCHEMA_VERSION;
 pub use outbox::{Change, Pending};
@@ -101,12 +113,11 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     codec: Codec,
+    // Two caches, not modes: neither changes what a write means. What a write needs
+    // is the connection's own state (a transaction open: a savepoint of it) or comes
+    // with the handle it is made through (`Feeds` deferring the rules).
     /// The article count at which to try training a compression dictionary next.
     train_at: std::cell::Cell<usize>,
-    /// Inside [`Store::batch`]: writes are savepoints of its transaction.
-    batching: std::cell::Cell<bool>,
-    /// While a fetch stores its feeds: the rules wait for `apply_pending_rules`.
-    rules_deferred: std::cell::Cell<bool>,
     /// Whether `codec` has read the store's dictionaries.
     codec_loaded: std::cell::Cell<bool>,
 }

@@ -217,8 +217,8 @@ pub enum Which {
 /// When the next feed is due, as the store says; a store that cannot say gives no time,
 /// so the app does not wake for it (the failure is logged).
 pub fn next_due(store: &Store, refresh: std::time::Duration) -> Option<jiff::Timestamp> {
-    let due = store.next_due_at().and_then(|feeds| {
-        let accounts = store.next_sync_at(refresh)?;
+    let due = store.feeds().next_due_at().and_then(|feeds| {
+        let accounts = store.accounts().next_sync_at(refresh)?;
         Ok(match (feeds, accounts) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -279,12 +279,12 @@ pub fn fetch_with(
 /// The account to sync for a refresh of these feeds: the first one's that has one.
 fn feeds_account(store: &Store, ids: &[i64]) -> crate::domain::refresh::Accounts {
     use crate::domain::refresh::Accounts;
-    let account = store.feeds().ok().and_then(|feeds| {
+    let account = store.feeds().list().ok().and_then(|feeds| {
         let id = feeds
             .iter()
             .filter(|f| ids.contains(&f.id))
             .find_map(|f| f.account_id)?;
-        let accounts = store.accounts().ok()?;
+        let accounts = store.accounts().list().ok()?;
         accounts.into_iter().find(|a| a.id == id).map(|a| a.name)
     });
     account.map_or(Accounts::None, Accounts::Named)
@@ -318,7 +318,7 @@ pub fn look_for_feeds(
         .map_err(|err| crate::domain::message::error_chain(&err))?;
     if let Some(store) = store {
         for candidate in &mut found {
-            candidate.followed = matches!(store.feed_by_url(&candidate.url), Ok(Some(_)));
+            candidate.followed = matches!(store.feeds().feed_by_url(&candidate.url), Ok(Some(_)));
         }
     }
     Ok(found)

@@ -148,8 +148,8 @@ fn run_effect(
             start,
             asked: ids.as_ref().map_or(len, |ids| ids.len()),
             rows: match ids {
-                Some(ids) => store.summaries_by_ids(&ids)?,
-                None => store.summaries(Some(len), start)?,
+                Some(ids) => store.articles().summaries_by_ids(&ids)?,
+                None => store.articles().summaries(Some(len), start)?,
             },
         }),
         Effect::Search {
@@ -159,10 +159,11 @@ fn run_effect(
         } => Some(Report::SearchDone {
             generation,
             result: store
+                .articles()
                 .search(&query, order)
                 .map_err(|e| crate::domain::message::error_chain(&e)),
         }),
-        Effect::FindNextUnread(after) => match store.next_unread(after)? {
+        Effect::FindNextUnread(after) => match store.articles().next_unread(after)? {
             Some((id, row)) => Some(Report::GoToArticle { id, row }),
             None => Some(Report::Notify("No unread articles".into())),
         },
@@ -195,22 +196,26 @@ fn run_effect(
         // Without the background threads (tests, in-memory stores) pictures stay text.
         Effect::DrawPictures(_) => None,
         Effect::Refresh { keep } => Some(Report::Refreshed {
-            total: store.count()?,
-            unread: store.count_unread()?,
+            total: store.articles().count()?,
+            unread: store.articles().count_unread()?,
             selected_row: match keep {
-                Some(id) => store.rank_of(id)?,
+                Some(id) => store.articles().rank_of(id)?,
                 None => None,
             },
         }),
-        Effect::LoadViews => Some(Report::ViewsLoaded(store.views()?)),
-        Effect::LoadFetchLog => Some(Report::FetchLogLoaded(store.fetch_log()?)),
+        Effect::LoadViews => Some(Report::ViewsLoaded(store.views().list()?)),
+        Effect::LoadFetchLog => Some(Report::FetchLogLoaded(store.maintenance().fetch_log()?)),
         Effect::LoadSources => Some(Report::SourcesLoaded(
             Overview {
-                hidden: store.has_hidden()?,
-                rule_tags: store.rule_tags()?,
-                ..Overview::from_parts(store.feeds()?, store.all_tags()?, store.source_counts()?)
+                hidden: store.rules().has_hidden()?,
+                rule_tags: store.rules().rule_tags()?,
+                ..Overview::from_parts(
+                    store.feeds().list()?,
+                    store.feeds().all_tags()?,
+                    store.articles().source_counts()?,
+                )
             }
-            .with_accounts(account_lines(store)?, &store.feed_accounts()?),
+            .with_accounts(account_lines(store)?, &store.accounts().feed_accounts()?),
         )),
         // Before the threads start (the first frame), counting would delay it by a walk
         // of the archive: the loop asks again once they run. In memory (tests), count here.
@@ -224,9 +229,10 @@ fn run_effect(
             None
         }
         Effect::PreviewArticle(id) => store
+            .articles()
             .article(id)?
             .map(|article| Report::ArticlePreviewed(Box::new(article))),
-        Effect::LoadArticle(id) => match store.article(id)? {
+        Effect::LoadArticle(id) => match store.articles().article(id)? {
             Some(article) => Some(Report::ArticleLoaded(Box::new(article))),
             None => Some(Report::Notify(format!(
                 "Article {id} is no longer in the store"
@@ -249,11 +255,12 @@ fn run_effect(
 /// The sync accounts with the changes waiting for each, for the sources pane.
 fn account_lines(store: &Store) -> anyhow::Result<Vec<crate::app::sources::AccountLine>> {
     store
-        .accounts()?
+        .accounts()
+        .list()?
         .into_iter()
         .map(|a| {
             Ok(crate::app::sources::AccountLine {
-                waiting: store.account_counts(a.id)?.1,
+                waiting: store.accounts().account_counts(a.id)?.1,
                 id: a.id,
                 name: a.name,
                 error: a.last_error,

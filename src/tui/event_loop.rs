@@ -43,12 +43,12 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     // The first screen's rows load here, once: queued beside the views, they were asked
     // for twice, as nothing had filled the list yet when the views came.
     let opened = app.apply(Report::Refreshed {
-        total: store.count()?,
-        unread: store.count_unread()?,
+        total: store.articles().count()?,
+        unread: store.articles().count_unread()?,
         selected_row: last_open_row(&store),
     });
     run_effects(&store, &mut app, opened, None);
-    let mut pending = app.apply(Report::ViewsLoaded(store.views()?));
+    let mut pending = app.apply(Report::ViewsLoaded(store.views().list()?));
     // When the next feed is due: the app wakes then and fetches what is due.
     pending.extend(app.apply(Report::Scheduled(super::background::next_due(
         &store,
@@ -223,12 +223,13 @@ fn action_for(app: &mut App, event: TermEvent) -> Option<Action> {
 /// Where the article open when herald last closed now sits in the list, if it still is.
 fn last_open_row(store: &Store) -> Option<usize> {
     let last = store
+        .views()
         .meta(LAST_OPEN)
         .ok()
         .flatten()
         .and_then(|v| v.parse::<i64>().ok())
         .map(ArticleId)?;
-    store.rank_of(last).ok().flatten()
+    store.articles().rank_of(last).ok().flatten()
 }
 
 /// For the start-up benchmark: how long the first full frame took, and memory.

@@ -47,12 +47,15 @@ pub fn spawn(path: PathBuf, events: Sender<Event>, busy: Busy) -> Sender<SearchR
                 request = newer;
                 taken += 1;
             }
-            let result = store.search(&request.query, request.order).map_err(|err| {
-                format!(
-                    "Search failed: {}",
-                    crate::domain::message::error_chain(&err)
-                )
-            });
+            let result = store
+                .articles()
+                .search(&request.query, request.order)
+                .map_err(|err| {
+                    format!(
+                        "Search failed: {}",
+                        crate::domain::message::error_chain(&err)
+                    )
+                });
             let answer = Event::Report(Report::SearchDone {
                 generation: request.generation,
                 result,
@@ -71,7 +74,7 @@ pub fn spawn(path: PathBuf, events: Sender<Event>, busy: Busy) -> Sender<SearchR
 pub fn count_views(store: &Store, views: &[(u8, Query)]) -> anyhow::Result<Vec<(u8, usize)>> {
     views
         .iter()
-        .map(|(n, query)| Ok((*n, store.search(query, Order::Newest)?.ids.len())))
+        .map(|(n, query)| Ok((*n, store.articles().search(query, Order::Newest)?.ids.len())))
         .collect()
 }
 

@@ -170,40 +170,42 @@ pub fn is_write(effect: &Effect) -> bool {
 pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
     Ok(match effect {
         Effect::SetRead(id, read) => {
-            store.set_read(id, read)?;
+            store.articles().set_read(id, read)?;
             None
         }
         Effect::SetStarred(id, starred) => {
-            store.set_starred(id, starred)?;
+            store.articles().set_starred(id, starred)?;
             None
         }
         Effect::SetReadMany(ids, read) => {
-            store.set_read_many(&ids, read)?;
+            store.articles().set_read_many(&ids, read)?;
             None
         }
         Effect::SavePosition(id, position) => {
-            store.save_position(id, position)?;
+            store.articles().save_position(id, position)?;
             None
         }
         Effect::RememberOpen(id) => {
-            store.set_meta(LAST_OPEN, &id.to_string())?;
+            store.views().set_meta(LAST_OPEN, &id.to_string())?;
             None
         }
-        Effect::MarkAllRead(ids) => Some(Report::MarkedRead(store.mark_all_read(ids.as_deref())?)),
+        Effect::MarkAllRead(ids) => Some(Report::MarkedRead(
+            store.articles().mark_all_read(ids.as_deref())?,
+        )),
         Effect::LogFailures(lines) => {
             let now = jiff::Timestamp::now().as_second();
             let entries: Vec<(Option<i64>, String)> =
                 lines.into_iter().map(|l| (None, l)).collect();
-            store.log_failures(now, &entries)?;
+            store.maintenance().log_failures(now, &entries)?;
             None
         }
-        Effect::Subscribe(url) => Some(match store.feed_by_url(&url)? {
+        Effect::Subscribe(url) => Some(match store.feeds().feed_by_url(&url)? {
             Some(feed) => Report::Notify(format!(
                 "Already subscribed to {}",
                 feed.name.as_deref().unwrap_or(&feed.url)
             )),
             None => {
-                let feed = store.add_feed(&url, None)?;
+                let feed = store.feeds().add_feed(&url, None)?;
                 Report::Subscribed {
                     id: feed.id,
                     name: feed.name.unwrap_or(feed.url),
@@ -211,7 +213,7 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
             }
         }),
         Effect::RemoveFeed(id) => {
-            let removed = store.remove_feed(id, false)?;
+            let removed = store.feeds().remove_feed(id, false)?;
             let mut message = format!(
                 "Unsubscribed; {} deleted",
                 count(removed.articles, "article", "articles")
@@ -222,7 +224,7 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
             Some(Report::SourcesChanged(message))
         }
         Effect::RemoveLocal(source) => {
-            let (deleted, kept) = store.remove_local_source(&source)?;
+            let (deleted, kept) = store.articles().remove_local_source(&source)?;
             let mut message = format!(
                 "{source}: {} deleted",
                 count(deleted, "article", "articles")
@@ -233,11 +235,11 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
             Some(Report::SourcesChanged(message))
         }
         Effect::RenameFeed(id, name) => {
-            store.rename_feed(id, &name)?;
+            store.feeds().rename_feed(id, &name)?;
             Some(Report::SourcesChanged(format!("Renamed to {name}")))
         }
         Effect::SetTags(id, tags) => {
-            let before = store.tags_of(id)?;
+            let before = store.feeds().tags_of(id)?;
             // Every tag checked before any is changed: a bad one changes nothing.
             let mut wanted: Vec<String> = Vec::new();
             for tag in &tags {
@@ -252,10 +254,10 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 crate::domain::store::MAX_TAGS_PER_FEED
             );
             for tag in before.iter().filter(|t| !wanted.contains(t)) {
-                store.untag_feed(id, tag)?;
+                store.feeds().untag_feed(id, tag)?;
             }
             for tag in &wanted {
-                store.tag_feed(id, tag)?;
+                store.feeds().tag_feed(id, tag)?;
             }
             Some(Report::SourcesChanged(if wanted.is_empty() {
                 "No tags: the feed is listed under Feeds".into()
@@ -264,13 +266,13 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
             }))
         }
         Effect::SaveView(view) => {
-            store.save_view(&view.name, &view.query)?;
+            store.views().save_view(&view.name, &view.query)?;
             None
         }
         Effect::AddRule(query, action) => {
-            let rule = store.add_rule(&query, action)?;
+            let rule = store.rules().add_rule(&query, action)?;
             let archive = if rule.action == RuleAction::Delete {
-                let preview = store.preview_rule(&rule)?;
+                let preview = store.rules().preview_rule(&rule)?;
                 format!(
                     "herald rule apply would delete {} already stored; starred ones are kept",
                     count(preview.ids.len(), "article", "articles")
@@ -285,9 +287,9 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
                 rule.action.describe()
             )))
         }
-        Effect::TakeOut(ids) => Some(Report::TakenOut(store.take_out(&ids)?)),
+        Effect::TakeOut(ids) => Some(Report::TakenOut(store.articles().take_out(&ids)?)),
         Effect::PutBack(taken) => {
-            let back = store.put_back(&taken)?;
+            let back = store.articles().put_back(&taken)?;
             Some(Report::SourcesChanged(format!(
                 "Put back {}",
                 count(back.len(), "article", "articles")

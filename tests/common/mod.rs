@@ -46,6 +46,7 @@ impl Harness {
         let path = dir.path().join("herald.db");
         let store = Store::open(&path).unwrap();
         store
+            .articles()
             .import(
                 articles,
                 jiff::Timestamp::from_second(1_750_000_000).unwrap(),
@@ -57,8 +58,8 @@ impl Harness {
         ));
         let mut h = Harness::over(store, app, Some(dir));
         let effects = h.app.apply(Report::Refreshed {
-            total: h.store.count().unwrap(),
-            unread: h.store.count_unread().unwrap(),
+            total: h.store.articles().count().unwrap(),
+            unread: h.store.articles().count_unread().unwrap(),
             selected_row: None,
         });
         h.run(effects);

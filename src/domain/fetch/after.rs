@@ -28,13 +28,14 @@ pub struct Brought {
 
 /// The newest id before a fetch: the articles after it are the fetch's new ones.
 pub fn newest_id(store: &Store) -> Result<i64> {
-    store.newest_id()
+    store.articles().newest_id()
 }
 
 /// The titles of the articles stored after `before` (see [`newest_id`]), at most
 /// [`MAX_TITLES`], made printable.
 pub fn new_titles(store: &Store, before: i64) -> Result<Vec<String>> {
     Ok(store
+        .articles()
         .titles_after(ArticleId(before), MAX_TITLES)?
         .into_iter()
         .map(|t| crate::domain::text::printable(&t).into_owned())

@@ -69,7 +69,7 @@ pub fn fetch_waiting(
     now: Timestamp,
     progress: &mut dyn FnMut(usize, usize, &PageReport),
 ) -> Result<Vec<PageReport>> {
-    let waiting = store.due_full_texts(MAX_PAGES, now)?;
+    let waiting = store.articles().due_full_texts(MAX_PAGES, now)?;
     Ok(fetch_pages(store, waiting, options, now, progress))
 }
 
@@ -81,6 +81,7 @@ pub fn fetch_one(
     now: Timestamp,
 ) -> Result<PageReport> {
     let summary = store
+        .articles()
         .summary(id)?
         .with_context(|| format!("article {id} is no longer in the store"))?;
     let url = summary
@@ -185,7 +186,7 @@ pub fn fetch_pages_within(
 /// Stores what one page gave, or records why it gave nothing.
 fn store_page(store: &Store, page: &Waiting, got: Got, now: Timestamp) -> PageOutcome {
     let outcome = match got {
-        Got::Article(article) => match store.store_full_text(page.id, &article, now) {
+        Got::Article(article) => match store.articles().store_full_text(page.id, &article, now) {
             Ok(Kept::Stored(words)) => return PageOutcome::Stored(words),
             Ok(Kept::NotLonger { page, feed }) => {
                 return PageOutcome::Failed(format!(
@@ -203,7 +204,7 @@ fn store_page(store: &Store, page: &Waiting, got: Got, now: Timestamp) -> PageOu
             let until = now
                 .checked_add(jiff::SignedDuration::try_from(wait).unwrap_or_default())
                 .unwrap_or(now);
-            if let Err(err) = store.defer_full_text(page.id, until) {
+            if let Err(err) = store.articles().defer_full_text(page.id, until) {
                 log::error!("{}: recording the wait: {err:#}", page.url);
             }
             return PageOutcome::Deferred(reason);
@@ -212,7 +213,10 @@ fn store_page(store: &Store, page: &Waiting, got: Got, now: Timestamp) -> PageOu
     };
     if let PageOutcome::Failed(reason) = &outcome {
         log::warn!("{}: full article: {reason}", page.url);
-        if let Err(err) = store.record_full_text_failure(page.id, reason, now) {
+        if let Err(err) = store
+            .articles()
+            .record_full_text_failure(page.id, reason, now)
+        {
             log::error!("{}: recording the failure: {err:#}", page.url);
         }
     }

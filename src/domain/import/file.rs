@@ -171,7 +171,7 @@ pub fn import_file(
     }
     let mut counts = ImportCounts::default();
     for batch in articles.chunks(BATCH_SIZE) {
-        counts.add(store.import(batch, added)?);
+        counts.add(store.articles().import(batch, added)?);
     }
     Ok(counts)
 }
@@ -211,7 +211,7 @@ fn store_json(
         }
         batch.push(article);
         if batch.len() >= BATCH_SIZE {
-            match store.import(&batch, added) {
+            match store.articles().import(&batch, added) {
                 Ok(done) => counts.add(done),
                 Err(err) => failure = Some(err),
             }
@@ -221,7 +221,7 @@ fn store_json(
     if let Some(err) = failure {
         return Err(err);
     }
-    counts.add(store.import(&batch, added)?);
+    counts.add(store.articles().import(&batch, added)?);
     Ok(counts)
 }
 
@@ -258,7 +258,9 @@ fn store_feed(
         }
     }
     let identity = parsed.link.as_deref().or(parsed.title.as_deref());
-    let counts = store.upsert_file(identity, &parsed.articles, added)?;
+    let counts = store
+        .feeds()
+        .upsert_file(identity, &parsed.articles, added)?;
     Ok(ImportCounts {
         imported: counts.new + counts.updated,
         already_present: counts.unchanged,

@@ -34,11 +34,11 @@ pub(super) fn import_json_lines(
 ) -> Result<ImportCounts> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<LineOutcome>>(4);
     std::thread::scope(|scope| {
-        let codec = store.codec()?;
+        let codec = store.articles().codec()?;
         // A store about to get its first thousand articles from this file: the parser
         // trains the compression dictionary on the first of them before compressing any.
-        let train_first =
-            !codec.has_dictionary() && store.count()? < crate::domain::store::TRAIN_DICTIONARY_AT;
+        let train_first = !codec.has_dictionary()
+            && store.articles().count()? < crate::domain::store::TRAIN_DICTIONARY_AT;
         scope.spawn(move || parse_json_lines(reader, fallback, &codec, train_first, &sender));
         let mut counts = ImportCounts::default();
         let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH_SIZE);
@@ -50,12 +50,12 @@ pub(super) fn import_json_lines(
                 }
             }
             if batch.len() >= BATCH_SIZE {
-                counts.add(store.import_prepared(&batch, added)?);
+                counts.add(store.articles().import_prepared(&batch, added)?);
                 batch.clear();
             }
         }
         if !batch.is_empty() {
-            counts.add(store.import_prepared(&batch, added)?);
+            counts.add(store.articles().import_prepared(&batch, added)?);
         }
         // Dropping the receiver on an early return ends the parser: its send fails.
         Ok(counts)

@@ -45,7 +45,7 @@ pub fn import_paths(
         }
     }
     if summary.counts.imported >= BATCH_SIZE
-        && let Err(err) = store.settle_word_index()
+        && let Err(err) = store.maintenance().settle_word_index()
     {
         // The articles are stored; merging is upkeep that later writes also do.
         log::warn!("merging the word index after the import: {err:#}");

@@ -6,7 +6,7 @@
 use anyhow::{Context, Result, bail};
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
+use super::handles::Accounts;
 
 /// The longest account name, in characters.
 pub const MAX_ACCOUNT_NAME: usize = 64;
@@ -202,7 +202,7 @@ fn finish((mut account, kind): (Account, String)) -> Result<Account> {
     Ok(account)
 }
 
-impl Store {
+impl Accounts<'_> {
     /// Adds an account; one of the same name is an error naming it.
     pub fn add_account(&self, account: &NewAccount) -> Result<Account> {
         account.check()?;
@@ -282,7 +282,7 @@ impl Store {
     }
 
     /// Every account, by name.
-    pub fn accounts(&self) -> Result<Vec<Account>> {
+    pub fn list(&self) -> Result<Vec<Account>> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts ORDER BY name"))?;
@@ -417,6 +417,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::store::Store;
 
     pub(crate) fn miniflux(name: &str) -> NewAccount {
         NewAccount {
@@ -434,10 +435,10 @@ mod tests {
         let mut second = miniflux("phone");
         second.kind = AccountKind::GReader;
         second.secret = SecretSource::Command(vec!["pass".into(), "show".into(), "rss".into()]);
-        let added = store.add_account(&miniflux("home")).unwrap();
-        store.add_account(&second).unwrap();
+        let added = store.accounts().add_account(&miniflux("home")).unwrap();
+        store.accounts().add_account(&second).unwrap();
         assert_eq!(added.url, "https://reader.example.org", "no trailing slash");
-        let all = store.accounts().unwrap();
+        let all = store.accounts().list().unwrap();
         assert_eq!(
             all.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
             ["home", "phone"]
@@ -447,7 +448,7 @@ mod tests {
             all[1].secret,
             SecretSource::Command(vec!["pass".into(), "show".into(), "rss".into()])
         );
-        let err = store.add_account(&miniflux("home")).unwrap_err();
+        let err = store.accounts().add_account(&miniflux("home")).unwrap_err();
         assert!(err.to_string().contains("already an account home"), "{err}");
     }
 
@@ -528,30 +529,34 @@ mod tests {
             ),
         ];
         for (account, says) in cases {
-            let err = store.add_account(&account).unwrap_err();
+            let err = store.accounts().add_account(&account).unwrap_err();
             assert!(err.to_string().contains(says), "{account:?}: {err}");
         }
-        assert!(store.accounts().unwrap().is_empty());
+        assert!(store.accounts().list().unwrap().is_empty());
     }
 
     #[test]
     fn removing_an_account_keeps_its_feeds_as_local_ones() {
         let store = Store::open_in_memory().unwrap();
-        let account = store.add_account(&miniflux("home")).unwrap();
-        let feed = store.add_feed("https://example.org/feed", None).unwrap();
+        let account = store.accounts().add_account(&miniflux("home")).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://example.org/feed", None)
+            .unwrap();
         store
+            .accounts()
             .set_feed_account(feed.id, Some(account.id), Some("7"))
             .unwrap();
         assert_eq!(
-            store.feed_account(feed.id).unwrap(),
+            store.accounts().feed_account(feed.id).unwrap(),
             Some((account.id, Some("7".into())))
         );
-        assert_eq!(store.account_counts(account.id).unwrap(), (1, 0));
-        let removed = store.remove_account("home").unwrap();
+        assert_eq!(store.accounts().account_counts(account.id).unwrap(), (1, 0));
+        let removed = store.accounts().remove_account("home").unwrap();
         assert_eq!(removed.feeds, 1);
-        assert_eq!(store.feed_account(feed.id).unwrap(), None);
-        assert_eq!(store.feeds().unwrap().len(), 1);
-        let err = store.remove_account("home").unwrap_err();
+        assert_eq!(store.accounts().feed_account(feed.id).unwrap(), None);
+        assert_eq!(store.feeds().list().unwrap().len(), 1);
+        let err = store.accounts().remove_account("home").unwrap_err();
         assert!(err.to_string().contains("no account home"), "{err}");
     }
 }

@@ -4,9 +4,9 @@
 use anyhow::{Context, Result};
 use rusqlite::{Connection, params};
 
-use super::Store;
+use super::handles::{Articles, Maintenance};
 
-impl Store {
+impl Articles<'_> {
     /// How many articles the lists show, from the kept count: what rules hid is left
     /// out, counted through its own small index (so the cost is in the hidden articles,
     /// and no write path has to know about hiding).
@@ -43,7 +43,9 @@ impl Store {
             .context("reading the article counts")?;
         Ok(n.max(0) as usize)
     }
+}
 
+impl Maintenance<'_> {
     /// Counts the articles the slow way; the kept counts must agree (for tests).
     pub fn recount(&self) -> Result<(usize, usize)> {
         let total: i64 =
@@ -74,34 +76,38 @@ pub(super) fn adjust_counts(conn: &Connection, total: i64, unread: i64) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::domain::model::{ArticleId, NewArticle};
+    use crate::domain::store::Store;
     use crate::domain::store::testing::{article, now};
 
     #[test]
     fn kept_counts_follow_every_write() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let mut batch: Vec<NewArticle> = (0..5).map(|i| article(&format!("A{i}"), None)).collect();
         batch[0].read = true;
-        store.import(&batch, now()).unwrap();
-        store.import(&batch, now()).unwrap();
+        store.articles().import(&batch, now()).unwrap();
+        store.articles().import(&batch, now()).unwrap();
         let ids: Vec<ArticleId> = store
+            .articles()
             .summaries(None, 0)
             .unwrap()
             .iter()
             .map(|s| s.id)
             .collect();
-        store.set_read(ids[1], true).unwrap();
-        store.set_read(ids[1], true).unwrap();
-        store.set_read_many(&ids[..3], false).unwrap();
-        store.mark_all_read(Some(&ids[2..4])).unwrap();
-        store.delete(ids[4]).unwrap();
-        store.mark_all_read(None).unwrap();
-        store.set_read(ids[0], false).unwrap();
+        store.articles().set_read(ids[1], true).unwrap();
+        store.articles().set_read(ids[1], true).unwrap();
+        store.articles().set_read_many(&ids[..3], false).unwrap();
+        store.articles().mark_all_read(Some(&ids[2..4])).unwrap();
+        store.articles().delete(ids[4]).unwrap();
+        store.articles().mark_all_read(None).unwrap();
+        store.articles().set_read(ids[0], false).unwrap();
         assert_eq!(
-            (store.count().unwrap(), store.count_unread().unwrap()),
-            store.recount().unwrap()
+            (
+                store.articles().count().unwrap(),
+                store.articles().count_unread().unwrap()
+            ),
+            store.maintenance().recount().unwrap()
         );
-        assert_eq!(store.recount().unwrap(), (4, 1));
+        assert_eq!(store.maintenance().recount().unwrap(), (4, 1));
     }
 }

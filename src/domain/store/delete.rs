@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
+use super::handles::Articles;
 use super::prepared::Prepared;
 use super::sources::Tally;
 use crate::domain::model::{Article, ArticleId, NewArticle};
@@ -18,7 +18,7 @@ pub struct Deleted {
     pub missing: Vec<ArticleId>,
 }
 
-impl Store {
+impl Articles<'_> {
     /// Deletes the articles `ids`, in one transaction, remembering their identities.
     pub fn delete_many(&self, ids: &[ArticleId]) -> Result<Deleted> {
         let tx = self.write()?;
@@ -69,7 +69,7 @@ impl Store {
     }
 }
 
-/// An article taken out by [`Store::take_out`], with what puts it back as it was.
+/// An article taken out by [`Articles::take_out`], with what puts it back as it was.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TakenOut {
     pub article: Article,
@@ -82,9 +82,9 @@ pub struct TakenOut {
     tags: Vec<String>,
 }
 
-impl Store {
-    /// Deletes `ids` as [`Store::delete_many`] does, and returns them whole, so that an
-    /// undo in the same session can put them back ([`Store::put_back`]).
+impl Articles<'_> {
+    /// Deletes `ids` as [`Articles::delete_many`] does, and returns them whole, so that an
+    /// undo in the same session can put them back ([`Articles::put_back`]).
     pub fn take_out(&self, ids: &[ArticleId]) -> Result<Vec<TakenOut>> {
         let mut taken = Vec::new();
         for id in ids {
@@ -192,6 +192,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::now;
 
     fn item(guid: &str) -> NewArticle {
@@ -207,64 +208,79 @@ mod tests {
     #[test]
     fn deleted_articles_leave_the_index_and_do_not_come_back() {
         let store = Store::open_in_memory().unwrap();
-        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
         let items = [item("1"), item("2"), item("3")];
-        store.upsert(Some(&feed), &items, now()).unwrap();
-        store.import(&[item("local")], now()).unwrap();
+        store.feeds().upsert(Some(&feed), &items, now()).unwrap();
+        store.articles().import(&[item("local")], now()).unwrap();
         let ids = store
+            .articles()
             .search(&Default::default(), Default::default())
             .unwrap()
             .ids;
         let gone = store
+            .articles()
             .delete_many(&[ids[0], ids[1], ArticleId(999)])
             .unwrap();
         assert_eq!(gone.deleted, [ids[0], ids[1]]);
         assert_eq!(gone.missing, [ArticleId(999)]);
-        assert_eq!(store.count().unwrap(), 2);
-        assert_eq!(store.recount().unwrap(), (2, 2));
+        assert_eq!(store.articles().count().unwrap(), 2);
+        assert_eq!(store.maintenance().recount().unwrap(), (2, 2));
         assert_eq!(
-            store.source_counts().unwrap(),
-            store.recount_sources().unwrap()
+            store.articles().source_counts().unwrap(),
+            store.maintenance().recount_sources().unwrap()
         );
         let ferry = crate::domain::search::parse("ferry", now(), false).unwrap();
         assert_eq!(
-            store.search(&ferry, Default::default()).unwrap().ids.len(),
+            store
+                .articles()
+                .search(&ferry, Default::default())
+                .unwrap()
+                .ids
+                .len(),
             2
         );
         // The next fetch of the same items, and an import of the same file, add nothing.
-        let counts = store.upsert(Some(&feed), &items, now()).unwrap();
+        let counts = store.feeds().upsert(Some(&feed), &items, now()).unwrap();
         assert_eq!(counts.new, 0);
-        store.import(&[item("local")], now()).unwrap();
-        assert_eq!(store.count().unwrap(), 2);
-        assert_eq!(store.remembered_deletions().unwrap(), 2);
+        store.articles().import(&[item("local")], now()).unwrap();
+        assert_eq!(store.articles().count().unwrap(), 2);
+        assert_eq!(store.articles().remembered_deletions().unwrap(), 2);
     }
 
     #[test]
     fn taken_out_articles_are_put_back_as_they_were() {
         let store = Store::open_in_memory().unwrap();
-        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
         let mut one = item("1");
         one.links = vec!["https://a.example/more".into()];
         store
+            .feeds()
             .upsert(Some(&feed), &[one.clone(), item("2")], now())
             .unwrap();
         let ids = store
+            .articles()
             .search(&Default::default(), Default::default())
             .unwrap()
             .ids;
         let id = ids
             .iter()
             .copied()
-            .find(|id| store.article(*id).unwrap().unwrap().links.len() == 1)
+            .find(|id| store.articles().article(*id).unwrap().unwrap().links.len() == 1)
             .unwrap();
-        store.set_starred(id, true).unwrap();
-        store.set_read(id, true).unwrap();
-        let before = store.article(id).unwrap().unwrap();
-        let taken = store.take_out(&[id]).unwrap();
-        assert_eq!(store.count().unwrap(), 1);
-        let back = store.put_back(&taken).unwrap();
+        store.articles().set_starred(id, true).unwrap();
+        store.articles().set_read(id, true).unwrap();
+        let before = store.articles().article(id).unwrap().unwrap();
+        let taken = store.articles().take_out(&[id]).unwrap();
+        assert_eq!(store.articles().count().unwrap(), 1);
+        let back = store.articles().put_back(&taken).unwrap();
         assert_eq!(back, [id], "under its own id");
-        let after = store.article(back[0]).unwrap().unwrap();
+        let after = store.articles().article(back[0]).unwrap().unwrap();
         assert_eq!(
             (
                 after.summary.title.as_str(),
@@ -275,12 +291,12 @@ mod tests {
         );
         assert_eq!(after.links, before.links);
         assert_eq!(after.paragraphs, before.paragraphs);
-        assert_eq!(store.recount().unwrap(), (2, 1));
+        assert_eq!(store.maintenance().recount().unwrap(), (2, 1));
         assert_eq!(
-            store.source_counts().unwrap(),
-            store.recount_sources().unwrap()
+            store.articles().source_counts().unwrap(),
+            store.maintenance().recount_sources().unwrap()
         );
-        assert_eq!(store.remembered_deletions().unwrap(), 0);
+        assert_eq!(store.articles().remembered_deletions().unwrap(), 0);
         // The newest article taken out, its id taken by a newer one: put back under a
         // new id.
         let top: i64 = store
@@ -288,31 +304,43 @@ mod tests {
             .query_row("SELECT max(id) FROM articles", [], |r| r.get(0))
             .unwrap();
         let top_title = store
+            .articles()
             .article(ArticleId(top))
             .unwrap()
             .unwrap()
             .summary
             .title;
-        let taken = store.take_out(&[ArticleId(top)]).unwrap();
-        store.import(&[item("newer")], now()).unwrap();
+        let taken = store.articles().take_out(&[ArticleId(top)]).unwrap();
+        store.articles().import(&[item("newer")], now()).unwrap();
         let newer: i64 = store
             .connection()
             .query_row("SELECT max(id) FROM articles", [], |r| r.get(0))
             .unwrap();
         assert_eq!(newer, top, "its id was reused");
-        let back = store.put_back(&taken).unwrap();
+        let back = store.articles().put_back(&taken).unwrap();
         assert_ne!(back, [ArticleId(top)]);
-        assert_eq!(store.count().unwrap(), 3);
+        assert_eq!(store.articles().count().unwrap(), 3);
         assert_eq!(
-            store.article(back[0]).unwrap().unwrap().summary.title,
+            store
+                .articles()
+                .article(back[0])
+                .unwrap()
+                .unwrap()
+                .summary
+                .title,
             top_title
         );
         // Its feed's next fetch finds it, rather than adding it again.
-        let counts = store.upsert(Some(&feed), &[one], now()).unwrap();
+        let counts = store.feeds().upsert(Some(&feed), &[one], now()).unwrap();
         assert_eq!(counts.new, 0);
         let ferry = crate::domain::search::parse("ferry", now(), false).unwrap();
         assert_eq!(
-            store.search(&ferry, Default::default()).unwrap().ids.len(),
+            store
+                .articles()
+                .search(&ferry, Default::default())
+                .unwrap()
+                .ids
+                .len(),
             3,
             "the two put back and the newer one"
         );

@@ -4,10 +4,10 @@
 use anyhow::{Context, Result};
 use rusqlite::OptionalExtension;
 
-use super::Store;
+use super::handles::Maintenance;
 use crate::domain::model::ArticleId;
 
-impl Store {
+impl Maintenance<'_> {
     /// Finishes the merging of the word index's segments that a bulk import leaves
     /// half done. FTS5 merges incrementally, a little after each write, so otherwise
     /// the next fetches pay for it: at 100,000 articles they spent most of their time

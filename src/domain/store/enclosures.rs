@@ -122,9 +122,13 @@ mod tests {
     #[test]
     fn enclosures_go_wherever_their_article_goes() {
         let store = Store::open_in_memory().unwrap();
-        let feed = store.add_feed("https://cast.example/rss", None).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://cast.example/rss", None)
+            .unwrap();
         let two = vec![enclosure("a", Some(12_345_678)), enclosure("b", None)];
         store
+            .feeds()
             .upsert(
                 Some(&feed),
                 &[episode("1", two.clone()), episode("2", vec![])],
@@ -132,9 +136,13 @@ mod tests {
             )
             .unwrap();
         let id = only_id(&store, "1");
-        assert_eq!(store.article(id).unwrap().unwrap().enclosures, two);
+        assert_eq!(
+            store.articles().article(id).unwrap().unwrap().enclosures,
+            two
+        );
         assert!(
             store
+                .articles()
                 .article(only_id(&store, "2"))
                 .unwrap()
                 .unwrap()
@@ -143,46 +151,64 @@ mod tests {
         );
         // The same fetch again changes nothing; a changed item replaces its enclosures.
         let again = store
+            .feeds()
             .upsert(Some(&feed), &[episode("1", two.clone())], now())
             .unwrap();
         assert_eq!((again.new, again.updated), (0, 0));
         let one = vec![enclosure("c", Some(5))];
         let changed = store
+            .feeds()
             .upsert(Some(&feed), &[episode("1", one.clone())], now())
             .unwrap();
         assert_eq!(
             changed.updated, 1,
             "a change of enclosures alone is a change"
         );
-        assert_eq!(store.article(id).unwrap().unwrap().enclosures, one);
+        assert_eq!(
+            store.articles().article(id).unwrap().unwrap().enclosures,
+            one
+        );
         assert_eq!(stored(&store), 1);
         // Taken out (D) and put back (u): they come back with it.
-        let taken = store.take_out(&[id]).unwrap();
+        let taken = store.articles().take_out(&[id]).unwrap();
         assert_eq!(stored(&store), 0);
-        let back = store.put_back(&taken).unwrap();
-        assert_eq!(store.article(back[0]).unwrap().unwrap().enclosures, one);
+        let back = store.articles().put_back(&taken).unwrap();
+        assert_eq!(
+            store
+                .articles()
+                .article(back[0])
+                .unwrap()
+                .unwrap()
+                .enclosures,
+            one
+        );
         // Deleted for good, and with the feed's removal.
-        store.delete_many(&[back[0]]).unwrap();
+        store.articles().delete_many(&[back[0]]).unwrap();
         assert_eq!(stored(&store), 0);
         store
+            .feeds()
             .upsert(Some(&feed), &[episode("3", two.clone())], now())
             .unwrap();
         assert_eq!(stored(&store), 2);
-        store.remove_feed(feed.id, true).unwrap();
+        store.feeds().remove_feed(feed.id, true).unwrap();
         assert_eq!(stored(&store), 0);
         // An import of no feed keeps them too, and a plain delete takes them.
-        store.import(&[episode("4", two.clone())], now()).unwrap();
+        store
+            .articles()
+            .import(&[episode("4", two.clone())], now())
+            .unwrap();
         let id = only_id(&store, "4");
         let mut exported = Vec::new();
         store
+            .articles()
             .for_each_article(|a| {
                 exported.push(a.enclosures);
                 Ok(())
             })
             .unwrap();
         assert_eq!(exported, [two]);
-        let mut store = store;
-        store.delete(id).unwrap();
+        let store = store;
+        store.articles().delete(id).unwrap();
         assert_eq!(stored(&store), 0);
     }
 }

@@ -16,8 +16,9 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
+use super::handles::{Accounts, RulesOnNew};
 use super::outbox::Change;
-use super::{Feed, Prepared, Store, UpsertCounts};
+use super::{Feed, Prepared, UpsertCounts};
 use crate::domain::model::{ArticleId, NewArticle};
 
 /// An entry as a sync hands it to the store: its id on the server, and the article.
@@ -32,7 +33,7 @@ fn entry_key(account_id: i64, remote_id: &str) -> String {
     format!("acct:{account_id}:entry:{remote_id}")
 }
 
-impl Store {
+impl Accounts<'_> {
     /// Stores `entries` of `feed`, a feed of account `account_id`, in one transaction:
     /// known ones (by entry id) updated in place, others adopted or added. `live`, when
     /// the caller has every entry id the server has for this feed, lets an article whose
@@ -120,7 +121,7 @@ impl Store {
         self.train_when_due(&tx, &fresh)?;
         let inserted = super::insert::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
         if inserted.imported > 0 {
-            self.stored_new_after(before)?;
+            self.stored_new_after(before, RulesOnNew::Now)?;
         }
         if feed.full_text {
             super::fulltext::mark_waiting(&tx, feed.id, before)?;

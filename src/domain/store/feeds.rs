@@ -6,7 +6,8 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Prepared, Store};
+use super::Prepared;
+use super::handles::Feeds;
 use crate::domain::model::NewArticle;
 
 /// A subscription.
@@ -52,7 +53,7 @@ pub struct UpsertCounts {
     pub unchanged: usize,
 }
 
-impl Store {
+impl Feeds<'_> {
     /// Adds a subscription; adding one that exists is an error naming it.
     pub fn add_feed(&self, url: &str, name: Option<&str>) -> Result<Feed> {
         if self.feed_by_url(url)?.is_some() {
@@ -68,7 +69,7 @@ impl Store {
             .context("the subscription just saved is missing")
     }
 
-    pub fn feeds(&self) -> Result<Vec<Feed>> {
+    pub fn list(&self) -> Result<Vec<Feed>> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("{FEED_COLUMNS} ORDER BY id"))?;
@@ -192,7 +193,7 @@ impl Store {
         self.upsert_scoped(scope, articles, added, full_text)
     }
 
-    /// As [`Store::upsert`] for a feed file imported from disk, which has no
+    /// As [`Feeds::upsert`] for a feed file imported from disk, which has no
     /// subscription: its items are matched only among the items of the same feed
     /// document, told by `identity` (its link, else its title), so two files' items with
     /// the same guid stay two articles.
@@ -233,7 +234,7 @@ impl Store {
                     Some((id, scope)) => {
                         Prepared::in_scope(article, self.loaded_codec()?, *id, scope)
                     }
-                    None => self.prepare(article)?,
+                    None => self.articles().prepare(article)?,
                 };
                 let mut found: Option<i64> = by_key
                     .query_row([&row.dedup_key], |r| r.get(0))
@@ -297,7 +298,7 @@ impl Store {
         self.train_when_due(&tx, &fresh)?;
         let inserted = super::insert::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
         if inserted.imported > 0 {
-            self.stored_new_after(before)?;
+            self.stored_new_after(before, self.rules)?;
         }
         if let Some(feed_id) = full_text {
             super::fulltext::mark_waiting(&tx, feed_id, before)?;
@@ -348,6 +349,7 @@ pub(crate) fn feed_scope(url: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::model::ArticleId;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::{article, fts_hits, now};
 
     fn item(guid: Option<&str>, url: Option<&str>, title: &str, source: &str) -> NewArticle {
@@ -363,6 +365,7 @@ mod tests {
 
     fn titles(store: &Store) -> Vec<(String, String)> {
         let mut all: Vec<(String, String)> = store
+            .articles()
             .summaries(None, 0)
             .unwrap()
             .into_iter()
@@ -375,11 +378,18 @@ mod tests {
     #[test]
     fn an_item_never_replaces_another_feeds_article() {
         let store = Store::open_in_memory().unwrap();
-        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
-        let b = store.add_feed("https://b.example/rss", Some("B")).unwrap();
+        let a = store
+            .feeds()
+            .add_feed("https://a.example/rss", Some("A"))
+            .unwrap();
+        let b = store
+            .feeds()
+            .add_feed("https://b.example/rss", Some("B"))
+            .unwrap();
         let now = Timestamp::now();
         let shared = "https://news.example/story";
         store
+            .feeds()
             .upsert(
                 Some(&a),
                 &[item(Some("a-1"), Some(shared), "A's story", "A")],
@@ -388,6 +398,7 @@ mod tests {
             .unwrap();
         // A new guid, but the link of feed A's article.
         let counts = store
+            .feeds()
             .upsert(
                 Some(&b),
                 &[item(Some("b-1"), Some(shared), "B's story", "B")],
@@ -397,9 +408,11 @@ mod tests {
         assert_eq!(counts.new, 1);
         // The same guid in two feeds is two articles.
         store
+            .feeds()
             .upsert(Some(&a), &[item(Some("1"), None, "A one", "A")], now)
             .unwrap();
         let counts = store
+            .feeds()
             .upsert(Some(&b), &[item(Some("1"), None, "B one", "B")], now)
             .unwrap();
         assert_eq!(counts.new, 1);
@@ -412,7 +425,7 @@ mod tests {
                 ("B".to_owned(), "B's story".to_owned()),
             ]
         );
-        assert_eq!(store.recount().unwrap(), (4, 4));
+        assert_eq!(store.maintenance().recount().unwrap(), (4, 4));
     }
 
     /// Items with guids of their own that share one link (a comic strip, a live blog, a
@@ -421,7 +434,10 @@ mod tests {
     #[test]
     fn items_with_their_own_guids_that_share_a_link_stay_apart() {
         let store = Store::open_in_memory().unwrap();
-        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let a = store
+            .feeds()
+            .add_feed("https://a.example/rss", Some("A"))
+            .unwrap();
         let now = Timestamp::now();
         let home = "https://a.example/";
         for fetch in 0..3 {
@@ -436,21 +452,22 @@ mod tests {
                     )
                 })
                 .collect();
-            let counts = store.upsert(Some(&a), &items, now).unwrap();
+            let counts = store.feeds().upsert(Some(&a), &items, now).unwrap();
             assert_eq!(counts.new, 5, "fetch {fetch}");
             if fetch == 0 {
-                let first = store.summaries(None, 0).unwrap();
+                let first = store.articles().summaries(None, 0).unwrap();
                 let strip0 = first.iter().find(|s| s.title == "Strip 0").unwrap();
-                store.set_starred(strip0.id, true).unwrap();
+                store.articles().set_starred(strip0.id, true).unwrap();
             }
         }
-        let all = store.summaries(None, 0).unwrap();
+        let all = store.articles().summaries(None, 0).unwrap();
         assert_eq!(all.len(), 15);
         let starred: Vec<_> = all.iter().filter(|s| s.starred).collect();
         assert_eq!(starred.len(), 1);
         assert_eq!(starred[0].title, "Strip 0");
         // The same guid again is the same article, updated in place.
         let counts = store
+            .feeds()
             .upsert(
                 Some(&a),
                 &[item(Some("strip-0"), Some(home), "Strip 0, fixed", "A")],
@@ -466,15 +483,20 @@ mod tests {
     #[test]
     fn a_link_is_the_identity_only_of_an_item_with_no_guid() {
         let store = Store::open_in_memory().unwrap();
-        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let a = store
+            .feeds()
+            .add_feed("https://a.example/rss", Some("A"))
+            .unwrap();
         let now = Timestamp::now();
         let url = "https://a.example/1";
         store
+            .feeds()
             .upsert(Some(&a), &[item(None, Some(url), "First", "A")], now)
             .unwrap();
-        let id = store.summaries(None, 0).unwrap()[0].id;
-        store.set_read(id, true).unwrap();
+        let id = store.articles().summaries(None, 0).unwrap()[0].id;
+        store.articles().set_read(id, true).unwrap();
         let counts = store
+            .feeds()
             .upsert(
                 Some(&a),
                 &[
@@ -485,12 +507,13 @@ mod tests {
             )
             .unwrap();
         assert_eq!((counts.new, counts.updated), (1, 1));
-        let again = store.summaries(None, 0).unwrap();
+        let again = store.articles().summaries(None, 0).unwrap();
         let first = again.iter().find(|s| s.id == id).unwrap();
         assert_eq!(first.title, "First, revised");
         assert!(first.read, "state is kept");
         // Unchanged on the next fetch: each is found by its guid now.
         let counts = store
+            .feeds()
             .upsert(
                 Some(&a),
                 &[
@@ -503,6 +526,7 @@ mod tests {
         assert_eq!(counts.unchanged, 2);
         // Two guids are never one article: a rewritten guid is a new item.
         let counts = store
+            .feeds()
             .upsert(Some(&a), &[item(Some("z-1"), Some(url), "Third", "A")], now)
             .unwrap();
         assert_eq!(counts.new, 1);
@@ -515,6 +539,7 @@ mod tests {
     fn renaming_a_feed_renames_its_articles() {
         let store = Store::open_in_memory().unwrap();
         let a = store
+            .feeds()
             .add_feed("https://a.example/rss", Some("Quayside"))
             .unwrap();
         let items: Vec<NewArticle> = (1..=3)
@@ -527,16 +552,21 @@ mod tests {
                 )
             })
             .collect();
-        store.upsert(Some(&a), &items, Timestamp::now()).unwrap();
         store
+            .feeds()
+            .upsert(Some(&a), &items, Timestamp::now())
+            .unwrap();
+        store
+            .articles()
             .import(&[article("Elsewhere", None)], Timestamp::now())
             .unwrap();
         assert_eq!(fts_hits(&store, "source:quayside"), 3);
-        store.rename_feed(a.id, "Harbour Gazette").unwrap();
+        store.feeds().rename_feed(a.id, "Harbour Gazette").unwrap();
         assert_eq!(fts_hits(&store, "source:quayside"), 0);
         assert_eq!(fts_hits(&store, "source:gazette"), 3);
         assert_eq!(fts_hits(&store, "tide"), 3, "the text is still found");
         let sources: Vec<String> = store
+            .articles()
             .summaries(None, 0)
             .unwrap()
             .into_iter()
@@ -576,9 +606,11 @@ mod tests {
             "Desk B",
         )];
         store
+            .feeds()
             .upsert_file(Some("https://a.example/"), &a, now)
             .unwrap();
         let counts = store
+            .feeds()
             .upsert_file(Some("https://b.example/"), &b, now)
             .unwrap();
         assert_eq!(
@@ -586,6 +618,7 @@ mod tests {
             "another file's item, though guid and link match"
         );
         let again = store
+            .feeds()
             .upsert_file(Some("https://a.example/"), &a, now)
             .unwrap();
         assert_eq!(again.unchanged, 1);
@@ -604,26 +637,32 @@ mod tests {
         let now = Timestamp::now();
         // As a build before file scopes stored it: the bare guid key.
         let old = [item(Some("7"), None, "Old copy", "Desk A")];
-        store.import(&old, now).unwrap();
+        store.articles().import(&old, now).unwrap();
         let counts = store
+            .feeds()
             .upsert_file(Some("https://a.example/"), &old, now)
             .unwrap();
         assert_eq!((counts.new, counts.unchanged), (0, 1));
         // Another file's item with that guid is not taken for it.
         let other = [item(Some("7"), None, "Other", "Desk B")];
         let counts = store
+            .feeds()
             .upsert_file(Some("https://b.example/"), &other, now)
             .unwrap();
         assert_eq!(counts.new, 1);
-        assert_eq!(store.count().unwrap(), 2);
+        assert_eq!(store.articles().count().unwrap(), 2);
     }
 
     #[test]
     fn a_feed_removed_and_added_again_finds_its_starred_articles() {
         let store = Store::open_in_memory().unwrap();
         let now = Timestamp::now();
-        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let a = store
+            .feeds()
+            .add_feed("https://a.example/rss", Some("A"))
+            .unwrap();
         store
+            .feeds()
             .upsert(
                 Some(&a),
                 &[
@@ -634,26 +673,34 @@ mod tests {
             )
             .unwrap();
         let kept = store
+            .articles()
             .summaries(None, 0)
             .unwrap()
             .into_iter()
             .find(|s| s.title == "Kept")
             .unwrap();
-        store.set_starred(kept.id, true).unwrap();
-        let removed = store.remove_feed(a.id, false).unwrap();
+        store.articles().set_starred(kept.id, true).unwrap();
+        let removed = store.feeds().remove_feed(a.id, false).unwrap();
         assert_eq!((removed.articles, removed.starred_kept), (1, 1));
-        assert_eq!(store.recount().unwrap(), (1, 1));
+        assert_eq!(store.maintenance().recount().unwrap(), (1, 1));
         assert_eq!(
-            (store.count().unwrap(), store.count_unread().unwrap()),
+            (
+                store.articles().count().unwrap(),
+                store.articles().count_unread().unwrap()
+            ),
             (1, 1)
         );
         assert!(fts_hits(&store, "gone") == 0, "its index entries go too");
-        let a = store.add_feed("https://a.example/rss", Some("A")).unwrap();
+        let a = store
+            .feeds()
+            .add_feed("https://a.example/rss", Some("A"))
+            .unwrap();
         let counts = store
+            .feeds()
             .upsert(Some(&a), &[item(Some("k"), None, "Kept", "A")], now)
             .unwrap();
         assert_eq!(counts.unchanged, 1);
-        assert_eq!(store.count().unwrap(), 1);
+        assert_eq!(store.articles().count().unwrap(), 1);
     }
 
     /// A re-fetched item's links replace the ones it had; the same links again change
@@ -667,31 +714,36 @@ mod tests {
             "https://old.example/one".into(),
             "https://old.example/two".into(),
         ];
-        store.upsert(None, &[item.clone()], now()).unwrap();
+        store.feeds().upsert(None, &[item.clone()], now()).unwrap();
         item.links = vec!["https://new.example/only".into()];
-        let counts = store.upsert(None, &[item.clone()], now()).unwrap();
+        let counts = store.feeds().upsert(None, &[item.clone()], now()).unwrap();
         assert_eq!(counts.updated, 1, "new links are a change");
-        let back = store.article(ArticleId(1)).unwrap().unwrap();
+        let back = store.articles().article(ArticleId(1)).unwrap().unwrap();
         assert_eq!(back.links, ["https://new.example/only"]);
         assert_eq!(fts_hits(&store, "old"), 0);
         assert_eq!(fts_hits(&store, "new"), 1);
         assert_eq!(
             store
+                .feeds()
                 .upsert(None, &[item.clone()], now())
                 .unwrap()
                 .unchanged,
             1
         );
         item.links.clear();
-        assert_eq!(store.upsert(None, &[item], now()).unwrap().updated, 1);
+        assert_eq!(
+            store.feeds().upsert(None, &[item], now()).unwrap().updated,
+            1
+        );
         assert!(
             store
+                .articles()
                 .article(ArticleId(1))
                 .unwrap()
                 .unwrap()
                 .links
                 .is_empty()
         );
-        store.fts_integrity_check().unwrap();
+        store.maintenance().fts_integrity_check().unwrap();
     }
 }

@@ -6,7 +6,7 @@
 use anyhow::{Context, Result};
 use rusqlite::params;
 
-use super::Store;
+use super::handles::Maintenance;
 
 /// The most entries kept for one feed.
 pub const PER_FEED: usize = 20;
@@ -20,7 +20,7 @@ pub struct LogEntry {
     pub text: String,
 }
 
-impl Store {
+impl Maintenance<'_> {
     /// Adds `entries` (a feed's id, when the failure is a feed's, and the line) at `at`,
     /// in one transaction, and drops what is past the bounds.
     pub fn log_failures(&self, at: i64, entries: &[(Option<i64>, String)]) -> Result<()> {
@@ -68,6 +68,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::store::Store;
 
     #[test]
     fn the_log_is_bounded_per_feed_and_in_all() {
@@ -75,14 +76,14 @@ mod tests {
         let noisy: Vec<(Option<i64>, String)> = (0..50)
             .map(|i| (Some(1), format!("feed 1 failed {i}")))
             .collect();
-        store.log_failures(10, &noisy).unwrap();
-        let log = store.fetch_log().unwrap();
+        store.maintenance().log_failures(10, &noisy).unwrap();
+        let log = store.maintenance().fetch_log().unwrap();
         assert_eq!(log.len(), PER_FEED);
         assert_eq!(log[0].text, "feed 1 failed 30");
         let many: Vec<(Option<i64>, String)> =
             (0..600).map(|i| (None, format!("step {i}"))).collect();
-        store.log_failures(20, &many).unwrap();
-        let log = store.fetch_log().unwrap();
+        store.maintenance().log_failures(20, &many).unwrap();
+        let log = store.maintenance().fetch_log().unwrap();
         assert_eq!(log.len(), MAX_ENTRIES);
         assert_eq!(log.last().unwrap().text, "step 599");
     }

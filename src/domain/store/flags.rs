@@ -5,12 +5,12 @@
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
 use super::counts::adjust_counts;
+use super::handles::Articles;
 use super::sources::Tally;
 use crate::domain::model::{ArticleId, Position};
 
-impl Store {
+impl Articles<'_> {
     pub fn set_read(&self, id: ArticleId, read: bool) -> Result<()> {
         self.set_read_many(&[id], read)
             .context("saving the read mark")

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
+use super::handles::{Articles, Feeds};
 use super::{Codec, Prepared, Store, body_of};
 use crate::domain::model::{Article, ArticleId, NewArticle};
 
@@ -47,7 +48,7 @@ fn words(paragraphs: &[String]) -> usize {
         .sum()
 }
 
-impl Store {
+impl Feeds<'_> {
     /// Turns fetching full articles on or off for subscription `id`.
     pub fn set_full_text(&self, id: i64, on: bool) -> Result<()> {
         let n = self
@@ -62,7 +63,9 @@ impl Store {
         }
         Ok(())
     }
+}
 
+impl Articles<'_> {
     /// Up to `limit` items waiting for their page, newest first.
     pub fn waiting_full_texts(&self, limit: usize) -> Result<Vec<Waiting>> {
         let mut stmt = self.conn.prepare_cached(
@@ -245,10 +248,10 @@ pub(super) fn keeping_full_text(
     id: i64,
     item: &NewArticle,
 ) -> Result<Option<Prepared>> {
-    if store.full_text(ArticleId(id))? != Some(FullText::Stored) {
+    if store.articles().full_text(ArticleId(id))? != Some(FullText::Stored) {
         return Ok(None);
     }
-    let Some(current) = store.article(ArticleId(id))? else {
+    let Some(current) = store.articles().article(ArticleId(id))? else {
         return Ok(None);
     };
     let kept = NewArticle {

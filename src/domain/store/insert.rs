@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::counts::adjust_counts;
+use super::handles::{Articles, RulesOnNew};
 use super::sources::Tally;
 use super::{Codec, Prepared, Store};
 use crate::domain::model::{ArticleId, NewArticle};
@@ -25,7 +26,7 @@ impl ImportCounts {
     }
 }
 
-impl Store {
+impl Articles<'_> {
     /// Stores `articles` in one transaction; an article already present (same dedup key) is
     /// counted and left as it is.
     pub fn import(&self, articles: &[NewArticle], added: Timestamp) -> Result<ImportCounts> {
@@ -36,7 +37,7 @@ impl Store {
         self.import_prepared(&rows, added)
     }
 
-    /// As [`Store::import`], for rows prepared in advance (on another thread, in a bulk
+    /// As [`Articles::import`], for rows prepared in advance (on another thread, in a bulk
     /// import), so that the writer does nothing but write.
     pub fn import_prepared(&self, rows: &[Prepared], added: Timestamp) -> Result<ImportCounts> {
         let tx = self.write()?;
@@ -44,7 +45,7 @@ impl Store {
         let before = super::fulltext::last_id(&tx)?;
         let counts = insert_prepared(&tx, rows, added, self.loaded_codec()?)?;
         if counts.imported > 0 {
-            self.stored_new_after(before)?;
+            self.stored_new_after(before, RulesOnNew::Now)?;
         }
         tx.commit().context("committing the import")?;
         Ok(counts)
@@ -55,39 +56,13 @@ impl Store {
         Ok(self.loaded_codec()?.clone())
     }
 
-    /// The codec, with the store's dictionaries read: what writing needs.
-    pub(super) fn loaded_codec(&self) -> Result<&Codec> {
-        if !self.codec_loaded.get() {
-            self.codec.reload(&self.conn)?;
-            self.codec_loaded.set(true);
-        }
-        Ok(&self.codec)
-    }
-
     /// An article as a row to write.
     pub fn prepare(&self, article: &NewArticle) -> Result<Prepared> {
         Ok(Prepared::new(article, self.loaded_codec()?))
     }
 
-    /// Trains the compression dictionary, inside the caller's transaction, once the
-    /// store with `rows` written has enough bodies for it; before `rows` are written, so
-    /// that they are compressed with it too.
-    pub(super) fn train_when_due(&self, tx: &Connection, rows: &[Prepared]) -> Result<()> {
-        if self.loaded_codec()?.has_dictionary() || self.count()? + rows.len() < self.train_at.get()
-        {
-            return Ok(());
-        }
-        let texts: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
-        if !self.codec.train(tx, &texts)? {
-            // Too little text: try again when there is twice as much.
-            self.train_at
-                .set((self.count()? + rows.len()).saturating_mul(2));
-        }
-        Ok(())
-    }
-
     /// Removes an article and its index entry.
-    pub fn delete(&mut self, id: ArticleId) -> Result<()> {
+    pub fn delete(&self, id: ArticleId) -> Result<()> {
         let tx = self.write()?;
         let row: Option<(bool, Option<i64>, String)> = tx
             .query_row(
@@ -106,6 +81,35 @@ impl Store {
             tally.apply(&tx)?;
         }
         tx.commit().context("deleting the article")?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The codec, with the store's dictionaries read: what writing needs.
+    pub(super) fn loaded_codec(&self) -> Result<&Codec> {
+        if !self.codec_loaded.get() {
+            self.codec.reload(&self.conn)?;
+            self.codec_loaded.set(true);
+        }
+        Ok(&self.codec)
+    }
+
+    /// Trains the compression dictionary, inside the caller's transaction, once the
+    /// store with `rows` written has enough bodies for it; before `rows` are written, so
+    /// that they are compressed with it too.
+    pub(super) fn train_when_due(&self, tx: &Connection, rows: &[Prepared]) -> Result<()> {
+        if self.loaded_codec()?.has_dictionary()
+            || self.articles().count()? + rows.len() < self.train_at.get()
+        {
+            return Ok(());
+        }
+        let texts: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
+        if !self.codec.train(tx, &texts)? {
+            // Too little text: try again when there is twice as much.
+            self.train_at
+                .set((self.articles().count()? + rows.len()).saturating_mul(2));
+        }
         Ok(())
     }
 }
@@ -214,9 +218,9 @@ mod tests {
             article("Undated", None),
             article("New", Some("2025-06-01T12:00:00+02:00")),
         ];
-        let counts = store.import(&batch, now()).unwrap();
+        let counts = store.articles().import(&batch, now()).unwrap();
         assert_eq!(counts.imported, 3);
-        let again = store.import(&batch, now()).unwrap();
+        let again = store.articles().import(&batch, now()).unwrap();
         assert_eq!(
             again,
             ImportCounts {
@@ -225,20 +229,21 @@ mod tests {
             }
         );
         let titles: Vec<_> = store
+            .articles()
             .summaries(None, 0)
             .unwrap()
             .into_iter()
             .map(|s| s.title)
             .collect();
         assert_eq!(titles, ["New", "Old", "Undated"]);
-        assert_eq!(store.count().unwrap(), 3);
+        assert_eq!(store.articles().count().unwrap(), 3);
     }
 
     /// Links are data: stored apart from the body, read back in order whatever they hold,
     /// found by a search for a word of theirs, and gone with their article.
     #[test]
     fn links_are_kept_as_data_and_found_by_search() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let mut a = article("With links", None);
         a.links = vec![
             "https://harbour.example/timetable".into(),
@@ -246,24 +251,26 @@ mod tests {
             "https://odd.example/line\nbreak".into(),
         ];
         store
+            .articles()
             .import(&[a.clone(), article("Without", None)], now())
             .unwrap();
-        let with = store.article(ArticleId(1)).unwrap().unwrap();
+        let with = store.articles().article(ArticleId(1)).unwrap().unwrap();
         assert_eq!(with.paragraphs, a.paragraphs, "no links in the text");
         assert_eq!(with.links, a.links);
-        let without = store.article(ArticleId(2)).unwrap().unwrap();
+        let without = store.articles().article(ArticleId(2)).unwrap().unwrap();
         assert!(without.links.is_empty());
         assert_eq!(fts_hits(&store, "harbour"), 1);
         assert_eq!(fts_hits(&store, "timetable"), 1);
         let mut seen = Vec::new();
         store
+            .articles()
             .for_each_article(|a| {
                 seen.push(a.links.len());
                 Ok(())
             })
             .unwrap();
         assert_eq!(seen, [3, 0]);
-        store.delete(ArticleId(1)).unwrap();
+        store.articles().delete(ArticleId(1)).unwrap();
         let left: i64 = store
             .conn
             .query_row("SELECT count(*) FROM links", [], |r| r.get(0))
@@ -274,14 +281,14 @@ mod tests {
 
     #[test]
     fn full_text_index_follows_the_table() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let mut a = article("Harbour report", None);
         a.paragraphs = vec!["Die Fähre nach Ägypten fährt.".into()];
-        store.import(&[a], now()).unwrap();
+        store.articles().import(&[a], now()).unwrap();
         assert_eq!(fts_hits(&store, "agypten"), 1);
-        let id = store.summaries(Some(1), 0).unwrap()[0].id;
-        store.delete(id).unwrap();
-        assert_eq!(store.count().unwrap(), 0);
+        let id = store.articles().summaries(Some(1), 0).unwrap()[0].id;
+        store.articles().delete(id).unwrap();
+        assert_eq!(store.articles().count().unwrap(), 0);
         assert_eq!(fts_hits(&store, "agypten"), 0);
         store
             .conn
@@ -290,14 +297,17 @@ mod tests {
                 [],
             )
             .unwrap();
-        assert_eq!(store.integrity_check().unwrap(), "ok");
+        assert_eq!(store.maintenance().integrity_check().unwrap(), "ok");
     }
 
     #[test]
     fn a_full_disk_fails_the_whole_batch_and_keeps_what_was_stored() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("full.db")).unwrap();
-        store.import(&[article("Kept", None)], now()).unwrap();
+        store
+            .articles()
+            .import(&[article("Kept", None)], now())
+            .unwrap();
         let pages: i64 = store
             .conn
             .query_row("PRAGMA page_count", [], |r| r.get(0))
@@ -318,11 +328,11 @@ mod tests {
                 a
             })
             .collect();
-        let err = store.import(&big, now()).unwrap_err();
+        let err = store.articles().import(&big, now()).unwrap_err();
         assert!(format!("{err:#}").contains("full"), "{err:#}");
-        assert_eq!(store.count().unwrap(), 1, "nothing half-written");
-        assert_eq!(store.integrity_check().unwrap(), "ok");
-        store.fts_integrity_check().unwrap();
+        assert_eq!(store.articles().count().unwrap(), 1, "nothing half-written");
+        assert_eq!(store.maintenance().integrity_check().unwrap(), "ok");
+        store.maintenance().fts_integrity_check().unwrap();
         assert_eq!(Fault::of(&err), Some(Fault::DiskFull));
         assert!(hint(&err).unwrap().contains("disk is full"));
     }
@@ -369,7 +379,7 @@ mod tests {
             count += 1;
         }
         assert_eq!(count, 2_500);
-        let first = store.article(ArticleId(1)).unwrap().unwrap();
+        let first = store.articles().article(ArticleId(1)).unwrap().unwrap();
         assert_eq!(first.paragraphs[0].split(' ').count(), 300);
     }
 }

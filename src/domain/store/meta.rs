@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
+use super::handles::Views;
 use crate::domain::model::SavedView;
 
 impl Store {
@@ -16,8 +17,10 @@ impl Store {
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
+}
 
-    pub fn views(&self) -> Result<Vec<SavedView>> {
+impl Views<'_> {
+    pub fn list(&self) -> Result<Vec<SavedView>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT name, query FROM views ORDER BY position, name")?;
@@ -68,7 +71,7 @@ impl Store {
     /// Moves a view to `position` among the saved views (1 is first, on key 4; past the
     /// end is last); false when there is none of that name.
     pub fn move_view(&self, name: &str, position: usize) -> Result<bool> {
-        let mut order: Vec<String> = self.views()?.into_iter().map(|v| v.name).collect();
+        let mut order: Vec<String> = self.list()?.into_iter().map(|v| v.name).collect();
         let Some(from) = order.iter().position(|n| n == name) else {
             return Ok(false);
         };

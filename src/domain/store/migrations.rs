@@ -394,10 +394,10 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        let feed = store.find_feed("1").unwrap();
+        let feed = store.feeds().find_feed("1").unwrap();
         assert!(!feed.full_text);
-        store.set_full_text(1, true).unwrap();
-        let feed = store.find_feed("1").unwrap();
+        store.feeds().set_full_text(1, true).unwrap();
+        let feed = store.feeds().find_feed("1").unwrap();
         assert!(feed.full_text);
         let item = crate::domain::model::NewArticle {
             guid: Some("1".into()),
@@ -408,9 +408,10 @@ mod tests {
             ..Default::default()
         };
         store
+            .feeds()
             .upsert(Some(&feed), &[item], jiff::Timestamp::UNIX_EPOCH)
             .unwrap();
-        assert_eq!(store.waiting_full_texts(5).unwrap().len(), 1);
+        assert_eq!(store.articles().waiting_full_texts(5).unwrap().len(), 1);
     }
 
     /// How many steps were appended after the full-text step (none when it is last).
@@ -436,7 +437,7 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        let feeds = store.feeds().unwrap();
+        let feeds = store.feeds().list().unwrap();
         assert_eq!(feeds.len(), 1);
         let feed = &feeds[0];
         assert_eq!(feed.etag.as_deref(), Some("\"v1\""));
@@ -445,7 +446,7 @@ mod tests {
             (None, None, 0, None)
         );
         let now = jiff::Timestamp::from_second(2000).unwrap();
-        assert_eq!(store.due_feeds(now).unwrap().len(), 1, "due now");
+        assert_eq!(store.feeds().due_feeds(now).unwrap().len(), 1, "due now");
     }
 
     /// Schema 12 keeps counts per source: a store from before gets them from its
@@ -465,8 +466,8 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        let kept = store.source_counts().unwrap();
-        assert_eq!(kept, store.recount_sources().unwrap());
+        let kept = store.articles().source_counts().unwrap();
+        assert_eq!(kept, store.maintenance().recount_sources().unwrap());
         assert_eq!(
             (kept[0].feed_id, kept[0].total, kept[0].unread),
             (Some(7), 2, 1)
@@ -511,13 +512,13 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        let feed = store.find_feed("1").unwrap();
+        let feed = store.feeds().find_feed("1").unwrap();
         assert_eq!(feed.name.as_deref(), Some("Alpha"));
-        assert!(store.tags_of(1).unwrap().is_empty());
-        store.tag_feed(1, "news").unwrap();
-        assert_eq!(store.all_tags().unwrap(), [(1, "news".to_owned())]);
-        store.remove_feed(1, false).unwrap();
-        assert!(store.all_tags().unwrap().is_empty());
+        assert!(store.feeds().tags_of(1).unwrap().is_empty());
+        store.feeds().tag_feed(1, "news").unwrap();
+        assert_eq!(store.feeds().all_tags().unwrap(), [(1, "news".to_owned())]);
+        store.feeds().remove_feed(1, false).unwrap();
+        assert!(store.feeds().all_tags().unwrap().is_empty());
     }
 
     /// Schema 9 moves a body's links section into the links; the text before it, the
@@ -544,7 +545,7 @@ mod tests {
         add_v8(&conn, 3, "Plain", "Nothing to move.");
         drop(conn);
         let store = Store::open(&path).unwrap();
-        let with = store.article(ArticleId(1)).unwrap().unwrap();
+        let with = store.articles().article(ArticleId(1)).unwrap().unwrap();
         assert_eq!(with.paragraphs, ["The ferry runs late."]);
         assert_eq!(
             with.links,
@@ -553,13 +554,13 @@ mod tests {
                 "https://tides.example.org/today"
             ]
         );
-        let word = store.article(ArticleId(2)).unwrap().unwrap();
+        let word = store.articles().article(ArticleId(2)).unwrap().unwrap();
         assert_eq!(
             word.paragraphs,
             ["Our favourite sites are listed below.", "Links:"]
         );
         assert!(word.links.is_empty());
-        let plain = store.article(ArticleId(3)).unwrap().unwrap();
+        let plain = store.articles().article(ArticleId(3)).unwrap().unwrap();
         assert_eq!(plain.paragraphs, ["Nothing to move."]);
         assert!(plain.links.is_empty());
         for (words, expected) in [
@@ -570,13 +571,14 @@ mod tests {
             let query =
                 crate::domain::search::parse(words, jiff::Timestamp::UNIX_EPOCH, false).unwrap();
             let found = store
+                .articles()
                 .search(&query, crate::domain::search::Order::Newest)
                 .unwrap();
             let ids: Vec<i64> = found.ids.iter().map(|id| id.0).collect();
             assert_eq!(ids, expected, "{words}");
         }
-        assert_eq!(store.integrity_check().unwrap(), "ok");
-        store.fts_integrity_check().unwrap();
+        assert_eq!(store.maintenance().integrity_check().unwrap(), "ok");
+        store.maintenance().fts_integrity_check().unwrap();
     }
 
     /// Schema 15 rebuilds the word index with the body first: what was found is still
@@ -640,11 +642,11 @@ mod tests {
         ] {
             let query =
                 crate::domain::search::parse(words, jiff::Timestamp::UNIX_EPOCH, false).unwrap();
-            let found = store.search(&query, order).unwrap();
+            let found = store.articles().search(&query, order).unwrap();
             let ids: Vec<i64> = found.ids.iter().map(|id| id.0).collect();
             assert_eq!(ids, expected, "{words}");
         }
-        store.fts_integrity_check().unwrap();
+        store.maintenance().fts_integrity_check().unwrap();
     }
 
     /// A store from before enclosures keeps its articles, and they and new ones take
@@ -669,7 +671,7 @@ mod tests {
             .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        let old = store.article(ArticleId(1)).unwrap().unwrap();
+        let old = store.articles().article(ArticleId(1)).unwrap().unwrap();
         assert!(old.enclosures.is_empty());
         let cast = crate::domain::enclosure::Enclosure {
             url: "https://cast.example/1.mp3".into(),
@@ -684,14 +686,20 @@ mod tests {
             enclosures: vec![cast.clone()],
             ..Default::default()
         };
-        store.import(&[item], jiff::Timestamp::UNIX_EPOCH).unwrap();
+        store
+            .articles()
+            .import(&[item], jiff::Timestamp::UNIX_EPOCH)
+            .unwrap();
         let id: ArticleId = store
             .connection()
             .query_row("SELECT id FROM articles WHERE guid = 'new'", [], |r| {
                 r.get(0)
             })
             .unwrap();
-        assert_eq!(store.article(id).unwrap().unwrap().enclosures, [cast]);
+        assert_eq!(
+            store.articles().article(id).unwrap().unwrap().enclosures,
+            [cast]
+        );
     }
 
     /// The sync step: a store from before accounts keeps its feeds, all local, and
@@ -712,10 +720,14 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        let feeds = store.feeds().unwrap();
+        let feeds = store.feeds().list().unwrap();
         assert_eq!(feeds.len(), 1);
-        assert_eq!(store.feed_account(feeds[0].id).unwrap(), None, "local");
-        assert!(store.accounts().unwrap().is_empty());
+        assert_eq!(
+            store.accounts().feed_account(feeds[0].id).unwrap(),
+            None,
+            "local"
+        );
+        assert!(store.accounts().list().unwrap().is_empty());
         let waiting: i64 = store
             .connection()
             .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
@@ -768,15 +780,25 @@ mod tests {
                 (3, Some(6), None)
             ]
         );
-        assert_eq!(store.tags_of(5).unwrap(), ["news"]);
-        assert_eq!(store.feed_account(5).unwrap(), Some((1, Some("7".into()))));
-        assert_eq!(store.pending(1, 10).unwrap().len(), 2);
+        assert_eq!(store.feeds().tags_of(5).unwrap(), ["news"]);
+        assert_eq!(
+            store.accounts().feed_account(5).unwrap(),
+            Some((1, Some("7".into())))
+        );
+        assert_eq!(store.accounts().pending(1, 10).unwrap().len(), 2);
         // The outbox never gives a used id again.
-        store.pushed(&[2]).unwrap();
+        store.accounts().pushed(&[2]).unwrap();
         store
+            .articles()
             .set_read(crate::domain::model::ArticleId(1), false)
             .unwrap();
-        let ids: Vec<i64> = store.pending(1, 10).unwrap().iter().map(|p| p.id).collect();
+        let ids: Vec<i64> = store
+            .accounts()
+            .pending(1, 10)
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect();
         assert_eq!(ids, [3], "the new change has a new id");
         // Another account may follow the same address now.
         store
@@ -795,6 +817,6 @@ mod tests {
                 .is_err(),
             "one local feed an address"
         );
-        assert_eq!(store.integrity_check().unwrap(), "ok");
+        assert_eq!(store.maintenance().integrity_check().unwrap(), "ok");
     }
 }

@@ -75,8 +75,6 @@ impl Store {
             path,
             codec,
             train_at: std::cell::Cell::new(codec::TRAIN_AT),
-            batching: std::cell::Cell::new(false),
-            rules_deferred: std::cell::Cell::new(false),
             codec_loaded: std::cell::Cell::new(false),
         })
     }
@@ -135,7 +133,7 @@ mod tests {
                     std::thread::spawn(move || {
                         barrier.wait();
                         let store = Store::open(&path)?;
-                        store.add_feed(
+                        store.feeds().add_feed(
                             &format!("https://{trial}.example/{:?}", std::thread::current().id()),
                             None,
                         )?;
@@ -192,6 +190,7 @@ mod tests {
         let path = dir.path().join("herald.db");
         Store::open(&path)
             .unwrap()
+            .articles()
             .import(&[article("Kept", None)], now())
             .unwrap();
         let conn = Connection::open(&path).unwrap();
@@ -203,7 +202,7 @@ mod tests {
         conn.pragma_update(None, "application_id", 0).unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.count().unwrap(), 1);
+        assert_eq!(store.articles().count().unwrap(), 1);
         let id: i32 = store
             .conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -212,7 +211,7 @@ mod tests {
         // An empty file is a new store.
         let empty = dir.path().join("empty.db");
         std::fs::write(&empty, b"").unwrap();
-        assert_eq!(Store::open(&empty).unwrap().count().unwrap(), 0);
+        assert_eq!(Store::open(&empty).unwrap().articles().count().unwrap(), 0);
     }
 
     #[test]

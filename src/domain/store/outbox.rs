@@ -12,7 +12,7 @@
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, params};
 
-use super::Store;
+use super::handles::Accounts;
 use crate::domain::model::ArticleId;
 
 /// One kind of change, as the outbox's `change` column spells it.
@@ -158,7 +158,7 @@ pub(super) fn feed(
     Ok(())
 }
 
-impl Store {
+impl Accounts<'_> {
     /// Subscribes to `url` under account `account_id`, and queues the subscription for
     /// its server, in one transaction.
     pub fn add_account_feed(
@@ -167,7 +167,7 @@ impl Store {
         url: &str,
         name: Option<&str>,
     ) -> Result<super::Feed> {
-        if self.feed_by_url(url)?.is_some() {
+        if self.feeds().feed_by_url(url)?.is_some() {
             bail!("already subscribed to {url}");
         }
         let tx = self.write()?;
@@ -179,7 +179,8 @@ impl Store {
         let id = tx.last_insert_rowid();
         feed(&tx, id, Change::Subscribe, Some(url))?;
         tx.commit().context("saving the subscription")?;
-        self.feed_by_url(url)?
+        self.feeds()
+            .feed_by_url(url)?
             .context("the subscription just saved is missing")
     }
 
@@ -188,7 +189,7 @@ impl Store {
         self.pending_after(account_id, 0, limit)
     }
 
-    /// As [`Store::pending`], for the changes after outbox id `after` (a push goes on
+    /// As [`Accounts::pending`], for the changes after outbox id `after` (a push goes on
     /// past a change the server refused, which stays).
     pub fn pending_after(&self, account_id: i64, after: i64, limit: usize) -> Result<Vec<Pending>> {
         let mut stmt = self.conn.prepare_cached(
@@ -240,6 +241,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use crate::domain::store::{AccountKind, NewAccount, SecretSource};
     use jiff::Timestamp;
 
@@ -247,6 +249,7 @@ mod tests {
     fn store() -> (Store, i64, i64, Vec<ArticleId>, Vec<ArticleId>) {
         let store = Store::open_in_memory().unwrap();
         let account = store
+            .accounts()
             .add_account(&NewAccount {
                 name: "home".into(),
                 kind: AccountKind::Miniflux,
@@ -255,9 +258,16 @@ mod tests {
                 secret: SecretSource::Env("T".into()),
             })
             .unwrap();
-        let local = store.add_feed("https://local.example/rss", None).unwrap();
-        let remote = store.add_feed("https://remote.example/rss", None).unwrap();
+        let local = store
+            .feeds()
+            .add_feed("https://local.example/rss", None)
+            .unwrap();
+        let remote = store
+            .feeds()
+            .add_feed("https://remote.example/rss", None)
+            .unwrap();
         store
+            .accounts()
             .set_feed_account(remote.id, Some(account.id), Some("12"))
             .unwrap();
         let items = |prefix: &str| -> Vec<NewArticle> {
@@ -272,7 +282,10 @@ mod tests {
                 .collect()
         };
         let now = Timestamp::from_second(1_700_000_000).unwrap();
-        store.upsert(Some(&local), &items("l"), now).unwrap();
+        store
+            .feeds()
+            .upsert(Some(&local), &items("l"), now)
+            .unwrap();
         let entries: Vec<crate::domain::store::SyncedEntry> = items("10")
             .into_iter()
             .map(|article| crate::domain::store::SyncedEntry {
@@ -281,6 +294,7 @@ mod tests {
             })
             .collect();
         store
+            .accounts()
             .upsert_entries(account.id, &remote, &entries, now, None)
             .unwrap();
         let ids_of = |feed: i64| -> Vec<ArticleId> {
@@ -299,6 +313,7 @@ mod tests {
 
     fn kinds(store: &Store, account: i64) -> Vec<(&'static str, Option<String>, Option<String>)> {
         store
+            .accounts()
             .pending(account, 1000)
             .unwrap()
             .into_iter()
@@ -310,19 +325,19 @@ mod tests {
     fn every_change_to_an_accounts_items_is_queued_and_local_ones_are_not() {
         let (store, account, feed, local, remote) = store();
         let all: Vec<ArticleId> = local.iter().chain(&remote).copied().collect();
-        store.set_read(remote[0], true).unwrap();
-        store.set_read(remote[0], true).unwrap(); // no change: nothing queued
-        store.set_read(remote[0], false).unwrap();
-        store.set_starred(remote[1], true).unwrap();
-        store.set_starred_many(&all, false).unwrap();
-        store.set_read_many(&all, true).unwrap();
-        store.set_read_many(&all, false).unwrap();
-        store.mark_all_read(Some(&all)).unwrap();
-        store.set_read_many(&all, false).unwrap();
-        store.mark_all_read(None).unwrap();
-        store.rename_feed(feed, "Remote Wire").unwrap();
-        store.tag_feed(feed, "news").unwrap();
-        store.untag_feed(feed, "news").unwrap();
+        store.articles().set_read(remote[0], true).unwrap();
+        store.articles().set_read(remote[0], true).unwrap(); // no change: nothing queued
+        store.articles().set_read(remote[0], false).unwrap();
+        store.articles().set_starred(remote[1], true).unwrap();
+        store.articles().set_starred_many(&all, false).unwrap();
+        store.articles().set_read_many(&all, true).unwrap();
+        store.articles().set_read_many(&all, false).unwrap();
+        store.articles().mark_all_read(Some(&all)).unwrap();
+        store.articles().set_read_many(&all, false).unwrap();
+        store.articles().mark_all_read(None).unwrap();
+        store.feeds().rename_feed(feed, "Remote Wire").unwrap();
+        store.feeds().tag_feed(feed, "news").unwrap();
+        store.feeds().untag_feed(feed, "news").unwrap();
         let some = |s: &str| Some(s.to_owned());
         let r1 = || some("101");
         let r2 = || some("102");
@@ -345,21 +360,23 @@ mod tests {
         // changes do not.
         let before = kinds(&store, account).len();
         let local_feed = store
+            .feeds()
             .feed_by_url("https://local.example/rss")
             .unwrap()
             .unwrap();
-        store.rename_feed(local_feed.id, "Local").unwrap();
-        store.tag_feed(local_feed.id, "x").unwrap();
-        store.remove_feed(local_feed.id, false).unwrap();
+        store.feeds().rename_feed(local_feed.id, "Local").unwrap();
+        store.feeds().tag_feed(local_feed.id, "x").unwrap();
+        store.feeds().remove_feed(local_feed.id, false).unwrap();
         assert_eq!(
             kinds(&store, account).len(),
             before,
             "local changes queue nothing"
         );
         let added = store
+            .accounts()
             .add_account_feed(account, "https://new.example/rss", None)
             .unwrap();
-        store.remove_feed(feed, false).unwrap();
+        store.feeds().remove_feed(feed, false).unwrap();
         let got = kinds(&store, account);
         assert_eq!(
             got[before..].to_vec(),
@@ -368,16 +385,20 @@ mod tests {
                 ("unsubscribe", some("12"), None),
             ]
         );
-        assert_eq!(store.feed_account(added.id).unwrap(), Some((account, None)));
+        assert_eq!(
+            store.accounts().feed_account(added.id).unwrap(),
+            Some((account, None))
+        );
 
         // Pushed changes leave the outbox.
         let ids: Vec<i64> = store
+            .accounts()
             .pending(account, 3)
             .unwrap()
             .iter()
             .map(|p| p.id)
             .collect();
-        store.pushed(&ids).unwrap();
+        store.accounts().pushed(&ids).unwrap();
         assert_eq!(kinds(&store, account).len(), got.len() - 3);
     }
 
@@ -385,14 +406,14 @@ mod tests {
     fn each_kind_of_article_change_is_queued_as_made() {
         let (store, account, _, _, remote) = store();
         let some = |s: &str| Some(s.to_owned());
-        store.set_read(remote[0], true).unwrap();
-        store.set_starred(remote[1], true).unwrap();
+        store.articles().set_read(remote[0], true).unwrap();
+        store.articles().set_starred(remote[1], true).unwrap();
         assert_eq!(
             kinds(&store, account),
             vec![("read", some("101"), None), ("star", some("102"), None)]
         );
-        store.set_read(remote[0], false).unwrap();
-        store.set_starred(remote[1], false).unwrap();
+        store.articles().set_read(remote[0], false).unwrap();
+        store.articles().set_starred(remote[1], false).unwrap();
         assert_eq!(
             kinds(&store, account),
             vec![("unread", some("101"), None), ("unstar", some("102"), None)]
@@ -405,11 +426,11 @@ mod tests {
     fn the_outbox_is_bounded_by_articles_not_by_changes() {
         let (store, account, _, _, remote) = store();
         for i in 0..10_000 {
-            store.set_read(remote[0], i % 2 == 0).unwrap();
-            store.set_starred(remote[0], i % 2 == 0).unwrap();
+            store.articles().set_read(remote[0], i % 2 == 0).unwrap();
+            store.articles().set_starred(remote[0], i % 2 == 0).unwrap();
         }
-        store.set_read_many(&remote, true).unwrap();
-        store.mark_all_read(None).unwrap();
+        store.articles().set_read_many(&remote, true).unwrap();
+        store.articles().mark_all_read(None).unwrap();
         let got = kinds(&store, account);
         assert_eq!(got.len(), 3, "{got:?}");
     }
@@ -432,11 +453,11 @@ mod tests {
                  BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;",
             )
             .unwrap();
-        assert!(store.set_read_many(&remote, true).is_err());
-        assert!(store.set_starred(remote[0], true).is_err());
-        assert!(store.mark_all_read(None).is_err());
-        assert!(store.rename_feed(feed, "New").is_err());
-        assert!(store.tag_feed(feed, "news").is_err());
+        assert!(store.articles().set_read_many(&remote, true).is_err());
+        assert!(store.articles().set_starred(remote[0], true).is_err());
+        assert!(store.articles().mark_all_read(None).is_err());
+        assert!(store.feeds().rename_feed(feed, "New").is_err());
+        assert!(store.feeds().tag_feed(feed, "news").is_err());
         // And a failure in the outbox itself undoes the change.
         store
             .conn
@@ -446,7 +467,7 @@ mod tests {
                  BEGIN SELECT RAISE(ABORT, 'outbox full'); END;",
             )
             .unwrap();
-        assert!(store.set_read(remote[0], true).is_err());
+        assert!(store.articles().set_read(remote[0], true).is_err());
         let read: i64 = store
             .conn
             .query_row("SELECT count(*) FROM articles WHERE read = 1", [], |r| {

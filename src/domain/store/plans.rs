@@ -53,9 +53,13 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
     let mut store = Store::open_in_memory().unwrap();
     let now = Timestamp::now();
     let local: Vec<NewArticle> = (0..300).map(|i| article(i, false)).collect();
-    store.import(&local, now).unwrap();
-    let feed = store.add_feed("https://example.org/rss", None).unwrap();
+    store.articles().import(&local, now).unwrap();
+    let feed = store
+        .feeds()
+        .add_feed("https://example.org/rss", None)
+        .unwrap();
     store
+        .feeds()
         .upsert(
             Some(&feed),
             &(300..400).map(|i| article(i, true)).collect::<Vec<_>>(),
@@ -84,48 +88,64 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
     let mut items: Vec<NewArticle> = (350..450).map(|i| article(i, true)).collect();
     items[0].title.push_str(" (corrected)");
     items[1].links.push("https://example.org/added".into());
-    store.upsert(Some(&feed), &items, now).unwrap();
+    store.feeds().upsert(Some(&feed), &items, now).unwrap();
     // A feed file from disk, matched among local articles.
     store
+        .feeds()
         .upsert(None, &[article(5, false), article(900, false)], now)
         .unwrap();
     store
+        .feeds()
         .record_fetch(feed.id, Some("\"v2\""), None, None, now)
         .unwrap();
-    store.name_feed(feed.id, "Harbour feed").unwrap();
-    store.feeds().unwrap();
-    store.feed_by_url("https://example.org/rss").unwrap();
+    store.feeds().name_feed(feed.id, "Harbour feed").unwrap();
+    store.feeds().list().unwrap();
+    store
+        .feeds()
+        .feed_by_url("https://example.org/rss")
+        .unwrap();
     // Full articles: a feed that keeps them, its new items waiting, a page stored, a
     // page failed, a page deferred, and the feed fetched again.
-    store.set_full_text(feed.id, true).unwrap();
-    let full = store.find_feed(&feed.id.to_string()).unwrap();
+    store.feeds().set_full_text(feed.id, true).unwrap();
+    let full = store.feeds().find_feed(&feed.id.to_string()).unwrap();
     let fresh: Vec<NewArticle> = (2000..2003).map(|i| article(i, true)).collect();
-    store.upsert(Some(&full), &fresh, now).unwrap();
-    let waiting = store.due_full_texts(100, now).unwrap();
+    store.feeds().upsert(Some(&full), &fresh, now).unwrap();
+    let waiting = store.articles().due_full_texts(100, now).unwrap();
     let page = NewArticle {
         paragraphs: vec!["A much longer text than the feed's teaser had. ".repeat(10)],
         ..article(3000, false)
     };
-    store.store_full_text(waiting[0].id, &page, now).unwrap();
     store
+        .articles()
+        .store_full_text(waiting[0].id, &page, now)
+        .unwrap();
+    store
+        .articles()
         .record_full_text_failure(waiting[1].id, "HTTP 404", now)
         .unwrap();
-    store.defer_full_text(waiting[2].id, now).unwrap();
-    store.full_text(waiting[0].id).unwrap();
-    store.upsert(Some(&full), &fresh, now).unwrap();
-    // The import path.
-    store.import(&[article(1000, false)], now).unwrap();
-    // The reader: start-up, moving, opening, marking, views, searching.
-    store.count().unwrap();
-    store.count_unread().unwrap();
-    let page = store.summaries(Some(40), 0).unwrap();
-    store.summaries(Some(40), 200).unwrap();
-    let id = page[3].id;
-    store.summary(id).unwrap();
-    store.article(id).unwrap();
-    store.set_read(id, true).unwrap();
-    store.set_starred(id, true).unwrap();
     store
+        .articles()
+        .defer_full_text(waiting[2].id, now)
+        .unwrap();
+    store.articles().full_text(waiting[0].id).unwrap();
+    store.feeds().upsert(Some(&full), &fresh, now).unwrap();
+    // The import path.
+    store
+        .articles()
+        .import(&[article(1000, false)], now)
+        .unwrap();
+    // The reader: start-up, moving, opening, marking, views, searching.
+    store.articles().count().unwrap();
+    store.articles().count_unread().unwrap();
+    let page = store.articles().summaries(Some(40), 0).unwrap();
+    store.articles().summaries(Some(40), 200).unwrap();
+    let id = page[3].id;
+    store.articles().summary(id).unwrap();
+    store.articles().article(id).unwrap();
+    store.articles().set_read(id, true).unwrap();
+    store.articles().set_starred(id, true).unwrap();
+    store
+        .articles()
         .save_position(
             id,
             Position {
@@ -135,18 +155,22 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
         )
         .unwrap();
     store
+        .articles()
         .set_read_many(&[page[4].id, page[5].id], true)
         .unwrap();
-    store.mark_all_read(Some(&[page[6].id])).unwrap();
-    store.mark_all_read(None).unwrap();
-    store.set_read_many(&[page[7].id], false).unwrap();
-    store.next_unread(Some(id)).unwrap();
-    store.next_unread(None).unwrap();
-    store.rank_of(id).unwrap();
-    store.save_view("ferries", "ferry").unwrap();
-    store.views().unwrap();
-    store.set_meta("last_open", "1").unwrap();
-    store.meta("last_open").unwrap();
+    store.articles().mark_all_read(Some(&[page[6].id])).unwrap();
+    store.articles().mark_all_read(None).unwrap();
+    store
+        .articles()
+        .set_read_many(&[page[7].id], false)
+        .unwrap();
+    store.articles().next_unread(Some(id)).unwrap();
+    store.articles().next_unread(None).unwrap();
+    store.articles().rank_of(id).unwrap();
+    store.views().save_view("ferries", "ferry").unwrap();
+    store.views().list().unwrap();
+    store.views().set_meta("last_open", "1").unwrap();
+    store.views().meta("last_open").unwrap();
     for text in [
         "ferry",
         "fer",
@@ -162,23 +186,24 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
     ] {
         let query = search::parse(text, now, false).unwrap();
         for order in [Order::Relevance, Order::Newest] {
-            let found = store.search(&query, order).unwrap();
-            store.summaries_by_ids(&found.ids).unwrap();
+            let found = store.articles().search(&query, order).unwrap();
+            store.articles().summaries_by_ids(&found.ids).unwrap();
         }
     }
-    store.delete(page[8].id).unwrap();
+    store.articles().delete(page[8].id).unwrap();
     // Managing subscriptions: tags, counts, renaming, removing with the articles.
-    let found = store.find_feed(&feed.id.to_string()).unwrap();
-    store.find_feed(&found.url).unwrap();
-    store.tag_feed(feed.id, "news").unwrap();
-    store.untag_feed(feed.id, "news").unwrap();
-    store.tag_feed(feed.id, "daily").unwrap();
-    store.tags_of(feed.id).unwrap();
-    store.all_tags().unwrap();
-    store.feed_counts(feed.id).unwrap();
+    let found = store.feeds().find_feed(&feed.id.to_string()).unwrap();
+    store.feeds().find_feed(&found.url).unwrap();
+    store.feeds().tag_feed(feed.id, "news").unwrap();
+    store.feeds().untag_feed(feed.id, "news").unwrap();
+    store.feeds().tag_feed(feed.id, "daily").unwrap();
+    store.feeds().tags_of(feed.id).unwrap();
+    store.feeds().all_tags().unwrap();
+    store.feeds().feed_counts(feed.id).unwrap();
     // The sources pane: its counts, and each kind of source chosen, alone or searched.
-    store.source_counts().unwrap();
+    store.articles().source_counts().unwrap();
     let account = store
+        .accounts()
         .add_account(&crate::domain::store::NewAccount {
             name: "home".into(),
             kind: crate::domain::store::AccountKind::Miniflux,
@@ -188,6 +213,7 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
         })
         .unwrap();
     store
+        .accounts()
         .set_feed_account(feed.id, Some(account.id), Some("1"))
         .unwrap();
     for within in [
@@ -199,16 +225,16 @@ fn no_statement_on_the_daily_paths_reads_a_whole_table() {
         for text in ["", "ferry", "is:unread"] {
             let mut query = search::parse(text, now, false).unwrap();
             query.within = Some(within.clone());
-            let found = store.search(&query, Order::Newest).unwrap();
+            let found = store.articles().search(&query, Order::Newest).unwrap();
             assert!(
                 text == "is:unread" || !found.ids.is_empty(),
                 "{within:?} {text}"
             );
         }
     }
-    store.rename_feed(feed.id, "Harbour").unwrap();
-    store.set_starred(page[9].id, true).unwrap();
-    store.remove_feed(feed.id, false).unwrap();
+    store.feeds().rename_feed(feed.id, "Harbour").unwrap();
+    store.articles().set_starred(page[9].id, true).unwrap();
+    store.feeds().remove_feed(feed.id, false).unwrap();
     store
         .conn
         .trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)

@@ -137,9 +137,9 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let mut a = article("Pre", None);
         a.paragraphs = vec!["code\n\n\nmore".into(), "next".into()];
-        store.import(&[a], now()).unwrap();
-        let id = store.summaries(Some(1), 0).unwrap()[0].id;
-        let back = store.article(id).unwrap().unwrap();
+        store.articles().import(&[a], now()).unwrap();
+        let id = store.articles().summaries(Some(1), 0).unwrap()[0].id;
+        let back = store.articles().article(id).unwrap().unwrap();
         assert_eq!(back.paragraphs.len(), 2);
         assert_eq!(back.paragraphs[1], "next");
     }
@@ -163,9 +163,12 @@ mod tests {
         assert_eq!(cjk.sort_key, i64::MIN);
         // Written on another thread or not, a prepared row is found like any other.
         let store = Store::open_in_memory().unwrap();
-        let counts = store.import_prepared(&[latin, cjk], now()).unwrap();
+        let counts = store
+            .articles()
+            .import_prepared(&[latin, cjk], now())
+            .unwrap();
         assert_eq!(counts.imported, 2);
         assert_eq!(fts_hits(&store, "harbour"), 1);
-        assert_eq!(store.recount().unwrap(), (2, 2));
+        assert_eq!(store.maintenance().recount().unwrap(), (2, 2));
     }
 }

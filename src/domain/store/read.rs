@@ -6,7 +6,8 @@ use jiff::Timestamp;
 use rusqlite::types::ValueRef;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{PARAGRAPH_BREAK, Store, links};
+use super::handles::Articles;
+use super::{PARAGRAPH_BREAK, links};
 use crate::domain::model::{Article, ArticleId, Position, Published, Summary};
 
 const SUMMARY_COLUMNS: &str = "articles.id, source, title, authors, published, url, read, starred";
@@ -17,7 +18,7 @@ const ARTICLE_COLUMNS: &str = "articles.id, source, title, authors, published, u
      guid, summary, body, added, pos_paragraph, pos_offset, links.urls";
 const ARTICLE_TABLES: &str = "articles JOIN bodies USING (id) LEFT JOIN links USING (id)";
 
-impl Store {
+impl Articles<'_> {
     /// The highest article id there is (0 for none): what a fetch stores comes after it.
     pub fn last_article_id(&self) -> Result<i64> {
         Ok(self
@@ -196,6 +197,7 @@ fn split_paragraphs(body: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use crate::domain::store::codec;
     use crate::domain::store::prepared::body_of;
     use crate::domain::store::testing::{article, now};
@@ -204,12 +206,14 @@ mod tests {
     fn article_round_trips_fields_and_state() {
         let store = Store::open_in_memory().unwrap();
         store
+            .articles()
             .import(&[article("One", Some("2024-12-03T18:09:00-00:00"))], now())
             .unwrap();
-        let id = store.summaries(Some(1), 0).unwrap()[0].id;
-        store.set_read(id, true).unwrap();
-        store.set_starred(id, true).unwrap();
+        let id = store.articles().summaries(Some(1), 0).unwrap()[0].id;
+        store.articles().set_read(id, true).unwrap();
+        store.articles().set_starred(id, true).unwrap();
         store
+            .articles()
             .save_position(
                 id,
                 Position {
@@ -218,7 +222,7 @@ mod tests {
                 },
             )
             .unwrap();
-        let a = store.article(id).unwrap().unwrap();
+        let a = store.articles().article(id).unwrap().unwrap();
         assert_eq!(a.summary.authors, ["Ana Lima", "Bo Chen"]);
         assert_eq!(a.paragraphs, ["First paragraph.", "Second one."]);
         assert!(a.summary.read && a.summary.starred);
@@ -230,8 +234,8 @@ mod tests {
             }
         );
         assert_eq!(a.summary.published.unwrap().offset, None);
-        assert_eq!(store.count_unread().unwrap(), 0);
-        assert_eq!(store.rank_of(id).unwrap(), Some(0));
+        assert_eq!(store.articles().count_unread().unwrap(), 0);
+        assert_eq!(store.articles().rank_of(id).unwrap(), Some(0));
     }
 
     /// Bodies are compressed, with a dictionary once there are enough of them; every
@@ -260,9 +264,9 @@ mod tests {
                 a
             })
             .collect();
-        second.import(&articles[..10], now()).unwrap();
+        second.articles().import(&articles[..10], now()).unwrap();
         assert!(!first.codec.has_dictionary());
-        first.import(&articles[10..], now()).unwrap();
+        first.articles().import(&articles[10..], now()).unwrap();
         assert!(
             first.codec.has_dictionary(),
             "trained past {}",
@@ -287,6 +291,7 @@ mod tests {
         for (store, name) in [(&first, "first"), (&second, "second")] {
             let mut count = 0;
             store
+                .articles()
                 .for_each_article(|a| {
                     let i: usize = a.summary.title["Report ".len()..].parse().unwrap();
                     assert_eq!(a.paragraphs, articles[i].paragraphs, "{name}: {i}");
@@ -297,8 +302,8 @@ mod tests {
             assert_eq!(count, articles.len());
         }
         // Unchanged feed items stay unchanged under the dictionary.
-        let counts = second.upsert(None, &articles[..50], now()).unwrap();
+        let counts = second.feeds().upsert(None, &articles[..50], now()).unwrap();
         assert_eq!(counts.unchanged, 50);
-        assert_eq!(first.integrity_check().unwrap(), "ok");
+        assert_eq!(first.maintenance().integrity_check().unwrap(), "ok");
     }
 }

@@ -7,9 +7,10 @@ use std::collections::HashSet;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::Feed;
 use super::counts::adjust_counts;
+use super::handles::Accounts;
 use super::sources::Tally;
-use super::{Feed, Store};
 use crate::domain::model::ArticleId;
 
 /// An article of an account as a sync compares it with the server.
@@ -30,7 +31,7 @@ pub struct ServerFlags {
     pub starred: Option<bool>,
 }
 
-impl Store {
+impl Accounts<'_> {
     /// The feeds of account `account_id`, each with its id on the server.
     pub fn account_feeds(&self, account_id: i64) -> Result<Vec<(Feed, Option<String>)>> {
         let ids: Vec<(i64, Option<String>)> = self
@@ -39,7 +40,7 @@ impl Store {
             .query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut feeds = Vec::new();
-        let all = self.feeds()?;
+        let all = self.feeds().list()?;
         for (id, remote) in ids {
             if let Some(feed) = all.iter().find(|f| f.id == id) {
                 feeds.push((feed.clone(), remote));
@@ -181,7 +182,8 @@ impl Store {
             return Ok(None);
         };
         Ok(self
-            .feeds()?
+            .feeds()
+            .list()?
             .into_iter()
             .find(|f| f.id == id)
             .map(|f| (f, account)))

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::params;
 
-use super::Store;
+use super::handles::{Feeds, Maintenance};
 use crate::domain::model::ArticleId;
 
 /// Limits for every feed without its own (the config's `[retention]`).
@@ -77,7 +77,7 @@ pub fn check_limit(value: u32, what: &str) -> Result<u32> {
     Ok(value)
 }
 
-impl Store {
+impl Feeds<'_> {
     /// Sets a feed's own limits; `Some(None)` goes back to the config's.
     pub fn set_feed_retention(
         &self,
@@ -118,7 +118,9 @@ impl Store {
             |r| r.get(0),
         )?)
     }
+}
 
+impl Maintenance<'_> {
     /// Finds what the limits let go in every feed, and deletes it unless `dry_run`.
     pub fn prune(&self, global: &Retention, now: Timestamp, dry_run: bool) -> Result<Pruned> {
         let feeds: Vec<(i64, String, Limit, Limit)> = {
@@ -159,7 +161,9 @@ impl Store {
         let mut all: Vec<ArticleId> = pruned.feeds.iter().flat_map(|f| f.ids.clone()).collect();
         all.sort_unstable();
         for chunk in all.chunks(CHUNK) {
-            self.delete_many(chunk).context("pruning the feeds")?;
+            self.articles()
+                .delete_many(chunk)
+                .context("pruning the feeds")?;
         }
         Ok(())
     }
@@ -211,6 +215,7 @@ mod tests {
     use super::*;
     use crate::domain::model::{NewArticle, Published};
     use crate::domain::store::RuleAction;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::now;
 
     const DAY: i64 = 86_400;
@@ -248,18 +253,19 @@ mod tests {
                 r.get(0)
             })
             .unwrap();
-        store.set_read(id, read).unwrap();
-        store.set_starred(id, starred).unwrap();
+        store.articles().set_read(id, read).unwrap();
+        store.articles().set_starred(id, starred).unwrap();
     }
 
     /// Ten items a day apart (0 to 9 days old), all read but the ones a test changes.
     fn feed_of_ten(store: &Store) -> i64 {
         let feed = store
+            .feeds()
             .add_feed("https://wire.example/rss", Some("Wire"))
             .unwrap();
         let items: Vec<NewArticle> = (0..10).map(|n| item(n, Some(n as i64))).collect();
-        store.upsert(Some(&feed), &items, now()).unwrap();
-        store.mark_all_read(None).unwrap();
+        store.feeds().upsert(Some(&feed), &items, now()).unwrap();
+        store.articles().mark_all_read(None).unwrap();
         feed.id
     }
 
@@ -274,14 +280,14 @@ mod tests {
             keep_unread: true,
             ..Default::default()
         };
-        let dry = store.prune(&limits, now(), true).unwrap();
+        let dry = store.maintenance().prune(&limits, now(), true).unwrap();
         assert_eq!(
             dry.total(),
             2,
             "items 6 and 7 (5 is five days old to the second)"
         );
         assert_eq!(titles(&store, feed).len(), 10, "a dry run deletes nothing");
-        let done = store.prune(&limits, now(), false).unwrap();
+        let done = store.maintenance().prune(&limits, now(), false).unwrap();
         assert_eq!(done, dry);
         assert_eq!(
             titles(&store, feed),
@@ -294,12 +300,22 @@ mod tests {
             keep_unread: false,
             ..limits
         };
-        assert_eq!(store.prune(&limits, now(), false).unwrap().total(), 1);
-        assert!(titles(&store, feed).contains(&"Item 8".to_owned()));
-        assert_eq!(store.recount().unwrap().0, store.count().unwrap());
         assert_eq!(
-            store.source_counts().unwrap(),
-            store.recount_sources().unwrap()
+            store
+                .maintenance()
+                .prune(&limits, now(), false)
+                .unwrap()
+                .total(),
+            1
+        );
+        assert!(titles(&store, feed).contains(&"Item 8".to_owned()));
+        assert_eq!(
+            store.maintenance().recount().unwrap().0,
+            store.articles().count().unwrap()
+        );
+        assert_eq!(
+            store.articles().source_counts().unwrap(),
+            store.maintenance().recount_sources().unwrap()
         );
     }
 
@@ -312,13 +328,20 @@ mod tests {
             max_items: Some(3),
             ..Default::default()
         };
-        store.prune(&limits, now(), false).unwrap();
+        store.maintenance().prune(&limits, now(), false).unwrap();
         assert_eq!(
             titles(&store, feed),
             ["Item 0", "Item 1", "Item 2", "Item 7"]
         );
         // Nothing more to do: the limits are met.
-        assert_eq!(store.prune(&limits, now(), false).unwrap().total(), 0);
+        assert_eq!(
+            store
+                .maintenance()
+                .prune(&limits, now(), false)
+                .unwrap()
+                .total(),
+            0
+        );
     }
 
     /// A pruned article is remembered: fetching the same items again does not bring it
@@ -331,14 +354,21 @@ mod tests {
             keep_days: Some(3),
             ..Default::default()
         };
-        assert_eq!(store.prune(&limits, now(), false).unwrap().total(), 6);
-        let feed = store.feeds().unwrap().remove(0);
+        assert_eq!(
+            store
+                .maintenance()
+                .prune(&limits, now(), false)
+                .unwrap()
+                .total(),
+            6
+        );
+        let feed = store.feeds().list().unwrap().remove(0);
         let items: Vec<NewArticle> = (0..10).map(|n| item(n, Some(n as i64))).collect();
-        let counts = store.upsert(Some(&feed), &items, now()).unwrap();
+        let counts = store.feeds().upsert(Some(&feed), &items, now()).unwrap();
         assert_eq!(counts.new, 0);
         assert_eq!(titles(&store, feed_id).len(), 4);
         // Nothing of the store's words points at a pruned article.
-        store.fts_integrity_check().unwrap();
+        store.maintenance().fts_integrity_check().unwrap();
         assert_eq!(crate::domain::store::testing::fts_hits(&store, "item"), 4);
     }
 
@@ -350,18 +380,26 @@ mod tests {
             max_items: Some(2),
             ..Default::default()
         };
-        store.set_feed_retention(feed, None, Some(Some(0))).unwrap();
+        store
+            .feeds()
+            .set_feed_retention(feed, None, Some(Some(0)))
+            .unwrap();
         assert_eq!(
-            store.prune(&limits, now(), false).unwrap().total(),
+            store
+                .maintenance()
+                .prune(&limits, now(), false)
+                .unwrap()
+                .total(),
             0,
             "0: all kept"
         );
         store
+            .feeds()
             .set_feed_retention(feed, Some(Some(4)), Some(None))
             .unwrap();
-        assert_eq!(store.feed_retention(feed).unwrap(), (Some(4), None));
+        assert_eq!(store.feeds().feed_retention(feed).unwrap(), (Some(4), None));
         // Its own keep_days (items 5..9 go) and the config's max_items (2 stay).
-        store.prune(&limits, now(), false).unwrap();
+        store.maintenance().prune(&limits, now(), false).unwrap();
         assert_eq!(titles(&store, feed), ["Item 0", "Item 1"]);
         assert!(check_limit(40_000, "days").is_err());
         assert!(check_limit(365, "days").is_ok());
@@ -371,18 +409,25 @@ mod tests {
     #[test]
     fn undated_articles_age_from_when_they_were_stored() {
         let store = Store::open_in_memory().unwrap();
-        let feed = store.add_feed("https://wire.example/rss", None).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://wire.example/rss", None)
+            .unwrap();
         let stored_at = Timestamp::from_second(now().as_second() - 10 * DAY).unwrap();
         store
+            .feeds()
             .upsert(Some(&feed), &[item(1, None)], stored_at)
             .unwrap();
-        store.upsert(Some(&feed), &[item(2, None)], now()).unwrap();
-        store.mark_all_read(None).unwrap();
+        store
+            .feeds()
+            .upsert(Some(&feed), &[item(2, None)], now())
+            .unwrap();
+        store.articles().mark_all_read(None).unwrap();
         let limits = Retention {
             keep_days: Some(5),
             ..Default::default()
         };
-        store.prune(&limits, now(), false).unwrap();
+        store.maintenance().prune(&limits, now(), false).unwrap();
         assert_eq!(titles(&store, feed.id), ["Item 2"]);
     }
 
@@ -392,9 +437,11 @@ mod tests {
     fn rules_and_retention_together() {
         let store = Store::open_in_memory().unwrap();
         store
+            .rules()
             .add_rule("title:\"item 9\"", RuleAction::Star)
             .unwrap();
         store
+            .rules()
             .add_rule("title:\"item 8\"", RuleAction::Delete)
             .unwrap();
         let feed = feed_of_ten(&store);
@@ -402,7 +449,7 @@ mod tests {
             max_items: Some(2),
             ..Default::default()
         };
-        let pruned = store.prune(&limits, now(), false).unwrap();
+        let pruned = store.maintenance().prune(&limits, now(), false).unwrap();
         assert_eq!(pruned.total(), 6, "items 2 to 7");
         assert_eq!(titles(&store, feed), ["Item 0", "Item 1", "Item 9"]);
     }

@@ -109,7 +109,7 @@ pub(super) fn rename_articles(
         .collect::<rusqlite::Result<_>>()?;
     let codec = store.loaded_codec()?;
     for id in &ids {
-        let Some(a) = store.article(*id)? else {
+        let Some(a) = store.articles().article(*id)? else {
             continue;
         };
         let row = Prepared::new(

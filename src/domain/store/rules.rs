@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
+use super::handles::Rules;
 use crate::domain::model::ArticleId;
 use crate::domain::search::query::nothing_to_search;
 use crate::domain::search::{Query, QueryErrorKind, parse};
@@ -149,7 +149,7 @@ impl std::fmt::Display for NoRule {
 
 impl std::error::Error for NoRule {}
 
-impl Store {
+impl Rules<'_> {
     /// Adds a rule at the end of the list.
     pub fn add_rule(&self, query: &str, action: RuleAction) -> Result<Rule> {
         checked_query(query)?;
@@ -176,7 +176,7 @@ impl Store {
     }
 
     /// The rules, in the order they apply.
-    pub fn rules(&self) -> Result<Vec<Rule>> {
+    pub fn list(&self) -> Result<Vec<Rule>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, query, action, tag, caught FROM rules ORDER BY position, id",
         )?;
@@ -203,7 +203,7 @@ impl Store {
     }
 
     fn rule(&self, id: i64) -> Result<Rule> {
-        self.rules()?
+        self.list()?
             .into_iter()
             .find(|r| r.id == id)
             .ok_or_else(|| NoRule(id).into())
@@ -232,7 +232,7 @@ impl Store {
 
     /// Moves a rule to `position` (1 is first; past the end is last).
     pub fn move_rule(&self, id: i64, position: usize) -> Result<()> {
-        let mut order: Vec<i64> = self.rules()?.iter().map(|r| r.id).collect();
+        let mut order: Vec<i64> = self.list()?.iter().map(|r| r.id).collect();
         let from = order.iter().position(|r| *r == id).ok_or(NoRule(id))?;
         let moved = order.remove(from);
         order.insert(position.saturating_sub(1).min(order.len()), moved);
@@ -262,11 +262,11 @@ impl Store {
     /// before it would leave it).
     pub fn apply_rules(&self, dry_run: bool) -> Result<Vec<RuleRun>> {
         let mut runs = Vec::new();
-        for rule in self.rules()? {
+        for rule in self.list()? {
             let ids = self.acted_on(&rule.action, stored_query(&rule)?)?;
             if !dry_run {
                 let tx = self.write()?;
-                self.inside_open(|| self.act(&rule, &ids))?;
+                self.act(&rule, &ids)?;
                 tx.commit().context("applying the rule")?;
             }
             runs.push(RuleRun { rule, ids });
@@ -280,7 +280,7 @@ impl Store {
         let starred_kept = if rule.action == RuleAction::Delete && query.starred != Some(false) {
             let mut starred = query.clone();
             starred.starred = Some(true);
-            self.matching_after(&starred, i64::MIN)?.len()
+            self.articles().matching_after(&starred, i64::MIN)?.len()
         } else {
             0
         };
@@ -291,7 +291,7 @@ impl Store {
     /// What `action` would change among what `query` finds in the whole archive.
     fn acted_on(&self, action: &RuleAction, query: Query) -> Result<Vec<ArticleId>> {
         match action.narrow(query) {
-            Some(query) => self.matching_after(&query, i64::MIN),
+            Some(query) => self.articles().matching_after(&query, i64::MIN),
             None => Ok(Vec::new()),
         }
     }
@@ -299,12 +299,12 @@ impl Store {
     /// Applies the rules to the articles stored after `after` (an id), inside the write
     /// in progress. A rule that fails is logged and left out; the articles stay stored.
     pub(super) fn rules_on_new(&self, after: i64) -> Result<()> {
-        for rule in self.rules()? {
+        for rule in self.list()? {
             let run = || -> Result<()> {
                 let query = checked_query(&rule.query)?;
-                let ids = self.matching_after(&query, after)?;
+                let ids = self.articles().matching_after(&query, after)?;
                 if !ids.is_empty() {
-                    self.inside_open(|| self.act(&rule, &ids))?;
+                    self.act(&rule, &ids)?;
                 }
                 Ok(())
             };
@@ -325,10 +325,10 @@ impl Store {
         let tx = self.write()?;
         let mut acted = ids.len();
         match &rule.action {
-            RuleAction::MarkRead => self.set_read_many(ids, true)?,
-            RuleAction::Star => self.set_starred_many(ids, true)?,
+            RuleAction::MarkRead => self.articles().set_read_many(ids, true)?,
+            RuleAction::Star => self.articles().set_starred_many(ids, true)?,
             RuleAction::Hide => {
-                self.set_read_many(ids, true)?;
+                self.articles().set_read_many(ids, true)?;
                 let mut hide = tx.prepare_cached("UPDATE articles SET hidden = 1 WHERE id = ?1")?;
                 for id in ids {
                     hide.execute([id])?;
@@ -353,7 +353,7 @@ impl Store {
                         unstarred.push(*id);
                     }
                 }
-                acted = self.delete_many(&unstarred)?.deleted.len();
+                acted = self.articles().delete_many(&unstarred)?.deleted.len();
             }
         }
         tx.execute(
@@ -407,6 +407,7 @@ mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
     use crate::domain::search::Order;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::now;
 
     fn item(guid: &str, source: &str, title: &str, body: &str) -> NewArticle {
@@ -422,6 +423,7 @@ mod tests {
     fn found(store: &Store, query: &str) -> Vec<i64> {
         let query = parse(query, now(), false).unwrap();
         let mut ids: Vec<i64> = store
+            .articles()
             .search(&query, Order::Newest)
             .unwrap()
             .ids
@@ -456,13 +458,26 @@ mod tests {
     }
 
     fn with_every_action(store: &Store) {
-        store.add_rule("ferry", RuleAction::MarkRead).unwrap();
-        store.add_rule("title:harbour", RuleAction::Star).unwrap();
-        store.add_rule("source:Adverts", RuleAction::Hide).unwrap();
         store
+            .rules()
+            .add_rule("ferry", RuleAction::MarkRead)
+            .unwrap();
+        store
+            .rules()
+            .add_rule("title:harbour", RuleAction::Star)
+            .unwrap();
+        store
+            .rules()
+            .add_rule("source:Adverts", RuleAction::Hide)
+            .unwrap();
+        store
+            .rules()
             .add_rule("storm OR gale", RuleAction::Tag("Weather".into()))
             .unwrap();
-        store.add_rule("casino", RuleAction::Delete).unwrap();
+        store
+            .rules()
+            .add_rule("casino", RuleAction::Delete)
+            .unwrap();
     }
 
     fn batch() -> Vec<NewArticle> {
@@ -492,16 +507,25 @@ mod tests {
         assert!(!found(store, "everything").contains(&id("3")));
         assert!(!found(store, "").contains(&id("3")));
         assert_eq!(found(store, "is:hidden"), vec![id("3")]);
-        let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
+        let caught: Vec<i64> = store
+            .rules()
+            .list()
+            .unwrap()
+            .iter()
+            .map(|r| r.caught)
+            .collect();
         assert_eq!(caught, [1, 1, 1, 1, 1]);
         // The kept counts agree with a recount after what the rules did.
         assert_eq!(
-            store.source_counts().unwrap(),
-            store.recount_sources().unwrap()
+            store.articles().source_counts().unwrap(),
+            store.maintenance().recount_sources().unwrap()
         );
         assert_eq!(
-            store.recount().unwrap(),
-            (store.count().unwrap(), store.count_unread().unwrap())
+            store.maintenance().recount().unwrap(),
+            (
+                store.articles().count().unwrap(),
+                store.articles().count_unread().unwrap()
+            )
         );
     }
 
@@ -509,10 +533,10 @@ mod tests {
     fn each_action_acts_on_import() {
         let store = Store::open_in_memory().unwrap();
         with_every_action(&store);
-        store.import(&batch(), now()).unwrap();
+        store.articles().import(&batch(), now()).unwrap();
         check_every_action(&store);
         // Deleted by a rule: importing it again does not bring it back.
-        store.import(&batch()[4..5], now()).unwrap();
+        store.articles().import(&batch()[4..5], now()).unwrap();
         assert_eq!(id_of(&store, "5"), None);
     }
 
@@ -521,26 +545,39 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         with_every_action(&store);
         let feed = store
+            .feeds()
             .add_feed("https://wire.example/rss", Some("Wire"))
             .unwrap();
         let other = store
+            .feeds()
             .add_feed("https://ads.example/rss", Some("Adverts"))
             .unwrap();
         let items = batch();
         store
             .batch(|| {
-                store.upsert(Some(&feed), &[items[0].clone(), items[1].clone()], now())?;
-                store.upsert(Some(&other), &items[2..3], now())?;
-                store.upsert(Some(&feed), &items[3..], now())
+                store
+                    .feeds()
+                    .upsert(Some(&feed), &[items[0].clone(), items[1].clone()], now())?;
+                store.feeds().upsert(Some(&other), &items[2..3], now())?;
+                store.feeds().upsert(Some(&feed), &items[3..], now())
             })
             .unwrap();
         check_every_action(&store);
         // Fetched again: the deleted item stays deleted, nothing is caught twice.
         let wire: Vec<NewArticle> = [0, 1, 3, 4, 5].iter().map(|i| items[*i].clone()).collect();
-        store.upsert(Some(&feed), &wire, now()).unwrap();
-        store.upsert(Some(&other), &items[2..3], now()).unwrap();
+        store.feeds().upsert(Some(&feed), &wire, now()).unwrap();
+        store
+            .feeds()
+            .upsert(Some(&other), &items[2..3], now())
+            .unwrap();
         assert_eq!(id_of(&store, "5"), None);
-        let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
+        let caught: Vec<i64> = store
+            .rules()
+            .list()
+            .unwrap()
+            .iter()
+            .map(|r| r.caught)
+            .collect();
         assert_eq!(caught, [1, 1, 1, 1, 1]);
     }
 
@@ -552,44 +589,47 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         let store = Store::open(&path).unwrap();
-        store.add_rule("ferry", RuleAction::Star).unwrap();
-        let feed = store.add_feed("https://wire.example/rss", None).unwrap();
-        store.with_rules_deferred(|| {
-            store
-                .upsert(Some(&feed), &[item("1", "Wire", "A", "The ferry.")], now())
-                .unwrap();
-            store
-                .upsert(
-                    Some(&feed),
-                    &[item("2", "Wire", "B", "Another ferry.")],
-                    now(),
-                )
-                .unwrap();
-        });
+        store.rules().add_rule("ferry", RuleAction::Star).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://wire.example/rss", None)
+            .unwrap();
+        let deferring = store.feeds().deferring_rules();
+        deferring
+            .upsert(Some(&feed), &[item("1", "Wire", "A", "The ferry.")], now())
+            .unwrap();
+        deferring
+            .upsert(
+                Some(&feed),
+                &[item("2", "Wire", "B", "Another ferry.")],
+                now(),
+            )
+            .unwrap();
         let one = id_of(&store, "1").unwrap();
         assert!(!flags(&store, one).1, "not yet");
-        store.apply_pending_rules().unwrap();
+        store.rules().apply_pending().unwrap();
         assert!(flags(&store, one).1);
         assert!(flags(&store, id_of(&store, "2").unwrap()).1);
 
         // Dies before applying them: the next write does.
-        store.with_rules_deferred(|| {
-            store
-                .upsert(
-                    Some(&feed),
-                    &[item("3", "Wire", "C", "A third ferry.")],
-                    now(),
-                )
-                .unwrap();
-        });
+        store
+            .feeds()
+            .deferring_rules()
+            .upsert(
+                Some(&feed),
+                &[item("3", "Wire", "C", "A third ferry.")],
+                now(),
+            )
+            .unwrap();
         drop(store);
         let store = Store::open(&path).unwrap();
         store
+            .articles()
             .import(&[item("4", "Files", "D", "Nothing to see.")], now())
             .unwrap();
         assert!(flags(&store, id_of(&store, "3").unwrap()).1);
         assert!(!flags(&store, id_of(&store, "4").unwrap()).1);
-        assert_eq!(store.rules().unwrap()[0].caught, 3);
+        assert_eq!(store.rules().list().unwrap()[0].caught, 3);
     }
 
     /// Deleted with `D` and put back with `u`: a hidden article is hidden again, with
@@ -599,16 +639,18 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         // Tagged first: a hidden article is, as in a search, left out of later rules.
         store
+            .rules()
             .add_rule("ferry", RuleAction::Tag("Boats".into()))
             .unwrap();
-        store.add_rule("ferry", RuleAction::Hide).unwrap();
+        store.rules().add_rule("ferry", RuleAction::Hide).unwrap();
         store
+            .articles()
             .import(&[item("1", "Wire", "Late", "The ferry ran late.")], now())
             .unwrap();
         let id = id_of(&store, "1").unwrap();
-        let taken = store.take_out(&[ArticleId(id)]).unwrap();
+        let taken = store.articles().take_out(&[ArticleId(id)]).unwrap();
         assert_eq!(id_of(&store, "1"), None);
-        store.put_back(&taken).unwrap();
+        store.articles().put_back(&taken).unwrap();
         assert_eq!(flags(&store, id), (true, false, true));
         assert_eq!(
             found(&store, "tag:boats"),
@@ -616,7 +658,13 @@ mod tests {
             "hidden: in no list"
         );
         assert_eq!(found(&store, "is:hidden tag:boats"), vec![id]);
-        let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
+        let caught: Vec<i64> = store
+            .rules()
+            .list()
+            .unwrap()
+            .iter()
+            .map(|r| r.caught)
+            .collect();
         assert_eq!(caught, [1, 1], "not caught twice");
     }
 
@@ -630,6 +678,7 @@ mod tests {
             ..item(guid, "Wire", "Kept", "A starred ferry story.")
         };
         store
+            .articles()
             .import(
                 &[
                     item("old", "Wire", "Old", "An old ferry story."),
@@ -638,11 +687,13 @@ mod tests {
                 now(),
             )
             .unwrap();
-        store.add_rule("ferry", RuleAction::Delete).unwrap();
+        store.rules().add_rule("ferry", RuleAction::Delete).unwrap();
         store
+            .rules()
             .add_rule("is:starred ferry", RuleAction::Delete)
             .unwrap();
         store
+            .articles()
             .import(
                 &[
                     item("new", "Wire", "New", "A new ferry story."),
@@ -655,14 +706,20 @@ mod tests {
         assert!(id_of(&store, "new-starred").is_some());
 
         let old = id_of(&store, "old").unwrap();
-        let dry = store.apply_rules(true).unwrap();
+        let dry = store.rules().apply_rules(true).unwrap();
         assert_eq!(dry[0].ids, [ArticleId(old)], "starred ones are not counted");
         assert!(dry[1].ids.is_empty());
-        store.apply_rules(false).unwrap();
+        store.rules().apply_rules(false).unwrap();
         assert_eq!(id_of(&store, "old"), None);
         assert!(id_of(&store, "old-starred").is_some());
         assert!(id_of(&store, "new-starred").is_some());
-        let caught: Vec<i64> = store.rules().unwrap().iter().map(|r| r.caught).collect();
+        let caught: Vec<i64> = store
+            .rules()
+            .list()
+            .unwrap()
+            .iter()
+            .map(|r| r.caught)
+            .collect();
         assert_eq!(caught, [2, 0]);
     }
 
@@ -672,10 +729,15 @@ mod tests {
     fn rules_act_on_new_articles_only_until_applied() {
         let store = Store::open_in_memory().unwrap();
         store
+            .articles()
             .import(&[item("old", "Wire", "Old", "An old ferry story.")], now())
             .unwrap();
-        store.add_rule("ferry", RuleAction::MarkRead).unwrap();
         store
+            .rules()
+            .add_rule("ferry", RuleAction::MarkRead)
+            .unwrap();
+        store
+            .articles()
             .import(&[item("new", "Wire", "New", "A new ferry story.")], now())
             .unwrap();
         let old = id_of(&store, "old").unwrap();
@@ -683,30 +745,44 @@ mod tests {
         assert!(!flags(&store, old).0);
         assert!(flags(&store, new).0);
 
-        let dry = store.apply_rules(true).unwrap();
+        let dry = store.rules().apply_rules(true).unwrap();
         assert_eq!(dry[0].ids, [ArticleId(old)]);
         assert!(!flags(&store, old).0, "a dry run changes nothing");
-        let done = store.apply_rules(false).unwrap();
+        let done = store.rules().apply_rules(false).unwrap();
         assert_eq!(done[0].ids, [ArticleId(old)]);
         assert!(flags(&store, old).0);
-        assert_eq!(store.rules().unwrap()[0].caught, 2);
+        assert_eq!(store.rules().list().unwrap()[0].caught, 2);
         // Nothing left to change: a second run finds nothing.
-        assert!(store.apply_rules(false).unwrap()[0].ids.is_empty());
+        assert!(store.rules().apply_rules(false).unwrap()[0].ids.is_empty());
     }
 
     #[test]
     fn rules_are_listed_edited_moved_and_removed() {
         let store = Store::open_in_memory().unwrap();
-        let a = store.add_rule("ferry", RuleAction::MarkRead).unwrap();
-        let b = store.add_rule("storm", RuleAction::Star).unwrap();
-        let c = store.add_rule("casino", RuleAction::Delete).unwrap();
-        let order = |s: &Store| s.rules().unwrap().iter().map(|r| r.id).collect::<Vec<_>>();
+        let a = store
+            .rules()
+            .add_rule("ferry", RuleAction::MarkRead)
+            .unwrap();
+        let b = store.rules().add_rule("storm", RuleAction::Star).unwrap();
+        let c = store
+            .rules()
+            .add_rule("casino", RuleAction::Delete)
+            .unwrap();
+        let order = |s: &Store| {
+            s.rules()
+                .list()
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(order(&store), [a.id, b.id, c.id]);
-        store.move_rule(c.id, 1).unwrap();
+        store.rules().move_rule(c.id, 1).unwrap();
         assert_eq!(order(&store), [c.id, a.id, b.id]);
-        store.move_rule(c.id, 99).unwrap();
+        store.rules().move_rule(c.id, 99).unwrap();
         assert_eq!(order(&store), [a.id, b.id, c.id]);
         let edited = store
+            .rules()
             .edit_rule(
                 b.id,
                 Some("storm OR gale"),
@@ -715,26 +791,27 @@ mod tests {
             .unwrap();
         assert_eq!(edited.query, "storm OR gale");
         assert_eq!(edited.action, RuleAction::Tag("weather".into()));
-        store.remove_rule(a.id).unwrap();
+        store.rules().remove_rule(a.id).unwrap();
         assert_eq!(order(&store), [b.id, c.id]);
         assert!(
             store
+                .rules()
                 .remove_rule(a.id)
                 .unwrap_err()
                 .downcast_ref::<NoRule>()
                 == Some(&NoRule(a.id))
         );
-        assert!(store.move_rule(a.id, 1).is_err());
+        assert!(store.rules().move_rule(a.id, 1).is_err());
     }
 
     #[test]
     fn bad_rules_are_refused_with_the_reason() {
         let store = Store::open_in_memory().unwrap();
-        let err = |q: &str, a: RuleAction| store.add_rule(q, a).unwrap_err().to_string();
+        let err = |q: &str, a: RuleAction| store.rules().add_rule(q, a).unwrap_err().to_string();
         assert!(err("title:", RuleAction::Hide).contains("does not parse"));
         assert!(err("", RuleAction::Delete).contains("every article"));
         assert!(err("ferry", RuleAction::Tag("  ".into())).contains("tag"));
-        assert!(store.rules().unwrap().is_empty());
+        assert!(store.rules().list().unwrap().is_empty());
     }
 
     /// A rule whose stored query no longer parses (made by a later build, say) is left
@@ -742,13 +819,14 @@ mod tests {
     #[test]
     fn a_broken_rule_does_not_stop_the_import() {
         let store = Store::open_in_memory().unwrap();
-        store.add_rule("ferry", RuleAction::Star).unwrap();
-        store.add_rule("harbour", RuleAction::Star).unwrap();
+        store.rules().add_rule("ferry", RuleAction::Star).unwrap();
+        store.rules().add_rule("harbour", RuleAction::Star).unwrap();
         store
             .conn
             .execute("UPDATE rules SET query = 'title:' WHERE position = 1", [])
             .unwrap();
         store
+            .articles()
             .import(&[item("1", "Wire", "Harbour", "A ferry.")], now())
             .unwrap();
         let id = id_of(&store, "1").unwrap();
@@ -760,16 +838,20 @@ mod tests {
     #[test]
     fn a_stored_rule_with_nothing_to_search_for_deletes_nothing() {
         let store = Store::open_in_memory().unwrap();
-        store.add_rule("casino", RuleAction::Delete).unwrap();
+        store
+            .rules()
+            .add_rule("casino", RuleAction::Delete)
+            .unwrap();
         store
             .conn
             .execute("UPDATE rules SET query = '( —' WHERE position = 1", [])
             .unwrap();
         store
+            .articles()
             .import(&[item("1", "Wire", "Harbour", "A ferry.")], now())
             .unwrap();
         assert!(id_of(&store, "1").is_some());
-        let err = format!("{:#}", store.apply_rules(true).unwrap_err());
+        let err = format!("{:#}", store.rules().apply_rules(true).unwrap_err());
         assert!(err.contains("nothing to search for"), "{err}");
         assert!(err.contains("rule 1 (mend it"), "{err}");
     }

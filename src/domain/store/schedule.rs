@@ -10,8 +10,8 @@ use anyhow::{Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
 use super::feeds::{Feed, feed_from_row};
+use super::handles::Feeds;
 
 /// The longest delay failures alone bring.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(24 * 60 * 60);
@@ -79,7 +79,7 @@ pub fn plan(feed: &Feed, attempt: Attempt, refresh: Duration, now: Timestamp) ->
 
 const COLUMNS: &str = super::feeds::FEED_COLUMNS;
 
-impl Store {
+impl Feeds<'_> {
     /// Records `feed`'s next fetch after `attempt` (see [`plan`]).
     pub fn schedule(
         &self,
@@ -98,7 +98,7 @@ impl Store {
 
     /// The feeds due at `now`: those whose next fetch has come (never-fetched ones
     /// included) and whose server's Retry-After has passed. An account's feeds are its
-    /// server's to fetch: the account is due instead ([`Store::accounts_due`]).
+    /// server's to fetch: the account is due instead (`Accounts::accounts_due`).
     pub fn due_feeds(&self, now: Timestamp) -> Result<Vec<Feed>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "{COLUMNS} WHERE coalesce(next_due, 0) <= ?1 AND coalesce(retry_after, 0) <= ?1
@@ -110,7 +110,7 @@ impl Store {
 
     /// When the next local feed falls due (in the past when one is due already); `None`
     /// without local subscriptions. A reader sleeps until then, or until an account is
-    /// due ([`Store::next_sync_at`]).
+    /// due (`Accounts::next_sync_at`).
     pub fn next_due_at(&self) -> Result<Option<Timestamp>> {
         let at: Option<i64> = self.conn.query_row(
             "SELECT min(max(coalesce(next_due, 0), coalesce(retry_after, 0))) FROM feeds
@@ -191,6 +191,7 @@ pub fn parse_refresh(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::store::Store;
 
     const HALF_HOUR: Duration = Duration::from_secs(1800);
 
@@ -202,7 +203,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let feeds = urls
             .iter()
-            .map(|u| store.add_feed(u, None).unwrap())
+            .map(|u| store.feeds().add_feed(u, None).unwrap())
             .collect();
         (store, feeds)
     }
@@ -243,8 +244,11 @@ mod tests {
             ),
             (Attempt::Succeeded, 1000 + 1800, 0, None),
         ] {
-            store.schedule(&feed, attempt, HALF_HOUR, at(1000)).unwrap();
-            feed = store.find_feed("1").unwrap();
+            store
+                .feeds()
+                .schedule(&feed, attempt, HALF_HOUR, at(1000))
+                .unwrap();
+            feed = store.feeds().find_feed("1").unwrap();
             assert_eq!(
                 (feed.next_due, feed.failures, feed.retry_after),
                 (Some(next_due), failures, retry_after),
@@ -261,14 +265,17 @@ mod tests {
             "https://overdue.example/rss",
             "https://refused.example/rss",
         ]);
-        assert_eq!(store.next_due_at().unwrap(), Some(at(0)));
+        assert_eq!(store.feeds().next_due_at().unwrap(), Some(at(0)));
         store
+            .feeds()
             .schedule(&feeds[1], Attempt::Succeeded, HALF_HOUR, at(1000))
             .unwrap();
         store
+            .feeds()
             .schedule(&feeds[2], Attempt::Succeeded, HALF_HOUR, at(0))
             .unwrap();
         store
+            .feeds()
             .schedule(
                 &feeds[3],
                 Attempt::Refused(Duration::from_secs(5000)),
@@ -277,6 +284,7 @@ mod tests {
             )
             .unwrap();
         let due: Vec<String> = store
+            .feeds()
             .due_feeds(at(2000))
             .unwrap()
             .into_iter()
@@ -286,11 +294,11 @@ mod tests {
             due,
             ["https://new.example/rss", "https://overdue.example/rss"]
         );
-        store.remove_feed(1, true).unwrap();
-        store.remove_feed(3, true).unwrap();
-        assert_eq!(store.next_due_at().unwrap(), Some(at(2800)));
+        store.feeds().remove_feed(1, true).unwrap();
+        store.feeds().remove_feed(3, true).unwrap();
+        assert_eq!(store.feeds().next_due_at().unwrap(), Some(at(2800)));
         let empty = Store::open_in_memory().unwrap();
-        assert_eq!(empty.next_due_at().unwrap(), None);
+        assert_eq!(empty.feeds().next_due_at().unwrap(), None);
     }
 
     #[test]
@@ -300,30 +308,37 @@ mod tests {
             .connection()
             .execute("UPDATE feeds SET next_due = ?1", [i64::MAX])
             .unwrap();
-        assert_eq!(store.next_due_at().unwrap(), Some(Timestamp::MAX));
-        assert!(store.due_feeds(Timestamp::MAX).unwrap().is_empty());
+        assert_eq!(store.feeds().next_due_at().unwrap(), Some(Timestamp::MAX));
+        assert!(store.feeds().due_feeds(Timestamp::MAX).unwrap().is_empty());
     }
 
     #[test]
     fn a_feed_with_its_own_refresh_keeps_it() {
         let (store, feeds) = store_with(&["https://a.example/rss"]);
-        store.record_fetch(1, None, None, None, at(1000)).unwrap();
         store
+            .feeds()
+            .record_fetch(1, None, None, None, at(1000))
+            .unwrap();
+        store
+            .feeds()
             .schedule(&feeds[0], Attempt::Succeeded, HALF_HOUR, at(1000))
             .unwrap();
         store
+            .feeds()
             .set_refresh(1, Some(Duration::from_secs(900)))
             .unwrap();
-        let feed = store.find_feed("https://a.example/rss").unwrap();
+        let feed = store.feeds().find_feed("https://a.example/rss").unwrap();
         assert_eq!((feed.refresh, feed.next_due), (Some(900), Some(1900)));
         store
+            .feeds()
             .schedule(&feed, Attempt::Succeeded, HALF_HOUR, at(2000))
             .unwrap();
-        assert_eq!(store.find_feed("1").unwrap().next_due, Some(2900));
-        store.set_refresh(1, None).unwrap();
-        assert_eq!(store.find_feed("1").unwrap().refresh, None);
+        assert_eq!(store.feeds().find_feed("1").unwrap().next_due, Some(2900));
+        store.feeds().set_refresh(1, None).unwrap();
+        assert_eq!(store.feeds().find_feed("1").unwrap().refresh, None);
         assert!(
             store
+                .feeds()
                 .find_feed("7")
                 .unwrap_err()
                 .to_string()

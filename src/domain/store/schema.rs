@@ -118,7 +118,7 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
     // the full-text index's segments.
     conn.pragma_update(None, "page_size", 16384)?;
     // Also only while the file is new: free pages can be given back to the disk without
-    // rewriting the file (see `Store::settle_word_index`).
+    // rewriting the file (see `Maintenance::settle_word_index`).
     conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     // Off while upgrading (it cannot change inside a transaction): a step may rebuild a
     // table others refer to, and dropping the old one must not set their references to
@@ -204,11 +204,12 @@ mod vacuum_tests {
                 })
                 .collect();
             store
+                .articles()
                 .import(&articles, crate::domain::store::testing::now())
                 .unwrap();
         }
         assert!(free() > 0, "merging freed pages");
-        store.settle_word_index().unwrap();
+        store.maintenance().settle_word_index().unwrap();
         assert_eq!(free(), 0, "and gave them back");
     }
 }

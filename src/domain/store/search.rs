@@ -3,8 +3,8 @@
 use anyhow::{Context, Result};
 use rusqlite::types::Value;
 
-use super::Store;
 use super::clause::Clause;
+use super::handles::Articles;
 use crate::domain::model::{ArticleId, Summary};
 use crate::domain::search::query::{Query, Term, Within};
 use crate::domain::search::{Order, cjk};
@@ -221,7 +221,7 @@ pub struct Found {
     pub ranked: bool,
 }
 
-impl Store {
+impl Articles<'_> {
     pub fn search(&self, query: &Query, order: Order) -> Result<Found> {
         let Plan { main, filter } = plan(query);
         let Some(main) = main else {
@@ -328,6 +328,7 @@ mod tests {
     use super::*;
     use crate::domain::model::{NewArticle, Published};
     use crate::domain::search::parse;
+    use crate::domain::store::Store;
 
     fn store() -> Store {
         let store = Store::open_in_memory().unwrap();
@@ -342,6 +343,7 @@ mod tests {
                 ..Default::default()
             };
         store
+            .articles()
             .import(
                 &[
                     article(
@@ -382,6 +384,7 @@ mod tests {
     fn ids(store: &Store, query: &str) -> Vec<i64> {
         let q = parse(query, "2025-01-15T00:00:00Z".parse().unwrap(), false).unwrap();
         store
+            .articles()
             .search(&q, Order::Newest)
             .unwrap()
             .ids
@@ -414,8 +417,14 @@ mod tests {
     #[test]
     fn a_source_chosen_narrows_every_query_to_it() {
         let store = store();
-        let feed = store.add_feed("https://a.example/rss", None).unwrap();
-        let other = store.add_feed("https://b.example/rss", None).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
+        let other = store
+            .feeds()
+            .add_feed("https://b.example/rss", None)
+            .unwrap();
         let item = |guid: &str, title: &str| NewArticle {
             guid: Some(guid.into()),
             source: "Harbour Daily".into(),
@@ -424,6 +433,7 @@ mod tests {
             ..Default::default()
         };
         store
+            .feeds()
             .upsert(
                 Some(&feed),
                 &[item("f1", "Feed ferry")],
@@ -431,17 +441,19 @@ mod tests {
             )
             .unwrap();
         store
+            .feeds()
             .upsert(
                 Some(&other),
                 &[item("f2", "Other ferry")],
                 jiff::Timestamp::UNIX_EPOCH,
             )
             .unwrap();
-        store.tag_feed(other.id, "boats").unwrap();
+        store.feeds().tag_feed(other.id, "boats").unwrap();
         let within = |within: Within, text: &str| {
             let mut q = parse(text, "2025-01-15T00:00:00Z".parse().unwrap(), false).unwrap();
             q.within = Some(within);
             store
+                .articles()
                 .search(&q, Order::Newest)
                 .unwrap()
                 .ids
@@ -490,23 +502,24 @@ mod tests {
             paragraphs: vec![body.into()],
             ..Default::default()
         };
-        s.import(
-            &[
-                article(
-                    "1",
-                    "Billige Flüge ab München",
-                    "Mehr Verkehr auf der Straße.",
-                ),
-                article("2", "Hafenfest in Ålesund", "Boote und Musik."),
-                article(
-                    "3",
-                    "A blue queue",
-                    "The fluege myth and a muenchen mention.",
-                ),
-            ],
-            jiff::Timestamp::UNIX_EPOCH,
-        )
-        .unwrap();
+        s.articles()
+            .import(
+                &[
+                    article(
+                        "1",
+                        "Billige Flüge ab München",
+                        "Mehr Verkehr auf der Straße.",
+                    ),
+                    article("2", "Hafenfest in Ålesund", "Boote und Musik."),
+                    article(
+                        "3",
+                        "A blue queue",
+                        "The fluege myth and a muenchen mention.",
+                    ),
+                ],
+                jiff::Timestamp::UNIX_EPOCH,
+            )
+            .unwrap();
         assert_eq!(ids(&s, "fluege"), [3, 1]);
         assert_eq!(ids(&s, "muenchen"), [3, 1]);
         assert_eq!(ids(&s, "title:fluege"), [1]);
@@ -516,10 +529,10 @@ mod tests {
         assert_eq!(ids(&s, "fluege -muenchen"), Vec::<i64>::new());
         // Prefixes too, as the last word is being typed.
         let q = parse("fluege", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
-        assert_eq!(s.search(&q, Order::Newest).unwrap().ids.len(), 2);
+        assert_eq!(s.articles().search(&q, Order::Newest).unwrap().ids.len(), 2);
         // A prefix too short to tell (`flue` → `flü*`) waits for more letters.
         let q = parse("flue", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
-        assert_eq!(s.search(&q, Order::Newest).unwrap().ids.len(), 1);
+        assert_eq!(s.articles().search(&q, Order::Newest).unwrap().ids.len(), 1);
         // The real letters still find themselves, and plain words are unchanged.
         assert_eq!(ids(&s, "flüge"), [1]);
         assert_eq!(ids(&s, "blue"), [3]);
@@ -564,13 +577,16 @@ mod tests {
     fn prefixes_and_relevance() {
         let s = store();
         let q = parse("fer", jiff::Timestamp::UNIX_EPOCH, true).unwrap();
-        assert_eq!(s.search(&q, Order::Newest).unwrap().ids.len(), 2);
+        assert_eq!(s.articles().search(&q, Order::Newest).unwrap().ids.len(), 2);
         // Both mention the ferry; the one with it in the title ranks first.
         let q = parse("ferry", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
-        assert_eq!(s.search(&q, Order::Relevance).unwrap().ids[0], ArticleId(1));
+        assert_eq!(
+            s.articles().search(&q, Order::Relevance).unwrap().ids[0],
+            ArticleId(1)
+        );
         let q = parse("\"—\" ferry", jiff::Timestamp::UNIX_EPOCH, false).unwrap();
         assert_eq!(
-            s.search(&q, Order::Newest).unwrap().ids.len(),
+            s.articles().search(&q, Order::Newest).unwrap().ids.len(),
             2,
             "a term without letters is ignored"
         );

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, params};
 
-use super::Store;
+use super::handles::{Articles, Maintenance};
 
 /// One source's counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +81,7 @@ pub(super) fn all_read(conn: &Connection) -> Result<()> {
 /// how many more there are.
 pub const MAX_LOCAL_SOURCES: usize = 1_000;
 
-impl Store {
+impl Articles<'_> {
     /// Every feed's counts by id, then the sources of no feed by name (at most
     /// [`MAX_LOCAL_SOURCES`]), from the kept counts: a read of one small table.
     pub fn source_counts(&self) -> Result<Vec<SourceCount>> {
@@ -142,7 +142,9 @@ impl Store {
         tx.commit().context("deleting the source's articles")?;
         Ok((deleted, kept))
     }
+}
 
+impl Maintenance<'_> {
     /// The counts worked out the slow way; the kept ones must agree (for tests).
     pub fn recount_sources(&self) -> Result<Vec<SourceCount>> {
         let mut stmt = self.conn.prepare(
@@ -169,6 +171,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use crate::domain::store::testing::now;
 
     fn article(guid: &str, source: &str) -> NewArticle {
@@ -182,21 +185,22 @@ mod tests {
     }
 
     fn kept(store: &Store) -> Vec<SourceCount> {
-        store.source_counts().unwrap()
+        store.articles().source_counts().unwrap()
     }
 
     fn assert_agree(store: &Store, step: &str) {
         assert_eq!(
             kept(store),
-            store.recount_sources().unwrap(),
+            store.maintenance().recount_sources().unwrap(),
             "after {step}"
         );
     }
 
     #[test]
     fn kept_counts_follow_every_kind_of_write() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         store
+            .articles()
             .import(
                 &[
                     article("1", "Desk"),
@@ -207,64 +211,82 @@ mod tests {
             )
             .unwrap();
         assert_agree(&store, "an import");
-        let a = store.add_feed("https://a.example/rss", None).unwrap();
-        let b = store.add_feed("https://b.example/rss", None).unwrap();
+        let a = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
+        let b = store
+            .feeds()
+            .add_feed("https://b.example/rss", None)
+            .unwrap();
         let items = [article("x", "A"), article("y", "A"), article("z", "A")];
-        store.upsert(Some(&a), &items, now()).unwrap();
-        store.upsert(Some(&b), &items[..1], now()).unwrap();
+        store.feeds().upsert(Some(&a), &items, now()).unwrap();
+        store.feeds().upsert(Some(&b), &items[..1], now()).unwrap();
         assert_agree(&store, "fetches");
         // The same items again, one changed: updated in place, counted once.
         let mut changed = items.clone();
         changed[0].title = "A new title".into();
-        store.upsert(Some(&a), &changed, now()).unwrap();
+        store.feeds().upsert(Some(&a), &changed, now()).unwrap();
         assert_agree(&store, "an update in place");
         // A feed file's items take the file's title as their source: a new title moves
         // them to the new source.
         store
+            .feeds()
             .upsert_file(Some("f"), &[article("p", "Old title")], now())
             .unwrap();
         store
+            .feeds()
             .upsert_file(Some("f"), &[article("p", "New title")], now())
             .unwrap();
         assert_agree(&store, "a feed file renamed");
         assert!(kept(&store).iter().all(|s| s.source != "Old title"));
 
         let ids = store
+            .articles()
             .search(&Default::default(), Default::default())
             .unwrap()
             .ids;
-        store.set_read(ids[0], true).unwrap();
-        store.set_read(ids[0], true).unwrap();
-        store.set_read_many(&ids[1..3], true).unwrap();
+        store.articles().set_read(ids[0], true).unwrap();
+        store.articles().set_read(ids[0], true).unwrap();
+        store.articles().set_read_many(&ids[1..3], true).unwrap();
         assert_agree(&store, "read marks");
-        store.set_read(ids[1], false).unwrap();
-        store.mark_all_read(Some(&ids[3..5])).unwrap();
+        store.articles().set_read(ids[1], false).unwrap();
+        store.articles().mark_all_read(Some(&ids[3..5])).unwrap();
         assert_agree(&store, "mark all read in a view");
-        store.set_starred(ids[5], true).unwrap();
-        store.delete(ids[6]).unwrap();
+        store.articles().set_starred(ids[5], true).unwrap();
+        store.articles().delete(ids[6]).unwrap();
         assert_agree(&store, "a delete");
-        store.mark_all_read(None).unwrap();
+        store.articles().mark_all_read(None).unwrap();
         assert_agree(&store, "mark all read");
-        store.set_read_many(&ids, false).unwrap();
+        store.articles().set_read_many(&ids, false).unwrap();
 
         // Removing a feed keeps its starred articles, now of no feed.
         let star = store
+            .articles()
             .search(&Default::default(), Default::default())
             .unwrap()
             .ids
             .into_iter()
-            .find(|id| store.summary(*id).unwrap().is_some_and(|s| s.source == "A"))
+            .find(|id| {
+                store
+                    .articles()
+                    .summary(*id)
+                    .unwrap()
+                    .is_some_and(|s| s.source == "A")
+            })
             .unwrap();
-        store.set_starred(star, true).unwrap();
-        store.remove_feed(a.id, false).unwrap();
+        store.articles().set_starred(star, true).unwrap();
+        store.feeds().remove_feed(a.id, false).unwrap();
         assert_agree(&store, "removing a feed");
-        store.remove_feed(b.id, true).unwrap();
+        store.feeds().remove_feed(b.id, true).unwrap();
         assert_agree(&store, "removing a feed with its starred articles");
         // Removing a source of files: its starred article stays, the rest go.
         store
+            .articles()
             .import(&[article("4", "Desk"), article("5", "Desk")], now())
             .unwrap();
         let desk = store
+            .articles()
             .search(&Default::default(), Default::default())
             .unwrap()
             .ids;
@@ -272,13 +294,15 @@ mod tests {
             .into_iter()
             .find(|id| {
                 store
+                    .articles()
                     .summary(*id)
                     .unwrap()
                     .is_some_and(|s| s.source == "Desk")
             })
             .unwrap();
-        store.set_starred(starred, true).unwrap();
+        store.articles().set_starred(starred, true).unwrap();
         let desk_total = store
+            .maintenance()
             .recount_sources()
             .unwrap()
             .into_iter()
@@ -286,14 +310,20 @@ mod tests {
             .unwrap()
             .total;
         assert_eq!(
-            store.remove_local_source("Desk").unwrap(),
+            store.articles().remove_local_source("Desk").unwrap(),
             (desk_total - 1, 1)
         );
         assert_agree(&store, "removing a source of files");
-        assert_eq!(store.remove_local_source("Nowhere").unwrap(), (0, 0));
         assert_eq!(
-            store.recount().unwrap(),
-            (store.count().unwrap(), store.count_unread().unwrap())
+            store.articles().remove_local_source("Nowhere").unwrap(),
+            (0, 0)
+        );
+        assert_eq!(
+            store.maintenance().recount().unwrap(),
+            (
+                store.articles().count().unwrap(),
+                store.articles().count_unread().unwrap()
+            )
         );
         assert!(
             kept(&store).iter().all(|s| s.total > 0),
@@ -308,12 +338,16 @@ mod tests {
         let many: Vec<NewArticle> = (0..MAX_LOCAL_SOURCES + 5)
             .map(|i| article(&i.to_string(), &format!("source {i:05}")))
             .collect();
-        store.import(&many, now()).unwrap();
-        let feed = store.add_feed("https://a.example/rss", None).unwrap();
+        store.articles().import(&many, now()).unwrap();
+        let feed = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
         store
+            .feeds()
             .upsert(Some(&feed), &[article("f", "A")], now())
             .unwrap();
-        let listed = store.source_counts().unwrap();
+        let listed = store.articles().source_counts().unwrap();
         assert_eq!(
             listed.iter().filter(|s| s.feed_id.is_none()).count(),
             MAX_LOCAL_SOURCES + 1

@@ -4,10 +4,10 @@
 use anyhow::Result;
 use jiff::Timestamp;
 
-use super::Store;
 use super::accounts::Account;
+use super::handles::Accounts;
 
-impl Store {
+impl Accounts<'_> {
     /// The accounts whose sync is due at `now`, with `refresh` between syncs.
     pub fn accounts_due(
         &self,
@@ -28,7 +28,8 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         Ok(self
-            .accounts()?
+            .accounts()
+            .list()?
             .into_iter()
             .filter(|a| due.contains(&a.id))
             .collect())
@@ -57,11 +58,13 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::store::Store;
     use crate::domain::store::{AccountKind, NewAccount, SecretSource};
     use std::time::Duration;
 
     fn account(store: &Store, name: &str) -> Account {
         store
+            .accounts()
             .add_account(&NewAccount {
                 name: name.into(),
                 kind: AccountKind::Miniflux,
@@ -81,34 +84,52 @@ mod tests {
         let now = Timestamp::from_second(1_800_000_000).unwrap();
         let home = account(&store, "home");
         let work = account(&store, "work");
-        assert_eq!(store.accounts_due(now, refresh).unwrap().len(), 2);
-        store.record_sync(home.id, now.as_second(), None).unwrap();
+        assert_eq!(
+            store.accounts().accounts_due(now, refresh).unwrap().len(),
+            2
+        );
         store
+            .accounts()
+            .record_sync(home.id, now.as_second(), None)
+            .unwrap();
+        store
+            .accounts()
             .record_sync(work.id, now.as_second() - 600, Some("HTTP 503"))
             .unwrap();
-        assert!(store.accounts_due(now, refresh).unwrap().is_empty());
+        assert!(
+            store
+                .accounts()
+                .accounts_due(now, refresh)
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(
-            store.next_sync_at(refresh).unwrap(),
+            store.accounts().next_sync_at(refresh).unwrap(),
             Some(Timestamp::from_second(now.as_second() - 600 + 1800).unwrap())
         );
         let later = Timestamp::from_second(now.as_second() + 1300).unwrap();
-        let due = store.accounts_due(later, refresh).unwrap();
+        let due = store.accounts().accounts_due(later, refresh).unwrap();
         assert_eq!(
             due.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
             ["work"]
         );
 
         let feed = store
+            .feeds()
             .add_feed("https://rss.example.org/feed", None)
             .unwrap();
         store
+            .accounts()
             .set_feed_account(feed.id, Some(home.id), None)
             .unwrap();
         assert!(
-            store.due_feeds(now).unwrap().is_empty(),
+            store.feeds().due_feeds(now).unwrap().is_empty(),
             "the server fetches it"
         );
-        assert_eq!(store.next_due_at().unwrap(), None);
-        assert_eq!(store.feed_accounts().unwrap(), [(feed.id, home.id)]);
+        assert_eq!(store.feeds().next_due_at().unwrap(), None);
+        assert_eq!(
+            store.accounts().feed_accounts().unwrap(),
+            [(feed.id, home.id)]
+        );
     }
 }

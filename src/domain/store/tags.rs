@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use rusqlite::params;
 
-use super::Store;
+use super::handles::Feeds;
 
 /// The longest tag, in characters.
 pub const MAX_TAG_CHARS: usize = 100;
@@ -36,7 +36,7 @@ pub fn clean_tag(tag: &str) -> Result<String> {
     Ok(folded)
 }
 
-impl Store {
+impl Feeds<'_> {
     /// Gives feed `id` the tag (cleaned by [`clean_tag`]); a tag it has already is no
     /// change. Returns the tag as stored.
     pub fn tag_feed(&self, id: i64, tag: &str) -> Result<String> {
@@ -112,47 +112,63 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::model::NewArticle;
+    use crate::domain::store::Store;
     use jiff::Timestamp;
 
     #[test]
     fn tags_are_cleaned_kept_once_and_go_with_their_feed() {
         let store = Store::open_in_memory().unwrap();
-        let a = store.add_feed("https://a.example/rss", None).unwrap();
-        let b = store.add_feed("https://b.example/rss", None).unwrap();
+        let a = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
+        let b = store
+            .feeds()
+            .add_feed("https://b.example/rss", None)
+            .unwrap();
         assert_eq!(
-            store.tag_feed(a.id, "  news \t daily ").unwrap(),
+            store.feeds().tag_feed(a.id, "  news \t daily ").unwrap(),
             "news daily"
         );
-        store.tag_feed(a.id, "news daily").unwrap();
-        store.tag_feed(a.id, "Tech").unwrap();
-        store.tag_feed(b.id, "Tech").unwrap();
-        assert_eq!(store.tags_of(a.id).unwrap(), ["Tech", "news daily"]);
+        store.feeds().tag_feed(a.id, "news daily").unwrap();
+        store.feeds().tag_feed(a.id, "Tech").unwrap();
+        store.feeds().tag_feed(b.id, "Tech").unwrap();
+        assert_eq!(store.feeds().tags_of(a.id).unwrap(), ["Tech", "news daily"]);
         assert_eq!(
-            store.all_tags().unwrap(),
+            store.feeds().all_tags().unwrap(),
             [
                 (a.id, "Tech".to_owned()),
                 (b.id, "Tech".to_owned()),
                 (a.id, "news daily".to_owned())
             ]
         );
-        assert!(store.untag_feed(a.id, "Tech").unwrap());
-        assert!(!store.untag_feed(a.id, "Tech").unwrap());
+        assert!(store.feeds().untag_feed(a.id, "Tech").unwrap());
+        assert!(!store.feeds().untag_feed(a.id, "Tech").unwrap());
         for bad in ["", "   ", "a\u{1b}[2J", &"x".repeat(MAX_TAG_CHARS + 1)] {
-            assert!(store.tag_feed(a.id, bad).is_err(), "{bad:?}");
+            assert!(store.feeds().tag_feed(a.id, bad).is_err(), "{bad:?}");
         }
         for i in 1..MAX_TAGS_PER_FEED {
-            store.tag_feed(a.id, &format!("t{i}")).unwrap();
+            store.feeds().tag_feed(a.id, &format!("t{i}")).unwrap();
         }
-        assert!(store.tag_feed(a.id, "one too many").is_err());
-        store.remove_feed(a.id, false).unwrap();
-        assert_eq!(store.all_tags().unwrap(), [(b.id, "Tech".to_owned())]);
+        assert!(store.feeds().tag_feed(a.id, "one too many").is_err());
+        store.feeds().remove_feed(a.id, false).unwrap();
+        assert_eq!(
+            store.feeds().all_tags().unwrap(),
+            [(b.id, "Tech".to_owned())]
+        );
     }
 
     #[test]
     fn counts_are_per_feed() {
         let store = Store::open_in_memory().unwrap();
-        let a = store.add_feed("https://a.example/rss", None).unwrap();
-        let b = store.add_feed("https://b.example/rss", None).unwrap();
+        let a = store
+            .feeds()
+            .add_feed("https://a.example/rss", None)
+            .unwrap();
+        let b = store
+            .feeds()
+            .add_feed("https://b.example/rss", None)
+            .unwrap();
         let item = |i: usize| NewArticle {
             guid: Some(format!("g{i}")),
             title: format!("Item {i}"),
@@ -161,21 +177,28 @@ mod tests {
             ..Default::default()
         };
         let items: Vec<NewArticle> = (0..3).map(item).collect();
-        store.upsert(Some(&a), &items, Timestamp::now()).unwrap();
         store
+            .feeds()
+            .upsert(Some(&a), &items, Timestamp::now())
+            .unwrap();
+        store
+            .feeds()
             .upsert(Some(&b), &items[..1], Timestamp::now())
             .unwrap();
-        let ids = store.summaries(None, 0).unwrap();
+        let ids = store.articles().summaries(None, 0).unwrap();
         let first_of_a = ids.iter().find(|s| s.title == "Item 2").unwrap().id;
-        store.set_read(first_of_a, true).unwrap();
-        store.set_starred(first_of_a, true).unwrap();
-        let counts = store.feed_counts(a.id).unwrap();
+        store.articles().set_read(first_of_a, true).unwrap();
+        store.articles().set_starred(first_of_a, true).unwrap();
+        let counts = store.feeds().feed_counts(a.id).unwrap();
         assert_eq!(
             (counts.total, counts.unread, counts.starred),
             (3, 2, 1),
             "{counts:?}"
         );
-        assert_eq!(store.feed_counts(b.id).unwrap().total, 1);
-        assert_eq!(store.feed_counts(999).unwrap(), FeedCounts::default());
+        assert_eq!(store.feeds().feed_counts(b.id).unwrap().total, 1);
+        assert_eq!(
+            store.feeds().feed_counts(999).unwrap(),
+            FeedCounts::default()
+        );
     }
 }

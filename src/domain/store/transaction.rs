@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::Store;
+use super::handles::{Rules, RulesOnNew};
 
 /// A write in progress: rolled back when dropped without `commit`.
 pub(crate) struct Write<'a> {
@@ -50,34 +51,18 @@ impl Drop for Write<'_> {
     }
 }
 
-/// One of the store's modes (inside a batch, rules deferred) set for a scope and given
-/// back as it was when the scope ends, by a return, an error or a panic alike: a mode left
-/// set would change what every later write means.
-struct Scoped<'a> {
-    mode: &'a std::cell::Cell<bool>,
-    was: bool,
-}
-
-impl<'a> Scoped<'a> {
-    fn set(mode: &'a std::cell::Cell<bool>, value: bool) -> Scoped<'a> {
-        let was = mode.replace(value);
-        Scoped { mode, was }
-    }
-}
-
-impl Drop for Scoped<'_> {
-    fn drop(&mut self) {
-        self.mode.set(self.was);
-    }
-}
-
 impl Store {
-    /// Begins a write: a transaction that takes the write lock at once, or, inside
-    /// [`Store::batch`], a savepoint of the batch's transaction. A deferred transaction
-    /// that reads first cannot wait for a lock held by another process: SQLite fails it
-    /// with "database is locked" at its first write, whatever the busy timeout.
+    /// Begins a write: a transaction that takes the write lock at once, or, inside one
+    /// already open on this connection ([`Store::batch`], or a write that runs the
+    /// rules), a savepoint of it. A deferred transaction that reads first cannot wait
+    /// for a lock held by another process: SQLite fails it with "database is locked"
+    /// at its first write, whatever the busy timeout.
+    ///
+    /// Whether a transaction is open is the connection's own state, not a flag of
+    /// ours: only a [`Write`] opens one, and it commits or rolls back however its scope
+    /// ends (a return, an error, a panic), so no mode outlives the work that set it.
     pub(super) fn write(&self) -> Result<Write<'_>> {
-        let nested = self.batching.get();
+        let nested = self.in_transaction();
         let begin = if nested {
             "SAVEPOINT herald_write"
         } else {
@@ -98,66 +83,40 @@ impl Store {
     /// archive each feed's new rows touch index pages all over the file, and one
     /// transaction writes each such page once instead of once per feed.
     pub fn batch<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        if self.batching.get() {
+        if self.in_transaction() {
             return work();
         }
         let tx = self.write()?;
-        let result = {
-            let _batching = Scoped::set(&self.batching, true);
-            work()
-        };
-        let value = result?;
+        let value = work()?;
         tx.commit()?;
         Ok(value)
     }
 
-    /// Runs `work` inside the transaction already open on this connection: the writes
-    /// in it become savepoints of that transaction.
-    pub(super) fn inside_open<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        let _batching = Scoped::set(&self.batching, true);
-        work()
+    /// Whether a transaction is open on this connection: a write begun now is a
+    /// savepoint of it.
+    fn in_transaction(&self) -> bool {
+        !self.conn.is_autocommit()
     }
 
     /// Called inside a write that stored new articles, all with ids above `after`: the
-    /// rules run on them now, or, while they are deferred (a fetch), the store notes in
-    /// this same transaction where the unruled articles start, for
-    /// [`Store::apply_pending_rules`]. Noted in the store, so that a process that dies
-    /// before then leaves the next write to apply them.
-    pub(super) fn stored_new_after(&self, after: i64) -> Result<()> {
-        if !self.has_rules()? {
+    /// rules run on them now, or, when the write was made to defer them (a fetch), the
+    /// store notes in this same transaction where the unruled articles start, for
+    /// [`Rules::apply_pending`]. Noted in the store, so that a process that dies before
+    /// then leaves the next write to apply them.
+    pub(super) fn stored_new_after(&self, after: i64, rules: RulesOnNew) -> Result<()> {
+        if !self.rules().has_rules()? {
             return Ok(());
         }
         let noted = self.take_unruled()?;
         let after = noted.map_or(after, |n| n.min(after));
-        if self.rules_deferred.get() {
+        if rules == RulesOnNew::Deferred {
             self.conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('rules_after', ?1)",
                 [after.to_string()],
             )?;
             return Ok(());
         }
-        self.inside_open(|| self.rules_on_new(after))
-    }
-
-    /// Runs `work` with the rules deferred: the writes in it only note their new
-    /// articles, and [`Store::apply_pending_rules`] then checks them all at once. A fetch
-    /// stores its feeds in several transactions; each rule is a query of the word index,
-    /// whose cost is in its lookups, not in the rows, so once per fetch instead of once
-    /// per transaction.
-    pub fn with_rules_deferred<T>(&self, work: impl FnOnce() -> T) -> T {
-        let _deferred = Scoped::set(&self.rules_deferred, true);
-        work()
-    }
-
-    /// Applies the rules to the articles stored while they were deferred (or before a
-    /// process died that had deferred them), in one write.
-    pub fn apply_pending_rules(&self) -> Result<()> {
-        let tx = self.write()?;
-        if let Some(after) = self.take_unruled()? {
-            self.with_cache(32, || self.inside_open(|| self.rules_on_new(after)))?;
-        }
-        tx.commit()
-            .context("applying the rules to the new articles")
+        self.rules().rules_on_new(after)
     }
 
     /// Runs `work` with SQLite's page cache at `mib` MiB (at least), then gives the old
@@ -191,30 +150,82 @@ impl Store {
     }
 }
 
+impl Rules<'_> {
+    /// Applies the rules to the articles stored while they were deferred (or before a
+    /// process died that had deferred them), in one write.
+    pub fn apply_pending(&self) -> Result<()> {
+        let tx = self.write()?;
+        if let Some(after) = self.take_unruled()? {
+            self.with_cache(32, || self.rules_on_new(after))?;
+        }
+        tx.commit()
+            .context("applying the rules to the new articles")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::store::testing::{article, now};
     use std::time::Duration;
 
-    /// A panic inside a batch or with the rules deferred leaves neither mode set: the
-    /// next write is a transaction of its own, and rules run on its new articles (before,
-    /// the flags stayed set and every later write was a savepoint of nothing).
+    /// No mode outlives what set it, a panic included. A panic inside a batch rolls
+    /// its transaction back: the next write is a transaction of its own, which another
+    /// connection sees once it returns (before, a flag left set made every later write
+    /// a savepoint of nothing). Deferring the rules is a handle, not a mode: after a
+    /// panic among deferring writes, an import runs the rules on its new articles, and
+    /// on the ones the deferring writes left noted.
     #[test]
-    fn a_panic_inside_a_mode_gives_the_mode_back() {
-        let store = Store::open_in_memory().unwrap();
+    fn a_panic_inside_a_batch_or_a_deferral_leaves_no_mode_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let store = Store::open(&path).unwrap();
+        store
+            .rules()
+            .add_rule("ferry", crate::domain::store::RuleAction::Star)
+            .unwrap();
         let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            store.batch(|| -> Result<()> { panic!("a bug inside a fetch") })
+            store.batch(|| -> Result<()> {
+                store
+                    .articles()
+                    .import(&[article("Lost ferry", None)], now())?;
+                panic!("a bug inside a fetch")
+            })
         }));
         assert!(caught.is_err());
-        assert!(!store.batching.get(), "out of the batch");
+        assert!(store.conn.is_autocommit(), "out of the batch");
+        let feed = store
+            .feeds()
+            .add_feed("https://wire.example/rss", None)
+            .unwrap();
         let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            store.with_rules_deferred(|| panic!("a bug while deferring"))
+            let deferring = store.feeds().deferring_rules();
+            let mut noted = article("Noted ferry", None);
+            noted.guid = Some("g-noted".into());
+            deferring.upsert(Some(&feed), &[noted], now()).unwrap();
+            panic!("a bug while deferring")
         }));
         assert!(caught.is_err());
-        assert!(!store.rules_deferred.get(), "rules no longer deferred");
-        store.import(&[article("After", None)], now()).unwrap();
-        assert_eq!(store.count().unwrap(), 1);
+        store
+            .articles()
+            .import(&[article("After ferry", None)], now())
+            .unwrap();
+        let other = Connection::open(&path).unwrap();
+        let starred = |title: &str| -> bool {
+            other
+                .query_row(
+                    "SELECT starred FROM articles WHERE title = ?1",
+                    [title],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let titles: i64 = other
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(titles, 2, "the batch's article was rolled back");
+        assert!(starred("After ferry"), "the rules run on an import");
+        assert!(starred("Noted ferry"), "and on what the deferral noted");
     }
 
     /// Another process holds the write lock; a write that reads before it writes must
@@ -224,7 +235,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("herald.db");
         let store = Store::open(&path).unwrap();
-        store.import(&[article("First", None)], now()).unwrap();
+        store
+            .articles()
+            .import(&[article("First", None)], now())
+            .unwrap();
         // The reader holds a snapshot first, as the reader pane does between keys.
         let (locked, wait) = std::sync::mpsc::channel();
         let holder = std::thread::spawn({
@@ -243,12 +257,12 @@ mod tests {
         wait.recv().unwrap();
         let mut second = article("Second", None);
         second.guid = Some("g-2".into());
-        let counts = store.upsert(None, &[second], now()).unwrap();
+        let counts = store.feeds().upsert(None, &[second], now()).unwrap();
         assert_eq!(counts.new, 1);
-        let id = store.summaries(Some(1), 0).unwrap()[0].id;
-        store.set_read_many(&[id], true).unwrap();
+        let id = store.articles().summaries(Some(1), 0).unwrap()[0].id;
+        store.articles().set_read_many(&[id], true).unwrap();
         holder.join().unwrap();
-        assert_eq!(store.recount().unwrap(), (2, 1));
+        assert_eq!(store.maintenance().recount().unwrap(), (2, 1));
     }
 
     /// Inside a batch each write succeeds or fails alone; the batch commits the rest.
@@ -257,18 +271,18 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .batch(|| {
-                store.import(&[article("Before", None)], now())?;
+                store.articles().import(&[article("Before", None)], now())?;
                 {
                     let failing = store.write()?;
                     failing.execute("INSERT INTO meta (key, value) VALUES ('half', 'done')", [])?;
                     // Dropped without commit, as when a later statement fails.
                 }
-                store.import(&[article("After", None)], now())?;
+                store.articles().import(&[article("After", None)], now())?;
                 Ok(())
             })
             .unwrap();
-        assert_eq!(store.recount().unwrap(), (2, 2));
-        assert_eq!(store.meta("half").unwrap(), None);
+        assert_eq!(store.maintenance().recount().unwrap(), (2, 2));
+        assert_eq!(store.views().meta("half").unwrap(), None);
         assert!(store.conn.is_autocommit(), "the batch is over");
     }
 
@@ -286,11 +300,19 @@ mod tests {
                  WHEN new.title = 'Breaks' BEGIN INSERT INTO child (parent) VALUES (7); END;",
             )
             .unwrap();
-        assert!(store.import(&[article("Breaks", None)], now()).is_err());
+        assert!(
+            store
+                .articles()
+                .import(&[article("Breaks", None)], now())
+                .is_err()
+        );
         assert!(store.conn.is_autocommit(), "no transaction left open");
-        assert_eq!(store.recount().unwrap(), (0, 0));
-        store.import(&[article("Fine", None)], now()).unwrap();
-        assert_eq!(store.recount().unwrap(), (1, 1));
-        assert_eq!(store.count().unwrap(), 1);
+        assert_eq!(store.maintenance().recount().unwrap(), (0, 0));
+        store
+            .articles()
+            .import(&[article("Fine", None)], now())
+            .unwrap();
+        assert_eq!(store.maintenance().recount().unwrap(), (1, 1));
+        assert_eq!(store.articles().count().unwrap(), 1);
     }
 }

@@ -39,8 +39,10 @@ pub fn sync(store: &Store, account: &Account, secret: String, timeout: Duration)
         .and_then(|server| run(store, account, server.as_ref(), &mut budget));
     let now = Timestamp::now().as_second();
     let recorded = match &result {
-        Ok(_) => store.record_sync(account.id, now, None),
-        Err(err) => store.record_sync(account.id, now, Some(&format!("{err:#}"))),
+        Ok(_) => store.accounts().record_sync(account.id, now, None),
+        Err(err) => store
+            .accounts()
+            .record_sync(account.id, now, Some(&format!("{err:#}"))),
     };
     let done = result.with_context(|| format!("account {}", account.name))?;
     recorded.with_context(|| format!("account {}: saving how the sync went", account.name))?;
@@ -84,7 +86,9 @@ fn push(store: &Store, account: &Account, server: &dyn Server, done: &mut Synced
     // Feeds whose subscription the server refused: their later changes wait with it.
     let mut refused: HashSet<i64> = HashSet::new();
     loop {
-        let batch = store.pending_after(account.id, after, PUSH_BATCH)?;
+        let batch = store
+            .accounts()
+            .pending_after(account.id, after, PUSH_BATCH)?;
         let Some(last) = batch.last() else {
             return Ok(());
         };
@@ -96,7 +100,7 @@ fn push(store: &Store, account: &Account, server: &dyn Server, done: &mut Synced
             }
             match push_feed_change(store, server, change, done) {
                 Ok(()) => {
-                    store.pushed(&[change.id])?;
+                    store.accounts().pushed(&[change.id])?;
                     done.pushed += 1;
                 }
                 Err(err) if change.change == Change::Subscribe && is_refusal(&err) => {
@@ -143,7 +147,7 @@ fn push(store: &Store, account: &Account, server: &dyn Server, done: &mut Synced
             }
         }
         // Only these rows, by ids never reused: a change made meanwhile stays.
-        store.pushed(&ids)?;
+        store.accounts().pushed(&ids)?;
         done.pushed += ids.len();
     }
 }
@@ -166,7 +170,7 @@ fn push_feed_change(
         return Ok(());
     };
     // The feed's server id now (a subscription pushed earlier in this sync has one).
-    let current = store.feed_account(feed_id)?;
+    let current = store.accounts().feed_account(feed_id)?;
     let remote: Option<String> = change
         .remote_id
         .clone()
@@ -182,8 +186,10 @@ fn push_feed_change(
             let id = server
                 .subscribe(url, &folders)
                 .with_context(|| refused_subscription(url))?;
-            store.set_feed_account(feed_id, Some(account_id), Some(&id))?;
-            store.pushed_folders(feed_id, &folders)?;
+            store
+                .accounts()
+                .set_feed_account(feed_id, Some(account_id), Some(&id))?;
+            store.accounts().pushed_folders(feed_id, &folders)?;
         }
         (Change::Unsubscribe, Some(remote)) => server.unsubscribe(&remote)?,
         (Change::Rename, Some(remote)) => {
@@ -194,7 +200,7 @@ fn push_feed_change(
         (Change::Tag | Change::Untag, Some(remote)) => {
             let folders = folders_to_send(store, server, feed_id, change, done)?;
             server.set_folders(&remote, &folders)?;
-            store.pushed_folders(feed_id, &folders)?;
+            store.accounts().pushed_folders(feed_id, &folders)?;
         }
         // Already there, never there, or not a feed change.
         _ => {}
@@ -213,12 +219,12 @@ fn folders_to_send(
     change: &Pending,
     done: &mut Synced,
 ) -> Result<Vec<String>> {
-    let tags = store.tags_of(feed_id)?;
+    let tags = store.feeds().tags_of(feed_id)?;
     if !server.one_folder() {
         return Ok(tags);
     }
     let value = change.value.as_ref();
-    let current = store.remote_folders(feed_id)?.into_iter().next();
+    let current = store.accounts().remote_folders(feed_id)?.into_iter().next();
     let chosen = match change.change {
         Change::Tag => value.filter(|v| tags.contains(v)).cloned(),
         _ => current.filter(|c| tags.contains(c)),
@@ -233,7 +239,8 @@ fn folders_to_send(
             .map(String::as_str)
             .collect();
         let name = store
-            .feeds()?
+            .feeds()
+            .list()?
             .into_iter()
             .find(|f| f.id == feed_id)
             .map(|f| f.name.unwrap_or(f.url))
@@ -259,9 +266,9 @@ fn reconcile(
 ) -> Result<()> {
     let unread = server.unread_ids()?;
     let starred = server.starred_ids()?;
-    let (waiting, _) = store.waiting_items(account.id)?;
+    let (waiting, _) = store.accounts().waiting_items(account.id)?;
     let mut flags = Vec::new();
-    for article in store.account_articles(account.id)? {
+    for article in store.accounts().account_articles(account.id)? {
         if waiting.contains(&article.id) {
             continue; // a local change not pushed yet wins
         }
@@ -279,6 +286,6 @@ fn reconcile(
             });
         }
     }
-    done.flags = store.apply_server_flags(&flags)?;
+    done.flags = store.accounts().apply_server_flags(&flags)?;
     Ok(())
 }

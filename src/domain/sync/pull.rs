@@ -43,8 +43,8 @@ pub fn pull_feeds(
             super::miniflux::MAX_FEEDS
         );
     }
-    let (_, waiting_feeds) = store.waiting_items(account.id)?;
-    let local = store.account_feeds(account.id)?;
+    let (_, waiting_feeds) = store.accounts().waiting_items(account.id)?;
+    let local = store.accounts().account_feeds(account.id)?;
     let mut pulled = Pulled {
         feeds: HashMap::new(),
         skipped: HashSet::new(),
@@ -70,26 +70,37 @@ pub fn pull_feeds(
         let title = feed_name(&theirs.title, &theirs.url);
         if let Some(feed) = pulled.feeds.get(&theirs.id) {
             if !waiting_feeds.contains(&feed.id) {
-                store.apply_server_feed(feed.id, &title, &theirs.folders)?;
+                store
+                    .accounts()
+                    .apply_server_feed(feed.id, &title, &theirs.folders)?;
             }
             continue;
         }
-        let feed = match store.account_feed_by_url(account.id, &theirs.url)? {
+        let feed = match store
+            .accounts()
+            .account_feed_by_url(account.id, &theirs.url)?
+        {
             Some((feed, owner)) => {
                 // A local feed, or this account's archive: it joins with its articles.
                 // One waiting to be pushed is this one, already the account's.
-                if owner.is_none() || store.feed_left(feed.id)? {
+                if owner.is_none() || store.accounts().feed_left(feed.id)? {
                     pulled.joined.push((feed.clone(), theirs.id.clone()));
                 }
-                store.set_feed_account(feed.id, Some(account.id), Some(&theirs.id))?;
+                store
+                    .accounts()
+                    .set_feed_account(feed.id, Some(account.id), Some(&theirs.id))?;
                 feed
             }
             None => {
                 done.feeds_added += 1;
-                store.add_server_feed(account.id, &theirs.url, &title, &theirs.id)?
+                store
+                    .accounts()
+                    .add_server_feed(account.id, &theirs.url, &title, &theirs.id)?
             }
         };
-        store.apply_server_feed(feed.id, &title, &theirs.folders)?;
+        store
+            .accounts()
+            .apply_server_feed(feed.id, &title, &theirs.folders)?;
         pulled.feeds.insert(theirs.id.clone(), feed);
     }
     // Gone from the server, and not waiting to be pushed: unsubscribed elsewhere, or a
@@ -99,7 +110,7 @@ pub fn pull_feeds(
     for (feed, id) in &local {
         let Some(id) = id else { continue };
         if !seen.contains(id) && !waiting_feeds.contains(&feed.id) {
-            store.archive_server_feed(feed.id, now)?;
+            store.accounts().archive_server_feed(feed.id, now)?;
             pulled.feeds.remove(id);
             done.feeds_removed += 1;
         }
@@ -112,7 +123,7 @@ pub fn pull_feeds(
         ));
     }
     // The names as stored now, for the articles' source.
-    let all = store.feeds()?;
+    let all = store.feeds().list()?;
     for feed in pulled
         .feeds
         .values_mut()
@@ -166,8 +177,9 @@ pub fn pull_entries(
         store.batch(|| {
             for (feed_id, entries) in &by_feed {
                 if let Some(feed) = pulled.feeds.get(*feed_id) {
-                    let (counts, took) =
-                        store.upsert_entries(account.id, feed, entries, now, None)?;
+                    let (counts, took) = store
+                        .accounts()
+                        .upsert_entries(account.id, feed, entries, now, None)?;
                     done.new += counts.new;
                     done.updated += counts.updated;
                     adopted += took;
@@ -182,19 +194,20 @@ pub fn pull_entries(
     // server may have replaced: those it no longer has are forgotten first, so the
     // articles are matched by link to the new entries.
     for (feed, remote) in &pulled.joined {
-        let old_ids = store.feed_has_remote_ids(feed.id)?;
+        let old_ids = store.accounts().feed_has_remote_ids(feed.id)?;
         if account.last_entry.is_none() && !old_ids {
             continue; // the first pull brings every entry anyway
         }
         if old_ids {
             let mut listed = |_: Vec<ServerEntry>| -> Result<Vec<String>> { Ok(Vec::new()) };
             if let Some(live) = server.feed_entries(remote, budget, &mut listed)? {
-                store.forget_gone_entries(feed.id, &live)?;
+                store.accounts().forget_gone_entries(feed.id, &live)?;
             }
         }
         server.feed_entries(remote, budget, &mut sink)?;
     }
     let known: HashSet<String> = store
+        .accounts()
         .account_articles(account.id)?
         .into_iter()
         .filter_map(|a| a.remote_id)
@@ -204,7 +217,9 @@ pub fn pull_entries(
         last: account.last_entry,
     };
     let next = server.pull(mark, &|id| known.contains(id), budget, &mut sink)?;
-    store.set_synced_until(account.id, next.since, next.last)?;
+    store
+        .accounts()
+        .set_synced_until(account.id, next.since, next.last)?;
     done.adopted += adopted;
     Ok(())
 }

@@ -16,6 +16,7 @@ use crate::domain::store::{Account, AccountKind, NewAccount, SecretSource, Store
 
 fn account(store: &Store, name: &str) -> Account {
     store
+        .accounts()
         .add_account(&NewAccount {
             name: name.into(),
             kind: AccountKind::Miniflux,
@@ -27,7 +28,7 @@ fn account(store: &Store, name: &str) -> Account {
 }
 
 fn sync(store: &Store, name: &str, server: &Fake) -> Synced {
-    let account = store.account(name).unwrap().unwrap();
+    let account = store.accounts().account(name).unwrap().unwrap();
     run(
         store,
         &account,
@@ -40,6 +41,7 @@ fn sync(store: &Store, name: &str, server: &Fake) -> Synced {
 /// Every article: (title, read, starred), sorted.
 fn articles(store: &Store) -> Vec<(String, bool, bool)> {
     let mut all: Vec<_> = store
+        .articles()
         .summaries(None, 0)
         .unwrap()
         .into_iter()
@@ -51,6 +53,7 @@ fn articles(store: &Store) -> Vec<(String, bool, bool)> {
 
 fn id_of(store: &Store, title: &str) -> ArticleId {
     store
+        .articles()
         .summaries(None, 0)
         .unwrap()
         .into_iter()
@@ -62,6 +65,7 @@ fn id_of(store: &Store, title: &str) -> ArticleId {
 /// The account's articles' entry ids, sorted.
 fn remote_ids(store: &Store, account: &Account) -> Vec<String> {
     let mut ids: Vec<String> = store
+        .accounts()
         .account_articles(account.id)
         .unwrap()
         .into_iter()
@@ -100,7 +104,7 @@ fn entries_that_share_a_link_stay_apart() {
 fn a_local_feed_that_joins_an_account_keeps_its_articles_and_syncs_them() {
     let store = Store::open_in_memory().unwrap();
     let url = "https://harbour.example/rss";
-    let local = store.add_feed(url, Some("Harbour")).unwrap();
+    let local = store.feeds().add_feed(url, Some("Harbour")).unwrap();
     let items: Vec<NewArticle> = (1..=5)
         .map(|i| NewArticle {
             guid: Some(format!("harbour-{i}")),
@@ -112,10 +116,17 @@ fn a_local_feed_that_joins_an_account_keeps_its_articles_and_syncs_them() {
         })
         .collect();
     store
+        .feeds()
         .upsert(Some(&local), &items, Timestamp::now())
         .unwrap();
-    store.set_starred(id_of(&store, "Tide 1"), true).unwrap();
-    store.set_read(id_of(&store, "Tide 2"), true).unwrap();
+    store
+        .articles()
+        .set_starred(id_of(&store, "Tide 1"), true)
+        .unwrap();
+    store
+        .articles()
+        .set_read(id_of(&store, "Tide 2"), true)
+        .unwrap();
 
     let home = account(&store, "home");
     let server = Fake::new(true);
@@ -140,7 +151,10 @@ fn a_local_feed_that_joins_an_account_keeps_its_articles_and_syncs_them() {
     assert_eq!(state[0], ("Tide 1".into(), false, true));
     assert_eq!(state[1], ("Tide 2".into(), true, false));
     // And from then on, both ways.
-    store.set_read(id_of(&store, "Tide 3"), true).unwrap();
+    store
+        .articles()
+        .set_read(id_of(&store, "Tide 3"), true)
+        .unwrap();
     server.entries.borrow_mut()[3].read = true; // entry 14
     let done = sync(&store, "home", &server);
     assert!(server.entry(13).read);
@@ -166,7 +180,7 @@ fn a_feed_that_joins_after_the_first_sync_is_matched_too() {
     }
     sync(&store, "home", &server);
     let url = "https://late.example/rss";
-    let local = store.add_feed(url, Some("Late")).unwrap();
+    let local = store.feeds().add_feed(url, Some("Late")).unwrap();
     let item = NewArticle {
         guid: Some("late-1".into()),
         url: Some("https://late.example/1".into()),
@@ -176,9 +190,13 @@ fn a_feed_that_joins_after_the_first_sync_is_matched_too() {
         ..Default::default()
     };
     store
+        .feeds()
         .upsert(Some(&local), &[item], Timestamp::now())
         .unwrap();
-    store.set_starred(id_of(&store, "Late one"), true).unwrap();
+    store
+        .articles()
+        .set_starred(id_of(&store, "Late one"), true)
+        .unwrap();
     let late = server.add_feed(url, &[]);
     server.add_entry(3, &late, "Late one", "https://late.example/1");
     let done = sync(&store, "home", &server);
@@ -214,11 +232,17 @@ fn two_accounts_that_share_a_feed_keep_their_own_entries() {
     assert_eq!(remote_ids(&store, &a), ["1", "2", "3"]);
     assert_eq!(remote_ids(&store, &b), ["1", "2", "3"]);
     for name in ["a", "b"] {
-        assert_eq!(store.account(name).unwrap().unwrap().last_entry, Some(3));
+        assert_eq!(
+            store.accounts().account(name).unwrap().unwrap().last_entry,
+            Some(3)
+        );
     }
     assert_eq!(sync(&store, "a", &one).new, 0);
     assert_eq!(sync(&store, "b", &two).new, 0);
-    store.set_read(id_of(&store, "Two 2"), true).unwrap();
+    store
+        .articles()
+        .set_read(id_of(&store, "Two 2"), true)
+        .unwrap();
     sync(&store, "a", &one);
     sync(&store, "b", &two);
     assert!(!one.entry(2).read);
@@ -238,12 +262,12 @@ fn a_change_made_during_a_push_is_not_lost() {
     server.add_entry(1, &feed, "Busy", "https://busy.example/1");
     sync(&store, "home", &server);
     let id = id_of(&store, "Busy");
-    store.set_read(id, true).unwrap();
+    store.articles().set_read(id, true).unwrap();
     let other = Store::open(&path).unwrap();
     *server.during_push.borrow_mut() = Some(Box::new(move || {
-        other.set_read(id, false).unwrap();
+        other.articles().set_read(id, false).unwrap();
     }));
-    let home = store.account("home").unwrap().unwrap();
+    let home = store.accounts().account("home").unwrap().unwrap();
     sync(&store, "home", &server);
     assert_eq!(
         *server.log.borrow(),
@@ -252,7 +276,7 @@ fn a_change_made_during_a_push_is_not_lost() {
     );
     assert!(!server.entry(1).read);
     assert!(!articles(&store)[0].1);
-    assert!(store.pending(home.id, 10).unwrap().is_empty());
+    assert!(store.accounts().pending(home.id, 10).unwrap().is_empty());
 }
 
 /// A server that suddenly lists no feeds deletes nothing: every feed is kept as an
@@ -276,7 +300,10 @@ fn a_server_that_loses_its_feeds_costs_no_article() {
         }
     }
     sync(&store, "home", &server);
-    store.set_starred(id_of(&store, "Item 12"), true).unwrap();
+    store
+        .articles()
+        .set_starred(id_of(&store, "Item 12"), true)
+        .unwrap();
     sync(&store, "home", &server);
     assert!(server.entry(12).starred);
     let saved = server.feeds.replace(Vec::new());
@@ -300,7 +327,10 @@ fn a_server_that_loses_its_feeds_costs_no_article() {
     assert_eq!((done.new, done.feeds_added), (0, 0));
     assert_eq!(articles(&store).len(), 6);
     assert_eq!(remote_ids(&store, &home).len(), 6);
-    store.set_starred(id_of(&store, "Item 12"), false).unwrap();
+    store
+        .articles()
+        .set_starred(id_of(&store, "Item 12"), false)
+        .unwrap();
     sync(&store, "home", &server);
     assert!(!server.entry(12).starred, "the unstar reached the server");
 }
@@ -322,7 +352,10 @@ fn a_feed_that_comes_back_with_new_entries_gets_its_articles_back() {
         );
     }
     sync(&store, "home", &server);
-    store.set_starred(id_of(&store, "Back 2"), true).unwrap();
+    store
+        .articles()
+        .set_starred(id_of(&store, "Back 2"), true)
+        .unwrap();
     sync(&store, "home", &server);
     server.feeds.borrow_mut().clear();
     server.entries.borrow_mut().clear();
@@ -346,7 +379,10 @@ fn a_feed_that_comes_back_with_new_entries_gets_its_articles_back() {
         server.entry(22).starred,
         "the kept star reached the new entry"
     );
-    store.set_starred(id_of(&store, "Back 2"), false).unwrap();
+    store
+        .articles()
+        .set_starred(id_of(&store, "Back 2"), false)
+        .unwrap();
     sync(&store, "home", &server);
     assert!(!server.entry(22).starred);
 }
@@ -366,12 +402,17 @@ fn a_refused_subscription_does_not_block_the_rest() {
         .borrow_mut()
         .insert("https://bad.example/rss".into());
     store
+        .accounts()
         .add_account_feed(home.id, "https://bad.example/rss", None)
         .unwrap();
     store
+        .accounts()
         .add_account_feed(home.id, "https://good.example/rss", None)
         .unwrap();
-    store.set_read(id_of(&store, "Fine"), true).unwrap();
+    store
+        .articles()
+        .set_read(id_of(&store, "Fine"), true)
+        .unwrap();
     for _ in 0..2 {
         let done = sync(&store, "home", &server);
         assert!(
@@ -387,7 +428,7 @@ fn a_refused_subscription_does_not_block_the_rest() {
             .contains(&"subscribe https://good.example/rss".to_owned())
     );
     assert!(server.entry(1).read);
-    let waiting = store.pending(home.id, 10).unwrap();
+    let waiting = store.accounts().pending(home.id, 10).unwrap();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].value.as_deref(), Some("https://bad.example/rss"));
 }
@@ -402,26 +443,27 @@ fn every_folder_goes_both_ways_where_a_feed_has_several() {
     let feed = server.add_feed("https://folders.example/rss", &["news"]);
     sync(&store, "home", &server);
     let local = store
+        .feeds()
         .feed_by_url("https://folders.example/rss")
         .unwrap()
         .unwrap();
-    assert_eq!(store.tags_of(local.id).unwrap(), ["news"]);
-    store.tag_feed(local.id, "tech").unwrap();
-    store.tag_feed(local.id, "art").unwrap();
+    assert_eq!(store.feeds().tags_of(local.id).unwrap(), ["news"]);
+    store.feeds().tag_feed(local.id, "tech").unwrap();
+    store.feeds().tag_feed(local.id, "art").unwrap();
     sync(&store, "home", &server);
     assert_eq!(server.folders(&feed), ["art", "news", "tech"]);
-    store.untag_feed(local.id, "news").unwrap();
+    store.feeds().untag_feed(local.id, "news").unwrap();
     sync(&store, "home", &server);
     assert_eq!(server.folders(&feed), ["art", "tech"]);
     assert_eq!(
-        store.tags_of(local.id).unwrap(),
+        store.feeds().tags_of(local.id).unwrap(),
         ["art", "tech"],
         "not brought back"
     );
     // Moved on the server: the new folder comes, the old one goes.
     server.feeds.borrow_mut()[0].folders = vec!["art".into(), "science".into()];
     sync(&store, "home", &server);
-    assert_eq!(store.tags_of(local.id).unwrap(), ["art", "science"]);
+    assert_eq!(store.feeds().tags_of(local.id).unwrap(), ["art", "science"]);
 }
 
 /// Over a server with one category per feed (Miniflux), the tag just given becomes the
@@ -435,10 +477,11 @@ fn one_category_a_feed_says_which_tag_became_it() {
     let feed = server.add_feed("https://cat.example/rss", &["news"]);
     sync(&store, "home", &server);
     let local = store
+        .feeds()
         .feed_by_url("https://cat.example/rss")
         .unwrap()
         .unwrap();
-    store.tag_feed(local.id, "tech").unwrap();
+    store.feeds().tag_feed(local.id, "tech").unwrap();
     let done = sync(&store, "home", &server);
     assert_eq!(server.folders(&feed), ["tech"]);
     assert!(
@@ -448,17 +491,17 @@ fn one_category_a_feed_says_which_tag_became_it() {
         "{:?}",
         done.warnings
     );
-    assert_eq!(store.tags_of(local.id).unwrap(), ["news", "tech"]);
+    assert_eq!(store.feeds().tags_of(local.id).unwrap(), ["news", "tech"]);
     // Taking away a tag that is not the category leaves the category alone.
-    store.untag_feed(local.id, "news").unwrap();
+    store.feeds().untag_feed(local.id, "news").unwrap();
     sync(&store, "home", &server);
     assert_eq!(server.folders(&feed), ["tech"]);
     // Moved on the server.
     server.feeds.borrow_mut()[0].folders = vec!["science".into()];
     sync(&store, "home", &server);
-    assert_eq!(store.tags_of(local.id).unwrap(), ["science"]);
+    assert_eq!(store.feeds().tags_of(local.id).unwrap(), ["science"]);
     // Taking the category away puts the feed in the default one.
-    store.untag_feed(local.id, "science").unwrap();
+    store.feeds().untag_feed(local.id, "science").unwrap();
     sync(&store, "home", &server);
     assert!(server.folders(&feed).is_empty());
 }

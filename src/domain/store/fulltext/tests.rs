@@ -32,21 +32,29 @@ fn page(words: &str) -> NewArticle {
 #[test]
 fn new_items_of_a_full_text_feed_wait_and_others_do_not() {
     let store = Store::open_in_memory().unwrap();
-    let plain = store.add_feed("https://plain.example/rss", None).unwrap();
+    let plain = store
+        .feeds()
+        .add_feed("https://plain.example/rss", None)
+        .unwrap();
     store
+        .feeds()
         .upsert(Some(&plain), &[item("p1", "Plain", "Teaser.")], now())
         .unwrap();
-    let feed = store.add_feed("https://wire.example/rss", None).unwrap();
-    store.set_full_text(feed.id, true).unwrap();
-    let feed = store.find_feed(&feed.id.to_string()).unwrap();
+    let feed = store
+        .feeds()
+        .add_feed("https://wire.example/rss", None)
+        .unwrap();
+    store.feeds().set_full_text(feed.id, true).unwrap();
+    let feed = store.feeds().find_feed(&feed.id.to_string()).unwrap();
     assert!(feed.full_text);
     store
+        .feeds()
         .upsert(Some(&feed), &[item("w1", "One", "Teaser one.")], now())
         .unwrap();
     let mut two = item("w2", "Two", "Teaser two.");
     two.url = None;
-    store.upsert(Some(&feed), &[two], now()).unwrap();
-    let waiting = store.waiting_full_texts(10).unwrap();
+    store.feeds().upsert(Some(&feed), &[two], now()).unwrap();
+    let waiting = store.articles().waiting_full_texts(10).unwrap();
     assert_eq!(
         waiting.len(),
         1,
@@ -55,44 +63,51 @@ fn new_items_of_a_full_text_feed_wait_and_others_do_not() {
     assert_eq!(waiting[0].title, "One");
     assert_eq!(waiting[0].url, "https://wire.example/w1");
     assert_eq!(
-        store.full_text(waiting[0].id).unwrap(),
+        store.articles().full_text(waiting[0].id).unwrap(),
         Some(FullText::Waiting)
     );
     // Fetched again, the item is not new and is not marked again.
     store
+        .articles()
         .record_full_text_failure(waiting[0].id, "HTTP 404", now())
         .unwrap();
     store
+        .feeds()
         .upsert(Some(&feed), &[item("w1", "One", "Teaser one.")], now())
         .unwrap();
-    assert!(store.waiting_full_texts(10).unwrap().is_empty());
+    assert!(store.articles().waiting_full_texts(10).unwrap().is_empty());
     assert_eq!(
-        store.full_text(waiting[0].id).unwrap(),
+        store.articles().full_text(waiting[0].id).unwrap(),
         Some(FullText::Failed("HTTP 404".into()))
     );
-    assert!(store.set_full_text(99, true).is_err());
+    assert!(store.feeds().set_full_text(99, true).is_err());
 }
 
 #[test]
 fn a_full_article_becomes_the_body_is_searchable_and_survives_the_next_fetch() {
     let store = Store::open_in_memory().unwrap();
-    let feed = store.add_feed("https://wire.example/rss", None).unwrap();
-    store.set_full_text(feed.id, true).unwrap();
-    let feed = store.find_feed(&feed.id.to_string()).unwrap();
+    let feed = store
+        .feeds()
+        .add_feed("https://wire.example/rss", None)
+        .unwrap();
+    store.feeds().set_full_text(feed.id, true).unwrap();
+    let feed = store.feeds().find_feed(&feed.id.to_string()).unwrap();
     store
+        .feeds()
         .upsert(
             Some(&feed),
             &[item("w1", "One", "The teaser's opening words.")],
             now(),
         )
         .unwrap();
-    let id = store.waiting_full_texts(1).unwrap()[0].id;
+    let id = store.articles().waiting_full_texts(1).unwrap()[0].id;
     assert_eq!(fts_hits(&store, "cormorants"), 0);
     let kept = store
+        .articles()
         .store_full_text(id, &page("cormorants"), now())
         .unwrap();
     assert_eq!(kept, Kept::Stored(17));
-    let a = store.article(id).unwrap().unwrap();
+    let a = store.articles().article(id).unwrap().unwrap();
     assert_eq!(a.summary.title, "One", "the item's own title stays");
     assert_eq!(
         a.summary.authors,
@@ -106,9 +121,13 @@ fn a_full_article_becomes_the_body_is_searchable_and_survives_the_next_fetch() {
     );
     assert_eq!(a.links, ["https://wire.example/map"]);
     assert_eq!(fts_hits(&store, "cormorants"), 1);
-    assert_eq!(store.full_text(id).unwrap(), Some(FullText::Stored));
+    assert_eq!(
+        store.articles().full_text(id).unwrap(),
+        Some(FullText::Stored)
+    );
     // The feed fetched again with a new title: the title changes, the body stays.
     let counts = store
+        .feeds()
         .upsert(
             Some(&feed),
             &[item("w1", "One, revised", "The teaser's opening words.")],
@@ -116,12 +135,13 @@ fn a_full_article_becomes_the_body_is_searchable_and_survives_the_next_fetch() {
         )
         .unwrap();
     assert_eq!(counts.updated, 1);
-    let a = store.article(id).unwrap().unwrap();
+    let a = store.articles().article(id).unwrap().unwrap();
     assert_eq!(a.summary.title, "One, revised");
     assert_eq!(a.paragraphs.len(), 2);
     assert_eq!(fts_hits(&store, "cormorants"), 1);
     assert_eq!(
         store
+            .feeds()
             .upsert(
                 Some(&feed),
                 &[item("w1", "One, revised", "The teaser's opening words.")],
@@ -132,11 +152,14 @@ fn a_full_article_becomes_the_body_is_searchable_and_survives_the_next_fetch() {
         1
     );
     // Fetched again with `x`: the feed's text is still what the page is measured by.
-    let kept = store.store_full_text(id, &page("terns"), now()).unwrap();
+    let kept = store
+        .articles()
+        .store_full_text(id, &page("terns"), now())
+        .unwrap();
     assert_eq!(kept, Kept::Stored(17));
     assert_eq!(fts_hits(&store, "terns"), 1);
     assert_eq!(fts_hits(&store, "cormorants"), 0);
-    store.fts_integrity_check().unwrap();
+    store.maintenance().fts_integrity_check().unwrap();
 }
 
 #[test]
@@ -144,14 +167,18 @@ fn a_page_no_longer_than_the_feed_keeps_the_feed_text_and_says_why() {
     let store = Store::open_in_memory().unwrap();
     let long = vec!["Word"; 50].join(" ");
     store
+        .feeds()
         .upsert(None, &[item("w1", "One", &long)], now())
         .unwrap();
-    let id = store.summaries(None, 0).unwrap()[0].id;
-    let kept = store.store_full_text(id, &page("gulls"), now()).unwrap();
+    let id = store.articles().summaries(None, 0).unwrap()[0].id;
+    let kept = store
+        .articles()
+        .store_full_text(id, &page("gulls"), now())
+        .unwrap();
     assert_eq!(kept, Kept::NotLonger { page: 17, feed: 50 });
-    let a = store.article(id).unwrap().unwrap();
+    let a = store.articles().article(id).unwrap().unwrap();
     assert_eq!(a.paragraphs, [long]);
-    match store.full_text(id).unwrap() {
+    match store.articles().full_text(id).unwrap() {
         Some(FullText::Failed(reason)) => assert!(reason.contains("paywall"), "{reason}"),
         other => panic!("{other:?}"),
     }
@@ -160,21 +187,26 @@ fn a_page_no_longer_than_the_feed_keeps_the_feed_text_and_says_why() {
 #[test]
 fn removing_a_feed_removes_its_full_text_records() {
     let store = Store::open_in_memory().unwrap();
-    let feed = store.add_feed("https://wire.example/rss", None).unwrap();
-    store.set_full_text(feed.id, true).unwrap();
-    let feed = store.find_feed(&feed.id.to_string()).unwrap();
+    let feed = store
+        .feeds()
+        .add_feed("https://wire.example/rss", None)
+        .unwrap();
+    store.feeds().set_full_text(feed.id, true).unwrap();
+    let feed = store.feeds().find_feed(&feed.id.to_string()).unwrap();
     store
+        .feeds()
         .upsert(
             Some(&feed),
             &[item("w1", "One", "Teaser."), item("w2", "Two", "Teaser.")],
             now(),
         )
         .unwrap();
-    let id = store.waiting_full_texts(1).unwrap()[0].id;
+    let id = store.articles().waiting_full_texts(1).unwrap()[0].id;
     store
+        .articles()
         .record_full_text_failure(id, "HTTP 404", now())
         .unwrap();
-    store.remove_feed(feed.id, true).unwrap();
+    store.feeds().remove_feed(feed.id, true).unwrap();
     let rows: i64 = store
         .connection()
         .query_row("SELECT count(*) FROM full_texts", [], |r| r.get(0))

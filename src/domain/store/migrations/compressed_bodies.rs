@@ -116,11 +116,15 @@ mod tests {
         }
         assert_eq!(seen, count);
         for i in [1, 3, count] {
-            let article = store.article(ArticleId(i as i64)).unwrap().unwrap();
+            let article = store
+                .articles()
+                .article(ArticleId(i as i64))
+                .unwrap()
+                .unwrap();
             assert_eq!(article.paragraphs.join("\n\n"), body(i), "article {i}");
         }
-        let linked = store.article(ArticleId(3)).unwrap().unwrap();
+        let linked = store.articles().article(ArticleId(3)).unwrap().unwrap();
         assert_eq!(linked.links, ["https://harbour.example/timetable"]);
-        assert_eq!(store.integrity_check().unwrap(), "ok");
+        assert_eq!(store.maintenance().integrity_check().unwrap(), "ok");
     }
 }
