@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
 
 use super::event::Event;
-use super::worker::SearchRequest;
+use super::worker::{SearchRequest, Searcher};
 use crate::app::Report;
 use crate::domain::store::Store;
 
@@ -24,7 +24,7 @@ impl Drop for UnderWay {
 
 /// The threads that work beside the event loop, each with its own store connection.
 pub struct Background {
-    pub search: Sender<SearchRequest>,
+    pub search: Searcher,
     /// The views to count for the sources pane; only the newest request is worked on.
     pub counts: Sender<Vec<(u8, crate::domain::search::Query)>>,
     pub store_path: std::path::PathBuf,
@@ -80,7 +80,7 @@ impl Background {
     /// Hands a search to the worker; false when it is gone.
     pub fn search(&self, request: SearchRequest) -> bool {
         self.busy.take(1);
-        let sent = self.search.send(request).is_ok();
+        let sent = self.search.ask(request);
         if !sent {
             self.busy.done(1);
         }
@@ -336,7 +336,7 @@ mod tests {
         let (search, _searches) = std::sync::mpsc::channel();
         let (events, reports) = std::sync::mpsc::channel();
         let background = Background {
-            search,
+            search: super::super::worker::Searcher::over(search),
             counts: std::sync::mpsc::channel().0,
             writer: None,
             after_fetch: Vec::new(),

@@ -19,6 +19,8 @@ pub enum Fault {
     Busy,
     /// herald refused the file itself (see [`Refused`]).
     Refused,
+    /// Another thread stopped the statement (a search made stale by a newer one).
+    Interrupted,
 }
 
 impl Fault {
@@ -43,6 +45,7 @@ impl Fault {
             ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => Some(Fault::Corrupt),
             ErrorCode::CannotOpen => Some(Fault::CannotOpen),
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Some(Fault::Busy),
+            ErrorCode::OperationInterrupted => Some(Fault::Interrupted),
             _ => None,
         }
     }
@@ -64,8 +67,8 @@ impl Fault {
             ),
             // The store's own context says another herald is writing.
             Fault::Busy => None,
-            // The refusal already says what to do.
-            Fault::Refused => None,
+            // The refusal already says what to do; a stop was asked for.
+            Fault::Refused | Fault::Interrupted => None,
         }
     }
 }

@@ -9,6 +9,11 @@ use crate::domain::model::SavedView;
 
 impl Store {
     /// The saved views, in the order they were first saved.
+    /// Stops the statement this connection is running, from another thread.
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
+    }
+
     /// SQLite's count of commits made by other connections (other processes, and this
     /// process's other threads) as this connection sees it: when it changes, the store
     /// changed under this connection.
