@@ -5,7 +5,7 @@
 //! in its tables before `main` (44,000 of them). In the classic format each takes 24 bytes
 //! that the loader reads at every start: a megabyte of the binary in memory, a tenth of
 //! the reader's resident memory at its first frame. Packed, they take 14 KB (measured:
-//! peak resident memory at the first frame on a 100,000-article store 14.5 → 12.8 MiB).
+//! peak resident memory at the first frame on a 100,000-article store 14.1 → 12.4 MiB).
 //! The executable stays position-independent.
 //!
 //! Older toolchains (binutils before 2.38, glibc before 2.36) do not have the format, so
