@@ -165,11 +165,13 @@ fn urls_reach_the_browser_as_one_argument_and_never_a_shell() {
         let _ = std::fs::remove_file(&record);
         herald::tui::open_url_with(Some(script.to_str().unwrap()), url).unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !record.exists() && Instant::now() < deadline {
+        // The script writes its arguments, then `--` as its last line: wait for that
+        // line rather than for a while after the file appears.
+        let mut args = String::new();
+        while !args.ends_with("--\n") && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
+            args = std::fs::read_to_string(&record).unwrap_or_default();
         }
-        std::thread::sleep(Duration::from_millis(50));
-        let args = std::fs::read_to_string(&record).unwrap();
         assert_eq!(args, format!("{url}\n--\n"), "one argument, unchanged");
     }
     assert!(!canary.exists(), "no shell ran any part of a URL");
