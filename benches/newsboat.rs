@@ -54,7 +54,8 @@ fn main() -> Result<()> {
          the answer on screen (tmux capture-pane included)"
     );
 
-    let total = thousands(n);
+    // As herald's status bar writes it.
+    let total = herald::domain::message::thousands(n);
     let herald_command = format!("{herald} --store {}", store.display());
     let herald_ready = format!("{total} unread");
     let herald_found = format!("{hits} of {total}");
@@ -244,17 +245,4 @@ fn feed_url(source: &str) -> String {
         "http://127.0.0.1:9/{}.xml",
         source.to_lowercase().replace(' ', "-")
     )
-}
-
-/// `n` with thousands separators, as herald's status bar shows it.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
