@@ -10,8 +10,6 @@ mod http;
 mod pages;
 mod pictures;
 
-use std::sync::Arc;
-use std::sync::mpsc::channel;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -276,27 +274,15 @@ pub fn fetch_all(
         );
     }
     let total = feeds.len();
-    let queue = Arc::new(hosts::Queue::new(feeds, options.per_host));
-    let (sender, results) = channel();
     let agent = http::agent(&options);
-    let mut workers = Vec::new();
-    for _ in 0..options.jobs.clamp(1, 32).min(total.max(1)) {
-        let queue = Arc::clone(&queue);
-        let sender = sender.clone();
-        let agent = agent.clone();
-        workers.push(std::thread::spawn(move || {
-            while let Some((feed, host)) = queue.take() {
-                // Frees the host's slot however the fetch ends, a panic included.
-                let slot = hosts::Slot::new(&queue, host);
-                let result = http::fetch(&agent, &feed, &options);
-                drop(slot);
-                if sender.send((feed, result)).is_err() {
-                    break;
-                }
-            }
-        }));
-    }
-    drop(sender);
+    let pool = hosts::Pool::start(
+        feeds,
+        options.per_host,
+        options.jobs.clamp(1, 32),
+        // The slot is held to the end: storing happens on the calling thread.
+        move |feed, _slot| http::fetch(&agent, feed, &options),
+    );
+    let results = &pool.results;
     let mut reports = Vec::with_capacity(total);
     let before = store.articles().last_article_id().ok();
     // The rules wait for the end of the fetch: see `Feeds::deferring_rules`.
@@ -327,9 +313,7 @@ pub fn fetch_all(
             crate::domain::message::error_chain(&err)
         );
     }
-    for worker in workers {
-        let _ = worker.join();
-    }
+    pool.finish();
     // "New" counts what is stored: not what a delete rule took at once.
     if let Some(before) = before {
         for report in &mut reports {

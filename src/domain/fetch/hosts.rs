@@ -4,7 +4,10 @@
 //! host has feeds queued; it waits only when every queued feed's host is at its limit.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Condvar, Mutex};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crate::domain::store::Feed;
 
@@ -123,11 +126,85 @@ impl<'a, T: Addressed> Slot<'a, T> {
     pub(super) fn new(queue: &'a Queue<T>, host: String) -> Slot<'a, T> {
         Slot { queue, host }
     }
+
+    /// The host this request goes to.
+    pub(super) fn host(&self) -> &str {
+        &self.host
+    }
 }
 
 impl<T: Addressed> Drop for Slot<'_, T> {
     fn drop(&mut self) {
         self.queue.done(&self.host);
+    }
+}
+
+/// The workers that fetch a run's addresses: feeds, pages and pictures alike. Each takes
+/// the next item whose host has room from one [`Queue`] and hands it to `work` with its
+/// host's [`Slot`]; `work` drops the slot when the network part is done (so parsing
+/// does not hold a host's turn), and its answer comes back on `results`, in the order
+/// the answers are ready.
+pub(super) struct Pool<T, R> {
+    pub(super) results: Receiver<(T, R)>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl<T, R> Pool<T, R>
+where
+    T: Addressed + Send + 'static,
+    R: Send + 'static,
+{
+    /// Starts `workers` threads (at least one, never more than the items) on `items`,
+    /// `per_host` at once to a host.
+    pub(super) fn start<W>(items: Vec<T>, per_host: usize, workers: usize, work: W) -> Pool<T, R>
+    where
+        W: Fn(&T, Slot<'_, T>) -> R + Send + Sync + 'static,
+    {
+        let count = workers.max(1).min(items.len().max(1));
+        let queue = Arc::new(Queue::new(items, per_host));
+        let work = Arc::new(work);
+        let (sender, results) = channel();
+        let workers = (0..count)
+            .map(|_| {
+                let (queue, work, sender) = (Arc::clone(&queue), Arc::clone(&work), sender.clone());
+                std::thread::spawn(move || {
+                    while let Some((item, host)) = queue.take() {
+                        // The slot is given back however the work ends, a panic included.
+                        let answer = work(&item, Slot::new(&queue, host));
+                        if sender.send((item, answer)).is_err() {
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        Pool { results, workers }
+    }
+
+    /// Waits for the workers to end (every answer having been taken, or none wanted).
+    pub(super) fn finish(self) {
+        drop(self.results);
+        for worker in self.workers {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// The hosts that answered 429 or 503 with Retry-After in this run, and how long they
+/// asked herald to wait: nothing more is asked of them in the run.
+#[derive(Default)]
+pub(super) struct Refusals(Mutex<HashMap<String, Duration>>);
+
+impl Refusals {
+    /// How long `host` asked to wait, if it did.
+    pub(super) fn wait_for(&self, host: &str) -> Option<Duration> {
+        self.0.lock().ok().and_then(|r| r.get(host).copied())
+    }
+
+    pub(super) fn note(&self, host: &str, wait: Duration) {
+        if let Ok(mut refused) = self.0.lock() {
+            refused.insert(host.to_owned(), wait);
+        }
     }
 }
 

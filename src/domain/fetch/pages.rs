@@ -6,16 +6,14 @@
 //! that answers 429 or 503 with Retry-After is asked nothing more in this run: its
 //! pages stay waiting for the next.
 
-use std::collections::HashMap;
-use std::sync::mpsc::channel;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
 use super::Options;
-use super::hosts::{self, Addressed};
+use super::hosts::{Addressed, Pool, Refusals};
 use super::http::{self, Refused};
 use crate::domain::extract::extract;
 use crate::domain::model::{ArticleId, NewArticle};
@@ -120,66 +118,47 @@ pub fn fetch_pages_within(
 ) -> Vec<PageReport> {
     let deadline = std::time::Instant::now() + budget;
     let total = pages.len();
-    let queue = Arc::new(hosts::Queue::new(pages, options.per_host));
-    // Hosts that answered 429 or 503 with Retry-After in this run, and the wait.
-    let refused: Arc<Mutex<HashMap<String, Duration>>> = Arc::default();
-    let (sender, results) = channel();
     let agent = http::agent(&options);
-    let mut workers = Vec::new();
-    for _ in 0..options.jobs.clamp(1, 32).min(total.max(1)) {
-        let (queue, refused, sender, agent) = (
-            Arc::clone(&queue),
-            Arc::clone(&refused),
-            sender.clone(),
-            agent.clone(),
-        );
-        workers.push(std::thread::spawn(move || {
-            while let Some((page, host)) = queue.take() {
-                // Frees the host's slot however the fetch ends, a panic included.
-                let slot = hosts::Slot::new(&queue, host.clone());
-                let wait = refused.lock().ok().and_then(|r| r.get(&host).copied());
-                let fetched = if std::time::Instant::now() >= deadline {
-                    Err(Got::Later("the fetch's time for pages ran out".into()))
-                } else if let Some(wait) = wait {
-                    Err(Got::Deferred("its server asked to wait".into(), wait))
-                } else {
-                    http::page(&agent, &page.url, &options).map_err(|err| {
-                        match err.downcast_ref::<Refused>() {
-                            Some(r) => {
-                                if let Ok(mut hosts) = refused.lock() {
-                                    hosts.insert(host.clone(), r.wait);
-                                }
-                                Got::Deferred(r.to_string(), r.wait)
-                            }
-                            None => Got::Failed(crate::domain::message::error_chain(&err)),
+    let refusals = Arc::new(Refusals::default());
+    let pool = Pool::start(
+        pages,
+        options.per_host,
+        options.jobs.clamp(1, 32),
+        move |page: &Waiting, slot| {
+            let fetched = if std::time::Instant::now() >= deadline {
+                Err(Got::Later("the fetch's time for pages ran out".into()))
+            } else if let Some(wait) = refusals.wait_for(slot.host()) {
+                Err(Got::Deferred("its server asked to wait".into(), wait))
+            } else {
+                http::page(&agent, &page.url, &options).map_err(|err| {
+                    match err.downcast_ref::<Refused>() {
+                        Some(r) => {
+                            refusals.note(slot.host(), r.wait);
+                            Got::Deferred(r.to_string(), r.wait)
                         }
-                    })
-                };
-                drop(slot);
-                let got = match fetched {
-                    Ok(text) => match extract(&text, &page.url) {
-                        Ok(extracted) => Got::Article(Box::new(extracted.article)),
-                        Err(failure) => Got::Failed(failure.to_string()),
-                    },
-                    Err(got) => got,
-                };
-                if sender.send((page, got)).is_err() {
-                    break;
-                }
+                        None => Got::Failed(crate::domain::message::error_chain(&err)),
+                    }
+                })
+            };
+            // The host's turn ends with the network: extracting does not hold it.
+            drop(slot);
+            match fetched {
+                Ok(text) => match extract(&text, &page.url) {
+                    Ok(extracted) => Got::Article(Box::new(extracted.article)),
+                    Err(failure) => Got::Failed(failure.to_string()),
+                },
+                Err(got) => got,
             }
-        }));
-    }
-    drop(sender);
+        },
+    );
     let mut reports = Vec::with_capacity(total);
-    while let Ok((page, got)) = results.recv() {
+    while let Ok((page, got)) = pool.results.recv() {
         let outcome = store_page(store, &page, got, now);
         let report = PageReport { page, outcome };
         progress(reports.len() + 1, total, &report);
         reports.push(report);
     }
-    for worker in workers {
-        let _ = worker.join();
-    }
+    pool.finish();
     reports
 }
 

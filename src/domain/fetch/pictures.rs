@@ -3,15 +3,12 @@
 //! `per_host` at once from one host, each answer capped after decompression, and a host
 //! that answers 429 or 503 with Retry-After asked nothing more in this run.
 
-use std::collections::HashMap;
-use std::sync::mpsc::channel;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use anyhow::{Result, anyhow};
 
 use super::Options;
-use super::hosts::{self, Addressed};
+use super::hosts::{Addressed, Pool, Refusals};
 use super::http::{self, Refused};
 
 /// The largest picture fetched, counted after decompression (or `options.max_bytes`,
@@ -33,53 +30,28 @@ pub fn fetch_pictures(
     options: Options,
     each: &mut dyn FnMut(String, Result<Vec<u8>>),
 ) {
-    let total = urls.len();
-    if total == 0 {
+    if urls.is_empty() {
         return;
     }
-    let queue = Arc::new(hosts::Queue::new(
+    let agent = http::agent(&options);
+    let refusals = Arc::new(Refusals::default());
+    let pool = Pool::start(
         urls.into_iter().map(Wanted).collect(),
         options.per_host,
-    ));
-    let refused: Arc<Mutex<HashMap<String, Duration>>> = Arc::default();
-    let (sender, results) = channel();
-    let agent = http::agent(&options);
-    let mut workers = Vec::new();
-    for _ in 0..options.jobs.clamp(1, 8).min(total) {
-        let (queue, refused, sender, agent) = (
-            Arc::clone(&queue),
-            Arc::clone(&refused),
-            sender.clone(),
-            agent.clone(),
-        );
-        workers.push(std::thread::spawn(move || {
-            while let Some((wanted, host)) = queue.take() {
-                let slot = hosts::Slot::new(&queue, host.clone());
-                let waiting = refused.lock().ok().and_then(|r| r.get(&host).copied());
-                let got = match waiting {
-                    Some(wait) => Err(anyhow!("its server asked to wait {} s", wait.as_secs())),
-                    None => picture(&agent, &wanted.0, &options).inspect_err(|err| {
-                        if let Some(r) = err.downcast_ref::<Refused>()
-                            && let Ok(mut hosts) = refused.lock()
-                        {
-                            hosts.insert(host.clone(), r.wait);
-                        }
-                    }),
-                };
-                drop(slot);
-                if sender.send((wanted.0, got)).is_err() {
-                    break;
+        options.jobs.clamp(1, 8),
+        move |wanted: &Wanted, slot| match refusals.wait_for(slot.host()) {
+            Some(wait) => Err(anyhow!("its server asked to wait {} s", wait.as_secs())),
+            None => picture(&agent, &wanted.0, &options).inspect_err(|err| {
+                if let Some(r) = err.downcast_ref::<Refused>() {
+                    refusals.note(slot.host(), r.wait);
                 }
-            }
-        }));
+            }),
+        },
+    );
+    while let Ok((wanted, got)) = pool.results.recv() {
+        each(wanted.0, got);
     }
-    drop(sender);
-    while let Ok((url, got)) = results.recv() {
-        each(url, got);
-    }
-    for worker in workers {
-        let _ = worker.join();
-    }
+    pool.finish();
 }
 
 /// One picture's bytes: asked for as an image, refused past [`MAX_PICTURE_BYTES`], a 429
