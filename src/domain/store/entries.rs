@@ -104,31 +104,12 @@ impl Accounts<'_> {
                         found = Some(id);
                     }
                 }
-                match found {
-                    Some(id) => {
-                        let kept =
-                            super::fulltext::keeping_full_text(self, codec, id, &entry.article)?;
-                        if super::rewrite::update_article(&tx, id, kept.as_ref().unwrap_or(&row))? {
-                            counts.updated += 1;
-                        } else {
-                            counts.unchanged += 1;
-                        }
-                    }
-                    None => fresh.push(row),
-                }
+                self.update_or_keep(&tx, found, &entry.article, row, &mut fresh, &mut counts)?;
             }
         }
-        self.train_when_due(&tx, &fresh)?;
-        let inserted = super::insert::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
-        if inserted.imported > 0 {
-            self.stored_new_after(before, RulesOnNew::Now)?;
-        }
-        if feed.full_text {
-            super::fulltext::mark_waiting(&tx, feed.id, before)?;
-        }
+        let full_text = feed.full_text.then_some(feed.id);
+        counts.add(self.insert_fresh(&tx, &fresh, added, before, RulesOnNew::Now, full_text)?);
         tx.commit().context("saving the server's entries")?;
-        counts.new += inserted.imported;
-        counts.unchanged += inserted.already_present;
         Ok((counts, adopted))
     }
 }

@@ -53,6 +53,14 @@ pub struct UpsertCounts {
     pub unchanged: usize,
 }
 
+impl UpsertCounts {
+    /// Counts what an insert stored as new, and what it found already there.
+    pub(super) fn add(&mut self, inserted: super::ImportCounts) {
+        self.new += inserted.imported;
+        self.unchanged += inserted.already_present;
+    }
+}
+
 impl Feeds<'_> {
     /// Adds a subscription; adding one that exists is an error naming it.
     pub fn add_feed(&self, url: &str, name: Option<&str>) -> Result<Feed> {
@@ -281,31 +289,11 @@ impl Feeds<'_> {
                         found = Some(id);
                     }
                 }
-                match found {
-                    Some(id) => {
-                        let codec = self.loaded_codec()?;
-                        let kept = super::fulltext::keeping_full_text(self, codec, id, article)?;
-                        if super::rewrite::update_article(&tx, id, kept.as_ref().unwrap_or(&row))? {
-                            counts.updated += 1;
-                        } else {
-                            counts.unchanged += 1;
-                        }
-                    }
-                    None => fresh.push(row),
-                }
+                self.update_or_keep(&tx, found, article, row, &mut fresh, &mut counts)?;
             }
         }
-        self.train_when_due(&tx, &fresh)?;
-        let inserted = super::insert::insert_prepared(&tx, &fresh, added, self.loaded_codec()?)?;
-        if inserted.imported > 0 {
-            self.stored_new_after(before, self.rules)?;
-        }
-        if let Some(feed_id) = full_text {
-            super::fulltext::mark_waiting(&tx, feed_id, before)?;
-        }
+        counts.add(self.insert_fresh(&tx, &fresh, added, before, self.rules, full_text)?);
         tx.commit().context("saving the feed items")?;
-        counts.new += inserted.imported;
-        counts.unchanged += inserted.already_present;
         Ok(counts)
     }
 }

@@ -114,6 +114,58 @@ impl Store {
     }
 }
 
+impl Store {
+    /// An incoming article matched (`found`) or not to a stored one, for a feed's items
+    /// and a server's entries alike: a match is rewritten in place (keeping a page's text
+    /// that is longer than the feed's); anything else waits in `fresh`, for
+    /// [`Store::insert_fresh`].
+    pub(super) fn update_or_keep(
+        &self,
+        tx: &Connection,
+        found: Option<i64>,
+        article: &NewArticle,
+        row: Prepared,
+        fresh: &mut Vec<Prepared>,
+        counts: &mut super::UpsertCounts,
+    ) -> Result<()> {
+        let Some(id) = found else {
+            fresh.push(row);
+            return Ok(());
+        };
+        let kept = super::fulltext::keeping_full_text(self, self.loaded_codec()?, id, article)?;
+        if super::rewrite::update_article(tx, id, kept.as_ref().unwrap_or(&row))? {
+            counts.updated += 1;
+        } else {
+            counts.unchanged += 1;
+        }
+        Ok(())
+    }
+
+    /// Stores the articles [`Store::update_or_keep`] kept for insertion, inside the
+    /// caller's transaction: the dictionary trained first when due, the rules on what is
+    /// new (`before`: the last id before this write), and, for a full-text feed, its new
+    /// articles queued for their pages. Returns what was inserted and what was there.
+    pub(super) fn insert_fresh(
+        &self,
+        tx: &Connection,
+        fresh: &[Prepared],
+        added: Timestamp,
+        before: i64,
+        rules: RulesOnNew,
+        full_text: Option<i64>,
+    ) -> Result<ImportCounts> {
+        self.train_when_due(tx, fresh)?;
+        let inserted = insert_prepared(tx, fresh, added, self.loaded_codec()?)?;
+        if inserted.imported > 0 {
+            self.stored_new_after(before, rules)?;
+        }
+        if let Some(feed_id) = full_text {
+            super::fulltext::mark_waiting(tx, feed_id, before)?;
+        }
+        Ok(inserted)
+    }
+}
+
 /// Adds `rows` inside the caller's transaction; a row whose dedup key is present is
 /// counted and left as it is.
 pub(super) fn insert_prepared(
