@@ -8,19 +8,11 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use common::feed_fixture;
 use common::herald_at as herald;
 use common::server::{Answer, Script, Server};
 use herald::domain::fetch::{self, Outcome};
 use herald::domain::store::Store;
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feeds")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// The fixture feeds, each way a feed can fail, a 304 on the second request and
 /// redirects; at most 500 requests and two minutes, so it never outlives its test.
@@ -28,10 +20,10 @@ fn serve() -> Server {
     let xml = "application/rss+xml";
     let changing = AtomicUsize::new(0);
     Script::new()
-        .at("/rss.xml", Answer::typed(xml, fixture("rss.xml")))
-        .at("/atom.xml", Answer::typed(xml, fixture("atom.xml")))
-        .at("/feed.json", Answer::ok(fixture("feed.json")))
-        .at("/rich.xml", Answer::typed(xml, fixture("rich.xml")))
+        .at("/rss.xml", Answer::typed(xml, feed_fixture("rss.xml")))
+        .at("/atom.xml", Answer::typed(xml, feed_fixture("atom.xml")))
+        .at("/feed.json", Answer::ok(feed_fixture("feed.json")))
+        .at("/rich.xml", Answer::typed(xml, feed_fixture("rich.xml")))
         .at(
             "/broken.xml",
             Answer::typed(xml, "<rss><channel><title>Half a feed"),
@@ -48,13 +40,13 @@ fn serve() -> Server {
         })
         .at(
             "/slow.xml",
-            Answer::typed(xml, fixture("rss.xml")).after(Duration::from_secs(4)),
+            Answer::typed(xml, feed_fixture("rss.xml")).after(Duration::from_secs(4)),
         )
         .at_with("/etag.xml", |r| {
             if r.header("if-none-match") == Some("\"v1\"") {
                 Answer::new(304).header("ETag", "\"v1\"")
             } else {
-                Answer::ok(fixture("atom.xml")).header("ETag", "\"v1\"")
+                Answer::ok(feed_fixture("atom.xml")).header("ETag", "\"v1\"")
             }
         })
         .at_with("/changing.xml", move |_| {

@@ -6,27 +6,7 @@ use std::process::{Command, Output};
 mod common;
 
 use common::herald_at as herald;
-use common::server::{Answer, Script, Server};
-
-/// Serves `routes` (path, content type, body) on 127.0.0.1; anything else is a 404.
-fn serve(routes: Vec<(&'static str, &'static str, String)>) -> Server {
-    routes
-        .into_iter()
-        .fold(Script::new().limit(100), |script, (path, kind, body)| {
-            script.at(path, Answer::typed(kind, body))
-        })
-        .otherwise(|_| Answer::new(404).body("no"))
-        .start()
-}
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feeds")
-            .join(name),
-    )
-    .unwrap()
-}
+use common::{feed_fixture, serve_routes};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -86,10 +66,10 @@ fn feed_list_prints_each_state_once_for_the_terminals_width() {
 /// exit 1 (before: no such option).
 #[test]
 fn fetch_quiet_prints_only_failures() {
-    let site = serve(vec![(
+    let site = serve_routes(vec![(
         "/rss.xml",
         "application/rss+xml",
-        fixture("rss.xml"),
+        feed_fixture("rss.xml"),
     )]);
     let base = site.base();
     let dir = tempfile::tempdir().unwrap();
@@ -287,10 +267,10 @@ fn show_json_has_the_feeds_own_text() {
 /// "2 new" with one of them deleted).
 #[test]
 fn fetch_counts_what_delete_rules_left() {
-    let site = serve(vec![(
+    let site = serve_routes(vec![(
         "/rss.xml",
         "application/rss+xml",
-        fixture("rss.xml"),
+        feed_fixture("rss.xml"),
     )]);
     let base = site.base();
     let dir = tempfile::tempdir().unwrap();

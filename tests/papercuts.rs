@@ -1,37 +1,10 @@
 //! A new user's first week (#28): key flows on the reader's threads against a small
 //! HTTP server on 127.0.0.1 inside the test.
 
-use std::path::Path;
 
 mod common;
 
-use common::server::{Answer, Script, Server};
-use common::{Harness, fixtures};
-
-/// Serves `routes` (path, content type, body) until the test ends; anything else is a
-/// 404.
-fn serve(routes: Vec<(&'static str, &'static str, String)>) -> Server {
-    routes
-        .into_iter()
-        .fold(
-            // A TLS hello has no line end: answer it after a moment.
-            Script::new()
-                .limit(200)
-                .read_timeout(std::time::Duration::from_millis(500)),
-            |script, (path, kind, body)| script.at(path, Answer::typed(kind, body)),
-        )
-        .otherwise(|_| Answer::new(404).body("no"))
-        .start()
-}
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feeds")
-            .join(name),
-    )
-    .unwrap()
-}
+use common::{Harness, feed_fixture, fixtures, serve_routes};
 
 fn words(screen: &str) -> String {
     screen.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -46,10 +19,14 @@ fn the_feed_picker_marks_feeds_followed_and_the_fetch_names_the_feed() {
         <link rel="alternate" type="application/rss+xml" title="Wire" href="/rss.xml">
         <link rel="alternate" type="application/atom+xml" title="Desk" href="/atom.xml">
         </head><body></body></html>"#;
-    let site = serve(vec![
+    let site = serve_routes(vec![
         ("/", "text/html", page.to_owned()),
-        ("/rss.xml", "application/rss+xml", fixture("rss.xml")),
-        ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
+        ("/rss.xml", "application/rss+xml", feed_fixture("rss.xml")),
+        (
+            "/atom.xml",
+            "application/atom+xml",
+            feed_fixture("atom.xml"),
+        ),
     ]);
     let base = site.base();
     let mut h = Harness::new(&fixtures(), 160, 30);
@@ -71,9 +48,13 @@ fn the_feed_picker_marks_feeds_followed_and_the_fetch_names_the_feed() {
 /// `r` in the list fetches only the feed the list shows (before: only `R`, every feed).
 #[test]
 fn r_refreshes_only_the_feed_shown() {
-    let site = serve(vec![
-        ("/rss.xml", "application/rss+xml", fixture("rss.xml")),
-        ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
+    let site = serve_routes(vec![
+        ("/rss.xml", "application/rss+xml", feed_fixture("rss.xml")),
+        (
+            "/atom.xml",
+            "application/atom+xml",
+            feed_fixture("atom.xml"),
+        ),
     ]);
     let base = site.base();
     let mut h = Harness::new(&fixtures(), 160, 30);
@@ -256,10 +237,10 @@ fn a_locale_that_is_not_utf8_draws_ascii_marks() {
 /// "http: invalid format").
 #[test]
 fn a_without_a_scheme_subscribes_over_http() {
-    let site = serve(vec![(
+    let site = serve_routes(vec![(
         "/notes/feed.xml",
         "application/rss+xml",
-        fixture("rss.xml"),
+        feed_fixture("rss.xml"),
     )]);
     let base = site.base();
     let bare = base.trim_start_matches("http://").to_owned() + "/notes/feed.xml";

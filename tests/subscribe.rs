@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use common::feed_fixture;
 use common::herald_at as herald;
 use common::server::{Answer, Script, Server};
 use herald::domain::store::Store;
@@ -41,15 +42,6 @@ fn serve(routes: Vec<(&str, &str, String)>) -> Server {
 
 const HTML: &str = "text/html; charset=utf-8";
 const XML: &str = "application/rss+xml";
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feeds")
-            .join(name),
-    )
-    .unwrap()
-}
 
 fn page(head: &str) -> String {
     format!(
@@ -123,7 +115,7 @@ fn a_404_a_page_naming_no_feed_and_plain_text_subscribe_nothing() {
 /// answered (before: "is not an http or https address").
 #[test]
 fn an_address_without_a_scheme_tries_https_then_http() {
-    let site = serve(vec![("/notes/feed.xml", XML, fixture("rss.xml"))]);
+    let site = serve(vec![("/notes/feed.xml", XML, feed_fixture("rss.xml"))]);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     let bare = format!("127.0.0.1:{}/notes/feed.xml", site.port());
@@ -166,9 +158,13 @@ fn a_sites_page_leads_to_the_feed_it_names() {
                    title="Posts" href="rss.xml">"#,
             ),
         ),
-        ("/blog/posts/rss.xml", XML, fixture("rss.xml")),
+        ("/blog/posts/rss.xml", XML, feed_fixture("rss.xml")),
         ("/plain/", HTML, page("")),
-        ("/atom.xml", "application/atom+xml", fixture("atom.xml")),
+        (
+            "/atom.xml",
+            "application/atom+xml",
+            feed_fixture("atom.xml"),
+        ),
     ]);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
@@ -208,8 +204,8 @@ fn several_feeds_are_listed_and_one_is_picked() {
         .collect();
     let site = serve(vec![
         ("/", HTML, page(&links)),
-        ("/rss.xml", XML, fixture("rss.xml")),
-        ("/atom.xml", XML, fixture("atom.xml")),
+        ("/rss.xml", XML, feed_fixture("rss.xml")),
+        ("/atom.xml", XML, feed_fixture("atom.xml")),
     ]);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
@@ -256,8 +252,8 @@ fn a_page_naming_hundreds_of_feeds_costs_at_most_fifty_requests() {
 #[test]
 fn tags_group_the_list_and_remove_keeps_starred_articles_and_other_feeds() {
     let site = serve(vec![
-        ("/rss.xml", XML, fixture("rss.xml")),
-        ("/atom.xml", XML, fixture("atom.xml")),
+        ("/rss.xml", XML, feed_fixture("rss.xml")),
+        ("/atom.xml", XML, feed_fixture("atom.xml")),
     ]);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
@@ -575,7 +571,7 @@ fn links_resolve_against_the_page_redirected_to_and_a_huge_page_is_refused() {
         (
             "/blog/feed.xml",
             "application/atom+xml",
-            fixture("atom.xml"),
+            feed_fixture("atom.xml"),
         ),
         ("/huge", HTML, huge),
     ]);
@@ -605,7 +601,7 @@ fn remove_asks_on_a_terminal_and_only_yes_removes() {
     {
         panic!("tmux is needed for this test: apt-get install tmux (.ci/run does this)");
     }
-    let site = serve(vec![("/rss.xml", XML, fixture("rss.xml"))]);
+    let site = serve(vec![("/rss.xml", XML, feed_fixture("rss.xml"))]);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     assert!(

@@ -346,3 +346,29 @@ pub fn is_root() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// A feed fixture's text: `tests/fixtures/feeds/NAME`.
+pub fn feed_fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// Serves `routes` (path, content type, body) on 127.0.0.1 until the test ends, at most
+/// 200 requests; anything else is a 404. A TLS hello (no line end) is answered after
+/// half a second.
+pub fn serve_routes(routes: Vec<(&'static str, &'static str, String)>) -> server::Server {
+    routes
+        .into_iter()
+        .fold(
+            server::Script::new()
+                .limit(200)
+                .read_timeout(std::time::Duration::from_millis(500)),
+            |script, (path, kind, body)| script.at(path, server::Answer::typed(kind, body)),
+        )
+        .otherwise(|_| server::Answer::new(404).body("no"))
+        .start()
+}
