@@ -321,3 +321,71 @@ fn the_install_step_is_one_script_both_entry_points_run() {
         .expect("with-servers runs setup");
     assert!(setup_at < servers.find("miniflux-server\" start").unwrap());
 }
+
+/// A saved page's source is the publisher it names (its `og:site_name`, else its
+/// JSON-LD `publisher`), and the folder it was saved in only when it names none (before:
+/// JSON-LD's publisher was passed over, so such a page was "saved").
+#[test]
+fn a_saved_pages_source_is_its_publisher() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("saved");
+    std::fs::create_dir(&folder).unwrap();
+    let body = "<p>The harbour master opened the new pier on a windy morning, and the first \
+                ferry tied up there before noon while a crowd of early walkers watched.</p>\
+                <p>Work on the second berth goes on through the winter, with the old \
+                timber piles pulled out one by one and stacked along the quay.</p>\
+                <p>Fishing boats keep their moorings on the north wall until spring.</p>";
+    let page = |title: &str, head: &str| {
+        format!(
+            "<!DOCTYPE html><html><head><title>{title}</title>{head}</head>\
+             <body><article><h1>{title}</h1>{body}</article></body></html>"
+        )
+    };
+    let pages = [
+        (
+            "site-name.html",
+            page(
+                "A pier opens",
+                r#"<meta property="og:site_name" content="Harbour Gazette">"#,
+            ),
+        ),
+        (
+            "json-ld.html",
+            page(
+                "A second berth",
+                r#"<script type="application/ld+json">{"@type":"NewsArticle",
+                   "headline":"A second berth","publisher":{"@type":"Organization",
+                   "name":"Tideline Review"}}</script>"#,
+            ),
+        ),
+        ("nothing.html", page("Moorings", "")),
+    ];
+    for (name, html) in &pages {
+        std::fs::write(folder.join(name), html).unwrap();
+    }
+    let store = dir.path().join("s.db");
+    let out = herald(&store, &["import", folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: serde_json::Value =
+        serde_json::from_str(&text(&herald(&store, &["list", "--json"]).stdout)).unwrap();
+    let mut sources: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["title"].as_str().unwrap().to_owned(),
+                a["source"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    sources.sort();
+    assert_eq!(
+        sources,
+        [
+            ("A pier opens".to_owned(), "Harbour Gazette".to_owned()),
+            ("A second berth".to_owned(), "Tideline Review".to_owned()),
+            ("Moorings".to_owned(), "saved".to_owned()),
+        ]
+    );
+}

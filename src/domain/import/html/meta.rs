@@ -28,6 +28,8 @@ pub(super) struct LinkedData {
     pub authors: Vec<String>,
     pub published: Option<Published>,
     pub url: Option<String>,
+    /// Who publishes it (`publisher`, a name or an object with one): the site's name.
+    pub publisher: Option<String>,
 }
 
 /// The page's canonical address: `<link rel="canonical">`, else `og:url`; absolute
@@ -133,6 +135,7 @@ fn read_article(value: &Value) -> LinkedData {
         authors,
         published: text("datePublished").and_then(|d| parse_loose(&d)),
         url: text("url").filter(|u| web_address(u)),
+        publisher: value.get("publisher").and_then(person),
     }
 }
 

@@ -108,7 +108,9 @@ pub(super) fn head(document: &Tree, fallback_source: &str, address: Option<&str>
         .or(linked.headline)
         .or_else(|| first_text(document, is_heading))
         .or_else(|| first_text(document, is_title));
+    // The publisher the page names, before the folder it was saved in.
     let source = meta(document, &["og:site_name", "application-name"])
+        .or(linked.publisher)
         .unwrap_or_else(|| fallback_source.to_owned());
     // Bylines from JSON-LD, the author meta tags and rel=author text; never an address
     // (a profile page's URL is no name).
