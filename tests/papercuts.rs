@@ -1,7 +1,6 @@
 //! A new user's first week (#28): key flows on the reader's threads against a small
 //! HTTP server on 127.0.0.1 inside the test.
 
-
 mod common;
 
 use common::{Harness, feed_fixture, fixtures, serve_routes};
