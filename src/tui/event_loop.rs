@@ -101,7 +101,10 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             // Asked for by a test: the terminal must come back through the panic hook.
             panic!("--debug-panic: a deliberate crash after the first frame");
         }
-        match wait_for_change(&mut app, &events) {
+        let mut settle = |app: &mut App, effects| {
+            run_effects(&store, app, effects, background.as_ref());
+        };
+        match wait_for_change(&mut app, &events, &mut settle) {
             Waited::Changed(effects) => pending.extend(effects),
             Waited::Closed => break,
             Waited::Failed { effects, reason } => {
@@ -139,7 +142,16 @@ enum Waited {
 /// Waits for events until a batch changes something: one event, then every event already
 /// queued, so a burst of keys or a resize storm costs one frame. When the app has a
 /// deadline (`App::deadline`), waiting ends then with `Report::Tick`.
-fn wait_for_change(app: &mut App, events: &Receiver<Event>) -> Waited {
+///
+/// A key (or a click) is read against the state the input before it left: `settle` runs
+/// the batch's effects so far first (Enter's article load, then `e` in the reader it
+/// opened). Only a repeat (a held `j`, the wheel) skips that, so its previews still cost
+/// one read.
+fn wait_for_change(
+    app: &mut App,
+    events: &Receiver<Event>,
+    settle: &mut dyn FnMut(&mut App, Vec<Effect>),
+) -> Waited {
     loop {
         let first = match app.deadline() {
             Some(at) => {
@@ -158,7 +170,14 @@ fn wait_for_change(app: &mut App, events: &Receiver<Event>) -> Waited {
         };
         let mut effects = Vec::new();
         let mut changed = false;
+        let mut last_input = None;
         for event in std::iter::once(first).chain(events.try_iter()) {
+            if let Some(input) = Input::of(&event) {
+                if must_settle(&effects, last_input == Some(input)) {
+                    settle(app, std::mem::take(&mut effects));
+                }
+                last_input = Some(input);
+            }
             match take_in(app, event) {
                 Ok(Some(more)) => {
                     effects.extend(more);
@@ -175,6 +194,40 @@ fn wait_for_change(app: &mut App, events: &Receiver<Event>) -> Waited {
             return Waited::Changed(effects);
         }
     }
+}
+
+/// What a person did, as far as telling a repeat from a new input goes: a held key, or
+/// the wheel turned on, repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    Key(
+        ratatui::crossterm::event::KeyCode,
+        ratatui::crossterm::event::KeyModifiers,
+    ),
+    Mouse(MouseEventKind),
+}
+
+impl Input {
+    fn of(event: &Event) -> Option<Input> {
+        match event {
+            Event::Terminal(TermEvent::Key(key)) if key.kind == KeyEventKind::Press => {
+                Some(Input::Key(key.code, key.modifiers))
+            }
+            Event::Terminal(TermEvent::Mouse(mouse)) => Some(Input::Mouse(mouse.kind)),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the effects asked for so far must run before the next key is read. Searches
+/// never: the prompt's text is already the app's, and a paste searches once. Previews
+/// only before a different key: `j` then Tab must open the row `j` reached.
+fn must_settle(effects: &[Effect], repeated_key: bool) -> bool {
+    effects.iter().any(|effect| match effect {
+        Effect::Search { .. } => false,
+        Effect::PreviewArticle(_) => !repeated_key,
+        _ => true,
+    })
 }
 
 /// The one mapping from an event to the app: the effects it asks for, `None` when it
@@ -295,13 +348,84 @@ mod tests {
                 .send(Event::InputFailed("input/output error".into()))
                 .unwrap();
         });
-        let waited = wait_for_change(&mut app, &events);
+        let waited = wait_for_change(&mut app, &events, &mut |_, _| {});
         late.join().unwrap();
         match waited {
             Waited::Failed { reason, .. } => assert!(reason.contains("input/output")),
             other => panic!("expected a failure, got {other:?}"),
         }
         assert!(app.quit);
+    }
+
+    /// A store with one article carrying an enclosure, and an app on its list as the
+    /// first frame leaves it (its preview shown).
+    fn store_and_app() -> (Store, App) {
+        let store = Store::open_in_memory().unwrap();
+        let article = crate::domain::model::NewArticle {
+            source: "Cast".into(),
+            title: "Episode".into(),
+            paragraphs: vec!["Notes.".into()],
+            enclosures: vec![crate::domain::enclosure::Enclosure {
+                url: "https://cast.example/e.mp3".into(),
+                mime: Some("audio/mpeg".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        store
+            .articles()
+            .import(&[article], jiff::Timestamp::UNIX_EPOCH)
+            .unwrap();
+        let start = Start::new(Keymap::default_keymap().unwrap(), Rect::new(0, 0, 120, 30));
+        let mut app = App::new(start);
+        let effects = app.apply(Report::Refreshed {
+            total: 1,
+            unread: 1,
+            selected_row: None,
+        });
+        run_effects(&store, &mut app, effects, None);
+        let effects = app.apply(Report::ViewsLoaded(store.views().list().unwrap()));
+        run_effects(&store, &mut app, effects, None);
+        (store, app)
+    }
+
+    /// Enter then `e` read in one go (CI typed them faster than a frame): `e` is a reader
+    /// key, and was read while the list still had the focus, as Enter's article load had
+    /// not run yet; the prompt never came.
+    #[test]
+    fn a_key_is_read_after_the_effects_of_the_keys_before_it() {
+        let (store, mut app) = store_and_app();
+        let (sender, events) = std::sync::mpsc::channel();
+        for code in [KeyCode::Enter, KeyCode::Char('e')] {
+            sender
+                .send(Event::Terminal(key(code, KeyEventKind::Press)))
+                .unwrap();
+        }
+        let mut settle = |app: &mut App, effects| run_effects(&store, app, effects, None);
+        match wait_for_change(&mut app, &events, &mut settle) {
+            Waited::Changed(effects) => run_effects(&store, &mut app, effects, None),
+            other => panic!("expected a change, got {other:?}"),
+        }
+        assert_eq!(app.focus, crate::app::Focus::Reader);
+        assert_eq!(
+            app.prompt.as_ref().map(|p| p.kind),
+            Some(crate::app::PromptKind::OpenEnclosure)
+        );
+    }
+
+    /// A held key still costs one preview: the rows it passes are not read.
+    #[test]
+    fn a_repeated_key_does_not_settle_but_a_different_one_does() {
+        let preview = [Effect::PreviewArticle(ArticleId(1))];
+        assert!(!must_settle(&preview, true));
+        assert!(must_settle(&preview, false));
+        let search = Effect::Search {
+            generation: 1,
+            query: crate::domain::search::parse("z", jiff::Timestamp::UNIX_EPOCH, false).unwrap(),
+            order: crate::domain::search::Order::Newest,
+        };
+        assert!(!must_settle(std::slice::from_ref(&search), false));
+        assert!(must_settle(&[Effect::LoadArticle(ArticleId(1))], true));
     }
 
     #[test]
@@ -312,11 +436,14 @@ mod tests {
             .send(Event::Terminal(TermEvent::Resize(120, 40)))
             .unwrap();
         assert!(matches!(
-            wait_for_change(&mut app, &events),
+            wait_for_change(&mut app, &events, &mut |_, _| {}),
             Waited::Changed(_)
         ));
         assert_eq!(app.size, Rect::new(0, 0, 120, 40));
         drop(sender);
-        assert!(matches!(wait_for_change(&mut app, &events), Waited::Closed));
+        assert!(matches!(
+            wait_for_change(&mut app, &events, &mut |_, _| {}),
+            Waited::Closed
+        ));
     }
 }
