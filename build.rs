@@ -17,8 +17,8 @@
 //!    that order. The names carry hashes that a change of dependencies, compiler or code
 //!    alters; each function is also matched whatever its hashes, so a stale list still
 //!    gathers most of them. Measured at the first frame on 100,000 articles, peak resident
-//!    memory (median of 10): 12.0 MiB without, 8.4 MiB with the list, 9.0 MiB with every
-//!    hash in it wrong.
+//!    memory (medians of 10 to 20): 12.0 MiB without, 8.3 MiB with the list, 8.4 MiB with
+//!    the list one code change old, 9.1 MiB with every hash in it wrong.
 //!
 //! Each is tried first on a tiny C program linked with the same option, by the system's
 //! linker and, when the toolchain ships one, Rust's own (`rust-lld`); when that fails, or

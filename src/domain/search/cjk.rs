@@ -6,7 +6,15 @@
 //! matches as a prefix.
 
 /// Han, kana and Hangul: the scripts that need the bigram index.
+///
+/// Called for every character of every article imported, so inlined, and most text is
+/// told apart by its first comparison (everything below Hangul Jamo). Out of line, at the
+/// size-optimised level herald is built at, it took 5% of an import's time.
+#[inline]
 pub fn is_cjk(c: char) -> bool {
+    if (c as u32) < 0x1100 {
+        return false;
+    }
     matches!(c,
         '\u{1100}'..='\u{11FF}'      // Hangul Jamo
         | '\u{3040}'..='\u{30FF}'    // Hiragana, Katakana
@@ -39,6 +47,12 @@ pub fn runs(text: &str) -> impl Iterator<Item = Vec<char>> + '_ {
 /// The text to index for `text`: each run's bigrams and its last character, separated by
 /// spaces; `None` when there is no CJK at all (most articles), so nothing is stored.
 pub fn index_text(text: &str) -> Option<String> {
+    // Every CJK character is encoded from a lead byte of 0xE1 up, so text without one
+    // (ASCII, accented Latin) is told apart by a byte scan, not decoded character by
+    // character: this runs on every article imported.
+    if text.bytes().all(|b| b < 0xE1) {
+        return None;
+    }
     let mut out = String::new();
     for run in runs(text) {
         for pair in run.windows(2) {
