@@ -19,7 +19,7 @@ pub mod writer;
 
 pub use background::Background;
 pub use effects::run_effects;
-pub use event_loop::run;
+pub use event_loop::{Batch, run, take_batch};
 pub use system::{open_url, open_url_with, osc52, peak_rss_kib};
 
 use crate::app::keymap::Keymap;

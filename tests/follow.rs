@@ -49,6 +49,32 @@ fn moving_in_the_list_shows_the_selected_article_without_opening_it() {
     }
 }
 
+/// Keys that arrive in one read (a fast typist, a paste, tmux's send-keys) go through the
+/// loop as one batch, and each is read after the work of the keys before it: `j` then Tab
+/// opens the row `j` reached, and Enter then `J` (a reader key) moves on in the reader
+/// that Enter opened. Before, every key of a batch was looked up before any work ran: `J`
+/// was looked up in the list, where it means nothing, and CI's tmux test of `e` after
+/// Enter failed that way.
+#[test]
+fn keys_that_arrive_together_each_act_on_what_the_keys_before_did() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys_at_once("j tab");
+    assert_eq!(h.app.focus, Focus::Reader);
+    assert_eq!(h.app.list.selected, 1);
+    assert_eq!(shown(&h), Some(selected(&h)), "the row j reached");
+    h.keys_at_once("tab j j j");
+    assert_eq!(h.app.focus, Focus::List);
+    assert_eq!(h.app.list.selected, 4);
+    assert_eq!(shown(&h), Some(selected(&h)));
+    h.keys_at_once("enter J");
+    assert_eq!(h.app.focus, Focus::Reader);
+    assert_eq!(
+        h.app.list.selected, 5,
+        "J moved on from the article Enter opened"
+    );
+    assert_eq!(shown(&h), Some(selected(&h)));
+}
+
 #[test]
 fn the_article_shown_is_marked_read_after_mark_read_after_seconds() {
     let mut h = Harness::new(&fixtures(), 120, 30);

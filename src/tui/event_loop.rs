@@ -168,32 +168,61 @@ fn wait_for_change(
                 Err(_) => return Waited::Closed,
             },
         };
-        let mut effects = Vec::new();
-        let mut changed = false;
-        let mut last_input = None;
-        for event in std::iter::once(first).chain(events.try_iter()) {
-            if let Some(input) = Input::of(&event) {
-                if must_settle(&effects, last_input == Some(input)) {
-                    settle(app, std::mem::take(&mut effects));
-                }
-                last_input = Some(input);
-            }
-            match take_in(app, event) {
-                Ok(Some(more)) => {
-                    effects.extend(more);
-                    changed = true;
-                }
-                Ok(None) => {}
-                Err(reason) => {
-                    effects.extend(app.update(Action::ForceQuit));
-                    return Waited::Failed { effects, reason };
-                }
-            }
+        let batch = take_batch(app, std::iter::once(first).chain(events.try_iter()), settle);
+        if let Some(reason) = batch.failed {
+            return Waited::Failed {
+                effects: batch.effects,
+                reason,
+            };
         }
-        if changed {
-            return Waited::Changed(effects);
+        if batch.changed {
+            return Waited::Changed(batch.effects);
         }
     }
+}
+
+/// What a batch of events did to the app.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The effects asked for and not yet run (those before a key were run by `settle`).
+    pub effects: Vec<Effect>,
+    /// Whether any event changed something: the screen is drawn again.
+    pub changed: bool,
+    /// Why the terminal cannot be read; the app is quitting.
+    pub failed: Option<String>,
+}
+
+/// Takes in events that arrived together, in order: the loop's batch, and the test
+/// harness's keys, which go the same way. Before each key or click, `settle` runs the
+/// effects asked for so far (see [`must_settle`]).
+pub fn take_batch(
+    app: &mut App,
+    events: impl IntoIterator<Item = Event>,
+    settle: &mut dyn FnMut(&mut App, Vec<Effect>),
+) -> Batch {
+    let mut batch = Batch::default();
+    let mut last_input = None;
+    for event in events {
+        if let Some(input) = Input::of(&event) {
+            if must_settle(&batch.effects, last_input == Some(input)) {
+                settle(app, std::mem::take(&mut batch.effects));
+            }
+            last_input = Some(input);
+        }
+        match take_in(app, event) {
+            Ok(Some(more)) => {
+                batch.effects.extend(more);
+                batch.changed = true;
+            }
+            Ok(None) => {}
+            Err(reason) => {
+                batch.effects.extend(app.update(Action::ForceQuit));
+                batch.failed = Some(reason);
+                return batch;
+            }
+        }
+    }
+    batch
 }
 
 /// What a person did, as far as telling a repeat from a new input goes: a held key, or

@@ -16,7 +16,7 @@ use herald::app::{App, Effect, Report, Start};
 use herald::domain::model::{NewArticle, Published};
 use herald::domain::store::Store;
 use herald::tui::event::Event;
-use herald::tui::{Background, run_effects};
+use herald::tui::{Background, run_effects, take_batch};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -157,33 +157,43 @@ impl Harness {
     /// Applies an action and runs its effects against the store, except those that
     /// reach outside the test (a browser, the clipboard).
     pub fn act(&mut self, action: Action) {
-        let effects: Vec<Effect> = self
-            .app
-            .update(action)
-            .into_iter()
-            .filter(|e| !matches!(e, Effect::OpenUrl(_) | Effect::CopyToClipboard(_)))
-            .collect();
+        let effects = inside(self.app.update(action));
         self.run(effects);
     }
 
     /// Types text into the prompt, one key per character.
     pub fn type_text(&mut self, text: &str) {
         for c in text.chars() {
-            let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-            if let Some(action) = self.app.handle_key(&event) {
-                self.act(action);
-            }
+            self.take_keys(vec![KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)]);
         }
     }
 
-    /// Presses keys given as keymap names separated by spaces: `j j enter ctrl-d J`.
+    /// Presses keys given as keymap names separated by spaces: `j j enter ctrl-d J`, one
+    /// at a time: each key's work, the threads' included, is done before the next.
     pub fn keys(&mut self, sequence: &str) {
         for token in sequence.split_whitespace() {
-            let event = key_event(token);
-            if let Some(action) = self.app.handle_key(&event) {
-                self.act(action);
-            }
+            self.take_keys(vec![key_event(token)]);
         }
+    }
+
+    /// Presses keys that arrive together, in one read, as a fast typist's or a paste's
+    /// do: one batch of the reader's loop (`take_batch`), the threads' answers after.
+    pub fn keys_at_once(&mut self, sequence: &str) {
+        self.take_keys(sequence.split_whitespace().map(key_event).collect());
+    }
+
+    /// Keys through the loop's own batch, with its settling between them.
+    fn take_keys(&mut self, keys: Vec<KeyEvent>) {
+        let events = keys
+            .into_iter()
+            .map(|key| Event::Terminal(ratatui::crossterm::event::Event::Key(key)));
+        let (store, background) = (&self.store, &self.route.background);
+        let mut settle = |app: &mut App, effects: Vec<Effect>| {
+            run_effects(store, app, inside(effects), Some(background));
+        };
+        let batch = take_batch(&mut self.app, events, &mut settle);
+        assert_eq!(batch.failed, None);
+        self.run(inside(batch.effects));
     }
 
     pub fn resize(&mut self, width: u16, height: u16) {
@@ -220,6 +230,15 @@ impl Harness {
         }
         out
     }
+}
+
+/// The effects a test runs: all but those that reach outside it (a browser, the
+/// clipboard).
+fn inside(effects: Vec<Effect>) -> Vec<Effect> {
+    effects
+        .into_iter()
+        .filter(|e| !matches!(e, Effect::OpenUrl(_) | Effect::CopyToClipboard(_)))
+        .collect()
 }
 
 pub fn key_event(token: &str) -> KeyEvent {
