@@ -389,8 +389,13 @@ mod tests {
     /// A store with one article carrying an enclosure, and an app on its list as the
     /// first frame leaves it (its preview shown).
     fn store_and_app() -> (Store, App) {
+        store_and_app_of(1)
+    }
+
+    /// As [`store_and_app`], with `n` articles, the first with the enclosure.
+    fn store_and_app_of(n: usize) -> (Store, App) {
         let store = Store::open_in_memory().unwrap();
-        let article = crate::domain::model::NewArticle {
+        let mut articles = vec![crate::domain::model::NewArticle {
             source: "Cast".into(),
             title: "Episode".into(),
             paragraphs: vec!["Notes.".into()],
@@ -400,16 +405,24 @@ mod tests {
                 ..Default::default()
             }],
             ..Default::default()
-        };
+        }];
+        for i in 1..n {
+            articles.push(crate::domain::model::NewArticle {
+                source: "Cast".into(),
+                title: format!("Notes {i}"),
+                paragraphs: vec![format!("Paragraph {i}.")],
+                ..Default::default()
+            });
+        }
         store
             .articles()
-            .import(&[article], jiff::Timestamp::UNIX_EPOCH)
+            .import(&articles, jiff::Timestamp::UNIX_EPOCH)
             .unwrap();
         let start = Start::new(Keymap::default_keymap().unwrap(), Rect::new(0, 0, 120, 30));
         let mut app = App::new(start);
         let effects = app.apply(Report::Refreshed {
-            total: 1,
-            unread: 1,
+            total: n,
+            unread: n,
             selected_row: None,
         });
         run_effects(&store, &mut app, effects, None);
@@ -440,6 +453,28 @@ mod tests {
             app.prompt.as_ref().map(|p| p.kind),
             Some(crate::app::PromptKind::OpenEnclosure)
         );
+    }
+
+    /// A held `j` (twenty presses in one read) settles nothing between its presses, so
+    /// only the row it stops on is read from the store.
+    #[test]
+    fn a_held_key_reads_only_the_row_it_stops_on() {
+        let (store, mut app) = store_and_app_of(60);
+        let mut previews_settled = 0;
+        let mut settle = |_: &mut App, effects: Vec<Effect>| {
+            previews_settled += effects
+                .iter()
+                .filter(|e| matches!(e, Effect::PreviewArticle(_)))
+                .count();
+        };
+        let presses =
+            (0..20).map(|_| Event::Terminal(key(KeyCode::Char('j'), KeyEventKind::Press)));
+        let batch = take_batch(&mut app, presses, &mut settle);
+        assert_eq!(previews_settled, 0);
+        run_effects(&store, &mut app, batch.effects, None);
+        assert_eq!(app.list.selected, 20);
+        let shown = app.reader.as_ref().map(|r| r.article.summary.id);
+        assert_eq!(shown, app.list.selected_row().map(|row| row.id));
     }
 
     /// A held key still costs one preview: the rows it passes are not read.
