@@ -201,6 +201,13 @@ impl App {
         self.pending.is_some()
     }
 
+    /// True while the next key would act on a list a search is about to replace: a
+    /// search is on its way and the key is not typed into the search prompt (typing goes
+    /// on while results come). The loop takes the answer in before reading such a key.
+    pub fn awaits_search(&self) -> bool {
+        self.searching() && self.prompt.as_ref().map(|p| p.kind) != Some(PromptKind::Search)
+    }
+
     /// The action a key asks for here, following sequences (`g g`) across calls. In a
     /// prompt, unbound characters are typed.
     pub fn handle_key(&mut self, key: &KeyEvent) -> Option<Action> {

@@ -481,6 +481,53 @@ mod search {
         assert_eq!(tui, cli);
         assert!(tui.len() > 2);
     }
+
+    /// A search typed and opened in one read (a fast typist, a paste, tmux): Enter in
+    /// the list was read before the search's answer came back from the worker, and
+    /// opened the first article of the list before the search, the tram, not the ferry.
+    #[test]
+    fn a_search_typed_and_opened_in_one_read_opens_what_it_found() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys_at_once("/ f e r r y enter enter");
+        assert_eq!(h.app.focus, Focus::Reader);
+        assert_eq!(title(&h), "Night ferry to the islands starts in spring");
+        assert_eq!(h.app.list.total, 1);
+        // Typing into the prompt still runs one search for the whole text, not one per
+        // key: the prompt's keys wait for no answer.
+        h.keys_at_once("tab / t r a m");
+        assert_eq!(
+            h.app.prompt.as_ref().map(|p| p.input.as_str()),
+            Some("tram")
+        );
+        assert_eq!(
+            titles(&h),
+            ["Tram line reaches the hospital after three years of works"]
+        );
+    }
+
+    /// A view's key and a list key in one read: `3` (Starred, empty) then Enter opened
+    /// the first article of All, and `2 j Enter` left the list's selection on the first
+    /// row of Unread while the reader showed the second.
+    #[test]
+    fn a_view_key_and_the_keys_after_it_act_on_the_view() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys_at_once("3 enter");
+        assert_eq!(h.app.list.total, 0);
+        assert_eq!(h.app.focus, Focus::List);
+        assert_eq!(h.app.status.as_deref(), Some("No article to open"));
+        assert_eq!(
+            h.store.articles().count_unread().unwrap(),
+            6,
+            "nothing opened"
+        );
+
+        h.keys_at_once("2 j enter");
+        assert_eq!(h.app.view.name, "Unread");
+        let selected = h.app.list.selected_row().map(|r| r.title.clone());
+        assert_eq!(selected.as_deref(), Some(title(&h).as_str()));
+        assert_eq!(title(&h), "東京の地下鉄、終電を30分延長へ");
+        assert_eq!(h.app.list.selected, 1);
+    }
 }
 
 mod feeds {

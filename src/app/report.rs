@@ -357,10 +357,14 @@ impl App {
                     self.list.select(index, height);
                 }
             }
-            Err(message) => match self.prompt.as_mut() {
-                Some(prompt) => prompt.error = Some(message),
-                None => self.status = Some(message),
-            },
+            Err(message) => {
+                // Answered: the list stays as it was, and nothing is on its way.
+                self.pending = None;
+                match self.prompt.as_mut() {
+                    Some(prompt) => prompt.error = Some(message),
+                    None => self.status = Some(message),
+                }
+            }
         }
     }
 }
