@@ -90,6 +90,16 @@ fn undo_takes_back_read_star_and_mark_all() {
     assert!(!h.app.list.row(3).unwrap().read);
 }
 
+/// `A y u` in one read: `u` was read before the writer said which articles the
+/// mark-all had marked, so it had nothing to undo and every article stayed read.
+#[test]
+fn mark_all_and_undo_in_one_read_undo_the_mark_all() {
+    let mut h = Harness::new(&fixtures(), 120, 5);
+    h.keys_at_once("A y u");
+    assert_eq!(h.store.articles().count_unread().unwrap(), 6);
+    assert_eq!(h.app.unread, 6);
+}
+
 #[test]
 fn mark_all_read_asks_when_it_touches_more_than_a_screen() {
     let mut h = Harness::new(&fixtures(), 120, 5);

@@ -1,8 +1,8 @@
 //! Before a key of a batch is read: the effects of the keys before it run, and the
 //! answers it depends on are taken in. Keys that arrive together (a fast typist, a paste,
 //! tmux) must do what they do typed one by one, and typed one by one a person sees a
-//! search's results land before the next key. The loop and the key-flow tests settle
-//! through this one function.
+//! search's results, a deletion or a mark-all land before the next key. The loop and the
+//! key-flow tests settle through this one function.
 
 use std::collections::VecDeque;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -19,10 +19,9 @@ use crate::domain::store::Store;
 const LOOK_EVERY: Duration = Duration::from_millis(5);
 
 /// Runs `effects`, then takes in answers from `events` while the next key would act on
-/// one still to come (`App::awaits_search`). Other events that arrive
+/// one still to come (`App::awaits_search`, `Writer::awaited`). Other events that arrive
 /// meanwhile (keys, a resize) are kept in `held`, in order, for the batch to go on with.
-/// Fetches, full articles, pictures and the writer's saves are never waited for: the
-/// network and the store's write lock hold no key.
+/// Fetches, full articles and pictures are never waited for: the network holds no key.
 pub fn before_key(
     store: &Store,
     app: &mut App,
@@ -38,9 +37,8 @@ pub fn before_key(
     };
     loop {
         // Looked at before the channel is emptied: an answer is sent before its work is
-        // given back, so when nothing was out, every answer is in the channel now. Only
-        // while work is out: a worker that died answers nothing, and the key is read.
-        let waiting = app.awaits_search() && background.busy.out() > 0;
+        // given back, so when nothing was out, every answer is in the channel now.
+        let waiting = awaits(app, background);
         let mut answered = false;
         while let Ok(event) = events.try_recv() {
             answered |= take(store, app, background, event, held);
@@ -60,6 +58,13 @@ pub fn before_key(
             Err(RecvTimeoutError::Disconnected) => return,
         }
     }
+}
+
+/// Whether an answer the next key depends on is still to come. A search counts only
+/// while work is out: a worker that died answers nothing, and the key is read anyway.
+fn awaits(app: &App, background: &Background) -> bool {
+    let writing = background.writer.as_ref().is_some_and(|w| w.awaited());
+    writing || (app.awaits_search() && background.busy.out() > 0)
 }
 
 /// Takes in one event that arrived while waiting: a report now, anything else later.
