@@ -265,6 +265,7 @@ impl App {
         // A new request replaces the last message: it was about the last one.
         self.status = None;
         if self.update_sources(&action, &mut effects) {
+            self.offer_feed_choices();
             self.keep_counts_fresh(&mut effects);
             return effects;
         }
@@ -408,6 +409,7 @@ impl App {
             | Action::TagSource
             | Action::RemoveSource => {}
         }
+        self.offer_feed_choices();
         self.load_missing_rows(&mut effects);
         self.follow_selection(&mut effects);
         self.keep_counts_fresh(&mut effects);
