@@ -42,6 +42,28 @@ fn move_open_and_step_through_articles_from_the_reader() {
     assert!(h.app.quit);
 }
 
+/// A row read from the store while the writer still had a change to it out kept the
+/// flags from before it until something else read the list again: `/ferry` Enter `A y
+/// u 1` in one read showed the ferry read in All, while the store (and the unread
+/// count) had it unread, as All's rows were read before the undo's marks were saved.
+/// The rows loaded are read again once the writer says it has saved.
+#[test]
+fn the_rows_loaded_are_read_again_once_the_writer_has_saved() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    let first = h.app.list.row(0).unwrap().id;
+    assert!(!h.app.list.row(0).unwrap().read);
+    // The writer's change lands after the rows were read.
+    h.store.articles().set_read(first, true).unwrap();
+    h.report(Report::Saved);
+    assert!(h.app.list.row(0).unwrap().read);
+    // In a search's list too, its articles kept.
+    h.keys("/ t r a m enter");
+    h.store.articles().set_read(first, false).unwrap();
+    h.report(Report::Saved);
+    assert_eq!(h.app.list.total, 1);
+    assert!(!h.app.list.row(0).unwrap().read);
+}
+
 #[test]
 fn opening_marks_read_and_m_s_toggle_in_the_store() {
     let mut h = Harness::new(&fixtures(), 120, 30);

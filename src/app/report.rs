@@ -148,10 +148,20 @@ impl App {
             Report::SourcesLoaded(overview) => self.sources_loaded(overview, &mut effects),
             Report::ViewsCounted(counts) => self.views_counted(counts),
             Report::TakenOut(taken) => self.taken_out(taken, &mut effects),
-            Report::Saved if self.panes().sources.is_some() => {
-                effects.push(Effect::LoadSources);
+            Report::Saved => {
+                // Rows read while the writer still had a change to them out (keys in
+                // one read: `u` then `1`) show the flags from before it: read again.
+                if let Some(range) = self.list.loaded() {
+                    effects.push(Effect::LoadRows {
+                        start: range.start,
+                        len: range.len(),
+                        ids: self.list.ids_in(range),
+                    });
+                }
+                if self.panes().sources.is_some() {
+                    effects.push(Effect::LoadSources);
+                }
             }
-            Report::Saved => {}
             Report::FetchLogLoaded(entries) => self.fetch_log_loaded(entries),
             Report::StoreChanged => {
                 let open = self
