@@ -450,6 +450,32 @@ mod search {
         assert!(h.app.reader.as_ref().unwrap().marks.is_empty());
     }
 
+    /// `V` on a list with no search text (a source chosen in the sources pane, All
+    /// with `T`) saved a view with an empty query, which lists every article: "Harbour
+    /// Daily" on key 4 showed all six. `F` already asked for a search first; `V` does.
+    #[test]
+    fn v_asks_for_a_search_on_a_list_without_search_text() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("T");
+        assert!(!h.app.view.is_all());
+        h.keys("V");
+        assert_eq!(h.app.prompt, None);
+        assert!(h.app.status.as_deref().unwrap().contains("Search first"));
+        h.keys("T S");
+        for _ in 0..20 {
+            if h.app.view.name == "Harbour Daily" {
+                break;
+            }
+            h.keys("j");
+        }
+        assert_eq!(h.app.view.name, "Harbour Daily");
+        assert_eq!(h.app.list.total, 1);
+        h.keys("tab V");
+        assert_eq!(h.app.prompt, None);
+        assert!(h.app.status.as_deref().unwrap().contains("Search first"));
+        assert!(h.store.views().list().unwrap().is_empty());
+    }
+
     #[test]
     fn views_switch_with_number_keys_and_searches_can_be_saved() {
         let mut h = Harness::new(&fixtures(), 120, 30);
