@@ -450,6 +450,30 @@ mod search {
         assert!(h.app.reader.as_ref().unwrap().marks.is_empty());
     }
 
+    /// Another process wrote (a cron fetch: `Report::StoreChanged`) while a search typed
+    /// into the prompt was on its way: the list was read again for the search shown
+    /// before, whose newer generation made the typed search's answer stale, so the list
+    /// showed the ferry alone while the prompt said `ferry OR tram`.
+    #[test]
+    fn a_store_change_while_a_search_is_on_its_way_keeps_the_typed_search() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("/ f e r r y");
+        assert_eq!(titles(&h), ["Night ferry to the islands starts in spring"]);
+        // The keys of ` OR tram` taken in, their search not answered yet, when the
+        // change comes.
+        let mut effects = Vec::new();
+        for c in " OR tram".chars() {
+            effects.extend(h.app.update(Action::InsertChar(c)));
+        }
+        effects.extend(h.app.apply(Report::StoreChanged));
+        h.run(effects);
+        assert_eq!(
+            h.app.prompt.as_ref().map(|p| p.input.as_str()),
+            Some("ferry OR tram")
+        );
+        assert_eq!(h.app.list.total, 2, "{:?}", titles(&h));
+    }
+
     /// `V` on a list with no search text (a source chosen in the sources pane, All
     /// with `T`) saved a view with an empty query, which lists every article: "Harbour
     /// Daily" on key 4 showed all six. `F` already asked for a search first; `V` does.

@@ -307,7 +307,7 @@ impl App {
         self.total = total;
         self.unread = unread;
         effects.push(Effect::LoadSources);
-        if self.view.is_all() {
+        if self.view.is_all() && self.pending.is_none() {
             // The same article stays selected, wherever new ones pushed it.
             let selected = selected_row.unwrap_or(self.list.selected);
             let offset_in_view = selected.saturating_sub(self.list.offset);
@@ -317,7 +317,11 @@ impl App {
             let height = self.list_height();
             self.list.scroll_into_view(height);
         } else {
-            let view = self.reread(self.view.clone());
+            // A search on its way (typed into the prompt) is what the list is about to
+            // show: run it again, not the one shown before, whose newer answer would
+            // make the typed one's stale.
+            let base = self.pending.clone().unwrap_or_else(|| self.view.clone());
+            let view = self.reread(base);
             // The article open in the reader stays the list's selection, or else the
             // selected one: the list and the reader agree after the reload.
             let open = self
