@@ -201,6 +201,13 @@ impl App {
         self.pending.is_some()
     }
 
+    /// True while the next key would act on a list a search is about to replace: a
+    /// search is on its way and the key is not typed into the search prompt (typing goes
+    /// on while results come). The loop takes the answer in before reading such a key.
+    pub fn awaits_search(&self) -> bool {
+        self.searching() && self.prompt.as_ref().map(|p| p.kind) != Some(PromptKind::Search)
+    }
+
     /// The action a key asks for here, following sequences (`g g`) across calls. In a
     /// prompt, unbound characters are typed.
     pub fn handle_key(&mut self, key: &KeyEvent) -> Option<Action> {
@@ -258,6 +265,7 @@ impl App {
         // A new request replaces the last message: it was about the last one.
         self.status = None;
         if self.update_sources(&action, &mut effects) {
+            self.offer_feed_choices();
             self.keep_counts_fresh(&mut effects);
             return effects;
         }
@@ -401,6 +409,7 @@ impl App {
             | Action::TagSource
             | Action::RemoveSource => {}
         }
+        self.offer_feed_choices();
         self.load_missing_rows(&mut effects);
         self.follow_selection(&mut effects);
         self.keep_counts_fresh(&mut effects);

@@ -1,7 +1,8 @@
 //! The terminal shell around the app: the event loop (`event_loop`), where events come
 //! from (`event`: the terminal and signals on one channel), the terminal itself
 //! (`terminal`: set up, always restored), the effects the app asks for (`effects`), the
-//! threads beside the loop (`background`, `worker`) and calls out to the system
+//! threads beside the loop (`background`, `worker`), what a key waits for before it is
+//! read (`settle`) and calls out to the system
 //! (`system`: browser, clipboard).
 //!
 //! ui <- app; action <- app + event; app <- app + action (or report).
@@ -12,6 +13,7 @@ pub mod effects;
 pub mod event;
 mod event_loop;
 pub mod pictures;
+pub mod settle;
 pub mod system;
 pub mod terminal;
 pub mod worker;
@@ -19,7 +21,7 @@ pub mod writer;
 
 pub use background::Background;
 pub use effects::run_effects;
-pub use event_loop::{Batch, run, take_batch};
+pub use event_loop::{Batch, Settle, run, take_batch};
 pub use system::{open_url, open_url_with, osc52, peak_rss_kib};
 
 use crate::app::keymap::Keymap;

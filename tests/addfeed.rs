@@ -5,6 +5,8 @@ mod common;
 
 use common::server::{Answer, Script, Server};
 use common::{Harness, fixtures};
+use herald::app::{PromptKind, Report};
+use herald::domain::discover::{Candidate, Via};
 
 fn rss(title: &str, item: &str) -> String {
     format!(
@@ -153,4 +155,38 @@ fn an_address_with_no_feed_adds_nothing_and_says_why() {
     h.keys("esc");
     assert!(h.app.prompt.is_none());
     assert!(h.store.feeds().list().unwrap().is_empty());
+}
+
+/// The feeds a site names arrive after the network answers, and by then the person may
+/// be typing elsewhere: `a`, an address, Enter, then `/tram`. "Which feed?" took the
+/// search prompt over mid-word, the rest of the word went to it, and the search was
+/// lost. It now waits until the prompt open is closed.
+#[test]
+fn the_choice_of_feeds_waits_for_the_prompt_being_typed_in() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    h.keys("/ t r");
+    let candidate = |url: &str, title: &str| Candidate {
+        url: url.into(),
+        title: Some(title.into()),
+        via: Via::Link,
+        followed: false,
+    };
+    h.report(Report::FeedsFound {
+        address: "http://quay.example/".into(),
+        found: Ok(vec![
+            candidate("http://quay.example/feed.xml", "Quay Post"),
+            candidate("http://quay.example/other.xml", "Quay Notices"),
+        ]),
+    });
+    h.keys("a m");
+    let prompt = h.app.prompt.as_ref().map(|p| (p.kind, p.input.as_str()));
+    assert_eq!(prompt, Some((PromptKind::Search, "tram")));
+    h.keys("enter");
+    assert_eq!(h.app.list.total, 1, "the search ran");
+    let bottom = h.screen().lines().last().unwrap().to_owned();
+    assert!(bottom.starts_with("Which feed?"), "{bottom}");
+    assert!(bottom.contains("1 Quay Post · 2 Quay Notices"), "{bottom}");
+    // Esc drops the choice: it is not asked again.
+    h.keys("esc j");
+    assert_eq!(h.app.prompt, None);
 }

@@ -5,6 +5,26 @@ mod common;
 use common::{Harness, fixtures};
 use herald::app::Focus;
 
+/// `D` then `u` in one read (a fast typist, tmux): `u` was read before the writer's
+/// answer to `D` came back, found nothing to undo (or undid the change before), and the
+/// article stayed deleted; `D D` deleted one article where typed one by one it deletes
+/// two, the second `D` aiming at the row already gone.
+#[test]
+fn d_and_u_in_one_read_put_the_article_back() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    let total = h.store.articles().count().unwrap();
+    h.keys_at_once("j D u");
+    assert_eq!(h.store.articles().count().unwrap(), total);
+    assert_eq!(h.app.total, total);
+    assert_eq!(h.app.status.as_deref(), Some("Put back 1 article"));
+
+    h.keys_at_once("D D");
+    assert_eq!(h.store.articles().count().unwrap(), total - 2);
+    h.keys_at_once("u u");
+    assert_eq!(h.store.articles().count().unwrap(), total);
+    assert_eq!(h.app.unread, h.store.articles().count_unread().unwrap());
+}
+
 #[test]
 fn d_deletes_and_u_puts_back() {
     let mut h = Harness::new(&fixtures(), 120, 30);

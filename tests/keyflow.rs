@@ -42,6 +42,28 @@ fn move_open_and_step_through_articles_from_the_reader() {
     assert!(h.app.quit);
 }
 
+/// A row read from the store while the writer still had a change to it out kept the
+/// flags from before it until something else read the list again: `/ferry` Enter `A y
+/// u 1` in one read showed the ferry read in All, while the store (and the unread
+/// count) had it unread, as All's rows were read before the undo's marks were saved.
+/// The rows loaded are read again once the writer says it has saved.
+#[test]
+fn the_rows_loaded_are_read_again_once_the_writer_has_saved() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    let first = h.app.list.row(0).unwrap().id;
+    assert!(!h.app.list.row(0).unwrap().read);
+    // The writer's change lands after the rows were read.
+    h.store.articles().set_read(first, true).unwrap();
+    h.report(Report::Saved);
+    assert!(h.app.list.row(0).unwrap().read);
+    // In a search's list too, its articles kept.
+    h.keys("/ t r a m enter");
+    h.store.articles().set_read(first, false).unwrap();
+    h.report(Report::Saved);
+    assert_eq!(h.app.list.total, 1);
+    assert!(!h.app.list.row(0).unwrap().read);
+}
+
 #[test]
 fn opening_marks_read_and_m_s_toggle_in_the_store() {
     let mut h = Harness::new(&fixtures(), 120, 30);
@@ -428,6 +450,56 @@ mod search {
         assert!(h.app.reader.as_ref().unwrap().marks.is_empty());
     }
 
+    /// Another process wrote (a cron fetch: `Report::StoreChanged`) while a search typed
+    /// into the prompt was on its way: the list was read again for the search shown
+    /// before, whose newer generation made the typed search's answer stale, so the list
+    /// showed the ferry alone while the prompt said `ferry OR tram`.
+    #[test]
+    fn a_store_change_while_a_search_is_on_its_way_keeps_the_typed_search() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("/ f e r r y");
+        assert_eq!(titles(&h), ["Night ferry to the islands starts in spring"]);
+        // The keys of ` OR tram` taken in, their search not answered yet, when the
+        // change comes.
+        let mut effects = Vec::new();
+        for c in " OR tram".chars() {
+            effects.extend(h.app.update(Action::InsertChar(c)));
+        }
+        effects.extend(h.app.apply(Report::StoreChanged));
+        h.run(effects);
+        assert_eq!(
+            h.app.prompt.as_ref().map(|p| p.input.as_str()),
+            Some("ferry OR tram")
+        );
+        assert_eq!(h.app.list.total, 2, "{:?}", titles(&h));
+    }
+
+    /// `V` on a list with no search text (a source chosen in the sources pane, All
+    /// with `T`) saved a view with an empty query, which lists every article: "Harbour
+    /// Daily" on key 4 showed all six. `F` already asked for a search first; `V` does.
+    #[test]
+    fn v_asks_for_a_search_on_a_list_without_search_text() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("T");
+        assert!(!h.app.view.is_all());
+        h.keys("V");
+        assert_eq!(h.app.prompt, None);
+        assert!(h.app.status.as_deref().unwrap().contains("Search first"));
+        h.keys("T S");
+        for _ in 0..20 {
+            if h.app.view.name == "Harbour Daily" {
+                break;
+            }
+            h.keys("j");
+        }
+        assert_eq!(h.app.view.name, "Harbour Daily");
+        assert_eq!(h.app.list.total, 1);
+        h.keys("tab V");
+        assert_eq!(h.app.prompt, None);
+        assert!(h.app.status.as_deref().unwrap().contains("Search first"));
+        assert!(h.store.views().list().unwrap().is_empty());
+    }
+
     #[test]
     fn views_switch_with_number_keys_and_searches_can_be_saved() {
         let mut h = Harness::new(&fixtures(), 120, 30);
@@ -480,6 +552,53 @@ mod search {
             .ids;
         assert_eq!(tui, cli);
         assert!(tui.len() > 2);
+    }
+
+    /// A search typed and opened in one read (a fast typist, a paste, tmux): Enter in
+    /// the list was read before the search's answer came back from the worker, and
+    /// opened the first article of the list before the search, the tram, not the ferry.
+    #[test]
+    fn a_search_typed_and_opened_in_one_read_opens_what_it_found() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys_at_once("/ f e r r y enter enter");
+        assert_eq!(h.app.focus, Focus::Reader);
+        assert_eq!(title(&h), "Night ferry to the islands starts in spring");
+        assert_eq!(h.app.list.total, 1);
+        // Typing into the prompt still runs one search for the whole text, not one per
+        // key: the prompt's keys wait for no answer.
+        h.keys_at_once("tab / t r a m");
+        assert_eq!(
+            h.app.prompt.as_ref().map(|p| p.input.as_str()),
+            Some("tram")
+        );
+        assert_eq!(
+            titles(&h),
+            ["Tram line reaches the hospital after three years of works"]
+        );
+    }
+
+    /// A view's key and a list key in one read: `3` (Starred, empty) then Enter opened
+    /// the first article of All, and `2 j Enter` left the list's selection on the first
+    /// row of Unread while the reader showed the second.
+    #[test]
+    fn a_view_key_and_the_keys_after_it_act_on_the_view() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys_at_once("3 enter");
+        assert_eq!(h.app.list.total, 0);
+        assert_eq!(h.app.focus, Focus::List);
+        assert_eq!(h.app.status.as_deref(), Some("No article to open"));
+        assert_eq!(
+            h.store.articles().count_unread().unwrap(),
+            6,
+            "nothing opened"
+        );
+
+        h.keys_at_once("2 j enter");
+        assert_eq!(h.app.view.name, "Unread");
+        let selected = h.app.list.selected_row().map(|r| r.title.clone());
+        assert_eq!(selected.as_deref(), Some(title(&h).as_str()));
+        assert_eq!(title(&h), "東京の地下鉄、終電を30分延長へ");
+        assert_eq!(h.app.list.selected, 1);
     }
 }
 

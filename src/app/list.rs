@@ -113,6 +113,12 @@ impl ArticleList {
         Some(start..end)
     }
 
+    /// The rows loaded, if any: to read them again.
+    pub fn loaded(&self) -> Option<Range<usize>> {
+        let loaded = self.window_start..self.window_start + self.rows.len();
+        (!loaded.is_empty()).then_some(loaded)
+    }
+
     /// Takes rows the store loaded for `missing` (`asked` of them were asked for). Fewer
     /// came back when articles went after the list was counted (a delete on the writer
     /// thread, another process): the list drops them, so it never asks again for rows

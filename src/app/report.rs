@@ -148,10 +148,20 @@ impl App {
             Report::SourcesLoaded(overview) => self.sources_loaded(overview, &mut effects),
             Report::ViewsCounted(counts) => self.views_counted(counts),
             Report::TakenOut(taken) => self.taken_out(taken, &mut effects),
-            Report::Saved if self.panes().sources.is_some() => {
-                effects.push(Effect::LoadSources);
+            Report::Saved => {
+                // Rows read while the writer still had a change to them out (keys in
+                // one read: `u` then `1`) show the flags from before it: read again.
+                if let Some(range) = self.list.loaded() {
+                    effects.push(Effect::LoadRows {
+                        start: range.start,
+                        len: range.len(),
+                        ids: self.list.ids_in(range),
+                    });
+                }
+                if self.panes().sources.is_some() {
+                    effects.push(Effect::LoadSources);
+                }
             }
-            Report::Saved => {}
             Report::FetchLogLoaded(entries) => self.fetch_log_loaded(entries),
             Report::StoreChanged => {
                 let open = self
@@ -297,7 +307,7 @@ impl App {
         self.total = total;
         self.unread = unread;
         effects.push(Effect::LoadSources);
-        if self.view.is_all() {
+        if self.view.is_all() && self.pending.is_none() {
             // The same article stays selected, wherever new ones pushed it.
             let selected = selected_row.unwrap_or(self.list.selected);
             let offset_in_view = selected.saturating_sub(self.list.offset);
@@ -307,7 +317,11 @@ impl App {
             let height = self.list_height();
             self.list.scroll_into_view(height);
         } else {
-            let view = self.reread(self.view.clone());
+            // A search on its way (typed into the prompt) is what the list is about to
+            // show: run it again, not the one shown before, whose newer answer would
+            // make the typed one's stale.
+            let base = self.pending.clone().unwrap_or_else(|| self.view.clone());
+            let view = self.reread(base);
             // The article open in the reader stays the list's selection, or else the
             // selected one: the list and the reader agree after the reload.
             let open = self
@@ -357,10 +371,14 @@ impl App {
                     self.list.select(index, height);
                 }
             }
-            Err(message) => match self.prompt.as_mut() {
-                Some(prompt) => prompt.error = Some(message),
-                None => self.status = Some(message),
-            },
+            Err(message) => {
+                // Answered: the list stays as it was, and nothing is on its way.
+                self.pending = None;
+                match self.prompt.as_mut() {
+                    Some(prompt) => prompt.error = Some(message),
+                    None => self.status = Some(message),
+                }
+            }
         }
     }
 }

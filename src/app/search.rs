@@ -110,9 +110,11 @@ impl App {
         }
     }
 
-    /// Asks for the name to keep the current search under.
+    /// Asks for the name to keep the current search under. A view is kept as its text:
+    /// a list that has none (a source chosen in the pane, All with `T`) would be kept as
+    /// the empty query, which lists everything.
     pub(super) fn ask_view_name(&mut self) {
-        if self.view.is_all() {
+        if self.view.text.trim().is_empty() {
             self.status = Some("Search first (/), then save the search as a view".into());
         } else {
             self.prompt = Some(Prompt::new(PromptKind::SaveView, String::new()));

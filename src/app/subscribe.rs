@@ -44,8 +44,17 @@ impl App {
             }
             Ok(found) => {
                 self.feed_choices = found;
-                self.prompt = Some(Prompt::new(PromptKind::PickFeed, String::new()));
+                self.offer_feed_choices();
             }
+        }
+    }
+
+    /// Asks which of the feeds found to add, once no other prompt is open: discovery
+    /// answers after the network does, and by then the person may be typing a search
+    /// or a name, which the question would take over mid-word.
+    pub(super) fn offer_feed_choices(&mut self) {
+        if self.prompt.is_none() && !self.feed_choices.is_empty() {
+            self.prompt = Some(Prompt::new(PromptKind::PickFeed, String::new()));
         }
     }
 

@@ -2,6 +2,7 @@
 //! reports), the app takes them in, effects run against the store, and a frame is drawn
 //! once per batch of events that changed something.
 
+use std::collections::VecDeque;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 
 use anyhow::{Context as _, Result};
@@ -17,7 +18,7 @@ use super::event::{self, Event};
 use super::terminal::TerminalGuard;
 use super::writer::LAST_OPEN;
 use crate::app::action::Action;
-use crate::app::{App, Effect, Report, Start};
+use crate::app::{App, Effect, PromptKind, Report, Start};
 use crate::domain::clock::Clock;
 use crate::domain::model::ArticleId;
 use crate::domain::store::Store;
@@ -101,8 +102,8 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             // Asked for by a test: the terminal must come back through the panic hook.
             panic!("--debug-panic: a deliberate crash after the first frame");
         }
-        let mut settle = |app: &mut App, effects| {
-            run_effects(&store, app, effects, background.as_ref());
+        let mut settle = |app: &mut App, effects, held: &mut VecDeque<Event>| {
+            super::settle::before_key(&store, app, effects, background.as_ref(), &events, held);
         };
         match wait_for_change(&mut app, &events, &mut settle) {
             Waited::Changed(effects) => pending.extend(effects),
@@ -145,13 +146,9 @@ enum Waited {
 ///
 /// A key (or a click) is read against the state the input before it left: `settle` runs
 /// the batch's effects so far first (Enter's article load, then `e` in the reader it
-/// opened). Only a repeat (a held `j`, the wheel) skips that, so its previews still cost
-/// one read.
-fn wait_for_change(
-    app: &mut App,
-    events: &Receiver<Event>,
-    settle: &mut dyn FnMut(&mut App, Vec<Effect>),
-) -> Waited {
+/// opened) and takes in the answers the key depends on (`settle.rs`). Only a repeat (a
+/// held `j`, the wheel) skips running previews, so they still cost one read.
+fn wait_for_change(app: &mut App, events: &Receiver<Event>, settle: &mut Settle<'_>) -> Waited {
     loop {
         let first = match app.deadline() {
             Some(at) => {
@@ -192,21 +189,31 @@ pub struct Batch {
     pub failed: Option<String>,
 }
 
+/// Runs effects before a key and takes in the answers it depends on; events that
+/// arrived meanwhile go in the queue, to be taken in before any later one.
+pub type Settle<'a> = dyn FnMut(&mut App, Vec<Effect>, &mut VecDeque<Event>) + 'a;
+
 /// Takes in events that arrived together, in order: the loop's batch, and the test
 /// harness's keys, which go the same way. Before each key or click, `settle` runs the
-/// effects asked for so far (see [`must_settle`]).
+/// effects asked for so far (see [`must_settle`]) and takes in the answers still to come
+/// that the key would act on.
 pub fn take_batch(
     app: &mut App,
     events: impl IntoIterator<Item = Event>,
-    settle: &mut dyn FnMut(&mut App, Vec<Effect>),
+    settle: &mut Settle<'_>,
 ) -> Batch {
     let mut batch = Batch::default();
     let mut last_input = None;
-    for event in events {
+    let mut events = events.into_iter();
+    let mut held = VecDeque::new();
+    while let Some(event) = held.pop_front().or_else(|| events.next()) {
         if let Some(input) = Input::of(&event) {
-            if must_settle(&batch.effects, last_input == Some(input)) {
-                settle(app, std::mem::take(&mut batch.effects));
-            }
+            let typing = app.prompt.as_ref().map(|p| p.kind) == Some(PromptKind::Search);
+            let effects = match must_settle(&batch.effects, last_input == Some(input), typing) {
+                true => std::mem::take(&mut batch.effects),
+                false => Vec::new(),
+            };
+            settle(app, effects, &mut held);
             last_input = Some(input);
         }
         match take_in(app, event) {
@@ -249,11 +256,13 @@ impl Input {
 }
 
 /// Whether the effects asked for so far must run before the next key is read. Searches
-/// never: the prompt's text is already the app's, and a paste searches once. Previews
-/// only before a different key: `j` then Tab must open the row `j` reached.
-fn must_settle(effects: &[Effect], repeated_key: bool) -> bool {
+/// not while `typing` into the search prompt: the prompt's text is already the app's,
+/// and a paste searches once; a key read outside it acts on the results (`/ferry`, Enter,
+/// Enter opens a ferry). Previews only before a different key: `j` then Tab must open
+/// the row `j` reached.
+fn must_settle(effects: &[Effect], repeated_key: bool, typing: bool) -> bool {
     effects.iter().any(|effect| match effect {
-        Effect::Search { .. } => false,
+        Effect::Search { .. } => !typing,
         Effect::PreviewArticle(_) => !repeated_key,
         _ => true,
     })
@@ -377,7 +386,7 @@ mod tests {
                 .send(Event::InputFailed("input/output error".into()))
                 .unwrap();
         });
-        let waited = wait_for_change(&mut app, &events, &mut |_, _| {});
+        let waited = wait_for_change(&mut app, &events, &mut |_, _, _| {});
         late.join().unwrap();
         match waited {
             Waited::Failed { reason, .. } => assert!(reason.contains("input/output")),
@@ -443,7 +452,9 @@ mod tests {
                 .send(Event::Terminal(key(code, KeyEventKind::Press)))
                 .unwrap();
         }
-        let mut settle = |app: &mut App, effects| run_effects(&store, app, effects, None);
+        let mut settle = |app: &mut App, effects, _: &mut VecDeque<Event>| {
+            run_effects(&store, app, effects, None)
+        };
         match wait_for_change(&mut app, &events, &mut settle) {
             Waited::Changed(effects) => run_effects(&store, &mut app, effects, None),
             other => panic!("expected a change, got {other:?}"),
@@ -461,7 +472,7 @@ mod tests {
     fn a_held_key_reads_only_the_row_it_stops_on() {
         let (store, mut app) = store_and_app_of(60);
         let mut previews_settled = 0;
-        let mut settle = |_: &mut App, effects: Vec<Effect>| {
+        let mut settle = |_: &mut App, effects: Vec<Effect>, _: &mut VecDeque<Event>| {
             previews_settled += effects
                 .iter()
                 .filter(|e| matches!(e, Effect::PreviewArticle(_)))
@@ -481,15 +492,21 @@ mod tests {
     #[test]
     fn a_repeated_key_does_not_settle_but_a_different_one_does() {
         let preview = [Effect::PreviewArticle(ArticleId(1))];
-        assert!(!must_settle(&preview, true));
-        assert!(must_settle(&preview, false));
+        assert!(!must_settle(&preview, true, false));
+        assert!(must_settle(&preview, false, false));
         let search = Effect::Search {
             generation: 1,
             query: crate::domain::search::parse("z", jiff::Timestamp::UNIX_EPOCH, false).unwrap(),
             order: crate::domain::search::Order::Newest,
         };
-        assert!(!must_settle(std::slice::from_ref(&search), false));
-        assert!(must_settle(&[Effect::LoadArticle(ArticleId(1))], true));
+        // Typed into the search prompt, a key waits for no search; outside it, it does.
+        assert!(!must_settle(std::slice::from_ref(&search), false, true));
+        assert!(must_settle(std::slice::from_ref(&search), true, false));
+        assert!(must_settle(
+            &[Effect::LoadArticle(ArticleId(1))],
+            true,
+            false
+        ));
     }
 
     #[test]
@@ -500,13 +517,13 @@ mod tests {
             .send(Event::Terminal(TermEvent::Resize(120, 40)))
             .unwrap();
         assert!(matches!(
-            wait_for_change(&mut app, &events, &mut |_, _| {}),
+            wait_for_change(&mut app, &events, &mut |_, _, _| {}),
             Waited::Changed(_)
         ));
         assert_eq!(app.size, Rect::new(0, 0, 120, 40));
         drop(sender);
         assert!(matches!(
-            wait_for_change(&mut app, &events, &mut |_, _| {}),
+            wait_for_change(&mut app, &events, &mut |_, _, _| {}),
             Waited::Closed
         ));
     }

@@ -2,15 +2,16 @@
 //! in the reader (read and starred marks, reading positions, subscriptions, views). Its writes take the store's
 //! write lock, which a fetch or an import in another process may hold for a while; on
 //! the loop's thread a key would wait for it. The app has already changed its state, so
-//! nothing waits for the answer; a failure comes back as a message, and each batch saved
-//! as `Report::Saved`, after which the counts are read again.
+//! nothing waits for the answer, but for the few writes whose answer changes what the
+//! next key acts on ([`is_awaited`]); a failure comes back as a message, and each batch
+//! saved as `Report::Saved`, after which the counts are read again.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use super::busy::Busy;
+use super::busy::{Busy, Ticket};
 use super::event::Event;
 use crate::app::{Effect, Report};
 use anyhow::Result;
@@ -26,9 +27,11 @@ pub const WATCH_EVERY: Duration = Duration::from_secs(1);
 pub const LAST_OPEN: &str = "last_open";
 
 pub struct Writer {
-    sender: Sender<Vec<Effect>>,
+    sender: Sender<(Vec<Effect>, Option<Ticket>)>,
     thread: JoinHandle<()>,
     busy: Busy,
+    /// Writes handed over whose answers the next key depends on ([`is_awaited`]).
+    awaited: Busy,
 }
 
 impl Writer {
@@ -42,7 +45,7 @@ impl Writer {
         watch: Option<Duration>,
     ) -> Writer {
         let counted = busy.clone();
-        let (sender, batches) = channel::<Vec<Effect>>();
+        let (sender, batches) = channel::<(Vec<Effect>, Option<Ticket>)>();
         let thread = thread::spawn(move || {
             let store = match Store::open(&path) {
                 Ok(store) => Some(store),
@@ -64,7 +67,7 @@ impl Writer {
                     Some(every) => batches.recv_timeout(every),
                     None => batches.recv().map_err(|_| RecvTimeoutError::Disconnected),
                 };
-                let mut batch = match next {
+                let (mut batch, ticket) = match next {
                     Ok(batch) => batch,
                     Err(RecvTimeoutError::Timeout) => {
                         let now = store.as_ref().and_then(|s| s.data_version().ok());
@@ -79,8 +82,11 @@ impl Writer {
                     Err(RecvTimeoutError::Disconnected) => break,
                 };
                 let mut taken = 1;
-                while let Ok(more) = batches.try_recv() {
+                // Given back (dropped) once their answers are on the channel.
+                let mut tickets = vec![ticket];
+                while let Ok((more, ticket)) = batches.try_recv() {
                     batch.extend(more);
+                    tickets.push(ticket);
                     taken += 1;
                 }
                 let Some(store) = &store else {
@@ -97,6 +103,7 @@ impl Writer {
                     }
                 }
                 let sent = events.send(Event::Report(Report::Saved));
+                drop(tickets);
                 counted.done(taken);
                 if sent.is_err() {
                     break;
@@ -107,16 +114,23 @@ impl Writer {
             sender,
             thread,
             busy,
+            awaited: Busy::default(),
         }
     }
 
     /// Hands writes over; false when the thread is gone (the caller writes them itself).
     pub fn send(&self, writes: Vec<Effect>) -> Result<(), Vec<Effect>> {
         self.busy.take(1);
-        self.sender.send(writes).map_err(|e| {
+        let ticket = writes.iter().any(is_awaited).then(|| self.awaited.one());
+        self.sender.send((writes, ticket)).map_err(|e| {
             self.busy.done(1);
-            e.0
+            (e.0).0
         })
+    }
+
+    /// Whether writes whose answers the next key depends on are still being saved.
+    pub fn awaited(&self) -> bool {
+        self.awaited.out() > 0
     }
 
     /// Waits until every write handed over is saved: on the way out, so that quitting
@@ -138,6 +152,25 @@ pub fn failure_message(err: &anyhow::Error) -> String {
         message = format!("{message}. {hint}");
     }
     message
+}
+
+/// The writes whose answers change what the next key acts on: the list after a
+/// deletion or a put-back, what `u` undoes after a mark-all, the sources pane after a
+/// change to a feed. A key read after one waits for its answer (`tui/settle.rs`), as it
+/// would if typed after the screen showed it; the other writes save what the app shows
+/// already, and no key waits for them.
+pub fn is_awaited(effect: &Effect) -> bool {
+    matches!(
+        effect,
+        Effect::MarkAllRead(..)
+            | Effect::Subscribe(..)
+            | Effect::RemoveFeed(..)
+            | Effect::RemoveLocal(..)
+            | Effect::RenameFeed(..)
+            | Effect::SetTags(..)
+            | Effect::TakeOut(..)
+            | Effect::PutBack(..)
+    )
 }
 
 /// The effects that write to the store: the writer thread's, so that no key waits for

@@ -21,6 +21,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
+use std::collections::VecDeque;
 use std::sync::mpsc::Receiver;
 
 /// The reader without a terminal, on the route people run: a store file, the reader's
@@ -182,14 +183,23 @@ impl Harness {
         self.take_keys(sequence.split_whitespace().map(key_event).collect());
     }
 
-    /// Keys through the loop's own batch, with its settling between them.
+    /// Keys through the loop's own batch, with its settling between them (the loop's
+    /// `settle::before_key`, which takes in the answers a key depends on).
     fn take_keys(&mut self, keys: Vec<KeyEvent>) {
         let events = keys
             .into_iter()
             .map(|key| Event::Terminal(ratatui::crossterm::event::Event::Key(key)));
-        let (store, background) = (&self.store, &self.route.background);
-        let mut settle = |app: &mut App, effects: Vec<Effect>| {
-            run_effects(store, app, inside(effects), Some(background));
+        let (store, background, answers) =
+            (&self.store, &self.route.background, &self.route.events);
+        let mut settle = |app: &mut App, effects: Vec<Effect>, held: &mut VecDeque<Event>| {
+            herald::tui::settle::before_key(
+                store,
+                app,
+                inside(effects),
+                Some(background),
+                answers,
+                held,
+            );
         };
         let batch = take_batch(&mut self.app, events, &mut settle);
         assert_eq!(batch.failed, None);
