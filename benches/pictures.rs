@@ -146,6 +146,7 @@ fn scrolling() -> anyhow::Result<()> {
             total: 1,
             unread: 0,
             selected_row: None,
+            newest: None,
         });
         app.apply(Report::ArticleLoaded(Box::new(article.clone())));
         let (text_width, rows) = app

@@ -118,6 +118,7 @@ fn main() -> anyhow::Result<()> {
             total: 1,
             unread: 0,
             selected_row: None,
+            newest: None,
         });
         app.apply(Report::Resized { width, height });
         terminal.draw(|f| herald::ui::render(&app, &herald::ui::theme::DEFAULT, f))?;

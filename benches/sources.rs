@@ -104,6 +104,7 @@ fn app(store: &Store) -> anyhow::Result<(App, Terminal<TestBackend>)> {
         total: store.articles().count()?,
         unread: store.articles().count_unread()?,
         selected_row: None,
+        newest: None,
     });
     herald::tui::run_effects(store, &mut app, effects, None);
     Ok((app, Terminal::new(TestBackend::new(WIDTH, HEIGHT))?))

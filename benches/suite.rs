@@ -144,6 +144,7 @@ fn main() -> anyhow::Result<()> {
                 total: n,
                 unread: n,
                 selected_row: None,
+                newest: None,
             });
             app.apply(Report::Resized {
                 width: 120,
@@ -188,6 +189,7 @@ fn follow_keys(store: &Store, n: usize) -> anyhow::Result<()> {
         total: store.articles().count()?,
         unread: store.articles().count_unread()?,
         selected_row: None,
+        newest: None,
     });
     herald::tui::run_effects(store, &mut app, effects, None);
     let mut times = Vec::new();

@@ -78,6 +78,9 @@ pub struct App {
     /// Articles in the store, and how many are unread.
     pub total: usize,
     pub unread: usize,
+    /// The newest article the counts took in (`Report::Refreshed`): a mark-all of
+    /// everything marks none stored after it.
+    pub newest: Option<crate::domain::model::ArticleId>,
     pub size: Rect,
     pub quit: bool,
     pub prompt: Option<Prompt>,
@@ -153,6 +156,7 @@ impl App {
             status: None,
             total,
             unread,
+            newest: None,
             size,
             quit: false,
             prompt: None,
@@ -194,18 +198,6 @@ impl App {
                 Focus::Reader => Context::Reader,
             }
         }
-    }
-
-    /// True while a search is on its way from the worker.
-    pub fn searching(&self) -> bool {
-        self.pending.is_some()
-    }
-
-    /// True while the next key would act on a list a search is about to replace: a
-    /// search is on its way and the key is not typed into the search prompt (typing goes
-    /// on while results come). The loop takes the answer in before reading such a key.
-    pub fn awaits_search(&self) -> bool {
-        self.searching() && self.prompt.as_ref().map(|p| p.kind) != Some(PromptKind::Search)
     }
 
     /// The action a key asks for here, following sequences (`g g`) across calls. In a

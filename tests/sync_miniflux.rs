@@ -949,6 +949,7 @@ fn needs_miniflux_the_reader_syncs_on_r_and_shows_the_account() {
         total: 0,
         unread: 0,
         selected_row: None,
+        newest: None,
     });
     h.act(Action::FetchFeeds);
     let titles: Vec<String> = (0..h.app.list.total)

@@ -54,6 +54,7 @@ fn a_mark_under_another_writers_lock_is_saved_later_without_waiting() {
         total: store.articles().count().unwrap(),
         unread: store.articles().count_unread().unwrap(),
         selected_row: None,
+        newest: None,
     });
     run_effects(&store, &mut app, effects, Some(&background));
     let id = app.list.selected_row().unwrap().id;

@@ -255,7 +255,7 @@ impl App {
         let marks = effects.iter().any(|e| {
             matches!(
                 e,
-                Effect::SetRead(..) | Effect::SetReadMany(..) | Effect::MarkAllRead(..)
+                Effect::SetRead(..) | Effect::SetReadMany(..) | Effect::MarkAllRead { .. }
             )
         });
         if marks && self.panes().sources.is_some() && !effects.contains(&Effect::LoadSources) {

@@ -40,9 +40,13 @@ pub enum Effect {
     AddRule(String, crate::domain::store::RuleAction),
     /// Set the read flag of many articles at once (undo of a mark-all).
     SetReadMany(Vec<ArticleId>, bool),
-    /// Mark read these articles (`None`: every unread article); the ones that changed
-    /// come back as `Report::MarkedRead`.
-    MarkAllRead(Option<Vec<ArticleId>>),
+    /// Mark read these articles, or (`ids` `None`) every unread article up to `up_to`,
+    /// the newest the reader had counted when asked: a fetch's articles stored after the
+    /// question stay unread. The ones that changed come back as `Report::MarkedRead`.
+    MarkAllRead {
+        ids: Option<Vec<ArticleId>>,
+        up_to: Option<ArticleId>,
+    },
     /// Find the next unread article after this one, in newest-first order, wrapping.
     FindNextUnread(Option<ArticleId>),
     /// Put text on the clipboard through the terminal (OSC 52).

@@ -82,10 +82,13 @@ impl App {
 
     /// Marks the view read: every unread article for All, the view's articles otherwise.
     pub(crate) fn mark_all_effect(&self) -> Effect {
-        if self.view.is_all() {
-            Effect::MarkAllRead(None)
-        } else {
-            Effect::MarkAllRead(self.list.ids_in(0..self.list.total))
+        let ids = match self.view.is_all() {
+            true => None,
+            false => self.list.ids_in(0..self.list.total),
+        };
+        Effect::MarkAllRead {
+            ids,
+            up_to: self.newest,
         }
     }
 

@@ -111,6 +111,9 @@ pub enum Report {
         unread: usize,
         /// Where the selected article now is in the newest-first order.
         selected_row: Option<usize>,
+        /// The newest article stored (the highest id): a mark-all asked now marks none
+        /// stored after it.
+        newest: Option<ArticleId>,
     },
 }
 
@@ -266,7 +269,11 @@ impl App {
                 total,
                 unread,
                 selected_row,
-            } => self.refreshed(total, unread, selected_row, &mut effects),
+                newest,
+            } => {
+                self.newest = newest;
+                self.refreshed(total, unread, selected_row, &mut effects);
+            }
         }
         self.load_missing_rows(&mut effects);
         self.follow_selection(&mut effects);

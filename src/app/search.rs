@@ -6,6 +6,18 @@ use crate::domain::search::query::Term;
 use crate::domain::search::{self, Order};
 
 impl App {
+    /// True while a search is on its way from the worker.
+    pub fn searching(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// True while the next key would act on a list a search is about to replace: a
+    /// search is on its way and the key is not typed into the search prompt (typing goes
+    /// on while results come). The loop takes the answer in before reading such a key.
+    pub fn awaits_search(&self) -> bool {
+        self.searching() && self.prompt.as_ref().map(|p| p.kind) != Some(PromptKind::Search)
+    }
+
     pub(super) fn start_search(&mut self) {
         self.before_search = Some((self.view.clone(), self.list.clone()));
         let text = if self.view.is_search() {

@@ -196,6 +196,9 @@ fn run_effect(
         // Without the background threads (tests, in-memory stores) pictures stay text.
         Effect::DrawPictures(_) => None,
         Effect::Refresh { keep } => Some(Report::Refreshed {
+            newest: Some(crate::domain::model::ArticleId(
+                store.articles().newest_id()?,
+            )),
             total: store.articles().count()?,
             unread: store.articles().count_unread()?,
             selected_row: match keep {

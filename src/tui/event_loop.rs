@@ -44,6 +44,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     // The first screen's rows load here, once: queued beside the views, they were asked
     // for twice, as nothing had filled the list yet when the views came.
     let opened = app.apply(Report::Refreshed {
+        newest: Some(ArticleId(store.articles().newest_id()?)),
         total: store.articles().count()?,
         unread: store.articles().count_unread()?,
         selected_row: last_open_row(&store),
@@ -350,6 +351,7 @@ mod tests {
             total: 3,
             unread: 3,
             selected_row: None,
+            newest: None,
         });
         app
     }
@@ -433,6 +435,7 @@ mod tests {
             total: n,
             unread: n,
             selected_row: None,
+            newest: None,
         });
         run_effects(&store, &mut app, effects, None);
         let effects = app.apply(Report::ViewsLoaded(store.views().list().unwrap()));

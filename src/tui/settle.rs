@@ -144,6 +144,7 @@ mod tests {
             total: 1,
             unread: 1,
             selected_row: None,
+            newest: None,
         });
         // Another process in the middle of a write.
         let other = rusqlite::Connection::open(&path).unwrap();

@@ -162,7 +162,7 @@ pub fn failure_message(err: &anyhow::Error) -> String {
 pub fn is_awaited(effect: &Effect) -> bool {
     matches!(
         effect,
-        Effect::MarkAllRead(..)
+        Effect::MarkAllRead { .. }
             | Effect::Subscribe(..)
             | Effect::RemoveFeed(..)
             | Effect::RemoveLocal(..)
@@ -184,7 +184,7 @@ pub fn is_write(effect: &Effect) -> bool {
             | Effect::SetReadMany(..)
             | Effect::SavePosition(..)
             | Effect::RememberOpen(..)
-            | Effect::MarkAllRead(..)
+            | Effect::MarkAllRead { .. }
             | Effect::Subscribe(..)
             | Effect::RemoveFeed(..)
             | Effect::RemoveLocal(..)
@@ -222,9 +222,10 @@ pub fn write(store: &Store, effect: Effect) -> Result<Option<Report>> {
             store.views().set_meta(LAST_OPEN, &id.to_string())?;
             None
         }
-        Effect::MarkAllRead(ids) => Some(Report::MarkedRead(
-            store.articles().mark_all_read(ids.as_deref())?,
-        )),
+        Effect::MarkAllRead { ids, up_to } => Some(Report::MarkedRead(match ids {
+            Some(ids) => store.articles().mark_all_read(Some(&ids))?,
+            None => store.articles().mark_all_read_up_to(up_to)?,
+        })),
         Effect::LogFailures(lines) => {
             let now = jiff::Timestamp::now().as_second();
             let entries: Vec<(Option<i64>, String)> =

@@ -62,6 +62,9 @@ impl Harness {
             total: h.store.articles().count().unwrap(),
             unread: h.store.articles().count_unread().unwrap(),
             selected_row: None,
+            newest: Some(herald::domain::model::ArticleId(
+                h.store.articles().newest_id().unwrap(),
+            )),
         });
         h.run(effects);
         h

@@ -110,6 +110,34 @@ impl Articles<'_> {
         Ok(changed)
     }
 
+    /// Marks read every unread article up to `up_to` (every one with `None`), the newest
+    /// the reader had counted when the person asked: articles a fetch stored since stay
+    /// unread, unseen as they are. When there are none, the whole-store statements run
+    /// (one pass); else the articles up to the bound, one by one. One transaction, so no
+    /// article is stored between the look and the marks.
+    pub fn mark_all_read_up_to(&self, up_to: Option<ArticleId>) -> Result<Vec<ArticleId>> {
+        let tx = self.write()?;
+        let ids = match up_to {
+            Some(up_to) => {
+                let mut stmt =
+                    tx.prepare_cached("SELECT id FROM articles WHERE read = 0 AND id <= ?1")?;
+                let ids = stmt
+                    .query_map([up_to], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<ArticleId>>>()?;
+                let newer: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM articles WHERE read = 0 AND id > ?1)",
+                    [up_to],
+                    |r| r.get(0),
+                )?;
+                newer.then_some(ids)
+            }
+            None => None,
+        };
+        let changed = self.mark_all_read(ids.as_deref())?;
+        tx.commit().context("marking articles read")?;
+        Ok(changed)
+    }
+
     /// The next unread article after `after` in newest-first order, wrapping to the top;
     /// with its row in that order.
     pub fn next_unread(&self, after: Option<ArticleId>) -> Result<Option<(ArticleId, usize)>> {
@@ -184,5 +212,42 @@ impl Articles<'_> {
             |r| r.get(0),
         )?;
         Ok(Some(before as usize))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Store;
+    use super::super::testing::{article, now};
+    use crate::domain::model::ArticleId;
+
+    /// A bound leaves the articles stored after it unread, and marks the ones before it
+    /// one by one; with nothing newer unread (or no bound) the whole store is marked.
+    #[test]
+    fn mark_all_read_up_to_leaves_newer_articles_unread() {
+        let store = Store::open_in_memory().unwrap();
+        let three: Vec<_> = ["One", "Two", "Three"]
+            .iter()
+            .map(|t| article(t, None))
+            .collect();
+        store.articles().import(&three, now()).unwrap();
+        let changed = store
+            .articles()
+            .mark_all_read_up_to(Some(ArticleId(2)))
+            .unwrap();
+        assert_eq!(changed, [ArticleId(1), ArticleId(2)]);
+        assert_eq!(store.articles().count_unread().unwrap(), 1);
+        let changed = store
+            .articles()
+            .mark_all_read_up_to(Some(ArticleId(3)))
+            .unwrap();
+        assert_eq!(changed, [ArticleId(3)]);
+        assert_eq!(store.articles().count_unread().unwrap(), 0);
+        store
+            .articles()
+            .import(&[article("Four", None)], now())
+            .unwrap();
+        assert_eq!(store.articles().mark_all_read_up_to(None).unwrap().len(), 1);
+        assert_eq!(store.articles().count_unread().unwrap(), 0);
     }
 }
