@@ -130,6 +130,32 @@ fn mark_all_read_on_all_leaves_articles_stored_after_the_question_unread() {
     assert_eq!(h.store.articles().count_unread().unwrap(), 1);
 }
 
+/// The same, when the reader hears of the new article (the writer's watch) while the
+/// question is open: the question counted 6, so `y` marks those 6 and not the newcomer.
+#[test]
+fn mark_all_read_keeps_the_bound_the_question_counted_when_the_store_changes_under_it() {
+    let mut h = Harness::new(&fixtures(), 120, 5);
+    h.keys("A");
+    let late = herald::domain::model::NewArticle {
+        guid: Some("late".into()),
+        source: "City Wire".into(),
+        title: "Stored while the question was open".into(),
+        paragraphs: vec!["New.".into()],
+        ..Default::default()
+    };
+    h.store
+        .articles()
+        .import(&[late], jiff::Timestamp::now())
+        .unwrap();
+    h.report(herald::app::Report::StoreChanged);
+    assert_eq!(
+        h.app.prompt.as_ref().map(|p| p.kind),
+        Some(PromptKind::ConfirmMarkAll(6))
+    );
+    h.keys("y");
+    assert_eq!(h.store.articles().count_unread().unwrap(), 1);
+}
+
 #[test]
 fn mark_all_read_asks_when_it_touches_more_than_a_screen() {
     let mut h = Harness::new(&fixtures(), 120, 5);

@@ -4,7 +4,7 @@
 
 use ratatui::layout::Rect;
 
-use super::{App, ArticleList, Effect, Focus, Reader, marks, undo, view};
+use super::{App, ArticleList, Effect, Focus, PromptKind, Reader, marks, undo, view};
 use crate::app::action::Action;
 use crate::app::keymap::Context;
 use crate::domain::model::{Article, ArticleId, SavedView, Summary};
@@ -271,7 +271,14 @@ impl App {
                 selected_row,
                 newest,
             } => {
-                self.newest = newest;
+                // "Mark N read?" open: `y` marks what the question counted, not what
+                // arrived since.
+                if !matches!(
+                    self.prompt.as_ref().map(|p| p.kind),
+                    Some(PromptKind::ConfirmMarkAll(_))
+                ) {
+                    self.newest = newest;
+                }
                 self.refreshed(total, unread, selected_row, &mut effects);
             }
         }
