@@ -216,14 +216,13 @@ fn with_failed_writes(outcome: &Outcome, failed: &str) -> String {
 /// [`Store::batch`]). When the transaction cannot commit, nothing of it was written:
 /// every feed in it has failed to store.
 fn store_arrived(
-    store: &Store,
     feeds: &Feeds,
     arrived: Vec<(Feed, Result<Fetched>)>,
     now: Timestamp,
     refresh: Duration,
 ) -> Vec<Report> {
     let mut batch: Vec<Report> = Vec::with_capacity(arrived.len());
-    let committed = store.batch(|| {
+    let committed = feeds.batch(|| {
         for (feed, result) in arrived {
             batch.push(store_one(feeds, feed, result, now, refresh));
         }
@@ -300,7 +299,7 @@ pub fn fetch_all(
                 Err(_) => break,
             }
         }
-        for report in store_arrived(store, &deferring, ready, now, options.refresh) {
+        for report in store_arrived(&deferring, ready, now, options.refresh) {
             progress(reports.len() + 1, total, &report);
             reports.push(report);
         }
@@ -493,7 +492,6 @@ mod tests {
             )
             .unwrap();
         let reports = store_arrived(
-            &store,
             &store.feeds(),
             vec![
                 (a, Ok(Fetched::NotModified)),

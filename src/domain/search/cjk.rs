@@ -104,4 +104,19 @@ mod tests {
                 .contains("지하 하철 철도")
         );
     }
+
+    /// The two shortcuts at their edges: Hangul Jamo, the first range (U+1100, whose lead
+    /// byte is 0xE1), is indexed; U+10FF, the character before it and the same lead byte,
+    /// goes the slow way and is not; accented Latin stops at the byte scan.
+    #[test]
+    fn the_shortcuts_stop_where_the_scripts_begin() {
+        assert!(is_cjk('\u{1100}'));
+        assert!(!is_cjk('\u{10FF}'));
+        assert_eq!(
+            index_text("\u{1100}\u{1101}").as_deref(),
+            Some("\u{1100}\u{1101} \u{1101} ")
+        );
+        assert_eq!(index_text("café \u{10FF}"), None);
+        assert_eq!(index_text("café naïve"), None);
+    }
 }

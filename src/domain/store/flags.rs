@@ -117,21 +117,21 @@ impl Articles<'_> {
     /// article is stored between the look and the marks.
     pub fn mark_all_read_up_to(&self, up_to: Option<ArticleId>) -> Result<Vec<ArticleId>> {
         let tx = self.write()?;
+        // Usually nothing newer is unread: the ids are read only when some is.
+        let newer = |up_to: ArticleId| -> Result<bool> {
+            Ok(tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM articles WHERE read = 0 AND id > ?1)",
+                [up_to],
+                |r| r.get(0),
+            )?)
+        };
         let ids = match up_to {
-            Some(up_to) => {
-                let mut stmt =
-                    tx.prepare_cached("SELECT id FROM articles WHERE read = 0 AND id <= ?1")?;
-                let ids = stmt
+            Some(up_to) if newer(up_to)? => Some(
+                tx.prepare_cached("SELECT id FROM articles WHERE read = 0 AND id <= ?1")?
                     .query_map([up_to], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<ArticleId>>>()?;
-                let newer: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM articles WHERE read = 0 AND id > ?1)",
-                    [up_to],
-                    |r| r.get(0),
-                )?;
-                newer.then_some(ids)
-            }
-            None => None,
+                    .collect::<rusqlite::Result<Vec<ArticleId>>>()?,
+            ),
+            _ => None,
         };
         let changed = self.mark_all_read(ids.as_deref())?;
         tx.commit().context("marking articles read")?;

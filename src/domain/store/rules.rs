@@ -265,9 +265,8 @@ impl Rules<'_> {
         for rule in self.list()? {
             let ids = self.acted_on(&rule.action, stored_query(&rule)?)?;
             if !dry_run {
-                let tx = self.write()?;
-                self.act(&rule, &ids)?;
-                tx.commit().context("applying the rule")?;
+                // `act` is its own transaction.
+                self.act(&rule, &ids).context("applying the rule")?;
             }
             runs.push(RuleRun { rule, ids });
         }
