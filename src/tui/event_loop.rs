@@ -104,7 +104,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
             panic!("--debug-panic: a deliberate crash after the first frame");
         }
         let mut settle = |app: &mut App, effects, held: &mut VecDeque<Event>| {
-            super::settle::before_key(&store, app, effects, background.as_ref(), &events, held);
+            super::settle::before_key(&store, app, effects, background.as_ref(), &events, held)
         };
         match wait_for_change(&mut app, &events, &mut settle) {
             Waited::Changed(effects) => pending.extend(effects),
@@ -191,8 +191,10 @@ pub struct Batch {
 }
 
 /// Runs effects before a key and takes in the answers it depends on; events that
-/// arrived meanwhile go in the queue, to be taken in before any later one.
-pub type Settle<'a> = dyn FnMut(&mut App, Vec<Effect>, &mut VecDeque<Event>) + 'a;
+/// arrived meanwhile go in the queue, to be taken in before any later one. True when it
+/// changed something (ran effects, took in an answer): the screen is drawn again even if
+/// the key itself changes nothing.
+pub type Settle<'a> = dyn FnMut(&mut App, Vec<Effect>, &mut VecDeque<Event>) -> bool + 'a;
 
 /// Takes in events that arrived together, in order: the loop's batch, and the test
 /// harness's keys, which go the same way. Before each key or click, `settle` runs the
@@ -214,7 +216,7 @@ pub fn take_batch(
                 true => std::mem::take(&mut batch.effects),
                 false => Vec::new(),
             };
-            settle(app, effects, &mut held);
+            batch.changed |= settle(app, effects, &mut held);
             last_input = Some(input);
         }
         match take_in(app, event) {
@@ -250,7 +252,18 @@ impl Input {
             Event::Terminal(TermEvent::Key(key)) if key.kind == KeyEventKind::Press => {
                 Some(Input::Key(key.code, key.modifiers))
             }
-            Event::Terminal(TermEvent::Mouse(mouse)) => Some(Input::Mouse(mouse.kind)),
+            // Only what `action_for` acts on: a mouse moved over the screen (any-motion
+            // tracking is on) asks for nothing, and must not wait for anything either.
+            Event::Terminal(TermEvent::Mouse(mouse))
+                if matches!(
+                    mouse.kind,
+                    MouseEventKind::ScrollUp
+                        | MouseEventKind::ScrollDown
+                        | MouseEventKind::Down(MouseButton::Left)
+                ) =>
+            {
+                Some(Input::Mouse(mouse.kind))
+            }
             _ => None,
         }
     }
@@ -388,7 +401,7 @@ mod tests {
                 .send(Event::InputFailed("input/output error".into()))
                 .unwrap();
         });
-        let waited = wait_for_change(&mut app, &events, &mut |_, _, _| {});
+        let waited = wait_for_change(&mut app, &events, &mut |_, _, _| false);
         late.join().unwrap();
         match waited {
             Waited::Failed { reason, .. } => assert!(reason.contains("input/output")),
@@ -455,8 +468,10 @@ mod tests {
                 .send(Event::Terminal(key(code, KeyEventKind::Press)))
                 .unwrap();
         }
-        let mut settle = |app: &mut App, effects, _: &mut VecDeque<Event>| {
-            run_effects(&store, app, effects, None)
+        let mut settle = |app: &mut App, effects: Vec<Effect>, _: &mut VecDeque<Event>| {
+            let ran = !effects.is_empty();
+            run_effects(&store, app, effects, None);
+            ran
         };
         match wait_for_change(&mut app, &events, &mut settle) {
             Waited::Changed(effects) => run_effects(&store, &mut app, effects, None),
@@ -480,6 +495,7 @@ mod tests {
                 .iter()
                 .filter(|e| matches!(e, Effect::PreviewArticle(_)))
                 .count();
+            false
         };
         let presses =
             (0..20).map(|_| Event::Terminal(key(KeyCode::Char('j'), KeyEventKind::Press)));
@@ -489,6 +505,30 @@ mod tests {
         assert_eq!(app.list.selected, 20);
         let shown = app.reader.as_ref().map(|r| r.article.summary.id);
         assert_eq!(shown, app.list.selected_row().map(|row| row.id));
+    }
+
+    /// An answer taken in before a key (search results that came while it waited) is
+    /// drawn even when the key itself changes nothing (an unbound key, the first `g` of
+    /// `g g`); a mouse merely moved over the screen is no input and waits for nothing.
+    #[test]
+    fn what_settling_took_in_is_drawn_and_a_moved_mouse_settles_nothing() {
+        let mut app = app();
+        let mut settled = 0;
+        let mut settle = |_: &mut App, _: Vec<Effect>, _: &mut VecDeque<Event>| {
+            settled += 1;
+            true
+        };
+        let unbound = [Event::Terminal(key(KeyCode::F(9), KeyEventKind::Press))];
+        assert!(take_batch(&mut app, unbound, &mut settle).changed);
+        let moved = Event::Terminal(TermEvent::Mouse(MouseEvent {
+            kind: MouseEventKind::Moved,
+            column: 3,
+            row: 3,
+            modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
+        }));
+        let batch = take_batch(&mut app, [moved], &mut settle);
+        assert!(!batch.changed);
+        assert_eq!(settled, 1, "only the key settled");
     }
 
     /// A held key still costs one preview: the rows it passes are not read.
@@ -520,13 +560,13 @@ mod tests {
             .send(Event::Terminal(TermEvent::Resize(120, 40)))
             .unwrap();
         assert!(matches!(
-            wait_for_change(&mut app, &events, &mut |_, _, _| {}),
+            wait_for_change(&mut app, &events, &mut |_, _, _| false),
             Waited::Changed(_)
         ));
         assert_eq!(app.size, Rect::new(0, 0, 120, 40));
         drop(sender);
         assert!(matches!(
-            wait_for_change(&mut app, &events, &mut |_, _, _| {}),
+            wait_for_change(&mut app, &events, &mut |_, _, _| false),
             Waited::Closed
         ));
     }

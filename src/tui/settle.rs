@@ -36,11 +36,12 @@ pub fn before_key(
     background: Option<&Background>,
     events: &Receiver<Event>,
     held: &mut VecDeque<Event>,
-) {
-    before_key_within(store, app, effects, background, events, held, WAIT_AT_MOST);
+) -> bool {
+    before_key_within(store, app, effects, background, events, held, WAIT_AT_MOST)
 }
 
-/// [`before_key`], waiting at most `wait` for the answers.
+/// [`before_key`], waiting at most `wait` for the answers. True when it changed
+/// something: ran effects or took in an answer.
 fn before_key_within(
     store: &Store,
     app: &mut App,
@@ -49,12 +50,13 @@ fn before_key_within(
     events: &Receiver<Event>,
     held: &mut VecDeque<Event>,
     wait: Duration,
-) {
+) -> bool {
     let deadline = Instant::now() + wait;
+    let mut changed = !effects.is_empty();
     run_effects(store, app, effects, background);
     // Without threads every answer was taken in as its effect ran.
     let Some(background) = background else {
-        return;
+        return changed;
     };
     loop {
         // Looked at before the channel is emptied: an answer is sent before its work is
@@ -64,19 +66,20 @@ fn before_key_within(
         while let Ok(event) = events.try_recv() {
             answered |= take(store, app, background, event, held);
         }
-        if answered {
+        changed |= answered;
+        let late = Instant::now() >= deadline;
+        if answered && !late {
             // An answer may ask for more (a deletion reads the list again): look again.
+            // Not past the bound: a stream of reports (a long fetch) must not hold the key.
             continue;
         }
-        if !waiting || Instant::now() >= deadline {
-            return;
+        if !waiting || late {
+            return changed;
         }
         match events.recv_timeout(LOOK_EVERY) {
-            Ok(event) => {
-                take(store, app, background, event, held);
-            }
+            Ok(event) => changed |= take(store, app, background, event, held),
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Disconnected) => return changed,
         }
     }
 }

@@ -202,7 +202,7 @@ impl Harness {
                 Some(background),
                 answers,
                 held,
-            );
+            )
         };
         let batch = take_batch(&mut self.app, events, &mut settle);
         assert_eq!(batch.failed, None);
