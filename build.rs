@@ -78,8 +78,12 @@ fn chosen_linker() -> bool {
     if std::env::var_os("RUSTC_LINKER").is_some() {
         return true;
     }
+    // One argument at a time: `-C linker-plugin-lto` names no linker.
     let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
-    flags.contains("fuse-ld") || flags.contains("linker")
+    flags.split('\x1f').any(|arg| {
+        let arg = arg.strip_prefix("-C").unwrap_or(arg);
+        arg.starts_with("linker=") || arg.contains("-fuse-ld=")
+    })
 }
 
 /// A tiny C program linked with an option, by each linker the build may use.

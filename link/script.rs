@@ -30,7 +30,7 @@ pub fn linker_script(names: &str) -> String {
 }
 
 /// Only what a mangled name is made of: anything else could end the pattern early.
-fn is_plain(name: &str) -> bool {
+pub fn is_plain(name: &str) -> bool {
     name.bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$'))
 }
