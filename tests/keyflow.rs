@@ -340,6 +340,30 @@ mod search {
         assert_eq!(h.app.list.total, 6);
     }
 
+    /// A search that the store answers with an error (an interrupted statement, a full
+    /// disk) is an answer too: nothing stays on its way, so the status does not say
+    /// "searching…" for ever and no key waits for it.
+    #[test]
+    fn a_failed_search_is_no_longer_on_its_way() {
+        let mut h = Harness::new(&fixtures(), 120, 30);
+        h.keys("/");
+        let effects = h.app.update(Action::InsertChar('t'));
+        let generation = effects
+            .iter()
+            .find_map(|e| match e {
+                herald::app::Effect::Search { generation, .. } => Some(*generation),
+                _ => None,
+            })
+            .unwrap();
+        assert!(h.app.searching());
+        h.report(Report::SearchDone {
+            generation,
+            result: Err("the disk is full".into()),
+        });
+        assert!(!h.app.searching());
+        assert_eq!(h.app.list.total, 6, "the list stays as it was");
+    }
+
     #[test]
     fn a_stale_answer_is_dropped() {
         let mut h = Harness::new(&fixtures(), 120, 30);
