@@ -15,7 +15,12 @@ impl App {
     /// search is on its way and the key is not typed into the search prompt (typing goes
     /// on while results come). The loop takes the answer in before reading such a key.
     pub fn awaits_search(&self) -> bool {
-        self.searching() && self.prompt.as_ref().map(|p| p.kind) != Some(PromptKind::Search)
+        self.searching() && !self.typing_search()
+    }
+
+    /// True while keys are typed into the search prompt.
+    pub fn typing_search(&self) -> bool {
+        self.prompt.as_ref().map(|p| p.kind) == Some(PromptKind::Search)
     }
 
     pub(super) fn start_search(&mut self) {

@@ -195,17 +195,13 @@ fn run_effect(
         Effect::FetchFullText(id) => Some(background::full_text(store, id, settings.fetch)),
         // Without the background threads (tests, in-memory stores) pictures stay text.
         Effect::DrawPictures(_) => None,
-        Effect::Refresh { keep } => Some(Report::Refreshed {
-            newest: Some(crate::domain::model::ArticleId(
-                store.articles().newest_id()?,
-            )),
-            total: store.articles().count()?,
-            unread: store.articles().count_unread()?,
-            selected_row: match keep {
+        Effect::Refresh { keep } => Some(refreshed(
+            store,
+            match keep {
                 Some(id) => store.articles().rank_of(id)?,
                 None => None,
             },
-        }),
+        )?),
         Effect::LoadViews => Some(Report::ViewsLoaded(store.views().list()?)),
         Effect::LoadFetchLog => Some(Report::FetchLogLoaded(store.maintenance().fetch_log()?)),
         Effect::LoadSources => Some(Report::SourcesLoaded(
@@ -252,6 +248,19 @@ fn run_effect(
         // The rest are writes: the writer's own list and code (writer.rs), here when
         // there is no writer thread.
         effect => write(store, effect)?,
+    })
+}
+
+/// The store's counts as the reader takes them in (at start, after a change), with the
+/// selected article now at `selected_row`.
+pub fn refreshed(store: &Store, selected_row: Option<usize>) -> Result<Report> {
+    Ok(Report::Refreshed {
+        total: store.articles().count()?,
+        unread: store.articles().count_unread()?,
+        selected_row,
+        newest: Some(crate::domain::model::ArticleId(
+            store.articles().newest_id()?,
+        )),
     })
 }
 

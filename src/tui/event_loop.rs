@@ -18,7 +18,7 @@ use super::event::{self, Event};
 use super::terminal::TerminalGuard;
 use super::writer::LAST_OPEN;
 use crate::app::action::Action;
-use crate::app::{App, Effect, PromptKind, Report, Start};
+use crate::app::{App, Effect, Report, Start};
 use crate::domain::clock::Clock;
 use crate::domain::model::ArticleId;
 use crate::domain::store::Store;
@@ -43,12 +43,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     // The store's counts, with the article open when herald last closed selected again.
     // The first screen's rows load here, once: queued beside the views, they were asked
     // for twice, as nothing had filled the list yet when the views came.
-    let opened = app.apply(Report::Refreshed {
-        newest: Some(ArticleId(store.articles().newest_id()?)),
-        total: store.articles().count()?,
-        unread: store.articles().count_unread()?,
-        selected_row: last_open_row(&store),
-    });
+    let opened = app.apply(super::effects::refreshed(&store, last_open_row(&store))?);
     run_effects(&store, &mut app, opened, None);
     let mut pending = app.apply(Report::ViewsLoaded(store.views().list()?));
     // When the next feed is due: the app wakes then and fetches what is due.
@@ -211,7 +206,7 @@ pub fn take_batch(
     let mut held = VecDeque::new();
     while let Some(event) = held.pop_front().or_else(|| events.next()) {
         if let Some(input) = Input::of(&event) {
-            let typing = app.prompt.as_ref().map(|p| p.kind) == Some(PromptKind::Search);
+            let typing = app.typing_search();
             let effects = match must_settle(&batch.effects, last_input == Some(input), typing) {
                 true => std::mem::take(&mut batch.effects),
                 false => Vec::new(),

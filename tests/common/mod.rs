@@ -58,14 +58,9 @@ impl Harness {
             Rect::new(0, 0, width, height),
         ));
         let mut h = Harness::over(store, app, Some(dir));
-        let effects = h.app.apply(Report::Refreshed {
-            total: h.store.articles().count().unwrap(),
-            unread: h.store.articles().count_unread().unwrap(),
-            selected_row: None,
-            newest: Some(herald::domain::model::ArticleId(
-                h.store.articles().newest_id().unwrap(),
-            )),
-        });
+        let effects = h
+            .app
+            .apply(herald::tui::effects::refreshed(&h.store, None).unwrap());
         h.run(effects);
         h
     }
