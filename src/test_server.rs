@@ -452,11 +452,6 @@ pub struct Server {
 }
 
 impl Server {
-    /// A server with `script`'s answers on 127.0.0.1.
-    pub fn start(script: Script) -> Server {
-        script.start()
-    }
-
     /// A server answering every request with the closure's answer.
     pub fn answering(handler: impl Fn(&Request) -> Answer + Send + Sync + 'static) -> Server {
         Script::new().otherwise(handler).start()

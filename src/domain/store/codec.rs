@@ -49,16 +49,20 @@ struct Dictionaries {
 struct Encoder {
     id: u32,
     data: Vec<u8>,
-    ready: std::sync::OnceLock<Option<Arc<CDict<'static>>>>,
+    ready: std::sync::OnceLock<Arc<CDict<'static>>>,
 }
 
 impl Encoder {
-    /// `None` only when zstd cannot allocate its tables: bodies are then compressed
-    /// without the dictionary, which `decompress` reads as well.
+    /// `None` only when zstd cannot allocate its tables: that body is then compressed
+    /// without the dictionary, which `decompress` reads as well, and the next one tries
+    /// again (a failure is not kept: one short allocation would otherwise end the
+    /// dictionary's use for the process's life).
     fn cdict(&self) -> Option<Arc<CDict<'static>>> {
-        self.ready
-            .get_or_init(|| CDict::try_create(&self.data, LEVEL).map(Arc::new))
-            .clone()
+        if let Some(ready) = self.ready.get() {
+            return Some(ready.clone());
+        }
+        let made = Arc::new(CDict::try_create(&self.data, LEVEL)?);
+        Some(self.ready.get_or_init(|| made).clone())
     }
 }
 

@@ -445,6 +445,17 @@ mod tests {
             .unwrap()
     }
 
+    /// How many articles each rule has caught, in the rules' order.
+    fn caught(store: &Store) -> Vec<i64> {
+        store
+            .rules()
+            .list()
+            .unwrap()
+            .iter()
+            .map(|r| r.caught)
+            .collect()
+    }
+
     fn flags(store: &Store, id: i64) -> (bool, bool, bool) {
         store
             .conn
@@ -506,13 +517,7 @@ mod tests {
         assert!(!found(store, "everything").contains(&id("3")));
         assert!(!found(store, "").contains(&id("3")));
         assert_eq!(found(store, "is:hidden"), vec![id("3")]);
-        let caught: Vec<i64> = store
-            .rules()
-            .list()
-            .unwrap()
-            .iter()
-            .map(|r| r.caught)
-            .collect();
+        let caught = caught(store);
         assert_eq!(caught, [1, 1, 1, 1, 1]);
         // The kept counts agree with a recount after what the rules did.
         assert_eq!(
@@ -570,13 +575,7 @@ mod tests {
             .upsert(Some(&other), &items[2..3], now())
             .unwrap();
         assert_eq!(id_of(&store, "5"), None);
-        let caught: Vec<i64> = store
-            .rules()
-            .list()
-            .unwrap()
-            .iter()
-            .map(|r| r.caught)
-            .collect();
+        let caught = caught(&store);
         assert_eq!(caught, [1, 1, 1, 1, 1]);
     }
 
@@ -657,13 +656,7 @@ mod tests {
             "hidden: in no list"
         );
         assert_eq!(found(&store, "is:hidden tag:boats"), vec![id]);
-        let caught: Vec<i64> = store
-            .rules()
-            .list()
-            .unwrap()
-            .iter()
-            .map(|r| r.caught)
-            .collect();
+        let caught = caught(&store);
         assert_eq!(caught, [1, 1], "not caught twice");
     }
 
@@ -712,13 +705,7 @@ mod tests {
         assert_eq!(id_of(&store, "old"), None);
         assert!(id_of(&store, "old-starred").is_some());
         assert!(id_of(&store, "new-starred").is_some());
-        let caught: Vec<i64> = store
-            .rules()
-            .list()
-            .unwrap()
-            .iter()
-            .map(|r| r.caught)
-            .collect();
+        let caught = caught(&store);
         assert_eq!(caught, [2, 0]);
     }
 
