@@ -64,6 +64,32 @@ fn the_rows_loaded_are_read_again_once_the_writer_has_saved() {
     assert!(!h.app.list.row(0).unwrap().read);
 }
 
+/// That second read takes the rows it read before by their ids, not their places: an
+/// article another process stored in between (newer, so first in All) is not shown in
+/// place of the rows the list holds until the list is counted again.
+#[test]
+fn the_rows_read_again_after_a_save_are_the_same_articles() {
+    let mut h = Harness::new(&fixtures(), 120, 30);
+    let before: Vec<_> = (0..6).map(|i| h.app.list.row(i).unwrap().id).collect();
+    let newer = herald::domain::model::NewArticle {
+        guid: Some("newer".into()),
+        source: "City Wire".into(),
+        title: "Stored by another process".into(),
+        published: Some(
+            herald::domain::model::Published::parse_rfc3339("2030-01-01T00:00:00Z").unwrap(),
+        ),
+        paragraphs: vec!["New.".into()],
+        ..Default::default()
+    };
+    h.store
+        .articles()
+        .import(&[newer], jiff::Timestamp::now())
+        .unwrap();
+    h.report(Report::Saved);
+    let after: Vec<_> = (0..6).map(|i| h.app.list.row(i).unwrap().id).collect();
+    assert_eq!(after, before);
+}
+
 #[test]
 fn opening_marks_read_and_m_s_toggle_in_the_store() {
     let mut h = Harness::new(&fixtures(), 120, 30);

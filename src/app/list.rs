@@ -113,6 +113,11 @@ impl ArticleList {
         Some(start..end)
     }
 
+    /// The ids of the rows loaded, in order.
+    pub fn loaded_ids(&self) -> Vec<ArticleId> {
+        self.rows.iter().map(|row| row.id).collect()
+    }
+
     /// The rows loaded, if any: to read them again.
     pub fn loaded(&self) -> Option<Range<usize>> {
         let loaded = self.window_start..self.window_start + self.rows.len();

@@ -153,12 +153,14 @@ impl App {
             Report::TakenOut(taken) => self.taken_out(taken, &mut effects),
             Report::Saved => {
                 // Rows read while the writer still had a change to them out (keys in
-                // one read: `u` then `1`) show the flags from before it: read again.
+                // one read: `u` then `1`) show the flags from before it: read again, the
+                // same articles by their ids (by place, an article stored meanwhile
+                // would shift them).
                 if let Some(range) = self.list.loaded() {
                     effects.push(Effect::LoadRows {
                         start: range.start,
                         len: range.len(),
-                        ids: self.list.ids_in(range),
+                        ids: Some(self.list.loaded_ids()),
                     });
                 }
                 if self.panes().sources.is_some() {
