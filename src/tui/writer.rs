@@ -154,48 +154,50 @@ pub fn failure_message(err: &anyhow::Error) -> String {
     message
 }
 
-/// The writes whose answers change what the next key acts on: the list after a
-/// deletion or a put-back, what `u` undoes after a mark-all, the sources pane after a
-/// change to a feed. A key read after one waits for its answer (`tui/settle.rs`), as it
-/// would if typed after the screen showed it; the other writes save what the app shows
-/// already, and no key waits for them.
-pub fn is_awaited(effect: &Effect) -> bool {
-    matches!(
-        effect,
-        Effect::MarkAllRead { .. }
-            | Effect::Subscribe(..)
-            | Effect::RemoveFeed(..)
-            | Effect::RemoveLocal(..)
-            | Effect::RenameFeed(..)
-            | Effect::SetTags(..)
-            | Effect::TakeOut(..)
-            | Effect::PutBack(..)
-    )
+/// What kind of write an effect is, in one place, so a new write is classified once:
+/// `Saves` a change the app has made already (no key waits for it); `Answers` with a
+/// report that changes what the next key acts on (the list after a deletion or a
+/// put-back, what `u` undoes after a mark-all, the sources pane after a change to a
+/// feed), which a key read after it waits for (`tui/settle.rs`), as it would if typed
+/// after the screen showed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteKind {
+    Saves,
+    Answers,
 }
 
 /// The effects that write to the store: the writer thread's, so that no key waits for
-/// the write lock. Most save a change the app has made already; the others (mark all
-/// read, subscribe, remove, rename, tag) answer with a report when done.
-pub fn is_write(effect: &Effect) -> bool {
-    matches!(
-        effect,
+/// the write lock; `None` for the rest.
+pub fn write_kind(effect: &Effect) -> Option<WriteKind> {
+    match effect {
         Effect::SetRead(..)
-            | Effect::SetStarred(..)
-            | Effect::SetReadMany(..)
-            | Effect::SavePosition(..)
-            | Effect::RememberOpen(..)
-            | Effect::MarkAllRead { .. }
-            | Effect::Subscribe(..)
-            | Effect::RemoveFeed(..)
-            | Effect::RemoveLocal(..)
-            | Effect::RenameFeed(..)
-            | Effect::SetTags(..)
-            | Effect::SaveView(..)
-            | Effect::AddRule(..)
-            | Effect::TakeOut(..)
-            | Effect::PutBack(..)
-            | Effect::LogFailures(..)
-    )
+        | Effect::SetStarred(..)
+        | Effect::SetReadMany(..)
+        | Effect::SavePosition(..)
+        | Effect::RememberOpen(..)
+        | Effect::SaveView(..)
+        | Effect::AddRule(..)
+        | Effect::LogFailures(..) => Some(WriteKind::Saves),
+        Effect::MarkAllRead { .. }
+        | Effect::Subscribe(..)
+        | Effect::RemoveFeed(..)
+        | Effect::RemoveLocal(..)
+        | Effect::RenameFeed(..)
+        | Effect::SetTags(..)
+        | Effect::TakeOut(..)
+        | Effect::PutBack(..) => Some(WriteKind::Answers),
+        _ => None,
+    }
+}
+
+/// Whether the effect is a write ([`write_kind`]).
+pub fn is_write(effect: &Effect) -> bool {
+    write_kind(effect).is_some()
+}
+
+/// Whether a key read after this write waits for its answer ([`WriteKind::Answers`]).
+pub fn is_awaited(effect: &Effect) -> bool {
+    write_kind(effect) == Some(WriteKind::Answers)
 }
 
 /// Carries out one write ([`is_write`]), with the report it answers with, if any; other
